@@ -1,0 +1,108 @@
+# wb — WhatsApp Business tools for the Unix shell.
+# Targets: all (default), deps, check, demo, bench, fuzz, install, clean.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
+CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+LIBS     = -lsqlite3 -ljansson -lcsv -lcurl -lmicrohttpd -lcrypto -lm -lpthread
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+# The programs and the library are whatever lives in cmd/ and lib/:
+# adding a utility or a module needs no edit here.
+PROGS    = $(patsubst cmd/%.c,bin/%,$(wildcard cmd/wb-*.c))
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRC)) build/schema.o
+UNIT     = $(patsubst tests/unit/%.c,build/t/%.t,$(wildcard tests/unit/t-*.c))
+FAKEAPI  = build/fake-cloudapi
+FAKE_SRC = $(wildcard tests/fakeapi/*.c)
+BENCH_C  = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
+FUZZ     = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
+
+# Debian packages: build libraries, then what the tests and the demo run.
+DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
+	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata
+DEB_TEST  = perl sqlite3 curl python3 clang
+
+.PHONY: all deps check test demo bench fuzz install clean
+all: $(PROGS) $(FAKEAPI)
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+build/lib/%.o: lib/%.c | build/lib
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+build/cmd/%.o: cmd/%.c | build/cmd
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# share/schema.sql is the single source of the schema; it is compiled in.
+build/schema.c: share/schema.sql tests/embed.sh | build
+	sh tests/embed.sh wb_schema_sql < $< > $@.tmp && mv $@.tmp $@
+build/schema.o: build/schema.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+build/libwb.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+bin/%: build/cmd/%.o build/libwb.a | bin
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
+
+build/t/%.t: tests/unit/%.c tests/unit/tap.h build/libwb.a | build/t
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
+
+$(FAKEAPI): $(FAKE_SRC) | build
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAKE_SRC) $(LIBS)
+
+build/bench/%: bench/%.c build/libwb.a | build/bench
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
+
+# libFuzzer needs clang; each target links the library built for fuzzing.
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+build/fuzz/%: fuzz/%.c $(LIB_SRC) build/schema.c | build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/schema.c $(LIBS)
+fuzz: $(FUZZ)
+	@sh fuzz/run.sh $(FUZZ)
+
+build build/lib build/cmd build/t build/bench build/fuzz bin:
+	mkdir -p $@
+
+test: all $(UNIT) $(BENCH_C)
+	prove -f -e tests/exec.sh $(UNIT) tests/cli/*.t
+
+check: deps
+	$(MAKE) test
+
+demo: deps
+	$(MAKE) all
+	sh share/examples/demo.sh
+
+bench: all $(BENCH_C)
+	@for b in bench/*.sh; do echo "== $$b"; sh $$b || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 completions/bash/* $(DESTDIR)$(BASHDIR)
+	install -m 644 completions/zsh/* $(DESTDIR)$(ZSHDIR)
+	install -m 644 completions/fish/* $(DESTDIR)$(FISHDIR)
+
+clean:
+	rm -rf build bin
+
+-include $(wildcard build/*/*.d build/*.d)

@@ -1,0 +1,205 @@
+/* wb-label — labels on chats and messages: list, create, remove, rename,
+ * recolour, apply to and remove from contacts (arguments or any listing on
+ * stdin) or messages (--message WAMID), and list who carries one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "contact.h"
+#include "err.h"
+#include "in.h"
+#include "label.h"
+#include "util.h"
+#include "when.h"
+
+static const char usage[] =
+	"usage: wb-label [-d DB] [-o FORMAT] COMMAND [ARGS]\n"
+	"\n"
+	"  ls                          labels with their colors and member counts\n"
+	"  add NAME [--color 1-20]     create a label\n"
+	"  rm NAME                     delete a label (contacts keep existing)\n"
+	"  rename OLD NEW              rename a label\n"
+	"  color NAME N                set a label's color (1-20)\n"
+	"  apply NAME [PHONE...]       label contacts (phones from stdin when none)\n"
+	"  remove NAME [PHONE...]      unlabel contacts (phones from stdin when none)\n"
+	"  apply|remove NAME --message WAMID...   label or unlabel single messages\n"
+	"  who NAME                    the contacts with a label\n"
+	"\n"
+	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
+	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
+	"  -h, --help           this help\n"
+	"  -V, --version        version\n"
+	"\n"
+	"Phones on stdin: one a line, or CSV/TSV with a phone column, or JSONL;\n"
+	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works.\n";
+
+enum { LS, ADD, RM, RENAME, COLOR, APPLY, REMOVE, WHO };
+static const char *const commands[] = {"ls", "add", "rm", "rename", "color", "apply", "remove", "who", NULL};
+
+static int ls_row(const label *l, void *ctx)
+{
+	out *o = ctx;
+	out_str(o, l->name);
+	out_int(o, l->color);
+	out_int(o, l->contacts);
+	out_int(o, l->messages);
+	out_row_end(o);
+	return 0;
+}
+
+static int who_row(const contact *c, void *ctx)
+{
+	out *o = ctx;
+	out_str(o, c->wa_id);
+	out_str(o, c->name ? c->name : c->profile_name);
+	out_row_end(o);
+	return 0;
+}
+
+static int parse_color(const char *s)
+{
+	long v;
+	if (parse_long(s, 1, 20, &v))
+		wb_die(EX_DATAERR, "color '%s': colors are 1 to 20", s);
+	return (int)v;
+}
+
+/* apply/remove: to contacts (phones) or, with --message, to messages. */
+static int tag(wb_db *db, cli *c, int applying, const char *name, int messages, int argc, char **argv)
+{
+	int64_t lid;
+	int rc = label_find(db, name, &lid);
+	if (rc) /* naming a label that does not exist is bad input here */
+		return rc == EX_FALSE ? EX_DATAERR : rc;
+	int64_t now = when_now();
+	static const char *const cols[] = {"label", "target", "changed"};
+	out *o = cli_out(c, cols, 3);
+	phone_list phones = {0};
+	if (!messages && (rc = in_phones(argc, argv, stdin, "stdin", &phones)))
+		goto done;
+	if (messages && argc == 0) {
+		rc = wb_err(EX_USAGE, "--message needs message ids");
+		goto done;
+	}
+	/* all or nothing: one transaction for the whole list */
+	if ((rc = db_begin(db)))
+		goto done;
+	size_t n = messages ? (size_t)argc : phones.n;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int changed = 0;
+		const char *target = messages ? argv[i] : phones.v[i];
+		if (messages) {
+			rc = applying ? label_apply_message(db, lid, target, now, &changed)
+				      : label_remove_message(db, lid, target, &changed);
+			if (rc == EX_FALSE)
+				rc = EX_DATAERR;
+		} else {
+			int64_t cid;
+			rc = contact_ensure(db, target, now, &cid);
+			if (!rc)
+				rc = applying ? label_apply(db, lid, cid, now, &changed)
+					      : label_remove(db, lid, cid, &changed);
+		}
+		if (!rc) {
+			out_str(o, name);
+			out_str(o, target);
+			out_bool(o, changed);
+			out_row_end(o);
+		}
+	}
+	if (rc)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+done:
+	phone_list_free(&phones);
+	if (rc) {
+		fflush(stdout);
+		wb_fail(rc);
+	}
+	return out_close(o);
+}
+
+int main(int argc, char **argv)
+{
+	wb_init(argv[0]);
+	cli c = {.usage = usage};
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{"color", required_argument, NULL, 'c'},
+		{"message", no_argument, NULL, 'm'},
+		{0},
+	};
+	int color = 0, messages = 0, opt;
+	/* options may come before or after the command */
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "c:m", longopts, NULL)) != -1) {
+		if (cli_common(&c, opt, optarg))
+			continue;
+		if (opt == 'c')
+			color = parse_color(optarg);
+		else if (opt == 'm')
+			messages = 1;
+	}
+	argc -= optind;
+	argv += optind;
+	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
+	argc--;
+	argv++;
+	static const int want[] = {[LS] = 0, [ADD] = 1, [RM] = 1, [RENAME] = 2, [COLOR] = 2,
+				   [APPLY] = -1, [REMOVE] = -1, [WHO] = 1};
+	if (want[cmd] >= 0 && argc != want[cmd])
+		wb_usage("%s takes %d argument%s", commands[cmd], want[cmd], want[cmd] == 1 ? "" : "s");
+	if (want[cmd] < 0 && argc < 1)
+		wb_usage("%s needs a label name", commands[cmd]);
+	if (color && cmd != ADD)
+		wb_usage("--color goes with add (use 'color NAME N' to change one)");
+	if (messages && cmd != APPLY && cmd != REMOVE)
+		wb_usage("--message goes with apply and remove");
+
+	wb_db *db = cli_db(&c);
+	int rc = 0;
+	switch (cmd) {
+	case LS: {
+		static const char *const cols[] = {"name", "color", "contacts", "messages"};
+		out *o = cli_out(&c, cols, 4);
+		rc = label_each(db, ls_row, o);
+		if (!rc)
+			return cli_finish(o, db);
+		break;
+	}
+	case ADD:
+		rc = label_add(db, argv[0], color ? color : 1, when_now());
+		break;
+	case RM:
+		rc = label_rm(db, argv[0]);
+		break;
+	case RENAME:
+		rc = label_rename(db, argv[0], argv[1]);
+		break;
+	case COLOR:
+		rc = label_set_color(db, argv[0], parse_color(argv[1]));
+		break;
+	case APPLY:
+	case REMOVE:
+		rc = tag(db, &c, cmd == APPLY, argv[0], messages, argc - 1, argv + 1);
+		break;
+	case WHO: {
+		int64_t lid;
+		if ((rc = label_find(db, argv[0], &lid)))
+			break;
+		static const char *const cols[] = {"phone", "name"};
+		const char *one[] = {argv[0], NULL};
+		contact_filter f = {.labels = one, .now = when_now()};
+		out *o = cli_out(&c, cols, 2);
+		rc = contact_each(db, &f, who_row, o);
+		if (!rc)
+			return cli_finish(o, db);
+		break;
+	}
+	}
+	if (rc)
+		wb_fail(rc);
+	db_close(db);
+	return 0;
+}

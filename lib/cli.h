@@ -1,0 +1,48 @@
+/* cli — what every utility's main shares: the common options (-d, -o,
+ * -h, -V), help and version text, opening the database and the output
+ * the options chose, and reading a subcommand's own options. A utility
+ * keeps only its own options and its calls into lib/. */
+#ifndef WB_CLI_H
+#define WB_CLI_H
+#include <getopt.h>
+
+#include "db.h"
+#include "out.h"
+
+#define WB_VERSION "0.1.0"
+
+/* getopt_long entries for the options every utility takes. */
+#define CLI_COMMON_LONGOPTS                                   \
+	{"db", required_argument, NULL, 'd'},                 \
+	{"output", required_argument, NULL, 'o'},             \
+	{"help", no_argument, NULL, 'h'},                     \
+	{"version", no_argument, NULL, 'V'}
+#define CLI_COMMON_SHORTOPTS "d:o:hV"
+
+typedef struct {
+	const char *db_path; /* -d, NULL: WB_DB or the default */
+	const char *format;  /* -o, NULL: WB_OUTPUT or by terminal */
+	const char *usage;   /* the --help text */
+} cli;
+
+/* Handles c when it is a common option (returns 1), else returns 0. -h
+ * prints usage and exits 0; -V prints the version and exits 0; '?' (a
+ * bad option, already reported by getopt) exits 64. */
+int cli_common(cli *c, int opt, const char *arg);
+
+/* Opens the database the options name, or exits with its error. */
+wb_db *cli_db(cli *c);
+/* An output for the columns, in the format the options name (exits 64 on
+ * a bad -o). */
+out *cli_out(cli *c, const char *const *cols, int ncols);
+/* Closes output and database; returns the exit code to use. */
+int cli_finish(out *o, wb_db *db);
+
+/* Looks name up in a NULL-terminated list of subcommand names; returns
+ * its index, or exits 64 naming the choices. */
+int cli_subcommand(const char *name, const char *const *names);
+/* Parses a whole choice from a list, or exits 64: "--by: 'fortnight' is
+ * not one of day, week, …". */
+int cli_choice(const char *opt, const char *arg, const char *const *names);
+
+#endif

@@ -1,0 +1,17 @@
+/* config — settings that are not in the database because they are the
+ * machine's or secret: WB_TOKEN, WB_APP_SECRET, WB_PHONE_ID, WB_API_URL,
+ * WB_VERIFY_TOKEN… Read from the environment first, then from
+ * $XDG_CONFIG_HOME/wb/config (KEY=VALUE lines, # comments), which is
+ * refused when group- or world-readable. Values are never printed. */
+#ifndef WB_CONFIG_H
+#define WB_CONFIG_H
+
+/* Sets *out to a malloc'd value, or NULL when the key is set nowhere.
+ * Returns 0, or EX_NOPERM (file too open) / EX_IOERR with a message. */
+int config_get(const char *key, char **out);
+/* Like config_get, but a missing key is EX_CONFIG naming it. */
+int config_need(const char *key, char **out);
+/* The file config_get reads. malloc'd. */
+char *config_path(void);
+
+#endif

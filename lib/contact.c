@@ -1,0 +1,259 @@
+#include "contact.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "util.h"
+
+#define CONTACT_COLS "id, wa_id, name, profile_name, opted_out, opted_out_at, created_at, " \
+		     "updated_at, last_in_at, last_out_at"
+
+void contact_free(contact *c)
+{
+	free(c->name);
+	free(c->profile_name);
+	c->name = c->profile_name = NULL;
+}
+
+static char *opt_text(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, i));
+}
+
+static void from_row(sqlite3_stmt *st, contact *c)
+{
+	c->id = sqlite3_column_int64(st, 0);
+	snprintf(c->wa_id, sizeof c->wa_id, "%s", db_col_text(st, 1));
+	c->name = opt_text(st, 2);
+	c->profile_name = opt_text(st, 3);
+	c->opted_out = sqlite3_column_int(st, 4);
+	c->opted_out_at = sqlite3_column_int64(st, 5);
+	c->created_at = sqlite3_column_int64(st, 6);
+	c->updated_at = sqlite3_column_int64(st, 7);
+	c->last_in_at = sqlite3_column_int64(st, 8);
+	c->last_out_at = sqlite3_column_int64(st, 9);
+}
+
+int contact_get(wb_db *db, const char *wa_id, contact *c)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE wa_id = ?");
+	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		from_row(st, c);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading a contact");
+	return wb_err(EX_FALSE, "%s: no such contact", wa_id);
+}
+
+int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created)
+{
+	/* Insert-or-nothing first: under concurrent writers exactly one
+	 * insert wins, and the others fall through to the update. */
+	sqlite3_stmt *st = db_stmt(db,
+		"INSERT INTO contact (wa_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) "
+		"ON CONFLICT (wa_id) DO NOTHING RETURNING id");
+	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+	db_bind_text(st, 2, name);
+	sqlite3_bind_int64(st, 3, now);
+	int rc = sqlite3_step(st);
+	int fresh = rc == SQLITE_ROW;
+	if (fresh)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "saving a contact");
+	if (!fresh) {
+		st = db_stmt(db, "UPDATE contact SET name = coalesce(?2, name), "
+				 "updated_at = CASE WHEN ?2 IS NOT NULL AND ?2 IS NOT name THEN ?3 "
+				 "ELSE updated_at END WHERE wa_id = ?1 RETURNING id");
+		sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+		db_bind_text(st, 2, name);
+		sqlite3_bind_int64(st, 3, now);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return db_fail(db, "saving a contact");
+	}
+	if (created)
+		*created = fresh;
+	return 0;
+}
+
+int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id)
+{
+	return contact_upsert(db, wa_id, NULL, now, id, NULL);
+}
+
+int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db,
+		"INSERT INTO contact (wa_id, profile_name, created_at, updated_at, last_in_at) "
+		"VALUES (?1, ?2, ?3, ?3, ?3) "
+		"ON CONFLICT (wa_id) DO UPDATE SET profile_name = coalesce(?2, profile_name), "
+		"last_in_at = max(coalesce(last_in_at, 0), ?3), "
+		"updated_at = CASE WHEN ?2 IS NOT profile_name AND ?2 IS NOT NULL THEN max(updated_at, ?3) "
+		"ELSE updated_at END "
+		"RETURNING id");
+	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+	db_bind_text(st, 2, profile_name && *profile_name ? profile_name : NULL);
+	sqlite3_bind_int64(st, 3, ts);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		int rc = db_fail(db, "saving a contact");
+		sqlite3_reset(st);
+		return rc;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int contact_sent(wb_db *db, int64_t id, int64_t ts)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET last_out_at = max(coalesce(last_out_at, 0), ?2) "
+				       "WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, ts);
+	return db_step_done(db, st, "updating a contact");
+}
+
+int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	if (value) {
+		st = db_stmt(db, "INSERT INTO contact_attr (contact_id, key, value) VALUES (?, ?, ?) "
+				 "ON CONFLICT DO UPDATE SET value = excluded.value");
+		sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	} else {
+		st = db_stmt(db, "DELETE FROM contact_attr WHERE contact_id = ? AND key = ?");
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "saving an attribute");
+}
+
+int contact_attrs(wb_db *db, int64_t id, kv *m)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT key, value FROM contact_attr WHERE contact_id = ? ORDER BY key");
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		kv_set(m, db_col_text(st, 0), db_col_text(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading attributes");
+}
+
+int contact_vars(wb_db *db, const contact *c, kv *m)
+{
+	int rc = contact_attrs(db, c->id, m);
+	if (rc)
+		return rc;
+	const char *name = c->name && *c->name ? c->name
+			 : c->profile_name && *c->profile_name ? c->profile_name : c->wa_id;
+	kv_set(m, "name", name);
+	kv_set(m, "phone", c->wa_id);
+	kv_set(m, "wa_id", c->wa_id);
+	kv_set(m, "profile_name", c->profile_name ? c->profile_name : "");
+	char *biz = db_get_setting(db, "profile.name");
+	kv_set(m, "business", biz ? biz : "");
+	free(biz);
+	return 0;
+}
+
+int contact_set_optout(wb_db *db, int64_t id, int opted_out, int64_t ts)
+{
+	sqlite3_stmt *st = db_stmt(db,
+		"UPDATE contact SET opted_out = ?2, opted_out_at = CASE WHEN ?2 THEN ?3 END, "
+		"updated_at = max(updated_at, ?3) WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, opted_out ? 1 : 0);
+	sqlite3_bind_int64(st, 3, ts);
+	return db_step_done(db, st, "updating opt-out");
+}
+
+int contact_rm(wb_db *db, const char *wa_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact WHERE wa_id = ?");
+	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+	int rc = db_step_done(db, st, "removing a contact");
+	if (rc)
+		return rc;
+	if (!sqlite3_changes(db_handle(db)))
+		return wb_err(EX_FALSE, "%s: no such contact", wa_id);
+	return 0;
+}
+
+/* Label names become ids up front, so a typo is an error rather than an
+ * empty segment. */
+static int label_ids(wb_db *db, const char *const *names, sb *list)
+{
+	for (int i = 0; names && names[i]; i++) {
+		sqlite3_stmt *st = db_stmt(db, "SELECT id FROM label WHERE name = ?");
+		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return wb_err(EX_DATAERR, "no label '%s' (wb-label ls lists them)", names[i]);
+		}
+		sb_printf(list, "%s%lld", list->len ? "," : "", (long long)sqlite3_column_int64(st, 0));
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
+{
+	sb sql = {0}, with = {0}, without = {0};
+	int rc;
+	if ((rc = label_ids(db, f->labels, &with)) || (rc = label_ids(db, f->not_labels, &without)))
+		goto out;
+	sb_puts(&sql, "SELECT " CONTACT_COLS " FROM contact c WHERE 1");
+	if (with.len) {
+		int n = 1;
+		for (const char *p = with.s; *p; p++)
+			n += *p == ',';
+		sb_printf(&sql, " AND (SELECT count(*) FROM contact_label WHERE contact_id = c.id "
+				"AND label_id IN (%s)) = %d", with.s, n);
+	}
+	if (without.len)
+		sb_printf(&sql, " AND NOT EXISTS (SELECT 1 FROM contact_label WHERE contact_id = c.id "
+				"AND label_id IN (%s))", without.s);
+	if (f->inactive > 0)
+		sb_printf(&sql, " AND coalesce(last_in_at, 0) < %lld", (long long)(f->now - f->inactive));
+	if (f->active > 0)
+		sb_printf(&sql, " AND last_in_at >= %lld", (long long)(f->now - f->active));
+	if (f->opted_out > 0)
+		sb_puts(&sql, " AND opted_out");
+	else if (f->opted_out < 0)
+		sb_puts(&sql, " AND NOT opted_out");
+	sb_puts(&sql, " ORDER BY wa_id");
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db_handle(db), sql.s, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(db, "listing contacts");
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		contact c;
+		from_row(st, &c);
+		rc = fn(&c, ctx);
+		contact_free(&c);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "listing contacts");
+	sqlite3_finalize(st);
+out:
+	sb_free(&sql);
+	sb_free(&with);
+	sb_free(&without);
+	return rc;
+}

@@ -1,0 +1,63 @@
+/* contact — the people the business talks to: the contact and
+ * contact_attr tables. Finding, creating and updating contacts, their
+ * attributes, opt-out, and the one query that selects contacts by labels
+ * and activity (wb-contact ls and wb-send's segments share it). */
+#ifndef WB_CONTACT_H
+#define WB_CONTACT_H
+#include <stdint.h>
+
+#include "db.h"
+#include "kv.h"
+#include "phone.h"
+
+typedef struct {
+	int64_t id;
+	char wa_id[PHONE_MAX];
+	char *name;         /* NULL when unset */
+	char *profile_name; /* NULL when unset */
+	int opted_out;
+	int64_t opted_out_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
+} contact;
+
+void contact_free(contact *c);
+
+/* 0 and *c filled, or EX_FALSE ("no contact …") when there is none. */
+int contact_get(wb_db *db, const char *wa_id, contact *c);
+/* The id of wa_id's contact, created (with nothing else) when missing. */
+int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
+/* Creates or updates: name NULL keeps the old one. *created tells which. */
+int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created);
+/* An inbound message at ts: creates the contact when new, keeps the
+ * WhatsApp profile name, moves last_in_at forward (never back). */
+int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id);
+/* Our message at ts: moves last_out_at forward. */
+int contact_sent(wb_db *db, int64_t id, int64_t ts);
+/* value NULL removes the attribute. */
+int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
+/* Fills m with the attributes (key → value), in key order. */
+int contact_attrs(wb_db *db, int64_t id, kv *m);
+/* Fills m with what {{placeholders}} can name for this contact: its
+ * attributes, then name (the business's name for them, else the profile
+ * name, else the phone), phone, wa_id, profile_name and business. */
+int contact_vars(wb_db *db, const contact *c, kv *m);
+int contact_set_optout(wb_db *db, int64_t id, int opted_out, int64_t ts);
+/* EX_FALSE when there was no such contact. */
+int contact_rm(wb_db *db, const char *wa_id);
+
+/* Which contacts a listing or a segment takes. Lists are NULL-terminated
+ * label names; every label must exist (EX_DATAERR naming it otherwise). */
+typedef struct {
+	const char *const *labels;     /* has every one of these */
+	const char *const *not_labels; /* has none of these */
+	int64_t inactive;              /* > 0: no message from them within this many seconds */
+	int64_t active;                /* > 0: a message from them within this many seconds */
+	int opted_out;                 /* 1: only opted out, -1: none opted out, 0: either */
+	int64_t now;
+} contact_filter;
+
+/* Calls fn for each matching contact in phone order; a non-zero return
+ * from fn stops the walk and is returned. */
+typedef int (*contact_fn)(const contact *c, void *ctx);
+int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,320 @@
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "util.h"
+
+extern const char wb_schema_sql[];
+
+/* Upgrades from version i+1 to i+2 (index 0 turns a version-1 database
+ * into version 2). A fresh database gets schema.sql directly. */
+static const char *const migrations[] = {
+	NULL,
+};
+
+#define CACHE_SIZE 128
+
+struct wb_db {
+	sqlite3 *h;
+	char *path;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[CACHE_SIZE];
+};
+
+static char *default_path(void)
+{
+	const char *p = getenv("WB_DB");
+	if (p && *p)
+		return xstrdup(p);
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/wb/wb.db", xdg);
+	const char *home = getenv("HOME");
+	return xasprintf("%s/.local/share/wb/wb.db", home && *home ? home : ".");
+}
+
+/* mkdir -p of the directory part of path. */
+static int make_parent(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = 0;
+	for (char *p = dir + 1; ; p++) {
+		if (*p == '/' || *p == 0) {
+			char c = *p;
+			*p = 0;
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				int e = errno;
+				int code = wb_err(EX_CANTCREAT, "%s: %s", dir, strerror(e));
+				free(dir);
+				return code;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	free(dir);
+	return 0;
+}
+
+int db_fail(wb_db *db, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db->h) & 0xff;
+	int code;
+	switch (rc) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = EX_TEMPFAIL;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		code = EX_IOERR;
+		break;
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		code = EX_CANTCREAT;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = EX_DATAERR;
+		break;
+	default:
+		code = EX_SOFTWARE;
+	}
+	return wb_err(code, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->h));
+}
+
+int db_exec(wb_db *db, const char *sql)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, "database");
+	return 0;
+}
+
+static int user_version(wb_db *db, int *v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "reading schema version");
+	*v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Brings the schema to WB_SCHEMA_VERSION inside one write transaction, so
+ * two processes opening a new database at once do it exactly once. */
+static int migrate(wb_db *db)
+{
+	int v, rc;
+	if ((rc = user_version(db, &v)))
+		return rc;
+	if (v == WB_SCHEMA_VERSION)
+		return 0;
+	if (v > WB_SCHEMA_VERSION)
+		return wb_err(EX_CONFIG, "%s: schema version %d is newer than this wb (%d); upgrade wb",
+			      db->path, v, WB_SCHEMA_VERSION);
+	if ((rc = db_begin(db)))
+		return rc;
+	if ((rc = user_version(db, &v)))
+		goto fail;
+	if (v == 0) {
+		if ((rc = db_exec(db, wb_schema_sql)))
+			goto fail;
+		v = WB_SCHEMA_VERSION;
+	}
+	for (; v < WB_SCHEMA_VERSION; v++)
+		if (migrations[v - 1] && (rc = db_exec(db, migrations[v - 1])))
+			goto fail;
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", WB_SCHEMA_VERSION);
+	if ((rc = db_exec(db, pragma)))
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int db_open(const char *path, wb_db **out)
+{
+	wb_db *db = xcalloc(1, sizeof *db);
+	db->path = path && *path ? xstrdup(path) : default_path();
+	int rc = make_parent(db->path);
+	if (rc)
+		goto fail;
+	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = wb_err(EX_CANTCREAT, "%s: cannot open database: %s", db->path,
+			    db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_extended_result_codes(db->h, 1);
+	/* WAL lets readers and one writer work at once; NORMAL sync is
+	 * durable across process crashes, which is what the queue needs. */
+	if ((rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")))
+		goto fail;
+	if ((rc = migrate(db)))
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	db_close(db);
+	*out = NULL;
+	return rc;
+}
+
+void db_close(wb_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < CACHE_SIZE; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *db_handle(wb_db *db)
+{
+	return db->h;
+}
+
+const char *db_path(wb_db *db)
+{
+	return db->path;
+}
+
+sqlite3_stmt *db_stmt(wb_db *db, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % CACHE_SIZE;
+	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		size_t k = (h + i) % CACHE_SIZE;
+		if (db->cache[k].sql == sql) {
+			sqlite3_reset(db->cache[k].st);
+			sqlite3_clear_bindings(db->cache[k].st);
+			return db->cache[k].st;
+		}
+		if (!db->cache[k].sql) {
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+				wb_die(EX_SOFTWARE, "internal error: %s in: %s", sqlite3_errmsg(db->h), sql);
+			db->cache[k].sql = sql;
+			db->cache[k].st = st;
+			return st;
+		}
+	}
+	wb_die(EX_SOFTWARE, "internal error: statement cache full");
+}
+
+int db_begin(wb_db *db)
+{
+	/* The busy handler waits up to its timeout; a writer that holds the
+	 * lock longer (a large import) is waited for a while more. */
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || tries >= 24)
+			return db_fail(db, "starting a transaction");
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+int db_commit(wb_db *db)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || tries >= 24) {
+			int code = db_fail(db, "committing");
+			db_rollback(db);
+			return code;
+		}
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+void db_rollback(wb_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	int code = db_fail(db, what);
+	sqlite3_reset(st);
+	return code;
+}
+
+char *db_get_setting(wb_db *db, const char *key)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM setting WHERE key = ?");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	char *v = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = xstrdup(db_col_text(st, 0));
+	sqlite3_reset(st);
+	return v;
+}
+
+int db_set_setting(wb_db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	if (value) {
+		st = db_stmt(db, "INSERT INTO setting (key, value) VALUES (?, ?) "
+				 "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	} else {
+		st = db_stmt(db, "DELETE FROM setting WHERE key = ?");
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "saving a setting");
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void db_bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}

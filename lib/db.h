@@ -1,0 +1,54 @@
+/* db — the SQLite database every utility shares: where it lives, its
+ * schema and migrations, the connection settings that let several
+ * processes use it at once (WAL, busy timeout, foreign keys), a cache of
+ * prepared statements, short write transactions, and the setting table.
+ * Other modules own their own SQL; this one owns the connection. */
+#ifndef WB_DB_H
+#define WB_DB_H
+#include <sqlite3.h>
+#include <stdint.h>
+
+#define WB_SCHEMA_VERSION 1
+
+typedef struct wb_db wb_db;
+
+/* Opens (creating with its schema, migrating an older one) the database
+ * at path, or WB_DB, or $XDG_DATA_HOME/wb/wb.db. Returns 0 or an EX_ code
+ * with the message recorded. */
+int db_open(const char *path, wb_db **out);
+void db_close(wb_db *db);
+sqlite3 *db_handle(wb_db *db);
+const char *db_path(wb_db *db);
+
+/* A prepared statement for sql, cached by the address of the string, so
+ * pass string literals. It comes back reset with bindings cleared. A
+ * statement that does not compile is a bug: the process exits 70. */
+sqlite3_stmt *db_stmt(wb_db *db, const char *sql);
+
+/* Write transactions: BEGIN IMMEDIATE, retried while another process
+ * holds the write lock (beyond the busy timeout); commit; rollback. */
+int db_begin(wb_db *db);
+int db_commit(wb_db *db);
+void db_rollback(wb_db *db);
+/* Runs SQL without results (several statements allowed). */
+int db_exec(wb_db *db, const char *sql);
+
+/* Records sqlite's message for the last failure, prefixed with what, and
+ * returns the matching EX_ code (busy → 75, I/O → 74, full/readonly → 73). */
+int db_fail(wb_db *db, const char *what);
+/* Steps a statement that returns no rows; 0 or db_fail's code. */
+int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what);
+
+/* The setting table (profile.*, greeting.*, away.* …). get returns a
+ * malloc'd copy or NULL when unset; set with value NULL deletes. */
+char *db_get_setting(wb_db *db, const char *key);
+int db_set_setting(wb_db *db, const char *key, const char *value);
+
+/* Text of column i, or "" when NULL: for code that copies it at once. */
+const char *db_col_text(sqlite3_stmt *st, int i);
+/* Binds a text, or NULL when s is NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds an integer, or NULL when v is 0 (an unset time). */
+void db_bind_opt_int(sqlite3_stmt *st, int i, int64_t v);
+
+#endif

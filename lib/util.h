@@ -1,0 +1,42 @@
+/* util — memory that never returns NULL, a growable string buffer, and
+ * small string helpers every module needs. Nothing here knows about
+ * WhatsApp, the database or output formats. */
+#ifndef WB_UTIL_H
+#define WB_UTIL_H
+#include <stdarg.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A NUL-terminated buffer that grows. Zero-initialise ({0}) to start. */
+typedef struct {
+	char *s;
+	size_t len, cap;
+} sb;
+void sb_add(sb *b, const char *s, size_t n);
+void sb_puts(sb *b, const char *s);
+void sb_putc(sb *b, char c);
+void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_reset(sb *b);
+char *sb_take(sb *b); /* hands the string over; b is empty again */
+void sb_free(sb *b);
+
+/* Number of Unicode characters (code points) in UTF-8 text; -1 when the
+ * bytes are not valid UTF-8. Limits like "about ≤139" count these. */
+long utf8_len(const char *s);
+/* Terminal columns the UTF-8 text takes (CJK and emoji count two). */
+size_t utf8_width(const char *s);
+
+/* ASCII-only case-insensitive equality, independent of the locale. */
+int streq_ci(const char *a, const char *b);
+/* Removes leading and trailing white space in place; returns s. */
+char *strtrim(char *s);
+/* Parses a whole decimal integer in [min,max]; 0 on success. */
+int parse_long(const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,318 @@
+#include "when.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "util.h"
+
+/* The zone the C library is set to now; "" before the first switch. The
+ * system zone is whatever TZ said when the process started. */
+static char *cur_tz;
+static char *sys_tz;
+static int sys_tz_saved;
+
+static void use_tz(const char *tz)
+{
+	if (!sys_tz_saved) {
+		const char *t = getenv("TZ");
+		sys_tz = t ? xstrdup(t) : NULL;
+		sys_tz_saved = 1;
+	}
+	const char *want = tz && *tz ? tz : sys_tz;
+	if (cur_tz && want && !strcmp(cur_tz, want))
+		return;
+	if (cur_tz && !want && !strcmp(cur_tz, "\x01system"))
+		return;
+	free(cur_tz);
+	if (want) {
+		setenv("TZ", want, 1);
+		cur_tz = xstrdup(want);
+	} else {
+		unsetenv("TZ");
+		cur_tz = xstrdup("\x01system");
+	}
+	tzset();
+}
+
+int when_tz_valid(const char *tz)
+{
+	if (!tz || !*tz || tz[0] == '/' || strstr(tz, ".."))
+		return 0;
+	if (!strcmp(tz, "UTC") || !strcmp(tz, "Etc/UTC"))
+		return 1;
+	for (const char *p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return 0;
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void when_local(int64_t t, const char *tz, struct tm *tm)
+{
+	use_tz(tz);
+	time_t tt = (time_t)t;
+	localtime_r(&tt, tm);
+}
+
+int64_t when_from_local(int y, int mon, int d, int h, int min, int s, const char *tz)
+{
+	use_tz(tz);
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = min;
+	tm.tm_sec = s;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+	/* proleptic Gregorian day count, exact for any year we care about */
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int64_t)era * 146097 + (int64_t)doe - 719468;
+}
+
+static int64_t unit_secs(char u)
+{
+	switch (u) {
+	case 's': return 1;
+	case 'm': return 60;
+	case 'h': return 3600;
+	case 'd': return 86400;
+	case 'w': return 7 * 86400;
+	}
+	return 0;
+}
+
+/* Reads "1h30m" at *p up to the end or a space; 0 on success. */
+static int read_dur(const char **p, int64_t *secs)
+{
+	const char *s = *p;
+	int64_t total = 0;
+	int parts = 0;
+	while (isdigit((unsigned char)*s)) {
+		int64_t n = 0;
+		while (isdigit((unsigned char)*s)) {
+			n = n * 10 + (*s++ - '0');
+			if (n > 100000000)
+				return -1;
+		}
+		int64_t u = unit_secs(*s);
+		if (!u)
+			return -1;
+		s++;
+		total += n * u;
+		parts++;
+	}
+	if (!parts || (*s && !isspace((unsigned char)*s)))
+		return -1;
+	*secs = total;
+	*p = s;
+	return 0;
+}
+
+int when_dur_parse(const char *s, int64_t *secs)
+{
+	const char *p = s;
+	if (read_dur(&p, secs) || *p)
+		return wb_err(EX_DATAERR, "'%s': not a duration (like 90s, 30m, 2h, 14d, 2w)", s);
+	return 0;
+}
+
+void when_dur_fmt(int64_t secs, char buf[32])
+{
+	static const struct { char u; int64_t n; } units[] = {
+		{'w', 7 * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+	size_t len = 0;
+	buf[0] = 0;
+	if (secs <= 0) {
+		snprintf(buf, 32, "0s");
+		return;
+	}
+	for (int i = 0; i < 5; i++)
+		if (secs >= units[i].n) {
+			len += (size_t)snprintf(buf + len, 32 - len, "%lld%c",
+						(long long)(secs / units[i].n), units[i].u);
+			secs %= units[i].n;
+		}
+}
+
+static int digits(const char **p, int n, int *v)
+{
+	int x = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		x = x * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*v = x;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+/* An ISO 8601 date or date-time at *p. */
+static int read_iso(const char **pp, const char *tz, int64_t *out)
+{
+	const char *p = *pp;
+	int y, mo, d, h = 0, mi = 0, s = 0;
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -1;
+	int has_time = 0;
+	if ((*p == 'T' || *p == ' ') && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && p[3] == ':') {
+		p++;
+		has_time = 1;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &s))
+				return -1;
+			if (*p == '.' || *p == ',') /* fractions are dropped */
+				for (p++; isdigit((unsigned char)*p); p++)
+					;
+		}
+		if (h > 24 || mi > 59 || s > 60 || (h == 24 && (mi || s)))
+			return -1;
+	}
+	int zoned = 0;
+	int64_t off = 0;
+	if (*p == 'Z') {
+		p++;
+		zoned = 1;
+	} else if (has_time && (*p == '+' || *p == '-')) {
+		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+		if (digits(&p, 2, &oh))
+			return -1;
+		if (*p == ':')
+			p++;
+		if (isdigit((unsigned char)*p) && digits(&p, 2, &om))
+			return -1;
+		if (oh > 14 || om > 59)
+			return -1;
+		off = sign * (oh * 3600 + om * 60);
+		zoned = 1;
+	}
+	if (*p && !isspace((unsigned char)*p))
+		return -1;
+	if (zoned)
+		*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
+	else
+		*out = when_from_local(y, mo, d, h, mi, s, tz);
+	*pp = p;
+	return 0;
+}
+
+static int64_t local_midnight(int64_t t, const char *tz, int day_shift)
+{
+	struct tm tm;
+	when_local(t, tz, &tm);
+	return when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + day_shift, 0, 0, 0, tz);
+}
+
+int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
+{
+	const char *p = s;
+	int64_t t;
+	while (isspace((unsigned char)*p))
+		p++;
+	int have_base = 1;
+	if (!strncmp(p, "now", 3) && (!p[3] || isspace((unsigned char)p[3]))) {
+		t = now;
+		p += 3;
+	} else if (!strncmp(p, "today", 5) && (!p[5] || isspace((unsigned char)p[5]))) {
+		t = local_midnight(now, tz, 0);
+		p += 5;
+	} else if (!strncmp(p, "yesterday", 9) && (!p[9] || isspace((unsigned char)p[9]))) {
+		t = local_midnight(now, tz, -1);
+		p += 9;
+	} else if (!strncmp(p, "tomorrow", 8) && (!p[8] || isspace((unsigned char)p[8]))) {
+		t = local_midnight(now, tz, 1);
+		p += 8;
+	} else if (isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-') {
+		if (read_iso(&p, tz, &t))
+			goto bad;
+	} else {
+		t = now;
+		have_base = 0;
+	}
+	int offsets = 0;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		int sign = 1;
+		if (*p == '+' || *p == '-')
+			sign = *p++ == '-' ? -1 : 1;
+		else if (have_base || offsets)
+			goto bad; /* "2026-12-03 1d": say which way */
+		int64_t d;
+		if (read_dur(&p, &d))
+			goto bad;
+		t += sign * d;
+		offsets++;
+	}
+	if (!have_base && !offsets)
+		goto bad;
+	*out = t;
+	return 0;
+bad:
+	return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, now, today, -7d, "
+				  "or a time and an offset: 2026-12-03T15:00 -1d)", s);
+}
+
+int64_t when_now(void)
+{
+	const char *fake = getenv("WB_NOW");
+	if (fake && *fake) {
+		int64_t t;
+		if (when_parse(fake, (int64_t)time(NULL), "UTC", &t) == 0)
+			return t;
+		wb_die(EX_CONFIG, "WB_NOW: %s", wb_errmsg());
+	}
+	return (int64_t)time(NULL);
+}
+
+void when_fmt_utc(int64_t t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void when_fmt_local(int64_t t, const char *tz, char buf[40])
+{
+	struct tm tm;
+	when_local(t, tz, &tm);
+	long off = tm.tm_gmtoff;
+	size_t n = strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (off == 0)
+		snprintf(buf + n, 40 - n, "Z");
+	else
+		snprintf(buf + n, 40 - n, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60);
+}
