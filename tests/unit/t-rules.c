@@ -1,0 +1,96 @@
+/* Unit tests of the pure rules: opening hours and message status order. */
+#include <stdlib.h>
+
+#include "tap.h"
+
+#include "err.h"
+#include "hours.h"
+#include "status.h"
+#include "when.h"
+
+static int64_t at(const char *s, const char *tz)
+{
+	int64_t t = 0;
+	when_parse(s, 0, tz, &t);
+	return t;
+}
+
+static void week(void)
+{
+	const char *tz = "Asia/Shanghai";
+	hours_spec h = {0};
+	char *args[] = {"mon-fri", "09:00-12:00,13:00-18:00", "sat", "10:00-14:00", "sun", "closed"};
+	is_int(hours_parse_week(6, args, &h), 0, "a week parses");
+	int64_t until;
+	char buf[40];
+	/* 2026-11-30 is a Monday */
+	is_int(hours_open_at(&h, at("2026-11-30T10:00", tz), tz, &until), 1, "open Monday 10:00");
+	when_fmt_local(until, tz, buf);
+	is_str(buf, "2026-11-30T12:00:00+08:00", "until noon");
+	is_int(hours_open_at(&h, at("2026-11-30T12:30", tz), tz, &until), 0, "closed at lunch");
+	when_fmt_local(until, tz, buf);
+	is_str(buf, "2026-11-30T13:00:00+08:00", "opens again at 13:00");
+	is_int(hours_open_at(&h, at("2026-12-05T20:00", tz), tz, &until), 0, "closed Saturday evening");
+	when_fmt_local(until, tz, buf);
+	is_str(buf, "2026-12-07T09:00:00+08:00", "until Monday, skipping Sunday");
+	is_int(hours_open_at(&h, at("2026-11-30T18:00", tz), tz, &until), 0, "closing time is closed");
+
+	hours_range r[2];
+	int n;
+	hours_parse_ranges("10:00-14:00", r, &n);
+	hours_set_exception(&h, "2026-12-24", r, n);
+	hours_set_exception(&h, "2026-12-25", NULL, 0);
+	is_int(hours_open_at(&h, at("2026-12-24T09:30", tz), tz, &until), 0, "special day opens later");
+	is_int(hours_open_at(&h, at("2026-12-24T13:30", tz), tz, &until), 1, "special day hours");
+	when_fmt_local(until, tz, buf);
+	is_str(buf, "2026-12-24T14:00:00+08:00", "until the special closing");
+	is_int(hours_open_at(&h, at("2026-12-25T10:00", tz), tz, &until), 0, "holiday closed");
+	when_fmt_local(until, tz, buf);
+	is_str(buf, "2026-12-26T10:00:00+08:00", "next opening is Saturday's");
+	hours_free(&h);
+
+	char *night[] = {"fri", "20:00-24:00", "sat", "00:00-02:00"};
+	hours_spec h2 = {0};
+	is_int(hours_parse_week(4, night, &h2), 0, "a night across midnight");
+	is_int(hours_open_at(&h2, at("2026-12-04T23:00", "UTC"), "UTC", &until), 1, "open Friday 23:00");
+	when_fmt_utc(until, buf);
+	is_str(buf, "2026-12-05T02:00:00Z", "until Saturday 02:00");
+
+	char *always[] = {"always"};
+	hours_parse_week(1, always, &h2);
+	is_int(hours_open_at(&h2, 0, "UTC", &until), 1, "always open");
+	is_int(until, 0, "for good");
+	char *appt[] = {"appointment"};
+	hours_parse_week(1, appt, &h2);
+	is_int(hours_open_at(&h2, 0, "UTC", &until), 0, "by appointment counts as closed");
+
+	static const char *bad[][2] = {{"mon", "9-5"}, {"mon", "18:00-09:00"}, {"xyz", "09:00-10:00"},
+				       {"mon", "09:00-12:00,11:00-13:00"}, {"mon", "25:00-26:00"}};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		is_int(hours_parse_week(2, (char **)bad[i], &h2), EX_DATAERR, "hours '%s %s' rejected",
+		       bad[i][0], bad[i][1]);
+	char *twice[] = {"mon-fri", "09:00-10:00", "fri", "closed"};
+	is_int(hours_parse_week(4, twice, &h2), EX_DATAERR, "a day named twice");
+}
+
+static void statuses(void)
+{
+	ok(status_may_move("queued", "sending"), "queued → sending");
+	ok(status_may_move("sent", "delivered"), "sent → delivered");
+	ok(status_may_move("sent", "read"), "sent → read (delivered can be skipped)");
+	ok(!status_may_move("delivered", "sent"), "a late sent after delivered is ignored");
+	ok(!status_may_move("read", "delivered"), "read stays read");
+	ok(status_may_move("sent", "failed"), "failed after sent (131047 by webhook)");
+	ok(!status_may_move("read", "failed"), "read is final");
+	ok(!status_may_move("failed", "sent"), "failed is final");
+	ok(status_may_move("queued", "cancelled"), "queued can be cancelled");
+	ok(!status_may_move("sent", "cancelled"), "sent cannot");
+	ok(!status_may_move("sent", "bogus"), "unknown names move nothing");
+}
+
+int main(void)
+{
+	week();
+	statuses();
+	return done_testing();
+}
