@@ -76,6 +76,8 @@ CREATE TABLE message (
 	due_at      INTEGER,                        -- out: not before (wb-send --at)
 	next_try_at INTEGER,                        -- out: after a retryable failure
 	attempts    INTEGER NOT NULL DEFAULT 0,
+	claimed_by  TEXT,                           -- out: the process sending it (pid@boot)
+	claimed_at  INTEGER,
 	sent_at     INTEGER,
 	delivered_at INTEGER,
 	read_at     INTEGER,

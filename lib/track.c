@@ -1,0 +1,109 @@
+#include "track.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "status.h"
+#include "util.h"
+
+/* Moves message (by wamid) to status when the rules allow; fills the
+ * time column that goes with it. */
+static int apply(wb_db *db, const char *wamid, const char *status, int64_t ts,
+		 int error_code, const char *error_text, int *applied)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT status FROM message WHERE wamid = ?");
+	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	char *from = rc == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "reading a message");
+	int move = from && status_may_move(from, status);
+	free(from);
+	if (applied)
+		*applied = move;
+	if (!move)
+		return 0;
+	st = db_stmt(db,
+		"UPDATE message SET status = ?2, status_at = ?3, "
+		"sent_at = CASE WHEN ?2 IN ('sent', 'delivered', 'read') THEN coalesce(sent_at, ?3) ELSE sent_at END, "
+		"delivered_at = CASE WHEN ?2 IN ('delivered', 'read') THEN coalesce(delivered_at, ?3) "
+		"ELSE delivered_at END, "
+		"read_at = CASE WHEN ?2 = 'read' THEN ?3 ELSE read_at END, "
+		"error_code = CASE WHEN ?2 = 'failed' THEN ?4 ELSE error_code END, "
+		"error_text = CASE WHEN ?2 = 'failed' THEN ?5 ELSE error_text END "
+		"WHERE wamid = ?1");
+	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ts);
+	db_bind_opt_int(st, 4, error_code);
+	db_bind_text(st, 5, error_text);
+	return db_step_done(db, st, "updating a status");
+}
+
+int track_status(wb_db *db, const char *wamid, const char *status, int64_t ts,
+		 int error_code, const char *error_text, const char *recipient, int *applied)
+{
+	if (!status_valid(status))
+		return wb_err(EX_DATAERR, "%s: unknown status '%s'", wamid, status);
+	sqlite3_stmt *st = db_stmt(db,
+		"INSERT INTO status_event (wamid, status, ts, error_code, error_text, recipient) "
+		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (wamid, status) DO NOTHING");
+	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ts);
+	db_bind_opt_int(st, 4, error_code);
+	db_bind_text(st, 5, error_text);
+	db_bind_text(st, 6, recipient);
+	int rc = db_step_done(db, st, "recording a status");
+	if (rc)
+		return rc;
+	if (applied)
+		*applied = 0;
+	if (!sqlite3_changes(db_handle(db)))
+		return 0; /* a repeated webhook: already recorded and applied */
+	return apply(db, wamid, status, ts, error_code, error_text, applied);
+}
+
+int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE message SET wamid = ?2 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, wamid, -1, SQLITE_STATIC);
+	int rc = db_step_done(db, st, "saving a message id");
+	if (rc)
+		return rc;
+	/* our own "sent" goes into the history like Meta's; a later webhook
+	 * saying the same is then a repeat */
+	st = db_stmt(db, "INSERT INTO status_event (wamid, status, ts) VALUES (?, 'sent', ?) "
+			 "ON CONFLICT (wamid, status) DO NOTHING");
+	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ts);
+	if ((rc = db_step_done(db, st, "recording a status")) || (rc = apply(db, wamid, "sent", ts, 0, NULL, NULL)))
+		return rc;
+	/* statuses that came by webhook before the API's answer reached us */
+	st = db_stmt(db, "SELECT status, ts, error_code, error_text FROM status_event "
+			 "WHERE wamid = ? ORDER BY ts, id");
+	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
+	struct early { char *status, *text; int64_t ts; int code; } *ev = NULL;
+	size_t n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ev = xrealloc(ev, (n + 1) * sizeof *ev);
+		ev[n].status = xstrdup(db_col_text(st, 0));
+		ev[n].ts = sqlite3_column_int64(st, 1);
+		ev[n].code = sqlite3_column_int(st, 2);
+		ev[n].text = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 3));
+		n++;
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? 0 : db_fail(db, "reading statuses");
+	for (size_t i = 0; i < n; i++) {
+		if (!rc)
+			rc = apply(db, wamid, ev[i].status, ev[i].ts, ev[i].code, ev[i].text, NULL);
+		free(ev[i].status);
+		free(ev[i].text);
+	}
+	free(ev);
+	return rc;
+}
