@@ -26,8 +26,8 @@ PROGS    = $(patsubst cmd/%.c,bin/%,$(wildcard cmd/wb-*.c))
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRC)) build/schema.o
 UNIT     = $(patsubst tests/unit/%.c,build/t/%.t,$(wildcard tests/unit/t-*.c))
-FAKEAPI  = build/fake-cloudapi
 FAKE_SRC = $(wildcard tests/fakeapi/*.c)
+FAKEAPI  = $(if $(FAKE_SRC),build/fake-cloudapi)
 BENCH_C  = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
 FUZZ     = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
 
@@ -62,7 +62,7 @@ bin/%: build/cmd/%.o build/libwb.a | bin
 build/t/%.t: tests/unit/%.c tests/unit/tap.h build/libwb.a | build/t
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
 
-$(FAKEAPI): $(FAKE_SRC) | build
+build/fake-cloudapi: $(FAKE_SRC) | build
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAKE_SRC) $(LIBS)
 
 build/bench/%: bench/%.c build/libwb.a | build/bench
