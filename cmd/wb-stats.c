@@ -1,0 +1,225 @@
+/* wb-stats — how the business serves its customers: message counts,
+ * delivery and read rates, contacts, first-response times over a range,
+ * grouped by period, contact, label, agent or broadcast; the most active
+ * customers; and one row per conversation for a CRM or a spreadsheet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "err.h"
+#include "profile.h"
+#include "stats.h"
+#include "util.h"
+#include "when.h"
+
+static const char usage[] =
+	"usage: wb-stats [-d DB] [-o FORMAT] [--since TIME] [--until TIME] [--by GROUPING]\n"
+	"       wb-stats top [--limit N] [--by messages|received] [--since TIME] [--until TIME]\n"
+	"       wb-stats conversations [--since TIME] [--until TIME]\n"
+	"\n"
+	"  (no command)        received, sent, delivered, read, failed, rates, contacts,\n"
+	"                      new contacts, first-response median and p90, auto replies,\n"
+	"                      broadcasts: one summary row, or one row per group\n"
+	"  top                 the most active customers\n"
+	"  conversations       one row per conversation opened in the range\n"
+	"\n"
+	"  -s, --since TIME     start of the range (default: midnight six days before\n"
+	"                       the day --until falls in: the last 7 days)\n"
+	"  -u, --until TIME     end of the range, not included (default: now)\n"
+	"  -b, --by GROUPING    day, week, month, hour, weekday, contact, label, agent,\n"
+	"                       broadcast; with top: messages (default) or received\n"
+	"  -n, --limit N        top: how many customers (default 10)\n"
+	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
+	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
+	"  -h, --help           this help\n"
+	"  -V, --version        version\n"
+	"\n"
+	"Times: 2026-11-24, 2026-11-24T09:00, -7d, today, now; periods and times\n"
+	"without a zone are in the business time zone (wb-profile set timezone=...).\n"
+	"wb-stats(1) defines every column with an sqlite3 query that checks it.\n";
+
+enum { REPORT, TOP, CONVERSATIONS };
+static const char *const commands[] = {"report", "top", "conversations", NULL};
+static const char *const top_by_names[] = {"messages", "received", NULL};
+
+typedef struct {
+	out *o;
+	const char *tz;
+	int nkeys;
+} ctx;
+
+static void out_time(ctx *c, int64_t t)
+{
+	char buf[40];
+	when_fmt_local(t, c->tz, buf);
+	out_str(c->o, buf);
+}
+
+/* -1 stands for "no such figure": an empty cell, JSON null. */
+static void out_opt_int(out *o, int64_t v)
+{
+	if (v < 0)
+		out_null(o);
+	else
+		out_int(o, v);
+}
+
+static int report_row(const stats_row *r, void *p)
+{
+	ctx *c = p;
+	for (int i = 0; i < c->nkeys; i++) {
+		if (r->key_int & (1 << i))
+			out_int(c->o, strtoll(r->key[i], NULL, 10));
+		else
+			out_str(c->o, r->key[i]);
+	}
+	out_int(c->o, r->received);
+	out_int(c->o, r->sent);
+	out_int(c->o, r->delivered);
+	out_int(c->o, r->read);
+	out_int(c->o, r->failed);
+	out_num(c->o, r->delivery_rate);
+	out_num(c->o, r->read_rate);
+	out_int(c->o, r->contacts);
+	out_int(c->o, r->new_contacts);
+	out_opt_int(c->o, r->response_median);
+	out_opt_int(c->o, r->response_p90);
+	out_int(c->o, r->auto_replies);
+	out_int(c->o, r->broadcasts);
+	out_row_end(c->o);
+	return 0;
+}
+
+static int conv_row(const stats_conversation *v, void *p)
+{
+	ctx *c = p;
+	out_str(c->o, v->phone);
+	out_str(c->o, v->name);
+	out_time(c, v->opened_at);
+	out_opt_int(c->o, v->first_response);
+	out_int(c->o, v->received);
+	out_int(c->o, v->sent);
+	out_time(c, v->last_at);
+	out_str(c->o, v->agent);
+	out_str(c->o, v->labels);
+	out_row_end(c->o);
+	return 0;
+}
+
+static int top_row(const stats_top_row *r, void *p)
+{
+	ctx *c = p;
+	out_str(c->o, r->phone);
+	out_str(c->o, r->name);
+	out_int(c->o, r->received + r->sent);
+	out_int(c->o, r->received);
+	out_int(c->o, r->sent);
+	out_time(c, r->last_at);
+	out_row_end(c->o);
+	return 0;
+}
+
+static int64_t parse_time(const char *opt, const char *arg, int64_t now, const char *tz)
+{
+	int64_t t;
+	if (when_parse(arg, now, tz, &t))
+		wb_fail(wb_err_prefix(EX_DATAERR, "%s: ", opt));
+	return t;
+}
+
+/* The last 7 days: from the midnight six days before the day until
+ * falls in (a range ending at a midnight ends with the day before). */
+static int64_t default_since(int64_t until, const char *tz)
+{
+	struct tm tm;
+	when_local(until - 1, tz, &tm);
+	return when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday - 6, 0, 0, 0, tz);
+}
+
+int main(int argc, char **argv)
+{
+	wb_init(argv[0]);
+	cli c = {.usage = usage};
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{"since", required_argument, NULL, 's'},
+		{"until", required_argument, NULL, 'u'},
+		{"by", required_argument, NULL, 'b'},
+		{"limit", required_argument, NULL, 'n'},
+		{0},
+	};
+	const char *since_s = NULL, *until_s = NULL, *by_s = NULL, *limit_s = NULL;
+	int opt;
+	/* options may come before or after the command */
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:u:b:n:", longopts, NULL)) != -1) {
+		if (cli_common(&c, opt, optarg))
+			continue;
+		switch (opt) {
+		case 's': since_s = optarg; break;
+		case 'u': until_s = optarg; break;
+		case 'b': by_s = optarg; break;
+		case 'n': limit_s = optarg; break;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	int cmd = argc ? cli_subcommand(argv[0], commands) : REPORT;
+	if (argc > 1)
+		wb_usage("unexpected argument '%s'", argv[1]);
+	stats_by by = STATS_NONE;
+	int top_by_received = 0;
+	if (by_s && cmd == REPORT)
+		by = (stats_by)cli_choice("--by", by_s, stats_by_names);
+	else if (by_s && cmd == TOP)
+		top_by_received = cli_choice("--by", by_s, top_by_names);
+	else if (by_s)
+		wb_usage("--by goes with a report or top");
+	if (limit_s && cmd != TOP)
+		wb_usage("--limit goes with top");
+	long limit = 10;
+	if (limit_s && parse_long(limit_s, 1, 1000000000, &limit))
+		wb_die(EX_DATAERR, "--limit '%s': a count from 1", limit_s);
+
+	wb_db *db = cli_db(&c);
+	char *tz = profile_tz(db);
+	if (tz && !when_tz_valid(tz))
+		wb_die(EX_CONFIG, "profile.timezone '%s' is not a time zone this system knows", tz);
+	int64_t now = when_now();
+	int64_t until = until_s ? parse_time("--until", until_s, now, tz) : now;
+	int64_t since = since_s ? parse_time("--since", since_s, now, tz) : default_since(until, tz);
+	if (until <= since)
+		wb_die(EX_DATAERR, "--until must be later than --since");
+
+	ctx x = {.tz = tz};
+	const char *cols[2 + 13]; /* out keeps a pointer to the names */
+	int rc;
+	if (cmd == TOP) {
+		static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message"};
+		x.o = cli_out(&c, cols, 6);
+		rc = stats_top(db, since, until, top_by_received, limit, top_row, &x);
+	} else if (cmd == CONVERSATIONS) {
+		static const char *const cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
+						   "sent", "last_activity", "agent", "labels"};
+		x.o = cli_out(&c, cols, 9);
+		rc = stats_conversations(db, since, until, conv_row, &x);
+	} else {
+		static const char *const figures[] = {
+			"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
+			"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
+			"auto_replies", "broadcasts"};
+		const char *const *keys;
+		int nkeys = x.nkeys = stats_key_cols(by, &keys);
+		memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
+		memcpy(cols + nkeys, figures, sizeof figures);
+		x.o = cli_out(&c, cols, nkeys + 13);
+		rc = stats_report(db, by, since, until, tz, report_row, &x);
+	}
+	if (rc) {
+		fflush(stdout);
+		wb_fail(rc);
+	}
+	rc = cli_finish(x.o, db);
+	free(tz);
+	return rc;
+}

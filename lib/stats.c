@@ -1,0 +1,788 @@
+#include "stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "label.h"
+#include "util.h"
+#include "when.h"
+
+const char *const stats_by_names[] = {"day", "week", "month", "hour", "weekday",
+				      "contact", "label", "agent", "broadcast", NULL};
+
+/* ---- pure rules ---- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+int64_t stats_rank(int64_t *v, size_t n, int pct)
+{
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof *v, cmp_i64);
+	size_t r = (n * (size_t)pct + 99) / 100; /* ceil(n * pct / 100) */
+	return v[r ? r - 1 : 0];
+}
+
+int stats_classify(const char *direction, const char *status, int64_t sent_at)
+{
+	if (!strcmp(direction, "in"))
+		return STATS_IN | STATS_COUNTED;
+	int f = sent_at ? STATS_SENT : 0;
+	if (!strcmp(status, "read"))
+		f |= STATS_SENT | STATS_DELIVERED | STATS_READ;
+	else if (!strcmp(status, "delivered"))
+		f |= STATS_SENT | STATS_DELIVERED;
+	else if (!strcmp(status, "sent"))
+		f |= STATS_SENT;
+	else if (!strcmp(status, "failed"))
+		f |= STATS_FAILED;
+	return f ? f | STATS_COUNTED : 0;
+}
+
+int stats_conv_step(stats_conv_state *s, int inbound, int reply, int64_t t, int64_t *secs)
+{
+	int r = STATS_NOTHING;
+	int silent = !s->any || t - s->prev_t >= STATS_SILENCE;
+	if (inbound) {
+		if (!s->waiting || silent) {
+			s->waiting = 1;
+			s->opened = t;
+			r = STATS_OPENS;
+		}
+	} else if (reply && s->waiting) {
+		*secs = t - s->opened;
+		s->waiting = 0;
+		r = STATS_ANSWERS;
+	}
+	s->any = 1;
+	s->prev_t = t;
+	return r;
+}
+
+/* ---- periods ---- */
+
+static const char *const weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+typedef struct {
+	int64_t *start;
+	int *group;
+	char (*label)[32];
+	size_t n, cap;
+} raw_periods;
+
+static void raw_push(raw_periods *r, int64_t start, int group, const char *label)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->start = xrealloc(r->start, r->cap * sizeof *r->start);
+		r->group = xrealloc(r->group, r->cap * sizeof *r->group);
+		r->label = xrealloc(r->label, r->cap * sizeof *r->label);
+	}
+	r->start[r->n] = start;
+	r->group[r->n] = group;
+	snprintf(r->label[r->n++], sizeof r->label[0], "%s", label);
+}
+
+static int is_time(stats_by by)
+{
+	return by <= STATS_WEEKDAY;
+}
+
+/* Every calendar period from the one holding since to the first that
+ * starts at or after until (the end boundary). Each boundary is a local
+ * wall-clock time turned into an instant, so a DST change makes a 23- or
+ * 25-hour day rather than shifting the next one. */
+static void raw_calendar(stats_by by, int64_t since, int64_t until, const char *tz, raw_periods *r)
+{
+	struct tm tm;
+	when_local(since, tz, &tm);
+	int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+	if (by == STATS_WEEK)
+		d -= (tm.tm_wday + 6) % 7;
+	else if (by == STATS_MONTH)
+		d = 1;
+	int64_t last = INT64_MIN;
+	for (;;) {
+		int64_t s = when_from_local(y, m, d, 0, 0, 0, tz);
+		when_local(s, tz, &tm); /* normalises a day past the month's end */
+		y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+		char l[32];
+		if (s >= until) {
+			raw_push(r, s, -1, "");
+			return;
+		}
+		switch (by) {
+		case STATS_HOUR:
+			for (int h = 0; h < 24; h++) {
+				int64_t b = h ? when_from_local(y, m, d, h, 0, 0, tz) : s;
+				if (b > last) /* else an hour a DST change skipped */
+					raw_push(r, b, h, "");
+				last = b;
+			}
+			break;
+		case STATS_WEEKDAY:
+			raw_push(r, s, (tm.tm_wday + 6) % 7, "");
+			break;
+		case STATS_MONTH:
+			snprintf(l, sizeof l, "%04d-%02d", y, m);
+			raw_push(r, s, -1, l);
+			break;
+		default:
+			snprintf(l, sizeof l, "%04d-%02d-%02d", y, m, d);
+			raw_push(r, s, -1, l);
+		}
+		if (by == STATS_MONTH)
+			m++;
+		else
+			d += by == STATS_WEEK ? 7 : 1;
+	}
+}
+
+static void periods_push(stats_periods *p, size_t *cap, int64_t start, int group)
+{
+	if (p->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		p->start = xrealloc(p->start, *cap * sizeof *p->start);
+		p->group = xrealloc(p->group, *cap * sizeof *p->group);
+	}
+	p->start[p->n] = start;
+	p->group[p->n++] = group;
+}
+
+static int periods_row(stats_periods *p, int *cap, const char *label)
+{
+	if (p->nrows == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		p->label = xrealloc(p->label, (size_t)*cap * sizeof *p->label);
+	}
+	snprintf(p->label[p->nrows], sizeof p->label[0], "%s", label);
+	return p->nrows++;
+}
+
+int stats_periods_make(stats_by by, int64_t since, int64_t until, const char *tz, stats_periods *p)
+{
+	memset(p, 0, sizeof *p);
+	if (until <= since)
+		return wb_err(EX_DATAERR, "--until must be later than --since");
+	size_t cap = 0;
+	int rcap = 0;
+	if (!is_time(by)) {
+		periods_push(p, &cap, since, periods_row(p, &rcap, ""));
+		return 0;
+	}
+	int fixed = by == STATS_HOUR || by == STATS_WEEKDAY;
+	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++) {
+		char l[32];
+		snprintf(l, sizeof l, "%d", i);
+		periods_row(p, &rcap, by == STATS_HOUR ? l : weekdays[i]);
+	}
+	raw_periods r = {0};
+	raw_calendar(by, since, until, tz, &r);
+	/* clip to [since, until): the first and last periods may be partial */
+	for (size_t i = 0; i + 1 < r.n; i++) {
+		int64_t lo = r.start[i] < since ? since : r.start[i];
+		int64_t hi = r.start[i + 1] > until ? until : r.start[i + 1];
+		if (lo < hi)
+			periods_push(p, &cap, lo, fixed ? r.group[i] : periods_row(p, &rcap, r.label[i]));
+	}
+	free(r.start);
+	free(r.group);
+	free(r.label);
+	return 0;
+}
+
+size_t stats_periods_find(const stats_periods *p, int64_t t)
+{
+	size_t lo = 0, hi = p->n; /* start[lo] <= t < start[hi] */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->start[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void stats_periods_free(stats_periods *p)
+{
+	free(p->start);
+	free(p->group);
+	free(p->label);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- reading the message table ---- */
+
+/* The time a message counts at: sent_at for what we sent (a scheduled
+ * message is created long before it goes), ts for the rest. */
+#define STATS_T "coalesce(sent_at, ts)"
+/* The messages statistics see: received, or sent, or failed. */
+#define STATS_COUNTED_SQL \
+	"(direction = 'in' OR sent_at IS NOT NULL OR status IN ('sent', 'delivered', 'read', 'failed'))"
+
+typedef struct {
+	int64_t *v;
+	size_t n, cap;
+} i64s;
+
+static void i64s_push(i64s *a, int64_t x)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	a->v[a->n++] = x;
+}
+
+/* Adds x unless present (v kept sorted): a group meets few broadcasts. */
+static void i64s_add_unique(i64s *a, int64_t x)
+{
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a->v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->n && a->v[lo] == x)
+		return;
+	i64s_push(a, x);
+	memmove(a->v + lo + 1, a->v + lo, (a->n - 1 - lo) * sizeof *a->v);
+	a->v[lo] = x;
+}
+
+/* A row being counted. */
+typedef struct {
+	char *key[2];
+	int key_int;
+	int64_t id; /* label, broadcast: what the row is for */
+	int64_t received, sent, delivered, read, failed, auto_replies, contacts, new_contacts;
+	int64_t last_contact;
+	i64s broadcasts, responses;
+} group;
+
+typedef struct {
+	int64_t id, t, broadcast;
+	int flags, automatic, agent; /* agent: index into walk.agents, -1 none */
+} msg;
+
+/* A small map from an id (broadcast, label) to a group. */
+typedef struct {
+	int64_t *k;
+	int *v;
+	size_t n, cap;
+} idmap;
+
+static int *idmap_slot(idmap *m, int64_t k)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		idmap old = *m;
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->k = xmalloc(m->cap * sizeof *m->k);
+		m->v = xmalloc(m->cap * sizeof *m->v);
+		m->n = 0;
+		for (size_t i = 0; i < m->cap; i++)
+			m->v[i] = -1;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.v[i] >= 0)
+				*idmap_slot(m, old.k[i]) = old.v[i];
+		free(old.k);
+		free(old.v);
+	}
+	size_t i = (size_t)((uint64_t)k * 0x9E3779B97F4A7C15ull >> 20) & (m->cap - 1);
+	while (m->v[i] >= 0 && m->k[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	if (m->v[i] < 0) {
+		m->k[i] = k;
+		m->n++;
+	}
+	return &m->v[i];
+}
+
+typedef struct {
+	wb_db *db;
+	stats_by by;
+	int64_t since, until;
+	const char *tz;
+	stats_periods per;
+	group *g;
+	size_t ng, gcap;
+	idmap ids;           /* label or broadcast id → group */
+	int null_agent;      /* the group of messages without an agent */
+	int *agent_group;    /* agent index → group */
+	char **agents;       /* every agent name met */
+	size_t nagents;
+	int last_agent;
+	int64_t cid;         /* the contact being read, and its messages */
+	msg *buf;
+	size_t nbuf, capbuf;
+	int *cg;             /* by label: the contact's label groups */
+	size_t ncg, capcg;
+	char *phone, *name, *labels; /* the contact, fetched when needed */
+	stats_row_fn row_fn;
+	stats_conv_fn conv_fn;
+	void *ctx;
+	int rc;
+} walk;
+
+static int new_group(walk *w, const char *k0, const char *k1, int key_int, int64_t id)
+{
+	if (w->ng == w->gcap) {
+		w->gcap = w->gcap ? w->gcap * 2 : 16;
+		w->g = xrealloc(w->g, w->gcap * sizeof *w->g);
+	}
+	group *g = &w->g[w->ng];
+	memset(g, 0, sizeof *g);
+	g->key[0] = k0 ? xstrdup(k0) : NULL;
+	g->key[1] = k1 ? xstrdup(k1) : NULL;
+	g->key_int = key_int;
+	g->id = id;
+	g->last_contact = -1;
+	return (int)w->ng++;
+}
+
+static void reset_group(group *g)
+{
+	free(g->key[0]);
+	free(g->key[1]);
+	free(g->broadcasts.v);
+	free(g->responses.v);
+	memset(g, 0, sizeof *g);
+	g->last_contact = -1;
+}
+
+static int intern_agent(walk *w, const char *a)
+{
+	if (!a)
+		return -1;
+	if (w->last_agent >= 0 && !strcmp(w->agents[w->last_agent], a))
+		return w->last_agent;
+	size_t i;
+	for (i = 0; i < w->nagents; i++)
+		if (!strcmp(w->agents[i], a))
+			break;
+	if (i == w->nagents) {
+		w->agents = xrealloc(w->agents, (i + 1) * sizeof *w->agents);
+		w->agent_group = xrealloc(w->agent_group, (i + 1) * sizeof *w->agent_group);
+		w->agents[i] = xstrdup(a);
+		w->agent_group[i] = -1;
+		w->nagents++;
+	}
+	return w->last_agent = (int)i;
+}
+
+/* The rows a message counts in; *gs has room for every label. */
+static size_t groups_of(walk *w, const msg *m, int *gs)
+{
+	switch (w->by) {
+	case STATS_CONTACT:
+		gs[0] = 0;
+		return 1;
+	case STATS_LABEL:
+		memcpy(gs, w->cg, w->ncg * sizeof *gs);
+		return w->ncg;
+	case STATS_AGENT: {
+		int *slot = m->agent < 0 ? &w->null_agent : &w->agent_group[m->agent];
+		if (*slot < 0)
+			*slot = new_group(w, m->agent < 0 ? NULL : w->agents[m->agent], NULL, 0, 0);
+		gs[0] = *slot;
+		return 1;
+	}
+	case STATS_BROADCAST: {
+		if (!m->broadcast)
+			return 0;
+		int *slot = idmap_slot(&w->ids, m->broadcast);
+		if (*slot < 0) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", (long long)m->broadcast);
+			*slot = new_group(w, id, NULL, 1, m->broadcast);
+		}
+		gs[0] = *slot;
+		return 1;
+	}
+	default:
+		gs[0] = w->per.group[stats_periods_find(&w->per, m->t)];
+		return 1;
+	}
+}
+
+static void count(group *g, const msg *m, int64_t cid)
+{
+	if (g->last_contact != cid) {
+		g->contacts++;
+		g->last_contact = cid;
+	}
+	g->received += !!(m->flags & STATS_IN);
+	g->sent += !!(m->flags & STATS_SENT);
+	g->delivered += !!(m->flags & STATS_DELIVERED);
+	g->read += !!(m->flags & STATS_READ);
+	g->failed += !!(m->flags & STATS_FAILED);
+	g->auto_replies += (m->flags & STATS_SENT) && m->automatic;
+	if (m->broadcast)
+		i64s_add_unique(&g->broadcasts, m->broadcast);
+}
+
+static int emit_group(walk *w, group *g)
+{
+	stats_row r = {
+		.key = {g->key[0], g->key[1]},
+		.key_int = g->key_int,
+		.received = g->received, .sent = g->sent, .delivered = g->delivered,
+		.read = g->read, .failed = g->failed,
+		.delivery_rate = g->sent ? (double)g->delivered / (double)g->sent : NAN,
+		.read_rate = g->sent ? (double)g->read / (double)g->sent : NAN,
+		.contacts = g->contacts, .new_contacts = g->new_contacts,
+		.response_median = stats_rank(g->responses.v, g->responses.n, 50),
+		.response_p90 = stats_rank(g->responses.v, g->responses.n, 90),
+		.auto_replies = g->auto_replies,
+		.broadcasts = (int64_t)g->broadcasts.n,
+	};
+	return w->row_fn(&r, w->ctx);
+}
+
+/* The phone, name and labels of the contact being read. */
+static void load_contact(walk *w, int labels)
+{
+	if (!w->phone) {
+		sqlite3_stmt *st = db_stmt(w->db, "SELECT wa_id, coalesce(name, profile_name) FROM contact WHERE id = ?");
+		sqlite3_bind_int64(st, 1, w->cid);
+		int row = sqlite3_step(st) == SQLITE_ROW;
+		w->phone = xstrdup(row ? db_col_text(st, 0) : "");
+		w->name = row && sqlite3_column_type(st, 1) != SQLITE_NULL ? xstrdup(db_col_text(st, 1)) : NULL;
+		sqlite3_reset(st);
+	}
+	if (labels && !w->labels)
+		w->labels = label_names_of(w->db, w->cid);
+}
+
+static void load_label_groups(walk *w)
+{
+	sqlite3_stmt *st = db_stmt(w->db, "SELECT label_id FROM contact_label WHERE contact_id = ?");
+	sqlite3_bind_int64(st, 1, w->cid);
+	w->ncg = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (w->ncg == w->capcg) {
+			w->capcg = w->capcg ? w->capcg * 2 : 8;
+			w->cg = xrealloc(w->cg, w->capcg * sizeof *w->cg);
+		}
+		int g = *idmap_slot(&w->ids, sqlite3_column_int64(st, 0));
+		if (g >= 0) /* else a label made after the walk began */
+			w->cg[w->ncg++] = g;
+	}
+	sqlite3_reset(st);
+}
+
+static int cmp_msg(const void *a, const void *b)
+{
+	const msg *x = a, *y = b;
+	if (x->t != y->t)
+		return (x->t > y->t) - (x->t < y->t);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A conversation of the contact being read, until it is complete. */
+typedef struct {
+	int open, in_range;
+	stats_conversation c;
+} conv_acc;
+
+static int conv_flush(walk *w, conv_acc *a)
+{
+	if (!a->open || !a->in_range || !w->conv_fn)
+		return a->open = 0;
+	a->open = 0;
+	load_contact(w, 1);
+	a->c.phone = w->phone;
+	a->c.name = w->name;
+	a->c.labels = w->labels;
+	return w->conv_fn(&a->c, w->ctx);
+}
+
+/* Runs the rules over one contact's messages (all of its history before
+ * until, in time order) and counts what falls in [since, until). */
+static int finish_contact(walk *w)
+{
+	if (!w->nbuf)
+		return 0;
+	qsort(w->buf, w->nbuf, sizeof *w->buf, cmp_msg);
+	if (w->by == STATS_LABEL)
+		load_label_groups(w);
+	int gs_small[1], *gs = w->by == STATS_LABEL ? xmalloc((w->ncg + 1) * sizeof *gs) : gs_small;
+	stats_conv_state st = {0};
+	const msg *opener = NULL;
+	conv_acc conv = {0};
+	int rc = 0;
+	for (size_t i = 0; i < w->nbuf && !rc; i++) {
+		const msg *m = &w->buf[i];
+		int in_range = m->t >= w->since;
+		int reply = (m->flags & STATS_SENT) && !m->automatic && !m->broadcast;
+		int64_t secs = 0;
+		int ev = stats_conv_step(&st, m->flags & STATS_IN, reply, m->t, &secs);
+		if (ev == STATS_OPENS) {
+			opener = m;
+			if (w->conv_fn) {
+				rc = conv_flush(w, &conv);
+				conv = (conv_acc){.open = 1, .in_range = in_range,
+						  .c = {.opened_at = m->t, .first_response = -1}};
+			}
+		}
+		if (conv.open) {
+			conv.c.received += !!(m->flags & STATS_IN);
+			conv.c.sent += !!(m->flags & STATS_SENT);
+			conv.c.last_at = m->t;
+			if (ev == STATS_ANSWERS) {
+				conv.c.first_response = secs;
+				conv.c.agent = m->agent < 0 ? NULL : w->agents[m->agent];
+			}
+		}
+		if (!w->row_fn)
+			continue;
+		if (in_range) {
+			size_t n = groups_of(w, m, gs);
+			for (size_t k = 0; k < n; k++) {
+				count(&w->g[gs[k]], m, w->cid);
+				w->g[gs[k]].new_contacts += i == 0;
+			}
+		}
+		/* a first response belongs with the message that opened the
+		 * conversation, except by agent: with whoever answered */
+		if (ev == STATS_ANSWERS && opener->t >= w->since) {
+			size_t n = groups_of(w, w->by == STATS_AGENT ? m : opener, gs);
+			for (size_t k = 0; k < n; k++)
+				i64s_push(&w->g[gs[k]].responses, secs);
+		}
+	}
+	if (!rc)
+		rc = conv_flush(w, &conv);
+	if (gs != gs_small)
+		free(gs);
+	if (!rc && w->by == STATS_CONTACT && w->row_fn && w->g[0].contacts) {
+		load_contact(w, 0);
+		w->g[0].key[0] = xstrdup(w->phone);
+		w->g[0].key[1] = w->name ? xstrdup(w->name) : NULL;
+		rc = emit_group(w, &w->g[0]);
+		reset_group(&w->g[0]);
+	}
+	w->nbuf = 0;
+	free(w->phone);
+	free(w->name);
+	free(w->labels);
+	w->phone = w->name = w->labels = NULL;
+	return rc;
+}
+
+/* Reads every counted message before until, contact by contact: the
+ * conversation rule and "first message ever" need each contact's whole
+ * history, however short the range. */
+static int walk_messages(walk *w)
+{
+	int need_agent = w->by == STATS_AGENT || w->conv_fn;
+	sqlite3_stmt *st = db_stmt(w->db,
+		"SELECT contact_id, id, ts, direction, status, sent_at, auto, broadcast_id, agent "
+		"FROM message ORDER BY contact_id, ts");
+	int step, rc = 0;
+	w->cid = -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t cid = sqlite3_column_int64(st, 0);
+		if (cid != w->cid) {
+			if ((rc = finish_contact(w)))
+				break;
+			w->cid = cid;
+		}
+		int64_t sent_at = sqlite3_column_int64(st, 5);
+		int flags = stats_classify(db_col_text(st, 3), db_col_text(st, 4), sent_at);
+		int64_t t = sent_at ? sent_at : sqlite3_column_int64(st, 2);
+		if (!(flags & STATS_COUNTED) || t >= w->until)
+			continue;
+		if (w->nbuf == w->capbuf) {
+			w->capbuf = w->capbuf ? w->capbuf * 2 : 256;
+			w->buf = xrealloc(w->buf, w->capbuf * sizeof *w->buf);
+		}
+		w->buf[w->nbuf++] = (msg){
+			.id = sqlite3_column_int64(st, 1),
+			.t = t,
+			.flags = flags,
+			.automatic = sqlite3_column_type(st, 6) != SQLITE_NULL,
+			.broadcast = sqlite3_column_int64(st, 7),
+			.agent = need_agent && sqlite3_column_type(st, 8) != SQLITE_NULL
+					 ? intern_agent(w, (const char *)sqlite3_column_text(st, 8)) : -1,
+		};
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(w->db, "reading messages");
+	sqlite3_reset(st);
+	if (!rc)
+		rc = finish_contact(w);
+	return rc;
+}
+
+static void walk_free(walk *w)
+{
+	for (size_t i = 0; i < w->ng; i++)
+		reset_group(&w->g[i]);
+	for (size_t i = 0; i < w->nagents; i++)
+		free(w->agents[i]);
+	free(w->g);
+	free(w->agents);
+	free(w->agent_group);
+	free(w->ids.k);
+	free(w->ids.v);
+	free(w->buf);
+	free(w->cg);
+	stats_periods_free(&w->per);
+}
+
+int stats_key_cols(stats_by by, const char *const **cols)
+{
+	static const char *const none[] = {"since", "until"}, *const contact[] = {"phone", "name"},
+				 *const broadcast[] = {"broadcast", "name"};
+	switch (by) {
+	case STATS_NONE: *cols = none; return 2;
+	case STATS_CONTACT: *cols = contact; return 2;
+	case STATS_BROADCAST: *cols = broadcast; return 2;
+	default: *cols = &stats_by_names[by]; return 1;
+	}
+}
+
+static int cmp_agent_group(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+	if (!x->key[0] || !y->key[0])
+		return !!x->key[0] - !!y->key[0];
+	return strcmp(x->key[0], y->key[0]);
+}
+
+static int cmp_id_group(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Groups known before the walk: periods, labels, the summary. */
+static void prepare_groups(walk *w)
+{
+	switch (w->by) {
+	case STATS_CONTACT:
+		new_group(w, NULL, NULL, 0, 0);
+		break;
+	case STATS_LABEL: {
+		sqlite3_stmt *st = db_stmt(w->db, "SELECT id, name FROM label ORDER BY name");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			int g = new_group(w, db_col_text(st, 1), NULL, 0, id);
+			*idmap_slot(&w->ids, id) = g;
+		}
+		sqlite3_reset(st);
+		break;
+	}
+	case STATS_AGENT:
+	case STATS_BROADCAST:
+		break;
+	case STATS_NONE: {
+		char a[40], b[40];
+		when_fmt_local(w->since, w->tz, a);
+		when_fmt_local(w->until, w->tz, b);
+		new_group(w, a, b, 0, 0);
+		break;
+	}
+	default:
+		for (int i = 0; i < w->per.nrows; i++)
+			new_group(w, w->per.label[i], NULL, w->by == STATS_HOUR, 0);
+	}
+}
+
+/* The rows of groupings that are only known after the walk, in order. */
+static int emit_groups(walk *w)
+{
+	if (w->by == STATS_AGENT)
+		qsort(w->g, w->ng, sizeof *w->g, cmp_agent_group);
+	if (w->by == STATS_BROADCAST) {
+		qsort(w->g, w->ng, sizeof *w->g, cmp_id_group);
+		sqlite3_stmt *st = db_stmt(w->db, "SELECT name FROM broadcast WHERE id = ?");
+		for (size_t i = 0; i < w->ng; i++) {
+			sqlite3_bind_int64(st, 1, w->g[i].id);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+				w->g[i].key[1] = xstrdup(db_col_text(st, 0));
+			sqlite3_reset(st);
+		}
+	}
+	int rc = 0;
+	for (size_t i = 0; i < w->ng && !rc; i++)
+		rc = emit_group(w, &w->g[i]);
+	return rc;
+}
+
+int stats_report(wb_db *db, stats_by by, int64_t since, int64_t until, const char *tz,
+		 stats_row_fn fn, void *ctx)
+{
+	walk w = {.db = db, .by = by, .since = since, .until = until, .tz = tz,
+		  .row_fn = fn, .ctx = ctx, .null_agent = -1, .last_agent = -1};
+	int rc = stats_periods_make(by, since, until, tz, &w.per);
+	if (!rc) {
+		prepare_groups(&w);
+		rc = walk_messages(&w);
+	}
+	if (!rc && by != STATS_CONTACT)
+		rc = emit_groups(&w);
+	walk_free(&w);
+	return rc;
+}
+
+int stats_conversations(wb_db *db, int64_t since, int64_t until, stats_conv_fn fn, void *ctx)
+{
+	if (until <= since)
+		return wb_err(EX_DATAERR, "--until must be later than --since");
+	walk w = {.db = db, .by = STATS_NONE, .since = since, .until = until,
+		  .conv_fn = fn, .ctx = ctx, .null_agent = -1, .last_agent = -1};
+	int rc = walk_messages(&w);
+	walk_free(&w);
+	return rc;
+}
+
+int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long limit,
+	      stats_top_fn fn, void *ctx)
+{
+	if (until <= since)
+		return wb_err(EX_DATAERR, "--until must be later than --since");
+	sqlite3_stmt *st = db_stmt(db,
+		"SELECT c.wa_id, coalesce(c.name, c.profile_name), m.received, m.sent, m.last_at "
+		"FROM (SELECT contact_id, sum(direction = 'in') AS received, "
+		"             sum(direction = 'out') AS sent, max(" STATS_T ") AS last_at "
+		"      FROM message "
+		"      WHERE " STATS_T " >= ?1 AND " STATS_T " < ?2 "
+		"        AND (direction = 'in' OR sent_at IS NOT NULL OR status IN ('sent', 'delivered', 'read')) "
+		"      GROUP BY contact_id) m "
+		"JOIN contact c ON c.id = m.contact_id "
+		"ORDER BY CASE WHEN ?3 THEN m.received ELSE m.received + m.sent END DESC, "
+		"         m.received DESC, c.wa_id "
+		"LIMIT ?4");
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, until);
+	sqlite3_bind_int(st, 3, by_received);
+	sqlite3_bind_int64(st, 4, limit);
+	int step, rc = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		stats_top_row r = {
+			.phone = db_col_text(st, 0),
+			.name = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : db_col_text(st, 1),
+			.received = sqlite3_column_int64(st, 2),
+			.sent = sqlite3_column_int64(st, 3),
+			.last_at = sqlite3_column_int64(st, 4),
+		};
+		if ((rc = fn(&r, ctx)))
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "reading messages");
+	sqlite3_reset(st);
+	return rc;
+}
