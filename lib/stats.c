@@ -507,8 +507,10 @@ static int conv_flush(walk *w, conv_acc *a)
 	return w->conv_fn(&a->c, w->ctx);
 }
 
-/* Runs the rules over one contact's messages (all of its history before
- * until, in time order) and counts what falls in [since, until). */
+/* Runs the rules over one contact's messages (its whole history, in time
+ * order) and counts what falls in [since, until). A conversation opened
+ * in the range is followed to its end, so a day's figures do not change
+ * with the end of the range they were asked in. */
 static int finish_contact(walk *w)
 {
 	if (!w->nbuf)
@@ -523,10 +525,14 @@ static int finish_contact(walk *w)
 	int rc = 0;
 	for (size_t i = 0; i < w->nbuf && !rc; i++) {
 		const msg *m = &w->buf[i];
-		int in_range = m->t >= w->since;
+		int in_range = m->t >= w->since && m->t < w->until;
 		int reply = (m->flags & STATS_SENT) && !m->automatic && !m->broadcast;
 		int64_t secs = 0;
+		/* an answered conversation ends with a day of silence */
+		int ends = !st.waiting && st.any && m->t - st.prev_t >= STATS_SILENCE;
 		int ev = stats_conv_step(&st, m->flags & STATS_IN, reply, m->t, &secs);
+		if (ends && ev != STATS_OPENS && w->conv_fn)
+			rc = conv_flush(w, &conv);
 		if (ev == STATS_OPENS) {
 			opener = m;
 			if (w->conv_fn) {
@@ -555,7 +561,7 @@ static int finish_contact(walk *w)
 		}
 		/* a first response belongs with the message that opened the
 		 * conversation, except by agent: with whoever answered */
-		if (ev == STATS_ANSWERS && opener->t >= w->since) {
+		if (ev == STATS_ANSWERS && opener->t >= w->since && opener->t < w->until) {
 			size_t n = groups_of(w, w->by == STATS_AGENT ? m : opener, gs);
 			for (size_t k = 0; k < n; k++)
 				i64s_push(&w->g[gs[k]].responses, secs);
@@ -580,9 +586,9 @@ static int finish_contact(walk *w)
 	return rc;
 }
 
-/* Reads every counted message before until, contact by contact: the
- * conversation rule and "first message ever" need each contact's whole
- * history, however short the range. */
+/* Reads every counted message, contact by contact: the conversation rule
+ * and "first message ever" need each contact's whole history, however
+ * short the range. */
 static int walk_messages(walk *w)
 {
 	int need_agent = w->by == STATS_AGENT || w->conv_fn;
@@ -601,7 +607,7 @@ static int walk_messages(walk *w)
 		int64_t sent_at = sqlite3_column_int64(st, 5);
 		int flags = stats_classify(db_col_text(st, 3), db_col_text(st, 4), sent_at);
 		int64_t t = sent_at ? sent_at : sqlite3_column_int64(st, 2);
-		if (!(flags & STATS_COUNTED) || t >= w->until)
+		if (!(flags & STATS_COUNTED))
 			continue;
 		if (w->nbuf == w->capbuf) {
 			w->capbuf = w->capbuf ? w->capbuf * 2 : 256;

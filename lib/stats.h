@@ -98,8 +98,8 @@ typedef struct {
 	const char *agent, *labels;        /* who answered first; the contact's labels */
 } stats_conversation;
 typedef int (*stats_conv_fn)(const stats_conversation *c, void *ctx);
-/* Every conversation opened in [since, until), by contact then time, with
- * what happened in it before until. */
+/* Every conversation opened in [since, until), by contact then time,
+ * followed to its end (the next conversation of the contact, or now). */
 int stats_conversations(wb_db *db, int64_t since, int64_t until, stats_conv_fn fn, void *ctx);
 
 typedef struct {
