@@ -122,8 +122,10 @@ static void raw_calendar(stats_by by, int64_t since, int64_t until, const char *
 		case STATS_HOUR:
 			for (int h = 0; h < 24; h++) {
 				int64_t b = h ? when_from_local(y, m, d, h, 0, 0, tz) : s;
-				if (b > last) /* else an hour a DST change skipped */
+				if (b > last)
 					raw_push(r, b, h, "");
+				else /* h - 1 was skipped by DST: its instant is h's */
+					r->group[r->n - 1] = h;
 				last = b;
 			}
 			break;

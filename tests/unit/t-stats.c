@@ -1,0 +1,128 @@
+/* Unit tests of the statistics rules: nearest-rank percentiles, which
+ * messages count, the conversation rule, and calendar periods across DST
+ * changes and zone boundaries. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "tap.h"
+
+#include "err.h"
+#include "stats.h"
+#include "when.h"
+
+static void ranks(void)
+{
+	int64_t none[1];
+	is_int(stats_rank(none, 0, 50), -1, "no values: no median");
+	int64_t one[] = {7};
+	is_int(stats_rank(one, 1, 90), 7, "one value is every percentile");
+	int64_t v[] = {1000, 10, 40, 20, 30};
+	is_int(stats_rank(v, 5, 50), 30, "median of five: the third");
+	is_int(stats_rank(v, 5, 90), 1000, "p90 of five: the fifth (ceil 4.5)");
+	int64_t even[] = {4, 1, 3, 2};
+	is_int(stats_rank(even, 4, 50), 2, "median of four: the lower middle, no averaging");
+	int64_t ten[] = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+	is_int(stats_rank(ten, 10, 90), 9, "p90 of ten: the ninth");
+	is_int(stats_rank(ten, 10, 100), 10, "p100 is the maximum");
+}
+
+static void classify(void)
+{
+	is_int(stats_classify("in", "received", 0), STATS_IN | STATS_COUNTED, "inbound");
+	is_int(stats_classify("out", "read", 5), STATS_SENT | STATS_DELIVERED | STATS_READ | STATS_COUNTED, "read");
+	is_int(stats_classify("out", "delivered", 5), STATS_SENT | STATS_DELIVERED | STATS_COUNTED, "delivered");
+	is_int(stats_classify("out", "sent", 0), STATS_SENT | STATS_COUNTED, "sent without sent_at");
+	is_int(stats_classify("out", "failed", 5), STATS_SENT | STATS_FAILED | STATS_COUNTED,
+	       "failed after the API took it: sent and failed");
+	is_int(stats_classify("out", "failed", 0), STATS_FAILED | STATS_COUNTED, "failed before: only failed");
+	is_int(stats_classify("out", "queued", 0), 0, "queued does not count");
+	is_int(stats_classify("out", "cancelled", 0), 0, "cancelled does not count");
+	is_int(stats_classify("out", "unknown", 0), 0, "unknown does not count");
+}
+
+static void conversations(void)
+{
+	stats_conv_state s = {0};
+	int64_t secs = -1;
+	is_int(stats_conv_step(&s, 1, 0, 1000, &secs), STATS_OPENS, "a first message opens");
+	is_int(stats_conv_step(&s, 1, 0, 1060, &secs), STATS_NOTHING, "a follow-up does not");
+	is_int(stats_conv_step(&s, 0, 0, 1061, &secs), STATS_NOTHING, "an automatic reply answers nothing");
+	is_int(stats_conv_step(&s, 0, 1, 1600, &secs), STATS_ANSWERS, "a reply answers");
+	is_int(secs, 600, "from the opening message");
+	is_int(stats_conv_step(&s, 0, 1, 1700, &secs), STATS_NOTHING, "a second reply is no first response");
+	is_int(stats_conv_step(&s, 1, 0, 1800, &secs), STATS_OPENS, "after our reply the customer opens again");
+	is_int(stats_conv_step(&s, 1, 0, 1800 + STATS_SILENCE - 1, &secs), STATS_NOTHING, "23:59:59 later: the same one");
+	is_int(stats_conv_step(&s, 1, 0, 1800 + 2 * STATS_SILENCE - 1, &secs), STATS_OPENS,
+	       "after a day of silence: a new one");
+	is_int(stats_conv_step(&s, 0, 1, 1800 + 3 * STATS_SILENCE, &secs), STATS_ANSWERS, "a late answer still answers");
+	is_int(secs, STATS_SILENCE + 1, "and counts all the wait");
+	stats_conv_state b = {0};
+	is_int(stats_conv_step(&b, 0, 1, 10, &secs), STATS_NOTHING, "our message before any question answers nothing");
+	is_int(stats_conv_step(&b, 1, 0, 20, &secs), STATS_OPENS, "their first message opens");
+}
+
+/* The labels and lengths of the periods; "2026-11-01/90000 ..." */
+static void periods_str(stats_by by, const char *since, const char *until, const char *tz, char *buf, size_t size)
+{
+	int64_t a, b;
+	when_parse(since, 0, tz, &a);
+	when_parse(until, 0, tz, &b);
+	stats_periods p;
+	buf[0] = 0;
+	if (stats_periods_make(by, a, b, tz, &p)) {
+		snprintf(buf, size, "error");
+		return;
+	}
+	size_t len = 0;
+	for (size_t i = 0; i < p.n && len < size; i++) {
+		int64_t end = i + 1 < p.n ? p.start[i + 1] : b;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s/%lld", i ? " " : "", p.label[p.group[i]],
+					(long long)(end - p.start[i]));
+	}
+	stats_periods_free(&p);
+}
+
+static void periods(void)
+{
+	char buf[2048];
+	periods_str(STATS_DAY, "2026-10-31", "2026-11-03", "America/New_York", buf, sizeof buf);
+	is_str(buf, "2026-10-31/86400 2026-11-01/90000 2026-11-02/86400", "days: 25 hours when DST ends");
+	periods_str(STATS_DAY, "2026-03-07", "2026-03-09", "America/New_York", buf, sizeof buf);
+	is_str(buf, "2026-03-07/86400 2026-03-08/82800", "days: 23 hours when it starts");
+	periods_str(STATS_DAY, "2026-11-24T12:00", "2026-11-26T06:00", "Asia/Shanghai", buf, sizeof buf);
+	is_str(buf, "2026-11-24/43200 2026-11-25/86400 2026-11-26/21600", "partial first and last days");
+	periods_str(STATS_HOUR, "2026-11-01T00:00", "2026-11-01T04:00", "America/New_York", buf, sizeof buf);
+	is_str(buf, "0/3600 1/7200 2/3600 3/3600", "hours: the repeated hour is one segment of hour 1");
+	periods_str(STATS_HOUR, "2026-03-08T00:00", "2026-03-08T04:00", "America/New_York", buf, sizeof buf);
+	is_str(buf, "0/3600 1/3600 3/3600", "hours: the skipped hour has none");
+	periods_str(STATS_WEEK, "2026-11-25", "2026-12-08", "UTC", buf, sizeof buf);
+	is_str(buf, "2026-11-23/432000 2026-11-30/604800 2026-12-07/86400", "weeks start on Monday");
+	periods_str(STATS_MONTH, "2026-01-15", "2026-03-02", "UTC", buf, sizeof buf);
+	is_str(buf, "2026-01/1468800 2026-02/2419200 2026-03/86400", "months");
+	periods_str(STATS_WEEKDAY, "2026-11-28", "2026-12-01", "UTC", buf, sizeof buf);
+	is_str(buf, "Sat/86400 Sun/86400 Mon/86400", "weekdays");
+	periods_str(STATS_NONE, "2026-11-28", "2026-12-01", "UTC", buf, sizeof buf);
+	is_str(buf, "/259200", "no grouping: one segment");
+	periods_str(STATS_DAY, "2026-11-28", "2026-11-28", "UTC", buf, sizeof buf);
+	is_str(buf, "error", "an empty range is an error");
+
+	stats_periods p;
+	int64_t a, b, t;
+	when_parse("2026-11-24", 0, "Asia/Shanghai", &a);
+	when_parse("2026-11-27", 0, "Asia/Shanghai", &b);
+	stats_periods_make(STATS_DAY, a, b, "Asia/Shanghai", &p);
+	when_parse("2026-11-24T15:59:59Z", 0, "UTC", &t);
+	is_str(p.label[p.group[stats_periods_find(&p, t)]], "2026-11-24", "15:59:59Z is the 24th in Shanghai");
+	when_parse("2026-11-24T16:00:00Z", 0, "UTC", &t);
+	is_str(p.label[p.group[stats_periods_find(&p, t)]], "2026-11-25", "16:00Z is the 25th");
+	stats_periods_free(&p);
+}
+
+int main(void)
+{
+	ranks();
+	classify();
+	conversations();
+	periods();
+	return done_testing();
+}
