@@ -84,27 +84,33 @@ static void periods_str(stats_by by, const char *since, const char *until, const
 
 static void periods(void)
 {
+	static const struct {
+		stats_by by;
+		const char *since, *until, *tz, *want, *why;
+	} cases[] = {
+		{STATS_DAY, "2026-10-31", "2026-11-03", "America/New_York",
+		 "2026-10-31/86400 2026-11-01/90000 2026-11-02/86400", "days: 25 hours when DST ends"},
+		{STATS_DAY, "2026-03-07", "2026-03-09", "America/New_York",
+		 "2026-03-07/86400 2026-03-08/82800", "days: 23 hours when it starts"},
+		{STATS_DAY, "2026-11-24T12:00", "2026-11-26T06:00", "Asia/Shanghai",
+		 "2026-11-24/43200 2026-11-25/86400 2026-11-26/21600", "partial first and last days"},
+		{STATS_HOUR, "2026-11-01T00:00", "2026-11-01T04:00", "America/New_York",
+		 "0/3600 1/7200 2/3600 3/3600", "hours: the repeated hour is one segment of hour 1"},
+		{STATS_HOUR, "2026-03-08T00:00", "2026-03-08T04:00", "America/New_York",
+		 "0/3600 1/3600 3/3600", "hours: the skipped hour has none"},
+		{STATS_WEEK, "2026-11-25", "2026-12-08", "UTC",
+		 "2026-11-23/432000 2026-11-30/604800 2026-12-07/86400", "weeks start on Monday"},
+		{STATS_MONTH, "2026-01-15", "2026-03-02", "UTC",
+		 "2026-01/1468800 2026-02/2419200 2026-03/86400", "months"},
+		{STATS_WEEKDAY, "2026-11-28", "2026-12-01", "UTC", "Sat/86400 Sun/86400 Mon/86400", "weekdays"},
+		{STATS_NONE, "2026-11-28", "2026-12-01", "UTC", "/259200", "no grouping: one segment"},
+		{STATS_DAY, "2026-11-28", "2026-11-28", "UTC", "error", "an empty range is an error"},
+	};
 	char buf[2048];
-	periods_str(STATS_DAY, "2026-10-31", "2026-11-03", "America/New_York", buf, sizeof buf);
-	is_str(buf, "2026-10-31/86400 2026-11-01/90000 2026-11-02/86400", "days: 25 hours when DST ends");
-	periods_str(STATS_DAY, "2026-03-07", "2026-03-09", "America/New_York", buf, sizeof buf);
-	is_str(buf, "2026-03-07/86400 2026-03-08/82800", "days: 23 hours when it starts");
-	periods_str(STATS_DAY, "2026-11-24T12:00", "2026-11-26T06:00", "Asia/Shanghai", buf, sizeof buf);
-	is_str(buf, "2026-11-24/43200 2026-11-25/86400 2026-11-26/21600", "partial first and last days");
-	periods_str(STATS_HOUR, "2026-11-01T00:00", "2026-11-01T04:00", "America/New_York", buf, sizeof buf);
-	is_str(buf, "0/3600 1/7200 2/3600 3/3600", "hours: the repeated hour is one segment of hour 1");
-	periods_str(STATS_HOUR, "2026-03-08T00:00", "2026-03-08T04:00", "America/New_York", buf, sizeof buf);
-	is_str(buf, "0/3600 1/3600 3/3600", "hours: the skipped hour has none");
-	periods_str(STATS_WEEK, "2026-11-25", "2026-12-08", "UTC", buf, sizeof buf);
-	is_str(buf, "2026-11-23/432000 2026-11-30/604800 2026-12-07/86400", "weeks start on Monday");
-	periods_str(STATS_MONTH, "2026-01-15", "2026-03-02", "UTC", buf, sizeof buf);
-	is_str(buf, "2026-01/1468800 2026-02/2419200 2026-03/86400", "months");
-	periods_str(STATS_WEEKDAY, "2026-11-28", "2026-12-01", "UTC", buf, sizeof buf);
-	is_str(buf, "Sat/86400 Sun/86400 Mon/86400", "weekdays");
-	periods_str(STATS_NONE, "2026-11-28", "2026-12-01", "UTC", buf, sizeof buf);
-	is_str(buf, "/259200", "no grouping: one segment");
-	periods_str(STATS_DAY, "2026-11-28", "2026-11-28", "UTC", buf, sizeof buf);
-	is_str(buf, "error", "an empty range is an error");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		periods_str(cases[i].by, cases[i].since, cases[i].until, cases[i].tz, buf, sizeof buf);
+		is_str(buf, cases[i].want, "%s", cases[i].why);
+	}
 
 	stats_periods p;
 	int64_t a, b, t;
