@@ -161,10 +161,8 @@ static int hours(wb_db *db, cli *c, int all, int argc, char **argv)
 {
 	enum { EXCEPTIONS, CLOSED, ON, CLEAR };
 	static const char *const subs[] = {"exceptions", "closed", "on", "clear", NULL};
-	if (argc == 0)
-		return week(db, c);
 	int sub = -1;
-	for (int i = 0; subs[i]; i++)
+	for (int i = 0; argc && subs[i]; i++)
 		if (!strcmp(argv[0], subs[i]))
 			sub = i;
 	if (all && sub != EXCEPTIONS)
@@ -176,6 +174,8 @@ static int hours(wb_db *db, cli *c, int all, int argc, char **argv)
 	if (sub == ON && (argc < 3 || argc % 2 == 0))
 		wb_usage("hours on takes DATE RANGES pairs, like: on 2026-12-24 10:00-14:00");
 
+	if (argc == 0)
+		return week(db, c);
 	hours_spec h = {0};
 	int rc = 0;
 	switch (sub) {
