@@ -251,12 +251,12 @@ static void database(void)
 	profile_free(&p);
 	hours_free(&h);
 	db_close(db);
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	free(wal);
-	free(shm);
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		char *f = xasprintf("%s%s", path, suffixes[i]);
+		unlink(f);
+		free(f);
+	}
 }
 
 int main(void)
