@@ -1,5 +1,6 @@
 #include "contact.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,26 @@ int contact_sent(wb_db *db, int64_t id, int64_t ts)
 	return db_step_done(db, st, "updating a contact");
 }
 
+int contact_key_check(const char *key)
+{
+	static const char *const reserved[] = {"name", "phone", "wa_id", "profile_name", "business"};
+	long n = utf8_len(key);
+	if (n < 1 || n > 64)
+		return wb_err(EX_DATAERR, "an attribute name is 1 to 64 characters of UTF-8");
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || strchr("{}=", *p))
+			return wb_err(EX_DATAERR, "'%s': an attribute name cannot hold braces, '=' "
+					  "or control characters", key);
+	if (key[0] == ' ' || key[strlen(key) - 1] == ' ')
+		return wb_err(EX_DATAERR, "'%s': an attribute name cannot start or end with a space", key);
+	/* {{name}} and the others come from the contact itself: an attribute
+	 * of that name would never be seen. */
+	for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+		if (streq_ci(key, reserved[i]))
+			return wb_err(EX_DATAERR, "'%s' is the contact's own field, not an attribute", key);
+	return 0;
+}
+
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value)
 {
 	sqlite3_stmt *st;
@@ -149,6 +170,21 @@ int contact_attrs(wb_db *db, int64_t id, kv *m)
 		kv_set(m, db_col_text(st, 0), db_col_text(st, 1));
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading attributes");
+}
+
+char *contact_attrs_json(wb_db *db, int64_t id)
+{
+	kv m = {0};
+	json_t *o = json_object();
+	if (contact_attrs(db, id, &m) == 0)
+		for (size_t i = 0; i < m.n; i++)
+			json_object_set_new(o, m.k[i], json_string(m.v[i]));
+	kv_free(&m);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	char *r = xstrdup(s ? s : "{}");
+	free(s);
+	return r;
 }
 
 int contact_vars(wb_db *db, const contact *c, kv *m)
