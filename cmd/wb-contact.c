@@ -35,10 +35,7 @@ static const char usage[] =
 	"  --active DUR         a message from them within DUR\n"
 	"  --opted-out          only those who opted out\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n"
+	CLI_COMMON_USAGE
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
 	"with a phone column, or JSONL; so 'wb-label who vip | wb-contact optout' works.\n";
@@ -121,14 +118,21 @@ static void one_phone(const char *arg, char wa_id[PHONE_MAX])
 		wb_fail(rc);
 }
 
-static int show(wb_db *db, cli *cl, const char *arg)
+/* The contact a phone argument names, or exit: 65 for a bad number, 1
+ * for one that is not a contact. */
+static void known_contact(wb_db *db, const char *arg, contact *c)
 {
 	char wa_id[PHONE_MAX];
-	contact c;
 	one_phone(arg, wa_id);
-	int rc = contact_get(db, wa_id, &c);
+	int rc = contact_get(db, wa_id, c);
 	if (rc)
 		wb_fail(rc);
+}
+
+static int show(wb_db *db, cli *cl, const char *arg)
+{
+	contact c;
+	known_contact(db, arg, &c);
 	static const char *cols[NCONTACT_COLS + 6];
 	memcpy(cols, contact_cols, sizeof contact_cols);
 	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs"};
@@ -149,29 +153,17 @@ static int show(wb_db *db, cli *cl, const char *arg)
 
 static int log_row(const conv_msg *m, void *ctx)
 {
-	out *o = ctx;
-	put_time(o, m->ts);
-	out_str(o, m->direction);
-	out_str(o, m->type);
-	out_str(o, m->body);
-	out_str(o, m->status);
-	out_str(o, m->wamid);
-	out_str(o, m->labels);
-	out_row_end(o);
+	conv_cells(ctx, m);
+	out_row_end(ctx);
 	return 0;
 }
 
 static int conv_log(wb_db *db, cli *cl, const char *arg)
 {
-	char wa_id[PHONE_MAX];
 	contact c;
-	one_phone(arg, wa_id);
-	int rc = contact_get(db, wa_id, &c);
-	if (rc)
-		wb_fail(rc);
-	static const char *const cols[] = {"time", "direction", "type", "text", "status", "wamid", "labels"};
-	out *o = cli_out(cl, cols, 7);
-	rc = conv_each(db, c.id, log_row, o);
+	known_contact(db, arg, &c);
+	out *o = cli_out(cl, conv_cols, CONV_NCOLS);
+	int rc = conv_each(db, c.id, log_row, o);
 	contact_free(&c);
 	if (rc)
 		wb_fail(rc);

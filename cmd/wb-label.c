@@ -28,10 +28,7 @@ static const char usage[] =
 	"  who NAME                    the contacts with a label\n"
 	"  who NAME --message          the messages with a label\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n"
+	CLI_COMMON_USAGE
 	"\n"
 	"Phones on stdin: one a line, or CSV/TSV with a phone column, or JSONL;\n"
 	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works.\n";
@@ -59,18 +56,10 @@ static int who_row(const contact *c, void *ctx)
 	return 0;
 }
 
-static int who_message_row(const conv_msg *m, void *ctx)
+static int message_row(const conv_msg *m, void *ctx)
 {
-	out *o = ctx;
-	char t[32];
-	when_fmt_utc(m->ts, t);
-	out_str(o, t);
-	out_str(o, m->wa_id);
-	out_str(o, m->direction);
-	out_str(o, m->type);
-	out_str(o, m->body);
-	out_str(o, m->wamid);
-	out_row_end(o);
+	conv_cells(ctx, m);
+	out_row_end(ctx);
 	return 0;
 }
 
@@ -83,9 +72,8 @@ static int who(wb_db *db, cli *c, const char *name, int messages)
 		return rc;
 	out *o;
 	if (messages) {
-		static const char *const cols[] = {"time", "phone", "direction", "type", "text", "wamid"};
-		o = cli_out(c, cols, 6);
-		rc = conv_labelled(db, lid, who_message_row, o);
+		o = cli_out(c, conv_cols, CONV_NCOLS);
+		rc = conv_labelled(db, lid, message_row, o);
 	} else {
 		static const char *const cols[] = {"phone", "name"};
 		const char *one[] = {name, NULL};

@@ -1,6 +1,24 @@
 #include "conv.h"
 
 #include "err.h"
+#include "when.h"
+
+const char *const conv_cols[CONV_NCOLS] = {"time", "phone", "direction", "type",
+					   "text", "status", "wamid", "labels"};
+
+void conv_cells(out *o, const conv_msg *m)
+{
+	char t[32];
+	when_fmt_utc(m->ts, t);
+	out_str(o, t);
+	out_str(o, m->wa_id);
+	out_str(o, m->direction);
+	out_str(o, m->type);
+	out_str(o, m->body);
+	out_str(o, m->status);
+	out_str(o, m->wamid);
+	out_str(o, m->labels);
+}
 
 /* Both walks read the same columns; only the WHERE differs. */
 #define CONV_SELECT                                                                 \

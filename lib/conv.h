@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "out.h"
 
 typedef struct {
 	int64_t id, ts;
@@ -24,5 +25,11 @@ typedef int (*conv_fn)(const conv_msg *m, void *ctx);
 int conv_each(wb_db *db, int64_t contact_id, conv_fn fn, void *ctx);
 /* The messages that carry a label, oldest first. */
 int conv_labelled(wb_db *db, int64_t label_id, conv_fn fn, void *ctx);
+
+/* The row every listing of messages writes (wb-contact log, wb-label who
+ * --message), so they read alike and pipe alike. */
+extern const char *const conv_cols[];
+#define CONV_NCOLS 8
+void conv_cells(out *o, const conv_msg *m);
 
 #endif
