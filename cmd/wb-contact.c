@@ -50,6 +50,16 @@ typedef struct {
 	int opted_out, skip_bad, filtering;
 } opts;
 
+/* The database, once open: closed before any exit, so that nothing is
+ * left behind for a leak checker to mistake. */
+static wb_db *opened;
+
+static _Noreturn void fail(int rc)
+{
+	db_close(opened);
+	wb_fail(rc);
+}
+
 static void put_time(out *o, int64_t t)
 {
 	char buf[32];
@@ -99,14 +109,14 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 		const char *name = i < op->nlabels ? op->labels[i] : op->not_labels[i - op->nlabels];
 		int rc = label_find(db, name, &id);
 		if (rc)
-			wb_fail(rc == EX_FALSE ? EX_DATAERR : rc);
+			fail(rc == EX_FALSE ? EX_DATAERR : rc);
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
 			    .active = op->active, .opted_out = op->opted_out, .now = when_now()};
 	ls_ctx l = {cli_out(cl, contact_cols, NCONTACT_COLS), db};
 	int rc = contact_each(db, &f, ls_row, &l);
 	if (rc)
-		wb_fail(rc);
+		fail(rc);
 	return cli_finish(l.o, db);
 }
 
@@ -115,7 +125,7 @@ static void one_phone(const char *arg, char wa_id[PHONE_MAX])
 {
 	int rc = phone_norm_env(arg, wa_id);
 	if (rc)
-		wb_fail(rc);
+		fail(rc);
 }
 
 /* The contact a phone argument names, or exit: 65 for a bad number, 1
@@ -126,7 +136,7 @@ static void known_contact(wb_db *db, const char *arg, contact *c)
 	one_phone(arg, wa_id);
 	int rc = contact_get(db, wa_id, c);
 	if (rc)
-		wb_fail(rc);
+		fail(rc);
 }
 
 static int show(wb_db *db, cli *cl, const char *arg)
@@ -166,7 +176,7 @@ static int conv_log(wb_db *db, cli *cl, const char *arg)
 	int rc = conv_each(db, c.id, log_row, o);
 	contact_free(&c);
 	if (rc)
-		wb_fail(rc);
+		fail(rc);
 	return cli_finish(o, db);
 }
 
@@ -180,21 +190,23 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 	kv attrs = {0};
 	for (int i = 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
-		if (!eq)
+		if (!eq) {
+			db_close(opened);
 			wb_usage("'%s': expected KEY=VALUE", argv[i]);
+		}
 		*eq = 0;
 		const char *key = argv[i], *value = eq + 1;
 		if (utf8_len(value) < 0)
-			wb_die(EX_DATAERR, "%s: not valid UTF-8", key);
+			fail(wb_err(EX_DATAERR, "%s: not valid UTF-8", key));
 		if (!strcmp(key, "name")) {
 			if (!*value)
-				wb_die(EX_DATAERR, "name: empty");
+				fail(wb_err(EX_DATAERR, "name: empty"));
 			name = value;
 			continue;
 		}
 		int rc = contact_key_check(key);
 		if (rc)
-			wb_fail(rc);
+			fail(rc);
 		kv_set(&attrs, key, value);
 	}
 	int64_t now = when_now(), id;
@@ -206,10 +218,10 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 		rc = contact_set_attr(db, id, attrs.k[i], *attrs.v[i] ? attrs.v[i] : NULL);
 	if (rc) {
 		db_rollback(db);
-		wb_fail(rc);
+		fail(rc);
 	}
 	if ((rc = db_commit(db)))
-		wb_fail(rc);
+		fail(rc);
 	kv_free(&attrs);
 	static const char *const cols[] = {"phone", "created"};
 	out *o = cli_out(cl, cols, 2);
@@ -232,14 +244,14 @@ static int import(wb_db *db, cli *cl, const opts *op, int argc, char **argv)
 	if (argc == 1 && strcmp(argv[0], "-")) {
 		name = argv[0];
 		if (!(fp = fopen(name, "r")))
-			wb_die(EX_NOINPUT, "%s: cannot open: %m", name);
+			fail(wb_err(EX_NOINPUT, "%s: cannot open: %m", name));
 	}
 	import_stats st;
 	int rc = import_contacts(db, fp, name, when_now(), op->skip_bad ? skipped : NULL, NULL, &st);
 	if (fp != stdin)
 		fclose(fp);
 	if (rc)
-		wb_fail(rc);
+		fail(rc);
 	static const char *const cols[] = {"created", "updated", "skipped"};
 	out *o = cli_out(cl, cols, 3);
 	out_int(o, st.created);
@@ -256,11 +268,11 @@ static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 	phone_list phones = {0};
 	int rc = in_phones(argc, argv, stdin, "stdin", &phones);
 	if (rc)
-		wb_fail(rc);
+		fail(rc);
 	int64_t now = when_now();
 	char *changed = xcalloc(phones.n, 1);
 	if ((rc = db_begin(db)))
-		wb_fail(rc);
+		fail(rc);
 	for (size_t i = 0; i < phones.n && !rc; i++) {
 		if (cmd == RM) {
 			rc = contact_rm(db, phones.v[i]);
@@ -277,10 +289,10 @@ static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 	}
 	if (rc) {
 		db_rollback(db);
-		wb_fail(rc);
+		fail(rc);
 	}
 	if ((rc = db_commit(db)))
-		wb_fail(rc);
+		fail(rc);
 	static const char *const cols[] = {"phone", "opted_out", "changed"};
 	out *o = cli_out(cl, cols, cmd == RM ? 1 : 3);
 	for (size_t i = 0; i < phones.n; i++) {
@@ -359,7 +371,7 @@ int main(int argc, char **argv)
 	if (want[cmd] < -1 && argc < -want[cmd] - 1)
 		wb_usage("%s needs a phone number", commands[cmd]);
 
-	wb_db *db = cli_db(&c);
+	wb_db *db = opened = cli_db(&c);
 	int rc = 0;
 	switch (cmd) {
 	case ADD: rc = add(db, &c, argc, argv); break;

@@ -186,6 +186,7 @@ int main(int argc, char **argv)
 	if (messages && cmd != APPLY && cmd != REMOVE && cmd != WHO)
 		wb_usage("--message goes with apply, remove and who");
 
+	int new_color = cmd == COLOR ? parse_color(argv[1]) : 0;
 	wb_db *db = cli_db(&c);
 	int rc = 0;
 	switch (cmd) {
@@ -207,7 +208,7 @@ int main(int argc, char **argv)
 		rc = label_rename(db, argv[0], argv[1]);
 		break;
 	case COLOR:
-		rc = label_set_color(db, argv[0], parse_color(argv[1]));
+		rc = label_set_color(db, argv[0], new_color);
 		break;
 	case APPLY:
 	case REMOVE:
@@ -217,8 +218,8 @@ int main(int argc, char **argv)
 		rc = who(db, &c, argv[0], messages);
 		break;
 	}
+	db_close(db);
 	if (rc)
 		wb_fail(rc);
-	db_close(db);
 	return 0;
 }
