@@ -1,5 +1,5 @@
-/* contact — the people the business talks to: the contact and
- * contact_attr tables. Finding, creating and updating contacts, their
+/* contact — the people the business talks to: the contact table and
+ * their attributes (contact.attrs, seen row by row in contact_attr). Finding, creating and updating contacts, their
  * attributes, opt-out, and the one query that selects contacts by labels
  * and activity (wb-contact ls and wb-send's segments share it). */
 #ifndef WB_CONTACT_H
@@ -27,6 +27,10 @@ int contact_get(wb_db *db, const char *wa_id, contact *c);
 int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */
 int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created);
+/* contact_upsert that also merges attrs, a JSON object of strings (a
+ * null member removes that attribute), into the contact's attributes. */
+int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const char *attrs,
+			 int64_t now, int64_t *id, int *created);
 /* An inbound message at ts: creates the contact when new, keeps the
  * WhatsApp profile name, moves last_in_at forward (never back). */
 int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id);

@@ -81,10 +81,20 @@ static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r
 		   import_stats *st)
 {
 	int64_t id;
-	int created, rc = contact_upsert(db, r->wa_id, r->name, now, &id, &created);
-	for (int i = 0; i < m->ncols && !rc; i++)
-		if (m->keys[i] && *f[i])
-			rc = contact_set_attr(db, id, m->keys[i], f[i]);
+	/* all of a row's attributes go in one merge with the upsert */
+	static sb patch;
+	sb_reset(&patch);
+	for (int i = 0; i < m->ncols; i++)
+		if (m->keys[i] && *f[i]) {
+			sb_putc(&patch, patch.len ? ',' : '{');
+			sb_json_string(&patch, m->keys[i]);
+			sb_putc(&patch, ':');
+			sb_json_string(&patch, f[i]);
+		}
+	if (patch.len)
+		sb_putc(&patch, '}');
+	int created, rc = contact_upsert_attrs(db, r->wa_id, r->name, patch.len ? patch.s : NULL,
+					       now, &id, &created);
 	if (!rc) {
 		if (created)
 			st->created++;
