@@ -276,6 +276,19 @@ int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)
 	return code;
 }
 
+int db_find_id(wb_db *db, const char *sql, const char *key, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? EX_FALSE : db_fail(db, "reading");
+}
+
 char *db_get_setting(wb_db *db, const char *key)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM setting WHERE key = ?");

@@ -212,9 +212,7 @@ static void reader(void)
 
 static void database(void)
 {
-	char dir[] = "/tmp/wb-unit.XXXXXX";
-	ok(mkdtemp(dir) != NULL, "temp dir");
-	char *path = xasprintf("%s/a/b/wb.db", dir);
+	char *path = tap_tmpfile("a/b/wb.db");
 	wb_db *db;
 	is_int(db_open(path, &db), 0, "opens, creating parent directories");
 	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
@@ -267,9 +265,7 @@ static void database(void)
 	db_close(db);
 	is_int(db_open(path, &db), 0, "reopens an existing database");
 	db_close(db);
-	char *cmd = xasprintf("rm -rf %s", dir);
-	ok(system(cmd) == 0, "cleaned up");
-	free(cmd);
+	tap_rmdir();
 	free(path);
 }
 

@@ -113,9 +113,7 @@ static int collect(const conv_msg *m, void *ctx)
 
 static void with_database(void)
 {
-	char dir[] = "/tmp/wb-unit.XXXXXX";
-	ok(mkdtemp(dir) != NULL, "temp dir");
-	char *path = xasprintf("%s/wb.db", dir);
+	char *path = tap_tmpfile("wb.db");
 	wb_db *db;
 	is_int(db_open(path, &db), 0, "database");
 
@@ -174,9 +172,7 @@ static void with_database(void)
 	contact_free(&c);
 
 	db_close(db);
-	char *cmd = xasprintf("rm -rf %s", dir);
-	ok(system(cmd) == 0, "cleaned up");
-	free(cmd);
+	tap_rmdir();
 	free(path);
 }
 
