@@ -30,10 +30,7 @@ static const char usage[] =
 	"  -b, --by GROUPING    day, week, month, hour, weekday, contact, label, agent,\n"
 	"                       broadcast; with top: messages (default) or received\n"
 	"  -n, --limit N        top: how many customers (default 10)\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n"
+	CLI_COMMON_USAGE
 	"\n"
 	"Times: 2026-11-24, 2026-11-24T09:00, -7d, today, now; periods and times\n"
 	"without a zone are in the business time zone (wb-profile set timezone=...).\n"
