@@ -48,6 +48,8 @@ typedef struct {
 static void put(gen *g, int64_t contact, int out, int64_t ts, const char *agent, const char *automatic,
 		int64_t broadcast)
 {
+	if (g->n >= g->want)
+		return;
 	sqlite3_stmt *st = g->ins;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, contact);

@@ -499,9 +499,10 @@ typedef struct {
 
 static int conv_flush(walk *w, conv_acc *a)
 {
-	if (!a->open || !a->in_range || !w->conv_fn)
-		return a->open = 0;
+	int wanted = a->open && a->in_range && w->conv_fn;
 	a->open = 0;
+	if (!wanted)
+		return 0;
 	load_contact(w, 1);
 	a->c.phone = w->phone;
 	a->c.name = w->name;
