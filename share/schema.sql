@@ -89,7 +89,12 @@ CREATE TABLE message (
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
 	idem_key    TEXT UNIQUE                     -- wb-send --key: sent at most once
 );
-CREATE INDEX message_by_contact ON message(contact_id, ts);
+-- A contact's conversation in time order. It also covers what wb-stats
+-- (lib/stats.c) reads as it follows conversations contact by contact, so
+-- that walk is one sequential scan instead of a table lookup per message
+-- (about 4x faster at 10M messages, for about half again the table's size).
+CREATE INDEX message_by_contact ON message(contact_id, ts, direction, status, sent_at, auto,
+	broadcast_id, agent);
 CREATE INDEX message_by_ts ON message(ts);
 CREATE INDEX message_by_broadcast ON message(broadcast_id) WHERE broadcast_id IS NOT NULL;
 CREATE INDEX message_pending ON message(due_at)
@@ -172,9 +177,3 @@ INSERT INTO label (name, color, created_at) VALUES
 	('Pending payment', 3, strftime('%s', 'now')),
 	('Paid', 4, strftime('%s', 'now')),
 	('Order complete', 5, strftime('%s', 'now'));
-
--- wb-stats (lib/stats.c) reads every message contact by contact, in time
--- order, to follow conversations. This covering index turns that into one
--- sequential scan instead of a table lookup per message (about 4x faster
--- at 10M messages, for about half again the table's size).
-CREATE INDEX message_stats ON message(contact_id, ts, direction, status, sent_at, auto, broadcast_id, agent);
