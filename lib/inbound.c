@@ -39,6 +39,16 @@ void inbound_words_load(wb_db *db, inbound_words *w)
 	w->start = load_words(db, "optin.words", "START");
 }
 
+int inbound_words_set(wb_db *db, const char *stop, const char *start)
+{
+	int rc = 0;
+	if (stop)
+		rc = db_set_setting(db, "optout.words", stop);
+	if (!rc && start)
+		rc = db_set_setting(db, "optin.words", start);
+	return rc;
+}
+
 static void free_words(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

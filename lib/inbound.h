@@ -16,6 +16,8 @@ typedef struct {
 } inbound_words;
 void inbound_words_load(wb_db *db, inbound_words *w);
 void inbound_words_free(inbound_words *w);
+/* Saves the word lists (comma-separated; NULL keeps the list as it is). */
+int inbound_words_set(wb_db *db, const char *stop, const char *start);
 /* 1 when text, trimmed, is one of words (ASCII case ignored). Pure. */
 int inbound_word_is(char *const *words, const char *text);
 
