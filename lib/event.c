@@ -131,7 +131,7 @@ int event_parse(const char *line, size_t len, event *ev)
 	const char *ts = get(ev->root, "ts");
 	if (!ev->wamid || !*ev->wamid)
 		return wb_err(EX_DATAERR, "no \"wamid\"");
-	if (!ev->phone || !*ev->phone)
+	if (ev->kind == EV_MESSAGE && (!ev->phone || !*ev->phone))
 		return wb_err(EX_DATAERR, "no \"%s\"", ev->kind == EV_MESSAGE ? "from" : "to");
 	if (ev->kind == EV_MESSAGE && !ev->type)
 		return wb_err(EX_DATAERR, "no \"type\"");

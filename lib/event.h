@@ -22,7 +22,7 @@ typedef struct {
 	json_t *root;
 	event_kind kind;  /* EV_OTHER: a kind this version does not know */
 	const char *wamid;
-	const char *phone; /* from (message) or to (status) */
+	const char *phone; /* from (message) or to (status; may be NULL) */
 	const char *name, *type, *text, *status;
 	int64_t ts;
 } event;

@@ -29,12 +29,15 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The last second of year 9999: times stay four-digit years in ISO 8601. */
+#define TS_MAX 253402300799LL
+
 /* Meta sends Unix seconds as a string; a number is taken too. */
 static int parse_ts(json_t *v, int64_t *out)
 {
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
-		return *out >= 0 ? 0 : -1;
+		return *out >= 0 && *out <= TS_MAX ? 0 : -1;
 	}
 	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 	if (!s || !*s || strlen(s) > 12)
@@ -46,7 +49,7 @@ static int parse_ts(json_t *v, int64_t *out)
 		t = t * 10 + (*s - '0');
 	}
 	*out = t;
-	return 0;
+	return t <= TS_MAX ? 0 : -1;
 }
 
 static int all_digits(const char *s)
@@ -197,7 +200,7 @@ int webhook_parse(const char *buf, size_t len, wh_batch *b)
 	json_error_t e;
 	b->root = json_loadb(buf, len, 0, &e);
 	if (!b->root)
-		return wb_err(EX_DATAERR, "offset %d: not JSON: %s", e.position, e.text);
+		return wb_err(EX_DATAERR, "not JSON (at byte %d of it): %s", e.position, e.text);
 	const char *object = str(b->root, "object");
 	json_t *entries = json_object_get(b->root, "entry");
 	if (!object || strcmp(object, "whatsapp_business_account") || !json_is_array(entries))
