@@ -75,7 +75,7 @@ static int ingest(recv_ctx *x, int fd, const char *name)
 		if (!open && (rc = db_begin(x->db)))
 			goto out;
 		open = 1;
-		if ((rc = inbound_document(x->db, &x->words, doc, len, &x->events))) {
+		if ((rc = inbound_document(x->db, &x->words, doc, len, x->quiet ? NULL : &x->events))) {
 			wb_err_prefix(rc, "%s: offset %lld (line %ld): ", name, off, line);
 			break;
 		}
