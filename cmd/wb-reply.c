@@ -266,6 +266,13 @@ typedef struct {
 	reply_kind kind;
 } pending;
 
+static void pending_free(pending *p)
+{
+	free(p->to);
+	free(p->text);
+	free(p->wamid);
+}
+
 static void flush_pending(out *o, pending *p, size_t *n)
 {
 	for (size_t i = 0; i < *n; i++) {
@@ -277,9 +284,7 @@ static void flush_pending(out *o, pending *p, size_t *n)
 		out_str(o, reply_kind_names[p[i].kind]);
 		out_row_end(o);
 		free(key);
-		free(p[i].to);
-		free(p[i].text);
-		free(p[i].wamid);
+		pending_free(&p[i]);
 	}
 	*n = 0;
 }
@@ -349,11 +354,8 @@ static int auto_reply(wb_db *db, cli *c)
 		if (!cr)
 			flush_pending(o, p, &np);
 	}
-	for (size_t i = 0; i < np; i++) {
-		free(p[i].to);
-		free(p[i].text);
-		free(p[i].wamid);
-	}
+	for (size_t i = 0; i < np; i++)
+		pending_free(&p[i]);
 	free(p);
 	in_docs_close(r);
 	reply_auto_free(a);

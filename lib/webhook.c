@@ -132,24 +132,36 @@ static const char *profile_name(json_t *contacts, const char *wa_id)
 	return NULL;
 }
 
-static int read_message(json_t *m, json_t *contacts, const where *w, wh_batch *b)
+/* What messages and statuses share: an object with an id, a kind
+ * (type_key) and a time. */
+static int read_item(json_t *o, wh_kind kind, const char *type_key, const char *phone_key,
+		     const where *w, wh_batch *b, wh_item **out)
 {
-	if (!json_is_object(m))
+	if (!json_is_object(o))
 		return bad(w, "not an object");
-	wh_item *it = push(b);
-	it->kind = WH_MESSAGE;
-	it->raw = m;
-	it->wamid = str(m, "id");
-	it->phone = str(m, "from");
-	it->type = str(m, "type");
+	wh_item *it = *out = push(b);
+	it->kind = kind;
+	it->raw = o;
+	it->wamid = str(o, "id");
+	it->type = str(o, type_key);
+	it->phone = str(o, phone_key);
 	if (!it->wamid || !*it->wamid)
 		return bad(w, "no id");
+	if (!it->type || !*it->type)
+		return bad(w, kind == WH_MESSAGE ? "no type" : "no status");
+	if (parse_ts(json_object_get(o, "timestamp"), &it->ts))
+		return bad(w, "no timestamp (Unix seconds)");
+	return 0;
+}
+
+static int read_message(json_t *m, json_t *contacts, const where *w, wh_batch *b)
+{
+	wh_item *it;
+	int rc = read_item(m, WH_MESSAGE, "type", "from", w, b, &it);
+	if (rc)
+		return rc;
 	if (!all_digits(it->phone))
 		return bad(w, "\"from\" is not a WhatsApp number");
-	if (!it->type || !*it->type)
-		return bad(w, "no type");
-	if (parse_ts(json_object_get(m, "timestamp"), &it->ts))
-		return bad(w, "no timestamp (Unix seconds)");
 	it->name = profile_name(contacts, it->phone);
 	message_fields(m, it);
 	return 0;
@@ -157,22 +169,11 @@ static int read_message(json_t *m, json_t *contacts, const where *w, wh_batch *b
 
 static int read_status(json_t *s, const where *w, wh_batch *b)
 {
-	if (!json_is_object(s))
-		return bad(w, "not an object");
-	wh_item *it = push(b);
-	it->kind = WH_STATUS;
-	it->raw = s;
-	it->wamid = str(s, "id");
-	it->type = str(s, "status");
-	it->phone = str(s, "recipient_id");
-	if (!it->wamid || !*it->wamid)
-		return bad(w, "no id");
-	if (!it->type || !*it->type)
-		return bad(w, "no status");
-	if (parse_ts(json_object_get(s, "timestamp"), &it->ts))
-		return bad(w, "no timestamp (Unix seconds)");
-	first_error(json_object_get(s, "errors"), it);
-	return 0;
+	wh_item *it;
+	int rc = read_item(s, WH_STATUS, "status", "recipient_id", w, b, &it);
+	if (!rc)
+		first_error(json_object_get(s, "errors"), it);
+	return rc;
 }
 
 static int read_list(json_t *value, const char *list, where *w, wh_batch *b)
