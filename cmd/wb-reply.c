@@ -115,17 +115,21 @@ out:
 	return rc;
 }
 
-static int quick(wb_db *db, cli *c, opts *op, int argc, char **argv)
+static const char *const quick_subs[] = {"ls", "add", "rm", "show", NULL};
+static const char *const keyword_subs[] = {"ls", "add", "rm", NULL};
+
+/* The subcommand of quick or keyword, its arguments counted; before the
+ * database is opened, so a usage error leaves nothing behind. */
+static int sub_args(const char *cmd, const char *const *subs, const int *want, int argc, char **argv)
 {
-	static const char *const subs[] = {"ls", "add", "rm", "show", NULL};
 	int sub = cli_subcommand(argc ? argv[0] : NULL, subs);
-	static const int want[] = {0, 2, 1, 1};
 	if (argc - 1 != want[sub])
-		wb_usage("quick %s takes %d argument%s", subs[sub], want[sub], want[sub] == 1 ? "" : "s");
-	if (op->nkeywords && sub != 1)
-		wb_usage("--keyword goes with quick add");
-	if (op->for_phone && sub != 3)
-		wb_usage("--for goes with quick show");
+		wb_usage("%s %s takes %d argument%s", cmd, subs[sub], want[sub], want[sub] == 1 ? "" : "s");
+	return sub;
+}
+
+static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
+{
 	int rc;
 	switch (sub) {
 	case 0: {
@@ -154,13 +158,8 @@ static int quick(wb_db *db, cli *c, opts *op, int argc, char **argv)
 	}
 }
 
-static int keyword(wb_db *db, cli *c, int argc, char **argv)
+static int keyword(wb_db *db, cli *c, int sub, char **argv)
 {
-	static const char *const subs[] = {"ls", "add", "rm", NULL};
-	int sub = cli_subcommand(argc ? argv[0] : NULL, subs);
-	static const int want[] = {0, 2, 1};
-	if (argc - 1 != want[sub])
-		wb_usage("keyword %s takes %d argument%s", subs[sub], want[sub], want[sub] == 1 ? "" : "s");
 	if (sub == 1)
 		return reply_keyword_add(db, argv[1], shortcut(argv[2]));
 	if (sub == 2)
@@ -176,10 +175,6 @@ static int keyword(wb_db *db, cli *c, int argc, char **argv)
 static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, char **argv)
 {
 	const char *name = is_away ? "away" : "greeting";
-	if (argc && (strcmp(argv[0], "set") || argc != 2))
-		wb_usage("%s takes no arguments, or set TEXT", name);
-	if (is_away ? op->after || op->to : op->when != NULL)
-		wb_usage(is_away ? "--after and --to go with greeting" : "--when goes with away");
 	reply_settings s;
 	int rc = reply_settings_load(db, &s);
 	if (rc)
@@ -412,13 +407,28 @@ int main(int argc, char **argv)
 		wb_usage("--stop and --start go with words");
 	if ((cmd == WORDS || cmd == AUTO) && argc)
 		wb_usage("%s takes no arguments", commands[cmd]);
+	int sub = 0;
+	if (cmd == QUICK) {
+		sub = sub_args("quick", quick_subs, (const int[]){0, 2, 1, 1}, argc, argv);
+		if (op.nkeywords && sub != 1)
+			wb_usage("--keyword goes with quick add");
+		if (op.for_phone && sub != 3)
+			wb_usage("--for goes with quick show");
+	} else if (cmd == KEYWORD) {
+		sub = sub_args("keyword", keyword_subs, (const int[]){0, 2, 1}, argc, argv);
+	} else if (cmd == GREETING || cmd == AWAY) {
+		if (argc && (strcmp(argv[0], "set") || argc != 2))
+			wb_usage("%s takes no arguments, or set TEXT", commands[cmd]);
+		if (cmd == AWAY ? op.after || op.to : op.when != NULL)
+			wb_usage(cmd == AWAY ? "--after and --to go with greeting" : "--when goes with away");
+	}
 	wb_db *db = cli_db(&c);
 	int rc = 0;
 	switch (cmd) {
-	case QUICK: rc = quick(db, &c, &op, argc, argv); break;
+	case QUICK: rc = quick(db, &c, &op, sub, argv); break;
 	case GREETING:
 	case AWAY: rc = greeting_away(db, &c, cmd == AWAY, &op, argc, argv); break;
-	case KEYWORD: rc = keyword(db, &c, argc, argv); break;
+	case KEYWORD: rc = keyword(db, &c, sub, argv); break;
 	case WORDS: rc = words(db, &c, &op); break;
 	case AUTO: rc = auto_reply(db, &c); break;
 	}

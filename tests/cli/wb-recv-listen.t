@@ -11,11 +11,12 @@ sign() { openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r < "$1" | cut -d' ' -f1; 
 # start ARGS...: a listener on a free port, events to $OUT_TO (default
 # $T/events); sets $PORT, $URL and $PID
 start() {
+	rm -f "$T/log" # the old log must not name the old port
 	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "${OUT_TO:-$T/events}" &
 	PID=$!
 	PORT=
 	for _ in $(seq 100); do
-		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log")
+		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
 		[ -n "$PORT" ] && break
 		sleep 0.1
 	done
