@@ -3,8 +3,10 @@
 #include <csv.h>
 #include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "util.h"
@@ -368,4 +370,138 @@ int in_read_all(const char *path, char **text)
 	}
 	*text = b.s ? sb_take(&b) : xstrdup("");
 	return 0;
+}
+
+#define DOC_MAX (64L << 20)
+
+struct in_docs {
+	int fd, eof;
+	char *name;
+	char *buf;
+	size_t cap, start, end; /* unread bytes are buf[start, end) */
+	long long base;         /* stream offset of buf[0] */
+	long line;              /* line of buf[start] */
+};
+
+in_docs *in_docs_open(int fd, const char *name)
+{
+	in_docs *r = xcalloc(1, sizeof *r);
+	r->fd = fd;
+	r->name = xstrdup(name);
+	r->cap = 1 << 16;
+	r->buf = xmalloc(r->cap);
+	r->line = 1;
+	return r;
+}
+
+void in_docs_close(in_docs *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->buf);
+	free(r);
+}
+
+/* Reads what is there (blocking only when nothing is); 0 at the end. */
+static int fill(in_docs *r)
+{
+	if (r->start > 0 && (r->start == r->end || r->start > r->cap / 2)) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->base += (long long)r->start;
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		if (r->cap >= (size_t)DOC_MAX)
+			return wb_err(EX_DATAERR, "%s: offset %lld: a document over %ld MB", r->name,
+				      r->base + (long long)r->start, DOC_MAX >> 20);
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n > 0) {
+			r->end += (size_t)n;
+			return 1;
+		}
+		if (n == 0) {
+			r->eof = 1;
+			return 0;
+		}
+		if (errno != EINTR)
+			return wb_err(EX_IOERR, "%s: %s", r->name, strerror(errno));
+	}
+}
+
+int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+{
+	/* skip white space between documents, counting lines */
+	for (;;) {
+		while (r->start < r->end && strchr(" \t\r\n", r->buf[r->start]) && r->buf[r->start]) {
+			r->line += r->buf[r->start] == '\n';
+			r->start++;
+		}
+		if (r->start < r->end)
+			break;
+		int rc = r->eof ? 0 : fill(r);
+		if (rc <= 0 || rc > 1)
+			return rc;
+	}
+	/* a document ends where its outermost bracket closes; anything that
+	 * does not start with one runs to the end of the line */
+	size_t i = 0;
+	int depth = 0, in_str = 0, esc = 0;
+	int bracketed = r->buf[r->start] == '{' || r->buf[r->start] == '[';
+	for (;;) {
+		for (; r->start + i < r->end; i++) {
+			char c = r->buf[r->start + i];
+			if (!bracketed) {
+				if (c == '\n')
+					goto done;
+			} else if (in_str) {
+				if (esc)
+					esc = 0;
+				else if (c == '\\')
+					esc = 1;
+				else if (c == '"')
+					in_str = 0;
+			} else if (c == '"') {
+				in_str = 1;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if ((c == '}' || c == ']') && --depth == 0) {
+				i++;
+				goto done;
+			}
+		}
+		if (r->eof)
+			break;
+		int rc = fill(r);
+		if (rc > 1)
+			return rc;
+	}
+	if (bracketed)
+		return wb_err(EX_DATAERR, "%s: offset %lld: truncated document (line %ld)", r->name,
+			      r->base + (long long)r->start, r->line);
+done:
+	*doc = r->buf + r->start;
+	*len = i;
+	*offset = r->base + (long long)r->start;
+	*line = r->line;
+	for (size_t k = 0; k < i; k++)
+		r->line += r->buf[r->start + k] == '\n';
+	r->start += i;
+	return 1;
+}
+
+int in_docs_pending(in_docs *r)
+{
+	for (size_t k = r->start; k < r->end; k++)
+		if (!strchr(" \t\r\n", r->buf[k]))
+			return 1;
+	if (r->eof)
+		return 0;
+	struct pollfd p = {.fd = r->fd, .events = POLLIN};
+	return poll(&p, 1, 0) > 0;
 }

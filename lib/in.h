@@ -44,4 +44,18 @@ int in_line(FILE *fp, char **buf, size_t *cap, long *lineno);
  * it cannot be read; the message names it. */
 int in_read_all(const char *path, char **text);
 
+/* A stream of JSON documents, one after another (JSONL, or pretty-printed
+ * documents back to back), read from a file descriptor without reading
+ * ahead of what is available, so a live pipe is served line by line. */
+typedef struct in_docs in_docs;
+in_docs *in_docs_open(int fd, const char *name);
+/* The next document: *doc (owned by the reader, valid until the next
+ * call) of *len bytes, starting at byte *offset and on line *line.
+ * Returns 1, 0 at the end, or EX_DATAERR ("stdin: offset 120: truncated
+  * document"), EX_IOERR. Documents over 64 MB are refused. */
+int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line);
+/* 1 when more input can be read without waiting. */
+int in_docs_pending(in_docs *r);
+void in_docs_close(in_docs *r);
+
 #endif

@@ -1,0 +1,151 @@
+#include "inbound.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "contact.h"
+#include "err.h"
+#include "event.h"
+#include "track.h"
+#include "util.h"
+
+static char **split_words(const char *s)
+{
+	char **v = xcalloc(1, sizeof *v);
+	size_t n = 0;
+	char *copy = xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!*strtrim(t))
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = xstrdup(t);
+		v[n] = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+static char **load_words(wb_db *db, const char *key, const char *def)
+{
+	char *s = db_get_setting(db, key);
+	char **v = split_words(s ? s : def);
+	free(s);
+	return v;
+}
+
+void inbound_words_load(wb_db *db, inbound_words *w)
+{
+	w->stop = load_words(db, "optout.words", "STOP,UNSUBSCRIBE");
+	w->start = load_words(db, "optin.words", "START");
+}
+
+int inbound_words_set(wb_db *db, const char *stop, const char *start)
+{
+	int rc = 0;
+	if (stop)
+		rc = db_set_setting(db, "optout.words", stop);
+	if (!rc && start)
+		rc = db_set_setting(db, "optin.words", start);
+	return rc;
+}
+
+static void free_words(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void inbound_words_free(inbound_words *w)
+{
+	free_words(w->stop);
+	free_words(w->start);
+	w->stop = w->start = NULL;
+}
+
+int inbound_word_is(char *const *words, const char *text)
+{
+	if (!text)
+		return 0;
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	size_t n = strlen(text);
+	while (n && strchr(" \t\r\n.!", text[n - 1]))
+		n--;
+	for (size_t i = 0; words && words[i]; i++)
+		if (strlen(words[i]) == n && !strncasecmp(words[i], text, n))
+			return 1;
+	return 0;
+}
+
+static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh)
+{
+	int64_t cid;
+	int rc = contact_seen(db, it->phone, it->name, it->ts, &cid);
+	if (rc)
+		return rc;
+	/* the UNIQUE wamid decides: two deliveries at once store one row */
+	sqlite3_stmt *st = db_stmt(db,
+		"INSERT INTO message (wamid, contact_id, direction, type, body, media_id, media_mime, "
+		"reply_to, payload, ts, status, status_at, error_code, error_text) "
+		"VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'received', ?9, ?10, ?11) "
+		"ON CONFLICT (wamid) DO NOTHING");
+	char *raw = json_dumps(it->raw, JSON_COMPACT);
+	sqlite3_bind_text(st, 1, it->wamid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, cid);
+	sqlite3_bind_text(st, 3, it->type, -1, SQLITE_STATIC);
+	db_bind_text(st, 4, it->text);
+	db_bind_text(st, 5, it->media_id);
+	db_bind_text(st, 6, it->media_mime);
+	db_bind_text(st, 7, it->reply_to);
+	sqlite3_bind_text(st, 8, raw, -1, free);
+	sqlite3_bind_int64(st, 9, it->ts);
+	db_bind_opt_int(st, 10, it->error_code);
+	db_bind_text(st, 11, it->error_text);
+	if ((rc = db_step_done(db, st, "saving a message")))
+		return rc;
+	*fresh = sqlite3_changes(db_handle(db)) > 0;
+	if (!*fresh || strcmp(it->type, "text"))
+		return 0;
+	if (inbound_word_is(w->stop, it->text))
+		return contact_set_optout(db, cid, 1, it->ts);
+	if (inbound_word_is(w->start, it->text))
+		return contact_set_optout(db, cid, 0, it->ts);
+	return 0;
+}
+
+static int store_status(wb_db *db, const wh_item *it, int *fresh)
+{
+	static const char *const known[] = {"sent", "delivered", "read", "failed", NULL};
+	int i = 0;
+	while (known[i] && strcmp(known[i], it->type))
+		i++;
+	if (!known[i])
+		return 0; /* a status this version does not track */
+	/* track_status records each (wamid, status) once; whether it wrote
+	 * anything tells a new status from a repeated webhook */
+	int before = sqlite3_total_changes(db_handle(db));
+	int rc = track_status(db, it->wamid, it->type, it->ts, it->error_code, it->error_text, it->phone, NULL);
+	*fresh = !rc && sqlite3_total_changes(db_handle(db)) != before;
+	return rc;
+}
+
+int inbound_store(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh)
+{
+	*fresh = 0;
+	return it->kind == WH_MESSAGE ? store_message(db, w, it, fresh) : store_status(db, it, fresh);
+}
+
+int inbound_document(wb_db *db, const inbound_words *w, const char *doc, size_t len, sb *events)
+{
+	wh_batch b;
+	int rc = webhook_parse(doc, len, &b);
+	for (size_t i = 0; i < b.n && !rc; i++) {
+		int fresh;
+		rc = inbound_store(db, w, &b.v[i], &fresh);
+		if (!rc && fresh && events)
+			event_render(&b.v[i], events);
+	}
+	webhook_free(&b);
+	return rc;
+}

@@ -1,0 +1,491 @@
+#include "reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "contact.h"
+#include "err.h"
+#include "kv.h"
+#include "profile.h"
+#include "tmpl.h"
+#include "util.h"
+#include "when.h"
+
+const char *const reply_kind_names[] = {"none", "away", "greeting", "keyword", NULL};
+
+/* ---- the pure rules ---- */
+
+reply_kind reply_decide(const reply_settings *s, const reply_facts *f)
+{
+	if (f->opted_out || !f->replyable)
+		return REPLY_NONE;
+	if (s->away_on && s->away_text && f->closed &&
+	    (!f->last_away || f->ts - f->last_away >= REPLY_AWAY_COOLDOWN))
+		return REPLY_AWAY;
+	/* greeted_near: messages that arrive out of order get one greeting */
+	if (s->greeting_on && s->greeting_text && !f->greeted_near) {
+		int first = !f->prev_in;
+		if (first ? !(s->greeting_new_only && f->known)
+			  : !s->greeting_new_only && f->ts - f->prev_in >= s->greeting_after)
+			return REPLY_GREETING;
+	}
+	return f->keyword ? REPLY_KEYWORD : REPLY_NONE;
+}
+
+int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts)
+{
+	switch (s->when) {
+	case AWAY_ALWAYS:
+		return 1;
+	case AWAY_WINDOW:
+		return ts >= s->away_from && ts < s->away_to;
+	case AWAY_OUTSIDE_HOURS: {
+		int64_t until;
+		return !hours_open_at(h, ts, tz, &until);
+	}
+	}
+	return 0;
+}
+
+/* The code point at s (0 at the end); *len is its length in bytes. Bad
+ * UTF-8 counts as one byte of itself. */
+static unsigned decode(const unsigned char *s, int *len)
+{
+	unsigned c = s[0];
+	int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			n = 1;
+	*len = n;
+	if (n == 1)
+		return c;
+	unsigned v = c & (0x7F >> n);
+	for (int i = 1; i < n; i++)
+		v = v << 6 | (s[i] & 0x3F);
+	return v;
+}
+
+/* Scripts written without spaces between words. */
+static int spaceless(unsigned c)
+{
+	return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) || (c >= 0x1780 && c <= 0x17FF) ||
+	       (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+/* A character that joins a word (so "prices" does not contain "price"). */
+static int wordish(unsigned c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_';
+	if (spaceless(c))
+		return 0;
+	/* punctuation, symbols and emoji separate words */
+	return !((c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+		 (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF20) || c >= 0x1F000);
+}
+
+static unsigned before(const unsigned char *start, const unsigned char *p)
+{
+	if (p == start)
+		return ' ';
+	const unsigned char *q = p - 1;
+	while (q > start && (*q & 0xC0) == 0x80 && p - q < 4)
+		q--;
+	int len;
+	unsigned c = decode(q, &len);
+	return q + len == p ? c : ' ';
+}
+
+long reply_word_at(const char *text, const char *word)
+{
+	size_t wl = strlen(word);
+	if (!text || !wl)
+		return -1;
+	int loose = 0;
+	for (const unsigned char *p = (const unsigned char *)word; *p;) {
+		int len;
+		if (spaceless(decode(p, &len)))
+			loose = 1;
+		p += len;
+	}
+	const unsigned char *t = (const unsigned char *)text;
+	for (const unsigned char *p = t; *p; p++) {
+		if (strncasecmp((const char *)p, word, wl))
+			continue;
+		int len;
+		if (loose || (!wordish(before(t, p)) && !wordish(p[wl] ? decode(p + wl, &len) : ' ')))
+			return (long)(p - t);
+	}
+	return -1;
+}
+
+int reply_parse_when(const char *s, int64_t now, const char *tz, reply_settings *st)
+{
+	if (!strcmp(s, "always")) {
+		st->when = AWAY_ALWAYS;
+		return 0;
+	}
+	if (!strcmp(s, "outside-hours")) {
+		st->when = AWAY_OUTSIDE_HOURS;
+		return 0;
+	}
+	const char *slash = strchr(s, '/');
+	if (!slash)
+		return wb_err(EX_DATAERR, "--when '%s': always, outside-hours or FROM/TO", s);
+	char *from = xstrndup(s, (size_t)(slash - s));
+	int64_t a, b;
+	int rc = when_parse(from, now, tz, &a);
+	free(from);
+	if (!rc)
+		rc = when_parse(slash + 1, now, tz, &b);
+	if (rc)
+		return wb_err_prefix(rc, "--when: ");
+	if (b <= a)
+		return wb_err(EX_DATAERR, "--when '%s': the window ends before it starts", s);
+	st->when = AWAY_WINDOW;
+	st->away_from = a;
+	st->away_to = b;
+	return 0;
+}
+
+void reply_fmt_when(const reply_settings *st, char buf[80])
+{
+	if (st->when != AWAY_WINDOW) {
+		strcpy(buf, st->when == AWAY_ALWAYS ? "always" : "outside-hours");
+		return;
+	}
+	char a[32], b[32];
+	when_fmt_utc(st->away_from, a);
+	when_fmt_utc(st->away_to, b);
+	snprintf(buf, 80, "%s/%s", a, b);
+}
+
+/* ---- settings ---- */
+
+static int flag(wb_db *db, const char *key)
+{
+	char *v = db_get_setting(db, key);
+	int on = v && !strcmp(v, "1");
+	free(v);
+	return on;
+}
+
+int reply_settings_load(wb_db *db, reply_settings *s)
+{
+	memset(s, 0, sizeof *s);
+	s->greeting_on = flag(db, "greeting.on");
+	s->away_on = flag(db, "away.on");
+	s->greeting_text = db_get_setting(db, "greeting.text");
+	s->away_text = db_get_setting(db, "away.text");
+	s->greeting_after = REPLY_GREETING_AFTER;
+	char *v = db_get_setting(db, "greeting.after");
+	int rc = v ? when_dur_parse(v, &s->greeting_after) : 0;
+	free(v);
+	if (rc)
+		return wb_err_prefix(rc, "setting greeting.after: ");
+	v = db_get_setting(db, "greeting.to");
+	s->greeting_new_only = v && !strcmp(v, "new");
+	free(v);
+	v = db_get_setting(db, "away.when");
+	rc = reply_parse_when(v ? v : "outside-hours", 0, "UTC", s);
+	free(v);
+	return rc ? wb_err_prefix(rc, "setting away.when: ") : 0;
+}
+
+int reply_settings_save(wb_db *db, const reply_settings *s)
+{
+	char after[32], when[80];
+	when_dur_fmt(s->greeting_after, after);
+	reply_fmt_when(s, when);
+	int rc;
+	if ((rc = db_set_setting(db, "greeting.on", s->greeting_on ? "1" : "0")) ||
+	    (rc = db_set_setting(db, "greeting.text", s->greeting_text)) ||
+	    (rc = db_set_setting(db, "greeting.after", after)) ||
+	    (rc = db_set_setting(db, "greeting.to", s->greeting_new_only ? "new" : "everyone")) ||
+	    (rc = db_set_setting(db, "away.on", s->away_on ? "1" : "0")) ||
+	    (rc = db_set_setting(db, "away.text", s->away_text)) ||
+	    (rc = db_set_setting(db, "away.when", when)))
+		return rc;
+	return 0;
+}
+
+void reply_settings_free(reply_settings *s)
+{
+	free(s->greeting_text);
+	free(s->away_text);
+	s->greeting_text = s->away_text = NULL;
+}
+
+/* ---- quick replies and keywords ---- */
+
+int reply_quick_add(wb_db *db, const char *shortcut, const char *text, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO quick_reply (shortcut, text, created_at) VALUES (?, ?, ?) "
+				       "ON CONFLICT (shortcut) DO NOTHING");
+	sqlite3_bind_text(st, 1, shortcut, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	int rc = db_step_done(db, st, "saving a quick reply");
+	if (!rc && !sqlite3_changes(db_handle(db)))
+		rc = wb_err(EX_DATAERR, "quick reply '/%s' exists (rm it first)", shortcut);
+	return rc;
+}
+
+/* Runs a DELETE of one named row; EX_FALSE when there was none. */
+static int delete_one(wb_db *db, sqlite3_stmt *st, const char *name, const char *what)
+{
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = db_step_done(db, st, "removing");
+	if (!rc && !sqlite3_changes(db_handle(db)))
+		rc = wb_err(EX_FALSE, "no %s '%s'", what, name);
+	return rc;
+}
+
+int reply_quick_rm(wb_db *db, const char *shortcut)
+{
+	return delete_one(db, db_stmt(db, "DELETE FROM quick_reply WHERE shortcut = ?"), shortcut, "quick reply");
+}
+
+int reply_keyword_rm(wb_db *db, const char *word)
+{
+	return delete_one(db, db_stmt(db, "DELETE FROM keyword WHERE word = ?"), word, "keyword");
+}
+
+int reply_quick_text(wb_db *db, const char *shortcut, char **text)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT text FROM quick_reply WHERE shortcut = ?");
+	sqlite3_bind_text(st, 1, shortcut, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*text = rc == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? wb_err(EX_FALSE, "no quick reply '/%s'", shortcut)
+				 : db_fail(db, "reading a quick reply");
+}
+
+int reply_quick_each(wb_db *db, reply_quick_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db,
+		"SELECT q.shortcut, q.text, coalesce((SELECT group_concat(word, ',') FROM "
+		"(SELECT word FROM keyword WHERE quick_reply_id = q.id ORDER BY word)), '') "
+		"FROM quick_reply q ORDER BY q.shortcut");
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
+	       !(rc = fn(db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), ctx)))
+		;
+	sqlite3_reset(st);
+	return !rc && step != SQLITE_DONE && step != SQLITE_ROW ? db_fail(db, "listing quick replies") : rc;
+}
+
+int reply_keyword_add(wb_db *db, const char *word, const char *shortcut)
+{
+	if (!*word)
+		return wb_err(EX_DATAERR, "an empty keyword");
+	sqlite3_stmt *st = db_stmt(db,
+		"INSERT INTO keyword (word, quick_reply_id) SELECT ?1, id FROM quick_reply WHERE shortcut = ?2 "
+		"ON CONFLICT (word) DO UPDATE SET quick_reply_id = excluded.quick_reply_id "
+		"WHERE quick_reply_id = excluded.quick_reply_id");
+	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, shortcut, -1, SQLITE_STATIC);
+	int rc = db_step_done(db, st, "saving a keyword");
+	if (rc || sqlite3_changes(db_handle(db)))
+		return rc;
+	char *text;
+	if ((rc = reply_quick_text(db, shortcut, &text)))
+		return rc == EX_FALSE ? EX_DATAERR : rc;
+	free(text);
+	return wb_err(EX_DATAERR, "keyword '%s' already answers with another quick reply (rm it first)", word);
+}
+
+int reply_keyword_each(wb_db *db, reply_keyword_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT k.word, q.shortcut FROM keyword k "
+				       "JOIN quick_reply q ON q.id = k.quick_reply_id ORDER BY k.word");
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && !(rc = fn(db_col_text(st, 0), db_col_text(st, 1), ctx)))
+		;
+	sqlite3_reset(st);
+	return !rc && step != SQLITE_DONE && step != SQLITE_ROW ? db_fail(db, "listing keywords") : rc;
+}
+
+/* ---- wb-reply auto ---- */
+
+struct reply_auto {
+	wb_db *db;
+	reply_settings s;
+	hours_spec hours;
+	char *tz;
+	struct kw { char *word, *text; } *kw;
+	size_t nkw;
+	/* the last answer of hours_open_at holds from open_from until open_until */
+	int64_t open_from, open_until;
+	int open, open_known;
+};
+
+int reply_auto_new(wb_db *db, reply_auto **out)
+{
+	reply_auto *a = xcalloc(1, sizeof *a);
+	a->db = db;
+	int rc = reply_settings_load(db, &a->s);
+	if (!rc)
+		rc = hours_load(db, &a->hours);
+	a->tz = profile_tz(db);
+	sqlite3_stmt *st = db_stmt(db, "SELECT k.word, q.text FROM keyword k "
+				       "JOIN quick_reply q ON q.id = k.quick_reply_id ORDER BY length(k.word) DESC, k.word");
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		a->kw = xrealloc(a->kw, (a->nkw + 1) * sizeof *a->kw);
+		a->kw[a->nkw].word = xstrdup(db_col_text(st, 0));
+		a->kw[a->nkw++].text = xstrdup(db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		reply_auto_free(a);
+		a = NULL;
+	}
+	*out = a;
+	return rc;
+}
+
+void reply_auto_free(reply_auto *a)
+{
+	if (!a)
+		return;
+	reply_settings_free(&a->s);
+	hours_free(&a->hours);
+	free(a->tz);
+	for (size_t i = 0; i < a->nkw; i++) {
+		free(a->kw[i].word);
+		free(a->kw[i].text);
+	}
+	free(a->kw);
+	free(a);
+}
+
+/* Messages come mostly in time order, so one answer of the hours covers
+ * many of them. */
+static int closed_at(reply_auto *a, int64_t ts)
+{
+	if (a->s.when != AWAY_OUTSIDE_HOURS)
+		return reply_closed(&a->s, &a->hours, a->tz, ts);
+	if (!a->open_known || ts < a->open_from || (a->open_until && ts >= a->open_until)) {
+		a->open = hours_open_at(&a->hours, ts, a->tz, &a->open_until);
+		a->open_from = ts;
+		a->open_known = 1;
+	}
+	return !a->open;
+}
+
+/* The keyword found earliest in text (the longest word on a tie). */
+static const char *keyword_text(reply_auto *a, const char *text)
+{
+	const char *best = NULL;
+	long at = -1;
+	for (size_t i = 0; text && i < a->nkw; i++) {
+		long p = reply_word_at(text, a->kw[i].word);
+		if (p >= 0 && (at < 0 || p < at)) {
+			at = p;
+			best = a->kw[i].text;
+		}
+	}
+	return best;
+}
+
+static int64_t one_int(wb_db *db, sqlite3_stmt *st)
+{
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* The facts the rules need, judged at the message's own time. */
+static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, reply_facts *f)
+{
+	wb_db *db = a->db;
+	f->ts = ev->ts;
+	f->opted_out = c->opted_out;
+	f->replyable = strcmp(ev->type, "reaction") != 0;
+	sqlite3_stmt *st = db_stmt(db, "SELECT max(ts) FROM message WHERE contact_id = ?1 AND direction = 'in' "
+				       "AND (ts < ?2 OR (ts = ?2 AND id < ?3))");
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, ev->ts);
+	sqlite3_bind_int64(st, 3, msg_id);
+	f->prev_in = one_int(db, st);
+	f->known = f->prev_in || c->created_at < ev->ts;
+	st = db_stmt(db, "SELECT max(ts) FROM auto_reply WHERE contact_id = ?1 AND kind = 'away' AND ts <= ?2");
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, ev->ts);
+	f->last_away = one_int(db, st);
+	st = db_stmt(db, "SELECT count(*) FROM auto_reply WHERE contact_id = ?1 AND kind = 'greeting' "
+			 "AND ts > ?2 - ?3 AND ts < ?2 + ?3");
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, ev->ts);
+	sqlite3_bind_int64(st, 3, a->s.greeting_after);
+	f->greeted_near = one_int(db, st) > 0;
+	f->closed = a->s.away_on && closed_at(a, ev->ts);
+	return 0;
+}
+
+static int record(reply_auto *a, const event *ev, int64_t contact_id, reply_kind kind, int *again)
+{
+	sqlite3_stmt *st = db_stmt(a->db,
+		"INSERT INTO auto_reply (inbound_wamid, contact_id, kind, ts, decided_at) VALUES (?, ?, ?, ?, ?) "
+		"ON CONFLICT (inbound_wamid) DO NOTHING");
+	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, contact_id);
+	sqlite3_bind_text(st, 3, reply_kind_names[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ev->ts);
+	sqlite3_bind_int64(st, 5, when_now());
+	int rc = db_step_done(a->db, st, "recording a reply");
+	if (!rc)
+		*again = sqlite3_changes(db_handle(a->db)) == 0;
+	return rc;
+}
+
+int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, int *again)
+{
+	*kind = REPLY_NONE;
+	*text = NULL;
+	*again = 0;
+	sqlite3_stmt *st = db_stmt(a->db, "SELECT 1 FROM auto_reply WHERE inbound_wamid = ?");
+	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
+	if (one_int(a->db, st)) {
+		*again = 1;
+		return 0;
+	}
+	st = db_stmt(a->db, "SELECT id FROM message WHERE wamid = ? AND direction = 'in'");
+	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
+	int64_t msg_id = one_int(a->db, st);
+	contact c = {0};
+	int rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
+	if (rc)
+		return rc == EX_FALSE ? wb_err(EX_FALSE, "%s: not in the database (wb-recv stores messages "
+							 "before wb-reply answers them)", ev->wamid) : rc;
+	reply_facts f = {0};
+	gather(a, ev, &c, msg_id, &f);
+	const char *kw = keyword_text(a, strcmp(ev->type, "text") ? NULL : ev->text);
+	f.keyword = kw != NULL;
+	*kind = reply_decide(&a->s, &f);
+	const char *tmpl = *kind == REPLY_AWAY ? a->s.away_text : *kind == REPLY_GREETING ? a->s.greeting_text : kw;
+	if (*kind != REPLY_NONE) {
+		kv vars = {0};
+		if (!(rc = contact_vars(a->db, &c, &vars)) && (rc = tmpl_render(tmpl, kv_lookup, &vars, text)) == EX_DATAERR) {
+			/* one contact without an attribute must not stop the stream */
+			wb_warn("%s: %s reply not sent: %s", c.wa_id, reply_kind_names[*kind], wb_errmsg());
+			*kind = REPLY_NONE;
+			rc = 0;
+		}
+		kv_free(&vars);
+	}
+	if (!rc)
+		rc = record(a, ev, c.id, *kind, again);
+	contact_free(&c);
+	if (rc || *again) {
+		free(*text);
+		*text = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,90 @@
+/* reply — automatic and quick replies: quick replies and their keywords
+ * (quick_reply, keyword), the greeting and away settings (greeting.*,
+ * away.*), the pure rules that pick the one reply to an inbound message
+ * and match keywords, and the auto_reply record that makes a replay
+ * answer nothing twice. It sends nothing: wb-send does. */
+#ifndef WB_REPLY_H
+#define WB_REPLY_H
+#include <stdint.h>
+
+#include "db.h"
+#include "event.h"
+#include "hours.h"
+
+typedef enum { REPLY_NONE, REPLY_AWAY, REPLY_GREETING, REPLY_KEYWORD } reply_kind;
+extern const char *const reply_kind_names[]; /* none away greeting keyword */
+
+typedef enum { AWAY_ALWAYS, AWAY_OUTSIDE_HOURS, AWAY_WINDOW } away_when;
+
+typedef struct {
+	int greeting_on;
+	char *greeting_text;
+	int64_t greeting_after;  /* inactivity that earns a new greeting */
+	int greeting_new_only;   /* only numbers not known before */
+	int away_on;
+	char *away_text;
+	away_when when;
+	int64_t away_from, away_to; /* AWAY_WINDOW: [from, to) */
+} reply_settings;
+
+#define REPLY_GREETING_AFTER (14 * 86400)
+#define REPLY_AWAY_COOLDOWN 86400
+
+/* What the rules need to know about one inbound message; plain values. */
+typedef struct {
+	int64_t ts;
+	int opted_out;
+	int replyable;     /* 0 for what gets no automatic reply (reactions) */
+	int known;         /* the contact existed before this message */
+	int64_t prev_in;   /* their previous message, 0 when none */
+	int64_t last_away; /* our last away reply to them at or before ts, 0 when none */
+	int greeted_near;  /* a greeting to them within the inactivity period either side */
+	int closed;        /* away applies at ts (reply_closed) */
+	int keyword;       /* a keyword matched the text */
+} reply_facts;
+
+/* The rule: at most one reply — away when closed (once per contact per
+ * 24 h), else the greeting on first contact or after the inactivity
+ * period, else the keyword's quick reply. Pure. */
+reply_kind reply_decide(const reply_settings *s, const reply_facts *f);
+/* Whether the away message applies at ts. Pure; h and tz only matter for
+ * AWAY_OUTSIDE_HOURS. */
+int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts);
+/* Where word first occurs in text as a whole word, ignoring ASCII case;
+ * in scripts written without spaces (Chinese, Japanese, Thai…) any
+ * occurrence counts. -1 when it does not. Pure. */
+long reply_word_at(const char *text, const char *word);
+/* Reads "always", "outside-hours" or "FROM/TO" (times as wb-send --at
+ * reads them, in tz). 0 or EX_DATAERR. */
+int reply_parse_when(const char *s, int64_t now, const char *tz, reply_settings *st);
+/* Writes the away.when setting as read back by reply_settings_load. */
+void reply_fmt_when(const reply_settings *st, char buf[80]);
+
+int reply_settings_load(wb_db *db, reply_settings *s);
+int reply_settings_save(wb_db *db, const reply_settings *s);
+void reply_settings_free(reply_settings *s);
+
+/* Quick replies: shortcut without the '/', text with {{placeholders}}. */
+int reply_quick_add(wb_db *db, const char *shortcut, const char *text, int64_t now);
+int reply_quick_rm(wb_db *db, const char *shortcut);            /* EX_FALSE: none */
+int reply_quick_text(wb_db *db, const char *shortcut, char **text); /* EX_FALSE: none */
+typedef int (*reply_quick_fn)(const char *shortcut, const char *text, const char *keywords, void *ctx);
+int reply_quick_each(wb_db *db, reply_quick_fn fn, void *ctx);
+/* A keyword answers with a quick reply; EX_DATAERR when the word already
+ * answers with another, or no such quick reply. */
+int reply_keyword_add(wb_db *db, const char *word, const char *shortcut);
+int reply_keyword_rm(wb_db *db, const char *word); /* EX_FALSE: none */
+typedef int (*reply_keyword_fn)(const char *word, const char *shortcut, void *ctx);
+int reply_keyword_each(wb_db *db, reply_keyword_fn fn, void *ctx);
+
+/* wb-reply auto: decides for message events against the database. */
+typedef struct reply_auto reply_auto;
+int reply_auto_new(wb_db *db, reply_auto **out);
+void reply_auto_free(reply_auto *a);
+/* Decides once for a message event (call inside a transaction): *kind,
+ * and for a reply its text with placeholders filled (*text, malloc'd).
+ * *again is 1 when it was decided before: answer nothing. EX_FALSE when
+ * the message is not in the database (stored by wb-recv elsewhere). */
+int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, int *again);
+
+#endif

@@ -1,0 +1,91 @@
+#!/bin/sh
+# wb-recv --listen over real HTTP on 127.0.0.1: the verification handshake,
+# good, forged and missing signatures, an oversized body, other methods,
+# bad JSON, events written live, and a clean exit on SIGTERM.
+. "$(dirname "$0")/lib.sh"
+W="$FIXTURES/webhook"
+export WB_APP_SECRET=test-app-secret WB_VERIFY_TOKEN=test-verify-token
+q() { sqlite3 "$WB_DB" "$1"; }
+sign() { openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r < "$1" | cut -d' ' -f1; }
+
+# start ARGS...: a listener on a free port, events to $OUT_TO (default
+# $T/events); sets $PORT, $URL and $PID
+start() {
+	rm -f "$T/log" # the old log must not name the old port
+	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "${OUT_TO:-$T/events}" &
+	PID=$!
+	PORT=
+	for _ in $(seq 100); do
+		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
+		[ -n "$PORT" ] && break
+		sleep 0.1
+	done
+	URL="http://127.0.0.1:$PORT/webhook"
+}
+code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
+post() { _f=$1; shift; code -X POST -H 'Content-Type: application/json' --data-binary "@$_f" "$URL" "$@"; }
+
+start --max-body 4K
+ok "$([ -n "$PORT" ]; echo $?)" "listens on a port of its own"
+is "$(code "$URL?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444")" 200 "handshake answered"
+is "$(cat "$T/body")" 1158201444 "with the challenge"
+is "$(code "$URL?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1")" 403 "wrong verify token: 403"
+is "$(code "$URL?hub.mode=unsubscribe&hub.verify_token=test-verify-token&hub.challenge=1")" 403 "wrong mode: 403"
+
+is "$(post "$W/msg-text.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/msg-text.json")")" 200 "signed POST: 200"
+is "$(q "select count(*) from message")" 1 "stored before the answer"
+like "$(cat "$T/events")" '"event":"message","wamid":"wamid\.[^"]*0001AA=="' "event written at once"
+is "$(post "$W/msg-text.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/msg-text.json")")" 200 "a retried delivery: 200"
+is "$(wc -l < "$T/events" | tr -d ' ')" 1 "and no second event"
+SIG=$(sign "$W/msg-image.json" | tr a-f A-F)
+is "$(post "$W/msg-image.json" -H "X-Hub-Signature-256: sha256=$SIG")" 200 "upper-case hex is the same signature"
+
+is "$(post "$W/msg-video.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/msg-text.json")")" 403 "forged signature: 403"
+is "$(post "$W/msg-video.json")" 401 "missing signature: 401"
+is "$(post "$W/msg-video.json" -H "X-Hub-Signature-256: sha1=abc")" 403 "malformed signature: 403"
+is "$(q "select count(*) from message where type='video'")" 0 "nothing stored from refused posts"
+like "$(cat "$T/log")" "refused a POST with a wrong signature" "refusals are logged"
+grep -q "test-app-secret" "$T/log" "$T/events"
+ok "$([ $? -ne 0 ]; echo $?)" "the secret appears nowhere"
+
+head -c 5000 /dev/zero | tr '\0' ' ' > "$T/big.json"
+is "$(post "$T/big.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/big.json")")" 413 "oversized body: 413"
+printf '{"object":"whatsapp_business_account","entry":[' > "$T/trunc.json"
+is "$(post "$T/trunc.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/trunc.json")")" 400 "bad JSON: 400"
+is "$(code -X PUT "$URL")" 405 "other methods: 405"
+
+kill -TERM "$PID"
+wait "$PID"
+is "$?" 0 "SIGTERM: a clean exit"
+is "$(wc -l < "$T/events" | tr -d ' ')" 2 "two events in all"
+
+start --insecure
+like "$(cat "$T/log")" "insecure" "--insecure warns"
+is "$(post "$W/msg-video.json")" 200 "--insecure takes an unsigned post"
+kill -INT "$PID"
+wait "$PID"
+is "$?" 0 "SIGINT: a clean exit"
+
+unset WB_VERIFY_TOKEN
+start
+like "$(cat "$T/log")" "WB_VERIFY_TOKEN is not set" "warns without a verify token"
+is "$(code "$URL?hub.mode=subscribe&hub.verify_token=&hub.challenge=1")" 403 "and refuses the handshake"
+kill -TERM "$PID"
+wait "$PID"
+
+# the live pipeline: each event reaches wb-reply as it comes
+wb-reply greeting set 'Hello {{name}}' >/dev/null
+export WB_VERIFY_TOKEN=t
+mkfifo "$T/pipe"
+wb-reply auto < "$T/pipe" > "$T/replies" &
+RPID=$!
+OUT_TO="$T/pipe" start
+post "$W/batch-two-entries.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/batch-two-entries.json")" >/dev/null
+for _ in $(seq 100); do
+	[ "$(wc -l < "$T/replies")" -ge 2 ] && break
+	sleep 0.1
+done
+like "$(cat "$T/replies")" '"to":"447700900123","text":"Hello Tom Hardy"' "a reply comes out while the listener runs"
+kill -TERM "$PID"
+wait "$PID" "$RPID"
+done_testing

@@ -1,0 +1,135 @@
+#!/bin/sh
+# wb-reply: quick replies, keywords, greeting, away, opt words, and auto:
+# one reply per message, replay, duplicates, 24 h away cooldown, opt-out.
+. "$(dirname "$0")/lib.sh"
+W="$FIXTURES/webhook"
+q() { sqlite3 "$WB_DB" "$1"; }
+# msg ID TS TEXT [FROM]: a text webhook from Mei (or FROM) at TS (Unix seconds)
+msg() {
+	sed -e "s/\"body\": \"[^\"]*\"/\"body\": \"$3\"/" -e "s/\"id\": \"wamid[^\"]*\"/\"id\": \"wamid.$1\"/" \
+	    -e "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$2\"/" -e "s/8613912345678/${4:-8613912345678}/g" "$W/msg-text.json"
+}
+# ingest and answer: events of the messages go through wb-reply auto
+answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | tr '\t' '|'; }
+
+exits 0 "quick add with keywords" -- wb-reply quick add /price 'Hi {{name}}, prices at {{business}}: tea 5' --keyword price --keyword 价格
+exits 65 "quick add again" -- wb-reply quick add /price 'x'
+exits 65 "a shortcut needs its slash" -- wb-reply quick add price 'x'
+exits 65 "an empty text" -- wb-reply quick add /empty ''
+exits 64 "quick add without text" -- wb-reply quick add /x
+exits 0 "quick ls" -- wb-reply quick ls -o csv
+is "$(tail -n +2 "$T/out")" '/price,"Hi {{name}}, prices at {{business}}: tea 5","price,价格"' "lists it with keywords"
+exits 0 "quick show" -- wb-reply quick show /price -o tsv
+is "$(tail -n +2 "$T/out")" "$(printf '/price\tHi {{name}}, prices at {{business}}: tea 5')" "raw text"
+wb-recv -q "$W/msg-text.json"
+q "insert into setting values ('profile.name', 'Leaf & Co')"
+exits 0 "quick show --for" -- wb-reply quick show /price --for '+86 139 1234 5678' -o tsv
+is "$(tail -n +2 "$T/out" | cut -f2)" "Hi Mei Chen 陈梅, prices at Leaf & Co: tea 5" "placeholders filled"
+exits 0 "quick show --for an unknown number" -- wb-reply quick show /price --for 16505551234 -o tsv
+like "$(cat "$T/out")" "Hi 16505551234," "the phone stands in for the name"
+wb-reply quick add /attr 'Order {{order_id}}' >/dev/null
+exits 65 "a missing attribute" -- wb-reply quick show /attr --for 16505551234
+exits 1 "quick show of nothing" -- wb-reply quick show /nope
+exits 1 "quick rm of nothing" -- wb-reply quick rm /nope
+exits 64 "--for only with show" -- wb-reply quick ls --for 1
+
+exits 0 "keyword add" -- wb-reply keyword add hours /attr
+exits 0 "keyword add again is harmless" -- wb-reply keyword add hours /attr
+exits 65 "a keyword already answering otherwise" -- wb-reply keyword add price /attr
+exits 65 "a keyword to no quick reply" -- wb-reply keyword add foo /nope
+exits 0 "keyword ls" -- wb-reply keyword ls -o csv
+is "$(tail -n +2 "$T/out" | tr '\n' ' ')" "hours,/attr price,/price 价格,/price " "lists words"
+exits 0 "keyword rm" -- wb-reply keyword rm hours
+exits 1 "keyword rm again" -- wb-reply keyword rm hours
+exits 0 "quick rm" -- wb-reply quick rm /attr
+exits 64 "keyword bad subcommand" -- wb-reply keyword frob
+
+exits 0 "greeting shows" -- wb-reply greeting -o csv
+is "$(tail -n +2 "$T/out")" "false,,2w,everyone" "off by default, 14 days"
+exits 65 "greeting --on without text" -- wb-reply greeting --on
+exits 0 "greeting set" -- wb-reply greeting set 'Welcome {{name}}!' --after 3d -o csv
+is "$(tail -n +2 "$T/out")" "true,Welcome {{name}}!,3d,everyone" "set turns it on"
+exits 64 "greeting --to outside its list" -- wb-reply greeting --to some
+exits 65 "greeting bad --after" -- wb-reply greeting --after soon
+exits 64 "greeting --when" -- wb-reply greeting --when always
+exits 0 "away set" -- wb-reply away set 'Closed, back at 9' --when always --off -o csv
+is "$(tail -n +2 "$T/out")" "false,\"Closed, back at 9\",always" "away stored, off"
+exits 65 "away bad window" -- wb-reply away --when 2026-12-27/2026-12-24
+exits 65 "away bad --when" -- wb-reply away --when sometimes
+exits 0 "away window" -- wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' -o csv
+like "$(cat "$T/out")" "2026-12-24T18:00:00Z/2026-12-27T09:00:00Z" "window in UTC"
+exits 0 "words" -- wb-reply words -o csv
+is "$(tail -n +2 "$T/out" | tr '\n' ' ')" "stop,\"STOP,UNSUBSCRIBE\" start,START " "default words"
+exits 64 "--stop only with words" -- wb-reply auto --stop X
+exits 64 "unknown command" -- wb-reply frob
+
+# auto: greeting on first contact, keywords, after inactivity
+rm -f "$WB_DB"*
+wb-reply quick add /price 'Tea is 5, {{name}}' --keyword price --keyword 价格 >/dev/null
+wb-reply greeting set 'Welcome {{name}}!' --after 14d >/dev/null
+D=1795000000  # 2026-11-19T08:26:40Z
+is "$(msg A1 $D 'hello' | answer)" "8613912345678|Welcome Mei Chen 陈梅!|wamid.A1|auto:wamid.A1|greeting" "first contact: greeting"
+is "$(msg A2 $((D + 60)) 'the PRICE?' | answer)" "8613912345678|Tea is 5, Mei Chen 陈梅|wamid.A2|auto:wamid.A2|keyword" "keyword, any case"
+is "$(msg A3 $((D + 120)) 'prices' | answer)" "" "whole words only"
+is "$(msg A4 $((D + 180)) '请问价格多少' | answer)" "8613912345678|Tea is 5, Mei Chen 陈梅|wamid.A4|auto:wamid.A4|keyword" "Chinese: a substring matches"
+is "$(msg A5 $((D + 15 * 86400)) 'hi again' | answer)" "8613912345678|Welcome Mei Chen 陈梅!|wamid.A5|auto:wamid.A5|greeting" "greeting after the inactivity period"
+is "$(msg A6 $((D + 15 * 86400 + 5)) 'price' | answer)" "8613912345678|Tea is 5, Mei Chen 陈梅|wamid.A6|auto:wamid.A6|keyword" "then keywords again"
+is "$(q "select kind from auto_reply where inbound_wamid='wamid.A3'")" none "no reply is a decision too"
+
+# replay and duplicates: nothing twice
+wb-recv "$W/msg-text.json" > /dev/null
+is "$(sqlite3 "$WB_DB" "select json_object('event','message','wamid',wamid,'from','8613912345678','ts',strftime('%Y-%m-%dT%H:%M:%SZ',ts,'unixepoch'),'type',type,'text',body) from message where wamid like 'wamid.A%' order by ts" | wb-reply auto)" "" "replaying the events writes nothing"
+msg A1 $D 'hello' > "$T/dup"
+is "$(cat "$T/dup" "$T/dup" | answer)" "" "a re-delivered message gets nothing"
+
+# only new numbers
+rm -f "$WB_DB"*
+wb-reply greeting set 'Welcome!' --to new >/dev/null
+q "insert into contact (wa_id, created_at, updated_at) values ('16505551234', 1, 1)"
+is "$(msg B1 $D 'hi' 16505551234 | answer)" "" "--to new: a known number gets no greeting"
+is "$(msg B2 $D 'hi' 447700900123 | answer | cut -d"|" -f5)" "greeting" "--to new: an unknown one does"
+is "$(msg B3 $((D + 30 * 86400)) 'hi' 447700900123 | answer)" "" "--to new: no greeting after inactivity"
+
+# away: once per contact per 24 h, before greeting and keywords
+rm -f "$WB_DB"*
+wb-reply quick add /price 'Tea is 5' --keyword price >/dev/null
+wb-reply greeting set 'Welcome!' >/dev/null
+wb-reply away set 'Closed, back at 9' --when always >/dev/null
+is "$(msg C1 $D 'price' | answer | cut -d"|" -f5)" "away" "closed: away wins"
+is "$(msg C2 $((D + 3600)) 'price' | answer | cut -d"|" -f5)" "keyword" "away again within 24 h: not sent; the keyword answers"
+is "$(msg C3 $((D + 7200)) 'thanks' | answer)" "" "and otherwise nothing"
+is "$(msg C4 $((D + 86400)) 'hello' | answer | cut -d"|" -f5)" "away" "24 h later: away again"
+is "$(msg C5 $D 'hi' 447700900123 | answer | cut -d"|" -f5)" "away" "the cooldown is per contact"
+wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' >/dev/null
+is "$(msg C6 1798200000 'x' 447700900124 | answer | cut -d"|" -f5)" "away" "inside the window: away"
+is "$(msg C7 1798400000 'x' 447700900124 | answer | cut -d"|" -f5)" "" "after it: the greeting was given near, nothing"
+wb-reply away --when outside-hours >/dev/null
+wb-profile hours mon-fri 09:00-18:00 >/dev/null 2>&1 || q "insert into setting values ('hours.mode', 'week'); insert into hours values (0,540,1080),(1,540,1080),(2,540,1080),(3,540,1080),(4,540,1080)"
+q "insert or replace into setting values ('profile.timezone', 'UTC')"
+# 2026-11-30 is a Monday
+is "$(msg C8 $(date -u -d 2026-11-30T10:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "greeting" "open hours: no away"
+is "$(msg C9 $(date -u -d 2026-11-30T20:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "away" "after hours: away"
+
+# opt-out, statuses, reactions
+rm -f "$WB_DB"*
+wb-reply greeting set 'Welcome!' >/dev/null
+is "$(msg D1 $D 'STOP' | answer)" "" "STOP gets no reply"
+is "$(msg D2 $((D + 60)) 'hello?' | answer)" "" "an opted-out contact gets none"
+is "$(q "select kind from auto_reply where inbound_wamid='wamid.D2'")" none "but the decision is recorded"
+is "$(wb-recv "$W/status-read.json" | wb-reply auto)" "" "statuses get no reply"
+is "$(wb-recv "$W/msg-reaction.json" | wb-reply auto)" "" "reactions get no reply"
+
+# bad input
+printf '{"event":"message"}\n' > "$T/bad"
+exits 65 "an event without fields" -- sh -c "wb-reply auto < '$T/bad'"
+like "$(cat "$T/err")" '^wb-reply: stdin:1: no "wamid"' "names the line"
+printf 'nope\n' > "$T/bad"
+exits 65 "not JSON" -- sh -c "wb-reply auto < '$T/bad'"
+printf '{"event":"message","wamid":"wamid.ZZ","from":"1650555","ts":"2026-01-01T00:00:00Z","type":"text"}\n{"event":"future"}\n' > "$T/unknown"
+exits 0 "an unknown message and an unknown event kind" -- sh -c "wb-reply auto < '$T/unknown'"
+like "$(cat "$T/err")" "wamid.ZZ: not in the database" "warns and goes on"
+exits 64 "auto takes no arguments" -- wb-reply auto x
+exits 0 "--help" -- wb-reply --help
+like "$(cat "$T/out")" "^usage: wb-reply" "usage"
+exits 0 "--version" -- wb-reply -V
+done_testing
