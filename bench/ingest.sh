@@ -2,7 +2,8 @@
 # Ingest benchmark: BENCH_N webhook deliveries (default 1000000) from
 # BENCH_CONTACTS contacts (default 10000), fed on stdin to
 #   - bench/ingest-baseline.c: plain C, prepared statements, one transaction
-#   - bench/ingest.py: json + sqlite3
+#   - bench/ingest.py: a straightforward json + sqlite3 script doing what
+#     wb-recv does (events out only once their document is committed)
 #   - wb-recv (events to a file), then wb-reply auto over those events.
 # Prints ratios of rates only, each against a run in this same script.
 set -eu

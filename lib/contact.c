@@ -115,25 +115,40 @@ int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id)
 
 int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO contact (wa_id, profile_name, created_at, updated_at, last_in_at) "
-		"VALUES (?1, ?2, ?3, ?3, ?3) "
-		"ON CONFLICT (wa_id) DO UPDATE SET profile_name = coalesce(?2, profile_name), "
-		"last_in_at = max(coalesce(last_in_at, 0), ?3), "
-		"updated_at = CASE WHEN ?2 IS NOT profile_name AND ?2 IS NOT NULL THEN max(updated_at, ?3) "
-		"ELSE updated_at END "
-		"RETURNING id");
-	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-	db_bind_text(st, 2, profile_name && *profile_name ? profile_name : NULL);
-	sqlite3_bind_int64(st, 3, ts);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		int rc = db_fail(db, "saving a contact");
-		sqlite3_reset(st);
-		return rc;
+	const char *pn = profile_name && *profile_name ? profile_name : NULL;
+	/* Nearly every message comes from a known contact: look it up and
+	 * update it by id. An upsert with RETURNING would cost a temporary
+	 * table per message. A contact created by another process between
+	 * the look-up and the insert is found on the second pass. */
+	for (int pass = 0; pass < 2; pass++) {
+		int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, id);
+		if (rc == 0) {
+			sqlite3_stmt *st = db_stmt(db,
+				"UPDATE contact SET profile_name = coalesce(?2, profile_name), "
+				"last_in_at = max(coalesce(last_in_at, 0), ?3), "
+				"updated_at = CASE WHEN ?2 IS NOT profile_name AND ?2 IS NOT NULL "
+				"THEN max(updated_at, ?3) ELSE updated_at END WHERE id = ?1");
+			sqlite3_bind_int64(st, 1, *id);
+			db_bind_text(st, 2, pn);
+			sqlite3_bind_int64(st, 3, ts);
+			return db_step_done(db, st, "saving a contact");
+		}
+		if (rc != EX_FALSE)
+			return rc;
+		sqlite3_stmt *st = db_stmt(db,
+			"INSERT INTO contact (wa_id, profile_name, created_at, updated_at, last_in_at) "
+			"VALUES (?1, ?2, ?3, ?3, ?3) ON CONFLICT (wa_id) DO NOTHING");
+		sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+		db_bind_text(st, 2, pn);
+		sqlite3_bind_int64(st, 3, ts);
+		if ((rc = db_step_done(db, st, "saving a contact")))
+			return rc;
+		if (sqlite3_changes(db_handle(db))) {
+			*id = sqlite3_last_insert_rowid(db_handle(db));
+			return 0;
+		}
 	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	return wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again", wa_id);
 }
 
 int contact_sent(wb_db *db, int64_t id, int64_t ts)

@@ -63,39 +63,59 @@ static void message_event(const wh_item *it, json_t *ev)
 	}
 }
 
+/* Appends ,"key":"value" (nothing when v is NULL). */
+static void put_str(sb *b, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	sb_printf(b, ",\"%s\":", key);
+	sb_json_string(b, v);
+}
+
+/* Appends ,"key":<value> for a jansson value. */
+static void put_json(sb *b, const char *key, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	sb_printf(b, ",\"%s\":%s", key, s ? s : "null");
+	free(s);
+}
+
+/* The top level is written directly: most events are plain text messages
+ * and statuses, and building a jansson object for each one is what a
+ * million-event ingest would spend its time on. */
 void event_render(const wh_item *it, sb *b)
 {
 	char ts[32];
 	when_fmt_utc(it->ts, ts);
-	json_t *ev = json_object();
 	int msg = it->kind == WH_MESSAGE;
-	json_object_set_new(ev, "event", json_string(msg ? "message" : "status"));
-	set_str(ev, "wamid", it->wamid);
-	set_str(ev, msg ? "from" : "to", it->phone);
+	sb_puts(b, msg ? "{\"event\":\"message\"" : "{\"event\":\"status\"");
+	put_str(b, "wamid", it->wamid);
+	put_str(b, msg ? "from" : "to", it->phone);
 	if (msg)
-		set_str(ev, "name", it->name);
-	json_object_set_new(ev, "ts", json_string(ts));
-	set_str(ev, msg ? "type" : "status", it->type);
+		put_str(b, "name", it->name);
+	put_str(b, "ts", ts);
+	put_str(b, msg ? "type" : "status", it->type);
 	if (msg) {
-		set_str(ev, "text", it->text);
+		put_str(b, "text", it->text);
 		if (strcmp(it->type, "reaction"))
-			set_str(ev, "reply_to", it->reply_to);
+			put_str(b, "reply_to", it->reply_to);
 		json_t *group = json_object_get(it->raw, "group_id");
 		if (json_is_string(group))
-			json_object_set(ev, "group", group);
+			put_str(b, "group", json_string_value(group));
+		json_t *ev = json_object();
 		message_event(it, ev);
+		const char *key;
+		json_t *v;
+		json_object_foreach(ev, key, v)
+			put_json(b, key, v);
+		json_decref(ev);
 	}
 	if (it->error_code || it->error_text) {
-		json_t *e = json_object();
-		json_object_set_new(e, "code", json_integer(it->error_code));
-		set_str(e, "text", it->error_text);
-		json_object_set_new(ev, "error", e);
+		sb_printf(b, ",\"error\":{\"code\":%d", it->error_code);
+		put_str(b, "text", it->error_text);
+		sb_putc(b, '}');
 	}
-	char *line = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	sb_puts(b, line);
-	free(line);
-	sb_putc(b, '\n');
-	json_decref(ev);
+	sb_puts(b, "}\n");
 }
 
 static const char *get(json_t *o, const char *key)

@@ -104,21 +104,23 @@ void sb_printf(sb *b, const char *fmt, ...)
 void sb_json_string(sb *b, const char *s)
 {
 	sb_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const char *run = s;
+	for (const unsigned char *p = (const unsigned char *)s;; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		/* copy the plain run in one go, then the escape */
+		sb_add(b, run, (size_t)((const char *)p - run));
+		run = (const char *)p + 1;
 		switch (*p) {
+		case 0: sb_putc(b, '"'); return;
 		case '"': sb_puts(b, "\\\""); break;
 		case '\\': sb_puts(b, "\\\\"); break;
 		case '\n': sb_puts(b, "\\n"); break;
 		case '\r': sb_puts(b, "\\r"); break;
 		case '\t': sb_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				sb_printf(b, "\\u%04x", *p);
-			else
-				sb_putc(b, (char)*p);
+		default: sb_printf(b, "\\u%04x", *p);
 		}
 	}
-	sb_putc(b, '"');
 }
 
 void sb_reset(sb *b)
