@@ -408,8 +408,11 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	f->ts = ev->ts;
 	f->opted_out = c->opted_out;
 	f->replyable = strcmp(ev->type, "reaction") != 0;
-	sqlite3_stmt *st = db_stmt(db, "SELECT max(ts) FROM message WHERE contact_id = ?1 AND direction = 'in' "
-				       "AND (ts < ?2 OR (ts = ?2 AND id < ?3))");
+	/* walks the contact's messages back from ts and stops at the first
+	 * inbound one: cheap however long the history */
+	sqlite3_stmt *st = db_stmt(db, "SELECT ts FROM message WHERE contact_id = ?1 AND ts <= ?2 "
+				       "AND direction = 'in' AND NOT (ts = ?2 AND id >= ?3) "
+				       "ORDER BY ts DESC LIMIT 1");
 	sqlite3_bind_int64(st, 1, c->id);
 	sqlite3_bind_int64(st, 2, ev->ts);
 	sqlite3_bind_int64(st, 3, msg_id);
