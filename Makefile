@@ -34,7 +34,7 @@ FUZZ     = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
 # Debian packages: build libraries, then what the tests and the demo run.
 DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
 	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata
-DEB_TEST  = perl sqlite3 curl python3 clang
+DEB_TEST  = perl sqlite3 curl jq openssl python3 clang libclang-rt-14-dev groff-base time procps
 
 .PHONY: all deps check test demo bench fuzz install clean
 all: $(PROGS) $(FAKEAPI)
