@@ -309,9 +309,9 @@ static void filled_free(filled *f, const send_spec *s)
 	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		free(all[i]);
-	for (size_t i = 0; i < s->nparams; i++)
+	for (size_t i = 0; f->params && i < s->nparams; i++)
 		free(f->params[i]);
-	for (size_t i = 0; i < s->nbuttons; i++)
+	for (size_t i = 0; f->buttons && i < s->nbuttons; i++)
 		free(f->buttons[i]);
 	free(f->params);
 	free(f->buttons);
