@@ -116,7 +116,7 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *sto
 			*stop = 1;
 			r->s->auth = 1;
 		}
-		sl->wait = rl_backoff(sl->it.attempts + 1, rep->retry_after, drand48());
+		sl->wait = out == API_RETRY ? rl_backoff(sl->it.attempts + 1, rep->retry_after, drand48()) : 0;
 		if (out == API_RETRY && sl->it.attempts < o->max_attempts && sl->wait <= o->max_wait && !*stop) {
 			sl->ready_at = now + sl->wait;
 			again = sl;
@@ -145,13 +145,16 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	slots pend = {0}, chosen = {0};
 	api_reply *replies = xcalloc((size_t)o->concurrency, sizeof *replies);
 	int rc = 0, stop = 0, exhausted = 0;
+	/* enough rows to keep every connection busy, few enough that other
+	 * flushes running at the same time get their share */
+	int claim = o->concurrency * 8 < 64 ? 64 : o->concurrency * 8 > BATCH ? BATCH : o->concurrency * 8;
 	while (!rc) {
 		double now = mono();
 		int held = (int)pend.n + api_inflight(a);
-		if (!exhausted && !stop && held < BATCH / 2) {
+		if (!exhausted && !stop && held < claim / 2) {
 			queue_item *items;
 			size_t n;
-			if ((rc = queue_claim(db, me, o->mine, when_now(), BATCH - held, &items, &n)))
+			if ((rc = queue_claim(db, me, o->mine, when_now(), claim - held, &items, &n)))
 				break;
 			for (size_t i = 0; i < n; i++) {
 				slot *sl = xcalloc(1, sizeof *sl);
