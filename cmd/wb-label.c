@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "contact.h"
+#include "conv.h"
 #include "err.h"
 #include "in.h"
 #include "label.h"
@@ -25,11 +26,9 @@ static const char usage[] =
 	"  remove NAME [PHONE...]      unlabel contacts (phones from stdin when none)\n"
 	"  apply|remove NAME --message WAMID...   label or unlabel single messages\n"
 	"  who NAME                    the contacts with a label\n"
+	"  who NAME --message          the messages with a label\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n"
+	CLI_COMMON_USAGE
 	"\n"
 	"Phones on stdin: one a line, or CSV/TSV with a phone column, or JSONL;\n"
 	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works.\n";
@@ -57,6 +56,36 @@ static int who_row(const contact *c, void *ctx)
 	return 0;
 }
 
+static int message_row(const conv_msg *m, void *ctx)
+{
+	conv_cells(ctx, m);
+	out_row_end(ctx);
+	return 0;
+}
+
+/* who: the contacts carrying a label, or with --message its messages. */
+static int who(wb_db *db, cli *c, const char *name, int messages)
+{
+	int64_t lid;
+	int rc = label_find(db, name, &lid);
+	if (rc)
+		return rc;
+	out *o;
+	if (messages) {
+		o = cli_out(c, conv_cols, CONV_NCOLS);
+		rc = conv_labelled(db, lid, message_row, o);
+	} else {
+		static const char *const cols[] = {"phone", "name"};
+		const char *one[] = {name, NULL};
+		contact_filter f = {.labels = one, .now = when_now()};
+		o = cli_out(c, cols, 2);
+		rc = contact_each(db, &f, who_row, o);
+	}
+	if (rc)
+		return rc;
+	return out_close(o);
+}
+
 static int parse_color(const char *s)
 {
 	long v;
@@ -65,60 +94,60 @@ static int parse_color(const char *s)
 	return (int)v;
 }
 
-/* apply/remove: to contacts (phones) or, with --message, to messages. */
+/* apply/remove: to contacts (phones) or, with --message, to messages.
+ * All or nothing in one transaction; the rows are written after the
+ * commit, so what is printed is what happened. */
 static int tag(wb_db *db, cli *c, int applying, const char *name, int messages, int argc, char **argv)
 {
 	int64_t lid;
 	int rc = label_find(db, name, &lid);
 	if (rc) /* naming a label that does not exist is bad input here */
 		return rc == EX_FALSE ? EX_DATAERR : rc;
+	if (messages && argc == 0)
+		return wb_err(EX_USAGE, "--message needs message ids");
 	int64_t now = when_now();
-	static const char *const cols[] = {"label", "target", "changed"};
-	out *o = cli_out(c, cols, 3);
 	phone_list phones = {0};
 	if (!messages && (rc = in_phones(argc, argv, stdin, "stdin", &phones)))
-		goto done;
-	if (messages && argc == 0) {
-		rc = wb_err(EX_USAGE, "--message needs message ids");
-		goto done;
-	}
-	/* all or nothing: one transaction for the whole list */
+		return rc;
+	size_t n = messages ? (size_t)argc : phones.n;
+	char *changed = xcalloc(n, 1);
 	if ((rc = db_begin(db)))
 		goto done;
-	size_t n = messages ? (size_t)argc : phones.n;
 	for (size_t i = 0; i < n && !rc; i++) {
-		int changed = 0;
-		const char *target = messages ? argv[i] : phones.v[i];
+		int ch = 0;
 		if (messages) {
-			rc = applying ? label_apply_message(db, lid, target, now, &changed)
-				      : label_remove_message(db, lid, target, &changed);
+			rc = applying ? label_apply_message(db, lid, argv[i], now, &ch)
+				      : label_remove_message(db, lid, argv[i], &ch);
 			if (rc == EX_FALSE)
 				rc = EX_DATAERR;
 		} else {
 			int64_t cid;
-			rc = contact_ensure(db, target, now, &cid);
+			rc = contact_ensure(db, phones.v[i], now, &cid);
 			if (!rc)
-				rc = applying ? label_apply(db, lid, cid, now, &changed)
-					      : label_remove(db, lid, cid, &changed);
+				rc = applying ? label_apply(db, lid, cid, now, &ch)
+					      : label_remove(db, lid, cid, &ch);
 		}
-		if (!rc) {
-			out_str(o, name);
-			out_str(o, target);
-			out_bool(o, changed);
-			out_row_end(o);
-		}
+		changed[i] = (char)ch;
 	}
-	if (rc)
-		db_rollback(db);
-	else
-		rc = db_commit(db);
-done:
-	phone_list_free(&phones);
 	if (rc) {
-		fflush(stdout);
-		wb_fail(rc);
+		db_rollback(db);
+		goto done;
 	}
-	return out_close(o);
+	if ((rc = db_commit(db)))
+		goto done;
+	static const char *const cols[] = {"label", "target", "changed"};
+	out *o = cli_out(c, cols, 3);
+	for (size_t i = 0; i < n; i++) {
+		out_str(o, name);
+		out_str(o, messages ? argv[i] : phones.v[i]);
+		out_bool(o, changed[i]);
+		out_row_end(o);
+	}
+	rc = out_close(o);
+done:
+	free(changed);
+	phone_list_free(&phones);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -154,9 +183,10 @@ int main(int argc, char **argv)
 		wb_usage("%s needs a label name", commands[cmd]);
 	if (color && cmd != ADD)
 		wb_usage("--color goes with add (use 'color NAME N' to change one)");
-	if (messages && cmd != APPLY && cmd != REMOVE)
-		wb_usage("--message goes with apply and remove");
+	if (messages && cmd != APPLY && cmd != REMOVE && cmd != WHO)
+		wb_usage("--message goes with apply, remove and who");
 
+	int new_color = cmd == COLOR ? parse_color(argv[1]) : 0;
 	wb_db *db = cli_db(&c);
 	int rc = 0;
 	switch (cmd) {
@@ -178,28 +208,18 @@ int main(int argc, char **argv)
 		rc = label_rename(db, argv[0], argv[1]);
 		break;
 	case COLOR:
-		rc = label_set_color(db, argv[0], parse_color(argv[1]));
+		rc = label_set_color(db, argv[0], new_color);
 		break;
 	case APPLY:
 	case REMOVE:
 		rc = tag(db, &c, cmd == APPLY, argv[0], messages, argc - 1, argv + 1);
 		break;
-	case WHO: {
-		int64_t lid;
-		if ((rc = label_find(db, argv[0], &lid)))
-			break;
-		static const char *const cols[] = {"phone", "name"};
-		const char *one[] = {argv[0], NULL};
-		contact_filter f = {.labels = one, .now = when_now()};
-		out *o = cli_out(&c, cols, 2);
-		rc = contact_each(db, &f, who_row, o);
-		if (!rc)
-			return cli_finish(o, db);
+	case WHO:
+		rc = who(db, &c, argv[0], messages);
 		break;
 	}
-	}
+	db_close(db);
 	if (rc)
 		wb_fail(rc);
-	db_close(db);
 	return 0;
 }

@@ -18,6 +18,12 @@
 	{"help", no_argument, NULL, 'h'},                     \
 	{"version", no_argument, NULL, 'V'}
 #define CLI_COMMON_SHORTOPTS "d:o:hV"
+/* Their lines in a --help text. */
+#define CLI_COMMON_USAGE                                                                \
+	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n" \
+	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"          \
+	"  -h, --help           this help\n"                                            \
+	"  -V, --version        version\n"
 
 typedef struct {
 	const char *db_path; /* -d, NULL: WB_DB or the default */

@@ -1,5 +1,5 @@
-/* contact — the people the business talks to: the contact and
- * contact_attr tables. Finding, creating and updating contacts, their
+/* contact — the people the business talks to: the contact table and
+ * their attributes (contact.attrs, seen row by row in contact_attr). Finding, creating and updating contacts, their
  * attributes, opt-out, and the one query that selects contacts by labels
  * and activity (wb-contact ls and wb-send's segments share it). */
 #ifndef WB_CONTACT_H
@@ -27,15 +27,27 @@ int contact_get(wb_db *db, const char *wa_id, contact *c);
 int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */
 int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created);
+/* contact_upsert that also merges attrs, a JSON object of strings (a
+ * null member removes that attribute), into the contact's attributes. */
+int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const char *attrs,
+			 int64_t now, int64_t *id, int *created);
 /* An inbound message at ts: creates the contact when new, keeps the
  * WhatsApp profile name, moves last_in_at forward (never back). */
 int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id);
 /* Our message at ts: moves last_out_at forward. */
 int contact_sent(wb_db *db, int64_t id, int64_t ts);
+/* Whether key may name an attribute: 1 to 64 characters of UTF-8 without
+ * braces, '=' or control characters, no space at either end, and not one
+ * of the names {{placeholders}} take from the contact itself (name,
+ * phone, wa_id, profile_name, business, in any case). Pure; 0 or
+ * EX_DATAERR. */
+int contact_key_check(const char *key);
 /* value NULL removes the attribute. */
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 /* Fills m with the attributes (key → value), in key order. */
 int contact_attrs(wb_db *db, int64_t id, kv *m);
+/* The attributes as a JSON object, malloc'd ("{}" when none). */
+char *contact_attrs_json(wb_db *db, int64_t id);
 /* Fills m with what {{placeholders}} can name for this contact: its
  * attributes, then name (the business's name for them, else the profile
  * name, else the phone), phone, wa_id, profile_name and business. */

@@ -158,12 +158,16 @@ int db_open(const char *path, wb_db **out)
 	int rc = make_parent(db->path);
 	if (rc)
 		goto fail;
-	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wb_err(EX_CANTCREAT, "%s: cannot open database: %s", db->path,
 			    db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, 5000);
+	/* Each utility is a short process; checkpointing the WAL as it
+	 * closes would make every bulk command pay to copy its pages twice.
+	 * SQLite's automatic checkpoints keep the WAL short instead. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_extended_result_codes(db->h, 1);
 	/* WAL lets readers and one writer work at once; NORMAL sync is
 	 * durable across process crashes, which is what the queue needs. */
@@ -270,6 +274,19 @@ int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)
 	int code = db_fail(db, what);
 	sqlite3_reset(st);
 	return code;
+}
+
+int db_find_id(wb_db *db, const char *sql, const char *key, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? EX_FALSE : db_fail(db, "reading");
 }
 
 char *db_get_setting(wb_db *db, const char *key)

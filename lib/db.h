@@ -39,6 +39,11 @@ int db_fail(wb_db *db, const char *what);
 /* Steps a statement that returns no rows; 0 or db_fail's code. */
 int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what);
 
+/* Runs sql, which takes one text parameter and returns one integer
+ * column: 0 and *id for a row, EX_FALSE (no message recorded) for none,
+ * or db_fail's code. For "the id of the X named Y" look-ups. */
+int db_find_id(wb_db *db, const char *sql, const char *key, int64_t *id);
+
 /* The setting table (profile.*, greeting.*, away.* …). get returns a
  * malloc'd copy or NULL when unset; set with value NULL deletes. */
 char *db_get_setting(wb_db *db, const char *key);

@@ -140,10 +140,7 @@ int hours_set_exception(hours_spec *h, const char *date, const hours_range *r, i
 	int64_t t;
 	if (strlen(date) != 10 || when_parse(date, 0, "UTC", &t))
 		return wb_err(EX_DATAERR, "'%s': not a date (YYYY-MM-DD)", date);
-	hours_exception *e = NULL;
-	for (int i = 0; i < h->nex; i++)
-		if (!strcmp(h->ex[i].date, date))
-			e = &h->ex[i];
+	hours_exception *e = (hours_exception *)hours_find_exception(h, date);
 	if (!e) {
 		h->ex = xrealloc(h->ex, (size_t)(h->nex + 1) * sizeof *h->ex);
 		e = &h->ex[h->nex++];
@@ -190,11 +187,11 @@ static const hours_range *ranges_on(const hours_spec *h, int64_t z, int *n)
 	civil(z, &y, &m, &d);
 	char date[16];
 	snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
-	for (int i = 0; i < h->nex; i++)
-		if (!strcmp(h->ex[i].date, date)) {
-			*n = h->ex[i].n;
-			return h->ex[i].r;
-		}
+	const hours_exception *e = hours_find_exception(h, date);
+	if (e) {
+		*n = e->n;
+		return e->r;
+	}
 	int wd = (int)(((z % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
 	*n = h->n[wd];
 	return h->day[wd];
@@ -294,11 +291,29 @@ int hours_load(wb_db *db, hours_spec *h)
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading hours");
 }
 
-int hours_save_week(wb_db *db, const hours_spec *h)
+const char *hours_day_name(int day)
+{
+	return day >= 0 && day < 7 ? day_names[day] : NULL;
+}
+
+const char *hours_mode_name(hours_mode m)
 {
 	static const char *const modes[] = {NULL, "week", "always", "appointment"};
+	return modes[m];
+}
+
+const hours_exception *hours_find_exception(const hours_spec *h, const char *date)
+{
+	for (int i = 0; i < h->nex; i++)
+		if (!strcmp(h->ex[i].date, date))
+			return &h->ex[i];
+	return NULL;
+}
+
+int hours_save_week(wb_db *db, const hours_spec *h)
+{
 	int rc = db_exec(db, "DELETE FROM hours");
-	if (rc || (rc = db_set_setting(db, "hours.mode", modes[h->mode])))
+	if (rc || (rc = db_set_setting(db, "hours.mode", hours_mode_name(h->mode))))
 		return rc;
 	for (int d = 0; d < 7 && h->mode == HOURS_WEEK; d++)
 		for (int i = 0; i < h->n[d]; i++) {
@@ -330,6 +345,16 @@ int hours_save_exception(wb_db *db, const char *date, const hours_range *r, int 
 			return rc;
 	}
 	return 0;
+}
+
+int hours_save(wb_db *db, const hours_spec *h)
+{
+	int rc = hours_save_week(db, h);
+	if (rc || (rc = db_exec(db, "DELETE FROM hours_exception")))
+		return rc;
+	for (int i = 0; i < h->nex && !rc; i++)
+		rc = hours_save_exception(db, h->ex[i].date, h->ex[i].r, h->ex[i].n);
+	return rc;
 }
 
 void hours_free(hours_spec *h)

@@ -55,4 +55,14 @@ int hours_save_week(wb_db *db, const hours_spec *h);
 int hours_save_exception(wb_db *db, const char *date, const hours_range *r, int n);
 void hours_free(hours_spec *h);
 
+/* "mon" … "sun" for 0 … 6. */
+const char *hours_day_name(int day);
+/* "week", "always", "appointment"; NULL for HOURS_UNSET. */
+const char *hours_mode_name(hours_mode m);
+/* The exception on date, or NULL when that date has none. */
+const hours_exception *hours_find_exception(const hours_spec *h, const char *date);
+/* Replaces everything: mode, week and every exception. Call it inside a
+ * transaction so that a reader never sees half a schedule. */
+int hours_save(wb_db *db, const hours_spec *h);
+
 #endif

@@ -346,3 +346,26 @@ int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out
 	dedupe(out);
 	return 0;
 }
+
+int in_read_all(const char *path, char **text)
+{
+	int use_stdin = !path || !strcmp(path, "-");
+	const char *name = use_stdin ? "stdin" : path;
+	FILE *fp = use_stdin ? stdin : fopen(path, "r");
+	if (!fp)
+		return wb_err(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s: %s", name, strerror(errno));
+	sb b = {0};
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		sb_add(&b, chunk, n);
+	int bad = ferror(fp);
+	if (!use_stdin)
+		fclose(fp);
+	if (bad) {
+		sb_free(&b);
+		return wb_err(EX_IOERR, "%s: read error", name);
+	}
+	*text = b.s ? sb_take(&b) : xstrdup("");
+	return 0;
+}

@@ -39,4 +39,9 @@ int in_phones_stream(FILE *fp, const char *name, phone_list *out);
  * reader's primitive. Returns 1, 0 at EOF, or EX_ code. *buf is reused. */
 int in_line(FILE *fp, char **buf, size_t *cap, long *lineno);
 
+/* A whole file as one NUL-terminated string (a JSON document); path NULL
+ * or "-" reads stdin. EX_NOINPUT when the file is missing, EX_IOERR when
+ * it cannot be read; the message names it. */
+int in_read_all(const char *path, char **text);
+
 #endif

@@ -8,17 +8,10 @@
 
 int label_find(wb_db *db, const char *name, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM label WHERE name = ?");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading labels");
-	return wb_err(EX_FALSE, "no label '%s' (wb-label ls lists them)", name);
+	int rc = db_find_id(db, "SELECT id FROM label WHERE name = ?", name, id);
+	if (rc == EX_FALSE)
+		return wb_err(EX_FALSE, "no label '%s' (wb-label ls lists them)", name);
+	return rc;
 }
 
 static int check_color(int color)
@@ -124,17 +117,10 @@ int label_remove(wb_db *db, int64_t label_id, int64_t contact_id, int *changed)
 
 static int message_id(wb_db *db, const char *wamid, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM message WHERE wamid = ?");
-	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading messages");
-	return wb_err(EX_FALSE, "%s: no such message", wamid);
+	int rc = db_find_id(db, "SELECT id FROM message WHERE wamid = ?", wamid, id);
+	if (rc == EX_FALSE)
+		return wb_err(EX_FALSE, "%s: no such message", wamid);
+	return rc;
 }
 
 int label_apply_message(wb_db *db, int64_t label_id, const char *wamid, int64_t now, int *changed)

@@ -198,22 +198,10 @@ void out_csv_cell(FILE *fp, const char *s, int is_string, char sep)
 
 static void json_string(FILE *fp, const char *s)
 {
-	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		default:
-			if (*p < 0x20)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
-		}
-	}
-	fputc('"', fp);
+	static sb buf;
+	sb_reset(&buf);
+	sb_json_string(&buf, s);
+	fwrite(buf.s, 1, buf.len, fp);
 }
 
 static void write_json_row(out *o)

@@ -101,6 +101,26 @@ void sb_printf(sb *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void sb_json_string(sb *b, const char *s)
+{
+	sb_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': sb_puts(b, "\\\""); break;
+		case '\\': sb_puts(b, "\\\\"); break;
+		case '\n': sb_puts(b, "\\n"); break;
+		case '\r': sb_puts(b, "\\r"); break;
+		case '\t': sb_puts(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				sb_printf(b, "\\u%04x", *p);
+			else
+				sb_putc(b, (char)*p);
+		}
+	}
+	sb_putc(b, '"');
+}
+
 void sb_reset(sb *b)
 {
 	b->len = 0;

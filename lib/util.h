@@ -23,6 +23,8 @@ void sb_puts(sb *b, const char *s);
 void sb_putc(sb *b, char c);
 void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_reset(sb *b);
+/* Appends s as a JSON string literal, quotes and escapes included. */
+void sb_json_string(sb *b, const char *s);
 char *sb_take(sb *b); /* hands the string over; b is empty again */
 void sb_free(sb *b);
 

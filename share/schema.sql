@@ -18,17 +18,18 @@ CREATE TABLE contact (
 	created_at   INTEGER NOT NULL,
 	updated_at   INTEGER NOT NULL,
 	last_in_at   INTEGER,                       -- their last message (the 24-hour window)
-	last_out_at  INTEGER                        -- our last message to them
+	last_out_at  INTEGER,                       -- our last message to them
+	attrs        TEXT NOT NULL DEFAULT '{}'     -- free-form attributes (CRM fields) as a
+	                                            -- JSON object of strings; {{key}} in messages
 );
-CREATE INDEX contact_last_in ON contact(last_in_at);
+-- partial: contacts who never wrote (a fresh CRM import) cost no index entry
+CREATE INDEX contact_last_in ON contact(last_in_at) WHERE last_in_at IS NOT NULL;
 
--- Free-form attributes (CRM fields); usable as {{key}} in messages.
-CREATE TABLE contact_attr (
-	contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
-	key        TEXT NOT NULL,
-	value      TEXT NOT NULL,
-	PRIMARY KEY (contact_id, key)
-) WITHOUT ROWID;
+-- The attributes one row each, for queries by hand: SELECT … FROM
+-- contact_attr WHERE key = 'city'. They live in contact.attrs because a
+-- 100k-row CRM import then writes one row per contact, not one per field.
+CREATE VIEW contact_attr (contact_id, key, value) AS
+	SELECT c.id, a.key, a.value FROM contact c, json_each(c.attrs) a;
 
 -- Labels, as in the WhatsApp Business app: on chats and on single messages.
 CREATE TABLE label (

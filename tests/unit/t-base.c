@@ -212,9 +212,7 @@ static void reader(void)
 
 static void database(void)
 {
-	char dir[] = "/tmp/wb-unit.XXXXXX";
-	ok(mkdtemp(dir) != NULL, "temp dir");
-	char *path = xasprintf("%s/a/b/wb.db", dir);
+	char *path = tap_tmpfile("a/b/wb.db");
 	wb_db *db;
 	is_int(db_open(path, &db), 0, "opens, creating parent directories");
 	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
@@ -238,6 +236,28 @@ static void database(void)
 	is_str(c.name, "Mei", "name kept when upsert passes none");
 	contact_free(&c);
 	is_int(contact_get(db, "1999", &c), EX_FALSE, "unknown contact is 'false'");
+	is_int(contact_upsert_attrs(db, "16505551234", NULL, "{\"city\":\"Lyon\",\"tier\":\"gold\"}", 300,
+				    &id2, &created), 0, "attributes merged on upsert");
+	is_int(contact_upsert_attrs(db, "16505551234", NULL, "{\"tier\":null}", 300, &id2, &created), 0,
+	       "a null member removes");
+	is_int(contact_upsert_attrs(db, "16505550000", "New", "{\"a\":\"x\",\"gone\":null}", 300, &id2,
+				    &created), 0, "a new contact with attributes");
+	kv attrs = {0};
+	contact_attrs(db, id, &attrs);
+	ok(attrs.n == 1 && !strcmp(kv_get(&attrs, "city"), "Lyon"), "attributes kept and removed");
+	kv_clear(&attrs);
+	contact_attrs(db, id2, &attrs);
+	ok(attrs.n == 1 && !strcmp(kv_get(&attrs, "a"), "x"), "a null member is not stored on insert");
+	kv_clear(&attrs);
+	is_int(contact_set_attr(db, id, "qu\"ote.key", "v"), 0, "any key spelling is safe");
+	is_int(contact_set_attr(db, id, "city", NULL), 0, "set NULL removes");
+	contact_attrs(db, id, &attrs);
+	ok(attrs.n == 1 && !strcmp(kv_get(&attrs, "qu\"ote.key"), "v"), "one attribute left");
+	kv_free(&attrs);
+	st = db_stmt(db, "SELECT count(*) FROM contact_attr WHERE key = 'a' AND value = 'x'");
+	sqlite3_step(st);
+	is_int(sqlite3_column_int(st, 0), 1, "the contact_attr view shows attributes as rows");
+	sqlite3_reset(st);
 	is_int(db_set_setting(db, "profile.name", "Lucky Tea"), 0, "setting saved");
 	char *v = db_get_setting(db, "profile.name");
 	is_str(v, "Lucky Tea", "setting read");
@@ -245,9 +265,7 @@ static void database(void)
 	db_close(db);
 	is_int(db_open(path, &db), 0, "reopens an existing database");
 	db_close(db);
-	char *cmd = xasprintf("rm -rf %s", dir);
-	ok(system(cmd) == 0, "cleaned up");
-	free(cmd);
+	tap_rmdir();
 	free(path);
 }
 

@@ -38,10 +38,7 @@ static const char *status_of(int64_t id)
 
 int main(void)
 {
-	char path[] = "/tmp/wb-track.XXXXXX";
-	int fd = mkstemp(path);
-	close(fd);
-	unlink(path);
+	char *path = tap_tmpfile("wb.db");
 	if (db_open(path, &db))
 		return 1;
 	int64_t a = outbound();
@@ -82,11 +79,7 @@ int main(void)
 	is_int(sqlite3_column_int(st, 0), 7, "history: one row per (wamid, status)");
 	sqlite3_reset(st);
 	db_close(db);
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	free(wal);
-	free(shm);
+	tap_rmdir();
+	free(path);
 	return done_testing();
 }

@@ -4,6 +4,8 @@
 #define WB_TAP_H
 #include <stdio.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -58,6 +60,36 @@ static int tap_is_int(long long got, long long want, const char *file, int line,
 	if (!pass)
 		printf("#   got:  %lld\n#   want: %lld\n", got, want);
 	return pass;
+}
+
+/* A fresh directory under $TMPDIR for a test's files, and a path in it
+ * (malloc'd); tap_rmdir removes the directory and all it holds. */
+static char tap_dir[256];
+__attribute__((unused)) static char *tap_tmpfile(const char *name)
+{
+	if (!tap_dir[0]) {
+		const char *t = getenv("TMPDIR");
+		snprintf(tap_dir, sizeof tap_dir, "%s/wb-unit.XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tap_dir)) {
+			perror("mkdtemp");
+			exit(1);
+		}
+	}
+	size_t n = strlen(tap_dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	snprintf(p, n, "%s/%s", tap_dir, name);
+	return p;
+}
+
+__attribute__((unused)) static void tap_rmdir(void)
+{
+	char cmd[300];
+	if (!tap_dir[0])
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tap_dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tap_dir);
+	tap_dir[0] = 0;
 }
 
 static int done_testing(void)

@@ -1,0 +1,330 @@
+/* wb-profile — the business profile and opening hours: show and set the
+ * fields, the weekly hours, holidays and special days, ask whether the
+ * business is open, and move the whole profile in and out as JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "err.h"
+#include "hours.h"
+#include "in.h"
+#include "profile.h"
+#include "util.h"
+#include "when.h"
+
+static const char usage[] =
+	"usage: wb-profile [-d DB] [-o FORMAT] COMMAND [ARGS]\n"
+	"\n"
+	"  show                          every profile field, the time zone, the hours mode\n"
+	"  set KEY=VALUE...              name, about, description, category, address,\n"
+	"                                email, website (twice) or websites=A,B, timezone;\n"
+	"                                KEY= clears a field\n"
+	"  hours                         the week, one row a day\n"
+	"  hours DAYS RANGES...          set it: mon-fri 09:00-12:00,13:00-18:00 sat closed\n"
+	"  hours always|appointment      open round the clock, or by appointment only\n"
+	"  hours closed DATE...          holidays\n"
+	"  hours on DATE RANGES...       special days: on 2026-12-24 10:00-14:00\n"
+	"  hours exceptions [--all]      holidays and special days from today (--all: past too)\n"
+	"  hours clear DATE...           forget a holiday or special day\n"
+	"  open [--at TIME]              exit 0 when open, 1 when closed; says until when\n"
+	"  export                        the whole profile as one JSON document\n"
+	"  import [FILE]                 read such a document (stdin when no FILE)\n"
+	"\n"
+	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
+	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
+	"  -h, --help           this help\n"
+	"  -V, --version        version\n";
+
+enum { SHOW, SET, HOURS, OPEN, EXPORT, IMPORT };
+static const char *const commands[] = {"show", "set", "hours", "open", "export", "import", NULL};
+
+/* A mode as show and hours print it: "unset" says that nothing was set
+ * (which counts as always open). */
+static const char *mode_word(hours_mode m)
+{
+	return m == HOURS_UNSET ? "unset" : hours_mode_name(m);
+}
+
+static int show(wb_db *db, cli *c)
+{
+	profile p;
+	hours_spec h;
+	int rc = profile_load(db, &p);
+	if (rc || (rc = hours_load(db, &h)))
+		return rc;
+	static const char *const cols[] = {"field", "value"};
+	out *o = cli_out(c, cols, 2);
+	for (int i = 0; i < PROFILE_NFIELDS; i++) {
+		out_str(o, profile_fields[i]);
+		out_str(o, p.v[i]);
+		out_row_end(o);
+	}
+	out_str(o, "hours");
+	out_str(o, mode_word(h.mode));
+	out_row_end(o);
+	hours_free(&h);
+	profile_free(&p);
+	return out_close(o);
+}
+
+static int week(wb_db *db, cli *c)
+{
+	hours_spec h;
+	int rc = hours_load(db, &h);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"day", "hours", "mode"};
+	out *o = cli_out(c, cols, 3);
+	char buf[HOURS_MAX_RANGES * 12 + 8];
+	for (int d = 0; d < 7; d++) {
+		hours_fmt_ranges(h.day[d], h.n[d], buf, sizeof buf);
+		out_str(o, hours_day_name(d));
+		out_str(o, h.mode == HOURS_WEEK ? buf : NULL);
+		out_str(o, mode_word(h.mode));
+		out_row_end(o);
+	}
+	hours_free(&h);
+	return out_close(o);
+}
+
+/* The exceptions from today on in the business zone, or all of them. */
+static int exceptions(wb_db *db, cli *c, int all)
+{
+	hours_spec h;
+	int rc = hours_load(db, &h);
+	if (rc)
+		return rc;
+	char *tz = profile_tz(db), today[40], buf[HOURS_MAX_RANGES * 12 + 8];
+	struct tm tm;
+	when_local(when_now(), tz, &tm);
+	snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	static const char *const cols[] = {"date", "day", "hours"};
+	out *o = cli_out(c, cols, 3);
+	for (int i = 0; i < h.nex; i++) {
+		if (!all && strcmp(h.ex[i].date, today) < 0)
+			continue;
+		int64_t t = 0;
+		when_parse(h.ex[i].date, 0, "UTC", &t);
+		hours_fmt_ranges(h.ex[i].r, h.ex[i].n, buf, sizeof buf);
+		out_str(o, h.ex[i].date);
+		out_str(o, hours_day_name((int)(((t / 86400) % 7 + 10) % 7))); /* 1970-01-01: a Thursday */
+		out_str(o, buf);
+		out_row_end(o);
+	}
+	free(tz);
+	hours_free(&h);
+	return out_close(o);
+}
+
+/* Writes the week (when week is given) or the exceptions of ex (removing
+ * them when remove), all in one transaction. */
+static int save_hours(wb_db *db, const hours_spec *week, const hours_spec *ex, int remove)
+{
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	if (week)
+		rc = hours_save_week(db, week);
+	for (int i = 0; ex && i < ex->nex && !rc; i++)
+		rc = hours_save_exception(db, ex->ex[i].date, ex->ex[i].r, remove ? -1 : ex->ex[i].n);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}
+
+/* hours clear DATE...: every date checked first; the others are cleared
+ * while dates without an exception are named and make the status 1. */
+static int clear(wb_db *db, int argc, char **argv)
+{
+	hours_spec want = {0}, have;
+	sb missing = {0};
+	int rc = hours_load(db, &have);
+	for (int i = 0; i < argc && !rc; i++)
+		rc = hours_set_exception(&want, argv[i], NULL, 0);
+	for (int i = 0; i < want.nex && !rc; i++)
+		if (!hours_find_exception(&have, want.ex[i].date))
+			sb_printf(&missing, "%s%s", missing.len ? ", " : "", want.ex[i].date);
+	if (!rc)
+		rc = save_hours(db, NULL, &want, 1);
+	if (!rc && missing.len)
+		rc = wb_err(EX_FALSE, "no holiday or special day on %s", missing.s);
+	sb_free(&missing);
+	hours_free(&want);
+	hours_free(&have);
+	return rc;
+}
+
+static int hours(wb_db *db, cli *c, int all, int argc, char **argv)
+{
+	enum { EXCEPTIONS, CLOSED, ON, CLEAR };
+	static const char *const subs[] = {"exceptions", "closed", "on", "clear", NULL};
+	int sub = -1;
+	for (int i = 0; argc && subs[i]; i++)
+		if (!strcmp(argv[0], subs[i]))
+			sub = i;
+	if (all && sub != EXCEPTIONS)
+		wb_usage("--all goes with 'hours exceptions'");
+	if (sub == EXCEPTIONS && argc != 1)
+		wb_usage("hours exceptions takes no arguments");
+	if ((sub == CLOSED || sub == CLEAR) && argc < 2)
+		wb_usage("hours %s needs dates (YYYY-MM-DD)", subs[sub]);
+	if (sub == ON && (argc < 3 || argc % 2 == 0))
+		wb_usage("hours on takes DATE RANGES pairs, like: on 2026-12-24 10:00-14:00");
+
+	if (argc == 0)
+		return week(db, c);
+	hours_spec h = {0};
+	int rc = 0;
+	switch (sub) {
+	case EXCEPTIONS:
+		return exceptions(db, c, all);
+	case CLEAR:
+		return clear(db, argc - 1, argv + 1);
+	case CLOSED:
+		for (int i = 1; i < argc && !rc; i++)
+			rc = hours_set_exception(&h, argv[i], NULL, 0);
+		break;
+	case ON:
+		for (int i = 1; i < argc && !rc; i += 2) {
+			hours_range r[HOURS_MAX_RANGES];
+			int n;
+			if (!(rc = hours_parse_ranges(argv[i + 1], r, &n)))
+				rc = hours_set_exception(&h, argv[i], r, n);
+		}
+		break;
+	default:
+		rc = hours_parse_week(argc, argv, &h);
+	}
+	if (!rc)
+		rc = save_hours(db, sub < 0 ? &h : NULL, sub < 0 ? NULL : &h, 0);
+	hours_free(&h);
+	return rc;
+}
+
+/* Exit 0 when open at the time, 1 when closed; the row says until when. */
+static int open_at(wb_db *db, cli *c, const char *at)
+{
+	char *tz = profile_tz(db);
+	int64_t t = when_now(), until;
+	hours_spec h;
+	int rc = at ? when_parse(at, t, tz, &t) : 0;
+	if (rc || (rc = hours_load(db, &h))) {
+		free(tz);
+		return rc;
+	}
+	int open = hours_open_at(&h, t, tz, &until);
+	char buf[40];
+	if (until)
+		when_fmt_local(until, tz, buf);
+	static const char *const cols[] = {"state", "until"};
+	out *o = cli_out(c, cols, 2);
+	out_str(o, open ? "open" : "closed");
+	out_str(o, until ? buf : NULL);
+	out_row_end(o);
+	hours_free(&h);
+	free(tz);
+	rc = out_close(o);
+	return rc ? rc : open ? 0 : EX_FALSE;
+}
+
+static int export(wb_db *db)
+{
+	char *text;
+	int rc = profile_export(db, &text);
+	if (rc)
+		return rc;
+	fputs(text, stdout);
+	free(text);
+	if (fflush(stdout) || ferror(stdout))
+		return wb_err(EX_IOERR, "stdout: write error");
+	return 0;
+}
+
+static int import(wb_db *db, const char *path)
+{
+	char *text;
+	int rc = in_read_all(path, &text);
+	if (rc)
+		return rc;
+	rc = profile_import(db, text, path && strcmp(path, "-") ? path : "stdin");
+	free(text);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	wb_init(argv[0]);
+	cli c = {.usage = usage};
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{"at", required_argument, NULL, 'a'},
+		{"all", no_argument, NULL, 'A'},
+		{0},
+	};
+	const char *at = NULL;
+	int all = 0, opt;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common(&c, opt, optarg))
+			continue;
+		if (opt == 'a')
+			at = optarg;
+		else if (opt == 'A')
+			all = 1;
+	}
+	argc -= optind;
+	argv += optind;
+	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
+	argc--;
+	argv++;
+	if ((cmd == SHOW || cmd == OPEN || cmd == EXPORT) && argc)
+		wb_usage("%s takes no arguments", commands[cmd]);
+	if (cmd == SET && !argc)
+		wb_usage("set needs KEY=VALUE");
+	if (cmd == IMPORT && argc > 1)
+		wb_usage("import takes at most one file");
+	if (at && cmd != OPEN)
+		wb_usage("--at goes with open");
+	if (all && cmd != HOURS)
+		wb_usage("--all goes with 'hours exceptions'");
+
+	wb_db *db = cli_db(&c);
+	int rc = 0;
+	switch (cmd) {
+	case SHOW:
+		rc = show(db, &c);
+		break;
+	case SET: {
+		profile p = {0};
+		rc = profile_parse_set(argc, argv, &p);
+		if (rc == EX_USAGE)
+			wb_usage("%s", wb_errmsg());
+		if (!rc)
+			rc = profile_save(db, &p);
+		profile_free(&p);
+		break;
+	}
+	case HOURS:
+		rc = hours(db, &c, all, argc, argv);
+		break;
+	case OPEN:
+		rc = open_at(db, &c, at);
+		if (rc == EX_FALSE) {
+			db_close(db);
+			return EX_FALSE;
+		}
+		break;
+	case EXPORT:
+		rc = export(db);
+		break;
+	case IMPORT:
+		rc = import(db, argc ? argv[0] : NULL);
+		break;
+	}
+	if (rc)
+		wb_fail(rc);
+	db_close(db);
+	return 0;
+}

@@ -1,0 +1,25 @@
+# fish completion for wb-contact
+set -l cmds add import ls show log optout optin rm
+function __wb_contact_labels
+	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+end
+complete -c wb-contact -f
+complete -c wb-contact -s d -l db -r -F -d 'database'
+complete -c wb-contact -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-contact -s h -l help -d 'show usage'
+complete -c wb-contact -s V -l version -d 'show version'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a add -d 'add or update a contact'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a import -d 'upsert contacts from CSV'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'list contacts'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a show -d 'one contact'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a log -d 'the conversation'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a optout -d 'no broadcasts or auto replies'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a optin -d 'undo optout'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a rm -d 'remove contacts'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l label -x -a '(__wb_contact_labels)' -d 'has this label'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l not-label -x -a '(__wb_contact_labels)' -d 'lacks this label'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l inactive -x -a '7d 14d 30d 90d' -d 'no message within'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l active -x -a '7d 14d 30d 90d' -d 'a message within'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l opted-out -d 'only opted-out contacts'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -F

@@ -1,0 +1,72 @@
+#include "conv.h"
+
+#include "err.h"
+#include "when.h"
+
+const char *const conv_cols[CONV_NCOLS] = {"time", "phone", "direction", "type",
+					   "text", "status", "wamid", "labels"};
+
+void conv_cells(out *o, const conv_msg *m)
+{
+	char t[32];
+	when_fmt_utc(m->ts, t);
+	out_str(o, t);
+	out_str(o, m->wa_id);
+	out_str(o, m->direction);
+	out_str(o, m->type);
+	out_str(o, m->body);
+	out_str(o, m->status);
+	out_str(o, m->wamid);
+	out_str(o, m->labels);
+}
+
+/* Both walks read the same columns; only the WHERE differs. */
+#define CONV_SELECT                                                                 \
+	"SELECT m.id, m.ts, c.wa_id, m.wamid, m.direction, m.type, m.status, m.body, " \
+	"(SELECT group_concat(name, ',') FROM (SELECT l.name FROM message_label ml "    \
+	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)) " \
+	"FROM message m JOIN contact c ON c.id = m.contact_id "
+
+static const char *opt_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int walk(wb_db *db, sqlite3_stmt *st, conv_fn fn, void *ctx)
+{
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		conv_msg m = {
+			.id = sqlite3_column_int64(st, 0),
+			.ts = sqlite3_column_int64(st, 1),
+			.wa_id = db_col_text(st, 2),
+			.wamid = opt_text(st, 3),
+			.direction = db_col_text(st, 4),
+			.type = db_col_text(st, 5),
+			.status = db_col_text(st, 6),
+			.body = opt_text(st, 7),
+			.labels = db_col_text(st, 8),
+		};
+		if ((rc = fn(&m, ctx)))
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "reading messages");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int conv_each(wb_db *db, int64_t contact_id, conv_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, CONV_SELECT "WHERE m.contact_id = ? ORDER BY m.ts, m.id");
+	sqlite3_bind_int64(st, 1, contact_id);
+	return walk(db, st, fn, ctx);
+}
+
+int conv_labelled(wb_db *db, int64_t label_id, conv_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, CONV_SELECT "WHERE m.id IN (SELECT message_id FROM message_label "
+						   "WHERE label_id = ?) ORDER BY m.ts, m.id");
+	sqlite3_bind_int64(st, 1, label_id);
+	return walk(db, st, fn, ctx);
+}

@@ -1,0 +1,153 @@
+#include "import.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "contact.h"
+#include "err.h"
+#include "in.h"
+#include "util.h"
+
+void import_map_free(import_map *m)
+{
+	for (int i = 0; i < m->ncols; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	m->keys = NULL;
+	m->ncols = 0;
+}
+
+int import_header(char **f, int n, import_map *m)
+{
+	int rc = 0, wa_id = -1;
+	m->ncols = n;
+	m->phone = m->name = -1;
+	m->keys = xcalloc((size_t)n, sizeof *m->keys);
+	for (int i = 0; i < n && !rc; i++) {
+		char *h = strtrim(f[i]);
+		if (streq_ci(h, "phone") && m->phone < 0)
+			m->phone = i;
+		else if (streq_ci(h, "wa_id") && wa_id < 0)
+			wa_id = i;
+		else if (streq_ci(h, "name") && m->name < 0)
+			m->name = i;
+		else if (*h && !(rc = contact_key_check(h)))
+			m->keys[i] = xstrdup(h);
+		if (rc)
+			wb_err_prefix(rc, "column %d: ", i + 1);
+	}
+	/* The same attribute twice would make the later cell win without a
+	 * word; say so instead. */
+	for (int i = 0; i < n && !rc; i++)
+		for (int j = 0; j < i && !rc; j++)
+			if (m->keys[i] && m->keys[j] && !strcmp(m->keys[i], m->keys[j]))
+				rc = wb_err(EX_DATAERR, "column '%s' appears twice", m->keys[i]);
+	if (!rc && m->phone < 0)
+		m->phone = wa_id; /* with both, wa_id is the same number again: ignored */
+	if (!rc && m->phone < 0)
+		rc = wb_err(EX_DATAERR, "no phone or wa_id column in the header (a header row is required)");
+	if (rc)
+		import_map_free(m);
+	return rc;
+}
+
+static int bad_utf8(const import_map *m, int i)
+{
+	const char *col = i == m->phone ? "phone" : i == m->name ? "name" : m->keys[i];
+	if (col)
+		return wb_err(EX_DATAERR, "column '%s': not valid UTF-8", col);
+	return wb_err(EX_DATAERR, "column %d: not valid UTF-8", i + 1);
+}
+
+int import_check(const import_map *m, char **f, int n, import_row *r)
+{
+	if (n != m->ncols)
+		return wb_err(EX_DATAERR, "%d field%s, the header has %d", n, n == 1 ? "" : "s", m->ncols);
+	for (int i = 0; i < n; i++)
+		if (utf8_len(f[i]) < 0)
+			return bad_utf8(m, i);
+	const char *phone = f[m->phone];
+	if (!*phone)
+		return wb_err(EX_DATAERR, "column 'phone': empty");
+	int rc = phone_norm_env(phone, r->wa_id);
+	if (rc)
+		return wb_err_prefix(rc, "column 'phone': ");
+	r->name = m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
+	return 0;
+}
+
+/* Writes one checked row. */
+static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r, int64_t now,
+		   import_stats *st)
+{
+	int64_t id;
+	/* all of a row's attributes go in one merge with the upsert */
+	static sb patch;
+	sb_reset(&patch);
+	for (int i = 0; i < m->ncols; i++)
+		if (m->keys[i] && *f[i]) {
+			sb_putc(&patch, patch.len ? ',' : '{');
+			sb_json_string(&patch, m->keys[i]);
+			sb_putc(&patch, ':');
+			sb_json_string(&patch, f[i]);
+		}
+	if (patch.len)
+		sb_putc(&patch, '}');
+	int created, rc = contact_upsert_attrs(db, r->wa_id, r->name, patch.len ? patch.s : NULL,
+					       now, &id, &created);
+	if (!rc) {
+		if (created)
+			st->created++;
+		else
+			st->updated++;
+	}
+	return rc;
+}
+
+int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
+		    import_skip_fn skip, void *ctx, import_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	csvr *r = csvr_open(fp, name, ',');
+	import_map m = {0};
+	char **f;
+	int n, got, rc;
+	long line;
+	if ((got = csvr_next(r, &f, &n, &line)) != 1) {
+		rc = got ? got : wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
+		csvr_close(r);
+		return rc;
+	}
+	if ((rc = import_header(f, n, &m))) {
+		csvr_close(r);
+		return wb_err_prefix(rc, "%s:%ld: ", name, line);
+	}
+	if ((rc = db_begin(db)))
+		goto out;
+	while ((got = csvr_next(r, &f, &n, &line)) == 1) {
+		import_row row;
+		if ((rc = import_check(&m, f, n, &row))) {
+			wb_err_prefix(rc, "%s:%ld: ", name, line);
+			if (!skip)
+				break;
+			skip(wb_errmsg(), ctx);
+			st->skipped++;
+			rc = 0;
+			continue;
+		}
+		if ((rc = put_row(db, &m, f, &row, now, st))) {
+			wb_err_prefix(rc, "%s:%ld: ", name, line);
+			break;
+		}
+	}
+	if (!rc && got != 0)
+		rc = got;
+	if (rc)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+out:
+	import_map_free(&m);
+	csvr_close(r);
+	return rc;
+}

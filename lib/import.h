@@ -1,0 +1,57 @@
+/* import — CSV into contacts (wb-contact import, a CRM sync): the header
+ * says which column is the phone, which the name and which attributes;
+ * each row is checked whole before anything of it is written, and the
+ * file goes in as one transaction. Writes only through contact.h; no SQL
+ * here. The header and row checks are pure and unit-tested. */
+#ifndef WB_IMPORT_H
+#define WB_IMPORT_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "phone.h"
+
+/* What each column of a header means. */
+typedef struct {
+	int ncols;
+	int phone;   /* the phone (or wa_id) column */
+	int name;    /* -1 when there is none */
+	char **keys; /* per column: the attribute key, NULL for phone, name and unnamed columns */
+} import_map;
+
+/* Reads a header row: a phone or wa_id column is required (phone wins
+ * when both are there; names are matched without regard to case), name
+ * sets the name, every other named column is an attribute; a column with
+ * an empty header is ignored. 0 or EX_DATAERR (no file or line prefix). */
+int import_header(char **f, int n, import_map *m);
+void import_map_free(import_map *m);
+
+/* One checked row. name is NULL when the cell is empty (the old name
+ * stays); pointers are into the row's fields. */
+typedef struct {
+	char wa_id[PHONE_MAX];
+	const char *name;
+} import_row;
+
+/* Checks a row against the map: as many fields as the header, valid
+ * UTF-8 everywhere, a phone that normalises. 0 or EX_DATAERR naming the
+ * column (no file or line prefix). */
+int import_check(const import_map *m, char **f, int n, import_row *r);
+
+typedef struct {
+	long created, updated, skipped;
+} import_stats;
+
+/* Told about each row --skip-bad skips: msg is "FILE:LINE: why". */
+typedef void (*import_skip_fn)(const char *msg, void *ctx);
+
+/* Upserts every row of the CSV in fp (called name in messages) by phone:
+ * a new phone creates a contact, a known one is updated; an empty cell
+ * leaves that field or attribute as it was. One transaction. A bad row
+ * fails the whole import (EX_DATAERR "FILE:LINE: …", nothing written)
+ * unless skip is non-NULL: then the row is passed to skip and the rest go
+ * in. A malformed CSV (an unterminated quote) or header always fails. */
+int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
+		    import_skip_fn skip, void *ctx, import_stats *st);
+
+#endif

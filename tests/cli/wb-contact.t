@@ -1,0 +1,197 @@
+#!/bin/sh
+# wb-contact: add with attributes, CSV import (quoting, UTF-8, BOM, bad
+# rows, --skip-bad), ls filters, show, log, optout/optin, rm, exit codes.
+. "$(dirname "$0")/lib.sh"
+
+count() { sqlite3 "$WB_DB" "$1"; }
+export WB_NOW=2026-11-25T10:00:00Z
+
+# --- usage ------------------------------------------------------------
+exits 0 "--help" -- wb-contact --help
+like "$(cat "$T/out")" "^usage: wb-contact" "prints usage"
+exits 0 "--version" -- wb-contact --version
+like "$(cat "$T/out")" "^wb-contact \(wb\) " "prints the version"
+exits 64 "no command" -- wb-contact
+exits 64 "unknown command" -- wb-contact frob
+exits 64 "unknown option" -- wb-contact ls --frob
+exits 64 "bad -o" -- wb-contact ls -o xml
+exits 64 "filters go with ls only" -- wb-contact show 16505551234 --label vip
+exits 64 "--skip-bad goes with import only" -- wb-contact ls --skip-bad
+
+# --- add --------------------------------------------------------------
+exits 0 "add with a name and attributes" -- wb-contact add "+1 (650) 555-1234" name=Mei city=Paris order_id=A-77
+is "$(cat "$T/out")" "$(printf 'phone,created\n16505551234,true')" "stored as E.164 digits, created"
+is "$(count "SELECT key || '=' || value FROM contact_attr ORDER BY key" | tr '\n' ' ')" "city=Paris order_id=A-77 " \
+	"extra keys are attributes"
+exits 0 "add again updates" -- wb-contact add 16505551234 city=Lyon note="a, b"
+like "$(cat "$T/out")" "16505551234,false" "not created twice"
+is "$(count "SELECT name || '|' || (SELECT value FROM contact_attr WHERE key = 'city') FROM contact")" "Mei|Lyon" \
+	"name kept, attribute replaced"
+exits 0 "KEY= removes an attribute" -- wb-contact add 16505551234 note=
+is "$(count "SELECT count(*) FROM contact_attr WHERE key = 'note'")" "0" "removed"
+exits 64 "add without a phone" -- wb-contact add
+exits 64 "an argument that is not KEY=VALUE" -- wb-contact add 16505551234 Paris
+exits 65 "a bad phone" -- wb-contact add 12ab
+like "$(cat "$T/err")" "^wb-contact: '12ab': not a phone number" "names it"
+exits 65 "a reserved key" -- wb-contact add 16505551234 phone=1
+like "$(cat "$T/err")" "'phone' is the contact's own field" "says why"
+exits 65 "braces in a key" -- wb-contact add 16505551234 "{{x}}=1"
+exits 65 "an empty name" -- wb-contact add 16505551234 name=
+exits 65 "a value that is not UTF-8" -- wb-contact add 16505551234 "city=$(printf 'Z\377rich')"
+is "$(count "SELECT value FROM contact_attr WHERE key = 'city'")" "Lyon" "a failed add writes nothing"
+
+# --- import -----------------------------------------------------------
+printf '\357\273\277Phone,Name,city,notes\n' >"$T/crm.csv"
+printf '+44 20 7946 0958,"Smith, J",London,"two\nlines"\n' >>"$T/crm.csv"
+printf '8613912345678,李雷,北京,\n' >>"$T/crm.csv"
+printf '16505551234,,,"said ""hi"""\n' >>"$T/crm.csv"
+exits 0 "import a spreadsheet's CSV (BOM, quotes, multi-line, UTF-8)" -- wb-contact import "$T/crm.csv"
+is "$(cat "$T/out")" "$(printf 'created,updated,skipped\n2,1,0')" "summary row"
+is "$(count "SELECT name FROM contact WHERE wa_id = '442079460958'")" "Smith, J" "quoted comma"
+is "$(count "SELECT value FROM contact_attr a JOIN contact c ON c.id = a.contact_id WHERE wa_id = '442079460958' AND key = 'notes'")" \
+	"$(printf 'two\nlines')" "multi-line field"
+is "$(count "SELECT name || '|' || (SELECT value FROM contact_attr WHERE contact_id = c.id AND key = 'city') FROM contact c WHERE wa_id = '8613912345678'")" \
+	"李雷|北京" "UTF-8 kept"
+is "$(count "SELECT name || '|' || (SELECT value FROM contact_attr WHERE contact_id = c.id AND key = 'city') FROM contact c WHERE wa_id = '16505551234'")" \
+	"Mei|Lyon" "empty cells leave the name and attribute as they were"
+is "$(count "SELECT value FROM contact_attr a JOIN contact c ON c.id = a.contact_id WHERE wa_id = '16505551234' AND key = 'notes'")" \
+	'said "hi"' "doubled quotes"
+exits 0 "the same file again only updates" -- wb-contact import "$T/crm.csv"
+is "$(tail -1 "$T/out")" "0,3,0" "all updated"
+
+printf 'wa_id,name\n4915112345678,Hans\n' | wb-contact import >"$T/out" 2>"$T/err"
+ok $? "import from stdin with a wa_id column"
+is "$(count "SELECT name FROM contact WHERE wa_id = '4915112345678'")" "Hans" "imported"
+printf 'phone\n4915112345679\n' | wb-contact import - >/dev/null
+ok $? "'-' is stdin"
+
+before=$(count "SELECT count(*) || '/' || (SELECT count(*) FROM contact_attr) FROM contact")
+printf 'phone,name,city\n33612345678,Anne,Paris\n\n33612345679,"Bob\nBrown",Nice\n1650555000x,Bad,Rome\n33612345670,Cid,Lille\n' >"$T/bad.csv"
+exits 65 "a bad row fails the whole import" -- wb-contact import "$T/bad.csv"
+is "$(cat "$T/err")" "wb-contact: $T/bad.csv:6: column 'phone': '1650555000x': not a phone number (unexpected 'x')" \
+	"names file, line (counting multi-line fields and blank lines) and field"
+is "$(count "SELECT count(*) || '/' || (SELECT count(*) FROM contact_attr) FROM contact")" "$before" "nothing written"
+is "$(cat "$T/out")" "" "no summary"
+exits 0 "--skip-bad imports the rest" -- wb-contact import --skip-bad "$T/bad.csv"
+is "$(cat "$T/out")" "$(printf 'created,updated,skipped\n3,0,1')" "and counts the skipped row"
+is "$(cat "$T/err")" "wb-contact: skipped $T/bad.csv:6: column 'phone': '1650555000x': not a phone number (unexpected 'x')" \
+	"lists exactly the skipped row"
+
+printf 'phone,name\n33700000001,Ok\n33700000002,"Z\377rich"\n33700000003,a,b\n33700000004\n,NoPhone\n' >"$T/rows.csv"
+exits 65 "invalid UTF-8 is a bad row" -- wb-contact import "$T/rows.csv"
+like "$(cat "$T/err")" "rows.csv:3: column 'name': not valid UTF-8" "names the column"
+exits 0 "--skip-bad over several kinds of bad rows" -- wb-contact import --skip-bad "$T/rows.csv"
+is "$(sed 's/.*rows.csv://' "$T/err" | tr '\n' '|')" \
+	"3: column 'name': not valid UTF-8|4: 3 fields, the header has 2|5: 1 field, the header has 2|6: column 'phone': empty|" \
+	"each skipped row with its line and reason"
+is "$(tail -1 "$T/out")" "1,0,4" "one imported, four skipped"
+
+exits 66 "a missing file" -- wb-contact import "$T/nope.csv"
+like "$(cat "$T/err")" "^wb-contact: .*nope.csv: cannot open" "names it"
+exits 64 "two files" -- wb-contact import a.csv b.csv
+printf 'name,city\nAnne,Paris\n' >"$T/nophone.csv"
+exits 65 "no phone column" -- wb-contact import "$T/nophone.csv"
+like "$(cat "$T/err")" "nophone.csv:1: no phone or wa_id column" "says so, at line 1"
+: >"$T/empty.csv"
+exits 65 "an empty file has no header" -- wb-contact import "$T/empty.csv"
+printf 'phone,city,City,city\n1,2,3,4\n' >"$T/dup.csv"
+exits 65 "a column twice" -- wb-contact import "$T/dup.csv"
+like "$(cat "$T/err")" "dup.csv:1: column 'city' appears twice" "names it"
+printf 'phone,profile_name\n33700000009,x\n' >"$T/res.csv"
+exits 65 "a reserved column" -- wb-contact import "$T/res.csv"
+like "$(cat "$T/err")" "res.csv:1: column 2: 'profile_name'" "names it"
+printf 'phone,name\n33700000010,"open\n' >"$T/open.csv"
+exits 65 "an unterminated quote fails even with --skip-bad" -- wb-contact import --skip-bad "$T/open.csv"
+like "$(cat "$T/err")" "open.csv:2: unterminated quoted field" "names the line"
+is "$(count "SELECT count(*) FROM contact WHERE wa_id = '33700000010'")" "0" "nothing written"
+
+# --- ls -----------------------------------------------------------------
+sqlite3 "$WB_DB" "UPDATE contact SET last_in_at = strftime('%s', '2026-11-24T10:00:00Z') WHERE wa_id = '16505551234';
+	UPDATE contact SET last_in_at = strftime('%s', '2026-09-01T10:00:00Z') WHERE wa_id = '442079460958';"
+exits 0 "ls" -- wb-contact ls
+is "$(head -1 "$T/out")" "phone,name,profile_name,labels,opted_out,last_in" "columns, phone first"
+is "$(grep '^16505551234,' "$T/out")" "16505551234,Mei,,,false,2026-11-24T10:00:00Z" "last_in in ISO UTC"
+total=$(count "SELECT count(*) FROM contact")
+is "$(wb-contact ls -o jsonl | wc -l)" "$total" "every contact"
+is "$(wb-contact ls --active 7d | tail -n +2 | cut -d, -f1)" "16505551234" "--active 7d"
+is "$(wb-contact ls --inactive 30d -o jsonl | wc -l)" "$((total - 1))" \
+	"--inactive 30d: the long-silent and those who never wrote"
+is "$(wb-contact ls --inactive 30d --active 100d | tail -n +2 | cut -d, -f1)" "442079460958" "--inactive and --active together"
+exits 65 "a bad duration" -- wb-contact ls --inactive soon
+like "$(cat "$T/err")" "^wb-contact: --inactive: 'soon': not a duration" "names the option"
+exits 65 "a zero duration" -- wb-contact ls --active 0s
+
+wb-label add vip >/dev/null && wb-label add late >/dev/null
+wb-label apply vip 16505551234 442079460958 8613912345678 >/dev/null
+wb-label apply late 442079460958 4915112345678 >/dev/null
+is "$(wb-contact ls --label vip | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "16505551234 442079460958 8613912345678 " "--label"
+is "$(wb-contact ls --label vip --label late | tail -n +2 | cut -d, -f1)" "442079460958" "two --label: AND"
+is "$(wb-contact ls --label vip --not-label late | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "16505551234 8613912345678 " \
+	"--label with --not-label"
+is "$(wb-contact ls --not-label vip --not-label late -o jsonl | wc -l)" "$((total - 4))" "two --not-label: neither"
+is "$(wb-contact ls --label vip -o tsv | grep '^442079460958' | cut -f2-4)" "$(printf 'Smith, J\t\tlate,vip')" "labels column"
+exits 65 "an unknown label" -- wb-contact ls --label nope
+is "$(cat "$T/out")" "" "no rows, not even a header"
+like "$(cat "$T/err")" "no label 'nope'" "names it"
+exits 0 "-o jsonl" -- wb-contact ls --label late -o jsonl
+is "$(head -1 "$T/out")" '{"phone":"442079460958","name":"Smith, J","profile_name":null,"labels":"late,vip","opted_out":false,"last_in":"2026-09-01T10:00:00Z"}' \
+	"JSON types: booleans, nulls"
+
+# --- show ---------------------------------------------------------------
+exits 0 "show" -- wb-contact show "+1 650 555 1234" -o json
+like "$(cat "$T/out")" '"phone":"16505551234","name":"Mei"' "the record"
+like "$(cat "$T/out")" '"labels":"vip"' "with labels"
+like "$(cat "$T/out")" '"attrs":\{"city":"Lyon","notes":"said \\"hi\\"","order_id":"A-77"\}' "with attributes, as an object"
+like "$(cat "$T/out")" '"created":"2026-11-25T10:00:00Z"' "times in ISO UTC"
+exits 1 "show of no such contact" -- wb-contact show 19999999999
+like "$(cat "$T/err")" "19999999999: no such contact" "says so"
+exits 65 "show of a bad phone" -- wb-contact show nope
+exits 64 "show without a phone" -- wb-contact show
+
+# --- log ----------------------------------------------------------------
+exits 0 "log before any message" -- wb-contact log 16505551234
+is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels" "empty: only the header"
+sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
+	SELECT 'wamid.OUT1', id, 'out', 'text', 'Hi Mei, it ships today', strftime('%s', '2026-11-24T10:05:00Z'), 'read' FROM contact WHERE wa_id = '16505551234';
+	INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
+	SELECT 'wamid.IN1', id, 'in', 'text', 'Where is my order?', strftime('%s', '2026-11-24T10:00:00Z'), 'received' FROM contact WHERE wa_id = '16505551234';
+	INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
+	SELECT 'wamid.IN2', id, 'in', 'image', NULL, strftime('%s', '2026-11-24T11:00:00Z'), 'received' FROM contact WHERE wa_id = '16505551234';
+	INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
+	SELECT 'wamid.OTHER', id, 'in', 'text', 'not Mei', strftime('%s', '2026-11-24T10:01:00Z'), 'received' FROM contact WHERE wa_id = '442079460958';"
+wb-label apply Paid --message wamid.IN1 >/dev/null
+exits 0 "log" -- wb-contact log 16505551234
+is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels
+2026-11-24T10:00:00Z,16505551234,in,text,Where is my order?,received,wamid.IN1,Paid
+2026-11-24T10:05:00Z,16505551234,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
+2026-11-24T11:00:00Z,16505551234,in,image,,received,wamid.IN2," "the conversation, oldest first, with message labels"
+exits 1 "log of no such contact" -- wb-contact log 19999999999
+
+# --- optout / optin -------------------------------------------------------
+exits 0 "optout" -- wb-contact optout 16505551234 "+44 20 7946 0958"
+is "$(cat "$T/out")" "$(printf 'phone,opted_out,changed\n16505551234,true,true\n442079460958,true,true')" "reported"
+is "$(wb-contact ls --opted-out | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "16505551234 442079460958 " "--opted-out"
+is "$(count "SELECT opted_out_at = strftime('%s', '2026-11-25T10:00:00Z') FROM contact WHERE wa_id = '16505551234'")" "1" \
+	"when is recorded"
+exits 0 "optout again" -- wb-contact optout 16505551234
+is "$(tail -1 "$T/out")" "16505551234,true,false" "no change"
+printf '{"phone":"16505551234"}\n' | wb-contact optin >"$T/out"
+ok $? "optin from JSONL on stdin"
+is "$(tail -1 "$T/out")" "16505551234,false,true" "opted back in"
+exits 0 "optout of a new number records it" -- wb-contact optout 33799999999
+is "$(count "SELECT opted_out FROM contact WHERE wa_id = '33799999999'")" "1" "as an opted-out contact"
+exits 65 "a bad phone fails the whole optout" -- wb-contact optout 8613912345678 bad
+is "$(count "SELECT opted_out FROM contact WHERE wa_id = '8613912345678'")" "0" "nothing changed"
+
+# --- rm -------------------------------------------------------------------
+exits 1 "rm with an unknown phone removes nothing" -- wb-contact rm 33612345678 19999999999
+like "$(cat "$T/err")" "19999999999: no such contact" "names it"
+is "$(count "SELECT count(*) FROM contact WHERE wa_id = '33612345678'")" "1" "the known one is still there"
+printf 'phone\n33612345678\n33612345679\n' | wb-contact rm >"$T/out"
+ok $? "rm from CSV on stdin"
+is "$(cat "$T/out")" "$(printf 'phone\n33612345678\n33612345679')" "lists what it removed"
+is "$(count "SELECT count(*) FROM contact WHERE wa_id IN ('33612345678', '33612345679')")" "0" "removed"
+exits 0 "rm takes the conversation along" -- wb-contact rm 16505551234
+is "$(count "SELECT count(*) FROM message WHERE wamid LIKE 'wamid.IN%' OR wamid = 'wamid.OUT1'")" "0" "messages gone"
+exits 65 "rm of a bad phone" -- wb-contact rm nope
+done_testing
