@@ -373,18 +373,21 @@ static void finish(api *a, CURL *h, CURLcode res, api_reply *r)
 
 int api_next(api *a, int timeout_ms, api_reply *r)
 {
-	for (int waited = 0;; waited = 1) {
+	/* answers already read come first: a transfer pass walks every
+	 * handle, so it runs only when none is waiting */
+	for (int pass = 0;; pass++) {
 		int running, left;
-		curl_multi_perform(a->multi, &running);
 		CURLMsg *m;
 		while ((m = curl_multi_info_read(a->multi, &left)))
 			if (m->msg == CURLMSG_DONE) {
 				finish(a, m->easy_handle, m->data.result, r);
 				return 1;
 			}
-		if (waited || !a->inflight)
+		if (pass == 2 || !a->inflight)
 			return 0;
-		curl_multi_poll(a->multi, NULL, 0, timeout_ms, NULL);
+		if (pass == 1)
+			curl_multi_poll(a->multi, NULL, 0, timeout_ms, NULL);
+		curl_multi_perform(a->multi, &running);
 	}
 }
 

@@ -131,13 +131,16 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 	if (rc)
 		return rc;
 	/* claimed_at marks a row as taken by this run; rows reserved by
-	 * queue_add have claimed_by set and claimed_at still NULL */
+	 * queue_add have claimed_by set and claimed_at still NULL. The
+	 * status terms and the order match the partial index message_pending,
+	 * so a claim reads a few index pages, not every queued row. */
 	sqlite3_stmt *st = db_stmt(db,
 		"UPDATE message SET claimed_by = ?1, claimed_at = ?2 WHERE id IN ("
-		" SELECT id FROM message WHERE direction = 'out' AND status = 'queued'"
-		" AND coalesce(due_at, 0) <= ?2 AND coalesce(next_try_at, 0) <= ?2 AND claimed_at IS NULL"
+		" SELECT id FROM message WHERE direction = 'out' AND status IN ('queued', 'sending')"
+		" AND status = 'queued' AND (due_at IS NULL OR due_at <= ?2)"
+		" AND coalesce(next_try_at, 0) <= ?2 AND claimed_at IS NULL"
 		" AND (CASE WHEN ?3 THEN claimed_by = ?1 ELSE claimed_by IS NULL END)"
-		" ORDER BY coalesce(due_at, ts), id LIMIT ?4) "
+		" ORDER BY due_at, id LIMIT ?4) "
 		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);

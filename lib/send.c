@@ -304,6 +304,22 @@ static int fill_all(const send_spec *s, const char *text, kv *vars, filled *f)
 	return rc;
 }
 
+static int wants_vars(const send_spec *s, const char *quick)
+{
+	const char *one[] = {quick ? quick : s->text, s->caption, s->filename, s->place, s->address, s->header,
+			     s->key, s->at};
+	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
+		if (one[i] && tmpl_has(one[i]))
+			return 1;
+	for (size_t i = 0; i < s->nparams; i++)
+		if (tmpl_has(s->params[i]))
+			return 1;
+	for (size_t i = 0; i < s->nbuttons; i++)
+		if (tmpl_has(s->buttons[i]))
+			return 1;
+	return 0;
+}
+
 static void filled_free(filled *f, const send_spec *s)
 {
 	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at};
@@ -444,11 +460,8 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 	char *quick = NULL, *payload = NULL, *why = NULL;
 	filled f = {0};
 	const char *status = NULL;
-	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)) ||
-	    (rc = contact_vars(c->db, &ct, &vars)))
+	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)))
 		goto out;
-	for (size_t i = 0; row && i < row->n; i++)
-		kv_set(&vars, row->k[i], row->v[i]);
 	if ((rc = rules(c, s, type, &ct, &why, &status)))
 		goto out;
 	if (why) {
@@ -461,6 +474,11 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 	}
 	if (s->quick && (rc = send_quick_text(c->db, s->quick, &quick)))
 		goto out;
+	/* a contact's fields cost two queries: only when something asks */
+	if (wants_vars(s, quick) && (rc = contact_vars(c->db, &ct, &vars)))
+		goto out;
+	for (size_t i = 0; row && i < row->n; i++)
+		kv_set(&vars, row->k[i], row->v[i]);
 	if ((rc = fill_all(s, quick ? quick : s->text, &vars, &f)))
 		goto out;
 	if ((rc = build(s, type, m, wa, &f, &payload)))
