@@ -1,6 +1,5 @@
 #include "send.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 
 #include "contact.h"
 #include "err.h"
+#include "in.h"
 #include "media.h"
 #include "phone.h"
 #include "queue.h"
@@ -160,30 +160,17 @@ int send_read_text(const char *arg, char **out)
 		*out = xstrdup(arg);
 		return 0;
 	}
-	const char *path = arg + 1;
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!fp)
-		return wb_err(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "--text %s: %s", arg, strerror(errno));
-	sb b = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sb_add(&b, buf, n);
-	int bad = ferror(fp);
-	if (fp != stdin)
-		fclose(fp);
-	if (bad) {
-		sb_free(&b);
-		return wb_err(EX_IOERR, "--text %s: read error", arg);
-	}
+	int rc = in_read_all(arg + 1, out);
+	if (rc)
+		return wb_err_prefix(rc, "--text: ");
 	/* a file's last newline is not part of the message */
-	while (b.len && (b.s[b.len - 1] == '\n' || b.s[b.len - 1] == '\r'))
-		b.s[--b.len] = 0;
-	if (!b.len) {
-		sb_free(&b);
+	size_t len = strlen(*out);
+	while (len && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
+		(*out)[--len] = 0;
+	if (!len) {
+		free(*out);
 		return wb_err(EX_DATAERR, "--text %s: empty", arg);
 	}
-	*out = sb_take(&b);
 	return 0;
 }
 
