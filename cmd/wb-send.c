@@ -571,6 +571,14 @@ int main(int argc, char **argv)
 	}
 	send_media_free(&r.media);
 	free(tz);
+	free(o->to);
+	free(o->labels);
+	free(o->not_labels);
+	free(o->text);
+	free(o->interactive);
+	free(s->params);
+	free(s->buttons);
+	free(s->choices);
 	int orc = r.out ? out_close(r.out) : 0;
 	api_close(r.api);
 	db_close(r.db);

@@ -46,7 +46,9 @@ static void start_fake(void)
 	setenv("WB_API_URL", url, 1);
 	setenv("WB_PHONE_ID", "106540352242922", 1);
 	setenv("WB_TOKEN", "unit-token", 1);
-	setenv("XDG_CONFIG_HOME", tap_tmpfile("config"), 1);
+	char *config = tap_tmpfile("config");
+	setenv("XDG_CONFIG_HOME", config, 1);
+	free(config);
 	free(url);
 	free(port);
 	free(log);
