@@ -177,3 +177,9 @@ INSERT INTO label (name, color, created_at) VALUES
 	('Pending payment', 3, strftime('%s', 'now')),
 	('Paid', 4, strftime('%s', 'now')),
 	('Order complete', 5, strftime('%s', 'now'));
+
+-- wb-send (queue): a broadcast reaches each contact once. Recipients are
+-- deduplicated by this index (INSERT … ON CONFLICT DO NOTHING), which
+-- keeps a million-row broadcast from holding a set of phones in memory.
+CREATE UNIQUE INDEX message_broadcast_contact ON message(broadcast_id, contact_id)
+	WHERE broadcast_id IS NOT NULL;

@@ -1,0 +1,493 @@
+#include "cloudapi.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "config.h"
+#include "err.h"
+#include "util.h"
+
+/* ------------------------------------------------------------ bodies */
+
+static const char *const type_names[] = {
+	[MSG_TEXT] = "text", [MSG_IMAGE] = "image", [MSG_VIDEO] = "video",
+	[MSG_AUDIO] = "audio", [MSG_DOCUMENT] = "document", [MSG_STICKER] = "sticker",
+	[MSG_LOCATION] = "location", [MSG_TEMPLATE] = "template",
+	[MSG_INTERACTIVE] = "interactive", [MSG_REACTION] = "reaction",
+};
+
+const char *api_type_name(api_msg_type t)
+{
+	return type_names[t];
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+static json_t *media_object(const api_msg *m)
+{
+	json_t *o = json_object();
+	if (m->media_id)
+		set_str(o, "id", m->media_id);
+	else
+		set_str(o, "link", m->link);
+	/* audio and stickers take no caption; only documents a filename */
+	if (m->type != MSG_AUDIO && m->type != MSG_STICKER)
+		set_str(o, "caption", m->caption);
+	if (m->type == MSG_DOCUMENT)
+		set_str(o, "filename", m->filename);
+	return o;
+}
+
+static json_t *text_params(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "type", "text", "text", v[i]));
+	return a;
+}
+
+static json_t *template_object(const api_msg *m)
+{
+	json_t *t = json_pack("{s:s,s:{s:s}}", "name", m->tmpl, "language", "code", m->lang ? m->lang : "en_US");
+	json_t *comps = json_array();
+	if (m->header_kind) {
+		json_t *p = !strcmp(m->header_kind, "text")
+				    ? json_pack("{s:s,s:s}", "type", "text", "text", m->header)
+				    : json_pack("{s:s,s:{s:s}}", "type", m->header_kind, m->header_kind, "link", m->header);
+		json_array_append_new(comps, json_pack("{s:s,s:[o]}", "type", "header", "parameters", p));
+	}
+	if (m->nparams)
+		json_array_append_new(comps, json_pack("{s:s,s:o}", "type", "body", "parameters",
+						       text_params(m->params, m->nparams)));
+	for (size_t i = 0; i < m->nbuttons; i++) {
+		char idx[24];
+		snprintf(idx, sizeof idx, "%zu", i);
+		json_array_append_new(comps, json_pack("{s:s,s:s,s:s,s:o}", "type", "button", "sub_type", "url",
+						       "index", idx, "parameters", text_params(m->buttons + i, 1)));
+	}
+	if (json_array_size(comps))
+		json_object_set_new(t, "components", comps);
+	else
+		json_decref(comps);
+	return t;
+}
+
+static json_t *buttons_object(const api_msg *m)
+{
+	json_t *buttons = json_array();
+	for (size_t i = 0; i < m->nchoices; i++) {
+		const char *c = m->choices[i], *colon = strchr(c, ':');
+		if (!colon || colon == c || !colon[1]) {
+			json_decref(buttons);
+			wb_err(EX_DATAERR, "--choice '%s': want ID:TITLE", c);
+			return NULL;
+		}
+		char *id = xstrndup(c, (size_t)(colon - c));
+		json_array_append_new(buttons, json_pack("{s:s,s:{s:s,s:s}}", "type", "reply", "reply",
+							 "id", id, "title", colon + 1));
+		free(id);
+	}
+	return json_pack("{s:s,s:{s:s},s:{s:o}}", "type", "button", "body", "text", m->text ? m->text : "",
+			 "action", "buttons", buttons);
+}
+
+json_t *api_msg_json(const api_msg *m)
+{
+	const char *type = type_names[m->type];
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp",
+				 "recipient_type", "individual", "to", m->to, "type", type);
+	json_t *content = NULL;
+	switch (m->type) {
+	case MSG_TEXT:
+		content = json_object();
+		if (m->preview_url >= 0)
+			json_object_set_new(content, "preview_url", json_boolean(m->preview_url));
+		set_str(content, "body", m->text);
+		break;
+	case MSG_IMAGE:
+	case MSG_VIDEO:
+	case MSG_AUDIO:
+	case MSG_DOCUMENT:
+	case MSG_STICKER:
+		content = media_object(m);
+		break;
+	case MSG_LOCATION:
+		content = json_pack("{s:f,s:f}", "latitude", m->lat, "longitude", m->lon);
+		set_str(content, "name", m->place);
+		set_str(content, "address", m->address);
+		break;
+	case MSG_TEMPLATE:
+		content = template_object(m);
+		break;
+	case MSG_INTERACTIVE:
+		content = m->interactive ? json_incref(m->interactive) : buttons_object(m);
+		break;
+	case MSG_REACTION:
+		content = json_pack("{s:s,s:s}", "message_id", m->reply_to ? m->reply_to : "",
+				    "emoji", m->emoji ? m->emoji : "");
+		break;
+	}
+	if (!content) {
+		json_decref(body);
+		return NULL;
+	}
+	json_object_set_new(body, type, content);
+	if (m->reply_to && m->type != MSG_REACTION)
+		json_object_set_new(body, "context", json_pack("{s:s}", "message_id", m->reply_to));
+	return body;
+}
+
+/* ------------------------------------------------------------ answers */
+
+int api_result_parse(long http, const char *body, api_result *r)
+{
+	memset(r, 0, sizeof *r);
+	json_t *j = body && *body ? json_loads(body, 0, NULL) : NULL;
+	json_t *err = json_object_get(j, "error");
+	if (http >= 200 && http < 300 && !err) {
+		const char *id = json_string_value(json_object_get(json_array_get(json_object_get(j, "messages"), 0), "id"));
+		if (!id) /* other endpoints answer {"id":…} or {"success":true} */
+			id = json_string_value(json_object_get(j, "id"));
+		r->wamid = xstrdup(id ? id : "");
+		json_decref(j);
+		return 0;
+	}
+	if (err) {
+		r->code = (long)json_integer_value(json_object_get(err, "code"));
+		r->subcode = (long)json_integer_value(json_object_get(err, "error_subcode"));
+		const char *msg = json_string_value(json_object_get(err, "message"));
+		const char *det = json_string_value(json_object_get(json_object_get(err, "error_data"), "details"));
+		r->message = msg ? xstrdup(msg) : NULL;
+		r->details = det ? xstrdup(det) : NULL;
+	} else {
+		r->message = http ? xasprintf("HTTP %ld without an error body", http) : xstrdup("no answer");
+	}
+	json_decref(j);
+	return 1;
+}
+
+void api_result_free(api_result *r)
+{
+	free(r->wamid);
+	free(r->message);
+	free(r->details);
+	memset(r, 0, sizeof *r);
+}
+
+char *api_result_text(const api_result *r)
+{
+	sb b = {0};
+	sb_puts(&b, r->message ? r->message : "error");
+	if (r->details && (!r->message || !strstr(r->message, r->details)))
+		sb_printf(&b, ": %s", r->details);
+	/* a message that is one line, even when Meta's had breaks */
+	for (char *p = b.s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return sb_take(&b);
+}
+
+api_outcome api_classify(long http, long code)
+{
+	if (http >= 200 && http < 300 && !code)
+		return API_SENT;
+	if (http == 401 || code == 190)
+		return API_AUTH;
+	/* 130429 throughput, 131056 pair rate, 131048 spam rate, 131000
+	 * "something went wrong": Meta says slow down and try again */
+	if (http == 0 || http == 429 || http >= 500 || code == 130429 || code == 131056 ||
+	    code == 131048 || code == 131000)
+		return API_RETRY;
+	return API_FAILED;
+}
+
+/* ------------------------------------------------------------ HTTP */
+
+struct api {
+	char *base, *phone;
+	CURLM *multi;
+	struct curl_slist *json_headers, *auth_headers;
+	long timeout_ms;
+	int inflight;
+	CURL **idle;
+	size_t nidle, idle_cap;
+};
+
+/* What one request carries while in flight. */
+struct req {
+	void *tag;
+	sb body;
+	double retry_after;
+	char error[CURL_ERROR_SIZE];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	sb_add(&((struct req *)ctx)->body, p, size * n);
+	return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct req *q = ctx;
+	size_t len = size * n;
+	if (len > 12 && !strncasecmp(p, "Retry-After:", 12))
+		q->retry_after = strtod(p + 12, NULL); /* the date form is not used by Meta */
+	return len;
+}
+
+int api_open(int concurrency, api **out)
+{
+	char *url = NULL, *phone = NULL, *token = NULL;
+	int rc = config_get("WB_API_URL", &url);
+	if (!rc)
+		rc = config_need("WB_PHONE_ID", &phone);
+	if (!rc)
+		rc = config_need("WB_TOKEN", &token);
+	if (rc) {
+		free(url);
+		free(phone);
+		free(token);
+		return rc;
+	}
+	static int inited;
+	if (!inited++)
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+	api *a = xcalloc(1, sizeof *a);
+	a->base = url ? url : xstrdup(API_DEFAULT_URL);
+	size_t bl = strlen(a->base);
+	while (bl && a->base[bl - 1] == '/')
+		a->base[--bl] = 0;
+	a->phone = phone;
+	char *auth = xasprintf("Authorization: Bearer %s", token);
+	a->auth_headers = curl_slist_append(NULL, auth);
+	/* no 100-continue round trip before each body */
+	a->auth_headers = curl_slist_append(a->auth_headers, "Expect:");
+	a->json_headers = curl_slist_append(NULL, auth);
+	a->json_headers = curl_slist_append(a->json_headers, "Expect:");
+	a->json_headers = curl_slist_append(a->json_headers, "Content-Type: application/json");
+	memset(auth, 0, strlen(auth));
+	memset(token, 0, strlen(token));
+	free(auth);
+	free(token);
+	char *t = getenv("WB_API_TIMEOUT");
+	double secs = t && *t ? strtod(t, NULL) : 30;
+	a->timeout_ms = secs > 0 ? (long)(secs * 1000) : 30000;
+	a->multi = curl_multi_init();
+	if (concurrency < 1)
+		concurrency = 1;
+	curl_multi_setopt(a->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)concurrency);
+	curl_multi_setopt(a->multi, CURLMOPT_MAXCONNECTS, (long)concurrency);
+	*out = a;
+	return 0;
+}
+
+void api_close(api *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nidle; i++)
+		curl_easy_cleanup(a->idle[i]);
+	curl_multi_cleanup(a->multi);
+	curl_slist_free_all(a->json_headers);
+	curl_slist_free_all(a->auth_headers);
+	free(a->idle);
+	free(a->base);
+	free(a->phone);
+	free(a);
+}
+
+/* An easy handle set up for url, from the idle pool when there is one
+ * (reusing it keeps its connection warm). */
+static CURL *handle(api *a, const char *endpoint, struct req *q)
+{
+	CURL *h = a->nidle ? a->idle[--a->nidle] : curl_easy_init();
+	curl_easy_reset(h);
+	char *url = xasprintf("%s/%s/%s", a->base, a->phone, endpoint);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	free(url);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, q);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, q);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, q);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, q->error);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, a->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, a->timeout_ms < 10000 ? a->timeout_ms : 10000L);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "wb/" WB_VERSION);
+	return h;
+}
+
+int api_start(api *a, const char *endpoint, const char *json, void *tag)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	q->tag = tag;
+	CURL *h = handle(a, endpoint, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->json_headers);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
+	curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);
+	curl_multi_add_handle(a->multi, h);
+	a->inflight++;
+	return 0;
+}
+
+int api_inflight(const api *a)
+{
+	return a->inflight;
+}
+
+static void finish(api *a, CURL *h, CURLcode res, api_reply *r)
+{
+	struct req *q;
+	curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&q);
+	memset(r, 0, sizeof *r);
+	r->tag = q->tag;
+	r->retry_after = q->retry_after;
+	if (res == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->http);
+	else
+		snprintf(r->error, sizeof r->error, "%s", *q->error ? q->error : curl_easy_strerror(res));
+	if (!q->body.s)
+		sb_puts(&q->body, "");
+	r->body = sb_take(&q->body);
+	free(q);
+	curl_multi_remove_handle(a->multi, h);
+	if (a->nidle == a->idle_cap) {
+		a->idle_cap = a->idle_cap ? 2 * a->idle_cap : 16;
+		a->idle = xrealloc(a->idle, a->idle_cap * sizeof *a->idle);
+	}
+	a->idle[a->nidle++] = h;
+	a->inflight--;
+}
+
+int api_next(api *a, int timeout_ms, api_reply *r)
+{
+	/* answers already read come first: a transfer pass walks every
+	 * handle, so it runs only when none is waiting */
+	for (int pass = 0;; pass++) {
+		int running, left;
+		CURLMsg *m;
+		while ((m = curl_multi_info_read(a->multi, &left)))
+			if (m->msg == CURLMSG_DONE) {
+				finish(a, m->easy_handle, m->data.result, r);
+				return 1;
+			}
+		if (pass == 2 || !a->inflight)
+			return 0;
+		if (pass == 1)
+			curl_multi_poll(a->multi, NULL, 0, timeout_ms, NULL);
+		curl_multi_perform(a->multi, &running);
+	}
+}
+
+void api_reply_free(api_reply *r)
+{
+	free(r->body);
+	r->body = NULL;
+}
+
+/* The exit code and message for a failed synchronous call. */
+static int call_error(const char *what, const api_reply *r)
+{
+	if (!r->http)
+		return wb_err(EX_UNAVAILABLE, "%s: the Cloud API is unreachable: %s", what, r->error);
+	api_result res;
+	api_result_parse(r->http, r->body, &res);
+	char *text = api_result_text(&res);
+	api_outcome o = api_classify(r->http, res.code);
+	int rc = wb_err(o == API_AUTH ? EX_CONFIG : o == API_RETRY ? EX_TEMPFAIL : EX_DATAERR,
+			"%s: the Cloud API refused (HTTP %ld): %s", what, r->http, text);
+	free(text);
+	api_result_free(&res);
+	return rc;
+}
+
+static int wait_one(api *a, api_reply *r)
+{
+	while (!api_next(a, 1000, r))
+		;
+	return r->http >= 200 && r->http < 300 ? 0 : 1;
+}
+
+int api_call(api *a, const char *endpoint, const char *json, api_reply *r)
+{
+	api_start(a, endpoint, json, NULL);
+	if (!wait_one(a, r))
+		return 0;
+	return call_error(endpoint, r);
+}
+
+int api_upload(api *a, const char *path, const char *mime, char **id)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	CURL *h = handle(a, "media", q);
+	curl_mime *form = curl_mime_init(h);
+	curl_mimepart *p = curl_mime_addpart(form);
+	curl_mime_name(p, "messaging_product");
+	curl_mime_data(p, "whatsapp", CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(form);
+	curl_mime_name(p, "type");
+	curl_mime_data(p, mime, CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(form);
+	curl_mime_name(p, "file");
+	curl_mime_filedata(p, path);
+	curl_mime_type(p, mime);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, form);
+	curl_multi_add_handle(a->multi, h);
+	a->inflight++;
+	api_reply r;
+	int rc = 0;
+	if (wait_one(a, &r)) {
+		char *what = xasprintf("uploading %s", path);
+		rc = call_error(what, &r);
+		free(what);
+	} else {
+		api_result res;
+		api_result_parse(r.http, r.body, &res);
+		if (!*res.wamid)
+			rc = wb_err(EX_PROTOCOL, "uploading %s: the answer holds no media id", path);
+		else
+			*id = xstrdup(res.wamid);
+		api_result_free(&res);
+	}
+	api_reply_free(&r);
+	curl_mime_free(form);
+	return rc;
+}
+
+int api_profile_push(api *a, const char *body)
+{
+	json_error_t e;
+	json_t *j = json_loads(body, 0, &e);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return wb_err(EX_DATAERR, "business profile: not a JSON object");
+	}
+	if (!json_object_get(j, "messaging_product"))
+		json_object_set_new(j, "messaging_product", json_string("whatsapp"));
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	api_reply r;
+	int rc = api_call(a, "whatsapp_business_profile", s, &r);
+	free(s);
+	if (!rc) {
+		json_t *ans = json_loads(r.body, 0, NULL);
+		if (!json_is_true(json_object_get(ans, "success")))
+			rc = wb_err(EX_PROTOCOL, "business profile: the Cloud API did not answer success");
+		json_decref(ans);
+	}
+	api_reply_free(&r);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* deliver — the loop that takes queued rows to the Cloud API: claims due
+ * rows (queue), paces them (ratelimit), keeps several requests in flight
+ * (cloudapi), retries what the API says to retry with backoff, and
+ * records each outcome (queue, track) in short transactions that also
+ * mark the next requests as sending, so a crash leaves at most the
+ * requests in flight in doubt. It owns no SQL and builds no bodies. */
+#ifndef WB_DELIVER_H
+#define WB_DELIVER_H
+#include <stdint.h>
+
+#include "cloudapi.h"
+#include "db.h"
+
+typedef struct {
+	int64_t id;
+	const char *phone, *wamid, *status, *error;
+} deliver_result;
+
+typedef struct {
+	double rate;       /* messages a second; 0: unlimited */
+	int concurrency;   /* requests in flight */
+	int max_attempts;  /* tries per message in this run */
+	double max_wait;   /* longest pause for a retry in this run (s); a longer
+			    * Retry-After leaves the row for a later flush */
+	int mine;          /* the rows queue_add reserved for this process; else any due row */
+	int progress;      /* a progress line on stderr */
+	long expected;     /* messages expected, for the progress line (0: unknown) */
+	void (*on_result)(const deliver_result *r, void *ctx);
+	void *ctx;
+} deliver_opts;
+
+typedef struct {
+	long sent, failed, later; /* later: still queued, for a retry */
+	int auth;                 /* the token was rejected: stopped */
+	int unreachable;          /* the last failure was a transport failure */
+} deliver_stats;
+
+int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s);
+
+#endif

@@ -1,0 +1,58 @@
+# Runs the fake Cloud API (build/fake-cloudapi) for a test file. Source it
+# after lib.sh:  . "$(dirname "$0")/fakeapi.sh"; fake_start [--fault …]
+# It points WB_API_URL, WB_PHONE_ID and WB_TOKEN at the fake, logs every
+# request to $T/api.log, and stops the fake when the test exits.
+FAKE="$TOP/build/fake-cloudapi"
+FAKE_PID=
+FAKE_TOKEN=test-token-not-secret
+[ -x "$FAKE" ] || { echo "Bail out! $FAKE is not built (make)"; exit 1; }
+# the shared fixtures sit beside the main checkout; a worktree is one level deeper
+[ -d "$FIXTURES" ] || FIXTURES="$TOP/../../shared/fixtures"
+
+fake_stop() {
+	if [ -n "$FAKE_PID" ]; then
+		kill "$FAKE_PID" 2>/dev/null
+		wait "$FAKE_PID" 2>/dev/null
+		FAKE_PID=
+	fi
+}
+trap 'fake_stop; rm -rf "$T"' EXIT
+
+# fake_start [FAKE OPTIONS…]: starts it and waits until it listens.
+fake_start() {
+	rm -f "$T/port"
+	"$FAKE" --listen 127.0.0.1:0 --port-file "$T/port" --log "$T/api.log" \
+		--token "$FAKE_TOKEN" --phone-id 106540352242922 --quiet "$@" &
+	FAKE_PID=$!
+	while [ ! -s "$T/port" ]; do
+		kill -0 "$FAKE_PID" 2>/dev/null || { echo "Bail out! the fake API did not start"; exit 1; }
+		sleep 0.05
+	done
+	FAKE_URL="http://127.0.0.1:$(cat "$T/port")"
+	export WB_API_URL="$FAKE_URL/v26.0" WB_PHONE_ID=106540352242922 WB_TOKEN="$FAKE_TOKEN"
+}
+
+# fake_faults JSON: changes the faults while it runs.
+fake_faults() {
+	curl -sf -X POST -H 'Content-Type: application/json' -d "$1" "$FAKE_URL/_fake/faults" >/dev/null
+}
+
+# sends_to PHONE: how many messages to PHONE the fake accepted.
+sends_to() {
+	grep -c "\"to\":\"$1\",\"status\":200," "$T/api.log" 2>/dev/null || true
+}
+
+# api_requests: how many requests reached the fake.
+api_requests() {
+	if [ -f "$T/api.log" ]; then wc -l < "$T/api.log" | tr -d ' '; else echo 0; fi
+}
+
+# json_same A B: exit 0 when two JSON texts are equal as values.
+json_same() {
+	python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1]) == json.loads(sys.argv[2]) else 1)' "$1" "$2"
+}
+
+# body_of N: the request body of the Nth request in the log.
+body_of() {
+	sed -n "${1}p" "$T/api.log" | python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["body"]))'
+}

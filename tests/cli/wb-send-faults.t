@@ -1,0 +1,103 @@
+#!/bin/sh
+# wb-send against a misbehaving API: each injected fault (429 with
+# Retry-After, 5xx, dropped connections, pair rate, a failing recipient,
+# a bad token, no server), two flushes at once, and kill -9 in the middle
+# of a 1,000-recipient broadcast followed by flush.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fakeapi.sh"
+export WB_NOW=2026-11-25T10:00:00Z
+sql() { sqlite3 "$WB_DB" "$@"; }
+fake_start
+A=16505550001 B=16505550002
+
+fake_faults '{"rate_limit":2,"retry_after":1}'
+exits 0 "429 twice, then accepted" -- wb-send --to $A --template t
+is "$(grep -c '"to":"16505550001","status":429,.*"fault":"rate_limit"' "$T/api.log")" "2" "two 429s reached the fake"
+is "$(sends_to $A)" "1" "then one accepted, sent once"
+is "$(sql "SELECT status, attempts FROM message ORDER BY id DESC LIMIT 1")" "sent|3" "three attempts, sent"
+fake_faults '{"server_error":1}'
+exits 0 "a 500, then accepted" -- wb-send --to $A --template t
+is "$(sends_to $A)" "2" "sent"
+fake_faults '{"drop":1}'
+exits 0 "a dropped connection, then accepted" -- wb-send --to $A --template t
+is "$(grep -c '"status":0,.*"fault":"drop"' "$T/api.log")" "1" "the drop happened"
+is "$(sends_to $A)" "3" "sent"
+fake_faults '{"pair_rate":1}'
+exits 0 "131056 pair rate, then accepted" -- wb-send --to $A --template t
+is "$(sends_to $A)" "4" "sent"
+
+fake_faults '{"fail_to":{"16505550002":131026}}'
+exits 65 "an undeliverable recipient fails at once" -- wb-send --to $B --template t
+like "$(cat "$T/out")" ",$B,,failed,\(#131026\) Message undeliverable" "the row says the API's code and text"
+is "$(sql "SELECT status, error_code, attempts FROM message ORDER BY id DESC LIMIT 1")" "failed|131026|1" \
+	"stored as failed with the code, tried once"
+fake_faults '{"fail_to":{}}'
+
+fake_faults '{"rate_limit":1,"retry_after":120}'
+exits 75 "a Retry-After longer than a run waits: left queued" -- wb-send --to $A --template later
+like "$(cat "$T/out")" ",$A,,queued,\(#130429\)" "reported as queued, with the reason"
+id=$(tail -n +2 "$T/out" | cut -d, -f1)
+is "$(sql "SELECT status, next_try_at - strftime('%s','2026-11-25T10:00:00Z') >= 120 FROM message WHERE id = $id")" \
+	"queued|1" "queued, not before the Retry-After"
+exits 0 "flush before then sends nothing" -- wb-send flush
+is "$(sql "SELECT status FROM message WHERE id = $id")" "queued" "still queued"
+WB_NOW=2026-11-25T10:05:00Z wb-send flush >/dev/null
+ok $? "flush after it"
+is "$(sql "SELECT status FROM message WHERE id = $id")" "sent" "sent"
+
+exits 78 "a rejected token" -- env WB_TOKEN=wrong wb-send --to $A --template t
+like "$(cat "$T/err")" "rejected the token" "says so"
+grep -q wrong "$T/err" "$T/out"
+ok $((! $?)) "without printing it"
+is "$(sql "SELECT status FROM message ORDER BY id DESC LIMIT 1")" "queued" "the message stays queued"
+exits 0 "flush with the right token sends it" -- wb-send flush -o csv
+is "$(tail -n +2 "$T/out" | cut -d, -f4)" "sent" "sent"
+
+exits 69 "no server" -- env WB_API_URL=http://127.0.0.1:1/v26.0 wb-send --to $A --template t
+like "$(cat "$T/err")" "unreachable" "says the API is unreachable"
+is "$(sql "SELECT status FROM message ORDER BY id DESC LIMIT 1")" "queued" "the message stays queued"
+WB_NOW=2026-11-25T11:00:00Z wb-send flush -o csv > "$T/out"
+is "$(tail -n +2 "$T/out" | cut -d, -f4)" "sent" "a later flush sends it"
+
+# two flushes at once never send the same message
+i=0; echo phone > "$T/many.csv"
+while [ $i -lt 300 ]; do printf '1650556%04d\n' $i >> "$T/many.csv"; i=$((i + 1)); done
+exits 0 "300 queued for later" -- sh -c "wb-send --template t --at 2026-11-26T09:00 < '$T/many.csv'"
+fake_faults '{"slow_ms":5}'
+: > "$T/api.log"
+WB_NOW=2026-11-26T09:00:00Z wb-send flush --concurrency 4 -o csv > "$T/f1" 2>&1 &
+p1=$!
+WB_NOW=2026-11-26T09:00:00Z wb-send flush --concurrency 4 -o csv > "$T/f2" 2>&1 &
+p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+is "$r1$r2" "00" "both flushes succeed"
+is "$(grep -c '"status":200,' "$T/api.log")" "300" "300 messages reached the API"
+is "$(grep -o '"to":"[0-9]*","status":200' "$T/api.log" | sort -u | wc -l | tr -d ' ')" "300" "each recipient once"
+is "$(cat "$T/f1" "$T/f2" | grep -c ',sent,')" "300" "each reported once"
+
+# kill -9 in the middle of a 1,000-recipient broadcast, then flush
+i=0; echo phone > "$T/k.csv"
+while [ $i -lt 1000 ]; do printf '1650557%04d\n' $i >> "$T/k.csv"; i=$((i + 1)); done
+fake_faults '{"slow_ms":10}'
+: > "$T/api.log"
+wb-send --template t --concurrency 8 < "$T/k.csv" > /dev/null 2>&1 &
+victim=$!
+while [ "$(grep -c '"status":200,' "$T/api.log")" -lt 200 ]; do sleep 0.05; done
+kill -9 $victim
+wait $victim 2>/dev/null
+before=$(grep -c '"status":200,' "$T/api.log")
+ok $(( before < 1000 ? 0 : 1 )) "killed in the middle ($before of 1000 accepted)"
+fake_faults '{"slow_ms":0}'
+exits 0 "flush after the crash" -- wb-send flush -o csv
+unknown=$(grep -c ',unknown,' "$T/out")
+ok $(( unknown <= 8 ? 0 : 1 )) "at most the requests in flight are unknown ($unknown)"
+is "$(grep -o '"to":"1650557[0-9]*","status":200' "$T/api.log" | sort | uniq -d | wc -l | tr -d ' ')" "0" \
+	"no recipient twice at the API"
+is "$(sql "SELECT count(*) FROM message m JOIN contact c ON c.id = m.contact_id WHERE c.wa_id LIKE '1650557%' AND m.status IN ('sent', 'unknown')")" \
+	"1000" "none lost: every recipient sent or reported unknown"
+is "$(( $(grep -o '"to":"1650557[0-9]*","status":200' "$T/api.log" | sort -u | wc -l) ))" "1000" \
+	"every recipient reached the API once (the unknown ones were in flight)"
+exits 0 "flush --retry-unknown resends the unknown ones" -- wb-send flush --retry-unknown -o csv
+is "$(grep -c ',sent,' "$T/out")" "$unknown" "they are sent"
+is "$(sql "SELECT count(*) FROM message WHERE status = 'unknown'")" "0" "nothing unknown remains"
+done_testing

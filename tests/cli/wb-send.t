@@ -1,0 +1,120 @@
+#!/bin/sh
+# wb-send: content types on the wire (the fake API's log against Meta's
+# samples), --dry-run, media upload, JSONL input, usage and config errors.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fakeapi.sh"
+export WB_NOW=2026-11-25T10:00:00Z
+sql() { sqlite3 "$WB_DB" "$@"; }
+MEI=8613912345678
+
+exits 78 "no token: configuration missing" -- wb-send --to $MEI --template hello_world
+like "$(cat "$T/err")" "^wb-send: WB_PHONE_ID is not set|^wb-send: WB_TOKEN is not set" "names what is missing"
+exits 0 "--dry-run needs no token" -- wb-send --dry-run --to "+86 139 1234 5678" --template hello_world
+json_same "$(cat "$T/out")" "$(cat "$FIXTURES/send/template-no-params.json")"
+ok $? "--dry-run prints the request body (template-no-params.json)"
+is "$(sql 'SELECT count(*) FROM message')" "0" "--dry-run stores no message"
+exits 0 "dry-run template with header, params and a URL button" -- wb-send --dry-run --to $MEI \
+	--template order_shipped --lang en_US --header image:https://example.com/img/parcel.jpg \
+	--param Mei --param '#1042' --button 1042
+json_same "$(cat "$T/out")" "$(cat "$FIXTURES/send/template.json")"
+ok $? "matches template.json"
+
+fake_start
+# a customer who wrote an hour ago: the window is open
+wb-label apply Paid $MEI >/dev/null
+sql "UPDATE contact SET last_in_at = strftime('%s','2026-11-25T09:00:00Z'), name = 'Mei' WHERE wa_id = '$MEI'"
+
+n=0
+check() { # check FIXTURE DESCRIPTION -- wb-send ARGS…: sends, compares the body the fake got
+	_fx=$1 _d=$2; shift 3
+	exits 0 "$_d" -- "$@"
+	n=$(api_requests)
+	json_same "$(body_of "$n")" "$(cat "$FIXTURES/send/$_fx")"
+	ok $? "$_d: the API got $_fx"
+}
+check text-reply.json "a reply" -- wb-send --to $MEI --text "2 boxes reserved." \
+	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0002AA=="
+like "$(cat "$T/out")" "^1,$MEI,wamid\.[^,]+,sent,$" "one result row: id, phone, wamid, sent"
+is "$(sql "SELECT status, type, body FROM message WHERE id = 1")" "sent|text|2 boxes reserved." "the row is sent"
+is "$(sql "SELECT count(*) FROM status_event WHERE status = 'sent'")" "1" "its status history has sent"
+check image-link.json "an image by link" -- wb-send --to $MEI --image https://example.com/img/oolong.jpg --caption "New harvest"
+check video.json "a video by link" -- wb-send --to $MEI --video https://example.com/v/brew.mp4 --caption "How to brew"
+check location.json "a location" -- wb-send --to $MEI --location 31.2304,121.4737 --name "Lucky Tea House" \
+	--address "12 Nanjing Rd, Shanghai"
+check reaction.json "a reaction" -- wb-send --to $MEI --react 🙏 \
+	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0001AA=="
+check interactive-buttons.json "reply buttons" -- wb-send --to $MEI --text "Confirm order #1042?" \
+	--choice "confirm-1042:Confirm order" --choice "cancel-1042:Cancel"
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["interactive"]))' \
+	"$FIXTURES/send/interactive-list.json" > "$T/list.json"
+check interactive-list.json "a list from --interactive @FILE" -- wb-send --to $MEI --interactive "@$T/list.json"
+printf 'Hi Mei, your oolong ships today 🚚' > "$T/msg.txt"
+exits 0 "--text @FILE" -- wb-send --to $MEI --text "@$T/msg.txt"
+is "$(body_of "$(api_requests)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["text"]["body"])')" \
+	"Hi Mei, your oolong ships today 🚚" "reads the text from the file"
+exits 0 "--text @- with recipients in arguments" -- sh -c "echo 'from stdin' | wb-send --to $MEI --text @-"
+like "$(body_of "$(api_requests)")" '"body": "from stdin"' "reads the text from stdin"
+exits 0 "placeholders from the contact" -- wb-send --to $MEI --text 'Hi {{name}}'
+like "$(body_of "$(api_requests)")" '"body": "Hi Mei"' "{{name}} is the contact's name"
+exits 65 "a placeholder without a value" -- wb-send --to $MEI --text 'Hi {{nickname}}'
+like "$(cat "$T/err")" "^wb-send: $MEI: no value for \{\{nickname\}\}" "names the contact and the placeholder"
+
+# media: a local file is uploaded, then sent by id
+printf '\377\330\377\340 a tiny jpeg' > "$T/tea.jpg"
+before=$(api_requests)
+exits 0 "an image file" -- wb-send --to $MEI --image "$T/tea.jpg" --caption "New harvest"
+is "$(sed -n "$((before + 1))p" "$T/api.log" | grep -c '"path":"/v26.0/106540352242922/media".*"type":"image/jpeg"')" "1" \
+	"uploaded first, as image/jpeg"
+like "$(body_of "$((before + 2))")" '"image": \{"id": "[0-9]+", "caption": "New harvest"\}' "then sent by id"
+printf 'OggS\0 a voice note' > "$T/note.ogg"
+exits 0 "a voice note" -- wb-send --to $MEI --audio "$T/note.ogg" --voice
+like "$(body_of "$(api_requests)")" '"type": "audio", "audio": \{"id": "[0-9]+"\}' "audio by id"
+exits 65 "--voice with an mp3" -- wb-send --to $MEI --audio "$T/tea.jpg" --voice
+exits 66 "a missing file" -- wb-send --to $MEI --document "$T/nope.pdf"
+head -c 6000000 /dev/zero | tr '\0' 'x' > "$T/big.jpg"; printf '\377\330\377' | dd of="$T/big.jpg" conv=notrunc 2>/dev/null
+before=$(api_requests)
+exits 65 "an image over 5 MB" -- wb-send --to $MEI --image "$T/big.jpg"
+like "$(cat "$T/err")" "limited to 5120 KB" "says the limit"
+is "$(api_requests)" "$before" "nothing reached the API"
+exits 0 "a document with a file name" -- wb-send --to $MEI --document "$T/msg.txt" --filename invoice.txt --caption c
+like "$(body_of "$(api_requests)")" '"filename": "invoice.txt"' "carries the filename"
+
+# JSONL message objects, as wb-reply auto writes them
+printf '%s\n' '{"to":"'$MEI'","text":"Hi Sheena","reply_to":"wamid.IN1","key":"auto:wamid.IN1","auto":"greeting"}' \
+	'{"to":"'$MEI'","template":"order_shipped","lang":"en_US","param":["A-77"]}' > "$T/msgs.jsonl"
+exits 0 "JSONL on stdin with -" -- sh -c "wb-send - -o csv < '$T/msgs.jsonl'"
+is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "sent sent " "both sent"
+is "$(sql "SELECT auto, idem_key FROM message WHERE reply_to = 'wamid.IN1'")" "greeting|auto:wamid.IN1" \
+	"auto and key are stored"
+exits 0 "the same lines again" -- sh -c "wb-send - -o csv < '$T/msgs.jsonl'"
+is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "duplicate sent " "the keyed reply is a duplicate"
+exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
+like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
+exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
+# a live pipe: the first line is answered before the second is written
+mkfifo "$T/fifo"
+( wb-send - -o csv < "$T/fifo" > "$T/live.out" ) &
+live=$!
+exec 3>"$T/fifo"
+printf '%s\n' '{"to":"'$MEI'","text":"first","force":true}' >&3
+while ! grep -q ',sent,' "$T/live.out" 2>/dev/null; do sleep 0.05; done
+ok 0 "a line is sent as it arrives, before the stream ends"
+exec 3>&-
+wait $live
+
+exits 64 "unknown option" -- wb-send --frob
+exits 64 "two contents" -- wb-send --to $MEI --text a --template b
+exits 64 "no content" -- wb-send --to $MEI
+exits 64 "--param without --template" -- wb-send --to $MEI --text a --param x
+exits 64 "a bad --rate" -- wb-send --to $MEI --text a --rate fast
+exits 64 "a bad --auto" -- wb-send --to $MEI --text a --auto sometimes
+exits 64 "--retry-unknown without flush" -- wb-send --to $MEI --text a --retry-unknown
+exits 64 "unknown subcommand" -- wb-send frob
+exits 65 "a bad phone" -- wb-send --to not-a-phone --template t
+exits 65 "a bad location" -- wb-send --to $MEI --location north
+exits 0 "--help" -- wb-send --help
+like "$(cat "$T/out")" "^usage: wb-send" "prints usage"
+exits 0 "--version" -- wb-send -V
+grep -q "$FAKE_TOKEN" "$T/out" "$T/err" "$WB_DB" 2>/dev/null
+ok $((! $?)) "the token is in no output and not in the database"
+done_testing
