@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cloudapi.h"
 #include "err.h"
 #include "hours.h"
 #include "in.h"
@@ -30,14 +31,16 @@ static const char usage[] =
 	"  open [--at TIME]              exit 0 when open, 1 when closed; says until when\n"
 	"  export                        the whole profile as one JSON document\n"
 	"  import [FILE]                 read such a document (stdin when no FILE)\n"
+	"  push [--dry-run]              send the profile to the Cloud API (--dry-run:\n"
+	"                                print the request body instead)\n"
 	"\n"
 	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
 	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        version\n";
 
-enum { SHOW, SET, HOURS, OPEN, EXPORT, IMPORT };
-static const char *const commands[] = {"show", "set", "hours", "open", "export", "import", NULL};
+enum { SHOW, SET, HOURS, OPEN, EXPORT, IMPORT, PUSH };
+static const char *const commands[] = {"show", "set", "hours", "open", "export", "import", "push", NULL};
 
 /* A mode as show and hours print it: "unset" says that nothing was set
  * (which counts as always open). */
@@ -254,6 +257,28 @@ static int import(wb_db *db, const char *path)
 	return rc;
 }
 
+/* The profile as Meta's business-profile body, posted (or printed). */
+static int push(wb_db *db, int dry_run)
+{
+	json_t *body;
+	int rc = profile_to_api_json(db, &body);
+	if (rc)
+		return rc;
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (dry_run) {
+		puts(text);
+	} else {
+		api *a;
+		if (!(rc = api_open(1, &a))) {
+			rc = api_profile_push(a, text);
+			api_close(a);
+		}
+	}
+	free(text);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	wb_init(argv[0]);
@@ -262,10 +287,11 @@ int main(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{"at", required_argument, NULL, 'a'},
 		{"all", no_argument, NULL, 'A'},
+		{"dry-run", no_argument, NULL, 'n'},
 		{0},
 	};
 	const char *at = NULL;
-	int all = 0, opt;
+	int all = 0, dry_run = 0, opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(&c, opt, optarg))
 			continue;
@@ -273,13 +299,15 @@ int main(int argc, char **argv)
 			at = optarg;
 		else if (opt == 'A')
 			all = 1;
+		else if (opt == 'n')
+			dry_run = 1;
 	}
 	argc -= optind;
 	argv += optind;
 	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
 	argc--;
 	argv++;
-	if ((cmd == SHOW || cmd == OPEN || cmd == EXPORT) && argc)
+	if ((cmd == SHOW || cmd == OPEN || cmd == EXPORT || cmd == PUSH) && argc)
 		wb_usage("%s takes no arguments", commands[cmd]);
 	if (cmd == SET && !argc)
 		wb_usage("set needs KEY=VALUE");
@@ -289,6 +317,8 @@ int main(int argc, char **argv)
 		wb_usage("--at goes with open");
 	if (all && cmd != HOURS)
 		wb_usage("--all goes with 'hours exceptions'");
+	if (dry_run && cmd != PUSH)
+		wb_usage("--dry-run goes with push");
 
 	wb_db *db = cli_db(&c);
 	int rc = 0;
@@ -321,6 +351,9 @@ int main(int argc, char **argv)
 		break;
 	case IMPORT:
 		rc = import(db, argc ? argv[0] : NULL);
+		break;
+	case PUSH:
+		rc = push(db, dry_run);
 		break;
 	}
 	if (rc)

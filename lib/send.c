@@ -11,6 +11,7 @@
 #include "media.h"
 #include "phone.h"
 #include "queue.h"
+#include "reply.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -172,22 +173,6 @@ int send_read_text(const char *arg, char **out)
 		return wb_err(EX_DATAERR, "--text %s: empty", arg);
 	}
 	return 0;
-}
-
-int send_quick_text(wb_db *db, const char *shortcut, char **out)
-{
-	const char *name = shortcut[0] == '/' ? shortcut + 1 : shortcut;
-	sqlite3_stmt *st = db_stmt(db, "SELECT text FROM quick_reply WHERE shortcut = ?");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = xstrdup(db_col_text(st, 0));
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading quick replies");
-	return wb_err(EX_DATAERR, "--quick: no quick reply /%s (wb-reply quick ls lists them)", name);
 }
 
 /* ------------------------------------------------------------ rules */
@@ -459,8 +444,12 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 		note(c, 0, wa, status, why, 0, NULL);
 		goto out;
 	}
-	if (s->quick && (rc = send_quick_text(c->db, s->quick, &quick)))
+	if (s->quick && (rc = reply_quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, &quick))) {
+		if (rc == EX_FALSE)
+			rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)",
+				    s->quick);
 		goto out;
+	}
 	/* a contact's fields cost two queries: only when something asks */
 	if (wants_vars(s, quick) && (rc = contact_vars(c->db, &ct, &vars)))
 		goto out;

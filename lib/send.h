@@ -42,8 +42,6 @@ void send_spec_free(send_spec *s); /* the arrays from send_spec_from_json */
 
 /* Reads --text @FILE (or @- from stdin); other text is copied. */
 int send_read_text(const char *arg, char **out);
-/* The text of quick reply /SHORTCUT (quick_reply table). EX_DATAERR when none. */
-int send_quick_text(wb_db *db, const char *shortcut, char **out);
 
 /* Pure rules. */
 int send_window_open(int64_t last_in_at, int64_t now);

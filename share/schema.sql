@@ -96,7 +96,11 @@ CREATE TABLE message (
 CREATE INDEX message_by_contact ON message(contact_id, ts, direction, status, sent_at, auto,
 	broadcast_id, agent);
 CREATE INDEX message_by_ts ON message(ts);
-CREATE INDEX message_by_broadcast ON message(broadcast_id) WHERE broadcast_id IS NOT NULL;
+-- A broadcast reaches each contact once: wb-send deduplicates recipients
+-- with this index (INSERT … ON CONFLICT DO NOTHING), so a million-row
+-- broadcast holds no set of phones in memory.
+CREATE UNIQUE INDEX message_broadcast_contact ON message(broadcast_id, contact_id)
+	WHERE broadcast_id IS NOT NULL;
 CREATE INDEX message_pending ON message(due_at)
 	WHERE direction = 'out' AND status IN ('queued', 'sending');
 
@@ -177,9 +181,3 @@ INSERT INTO label (name, color, created_at) VALUES
 	('Pending payment', 3, strftime('%s', 'now')),
 	('Paid', 4, strftime('%s', 'now')),
 	('Order complete', 5, strftime('%s', 'now'));
-
--- wb-send (queue): a broadcast reaches each contact once. Recipients are
--- deduplicated by this index (INSERT … ON CONFLICT DO NOTHING), which
--- keeps a million-row broadcast from holding a set of phones in memory.
-CREATE UNIQUE INDEX message_broadcast_contact ON message(broadcast_id, contact_id)
-	WHERE broadcast_id IS NOT NULL;

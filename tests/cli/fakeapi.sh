@@ -6,8 +6,6 @@ FAKE="$TOP/build/fake-cloudapi"
 FAKE_PID=
 FAKE_TOKEN=test-token-not-secret
 [ -x "$FAKE" ] || { echo "Bail out! $FAKE is not built (make)"; exit 1; }
-# the shared fixtures sit beside the main checkout; a worktree is one level deeper
-[ -d "$FIXTURES" ] || FIXTURES="$TOP/../../shared/fixtures"
 
 fake_stop() {
 	if [ -n "$FAKE_PID" ]; then

@@ -112,6 +112,13 @@ exits 64 "--retry-unknown without flush" -- wb-send --to $MEI --text a --retry-u
 exits 64 "unknown subcommand" -- wb-send frob
 exits 65 "a bad phone" -- wb-send --to not-a-phone --template t
 exits 65 "a bad location" -- wb-send --to $MEI --location north
+# --quick: a quick reply (wb-reply's table), placeholders filled for the recipient
+wb-reply quick add /thanks 'Thank you {{name}}, see you at {{business}}!' >/dev/null
+wb-profile set name='Lucky Tea' >/dev/null
+exits 0 "--quick sends a quick reply's text" -- wb-send --dry-run --to $MEI --quick /thanks
+like "$(cat "$T/out")" '"body":"Thank you Mei, see you at Lucky Tea!"' "with its placeholders filled"
+exits 65 "--quick of no such quick reply" -- wb-send --dry-run --to $MEI --quick /nope
+like "$(cat "$T/err")" "/nope: no such quick reply" "names it"
 exits 0 "--help" -- wb-send --help
 like "$(cat "$T/out")" "^usage: wb-send" "prints usage"
 exits 0 "--version" -- wb-send -V
