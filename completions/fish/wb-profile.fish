@@ -1,5 +1,5 @@
 # fish completion for wb-profile
-set -l cmds show set hours open export import
+set -l cmds show set hours open export import push
 complete -c wb-profile -f
 complete -c wb-profile -s d -l db -r -F -d 'database'
 complete -c wb-profile -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
@@ -19,3 +19,5 @@ complete -c wb-profile -n "__fish_seen_subcommand_from hours" -a 'always appoint
 complete -c wb-profile -n "__fish_seen_subcommand_from hours" -l all -d 'with exceptions: past dates too'
 complete -c wb-profile -n "__fish_seen_subcommand_from open" -l at -x -a 'now today tomorrow' -d 'the time to ask about'
 complete -c wb-profile -n "__fish_seen_subcommand_from import" -F
+complete -c wb-profile -n "not __fish_seen_subcommand_from $cmds" -a push -d 'send the profile to the Cloud API'
+complete -c wb-profile -n "__fish_seen_subcommand_from push" -l dry-run -d 'print the request body instead'
