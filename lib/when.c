@@ -226,12 +226,6 @@ static int read_iso(const char **pp, const char *tz, int64_t *out)
 	return 0;
 }
 
-static int64_t local_midnight(int64_t t, const char *tz, int day_shift)
-{
-	struct tm tm;
-	when_local(t, tz, &tm);
-	return when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + day_shift, 0, 0, 0, tz);
-}
 
 int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
 {
@@ -239,19 +233,34 @@ int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
 	int64_t t;
 	while (isspace((unsigned char)*p))
 		p++;
-	int have_base = 1;
-	if (!strncmp(p, "now", 3) && (!p[3] || isspace((unsigned char)p[3]))) {
+	int have_base = 1, day = 2;
+	static const struct { const char *word; int shift; } days[] = {
+		{"yesterday", -1}, {"today", 0}, {"tomorrow", 1}};
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(days[i].word);
+		if (!strncmp(p, days[i].word, n) && (!p[n] || isspace((unsigned char)p[n]))) {
+			day = days[i].shift;
+			p += n;
+		}
+	}
+	if (day != 2) {
+		/* "tomorrow 09:00": a day and a clock time in the zone */
+		const char *q = p;
+		while (isspace((unsigned char)*q))
+			q++;
+		int h = 0, m = 0;
+		if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && q[2] == ':' &&
+		    !digits(&q, 2, &h) && *q++ == ':' && !digits(&q, 2, &m) &&
+		    (!*q || isspace((unsigned char)*q)) && h < 24 && m < 60)
+			p = q;
+		else
+			h = m = 0;
+		struct tm tm;
+		when_local(now, tz, &tm);
+		t = when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + day, h, m, 0, tz);
+	} else if (!strncmp(p, "now", 3) && (!p[3] || isspace((unsigned char)p[3]))) {
 		t = now;
 		p += 3;
-	} else if (!strncmp(p, "today", 5) && (!p[5] || isspace((unsigned char)p[5]))) {
-		t = local_midnight(now, tz, 0);
-		p += 5;
-	} else if (!strncmp(p, "yesterday", 9) && (!p[9] || isspace((unsigned char)p[9]))) {
-		t = local_midnight(now, tz, -1);
-		p += 9;
-	} else if (!strncmp(p, "tomorrow", 8) && (!p[8] || isspace((unsigned char)p[8]))) {
-		t = local_midnight(now, tz, 1);
-		p += 8;
 	} else if (isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-') {
 		if (read_iso(&p, tz, &t))
 			goto bad;

@@ -11,7 +11,8 @@
 int64_t when_now(void);
 
 /* Reads "2026-11-24", "2026-11-24T09:00", "…:30Z", "…+08:00", "now",
- * "today", "yesterday", "tomorrow", an offset from now ("-7d", "+2h",
+ * "today", "yesterday", "tomorrow" (with a clock time: "tomorrow 09:00"),
+ * an offset from now ("-7d", "+2h",
  * "30m"), or a time followed by offsets ("2026-12-03T15:00 -1d"). A time
  * without zone is in tz (an IANA name; NULL: the system's zone). Returns 0
  * or EX_DATAERR with a message. */

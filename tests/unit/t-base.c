@@ -74,7 +74,13 @@ static void times(void)
 	when_parse("today", now, "Asia/Shanghai", &t);
 	when_fmt_utc(t, buf);
 	is_str(buf, "2025-11-24T16:00:00Z", "today in Shanghai starts at 16:00Z the day before");
-	static const char *bad[] = {"", "2026-13-01", "2026-02-30", "tomorrowish", "2026-11-24T25:00",
+	when_parse("tomorrow 09:00", now, "Asia/Shanghai", &t);
+	when_fmt_utc(t, buf);
+	is_str(buf, "2025-11-26T01:00:00Z", "tomorrow 09:00 in Shanghai");
+	when_parse("today 18:30 +1h", now, "UTC", &t);
+	when_fmt_utc(t, buf);
+	is_str(buf, "2025-11-25T19:30:00Z", "a day, a clock time and an offset");
+	static const char *bad[] = {"", "2026-13-01", "today 25:00", "tomorrow 9am", "2026-02-30", "tomorrowish", "2026-11-24T25:00",
 				    "7", "-7x", "2026-11-24 1d", "soon"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		is_int(when_parse(bad[i], now, "UTC", &t), EX_DATAERR, "time '%s' rejected", bad[i]);
