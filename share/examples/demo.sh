@@ -98,6 +98,10 @@ await "SELECT count(*) FROM message WHERE direction = 'out' AND status IN ('sent
 echo "events the listener wrote:"; cat "$W/events.jsonl"
 echo "replies wb-reply auto chose:"; cat "$W/replies.jsonl"
 
+say "A person answers Mei within the window, quoting her message"
+run wb-send --to 8613912345678 --text 'Yes, the spring oolong is in stock. Shall we reserve 2 boxes?' \
+	--reply-to wamid.DEMO1 --agent mei
+
 say "A broadcast to the vip segment with a personalised template"
 run wb-send --label vip --template nov_promo --lang en_US --param '{{name}}' --name 'November promo' --cap 1/7d
 say "Free-form text outside the 24-hour window is refused before the API is called"
@@ -109,15 +113,17 @@ run wb-send --template order_shipped --param '{{order_id}}' --key 'shipped-{{ord
 say "A reminder scheduled for tomorrow, then the queue"
 run wb-send --to 447700900123 --template appt_reminder --param Tom --at 'tomorrow 09:00'
 run wb-send queue
+echo "a day later, cron's 'wb-send flush' delivers it:"
+WB_NOW=2026-12-01T01:00:30Z run wb-send flush
 
 say "Statuses flow back from the API to the listener"
-await "SELECT count(*) FROM message WHERE status = 'read'" 6
+await "SELECT count(*) FROM message WHERE status = 'read'" 8
 run wb-contact log 8613912345678
 
 say "The numbers"
-run wb-stats --since 2026-11-29 --until 2026-12-01
-run wb-stats --since 2026-11-29 --until 2026-12-01 --by day
-run wb-stats top --since 2026-11-29 --until 2026-12-01
-run wb-stats conversations --since 2026-11-29 --until 2026-12-01
+run wb-stats --since 2026-11-29 --until 2026-12-02
+run wb-stats --since 2026-11-29 --until 2026-12-02 --by day -o csv
+run wb-stats top --since 2026-11-29 --until 2026-12-02
+run wb-stats conversations --since 2026-11-29 --until 2026-12-02
 echo
 echo "The Cloud API saw $(wc -l <"$W/api.log") requests; the database was $WB_DB (removed now)."
