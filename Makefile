@@ -73,7 +73,7 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
 build/fuzz/%: fuzz/%.c $(LIB_SRC) build/schema.c | build/fuzz
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/schema.c $(LIBS)
-fuzz: $(FUZZ)
+fuzz: all $(FUZZ)
 	@sh fuzz/run.sh $(FUZZ)
 
 build build/lib build/cmd build/t build/bench build/fuzz bin:
