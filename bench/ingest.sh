@@ -29,7 +29,7 @@ run() {
 }
 
 run base "$dir/base.db" "$top/build/bench/ingest-baseline" "$dir/base.db" < "$dir/in.jsonl"
-run py "$dir/py.db" python3 "$top/bench/ingest.py" "$dir/py.db" < "$dir/in.jsonl"
+run py "$dir/py.db" python3 "$top/bench/ingest.py" "$dir/py.db" < "$dir/in.jsonl" > "$dir/py-events.jsonl"
 run recv "$dir/wb.db" "$top/bin/wb-recv" -d "$dir/wb.db" < "$dir/in.jsonl" > "$dir/events.jsonl"
 "$top/bin/wb-reply" -d "$dir/wb.db" quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
 "$top/bin/wb-reply" -d "$dir/wb.db" greeting set 'Welcome {{name}}!' > /dev/null
@@ -41,6 +41,7 @@ reply=$(echo "$t1 - $t0" | bc -l)
 rows=$(sqlite3 "$dir/wb.db" "select count(*) from message")
 [ "$rows" -eq "$N" ] || { echo "wb-recv stored $rows of $N messages" >&2; exit 1; }
 [ "$(wc -l < "$dir/events.jsonl")" -eq "$N" ] || { echo "wb-recv wrote too few events" >&2; exit 1; }
+[ "$(wc -l < "$dir/py-events.jsonl")" -eq "$N" ] || { echo "the Python script wrote too few events" >&2; exit 1; }
 [ "$(sqlite3 "$dir/wb.db" "select count(*) from auto_reply")" -eq "$N" ] || { echo "wb-reply decided too few" >&2; exit 1; }
 
 printf 'events: %s\n' "$N"
