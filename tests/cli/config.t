@@ -1,0 +1,36 @@
+#!/bin/sh
+# Secrets from $XDG_CONFIG_HOME/wb/config: read when the environment has
+# none, refused (77) when others can read the file, never printed.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fakeapi.sh"
+fake_start
+api_url=$WB_API_URL
+unset WB_TOKEN WB_PHONE_ID WB_API_URL
+mkdir -p "$XDG_CONFIG_HOME/wb"
+cfg="$XDG_CONFIG_HOME/wb/config"
+cat >"$cfg" <<EOF2
+# wb's secrets
+export WB_TOKEN="$FAKE_TOKEN"
+WB_PHONE_ID = 106540352242922
+WB_API_URL='$api_url'
+EOF2
+chmod 600 "$cfg"
+wb-profile set about='Tea' >/dev/null
+
+exits 0 "token, phone id and URL from the config file" -- wb-profile push
+is "$(grep -c whatsapp_business_profile "$T/api.log")" "1" "the request reached the API"
+
+chmod 640 "$cfg"
+exits 77 "a group-readable config file is refused" -- wb-profile push
+like "$(cat "$T/err")" "config: readable by others \(mode 640\).*chmod 600" "says why and what to do"
+chmod 604 "$cfg"
+exits 77 "a world-readable one too" -- wb-profile push
+if grep -q "$FAKE_TOKEN" "$T/err" "$T/out"; then ok 1 "the token is not printed"; else ok 0 "the token is not printed"; fi
+WB_TOKEN=$FAKE_TOKEN WB_PHONE_ID=106540352242922 WB_API_URL=$api_url exits 0 \
+	"with everything in the environment the file is not needed" -- wb-profile push
+chmod 600 "$cfg"
+WB_TOKEN=wrong exits 78 "the environment wins over the file" -- wb-profile push
+rm "$cfg"
+exits 78 "no file and no environment: configuration missing" -- wb-profile push
+like "$(cat "$T/err")" "WB_(TOKEN|PHONE_ID) is not set \(environment or .*config\)" "names the key and where it looked"
+done_testing
