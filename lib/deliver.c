@@ -88,6 +88,34 @@ static void progress(run *r, int last)
 		fputc('\n', stderr);
 }
 
+/* Claimed rows whose 24-hour window closed while they waited fail here,
+ * before the API is called, as wb-send refuses them when they are made. */
+static int refuse_closed(run *r, slots *pend)
+{
+	int rc = db_begin(r->db);
+	for (size_t i = 0; i < pend->n && !rc;) {
+		slot *sl = pend->v[i];
+		if (!sl->it.window_closed) {
+			i++;
+			continue;
+		}
+		char t[32];
+		when_fmt_utc(sl->it.window_closed, t);
+		char *why = xasprintf("outside the 24-hour window (closed %s); use a template", t);
+		rc = queue_failed(r->db, sl->it.id, 0, why, when_now());
+		r->s->failed++;
+		emit(r, sl, NULL, "failed", why);
+		free(why);
+		slot_free(sl);
+		pend->v[i] = pend->v[--pend->n];
+	}
+	if (rc) {
+		db_rollback(r->db);
+		return rc;
+	}
+	return db_commit(r->db);
+}
+
 /* One answer: recorded in the open transaction. Returns the slot when it
  * is to be tried again in this run, else NULL (freed). */
 static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *stop, int *rc)
@@ -156,14 +184,18 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 			size_t n;
 			if ((rc = queue_claim(db, me, o->mine, when_now(), claim - held, &items, &n)))
 				break;
+			int closed = 0;
 			for (size_t i = 0; i < n; i++) {
 				slot *sl = xcalloc(1, sizeof *sl);
 				sl->it = items[i];
 				sl->ready_at = now;
+				closed += sl->it.window_closed != 0;
 				push(&pend, sl);
 			}
 			free(items);
 			exhausted = n == 0;
+			if (closed && (rc = refuse_closed(&r, &pend)))
+				break;
 		}
 		if (exhausted && !pend.n && !api_inflight(a))
 			break;

@@ -17,8 +17,8 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO message (contact_id, direction, type, body, media_id, reply_to, payload, ts, "
-		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by) "
-		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced) "
+		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
 		"ON CONFLICT DO NOTHING");
 	sqlite3_bind_int64(st, 1, m->contact_id);
 	db_bind_text(st, 2, m->type);
@@ -33,6 +33,7 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 	db_bind_opt_int(st, 11, m->broadcast_id);
 	db_bind_text(st, 12, m->idem_key);
 	db_bind_text(st, 13, m->claimed_by);
+	sqlite3_bind_int(st, 14, m->forced ? 1 : 0);
 	int rc = db_step_done(db, st, "queueing a message");
 	if (rc)
 		return rc;
@@ -141,7 +142,11 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		" AND coalesce(next_try_at, 0) <= ?2 AND claimed_at IS NULL"
 		" AND (CASE WHEN ?3 THEN claimed_by = ?1 ELSE claimed_by IS NULL END)"
 		" ORDER BY due_at, id LIMIT ?4) "
-		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts");
+		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts, "
+		/* the window is judged again as the message leaves: a scheduled
+		 * text may find it closed (the API would answer 131047) */
+		" CASE WHEN type <> 'template' AND NOT forced THEN"
+		"  (SELECT coalesce(last_in_at, 0) + 86400 FROM contact WHERE contact.id = contact_id) END");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, mine);
@@ -154,6 +159,8 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		snprintf(v[k].phone, sizeof v[k].phone, "%s", db_col_text(st, 1));
 		v[k].payload = xstrdup(db_col_text(st, 2));
 		v[k].attempts = sqlite3_column_int(st, 3);
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int64(st, 4) <= now)
+			v[k].window_closed = sqlite3_column_int64(st, 4);
 		k++;
 	}
 	sqlite3_reset(st);

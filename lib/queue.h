@@ -20,6 +20,7 @@ typedef struct {
 	int64_t ts, due_at;  /* due_at 0: now */
 	const char *agent, *auto_kind, *idem_key;
 	int64_t broadcast_id; /* 0: none */
+	int forced;           /* --force: no 24-hour window check when it goes out */
 	const char *claimed_by; /* reserved for this process (sent by it at once); NULL: for any flush */
 } queue_msg;
 
@@ -46,6 +47,9 @@ typedef struct {
 	char phone[PHONE_MAX];
 	char *payload;
 	int attempts;
+	/* a free-form message whose 24-hour window closed while it waited
+	 * (scheduled, or retried): when it closed; 0 when it may go */
+	int64_t window_closed;
 } queue_item;
 
 /* Claims up to max due rows for me: with mine, the rows reserved for me

@@ -473,7 +473,7 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 		.contact_id = cid, .type = api_type_name(type), .body = body, .media_id = m->id,
 		.reply_to = s->reply_to, .payload = payload, .ts = c->now, .due_at = due,
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f.key, .broadcast_id = c->broadcast_id,
-		.claimed_by = due ? NULL : c->claimer,
+		.claimed_by = due ? NULL : c->claimer, .forced = c->force || s->force,
 	};
 	int64_t id;
 	queue_added added;

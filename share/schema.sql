@@ -77,6 +77,8 @@ CREATE TABLE message (
 	due_at      INTEGER,                        -- out: not before (wb-send --at)
 	next_try_at INTEGER,                        -- out: after a retryable failure
 	attempts    INTEGER NOT NULL DEFAULT 0,
+	forced      INTEGER NOT NULL DEFAULT 0,     -- out: wb-send --force: outside the 24-hour
+	                                            -- window or to an opted-out contact
 	claimed_by  TEXT,                           -- out: the process sending it (pid@boot)
 	claimed_at  INTEGER,
 	sent_at     INTEGER,

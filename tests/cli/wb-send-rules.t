@@ -84,4 +84,19 @@ exits 65 "cancel of a non-number" -- wb-send cancel x
 WB_NOW=2026-11-25T13:00:00Z wb-send flush >/dev/null
 is "$(sql "SELECT status FROM message WHERE id = $cid")" "cancelled" "a cancelled message is not sent"
 exits 65 "a bad --at" -- wb-send --to $A --template t --at 'next tuesday'
+
+# the window is judged again when a scheduled message goes out: A wrote at
+# 09:00 on the 25th, so it closes at 09:00 on the 26th
+exits 0 "a text scheduled past the window's end is queued" -- wb-send --to $A --text 'see you' --at 2026-11-26T12:00Z
+late=$(tail -n +2 "$T/out" | cut -d, -f1)
+exits 0 "so is a forced one" -- wb-send --to $A --text 'see you anyway' --at 2026-11-26T12:00Z --force
+forced=$(tail -n +2 "$T/out" | cut -d, -f1)
+before=$(sends_to $A)
+WB_NOW=2026-11-26T12:00:01Z exits 65 "flush after the window closed refuses the text" -- wb-send flush -o csv
+like "$(cat "$T/out")" "^$late,$A,,failed,outside the 24-hour window \(closed 2026-11-26T09:00:00Z\); use a template" \
+	"names when the window closed"
+like "$(cat "$T/out")" "^$forced,$A,wamid\.[^,]+,sent," "the forced one goes"
+is "$(($(sends_to $A) - before))" "1" "only the forced one reached the API"
+is "$(sql "SELECT status || '|' || error_text FROM message WHERE id = $late")" \
+	"failed|outside the 24-hour window (closed 2026-11-26T09:00:00Z); use a template" "recorded as failed"
 done_testing
