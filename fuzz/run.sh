@@ -22,6 +22,8 @@ for t in "$@"; do
 	fuzz-when) printf '2026-12-03T15:00 -1d' > "$corpus/seed" ;;
 	fuzz-hours) printf 'mon-fri 09:00-12:00,13:00-18:00 sat 10:00-14:00 sun closed' > "$corpus/seed" ;;
 	fuzz-tmpl) printf 'Hi {{ name }}, {{x}}' > "$corpus/seed" ;;
+	fuzz-message) printf '%s\n' '{"to":"16505551234","text":"Hi","reply_to":"wamid.IN1","key":"auto:wamid.IN1","auto":"away"}' > "$corpus/seed"
+		printf '%s\n' '{"to":"16505551234","template":"order_shipped","lang":"en_US","param":["A-77"]}' > "$corpus/seed2" ;;
 	fuzz-csv) printf 'phone,name\n"+1 650 555 1234","A, B"\n' > "$corpus/seed" ;;
 	esac
 	echo "== $name (${secs}s)"

@@ -1,0 +1,24 @@
+/* Fuzz target: a line of the message stream wb-send - reads (what
+ * wb-reply auto or any program writes), as far as it goes without a
+ * database: the JSON, the object's fields, and the content type. */
+#include <jansson.h>
+#include <stdint.h>
+
+#include "send.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	json_t *o = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	send_spec s = {0};
+	if (send_spec_from_json(o, &s, "stdin:1") == 0) {
+		api_msg_type type;
+		send_spec_type(&s, 65, &type);
+	}
+	send_spec_free(&s);
+	json_decref(o);
+	return 0;
+}
