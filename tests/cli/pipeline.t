@@ -1,0 +1,63 @@
+#!/bin/sh
+# The whole loop, live: the fake Cloud API posts statuses to the
+# listener; customers' messages come in signed; wb-recv --listen |
+# wb-reply auto | wb-send - answers each at once; statuses flow back and
+# move every reply to read. Then the same events replayed send nothing.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fakeapi.sh"
+export WB_APP_SECRET=test-app-secret WB_NOW=2026-11-30T03:00:00Z
+q() { sqlite3 "$WB_DB" "$1"; }
+# await SQL N: up to 10 s for a count to reach N
+await() {
+	for _ in $(seq 100); do [ "$(q "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+wb-profile set name='Lucky Tea' timezone=Asia/Shanghai >/dev/null
+wb-profile hours mon-fri 09:00-18:00 >/dev/null
+wb-reply greeting set 'Hi {{name}}, welcome to {{business}}!' >/dev/null
+wb-reply away set 'We are closed, back at 09:00.' --when outside-hours >/dev/null
+wb-reply quick add /prices 'Oolong 38 CNY' --keyword price >/dev/null
+
+HOOK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HOOK="http://127.0.0.1:$HOOK_PORT/webhook"
+fake_start --webhook "$HOOK" --app-secret "$WB_APP_SECRET"
+mkfifo "$T/events.fifo"
+wb-recv --listen "127.0.0.1:$HOOK_PORT" >"$T/events.fifo" 2>"$T/recv.err" &
+RECV=$!
+tee "$T/events" <"$T/events.fifo" | wb-reply auto | tee "$T/replies" | wb-send - -o csv >"$T/sent" 2>"$T/send.err" &
+for _ in $(seq 100); do grep -q listening "$T/recv.err" 2>/dev/null && break; sleep 0.1; done
+
+post() { # post FROM WAMID UNIXTIME TEXT
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Mei"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"%s"}}]}}]}]}' \
+		"$1" "$1" "$2" "$3" "$4" >"$T/body"
+	sig=$(openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r <"$T/body" | cut -d' ' -f1)
+	curl -s -o /dev/null -w '%{http_code}' -H "X-Hub-Signature-256: sha256=$sig" --data-binary @"$T/body" "$HOOK"
+}
+MEI=8613912345678 TOM=447700900123
+is "$(post $MEI wamid.P1 1796007480 'hello')" 200 "Mei writes on Monday 10:58 (open)"
+await "SELECT count(*) FROM message WHERE direction = 'out'" 1
+ok $? "a reply is on its way before the next message"
+is "$(post $MEI wamid.P2 1796007540 'the price?')" 200 "Mei asks for the price"
+is "$(post $TOM wamid.P3 1795962600 'open?')" 200 "Tom writes on Sunday 22:30 (closed)"
+await "SELECT count(*) FROM message WHERE direction = 'out' AND status = 'read'" 3
+ok $? "all three replies went out and came back read through the webhooks"
+is "$(q "SELECT auto FROM message WHERE direction = 'out' ORDER BY id" | tr '\n' ' ')" "greeting keyword away " \
+	"greeting, then the keyword's quick reply, then away"
+is "$(q "SELECT body FROM message WHERE direction = 'out' AND auto = 'greeting'")" "Hi Mei, welcome to Lucky Tea!" \
+	"placeholders filled"
+is "$(q "SELECT count(*) FROM message WHERE direction = 'out' AND reply_to LIKE 'wamid.P%'")" 3 "each quotes its message"
+is "$(grep -c '"status":"read"' "$T/events")" 3 "read statuses appear as events"
+kill "$RECV"
+wait "$RECV"
+is "$?" 0 "the listener stops cleanly, and the pipeline with it"
+sleep 0.2
+requests=$(api_requests)
+
+# replaying the same events answers nothing new and sends nothing
+wb-reply auto <"$T/events" | wb-send - -o csv >"$T/again" 2>&1
+is "$(tail -n +2 "$T/again" | wc -l | tr -d ' ')" 0 "a replay decides nothing new"
+is "$(api_requests)" "$requests" "and the API hears nothing"
+is "$(sends_to $MEI)" 2 "Mei got exactly two replies"
+is "$(sends_to $TOM)" 1 "Tom exactly one"
+done_testing
