@@ -37,6 +37,9 @@ DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
 DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps
 
 .PHONY: all deps check test demo bench fuzz install clean
+# Objects are kept (not removed as intermediates), so a build is quiet
+# after its last step and the next one rebuilds nothing.
+.SECONDARY:
 all: $(PROGS) $(FAKEAPI)
 
 deps:
@@ -83,10 +86,10 @@ test: all $(UNIT) $(BENCH_C)
 	prove -f -e tests/exec.sh $(UNIT) tests/cli/*.t
 
 check: deps
-	$(MAKE) test
+	@$(MAKE) --no-print-directory test
 
 demo: deps
-	$(MAKE) all
+	@$(MAKE) --no-print-directory all
 	sh share/examples/demo.sh
 
 bench: all $(BENCH_C)
