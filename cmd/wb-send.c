@@ -227,9 +227,7 @@ static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_me
 	int nhead = 0;
 	while ((rc = csvr_next(cr, &f, &n, &line)) == 1) {
 		if (!head) {
-			for (int i = 0; i < n; i++)
-				if (streq_ci(f[i], "phone") || (phone_col < 0 && streq_ci(f[i], "wa_id")))
-					phone_col = i;
+			phone_col = in_phone_column(f, n);
 			char probe[PHONE_MAX];
 			if (phone_col < 0 && n == 1 && !phone_norm_env(f[0], probe)) {
 				phone_col = 0; /* a bare list of numbers */

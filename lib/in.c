@@ -150,6 +150,17 @@ void csvr_close(csvr *r)
 	free(r);
 }
 
+int in_phone_column(char *const *header, int n)
+{
+	int col = -1;
+	for (int i = 0; i < n; i++)
+		if (streq_ci(header[i], "phone"))
+			return i;
+		else if (col < 0 && streq_ci(header[i], "wa_id"))
+			col = i;
+	return col;
+}
+
 void phone_list_add(phone_list *l, const char *wa_id)
 {
 	if (l->n == l->cap) {
@@ -265,9 +276,7 @@ static int phones_table(FILE *fp, const char *name, const char *first, char sep,
 	int n, col = -1, rc;
 	long line;
 	if ((rc = csvr_next(h, &f, &n, &line)) == 1)
-		for (int i = 0; i < n; i++)
-			if (streq_ci(f[i], "phone") || (col < 0 && streq_ci(f[i], "wa_id")))
-				col = i;
+		col = in_phone_column(f, n);
 	csvr_close(h);
 	fclose(hf);
 	if (col < 0)

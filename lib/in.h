@@ -19,6 +19,10 @@ csvr *csvr_open(FILE *fp, const char *name, char sep);
 int csvr_next(csvr *r, char ***fields, int *n, long *line);
 void csvr_close(csvr *r);
 
+/* The column of a header row that holds phone numbers: "phone", else
+ * "wa_id" (any case); -1 when there is none. */
+int in_phone_column(char *const *header, int n);
+
 /* A list of normalised phone numbers. */
 typedef struct {
 	char (*v)[PHONE_MAX];
