@@ -1,6 +1,9 @@
 # Shared by the command-line tests: a throw-away world per test file and
 # TAP helpers. Source it: . "$(dirname "$0")/lib.sh"
 set -u
+# CI may start us with no standard input at all: give every command an
+# empty one unless a test pipes something in.
+exec </dev/null
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PATH="$TOP/bin:$PATH"
 FIXTURES="$TOP/../shared/fixtures"
