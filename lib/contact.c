@@ -76,21 +76,16 @@ int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const c
 	db_bind_text(st, 2, name);
 	sqlite3_bind_int64(st, 3, now);
 	db_bind_text(st, 4, attrs);
-	int rc = db_step_done(db, st, "saving a contact");
+	int fresh, rc = db_step_changed(db, st, "saving a contact", &fresh);
 	if (rc)
 		return rc;
-	int fresh = sqlite3_changes(db_handle(db)) > 0;
 	if (fresh) {
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	} else {
-		st = db_stmt(db, "SELECT id FROM contact WHERE wa_id = ?");
-		sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW)
-			return db_fail(db, "saving a contact");
+		rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, id);
+		if (rc) /* removed by another process between the two statements */
+			return rc == EX_FALSE ? wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again",
+						      wa_id) : rc;
 		st = db_stmt(db, "UPDATE contact SET name = coalesce(?2, name), "
 				 "attrs = CASE WHEN ?4 IS NULL THEN attrs ELSE json_patch(attrs, ?4) END, "
 				 "updated_at = CASE WHEN (?2 IS NOT NULL AND ?2 IS NOT name) OR "
@@ -141,9 +136,10 @@ int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t
 		sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
 		db_bind_text(st, 2, pn);
 		sqlite3_bind_int64(st, 3, ts);
-		if ((rc = db_step_done(db, st, "saving a contact")))
+		int fresh;
+		if ((rc = db_step_changed(db, st, "saving a contact", &fresh)))
 			return rc;
-		if (sqlite3_changes(db_handle(db))) {
+		if (fresh) {
 			*id = sqlite3_last_insert_rowid(db_handle(db));
 			return 0;
 		}
@@ -252,12 +248,10 @@ int contact_rm(wb_db *db, const char *wa_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact WHERE wa_id = ?");
 	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-	int rc = db_step_done(db, st, "removing a contact");
-	if (rc)
+	int removed, rc = db_step_changed(db, st, "removing a contact", &removed);
+	if (rc || removed)
 		return rc;
-	if (!sqlite3_changes(db_handle(db)))
-		return wb_err(EX_FALSE, "%s: no such contact", wa_id);
-	return 0;
+	return wb_err(EX_FALSE, "%s: no such contact", wa_id);
 }
 
 /* Label names become ids up front, so a typo is an error rather than an

@@ -227,35 +227,34 @@ sqlite3_stmt *db_stmt(wb_db *db, const char *sql)
 	wb_die(EX_SOFTWARE, "internal error: statement cache full");
 }
 
-int db_begin(wb_db *db)
+/* Runs sql, retried while another process holds the lock. The busy
+ * handler waits up to its timeout; a writer that holds the lock longer (a
+ * large import) is waited for a while more. */
+static int exec_patiently(wb_db *db, const char *sql)
 {
-	/* The busy handler waits up to its timeout; a writer that holds the
-	 * lock longer (a large import) is waited for a while more. */
 	for (int tries = 0;; tries++) {
-		int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY || tries >= 24)
-			return db_fail(db, "starting a transaction");
+		int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK || (rc & 0xff) != SQLITE_BUSY || tries >= 24)
+			return rc;
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 }
 
+int db_begin(wb_db *db)
+{
+	if (exec_patiently(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return db_fail(db, "starting a transaction");
+	return 0;
+}
+
 int db_commit(wb_db *db)
 {
-	for (int tries = 0;; tries++) {
-		int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY || tries >= 24) {
-			int code = db_fail(db, "committing");
-			db_rollback(db);
-			return code;
-		}
-		struct timespec ts = {0, 50 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	if (exec_patiently(db, "COMMIT") == SQLITE_OK)
+		return 0;
+	int code = db_fail(db, "committing");
+	db_rollback(db);
+	return code;
 }
 
 void db_rollback(wb_db *db)
@@ -274,6 +273,14 @@ int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)
 	int code = db_fail(db, what);
 	sqlite3_reset(st);
 	return code;
+}
+
+int db_step_changed(wb_db *db, sqlite3_stmt *st, const char *what, int *changed)
+{
+	int rc = db_step_done(db, st, what);
+	if (!rc && changed)
+		*changed = sqlite3_changes(db->h) > 0;
+	return rc;
 }
 
 int db_find_id(wb_db *db, const char *sql, const char *key, int64_t *id)

@@ -38,6 +38,9 @@ int db_exec(wb_db *db, const char *sql);
 int db_fail(wb_db *db, const char *what);
 /* Steps a statement that returns no rows; 0 or db_fail's code. */
 int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what);
+/* The same, and *changed (when not NULL) says whether it changed a row:
+ * an insert that met a conflict, a delete that found nothing, did not. */
+int db_step_changed(wb_db *db, sqlite3_stmt *st, const char *what, int *changed);
 
 /* Runs sql, which takes one text parameter and returns one integer
  * column: 0 and *id for a row, EX_FALSE (no message recorded) for none,

@@ -102,9 +102,8 @@ static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, i
 	sqlite3_bind_int64(st, 9, it->ts);
 	db_bind_opt_int(st, 10, it->error_code);
 	db_bind_text(st, 11, it->error_text);
-	if ((rc = db_step_done(db, st, "saving a message")))
+	if ((rc = db_step_changed(db, st, "saving a message", fresh)))
 		return rc;
-	*fresh = sqlite3_changes(db_handle(db)) > 0;
 	if (!*fresh || strcmp(it->type, "text"))
 		return 0;
 	if (inbound_word_is(w->stop, it->text))

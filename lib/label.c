@@ -39,22 +39,19 @@ int label_add(wb_db *db, const char *name, int color, int64_t now)
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, color);
 	sqlite3_bind_int64(st, 3, now);
-	if ((rc = db_step_done(db, st, "adding a label")))
+	int added;
+	if ((rc = db_step_changed(db, st, "adding a label", &added)))
 		return rc;
-	if (!sqlite3_changes(db_handle(db)))
-		return wb_err(EX_DATAERR, "label '%s' exists", name);
-	return 0;
+	return added ? 0 : wb_err(EX_DATAERR, "label '%s' exists", name);
 }
 
 /* Runs a one-row change on a label by name; EX_FALSE when none matched. */
 static int change_one(wb_db *db, sqlite3_stmt *st, const char *name, const char *what)
 {
-	int rc = db_step_done(db, st, what);
-	if (rc)
+	int changed, rc = db_step_changed(db, st, what, &changed);
+	if (rc || changed)
 		return rc;
-	if (!sqlite3_changes(db_handle(db)))
-		return wb_err(EX_FALSE, "no label '%s' (wb-label ls lists them)", name);
-	return 0;
+	return wb_err(EX_FALSE, "no label '%s' (wb-label ls lists them)", name);
 }
 
 int label_rm(wb_db *db, const char *name)
@@ -98,10 +95,7 @@ int label_apply(wb_db *db, int64_t label_id, int64_t contact_id, int64_t now, in
 	sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_int64(st, 2, label_id);
 	sqlite3_bind_int64(st, 3, now);
-	int rc = db_step_done(db, st, "labelling");
-	if (!rc && changed)
-		*changed = sqlite3_changes(db_handle(db)) > 0;
-	return rc;
+	return db_step_changed(db, st, "labelling", changed);
 }
 
 int label_remove(wb_db *db, int64_t label_id, int64_t contact_id, int *changed)
@@ -109,10 +103,7 @@ int label_remove(wb_db *db, int64_t label_id, int64_t contact_id, int *changed)
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact_label WHERE contact_id = ? AND label_id = ?");
 	sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_int64(st, 2, label_id);
-	int rc = db_step_done(db, st, "unlabelling");
-	if (!rc && changed)
-		*changed = sqlite3_changes(db_handle(db)) > 0;
-	return rc;
+	return db_step_changed(db, st, "unlabelling", changed);
 }
 
 static int message_id(wb_db *db, const char *wamid, int64_t *id)
@@ -134,10 +125,7 @@ int label_apply_message(wb_db *db, int64_t label_id, const char *wamid, int64_t 
 	sqlite3_bind_int64(st, 1, mid);
 	sqlite3_bind_int64(st, 2, label_id);
 	sqlite3_bind_int64(st, 3, now);
-	rc = db_step_done(db, st, "labelling a message");
-	if (!rc && changed)
-		*changed = sqlite3_changes(db_handle(db)) > 0;
-	return rc;
+	return db_step_changed(db, st, "labelling a message", changed);
 }
 
 int label_remove_message(wb_db *db, int64_t label_id, const char *wamid, int *changed)
@@ -149,10 +137,7 @@ int label_remove_message(wb_db *db, int64_t label_id, const char *wamid, int *ch
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM message_label WHERE message_id = ? AND label_id = ?");
 	sqlite3_bind_int64(st, 1, mid);
 	sqlite3_bind_int64(st, 2, label_id);
-	rc = db_step_done(db, st, "unlabelling a message");
-	if (!rc && changed)
-		*changed = sqlite3_changes(db_handle(db)) > 0;
-	return rc;
+	return db_step_changed(db, st, "unlabelling a message", changed);
 }
 
 int label_each(wb_db *db, label_fn fn, void *ctx)

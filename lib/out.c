@@ -56,6 +56,18 @@ static void check_write(out *o)
 	wb_die(EX_IOERR, "write error: %s", strerror(errno));
 }
 
+/* Keeps one table cell (taking text) until the table is written. */
+static void tab_push(out *o, char *text, int numeric)
+{
+	if (o->tab_len == o->tab_cap) {
+		o->tab_cap = o->tab_cap ? o->tab_cap * 2 : 256;
+		o->tab = xrealloc(o->tab, o->tab_cap * sizeof *o->tab);
+		o->tab_num = xrealloc(o->tab_num, o->tab_cap);
+	}
+	o->tab[o->tab_len] = text;
+	o->tab_num[o->tab_len++] = (unsigned char)numeric;
+}
+
 out *out_new(out_format f, FILE *fp, const char *const *cols, int ncols)
 {
 	out *o = xcalloc(1, sizeof *o);
@@ -76,13 +88,7 @@ out *out_new(out_format f, FILE *fp, const char *const *cols, int ncols)
 		fputc('[', fp);
 	} else if (f == OUT_TABLE) {
 		for (int i = 0; i < ncols; i++) {
-			if (o->tab_len == o->tab_cap) {
-				o->tab_cap = o->tab_cap ? o->tab_cap * 2 : 256;
-				o->tab = xrealloc(o->tab, o->tab_cap * sizeof *o->tab);
-				o->tab_num = xrealloc(o->tab_num, o->tab_cap);
-			}
-			o->tab[o->tab_len] = xstrdup(cols[i]);
-			o->tab_num[o->tab_len++] = 0;
+			tab_push(o, xstrdup(cols[i]), 0);
 		}
 	}
 	return o;
@@ -248,19 +254,13 @@ void out_row_end(out *o)
 		break;
 	case OUT_TABLE:
 		for (int i = 0; i < o->ncols; i++) {
-			if (o->tab_len == o->tab_cap) {
-				o->tab_cap *= 2;
-				o->tab = xrealloc(o->tab, o->tab_cap * sizeof *o->tab);
-				o->tab_num = xrealloc(o->tab_num, o->tab_cap);
-			}
 			cell *c = &o->row[i];
 			/* newlines would break the grid */
 			char *t = c->text ? c->text : xstrdup("");
 			for (char *p = t; *p; p++)
 				if (*p == '\n' || *p == '\r' || *p == '\t')
 					*p = ' ';
-			o->tab[o->tab_len] = t;
-			o->tab_num[o->tab_len++] = c->kind == C_NUM;
+			tab_push(o, t, c->kind == C_NUM);
 			c->text = NULL;
 		}
 		break;

@@ -42,11 +42,11 @@ static int apply(wb_db *db, const char *wamid, const char *status, int64_t ts,
 	return db_step_done(db, st, "updating a status");
 }
 
-int track_status(wb_db *db, const char *wamid, const char *status, int64_t ts,
-		 int error_code, const char *error_text, const char *recipient, int *applied)
+/* Records a status in the history, once per (wamid, status); *fresh says
+ * whether it is new (a repeated webhook is not). */
+static int record(wb_db *db, const char *wamid, const char *status, int64_t ts,
+		  int error_code, const char *error_text, const char *recipient, int *fresh)
 {
-	if (!status_valid(status))
-		return wb_err(EX_DATAERR, "%s: unknown status '%s'", wamid, status);
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO status_event (wamid, status, ts, error_code, error_text, recipient) "
 		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (wamid, status) DO NOTHING");
@@ -56,13 +56,19 @@ int track_status(wb_db *db, const char *wamid, const char *status, int64_t ts,
 	db_bind_opt_int(st, 4, error_code);
 	db_bind_text(st, 5, error_text);
 	db_bind_text(st, 6, recipient);
-	int rc = db_step_done(db, st, "recording a status");
-	if (rc)
-		return rc;
+	return db_step_changed(db, st, "recording a status", fresh);
+}
+
+int track_status(wb_db *db, const char *wamid, const char *status, int64_t ts,
+		 int error_code, const char *error_text, const char *recipient, int *applied)
+{
+	if (!status_valid(status))
+		return wb_err(EX_DATAERR, "%s: unknown status '%s'", wamid, status);
 	if (applied)
 		*applied = 0;
-	if (!sqlite3_changes(db_handle(db)))
-		return 0; /* a repeated webhook: already recorded and applied */
+	int fresh, rc = record(db, wamid, status, ts, error_code, error_text, recipient, &fresh);
+	if (rc || !fresh)
+		return rc; /* a repeated webhook: already recorded and applied */
 	return apply(db, wamid, status, ts, error_code, error_text, applied);
 }
 
@@ -76,11 +82,8 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 		return rc;
 	/* our own "sent" goes into the history like Meta's; a later webhook
 	 * saying the same is then a repeat */
-	st = db_stmt(db, "INSERT INTO status_event (wamid, status, ts) VALUES (?, 'sent', ?) "
-			 "ON CONFLICT (wamid, status) DO NOTHING");
-	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, ts);
-	if ((rc = db_step_done(db, st, "recording a status")) || (rc = apply(db, wamid, "sent", ts, 0, NULL, NULL)))
+	if ((rc = record(db, wamid, "sent", ts, 0, NULL, NULL, NULL)) ||
+	    (rc = apply(db, wamid, "sent", ts, 0, NULL, NULL)))
 		return rc;
 	/* statuses that came by webhook before the API's answer reached us */
 	st = db_stmt(db, "SELECT status, ts, error_code, error_text FROM status_event "
