@@ -1,6 +1,6 @@
 /* Unit tests of the contact side: attribute names, the import's header
  * and row checks (pure), an import through a real database, attributes
- * as placeholders, and the conversation read. */
+ * as placeholders, and the message log read. */
 #include <stdlib.h>
 #include <unistd.h>
 
