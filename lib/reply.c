@@ -49,22 +49,16 @@ int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, i
 	return 0;
 }
 
-/* The code point at s (0 at the end); *len is its length in bytes. Bad
- * UTF-8 counts as one byte of itself. */
+/* The character at s (0 at the end); *len is its length in bytes. A
+ * byte that is not UTF-8 stands for itself. */
 static unsigned decode(const unsigned char *s, int *len)
 {
-	unsigned c = s[0];
-	int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-	for (int i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			n = 1;
-	*len = n;
-	if (n == 1)
-		return c;
-	unsigned v = c & (0x7F >> n);
-	for (int i = 1; i < n; i++)
-		v = v << 6 | (s[i] & 0x3F);
-	return v;
+	unsigned c;
+	if (!(*len = utf8_next((const char *)s, &c))) {
+		*len = 1;
+		c = *s;
+	}
+	return c;
 }
 
 /* Scripts written without spaces between words. */
