@@ -129,9 +129,7 @@ static int64_t parse_time(const char *opt, const char *arg, int64_t now, const c
  * falls in (a range ending at a midnight ends with the day before). */
 static int64_t default_since(int64_t until, const char *tz)
 {
-	struct tm tm;
-	when_local(until - 1, tz, &tm);
-	return when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday - 6, 0, 0, 0, tz);
+	return when_day_at(when_local_day(until - 1, tz) - 6, 0, tz);
 }
 
 int main(int argc, char **argv)

@@ -68,8 +68,6 @@ int stats_conv_step(stats_conv_state *s, int inbound, int reply, int64_t t, int6
 
 /* ---- periods ---- */
 
-static const char *const weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
 typedef struct {
 	int64_t *start;
 	int *group;
@@ -95,55 +93,69 @@ static int is_time(stats_by by)
 	return by <= STATS_WEEKDAY;
 }
 
+/* The day the period holding day begins on, and the day the next begins. */
+static int64_t period_first(stats_by by, int64_t day)
+{
+	int y, m, d;
+	if (by == STATS_WEEK)
+		return day - when_weekday(day);
+	if (by != STATS_MONTH)
+		return day;
+	when_date(day, &y, &m, &d);
+	return when_day(y, m, 1);
+}
+
+static int64_t period_next(stats_by by, int64_t day)
+{
+	int y, m, d;
+	if (by != STATS_MONTH)
+		return day + (by == STATS_WEEK ? 7 : 1);
+	when_date(day, &y, &m, &d);
+	return m == 12 ? when_day(y + 1, 1, 1) : when_day(y, m + 1, 1);
+}
+
+/* The segments of the period that begins on day, at the instant s. */
+static void raw_period(stats_by by, int64_t day, int64_t s, const char *tz, raw_periods *r)
+{
+	char l[32];
+	int y, m, d;
+	switch (by) {
+	case STATS_HOUR:
+		for (int h = 0; h < 24; h++) {
+			int64_t b = h ? when_day_at(day, h * 60, tz) : s;
+			if (!h || b > r->start[r->n - 1])
+				raw_push(r, b, h, "");
+			else /* h - 1 was skipped by DST: its instant is h's */
+				r->group[r->n - 1] = h;
+		}
+		break;
+	case STATS_WEEKDAY:
+		raw_push(r, s, when_weekday(day), "");
+		break;
+	case STATS_MONTH:
+		when_date(day, &y, &m, &d);
+		snprintf(l, sizeof l, "%04d-%02d", y, m);
+		raw_push(r, s, -1, l);
+		break;
+	default:
+		when_fmt_date(day, l);
+		raw_push(r, s, -1, l);
+	}
+}
+
 /* Every calendar period from the one holding since to the first that
  * starts at or after until (the end boundary). Each boundary is a local
  * wall-clock time turned into an instant, so a DST change makes a 23- or
  * 25-hour day rather than shifting the next one. */
 static void raw_calendar(stats_by by, int64_t since, int64_t until, const char *tz, raw_periods *r)
 {
-	struct tm tm;
-	when_local(since, tz, &tm);
-	int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-	if (by == STATS_WEEK)
-		d -= (tm.tm_wday + 6) % 7;
-	else if (by == STATS_MONTH)
-		d = 1;
-	int64_t last = INT64_MIN;
-	for (;;) {
-		int64_t s = when_from_local(y, m, d, 0, 0, 0, tz);
-		when_local(s, tz, &tm); /* normalises a day past the month's end */
-		y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-		char l[32];
+	for (int64_t day = period_first(by, when_local_day(since, tz));; day = period_next(by, day)) {
+		int64_t s = when_day_at(day, 0, tz);
 		if (s >= until) {
 			raw_push(r, s, -1, "");
 			return;
 		}
-		switch (by) {
-		case STATS_HOUR:
-			for (int h = 0; h < 24; h++) {
-				int64_t b = h ? when_from_local(y, m, d, h, 0, 0, tz) : s;
-				if (b > last)
-					raw_push(r, b, h, "");
-				else /* h - 1 was skipped by DST: its instant is h's */
-					r->group[r->n - 1] = h;
-				last = b;
-			}
-			break;
-		case STATS_WEEKDAY:
-			raw_push(r, s, (tm.tm_wday + 6) % 7, "");
-			break;
-		case STATS_MONTH:
-			snprintf(l, sizeof l, "%04d-%02d", y, m);
-			raw_push(r, s, -1, l);
-			break;
-		default:
-			snprintf(l, sizeof l, "%04d-%02d-%02d", y, m, d);
-			raw_push(r, s, -1, l);
-		}
-		if (by == STATS_MONTH)
-			m++;
-		else
-			d += by == STATS_WEEK ? 7 : 1;
+		raw_period(by, day, s, tz, r);
 	}
 }
 
@@ -183,7 +195,7 @@ int stats_periods_make(stats_by by, int64_t since, int64_t until, const char *tz
 	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++) {
 		char l[32];
 		snprintf(l, sizeof l, "%d", i);
-		periods_row(p, &rcap, by == STATS_HOUR ? l : weekdays[i]);
+		periods_row(p, &rcap, by == STATS_HOUR ? l : when_day_name(i, 0));
 	}
 	raw_periods r = {0};
 	raw_calendar(by, since, until, tz, &r);

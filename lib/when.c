@@ -75,15 +75,62 @@ int64_t when_from_local(int y, int mon, int d, int h, int min, int s, const char
 	return (int64_t)mktime(&tm);
 }
 
-static int64_t days_from_civil(int y, int m, int d)
+int64_t when_day(int y, int m, int d)
 {
-	/* proleptic Gregorian day count, exact for any year we care about */
 	y -= m <= 2;
 	int era = (y >= 0 ? y : y - 399) / 400;
 	unsigned yoe = (unsigned)(y - era * 400);
 	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
 	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return (int64_t)era * 146097 + (int64_t)doe - 719468;
+}
+
+void when_date(int64_t day, int *y, int *m, int *d)
+{
+	int64_t z = day + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int when_weekday(int64_t day)
+{
+	return (int)((day % 7 + 7 + 3) % 7); /* day 0, 1970-01-01, was a Thursday */
+}
+
+const char *when_day_name(int weekday, int lower)
+{
+	static const char names[7][2][4] = {{"Mon", "mon"}, {"Tue", "tue"}, {"Wed", "wed"}, {"Thu", "thu"},
+					    {"Fri", "fri"}, {"Sat", "sat"}, {"Sun", "sun"}};
+	return weekday >= 0 && weekday < 7 ? names[weekday][!!lower] : NULL;
+}
+
+void when_fmt_date(int64_t day, char buf[16])
+{
+	int y, m, d;
+	when_date(day, &y, &m, &d);
+	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+int64_t when_local_day(int64_t t, const char *tz)
+{
+	struct tm tm;
+	when_local(t, tz, &tm);
+	return when_day(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t when_day_at(int64_t day, int min, const char *tz)
+{
+	if (min >= 1440)
+		return when_day_at(day + min / 1440, min % 1440, tz);
+	int y, m, d;
+	when_date(day, &y, &m, &d);
+	return when_from_local(y, m, d, min / 60, min % 60, 0, tz);
 }
 
 static int64_t unit_secs(char u)
@@ -172,14 +219,33 @@ static int days_in_month(int y, int m)
 	return dm[m - 1];
 }
 
+/* A date that exists, "YYYY-MM-DD", at *p. */
+static int read_date(const char **pp, int *y, int *mo, int *d)
+{
+	const char *p = *pp;
+	if (digits(&p, 4, y) || *p++ != '-' || digits(&p, 2, mo) || *p++ != '-' || digits(&p, 2, d))
+		return -1;
+	if (*mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo))
+		return -1;
+	*pp = p;
+	return 0;
+}
+
+int when_parse_date(const char *s, int64_t *day)
+{
+	int y, m, d;
+	if (read_date(&s, &y, &m, &d) || *s)
+		return -1;
+	*day = when_day(y, m, d);
+	return 0;
+}
+
 /* An ISO 8601 date or date-time at *p. */
 static int read_iso(const char **pp, const char *tz, int64_t *out)
 {
 	const char *p = *pp;
 	int y, mo, d, h = 0, mi = 0, s = 0;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+	if (read_date(&p, &y, &mo, &d))
 		return -1;
 	int has_time = 0;
 	if ((*p == 'T' || *p == ' ') && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && p[3] == ':') {
@@ -219,7 +285,7 @@ static int read_iso(const char **pp, const char *tz, int64_t *out)
 	if (*p && !isspace((unsigned char)*p))
 		return -1;
 	if (zoned)
-		*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
+		*out = when_day(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
 	else
 		*out = when_from_local(y, mo, d, h, mi, s, tz);
 	*pp = p;
@@ -255,9 +321,7 @@ int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
 			p = q;
 		else
 			h = m = 0;
-		struct tm tm;
-		when_local(now, tz, &tm);
-		t = when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + day, h, m, 0, tz);
+		t = when_day_at(when_local_day(now, tz) + day, h * 60 + m, tz);
 	} else if (!strncmp(p, "now", 3) && (!p[3] || isspace((unsigned char)p[3]))) {
 		t = now;
 		p += 3;
