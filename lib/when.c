@@ -61,18 +61,30 @@ void when_local(int64_t t, const char *tz, struct tm *tm)
 	localtime_r(&tt, tm);
 }
 
+static int same_wall_clock(const struct tm *a, const struct tm *b)
+{
+	return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon && a->tm_mday == b->tm_mday &&
+	       a->tm_hour == b->tm_hour && a->tm_min == b->tm_min && a->tm_sec == b->tm_sec;
+}
+
 int64_t when_from_local(int y, int mon, int d, int h, int min, int s, const char *tz)
 {
 	use_tz(tz);
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = min;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	struct tm want = {.tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d,
+			  .tm_hour = h, .tm_min = min, .tm_sec = s, .tm_isdst = -1};
+	struct tm tm = want;
+	time_t t = mktime(&tm);
+	/* A time that occurs twice (when DST ends) is either instant to
+	 * mktime, after the calls it made before: ask for the other one too
+	 * and keep the earlier, so the answer does not depend on history. */
+	if (tm.tm_isdst >= 0) {
+		struct tm other = want;
+		other.tm_isdst = !tm.tm_isdst;
+		time_t u = mktime(&other);
+		if (u < t && same_wall_clock(&other, &tm))
+			t = u;
+	}
+	return (int64_t)t;
 }
 
 int64_t when_day(int y, int m, int d)

@@ -86,6 +86,11 @@ static void zones(void)
 	is_int(when_day_at(dst_end + 1, 0, ny) - when_day_at(dst_end, 0, ny), 25 * 3600, "the day it ends 25");
 	when_fmt_local(when_day_at(dst_start, 150, ny), ny, buf);
 	is_str(buf, "2026-03-08T03:30:00-04:00", "a skipped time moves forward");
+	when_fmt_local(when_day_at(dst_end, 90, ny), ny, buf);
+	is_str(buf, "2026-11-01T01:30:00-04:00", "a repeated time takes the first");
+	when_day_at(dst_end + 1, 0, ny); /* mktime's guess follows the zone's last offset */
+	when_fmt_local(when_day_at(dst_end, 90, ny), ny, buf);
+	is_str(buf, "2026-11-01T01:30:00-04:00", "whatever was asked before");
 	is_int(when_day_at(dst_start, 1440, ny), when_day_at(dst_start + 1, 0, ny), "minute 1440 is the next midnight");
 	when_fmt_local(when_day_at(when_day(2026, 11, 24), 9 * 60, "Asia/Shanghai"), "Asia/Shanghai", buf);
 	is_str(buf, "2026-11-24T09:00:00+08:00", "09:00 in Shanghai");
