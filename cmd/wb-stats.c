@@ -66,10 +66,10 @@ static int report_row(const stats_row *r, void *p)
 {
 	ctx *c = p;
 	for (int i = 0; i < c->nkeys; i++) {
-		if (r->key_int & (1 << i))
-			out_int(c->o, strtoll(r->key[i], NULL, 10));
+		if (r->key[i].numeric)
+			out_int(c->o, r->key[i].num);
 		else
-			out_str(c->o, r->key[i]);
+			out_str(c->o, r->key[i].text);
 	}
 	out_int(c->o, r->received);
 	out_int(c->o, r->sent);

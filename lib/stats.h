@@ -72,9 +72,16 @@ void stats_periods_free(stats_periods *p);
 
 /* ---- reports ---- */
 
+/* A key cell of a row: a whole number (the hour of day, a broadcast id),
+ * or text (NULL: none, as for messages without an agent). */
 typedef struct {
-	const char *key[2];  /* the row: period, phone and name, label, agent, broadcast id and name */
-	int key_int;         /* bit i: key[i] is a whole number */
+	const char *text;
+	int64_t num;
+	int numeric;
+} stats_key;
+
+typedef struct {
+	stats_key key[2];    /* the row: period, phone and name, label, agent, broadcast id and name */
 	int64_t received, sent, delivered, read, failed;
 	double delivery_rate, read_rate; /* NaN when nothing was sent */
 	int64_t contacts, new_contacts;
