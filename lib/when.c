@@ -305,69 +305,80 @@ static int read_iso(const char **pp, const char *tz, int64_t *out)
 }
 
 
-int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
+/* A word ("now", "today") at *p, as a whole word; moves past it. */
+static int read_word(const char **p, const char *word)
 {
-	const char *p = s;
-	int64_t t;
-	while (isspace((unsigned char)*p))
-		p++;
-	int have_base = 1, day = 2;
+	size_t n = strlen(word);
+	if (strncmp(*p, word, n) || ((*p)[n] && !isspace((unsigned char)(*p)[n])))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* "yesterday", "today" or "tomorrow" at *p, and a clock time after it
+ * ("tomorrow 09:00"; midnight without): a wall-clock time in tz. */
+static int read_day(const char **pp, int64_t now, const char *tz, int64_t *t)
+{
 	static const struct { const char *word; int shift; } days[] = {
 		{"yesterday", -1}, {"today", 0}, {"tomorrow", 1}};
-	for (int i = 0; i < 3; i++) {
-		size_t n = strlen(days[i].word);
-		if (!strncmp(p, days[i].word, n) && (!p[n] || isspace((unsigned char)p[n]))) {
-			day = days[i].shift;
-			p += n;
-		}
-	}
-	if (day != 2) {
-		/* "tomorrow 09:00": a day and a clock time in the zone */
-		const char *q = p;
-		while (isspace((unsigned char)*q))
-			q++;
-		int h = 0, m = 0;
-		if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && q[2] == ':' &&
-		    !digits(&q, 2, &h) && *q++ == ':' && !digits(&q, 2, &m) &&
-		    (!*q || isspace((unsigned char)*q)) && h < 24 && m < 60)
-			p = q;
-		else
-			h = m = 0;
-		t = when_day_at(when_local_day(now, tz) + day, h * 60 + m, tz);
-	} else if (!strncmp(p, "now", 3) && (!p[3] || isspace((unsigned char)p[3]))) {
-		t = now;
-		p += 3;
-	} else if (isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-') {
-		if (read_iso(&p, tz, &t))
-			goto bad;
-	} else {
-		t = now;
-		have_base = 0;
-	}
-	int offsets = 0;
-	for (;;) {
+	size_t i = 0;
+	while (i < 3 && !read_word(pp, days[i].word))
+		i++;
+	if (i == 3)
+		return 0;
+	const char *q = *pp;
+	while (isspace((unsigned char)*q))
+		q++;
+	int h = 0, m = 0;
+	if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && q[2] == ':' &&
+	    !digits(&q, 2, &h) && *q++ == ':' && !digits(&q, 2, &m) &&
+	    (!*q || isspace((unsigned char)*q)) && h < 24 && m < 60)
+		*pp = q;
+	else
+		h = m = 0;
+	*t = when_day_at(when_local_day(now, tz) + days[i].shift, h * 60 + m, tz);
+	return 1;
+}
+
+/* The offsets after a time ("-1d", "+2h 30m"): each needs its sign after
+ * a base time or another offset ("2026-12-03 1d" does not say which way).
+ * Returns how many, or -1. */
+static int read_offsets(const char *p, int based, int64_t *t)
+{
+	int n = 0;
+	for (;; n++) {
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p)
-			break;
+			return n;
 		int sign = 1;
 		if (*p == '+' || *p == '-')
 			sign = *p++ == '-' ? -1 : 1;
-		else if (have_base || offsets)
-			goto bad; /* "2026-12-03 1d": say which way */
+		else if (based || n)
+			return -1;
 		int64_t d;
 		if (read_dur(&p, &d))
-			goto bad;
-		t += sign * d;
-		offsets++;
+			return -1;
+		*t += sign * d;
 	}
-	if (!have_base && !offsets)
-		goto bad;
+}
+
+int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
+{
+	const char *p = s;
+	int64_t t = now;
+	while (isspace((unsigned char)*p))
+		p++;
+	/* based: a time to start from was given (-1: a bad one) */
+	int based = read_day(&p, now, tz, &t) || read_word(&p, "now");
+	if (!based && isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-')
+		based = read_iso(&p, tz, &t) ? -1 : 1;
+	int offsets = based < 0 ? -1 : read_offsets(p, based, &t);
+	if (offsets < 0 || (!based && !offsets))
+		return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, now, today, -7d, "
+					  "or a time and an offset: 2026-12-03T15:00 -1d)", s);
 	*out = t;
 	return 0;
-bad:
-	return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, now, today, -7d, "
-				  "or a time and an offset: 2026-12-03T15:00 -1d)", s);
 }
 
 int64_t when_now(void)

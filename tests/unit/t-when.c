@@ -1,6 +1,7 @@
 /* Unit tests of the calendar in when: day numbers and dates, weekdays,
  * the one table of day names, dates as text, and days in a time zone
- * across DST changes. Parsing times and durations is tested in t-base. */
+ * across DST changes; and the words and offsets when_parse reads around
+ * them (the ISO forms and durations are tested in t-base). */
 #include "tap.h"
 
 #include "err.h"
@@ -96,11 +97,36 @@ static void zones(void)
 	is_str(buf, "2026-11-24T09:00:00+08:00", "09:00 in Shanghai");
 }
 
+static void words(void)
+{
+	int64_t t, now = 1764064800; /* 2025-11-25T10:00:00Z */
+	static const struct {
+		const char *in;
+		int64_t want;
+	} good[] = {
+		{"now", 1764064800},
+		{"  now -1d", 1764064800 - 86400},
+		{"yesterday", 1763942400},
+		{"tomorrow 23:59", 1764201540},
+		{"today +1h -30m", 1764028800 + 1800},
+		{"30m +1h", 1764064800 + 5400},
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		t = 0;
+		is_int(when_parse(good[i].in, now, "UTC", &t), 0, "'%s' reads", good[i].in);
+		is_int(t, good[i].want, "'%s' is right", good[i].in);
+	}
+	static const char *const bad[] = {"nowadays", "today 1d", "30m 1h", "now now", "todays", "2026-11-24T9"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		is_int(when_parse(bad[i], now, "UTC", &t), EX_DATAERR, "'%s' is not a time", bad[i]);
+}
+
 int main(void)
 {
 	days();
 	names();
 	dates();
 	zones();
+	words();
 	return done_testing();
 }
