@@ -192,11 +192,8 @@ int stats_periods_make(stats_by by, int64_t since, int64_t until, const char *tz
 		return 0;
 	}
 	int fixed = by == STATS_HOUR || by == STATS_WEEKDAY;
-	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++) {
-		char l[32];
-		snprintf(l, sizeof l, "%d", i);
-		periods_row(p, &rcap, by == STATS_HOUR ? l : when_day_name(i, 0));
-	}
+	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++)
+		periods_row(p, &rcap, by == STATS_HOUR ? "" : when_day_name(i, 0));
 	raw_periods r = {0};
 	raw_calendar(by, since, until, tz, &r);
 	/* clip to [since, until): the first and last periods may be partial */

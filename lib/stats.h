@@ -57,7 +57,8 @@ int stats_conv_step(stats_conv_state *s, int inbound, int reply, int64_t t, int6
  * it: start[i] begins a segment that runs to start[i+1] (or until) and
  * belongs to row group[i]. Day, week (from Monday), month are one row a
  * period; hour gives 24 rows (hour of day) and weekday 7 (Mon..Sun), each
- * the sum of its segments; STATS_NONE one row. label[] names the rows. */
+ * the sum of its segments; STATS_NONE one row. label[] names the rows,
+ * but for an hour: the row is the number of the hour. */
 typedef struct {
 	int64_t *start;
 	int *group;

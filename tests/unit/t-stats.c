@@ -63,7 +63,7 @@ static void conversations(void)
 	is_int(stats_conv_step(&b, 1, 0, 20, &secs), STATS_OPENS, "their first message opens");
 }
 
-/* The labels and lengths of the periods; "2026-11-01/90000 ..." */
+/* The labels (hours by number) and lengths of the periods; "2026-11-01/90000 ..." */
 static void periods_str(stats_by by, const char *since, const char *until, const char *tz, char *buf, size_t size)
 {
 	int64_t a, b;
@@ -78,8 +78,10 @@ static void periods_str(stats_by by, const char *since, const char *until, const
 	size_t len = 0;
 	for (size_t i = 0; i < p.n && len < size; i++) {
 		int64_t end = i + 1 < p.n ? p.start[i + 1] : b;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s/%lld", i ? " " : "", p.label[p.group[i]],
-					(long long)(end - p.start[i]));
+		char hour[16];
+		snprintf(hour, sizeof hour, "%d", p.group[i]);
+		len += (size_t)snprintf(buf + len, size - len, "%s%s/%lld", i ? " " : "",
+					by == STATS_HOUR ? hour : p.label[p.group[i]], (long long)(end - p.start[i]));
 	}
 	stats_periods_free(&p);
 }
