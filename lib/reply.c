@@ -255,7 +255,8 @@ int reply_auto_new(wb_db *db, reply_auto **out)
 	a->tz = profile_tz(db);
 	if (!rc)
 		rc = quick_keyword_each(db, take_keyword, a);
-	qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	if (a->nkw)
+		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
 	if (rc) {
 		reply_auto_free(a);
 		a = NULL;
