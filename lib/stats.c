@@ -759,6 +759,8 @@ static void prepare_groups(walk *w)
 /* The rows of groupings that are only known after the walk, in order. */
 static int emit_groups(walk *w)
 {
+	if (!w->ng) /* no messages: qsort must not see the NULL array */
+		return 0;
 	if (w->by == STATS_AGENT)
 		qsort(w->g, w->ng, sizeof *w->g, cmp_agent_group);
 	if (w->by == STATS_BROADCAST) {

@@ -147,12 +147,15 @@ static void report_keys(void)
 	char *path = tap_tmpfile("wb.db");
 	wb_db *db;
 	is_int(db_open(path, &db), 0, "database");
+	sb b = {0};
+	is_int(stats_report(db, STATS_AGENT, 0, 86400, "UTC", key_row, &b), 0, "by agent, no messages");
+	is_int(stats_report(db, STATS_BROADCAST, 0, 86400, "UTC", key_row, &b), 0, "by broadcast, none");
+	ok(b.s == NULL, "no rows");
 	is_int(db_exec(db, "INSERT INTO contact (id, wa_id, created_at, updated_at) VALUES (1, '16505551234', 0, 0);"
 			   "INSERT INTO broadcast (id, name, created_at) VALUES (7, 'promo', 0), (12, NULL, 0);"
 			   "INSERT INTO message (contact_id, direction, type, ts, status, sent_at, broadcast_id, agent) "
 			   "VALUES (1, 'out', 'text', 3600, 'sent', 3600, 7, NULL), (1, 'out', 'text', 7300, 'sent', 7300, 12, 'ann')"),
 	       0, "messages");
-	sb b = {0};
 	is_int(stats_report(db, STATS_BROADCAST, 0, 86400, "UTC", key_row, &b), 0, "by broadcast");
 	is_str(b.s, "#7,promo|#12,-|", "a broadcast's id is a number, its name text or none");
 	sb_reset(&b);
