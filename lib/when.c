@@ -70,20 +70,18 @@ static int same_wall_clock(const struct tm *a, const struct tm *b)
 int64_t when_from_local(int y, int mon, int d, int h, int min, int s, const char *tz)
 {
 	use_tz(tz);
-	struct tm want = {.tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d,
-			  .tm_hour = h, .tm_min = min, .tm_sec = s, .tm_isdst = -1};
-	struct tm tm = want;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d,
+			.tm_hour = h, .tm_min = min, .tm_sec = s, .tm_isdst = -1};
 	time_t t = mktime(&tm);
 	/* A time that occurs twice (when DST ends) is either instant to
-	 * mktime, after the calls it made before: ask for the other one too
-	 * and keep the earlier, so the answer does not depend on history. */
-	if (tm.tm_isdst >= 0) {
-		struct tm other = want;
-		other.tm_isdst = !tm.tm_isdst;
-		time_t u = mktime(&other);
-		if (u < t && same_wall_clock(&other, &tm))
-			t = u;
-	}
+	 * mktime, after the calls it made before. The earlier is at the
+	 * offset in force a day before: take it when it reads the same. */
+	struct tm before, other;
+	time_t day_before = t - 86400;
+	localtime_r(&day_before, &before);
+	time_t u = t + tm.tm_gmtoff - before.tm_gmtoff;
+	if (u < t && localtime_r(&u, &other) && same_wall_clock(&other, &tm))
+		t = u;
 	return (int64_t)t;
 }
 
