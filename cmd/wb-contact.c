@@ -1,18 +1,18 @@
 /* wb-contact — the people the business talks to: add one with attributes,
- * import a CRM's CSV, list them by labels and activity, show one, read a
- * conversation, opt them out or in, remove them. */
+ * import a CRM's CSV, list them by labels and activity, show one, read
+ * their message log, opt them out or in, remove them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "contact.h"
-#include "conv.h"
 #include "err.h"
 #include "import.h"
 #include "in.h"
 #include "kv.h"
 #include "label.h"
+#include "msglog.h"
 #include "util.h"
 #include "when.h"
 
@@ -23,7 +23,7 @@ static const char usage[] =
 	"  import [--skip-bad] [FILE]  upsert contacts from CSV (stdin when no FILE)\n"
 	"  ls [FILTER...]              list contacts\n"
 	"  show PHONE                  one contact with its labels and attributes\n"
-	"  log PHONE                   the conversation, oldest first\n"
+	"  log PHONE                   the message log, oldest first\n"
 	"  optout [PHONE...]           no broadcasts, no automatic replies\n"
 	"  optin [PHONE...]            undo optout\n"
 	"  rm [PHONE...]               remove contacts and their messages\n"
@@ -161,19 +161,22 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	return cli_finish(o, db);
 }
 
-static int log_row(const conv_msg *m, void *ctx)
+static int log_row(const msglog_msg *m, void *o)
 {
-	conv_cells(ctx, m);
-	out_row_end(ctx);
+	msglog_row r;
+	msglog_cells(m, &r);
+	for (int i = 0; i < MSGLOG_NCOLS; i++)
+		out_str(o, r.cell[i]);
+	out_row_end(o);
 	return 0;
 }
 
-static int conv_log(wb_db *db, cli *cl, const char *arg)
+static int msg_log(wb_db *db, cli *cl, const char *arg)
 {
 	contact c;
 	known_contact(db, arg, &c);
-	out *o = cli_out(cl, conv_cols, CONV_NCOLS);
-	int rc = conv_each(db, c.id, log_row, o);
+	out *o = cli_out(cl, msglog_cols, MSGLOG_NCOLS);
+	int rc = msglog_each(db, c.id, log_row, o);
 	contact_free(&c);
 	if (rc)
 		fail(rc);
@@ -378,7 +381,7 @@ int main(int argc, char **argv)
 	case IMPORT: rc = import(db, &c, &op, argc, argv); break;
 	case LS: rc = ls(db, &c, &op); break;
 	case SHOW: rc = show(db, &c, argv[0]); break;
-	case LOG: rc = conv_log(db, &c, argv[0]); break;
+	case LOG: rc = msg_log(db, &c, argv[0]); break;
 	case OPTOUT:
 	case OPTIN:
 	case RM: rc = each_phone(db, &c, cmd, argc, argv); break;

@@ -7,10 +7,10 @@
 
 #include "cli.h"
 #include "contact.h"
-#include "conv.h"
 #include "err.h"
 #include "in.h"
 #include "label.h"
+#include "msglog.h"
 #include "util.h"
 #include "when.h"
 
@@ -56,10 +56,13 @@ static int who_row(const contact *c, void *ctx)
 	return 0;
 }
 
-static int message_row(const conv_msg *m, void *ctx)
+static int message_row(const msglog_msg *m, void *o)
 {
-	conv_cells(ctx, m);
-	out_row_end(ctx);
+	msglog_row r;
+	msglog_cells(m, &r);
+	for (int i = 0; i < MSGLOG_NCOLS; i++)
+		out_str(o, r.cell[i]);
+	out_row_end(o);
 	return 0;
 }
 
@@ -72,8 +75,8 @@ static int who(wb_db *db, cli *c, const char *name, int messages)
 		return rc;
 	out *o;
 	if (messages) {
-		o = cli_out(c, conv_cols, CONV_NCOLS);
-		rc = conv_labelled(db, lid, message_row, o);
+		o = cli_out(c, msglog_cols, MSGLOG_NCOLS);
+		rc = msglog_labelled(db, lid, message_row, o);
 	} else {
 		static const char *const cols[] = {"phone", "name"};
 		const char *one[] = {name, NULL};

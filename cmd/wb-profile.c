@@ -82,7 +82,7 @@ static int week(wb_db *db, cli *c)
 	char buf[HOURS_MAX_RANGES * 12 + 8];
 	for (int d = 0; d < 7; d++) {
 		hours_fmt_ranges(h.day[d], h.n[d], buf, sizeof buf);
-		out_str(o, hours_day_name(d));
+		out_str(o, when_day_name(d, 1));
 		out_str(o, h.mode == HOURS_WEEK ? buf : NULL);
 		out_str(o, mode_word(h.mode));
 		out_row_end(o);
@@ -98,20 +98,18 @@ static int exceptions(wb_db *db, cli *c, int all)
 	int rc = hours_load(db, &h);
 	if (rc)
 		return rc;
-	char *tz = profile_tz(db), today[40], buf[HOURS_MAX_RANGES * 12 + 8];
-	struct tm tm;
-	when_local(when_now(), tz, &tm);
-	snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	char *tz = profile_tz(db), today[16], buf[HOURS_MAX_RANGES * 12 + 8];
+	when_fmt_date(when_local_day(when_now(), tz), today);
 	static const char *const cols[] = {"date", "day", "hours"};
 	out *o = cli_out(c, cols, 3);
 	for (int i = 0; i < h.nex; i++) {
 		if (!all && strcmp(h.ex[i].date, today) < 0)
 			continue;
-		int64_t t = 0;
-		when_parse(h.ex[i].date, 0, "UTC", &t);
+		int64_t day = 0;
+		when_parse_date(h.ex[i].date, &day);
 		hours_fmt_ranges(h.ex[i].r, h.ex[i].n, buf, sizeof buf);
 		out_str(o, h.ex[i].date);
-		out_str(o, hours_day_name((int)(((t / 86400) % 7 + 10) % 7))); /* 1970-01-01: a Thursday */
+		out_str(o, when_day_name(when_weekday(day), 1));
 		out_str(o, buf);
 		out_row_end(o);
 	}

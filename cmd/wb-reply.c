@@ -13,6 +13,7 @@
 #include "in.h"
 #include "inbound.h"
 #include "profile.h"
+#include "quick.h"
 #include "reply.h"
 #include "tmpl.h"
 #include "util.h"
@@ -65,19 +66,19 @@ static void out_shortcut(out *o, const char *sc)
 	free(slashed);
 }
 
-static int quick_row(const char *sc, const char *text, const char *keywords, void *ctx)
+static int quick_row(const quick_reply *q, void *ctx)
 {
-	out_shortcut(ctx, sc);
-	out_str(ctx, text);
-	out_str(ctx, keywords);
+	out_shortcut(ctx, q->shortcut);
+	out_str(ctx, q->text);
+	out_str(ctx, q->keywords);
 	out_row_end(ctx);
 	return 0;
 }
 
-static int keyword_row(const char *word, const char *sc, void *ctx)
+static int keyword_row(const quick_keyword *k, void *ctx)
 {
-	out_str(ctx, word);
-	out_shortcut(ctx, sc);
+	out_str(ctx, k->word);
+	out_shortcut(ctx, k->shortcut);
 	out_row_end(ctx);
 	return 0;
 }
@@ -85,7 +86,7 @@ static int keyword_row(const char *word, const char *sc, void *ctx)
 static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 {
 	char *text, *filled = NULL;
-	int rc = reply_quick_text(db, sc, &text);
+	int rc = quick_text(db, sc, &text);
 	if (rc)
 		return rc;
 	if (phone) {
@@ -135,7 +136,7 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 	case 0: {
 		static const char *const cols[] = {"shortcut", "text", "keywords"};
 		out *o = cli_out(c, cols, 3);
-		rc = reply_quick_each(db, quick_row, o);
+		rc = quick_each(db, quick_row, o);
 		return rc ? rc : out_close(o);
 	}
 	case 1: {
@@ -144,15 +145,15 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 			return wb_err(EX_DATAERR, "/%s: an empty text", sc);
 		if ((rc = db_begin(db)))
 			return rc;
-		rc = reply_quick_add(db, sc, argv[2], when_now());
+		rc = quick_add(db, sc, argv[2], when_now());
 		for (int i = 0; i < op->nkeywords && !rc; i++)
-			rc = reply_keyword_add(db, op->keywords[i], sc);
+			rc = quick_keyword_add(db, op->keywords[i], sc);
 		if (rc)
 			db_rollback(db);
 		return rc ? rc : db_commit(db);
 	}
 	case 2:
-		return reply_quick_rm(db, shortcut(argv[1]));
+		return quick_rm(db, shortcut(argv[1]));
 	default:
 		return quick_show(db, c, shortcut(argv[1]), op->for_phone);
 	}
@@ -161,12 +162,12 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 static int keyword(wb_db *db, cli *c, int sub, char **argv)
 {
 	if (sub == 1)
-		return reply_keyword_add(db, argv[1], shortcut(argv[2]));
+		return quick_keyword_add(db, argv[1], shortcut(argv[2]));
 	if (sub == 2)
-		return reply_keyword_rm(db, argv[1]);
+		return quick_keyword_rm(db, argv[1]);
 	static const char *const cols[] = {"keyword", "shortcut"};
 	out *o = cli_out(c, cols, 2);
-	int rc = reply_keyword_each(db, keyword_row, o);
+	int rc = quick_keyword_each(db, keyword_row, o);
 	return rc ? rc : out_close(o);
 }
 

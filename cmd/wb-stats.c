@@ -66,10 +66,10 @@ static int report_row(const stats_row *r, void *p)
 {
 	ctx *c = p;
 	for (int i = 0; i < c->nkeys; i++) {
-		if (r->key_int & (1 << i))
-			out_int(c->o, strtoll(r->key[i], NULL, 10));
+		if (r->key[i].numeric)
+			out_int(c->o, r->key[i].num);
 		else
-			out_str(c->o, r->key[i]);
+			out_str(c->o, r->key[i].text);
 	}
 	out_int(c->o, r->received);
 	out_int(c->o, r->sent);
@@ -129,9 +129,7 @@ static int64_t parse_time(const char *opt, const char *arg, int64_t now, const c
  * falls in (a range ending at a midnight ends with the day before). */
 static int64_t default_since(int64_t until, const char *tz)
 {
-	struct tm tm;
-	when_local(until - 1, tz, &tm);
-	return when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday - 6, 0, 0, 0, tz);
+	return when_day_at(when_local_day(until - 1, tz) - 6, 0, tz);
 }
 
 int main(int argc, char **argv)

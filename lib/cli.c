@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "util.h"
+#include "version.h"
 
 int cli_common(cli *c, int opt, const char *arg)
 {

@@ -9,8 +9,6 @@
 #include "db.h"
 #include "out.h"
 
-#define WB_VERSION "0.1.0"
-
 /* getopt_long entries for the options every utility takes. */
 #define CLI_COMMON_LONGOPTS                                   \
 	{"db", required_argument, NULL, 'd'},                 \

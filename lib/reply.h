@@ -1,8 +1,8 @@
-/* reply — automatic and quick replies: quick replies and their keywords
- * (quick_reply, keyword), the greeting and away settings (greeting.*,
+/* reply — automatic replies: the greeting and away settings (greeting.*,
  * away.*), the pure rules that pick the one reply to an inbound message
  * and match keywords, and the auto_reply record that makes a replay
- * answer nothing twice. It sends nothing: wb-send does. */
+ * answer nothing twice. The quick replies a keyword answers with belong
+ * to quick. It sends nothing: wb-send does. */
 #ifndef WB_REPLY_H
 #define WB_REPLY_H
 #include <stdint.h>
@@ -63,19 +63,6 @@ void reply_fmt_when(const reply_settings *st, char buf[80]);
 int reply_settings_load(wb_db *db, reply_settings *s);
 int reply_settings_save(wb_db *db, const reply_settings *s);
 void reply_settings_free(reply_settings *s);
-
-/* Quick replies: shortcut without the '/', text with {{placeholders}}. */
-int reply_quick_add(wb_db *db, const char *shortcut, const char *text, int64_t now);
-int reply_quick_rm(wb_db *db, const char *shortcut);            /* EX_FALSE: none */
-int reply_quick_text(wb_db *db, const char *shortcut, char **text); /* EX_FALSE: none */
-typedef int (*reply_quick_fn)(const char *shortcut, const char *text, const char *keywords, void *ctx);
-int reply_quick_each(wb_db *db, reply_quick_fn fn, void *ctx);
-/* A keyword answers with a quick reply; EX_DATAERR when the word already
- * answers with another, or no such quick reply. */
-int reply_keyword_add(wb_db *db, const char *word, const char *shortcut);
-int reply_keyword_rm(wb_db *db, const char *word); /* EX_FALSE: none */
-typedef int (*reply_keyword_fn)(const char *word, const char *shortcut, void *ctx);
-int reply_keyword_each(wb_db *db, reply_keyword_fn fn, void *ctx);
 
 /* wb-reply auto: decides for message events against the database. */
 typedef struct reply_auto reply_auto;

@@ -11,7 +11,7 @@
 #include "media.h"
 #include "phone.h"
 #include "queue.h"
-#include "reply.h"
+#include "quick.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -444,7 +444,7 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 		note(c, 0, wa, status, why, 0, NULL);
 		goto out;
 	}
-	if (s->quick && (rc = reply_quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, &quick))) {
+	if (s->quick && (rc = quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, &quick))) {
 		if (rc == EX_FALSE)
 			rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)",
 				    s->quick);

@@ -1,5 +1,6 @@
 /* Unit tests of the foundation: phones, times, durations, placeholders,
- * the output formats, the CSV and phone readers, and the database. */
+ * UTF-8 text, the output formats, the CSV and phone readers, and the
+ * database. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -136,6 +137,29 @@ static char *render(out_format f, int rows)
 	out_close(o);
 	fclose(fp);
 	return buf;
+}
+
+static void text(void)
+{
+	unsigned cp = 1;
+	is_int(utf8_next("", &cp), 1, "the end: one byte");
+	is_int(cp, 0, "of code point 0");
+	is_int(utf8_next("a", &cp), 1, "ASCII: one byte");
+	is_int(utf8_next("\xc3\xa9", &cp), 2, "é: two bytes");
+	is_int(cp, 0xE9, "U+00E9");
+	is_int(utf8_next("价", &cp), 3, "价: three");
+	is_int(cp, 0x4EF7, "U+4EF7");
+	is_int(utf8_next("👍", &cp), 4, "an emoji: four");
+	is_int(cp, 0x1F44D, "U+1F44D");
+	is_int(utf8_next("\x80", &cp), 0, "a stray continuation byte is not UTF-8");
+	is_int(utf8_next("\xc3(", &cp), 0, "nor a cut sequence");
+	is_int(utf8_next("\xc1\x81", &cp), 0, "nor an overlong form");
+	is_int(utf8_next("\xed\xa0\x80", &cp), 0, "nor a surrogate");
+	is_int(utf8_next("\xf4\x90\x80\x80", &cp), 0, "nor past U+10FFFF");
+	is_int(utf8_len("añ价👍"), 4, "characters, not bytes");
+	is_int(utf8_len("a\xff" "b"), -1, "invalid text has no length");
+	is_int(utf8_width("a价👍"), 5, "wide characters take two columns");
+	is_int(utf8_width("a\xff" "b"), 3, "a stray byte takes one");
 }
 
 static void output(void)
@@ -280,6 +304,7 @@ int main(void)
 	phones();
 	times();
 	placeholders();
+	text();
 	output();
 	reader();
 	database();
