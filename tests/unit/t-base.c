@@ -8,6 +8,7 @@
 #include "contact.h"
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "in.h"
 #include "kv.h"
 #include "out.h"
@@ -301,9 +302,11 @@ static void database(void)
 	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
 	sqlite3_step(st);
 	is_int(sqlite3_column_int(st, 0), WB_SCHEMA_VERSION, "schema version set");
+	sqlite3_reset(st);
 	st = db_stmt(db, "PRAGMA journal_mode");
 	sqlite3_step(st);
 	is_str(db_col_text(st, 0), "wal", "WAL mode");
+	sqlite3_reset(st); /* a statement left running would keep a commit from finishing */
 	st = db_stmt(db, "SELECT count(*) FROM label");
 	sqlite3_step(st);
 	is_int(sqlite3_column_int(st, 0), 5, "the app's five default labels");
@@ -341,6 +344,15 @@ static void database(void)
 	sqlite3_step(st);
 	is_int(sqlite3_column_int(st, 0), 1, "the contact_attr view shows attributes as rows");
 	sqlite3_reset(st);
+	const char *tsv = "phone\tname\ttier\n\n16505550000\tNewer\tgold\n \n16505550001\t\t\n";
+	FILE *fp = fmemopen((void *)tsv, strlen(tsv), "r");
+	import_stats ist;
+	is_int(import_contacts(db, fp, "c.tsv", 400, NULL, NULL, &ist), 0, "import reads TSV");
+	ok(ist.created == 1 && ist.updated == 1, "one created, one updated");
+	contact_attrs(db, id2, &attrs);
+	ok(attrs.n == 2 && !strcmp(kv_get(&attrs, "tier"), "gold"), "by the header's columns");
+	kv_clear(&attrs);
+	fclose(fp);
 	is_int(db_set_setting(db, "profile.name", "Lucky Tea"), 0, "setting saved");
 	char *v = db_get_setting(db, "profile.name");
 	is_str(v, "Lucky Tea", "setting read");
