@@ -35,86 +35,6 @@ static const char usage[] =
 	"  -h, --help              this help\n"
 	"  -V, --version           version\n";
 
-/* Documents are stored in batches: a batch ends when the input has
- * nothing more ready (so a live pipe sees every event at once) or when it
- * is this large (so a bulk load commits now and then). */
-#define BATCH_DOCS 2000
-
-typedef struct {
-	wb_db *db;
-	inbound_words words;
-	int quiet;
-	sb events;
-} recv_ctx;
-
-/* Events go out only after their commit: a reader of the stream (wb-reply
- * auto) then finds in the database everything an event mentions. */
-static int commit_and_emit(recv_ctx *x)
-{
-	int rc = db_commit(x->db);
-	if (!rc && x->events.len && !x->quiet) {
-		if (fwrite(x->events.s, 1, x->events.len, stdout) != x->events.len || fflush(stdout)) {
-			if (errno == EPIPE)
-				exit(0);
-			rc = wb_err(EX_IOERR, "stdout: %s", strerror(errno));
-		}
-	}
-	sb_reset(&x->events);
-	return rc;
-}
-
-static int ingest(recv_ctx *x, int fd, const char *name)
-{
-	in_docs *r = in_docs_open(fd, name);
-	const char *doc;
-	size_t len;
-	long long off;
-	long line;
-	int rc, got, n = 0, open = 0;
-	while ((got = in_docs_next(r, &doc, &len, &off, &line)) == 1) {
-		if (!open && (rc = db_begin(x->db)))
-			goto out;
-		open = 1;
-		if ((rc = inbound_document(x->db, &x->words, doc, len, x->quiet ? NULL : &x->events))) {
-			wb_err_prefix(rc, "%s: offset %lld (line %ld): ", name, off, line);
-			break;
-		}
-		if (++n >= BATCH_DOCS || !in_docs_pending(r)) {
-			open = 0;
-			n = 0;
-			if ((rc = commit_and_emit(x)))
-				goto out;
-		}
-	}
-	if (got > 1)
-		rc = got;
-	else if (got == 0)
-		rc = 0;
-	/* what came before a bad document is kept */
-	if (open) {
-		int c = commit_and_emit(x);
-		if (!rc)
-			rc = c;
-	}
-out:
-	in_docs_close(r);
-	return rc;
-}
-
-static int serve_one(const char *body, size_t len, void *ctx)
-{
-	recv_ctx *x = ctx;
-	int rc = db_begin(x->db);
-	if (rc)
-		return rc;
-	if ((rc = inbound_document(x->db, &x->words, body, len, &x->events))) {
-		db_rollback(x->db);
-		sb_reset(&x->events);
-		return rc;
-	}
-	return commit_and_emit(x);
-}
-
 static size_t parse_size(const char *s)
 {
 	long v;
@@ -132,7 +52,7 @@ static size_t parse_size(const char *s)
 	return (size_t)v * mult;
 }
 
-static int listen_mode(recv_ctx *x, const char *addr, int insecure, size_t max_body, unsigned timeout)
+static int listen_mode(inbound *ib, const char *addr, int insecure, size_t max_body, unsigned timeout)
 {
 	char *secret = NULL, *token = NULL;
 	int rc = 0;
@@ -145,7 +65,7 @@ static int listen_mode(recv_ctx *x, const char *addr, int insecure, size_t max_b
 	if (!token)
 		wb_warn("WB_VERIFY_TOKEN is not set: Meta's verification handshake will be refused");
 	listen_opts o = {.addr = addr, .secret = secret, .verify_token = token, .insecure = insecure,
-			 .max_body = max_body, .timeout = timeout, .fn = serve_one, .ctx = x};
+			 .max_body = max_body, .timeout = timeout, .fn = inbound_post, .ctx = ib};
 	rc = listen_run(&o);
 out:
 	free(secret);
@@ -168,16 +88,15 @@ int main(int argc, char **argv)
 		{0},
 	};
 	const char *addr = NULL;
-	int insecure = 0, opt;
+	int insecure = 0, quiet = 0, opt;
 	size_t max_body = 1 << 20;
 	long timeout = 10;
-	recv_ctx x = {0};
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "l:q", longopts, NULL)) != -1) {
 		if (cli_common(&c, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'l': addr = optarg; break;
-		case 'q': x.quiet = 1; break;
+		case 'q': quiet = 1; break;
 		case OPT_INSECURE: insecure = 1; break;
 		case OPT_MAX_BODY: max_body = parse_size(optarg); break;
 		case OPT_TIMEOUT:
@@ -195,31 +114,20 @@ int main(int argc, char **argv)
 	if (!addr && insecure)
 		wb_usage("--insecure goes with --listen");
 
-	x.db = cli_db(&c);
-	inbound_words_load(x.db, &x.words);
+	inbound ib;
+	inbound_open(&ib, cli_db(&c), quiet ? NULL : stdout);
 	int rc = 0;
-	if (addr) {
-		rc = listen_mode(&x, addr, insecure, max_body, (unsigned)timeout);
-	} else if (!argc) {
-		rc = ingest(&x, STDIN_FILENO, "stdin");
-	} else {
-		for (int i = 0; i < argc && !rc; i++) {
-			if (!strcmp(argv[i], "-")) {
-				rc = ingest(&x, STDIN_FILENO, "stdin");
-				continue;
-			}
-			int fd = open(argv[i], O_RDONLY);
-			if (fd < 0) {
-				rc = wb_err(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s: %s", argv[i], strerror(errno));
-				break;
-			}
-			rc = ingest(&x, fd, argv[i]);
-			close(fd);
-		}
+	if (addr)
+		rc = listen_mode(&ib, addr, insecure, max_body, (unsigned)timeout);
+	for (int i = 0; !addr && !rc && i < (argc ? argc : 1); i++) {
+		in_docs *in;
+		if ((rc = in_docs_path(argc ? argv[i] : NULL, &in)))
+			break;
+		rc = inbound_stream(&ib, in);
+		in_docs_close(in);
 	}
-	inbound_words_free(&x.words);
-	sb_free(&x.events);
-	db_close(x.db);
+	db_close(ib.db);
+	inbound_close(&ib);
 	if (rc)
 		wb_fail(rc);
 	return 0;

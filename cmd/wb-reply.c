@@ -255,105 +255,27 @@ static int words(wb_db *db, cli *c, opts *op)
 	return out_close(o);
 }
 
-/* Replies decided in the open transaction, written once it commits. */
-typedef struct {
-	char *to, *text, *wamid;
-	reply_kind kind;
-} pending;
-
-static void pending_free(pending *p)
+static int auto_row(const reply_msg *m, void *ctx)
 {
-	free(p->to);
-	free(p->text);
-	free(p->wamid);
+	out_str(ctx, m->to);
+	out_str(ctx, m->text);
+	out_str(ctx, m->reply_to);
+	out_str(ctx, m->key);
+	out_str(ctx, reply_kind_names[m->kind]);
+	out_row_end(ctx);
+	return 0;
 }
-
-static void flush_pending(out *o, pending *p, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++) {
-		char *key = xasprintf("auto:%s", p[i].wamid);
-		out_str(o, p[i].to);
-		out_str(o, p[i].text);
-		out_str(o, p[i].wamid);
-		out_str(o, key);
-		out_str(o, reply_kind_names[p[i].kind]);
-		out_row_end(o);
-		free(key);
-		pending_free(&p[i]);
-	}
-	*n = 0;
-}
-
-#define BATCH_EVENTS 2000
 
 static int auto_reply(wb_db *db, cli *c)
 {
-	reply_auto *a;
-	int rc = reply_auto_new(db, &a);
-	if (rc)
-		return rc;
 	if (!c->format)
 		c->format = "jsonl";
 	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto"};
 	out *o = cli_out(c, cols, 5);
 	out_line_buffered(o);
-	in_docs *r = in_docs_open(STDIN_FILENO, "stdin");
-	pending *p = xmalloc(BATCH_EVENTS * sizeof *p);
-	size_t np = 0;
-	int open = 0, got, n = 0;
-	const char *doc;
-	size_t len;
-	long long off;
-	long line;
-	while ((got = in_docs_next(r, &doc, &len, &off, &line)) == 1) {
-		event ev;
-		if ((rc = event_parse(doc, len, &ev))) {
-			event_free(&ev);
-			wb_err_prefix(rc, "stdin:%ld: ", line);
-			break;
-		}
-		if (ev.kind == EV_MESSAGE) {
-			if (!open && (rc = db_begin(db))) {
-				event_free(&ev);
-				break;
-			}
-			open = 1;
-			reply_kind kind;
-			char *text;
-			int again;
-			rc = reply_auto_decide(a, &ev, &kind, &text, &again);
-			if (rc == EX_FALSE) {
-				wb_warn("stdin:%ld: %s", line, wb_errmsg());
-				rc = 0;
-			} else if (!rc && text) {
-				p[np++] = (pending){xstrdup(ev.phone), text, xstrdup(ev.wamid), kind};
-			}
-			n++;
-		}
-		event_free(&ev);
-		if (rc)
-			break;
-		if (open && (n >= BATCH_EVENTS || !in_docs_pending(r))) {
-			if ((rc = db_commit(db)))
-				break;
-			open = n = 0;
-			flush_pending(o, p, &np);
-		}
-	}
-	if (got > 1)
-		rc = got;
-	if (open) {
-		int cr = db_commit(db); /* what was decided before a bad line stands */
-		if (!rc)
-			rc = cr;
-		if (!cr)
-			flush_pending(o, p, &np);
-	}
-	for (size_t i = 0; i < np; i++)
-		pending_free(&p[i]);
-	free(p);
-	in_docs_close(r);
-	reply_auto_free(a);
+	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
+	int rc = reply_stream(db, in, auto_row, o);
+	in_docs_close(in);
 	int cr = out_close(o);
 	return rc ? rc : cr;
 }

@@ -2,6 +2,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -549,7 +550,7 @@ int in_read_all(const char *path, char **text)
 #define DOC_MAX (64L << 20)
 
 struct in_docs {
-	int fd, eof;
+	int fd, eof, own_fd;
 	char *name;
 	char *buf;
 	size_t cap, start, end; /* unread bytes are buf[start, end) */
@@ -568,10 +569,31 @@ in_docs *in_docs_open(int fd, const char *name)
 	return r;
 }
 
+int in_docs_path(const char *path, in_docs **out)
+{
+	if (!path || !strcmp(path, "-")) {
+		*out = in_docs_open(STDIN_FILENO, "stdin");
+		return 0;
+	}
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return wb_err(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s: %s", path, strerror(errno));
+	*out = in_docs_open(fd, path);
+	(*out)->own_fd = 1;
+	return 0;
+}
+
+const char *in_docs_name(const in_docs *r)
+{
+	return r->name;
+}
+
 void in_docs_close(in_docs *r)
 {
 	if (!r)
 		return;
+	if (r->own_fd)
+		close(r->fd);
 	free(r->name);
 	free(r->buf);
 	free(r);

@@ -102,6 +102,12 @@ int in_read_all(const char *path, char **text);
  * ahead of what is available, so a live pipe is served line by line. */
 typedef struct in_docs in_docs;
 in_docs *in_docs_open(int fd, const char *name);
+/* The same on the file at path ("-" or NULL: stdin), which in_docs_close
+ * closes. EX_NOINPUT when it is missing, EX_IOERR when it cannot be
+ * opened; the message names it. */
+int in_docs_path(const char *path, in_docs **out);
+/* What messages call the input ("stdin", the path). */
+const char *in_docs_name(const in_docs *r);
 /* The next document: *doc (owned by the reader, valid until the next
  * call) of *len bytes, starting at byte *offset and on line *line.
  * Returns 1, 0 at the end, or EX_DATAERR ("stdin: offset 120: truncated
