@@ -44,9 +44,42 @@ out *cli_out(cli *c, const char *const *cols, int ncols);
 /* Closes output and database; returns the exit code to use. */
 int cli_finish(out *o, wb_db *db);
 
+/* An output opened at its first row: a command that fails before it has
+ * a row to show prints nothing, not even the header. */
+typedef struct {
+	cli *c;
+	const char *const *cols;
+	int ncols;
+	out *o;
+} cli_rows;
+/* The output, opened on first use. */
+out *cli_rows_out(cli_rows *r);
+/* Ends the command with rc: on success the output (opened now when no
+ * row came, for the header of an empty result) is closed, and its code
+ * returned; on failure it is closed if it was opened, and rc returned. */
+int cli_rows_end(cli_rows *r, int rc);
+
+/* The one way out of main: closes the database (db may be NULL) and
+ * exits with rc, saying why on stderr when it is not 0. */
+int cli_exit(wb_db *db, int rc);
+
 /* Looks name up in a NULL-terminated list of subcommand names; returns
  * its index, or exits 64 naming the choices. */
 int cli_subcommand(const char *name, const char *const *names);
+
+/* A subcommand: its name and how many arguments it takes, from min to
+ * max (-1: no limit); needs says what the first one is ("a phone
+ * number") for the message when there are too few. */
+typedef struct {
+	const char *name;
+	int min, max;
+	const char *needs;
+} cli_cmd;
+/* The subcommand *argv names among cmds (ended by a NULL name), with its
+ * arguments counted; moves *argc and *argv past its name, and returns
+ * its index. Otherwise exits 64 ("show takes 1 argument"); parent names
+ * the command it belongs to in messages ("quick add …"), or is NULL. */
+int cli_command(const char *parent, const cli_cmd *cmds, int *argc, char ***argv);
 /* Parses a whole choice from a list, or exits 64: "--by: 'fortnight' is
  * not one of day, week, …". */
 int cli_choice(const char *opt, const char *arg, const char *const *names);
