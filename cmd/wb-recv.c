@@ -1,17 +1,12 @@
 /* wb-recv — takes in what the Cloud API delivers to a webhook: payloads
  * from files, from stdin, or served over HTTP with --listen; stores them
  * once each and writes one event a line (JSONL) for what was new. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "err.h"
-#include "in.h"
 #include "inbound.h"
 #include "listen.h"
 #include "util.h"
@@ -24,16 +19,23 @@ static const char usage[] =
 	"each, and writes one event a line (JSONL) for every new one; see wb-recv(1).\n"
 	"FILEs hold one or more JSON documents; with none (or -), stdin does.\n"
 	"\n"
-	"  -l, --listen ADDR:PORT  serve the webhook over HTTP (GET handshake with\n"
-	"                          WB_VERIFY_TOKEN, POSTs signed with WB_APP_SECRET)\n"
-	"      --insecure          accept unsigned POSTs (local testing only)\n"
-	"      --max-body BYTES    largest POST accepted (default 1048576)\n"
-	"      --timeout SECS      idle connections are closed after this (default 10)\n"
-	"  -q, --quiet             store, but write no events\n"
-	"  -d, --db PATH           database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output jsonl      events are JSONL; no other format\n"
-	"  -h, --help              this help\n"
-	"  -V, --version           version\n";
+	"  -l, --listen ADDR:PORT\n"
+	"                       serve the webhook over HTTP (GET handshake with\n"
+	"                       WB_VERIFY_TOKEN, POSTs signed with WB_APP_SECRET)\n"
+	"      --insecure       accept unsigned POSTs (local testing only)\n"
+	"      --max-body BYTES largest POST accepted (default 1048576)\n"
+	"      --timeout SECS   idle connections are closed after this (default 10)\n"
+	"  -q, --quiet          store, but write no events\n"
+	CLI_COMMON_USAGE
+	"\n"
+	"Events are JSONL whatever the output: -o takes jsonl only.\n";
+
+typedef struct {
+	int argc;
+	char **argv; /* the files */
+	int quiet;
+	listen_opts listen; /* .addr set: --listen */
+} opts;
 
 static size_t parse_size(const char *s)
 {
@@ -52,31 +54,9 @@ static size_t parse_size(const char *s)
 	return (size_t)v * mult;
 }
 
-static int listen_mode(inbound *ib, const char *addr, int insecure, size_t max_body, unsigned timeout)
+/* The options and the files; exits 64 on a malformed command line. */
+static void parse(int argc, char **argv, cli *c, opts *op)
 {
-	char *secret = NULL, *token = NULL;
-	int rc = 0;
-	if (insecure)
-		wb_warn("--insecure: POSTs are not checked; never use this facing the Internet");
-	else if ((rc = config_need("WB_APP_SECRET", &secret)))
-		return rc;
-	if ((rc = config_get("WB_VERIFY_TOKEN", &token)))
-		goto out;
-	if (!token)
-		wb_warn("WB_VERIFY_TOKEN is not set: Meta's verification handshake will be refused");
-	listen_opts o = {.addr = addr, .secret = secret, .verify_token = token, .insecure = insecure,
-			 .max_body = max_body, .timeout = timeout, .fn = inbound_post, .ctx = ib};
-	rc = listen_run(&o);
-out:
-	free(secret);
-	free(token);
-	return rc;
-}
-
-int main(int argc, char **argv)
-{
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
 	enum { OPT_INSECURE = 256, OPT_MAX_BODY, OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -87,48 +67,52 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{0},
 	};
-	const char *addr = NULL;
-	int insecure = 0, quiet = 0, opt;
-	size_t max_body = 1 << 20;
+	listen_opts *l = &op->listen;
 	long timeout = 10;
+	int opt;
+	l->max_body = 1 << 20;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "l:q", longopts, NULL)) != -1) {
-		if (cli_common(&c, opt, optarg))
+		if (cli_common(c, opt, optarg))
 			continue;
 		switch (opt) {
-		case 'l': addr = optarg; break;
-		case 'q': quiet = 1; break;
-		case OPT_INSECURE: insecure = 1; break;
-		case OPT_MAX_BODY: max_body = parse_size(optarg); break;
+		case 'l': l->addr = optarg; break;
+		case 'q': op->quiet = 1; break;
+		case OPT_INSECURE: l->insecure = 1; break;
+		case OPT_MAX_BODY: l->max_body = parse_size(optarg); break;
 		case OPT_TIMEOUT:
 			if (parse_long(optarg, 1, 3600, &timeout))
 				wb_usage("--timeout '%s': seconds, 1 to 3600", optarg);
 			break;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (c.format && strcmp(c.format, "jsonl"))
-		wb_usage("-o %s: wb-recv writes events as JSONL only", c.format);
-	if (addr && argc)
+	l->timeout = (unsigned)timeout;
+	op->argc = argc - optind;
+	op->argv = argv + optind;
+	if (c->format && strcmp(c->format, "jsonl"))
+		wb_usage("-o %s: wb-recv writes events as JSONL only", c->format);
+	if (l->addr && op->argc)
 		wb_usage("--listen takes no files");
-	if (!addr && insecure)
+	if (!l->addr && l->insecure)
 		wb_usage("--insecure goes with --listen");
+}
 
+static int run(wb_db *db, opts *op)
+{
 	inbound ib;
-	inbound_open(&ib, cli_db(&c), quiet ? NULL : stdout);
-	int rc = 0;
-	if (addr)
-		rc = listen_mode(&ib, addr, insecure, max_body, (unsigned)timeout);
-	for (int i = 0; !addr && !rc && i < (argc ? argc : 1); i++) {
-		in_docs *in;
-		if ((rc = in_docs_path(argc ? argv[i] : NULL, &in)))
-			break;
-		rc = inbound_stream(&ib, in);
-		in_docs_close(in);
-	}
-	db_close(ib.db);
+	inbound_open(&ib, db, op->quiet ? NULL : stdout);
+	op->listen.fn = inbound_post;
+	op->listen.ctx = &ib;
+	int rc = op->listen.addr ? listen_serve(&op->listen) : inbound_paths(&ib, op->argc, op->argv);
 	inbound_close(&ib);
-	if (rc)
-		wb_fail(rc);
-	return 0;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	wb_init(argv[0]);
+	cli c = {.usage = usage};
+	opts op = {0};
+	parse(argc, argv, &c, &op);
+	wb_db *db = cli_db(&c);
+	return cli_exit(db, run(db, &op));
 }

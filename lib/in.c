@@ -571,6 +571,7 @@ in_docs *in_docs_open(int fd, const char *name)
 
 int in_docs_path(const char *path, in_docs **out)
 {
+	*out = NULL;
 	if (!path || !strcmp(path, "-")) {
 		*out = in_docs_open(STDIN_FILENO, "stdin");
 		return 0;

@@ -104,7 +104,7 @@ typedef struct in_docs in_docs;
 in_docs *in_docs_open(int fd, const char *name);
 /* The same on the file at path ("-" or NULL: stdin), which in_docs_close
  * closes. EX_NOINPUT when it is missing, EX_IOERR when it cannot be
- * opened; the message names it. */
+ * opened (*out is then NULL); the message names it. */
 int in_docs_path(const char *path, in_docs **out);
 /* What messages call the input ("stdin", the path). */
 const char *in_docs_name(const in_docs *r);

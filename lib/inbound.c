@@ -193,6 +193,18 @@ int inbound_stream(inbound *ib, in_docs *in)
 	return batch_run(ib->db, in, BATCH_MAX, stream_doc, emit, ib);
 }
 
+int inbound_paths(inbound *ib, int n, char **paths)
+{
+	int rc = 0;
+	for (int i = 0; i < (n ? n : 1) && !rc; i++) {
+		in_docs *in;
+		if (!(rc = in_docs_path(n ? paths[i] : NULL, &in)))
+			rc = inbound_stream(ib, in);
+		in_docs_close(in);
+	}
+	return rc;
+}
+
 int inbound_post(const char *body, size_t len, void *ctx)
 {
 	inbound *ib = ctx;

@@ -49,6 +49,9 @@ void inbound_close(inbound *ib);
  * kept. A write error is EX_IOERR; a reader gone away (EPIPE) ends the
  * process quietly. */
 int inbound_stream(inbound *ib, in_docs *in);
+/* inbound_stream over each file of paths in turn ("-": stdin), or stdin
+ * when n is 0. EX_NOINPUT for a missing file, which ends it. */
+int inbound_paths(inbound *ib, int n, char **paths);
 /* One body the listener took (a listen_fn; ctx is the inbound): stored
  * in a transaction of its own, all or nothing, its events written after
  * the commit. */
