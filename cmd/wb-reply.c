@@ -35,15 +35,39 @@ static const char usage[] =
 	"  auto                                 events (JSONL) on stdin → messages\n"
 	"                                       for 'wb-send -' (JSONL) on stdout\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT; auto: jsonl)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n";
+	CLI_COMMON_USAGE
+	"\n"
+	"auto writes JSONL unless -o says otherwise.\n";
 
 enum { QUICK, GREETING, AWAY, KEYWORD, WORDS, AUTO };
-static const char *const commands[] = {"quick", "greeting", "away", "keyword", "words", "auto", NULL};
+static const cli_cmd commands[] = {
+	[QUICK] = {"quick", 0, -1, NULL},
+	[GREETING] = {"greeting", 0, -1, NULL},
+	[AWAY] = {"away", 0, -1, NULL},
+	[KEYWORD] = {"keyword", 0, -1, NULL},
+	[WORDS] = {"words", 0, 0, NULL},
+	[AUTO] = {"auto", 0, 0, NULL},
+	{0},
+};
+enum { QUICK_LS, QUICK_ADD, QUICK_RM, QUICK_SHOW };
+static const cli_cmd quick_cmds[] = {
+	[QUICK_LS] = {"ls", 0, 0, NULL},
+	[QUICK_ADD] = {"add", 2, 2, NULL},
+	[QUICK_RM] = {"rm", 1, 1, NULL},
+	[QUICK_SHOW] = {"show", 1, 1, NULL},
+	{0},
+};
+enum { KEYWORD_LS, KEYWORD_ADD, KEYWORD_RM };
+static const cli_cmd keyword_cmds[] = {
+	[KEYWORD_LS] = {"ls", 0, 0, NULL},
+	[KEYWORD_ADD] = {"add", 2, 2, NULL},
+	[KEYWORD_RM] = {"rm", 1, 1, NULL},
+	{0},
+};
 
 typedef struct {
+	int cmd, sub, argc;
+	char **argv; /* the arguments of the command (of quick and keyword: with the subcommand's name first) */
 	const char **keywords;
 	int nkeywords;
 	const char *for_phone, *after, *to, *when, *stop, *start;
@@ -115,30 +139,17 @@ out:
 	return rc;
 }
 
-static const char *const quick_subs[] = {"ls", "add", "rm", "show", NULL};
-static const char *const keyword_subs[] = {"ls", "add", "rm", NULL};
-
-/* The subcommand of quick or keyword, its arguments counted; before the
- * database is opened, so a usage error leaves nothing behind. */
-static int sub_args(const char *cmd, const char *const *subs, const int *want, int argc, char **argv)
-{
-	int sub = cli_subcommand(argc ? argv[0] : NULL, subs);
-	if (argc - 1 != want[sub])
-		wb_usage("%s %s takes %d argument%s", cmd, subs[sub], want[sub], want[sub] == 1 ? "" : "s");
-	return sub;
-}
-
 static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 {
 	int rc;
 	switch (sub) {
-	case 0: {
+	case QUICK_LS: {
 		static const char *const cols[] = {"shortcut", "text", "keywords"};
 		out *o = cli_out(c, cols, 3);
 		rc = reply_quick_each(db, quick_row, o);
 		return rc ? rc : out_close(o);
 	}
-	case 1: {
+	case QUICK_ADD: {
 		const char *sc = shortcut(argv[1]);
 		if (!*argv[2])
 			return wb_err(EX_DATAERR, "/%s: an empty text", sc);
@@ -151,7 +162,7 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 			db_rollback(db);
 		return rc ? rc : db_commit(db);
 	}
-	case 2:
+	case QUICK_RM:
 		return reply_quick_rm(db, shortcut(argv[1]));
 	default:
 		return quick_show(db, c, shortcut(argv[1]), op->for_phone);
@@ -160,9 +171,9 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 
 static int keyword(wb_db *db, cli *c, int sub, char **argv)
 {
-	if (sub == 1)
+	if (sub == KEYWORD_ADD)
 		return reply_keyword_add(db, argv[1], shortcut(argv[2]));
-	if (sub == 2)
+	if (sub == KEYWORD_RM)
 		return reply_keyword_rm(db, argv[1]);
 	static const char *const cols[] = {"keyword", "shortcut"};
 	out *o = cli_out(c, cols, 2);
@@ -280,10 +291,10 @@ static int auto_reply(wb_db *db, cli *c)
 	return rc ? rc : cr;
 }
 
-int main(int argc, char **argv)
+/* The options and the command with its arguments; exits 64 on a
+ * malformed command line. */
+static void parse(int argc, char **argv, cli *c, opts *op)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
 	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -298,65 +309,78 @@ int main(int argc, char **argv)
 		{"start", required_argument, NULL, OPT_START},
 		{0},
 	};
-	opts op = {.on = -1};
-	op.keywords = xcalloc((size_t)argc, sizeof *op.keywords);
+	op->keywords = xcalloc((size_t)argc, sizeof *op->keywords);
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "k:", longopts, NULL)) != -1) {
-		if (cli_common(&c, opt, optarg))
+		if (cli_common(c, opt, optarg))
 			continue;
 		switch (opt) {
-		case 'k': op.keywords[op.nkeywords++] = optarg; break;
-		case OPT_FOR: op.for_phone = optarg; break;
-		case OPT_AFTER: op.after = optarg; break;
-		case OPT_TO: op.to = optarg; break;
-		case OPT_WHEN: op.when = optarg; break;
-		case OPT_ON: op.on = 1; break;
-		case OPT_OFF: op.on = 0; break;
-		case OPT_STOP: op.stop = optarg; break;
-		case OPT_START: op.start = optarg; break;
+		case 'k': op->keywords[op->nkeywords++] = optarg; break;
+		case OPT_FOR: op->for_phone = optarg; break;
+		case OPT_AFTER: op->after = optarg; break;
+		case OPT_TO: op->to = optarg; break;
+		case OPT_WHEN: op->when = optarg; break;
+		case OPT_ON: op->on = 1; break;
+		case OPT_OFF: op->on = 0; break;
+		case OPT_STOP: op->stop = optarg; break;
+		case OPT_START: op->start = optarg; break;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
-	argc--;
-	argv++;
-	if ((op.nkeywords || op.for_phone) && cmd != QUICK)
+	op->argc = argc - optind;
+	op->argv = argv + optind;
+	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+}
+
+/* Which options go with which command, and the subcommands of quick and
+ * keyword; before the database is opened, so a usage error leaves
+ * nothing behind. */
+static void check(opts *op)
+{
+	int cmd = op->cmd, n = op->argc;
+	char **v = op->argv;
+	if ((op->nkeywords || op->for_phone) && cmd != QUICK)
 		wb_usage("--keyword and --for go with quick");
-	if ((op.after || op.to || op.when || op.on >= 0) && cmd != GREETING && cmd != AWAY)
+	if ((op->after || op->to || op->when || op->on >= 0) && cmd != GREETING && cmd != AWAY)
 		wb_usage("--after, --to, --when, --on and --off go with greeting and away");
-	if ((op.stop || op.start) && cmd != WORDS)
+	if ((op->stop || op->start) && cmd != WORDS)
 		wb_usage("--stop and --start go with words");
-	if ((cmd == WORDS || cmd == AUTO) && argc)
-		wb_usage("%s takes no arguments", commands[cmd]);
-	int sub = 0;
 	if (cmd == QUICK) {
-		sub = sub_args("quick", quick_subs, (const int[]){0, 2, 1, 1}, argc, argv);
-		if (op.nkeywords && sub != 1)
+		op->sub = cli_command("quick", quick_cmds, &n, &v);
+		if (op->nkeywords && op->sub != QUICK_ADD)
 			wb_usage("--keyword goes with quick add");
-		if (op.for_phone && sub != 3)
+		if (op->for_phone && op->sub != QUICK_SHOW)
 			wb_usage("--for goes with quick show");
 	} else if (cmd == KEYWORD) {
-		sub = sub_args("keyword", keyword_subs, (const int[]){0, 2, 1}, argc, argv);
+		op->sub = cli_command("keyword", keyword_cmds, &n, &v);
 	} else if (cmd == GREETING || cmd == AWAY) {
-		if (argc && (strcmp(argv[0], "set") || argc != 2))
-			wb_usage("%s takes no arguments, or set TEXT", commands[cmd]);
-		if (cmd == AWAY ? op.after || op.to : op.when != NULL)
+		if (n && (strcmp(op->argv[0], "set") || n != 2))
+			wb_usage("%s takes no arguments, or set TEXT", commands[cmd].name);
+		if (cmd == AWAY ? op->after || op->to : op->when != NULL)
 			wb_usage(cmd == AWAY ? "--after and --to go with greeting" : "--when goes with away");
 	}
-	wb_db *db = cli_db(&c);
-	int rc = 0;
-	switch (cmd) {
-	case QUICK: rc = quick(db, &c, &op, sub, argv); break;
+}
+
+static int run(wb_db *db, cli *c, opts *op)
+{
+	switch (op->cmd) {
+	case QUICK: return quick(db, c, op, op->sub, op->argv);
 	case GREETING:
-	case AWAY: rc = greeting_away(db, &c, cmd == AWAY, &op, argc, argv); break;
-	case KEYWORD: rc = keyword(db, &c, sub, argv); break;
-	case WORDS: rc = words(db, &c, &op); break;
-	case AUTO: rc = auto_reply(db, &c); break;
+	case AWAY: return greeting_away(db, c, op->cmd == AWAY, op, op->argc, op->argv);
+	case KEYWORD: return keyword(db, c, op->sub, op->argv);
+	case WORDS: return words(db, c, op);
+	default: return auto_reply(db, c);
 	}
+}
+
+int main(int argc, char **argv)
+{
+	wb_init(argv[0]);
+	cli c = {.usage = usage};
+	opts op = {.on = -1};
+	parse(argc, argv, &c, &op);
+	check(&op);
+	wb_db *db = cli_db(&c);
+	int rc = run(db, &c, &op);
 	free(op.keywords);
-	if (rc)
-		wb_fail(rc);
-	db_close(db);
-	return 0;
+	return cli_exit(db, rc);
 }
