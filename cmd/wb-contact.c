@@ -10,7 +10,6 @@
 #include "conv.h"
 #include "err.h"
 #include "import.h"
-#include "in.h"
 #include "kv.h"
 #include "label.h"
 #include "util.h"
@@ -296,8 +295,9 @@ static int64_t parse_dur(const char *opt, const char *arg)
 
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
-static void parse(int argc, char **argv, cli *c, opts *op)
+static void parse(int argc, char **argv, cli *c, void *p)
 {
+	opts *op = p;
 	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -338,8 +338,9 @@ static void parse(int argc, char **argv, cli *c, opts *op)
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);
 }
 
-static int run(wb_db *db, cli *c, opts *op)
+static int run(wb_db *db, cli *c, void *p)
 {
+	opts *op = p;
 	switch (op->cmd) {
 	case ADD: return add(db, c, op->argc, op->argv);
 	case IMPORT: return import(db, c, op, op->argc ? op->argv[0] : NULL);
@@ -350,15 +351,14 @@ static int run(wb_db *db, cli *c, opts *op)
 	}
 }
 
+static void done(void *p)
+{
+	opts *op = p;
+	free(op->labels);
+	free(op->not_labels);
+}
+
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
-	opts op = {0};
-	parse(argc, argv, &c, &op);
-	wb_db *db = cli_db(&c);
-	int rc = run(db, &c, &op);
-	free(op.labels);
-	free(op.not_labels);
-	return cli_exit(db, rc);
+	return cli_main(&(cli_tool){usage, parse, run, done}, argc, argv, &(opts){0});
 }

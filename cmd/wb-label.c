@@ -148,8 +148,9 @@ static int ls(wb_db *db, cli *c)
 
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
-static void parse(int argc, char **argv, cli *c, opts *op)
+static void parse(int argc, char **argv, cli *c, void *p)
 {
+	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"color", required_argument, NULL, 'c'},
@@ -178,8 +179,9 @@ static void parse(int argc, char **argv, cli *c, opts *op)
 		op->color = parse_color(op->argv[1]);
 }
 
-static int run(wb_db *db, cli *c, const opts *op)
+static int run(wb_db *db, cli *c, void *p)
 {
+	const opts *op = p;
 	char **argv = op->argv;
 	switch (op->cmd) {
 	case LS: return ls(db, c);
@@ -194,10 +196,5 @@ static int run(wb_db *db, cli *c, const opts *op)
 
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
-	opts op = {0};
-	parse(argc, argv, &c, &op);
-	wb_db *db = cli_db(&c);
-	return cli_exit(db, run(db, &c, &op));
+	return cli_main(&(cli_tool){usage, parse, run, NULL}, argc, argv, &(opts){0});
 }

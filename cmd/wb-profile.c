@@ -300,8 +300,9 @@ static int push(wb_db *db, int dry_run)
 
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line, 65 on a bad value for set. */
-static void parse(int argc, char **argv, cli *c, opts *op)
+static void parse(int argc, char **argv, cli *c, void *p)
 {
+	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"at", required_argument, NULL, 'a'},
@@ -338,30 +339,29 @@ static void parse(int argc, char **argv, cli *c, opts *op)
 		wb_fail(rc);
 }
 
-static int run(wb_db *db, cli *c, const opts *op)
+static int run(wb_db *db, cli *c, void *p)
 {
+	const opts *op = p;
 	switch (op->cmd) {
 	case SHOW: return show(db, c);
 	case SET: return profile_save(db, &op->set);
 	case HOURS: return hours(db, c, op->sub, op->all, op->argc, op->argv);
-	case OPEN: return open_at(db, c, op->at);
+	case OPEN:
+		c->answer = 1; /* closed (1) is an answer the row gives, not a failure */
+		return open_at(db, c, op->at);
 	case EXPORT: return export(db);
 	case IMPORT: return import(db, op->argc ? op->argv[0] : NULL);
 	default: return push(db, op->dry_run);
 	}
 }
 
+static void done(void *p)
+{
+	opts *op = p;
+	profile_free(&op->set);
+}
+
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
-	opts op = {0};
-	parse(argc, argv, &c, &op);
-	wb_db *db = cli_db(&c);
-	int rc = run(db, &c, &op);
-	profile_free(&op.set);
-	/* closed is an answer (the row says so), not a failure to report */
-	int answer = op.cmd == OPEN && rc == EX_FALSE;
-	cli_exit(db, answer ? 0 : rc);
-	return rc;
+	return cli_main(&(cli_tool){usage, parse, run, done}, argc, argv, &(opts){0});
 }

@@ -55,8 +55,9 @@ static size_t parse_size(const char *s)
 }
 
 /* The options and the files; exits 64 on a malformed command line. */
-static void parse(int argc, char **argv, cli *c, opts *op)
+static void parse(int argc, char **argv, cli *c, void *p)
 {
+	opts *op = p;
 	enum { OPT_INSECURE = 256, OPT_MAX_BODY, OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -96,8 +97,9 @@ static void parse(int argc, char **argv, cli *c, opts *op)
 		wb_usage("--insecure goes with --listen");
 }
 
-static int run(wb_db *db, opts *op)
+static int run(wb_db *db, cli *c, void *p)
 {
+	opts *op = p;
 	inbound ib;
 	inbound_open(&ib, db, op->quiet ? NULL : stdout);
 	op->listen.fn = inbound_post;
@@ -109,10 +111,5 @@ static int run(wb_db *db, opts *op)
 
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
-	opts op = {0};
-	parse(argc, argv, &c, &op);
-	wb_db *db = cli_db(&c);
-	return cli_exit(db, run(db, &op));
+	return cli_main(&(cli_tool){usage, parse, run, NULL}, argc, argv, &(opts){0});
 }

@@ -291,46 +291,6 @@ static int auto_reply(wb_db *db, cli *c)
 	return rc ? rc : cr;
 }
 
-/* The options and the command with its arguments; exits 64 on a
- * malformed command line. */
-static void parse(int argc, char **argv, cli *c, opts *op)
-{
-	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START };
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{"keyword", required_argument, NULL, 'k'},
-		{"for", required_argument, NULL, OPT_FOR},
-		{"after", required_argument, NULL, OPT_AFTER},
-		{"to", required_argument, NULL, OPT_TO},
-		{"when", required_argument, NULL, OPT_WHEN},
-		{"on", no_argument, NULL, OPT_ON},
-		{"off", no_argument, NULL, OPT_OFF},
-		{"stop", required_argument, NULL, OPT_STOP},
-		{"start", required_argument, NULL, OPT_START},
-		{0},
-	};
-	op->keywords = xcalloc((size_t)argc, sizeof *op->keywords);
-	int opt;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "k:", longopts, NULL)) != -1) {
-		if (cli_common(c, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'k': op->keywords[op->nkeywords++] = optarg; break;
-		case OPT_FOR: op->for_phone = optarg; break;
-		case OPT_AFTER: op->after = optarg; break;
-		case OPT_TO: op->to = optarg; break;
-		case OPT_WHEN: op->when = optarg; break;
-		case OPT_ON: op->on = 1; break;
-		case OPT_OFF: op->on = 0; break;
-		case OPT_STOP: op->stop = optarg; break;
-		case OPT_START: op->start = optarg; break;
-		}
-	}
-	op->argc = argc - optind;
-	op->argv = argv + optind;
-	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
-}
-
 /* Which options go with which command, and the subcommands of quick and
  * keyword; before the database is opened, so a usage error leaves
  * nothing behind. */
@@ -360,8 +320,52 @@ static void check(opts *op)
 	}
 }
 
-static int run(wb_db *db, cli *c, opts *op)
+/* The options and the command with its arguments; exits 64 on a
+ * malformed command line. */
+static void parse(int argc, char **argv, cli *c, void *p)
 {
+	opts *op = p;
+	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{"keyword", required_argument, NULL, 'k'},
+		{"for", required_argument, NULL, OPT_FOR},
+		{"after", required_argument, NULL, OPT_AFTER},
+		{"to", required_argument, NULL, OPT_TO},
+		{"when", required_argument, NULL, OPT_WHEN},
+		{"on", no_argument, NULL, OPT_ON},
+		{"off", no_argument, NULL, OPT_OFF},
+		{"stop", required_argument, NULL, OPT_STOP},
+		{"start", required_argument, NULL, OPT_START},
+		{0},
+	};
+	op->keywords = xcalloc((size_t)argc, sizeof *op->keywords);
+	op->on = -1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "k:", longopts, NULL)) != -1) {
+		if (cli_common(c, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'k': op->keywords[op->nkeywords++] = optarg; break;
+		case OPT_FOR: op->for_phone = optarg; break;
+		case OPT_AFTER: op->after = optarg; break;
+		case OPT_TO: op->to = optarg; break;
+		case OPT_WHEN: op->when = optarg; break;
+		case OPT_ON: op->on = 1; break;
+		case OPT_OFF: op->on = 0; break;
+		case OPT_STOP: op->stop = optarg; break;
+		case OPT_START: op->start = optarg; break;
+		}
+	}
+	op->argc = argc - optind;
+	op->argv = argv + optind;
+	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	check(op);
+}
+
+static int run(wb_db *db, cli *c, void *p)
+{
+	opts *op = p;
 	switch (op->cmd) {
 	case QUICK: return quick(db, c, op, op->sub, op->argv);
 	case GREETING:
@@ -372,15 +376,13 @@ static int run(wb_db *db, cli *c, opts *op)
 	}
 }
 
+static void done(void *p)
+{
+	opts *op = p;
+	free(op->keywords);
+}
+
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
-	opts op = {.on = -1};
-	parse(argc, argv, &c, &op);
-	check(&op);
-	wb_db *db = cli_db(&c);
-	int rc = run(db, &c, &op);
-	free(op.keywords);
-	return cli_exit(db, rc);
+	return cli_main(&(cli_tool){usage, parse, run, done}, argc, argv, &(opts){0});
 }

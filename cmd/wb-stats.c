@@ -196,8 +196,9 @@ static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t unti
 
 /* The options and the command; exits 64 on a malformed command line,
  * 65 on a bad --limit. Options may come before or after the command. */
-static void parse(int argc, char **argv, cli *c, opts *op)
+static void parse(int argc, char **argv, cli *c, void *p)
 {
+	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"since", required_argument, NULL, 's'},
@@ -208,6 +209,7 @@ static void parse(int argc, char **argv, cli *c, opts *op)
 	};
 	const char *by = NULL, *limit = NULL;
 	int opt;
+	op->by = STATS_NONE;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:u:b:n:", longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
@@ -234,8 +236,9 @@ static void parse(int argc, char **argv, cli *c, opts *op)
 		wb_die(EX_DATAERR, "--limit '%s': a count from 1", limit);
 }
 
-static int run(wb_db *db, cli *c, const opts *op)
+static int run(wb_db *db, cli *c, void *p)
 {
+	const opts *op = p;
 	char *tz = profile_tz(db);
 	ctx x = {.tz = tz};
 	int64_t since, until;
@@ -253,10 +256,5 @@ static int run(wb_db *db, cli *c, const opts *op)
 
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
-	opts op = {.by = STATS_NONE};
-	parse(argc, argv, &c, &op);
-	wb_db *db = cli_db(&c);
-	return cli_exit(db, run(db, &c, &op));
+	return cli_main(&(cli_tool){usage, parse, run, NULL}, argc, argv, &(opts){0});
 }

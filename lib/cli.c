@@ -51,13 +51,6 @@ out *cli_out(cli *c, const char *const *cols, int ncols)
 	return out_new(f, stdout, cols, ncols);
 }
 
-int cli_finish(out *o, wb_db *db)
-{
-	int rc = out_close(o);
-	db_close(db);
-	return rc;
-}
-
 out *cli_rows_out(cli_rows *r)
 {
 	if (!r->o)
@@ -74,12 +67,19 @@ int cli_rows_end(cli_rows *r, int rc)
 	return rc ? rc : cr;
 }
 
-int cli_exit(wb_db *db, int rc)
+int cli_main(const cli_tool *t, int argc, char **argv, void *opts)
 {
+	wb_init(argv[0]);
+	cli c = {.usage = t->usage};
+	t->parse(argc, argv, &c, opts);
+	wb_db *db = cli_db(&c);
+	int rc = t->run(db, &c, opts);
+	if (t->done)
+		t->done(opts);
 	db_close(db);
-	if (rc)
+	if (rc && !c.answer)
 		wb_fail(rc);
-	return 0;
+	return rc;
 }
 
 /* "a, b, c": the names in a list whose entries lie size bytes apart,

@@ -29,7 +29,25 @@ typedef struct {
 	const char *db_path; /* -d, NULL: WB_DB or the default */
 	const char *format;  /* -o, NULL: WB_OUTPUT or by terminal */
 	const char *usage;   /* the --help text */
+	int answer;          /* the status is an answer, not a failure: no message */
 } cli;
+
+/* A utility: how it reads its command line and what it runs. */
+typedef struct {
+	const char *usage;
+	/* Reads the command line into opts (the utility's own); exits 64 on
+	 * a malformed one, before anything is opened. */
+	void (*parse)(int argc, char **argv, cli *c, void *opts);
+	/* The work, with the database open: 0 or an EX_ code. */
+	int (*run)(wb_db *db, cli *c, void *opts);
+	/* Frees what parse kept in opts; NULL when nothing. */
+	void (*done)(void *opts);
+} cli_tool;
+
+/* The main of every utility: names the program, parses, opens the
+ * database, runs, closes what it opened and returns the exit status,
+ * having said on stderr why when it is a failure. */
+int cli_main(const cli_tool *t, int argc, char **argv, void *opts);
 
 /* Handles c when it is a common option (returns 1), else returns 0. -h
  * prints usage and exits 0; -V prints the version and exits 0; '?' (a
@@ -41,9 +59,6 @@ wb_db *cli_db(cli *c);
 /* An output for the columns, in the format the options name (exits 64 on
  * a bad -o). */
 out *cli_out(cli *c, const char *const *cols, int ncols);
-/* Closes output and database; returns the exit code to use. */
-int cli_finish(out *o, wb_db *db);
-
 /* An output opened at its first row: a command that fails before it has
  * a row to show prints nothing, not even the header. */
 typedef struct {
@@ -58,10 +73,6 @@ out *cli_rows_out(cli_rows *r);
  * row came, for the header of an empty result) is closed, and its code
  * returned; on failure it is closed if it was opened, and rc returned. */
 int cli_rows_end(cli_rows *r, int rc);
-
-/* The one way out of main: closes the database (db may be NULL) and
- * exits with rc, saying why on stderr when it is not 0. */
-int cli_exit(wb_db *db, int rc);
 
 /* Looks name up in a NULL-terminated list of subcommand names; returns
  * its index, or exits 64 naming the choices. */

@@ -1,12 +1,14 @@
-/* Unit tests of the stream loops: when batch_run commits (a batch's
- * worth, nothing more ready, before a failure), wb-recv's inbound_stream
- * and wb-reply auto's reply_stream with its keys. */
+/* Unit tests of the loops in lib/: when batch_run commits (a batch's
+ * worth, nothing more ready, before a failure), bulk's all-or-nothing
+ * change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
+ * its keys. */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "tap.h"
 
 #include "batch.h"
+#include "bulk.h"
 #include "db.h"
 #include "err.h"
 #include "in.h"
@@ -111,6 +113,57 @@ static void batches(void)
 	sb_free(&p.log);
 }
 
+/* bulk: writes a row for each target; "same" changes nothing, "fail" fails. */
+static int bulk_act(wb_db *d, const char *target, int64_t now, void *ctx, int *changed)
+{
+	if (!strcmp(target, "fail"))
+		return wb_err(EX_DATAERR, "%s: no", target);
+	if (sqlite3_get_autocommit(db_handle(d)))
+		return wb_err(EX_SOFTWARE, "outside a transaction");
+	*changed = strcmp(target, "same") != 0;
+	return db_exec(d, "INSERT INTO probe VALUES (1)");
+}
+
+/* Notes each target told, and whether the rows were committed by then. */
+static int bulk_row(const char *target, int changed, void *ctx)
+{
+	sb_printf(ctx, "%s:%d%s ", target, changed, sqlite3_get_autocommit(db_handle(db)) ? "" : "(open)");
+	return 0;
+}
+
+/* Every target in one transaction, all or nothing, each told after the
+ * commit with whether it changed; phones from arguments or stdin. */
+static void bulk(void)
+{
+	long long before = rows();
+	sb got = {0};
+	const char *const ok3[] = {"a", "same", "b"};
+	is_int(bulk_run(db, ok3, 3, bulk_act, NULL, bulk_row, &got), 0, "three targets");
+	is_str(got.s, "a:1 same:0 b:1 ", "each told in order, with whether it changed, after the commit");
+	is_int(rows() - before, 3, "all written");
+
+	sb_reset(&got);
+	const char *const bad[] = {"c", "fail", "d"};
+	is_int(bulk_run(db, bad, 3, bulk_act, NULL, bulk_row, &got), EX_DATAERR, "one target fails");
+	ok(!got.len, "none is told");
+	is_int(rows() - before, 3, "nothing of them stays");
+
+	sb_reset(&got);
+	char *args[] = {"+1 650 555 1234", "16505551234", "8613912345678"};
+	is_int(bulk_phones(db, 3, args, NULL, bulk_act, NULL, bulk_row, &got), 0, "phones from arguments");
+	is_str(got.s, "16505551234:1 8613912345678:1 ", "normalised, a repeat dropped");
+
+	sb_reset(&got);
+	const char *list = "phone\n16505550001\nnope\n";
+	FILE *fp = fmemopen((void *)list, strlen(list), "r");
+	is_int(bulk_phones(db, 0, NULL, fp, bulk_act, NULL, bulk_row, &got), EX_DATAERR, "a bad phone on stdin");
+	ok(!got.len && rows() - before == 5, "fails them all before any is touched");
+	is_str(wb_errmsg(), "stdin:3: 'nope': not a phone number (unexpected 'n')", "naming its line");
+	fclose(fp);
+
+	sb_free(&got);
+}
+
 #define HOOK(wamid, body)                                                                              \
 	"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":"    \
 	"\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"profile\":{\"name\":" \
@@ -187,6 +240,7 @@ int main(void)
 	if (db_open(path, &db))
 		return 1;
 	batches();
+	bulk();
 	streams();
 	db_close(db);
 	tap_rmdir();
