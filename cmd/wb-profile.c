@@ -347,7 +347,7 @@ static int run(wb_db *db, cli *c, void *p)
 	case SET: return profile_save(db, &op->set);
 	case HOURS: return hours(db, c, op->sub, op->all, op->argc, op->argv);
 	case OPEN:
-		c->answer = 1; /* closed (1) is an answer the row gives, not a failure */
+		c->answer = EX_FALSE; /* closed: the row says so */
 		return open_at(db, c, op->at);
 	case EXPORT: return export(db);
 	case IMPORT: return import(db, op->argc ? op->argv[0] : NULL);

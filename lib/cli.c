@@ -77,7 +77,7 @@ int cli_main(const cli_tool *t, int argc, char **argv, void *opts)
 	if (t->done)
 		t->done(opts);
 	db_close(db);
-	if (rc && !c.answer)
+	if (rc && rc != c.answer)
 		wb_fail(rc);
 	return rc;
 }

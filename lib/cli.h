@@ -29,7 +29,8 @@ typedef struct {
 	const char *db_path; /* -d, NULL: WB_DB or the default */
 	const char *format;  /* -o, NULL: WB_OUTPUT or by terminal */
 	const char *usage;   /* the --help text */
-	int answer;          /* the status is an answer, not a failure: no message */
+	int answer;          /* a status that is an answer, not a failure (wb-profile
+	                      * open's 1 when closed): it goes without a message */
 } cli;
 
 /* A utility: how it reads its command line and what it runs. */
