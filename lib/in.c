@@ -215,11 +215,13 @@ int in_phone_column(char *const *header, int n)
 	return col >= 0 ? col : in_column(header, n, "wa_id");
 }
 
-/* Whether a cell mentions a phone column without being one ("Phone
- * number"): then a one-cell first line is a header, not a number. */
-static int mentions_phone(const char *cell)
+/* Whether a first line of one cell (and no phone column) is the first
+ * number of a plain list rather than a header: it holds a digit ("name"
+ * is a header without a phone column; "12ab" a bad number) and does not
+ * name a phone column in other words ("Phone 1"). */
+static int starts_list(const char *cell)
 {
-	return strcasestr(cell, "phone") || strcasestr(cell, "wa_id");
+	return strpbrk(cell, "0123456789") && !strcasestr(cell, "phone") && !strcasestr(cell, "wa_id");
 }
 
 char in_delimiter(const char *line)
@@ -352,7 +354,7 @@ static int open_table(in_rows *r, const char *first)
 		r->form = TABLE;
 		return 0;
 	}
-	if ((r->forms & IN_ROWS_LIST) && n == 1 && !mentions_phone(r->head.cell[0])) {
+	if ((r->forms & IN_ROWS_LIST) && n == 1 && starts_list(r->head.cell[0])) {
 		r->form = LIST;
 		r->pending = 1;
 		return 0;

@@ -37,9 +37,9 @@ char in_delimiter(const char *line);
  *    (in_phone_column), then one row a record;
  *  - with IN_ROWS_JSONL, a line starting with '{': JSONL, one object a
  *    line, whose string members are its cells and their names;
- *  - with IN_ROWS_LIST, a first line of one cell without a phone column
- *    that does not name one either: a plain list, one phone a line (that
- *    line included), the column called "phone".
+ *  - with IN_ROWS_LIST, a first line of one cell that holds a digit and
+ *    names no phone column: a plain list, one phone a line (that line
+ *    included), the column called "phone".
  * Anything else is EX_DATAERR "FILE:LINE: no phone or wa_id column in the
  * header". Blank lines between rows are no rows. */
 enum { IN_ROWS_LIST = 1, IN_ROWS_JSONL = 2 };

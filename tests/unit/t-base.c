@@ -267,6 +267,10 @@ static void rows(void)
 	       "a header that names a phone column it does not have");
 	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header", "is no list");
 	is_int(rows_of("name,city\n", IN_ROWS_LIST, &got), EX_DATAERR, "two cells without a phone column");
+	is_int(rows_of("name\nx\n", IN_ROWS_LIST, &got), EX_DATAERR, "one cell without a digit is a header");
+	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header", "without a phone column");
+	is_int(rows_of("12ab\n", IN_ROWS_LIST, &got), 0, "one cell with a digit");
+	is_str(got.s, "1:12ab:phone=12ab\n", "is a list's first number, good or bad");
 	is_int(rows_of("{\"wa_id\":\"1\",\"n\":2,\"name\":\"A\"}\n\n{\"phone\":\"2\"}\n{}\n", IN_ROWS_JSONL, &got),
 	       0, "JSONL");
 	is_str(got.s, "1:1:wa_id=1|name=A\n3:2:phone=2\n4:-:\n", "string members by name, in order");
