@@ -1,7 +1,8 @@
-/* cli — what every utility's main shares: the common options (-d, -o,
- * -h, -V), help and version text, opening the database and the output
- * the options chose, and reading a subcommand's own options. A utility
- * keeps only its own options and its calls into lib/. */
+/* cli — what every utility's main shares: main itself (parse, open,
+ * run, close, exit), the common options (-d, -o, -h, -V), help and
+ * version text, opening the database and the output the options chose,
+ * and subcommands with their argument counts. A utility keeps only its
+ * own options and its calls into lib/. */
 #ifndef WB_CLI_H
 #define WB_CLI_H
 #include <getopt.h>
