@@ -181,17 +181,12 @@ static int keyword(wb_db *db, cli *c, int sub, char **argv)
 	return rc ? rc : out_close(o);
 }
 
-/* greeting and away: change what the options and "set TEXT" say, then
- * show the result. */
-static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, char **argv)
+/* greeting and away: what the options and "set TEXT" change, saved. */
+static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **argv, reply_settings *s)
 {
 	const char *name = is_away ? "away" : "greeting";
-	reply_settings s;
-	int rc = reply_settings_load(db, &s);
-	if (rc)
-		return rc;
-	int *on = is_away ? &s.away_on : &s.greeting_on;
-	char **text = is_away ? &s.away_text : &s.greeting_text;
+	int *on = is_away ? &s->away_on : &s->greeting_on, rc;
+	char **text = is_away ? &s->away_text : &s->greeting_text;
 	if (argc) {
 		if (!*argv[1])
 			return wb_err(EX_DATAERR, "%s: an empty text", name);
@@ -204,24 +199,39 @@ static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, cha
 			return wb_err(EX_DATAERR, "%s has no text yet: %s set TEXT", name, name);
 		*on = op->on;
 	}
-	if (op->after && (rc = when_dur_parse(op->after, &s.greeting_after)))
+	if (op->after && (rc = when_dur_parse(op->after, &s->greeting_after)))
 		return wb_err_prefix(rc, "--after: ");
 	if (op->to)
-		s.greeting_new_only = cli_choice("--to", op->to, (const char *const[]){"everyone", "new", NULL});
+		s->greeting_new_only = cli_choice("--to", op->to, (const char *const[]){"everyone", "new", NULL});
 	if (op->when) {
 		char *tz = profile_tz(db);
-		rc = reply_parse_when(op->when, when_now(), tz, &s);
+		rc = reply_parse_when(op->when, when_now(), tz, s);
 		free(tz);
 		if (rc)
 			return rc;
 	}
-	if ((argc || op->on >= 0 || op->after || op->to || op->when) && (rc = reply_settings_save(db, &s)))
+	if (argc || op->on >= 0 || op->after || op->to || op->when)
+		return reply_settings_save(db, s);
+	return 0;
+}
+
+/* greeting and away: change what the options and "set TEXT" say, then
+ * show the result. */
+static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, char **argv)
+{
+	reply_settings s;
+	int rc = reply_settings_load(db, &s);
+	if (rc)
 		return rc;
+	if ((rc = change_settings(db, is_away, op, argc, argv, &s))) {
+		reply_settings_free(&s);
+		return rc;
+	}
 	static const char *const gcols[] = {"on", "text", "after", "to"};
 	static const char *const acols[] = {"on", "text", "when"};
 	out *o = cli_out(c, is_away ? acols : gcols, is_away ? 3 : 4);
-	out_bool(o, *on);
-	out_str(o, *text);
+	out_bool(o, is_away ? s.away_on : s.greeting_on);
+	out_str(o, is_away ? s.away_text : s.greeting_text);
 	char buf[80];
 	if (is_away) {
 		reply_fmt_when(&s, buf);

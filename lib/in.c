@@ -453,12 +453,15 @@ static int next_record(in_rows *r, in_row *row)
 		}
 		/* a line of spaces in a list is a blank line */
 	} while (r->form == LIST && n == 1 && !*strtrim(f[0]));
-	*row = (in_row){.file = r->name, .line = line, .cell = f, .n = n, .names = r->head.names,
-			.nnames = r->head.nnames, .phone = r->phone < n ? f[r->phone] : NULL};
+	*row = (in_row){.file = r->name, .line = line, .cell = f, .n = n};
 	if (r->form == LIST) {
 		row->names = list_names;
 		row->nnames = 1;
 		row->phone = f[0];
+	} else {
+		row->names = r->head.names;
+		row->nnames = r->head.nnames;
+		row->phone = r->phone < n ? f[r->phone] : NULL;
 	}
 	return 1;
 }

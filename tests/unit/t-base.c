@@ -355,7 +355,7 @@ static void database(void)
 	ok(ist.created == 1 && ist.updated == 1, "one created, one updated");
 	contact_attrs(db, id2, &attrs);
 	ok(attrs.n == 2 && !strcmp(kv_get(&attrs, "tier"), "gold"), "by the header's columns");
-	kv_clear(&attrs);
+	kv_free(&attrs);
 	fclose(fp);
 	is_int(db_set_setting(db, "profile.name", "Lucky Tea"), 0, "setting saved");
 	char *v = db_get_setting(db, "profile.name");
