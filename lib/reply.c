@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "batch.h"
 #include "contact.h"
 #include "err.h"
 #include "kv.h"
@@ -405,5 +406,88 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 		free(*text);
 		*text = NULL;
 	}
+	return rc;
+}
+
+/* ---- wb-reply auto's loop ---- */
+
+char *reply_auto_key(const char *wamid)
+{
+	return xasprintf("auto:%s", wamid);
+}
+
+/* Replies decided in the open transaction, handed out once it commits. */
+typedef struct {
+	reply_auto *a;
+	struct held {
+		char *to, *text, *wamid;
+		reply_kind kind;
+	} *v;
+	size_t n, cap;
+	reply_msg_fn fn;
+	void *ctx;
+} auto_run;
+
+static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind};
+}
+
+static int auto_doc(batch *b, const batch_doc *d, void *ctx)
+{
+	auto_run *x = ctx;
+	event ev;
+	int rc = event_parse(d->text, d->len, &ev);
+	if (rc) {
+		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
+	} else if (ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
+		reply_kind kind;
+		char *text;
+		int again;
+		rc = reply_auto_decide(x->a, &ev, &kind, &text, &again);
+		if (rc == EX_FALSE) {
+			wb_warn("%s:%ld: %s", d->name, d->line, wb_errmsg());
+			rc = 0;
+		} else if (!rc && text) {
+			hold(x, &ev, text, kind);
+		}
+	}
+	event_free(&ev);
+	return rc;
+}
+
+static int auto_done(int committed, void *ctx)
+{
+	auto_run *x = ctx;
+	int rc = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		struct held *h = &x->v[i];
+		if (committed && !rc) {
+			char *key = reply_auto_key(h->wamid);
+			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind}, x->ctx);
+			free(key);
+		}
+		free(h->to);
+		free(h->text);
+		free(h->wamid);
+	}
+	x->n = 0;
+	return rc;
+}
+
+int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx)
+{
+	auto_run x = {.fn = fn, .ctx = ctx};
+	int rc = reply_auto_new(db, &x.a);
+	if (rc)
+		return rc;
+	rc = batch_run(db, in, BATCH_MAX, auto_doc, auto_done, &x);
+	auto_done(0, &x);
+	free(x.v);
+	reply_auto_free(x.a);
 	return rc;
 }
