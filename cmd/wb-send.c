@@ -180,18 +180,18 @@ static void on_note(const send_note *n, void *ctx)
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
-	if (!strcmp(d->status, "failed"))
+	if (d->status == STATUS_FAILED)
 		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, d->status, d->error);
+	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
 }
 
-static int on_unknown(int64_t id, const char *phone, const char *status, const char *error, void *ctx)
+static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
 {
 	run *r = ctx;
 	r->unknown++;
-	if (!strcmp(status, "unknown"))
+	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status, error);
+	row(r, id, phone, NULL, status_name(status), error);
 	return 0;
 }
 
@@ -386,7 +386,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out_int(r->out, q->id);
 	out_str(r->out, q->phone);
 	out_str(r->out, q->type);
-	out_str(r->out, q->status);
+	out_str(r->out, status_name(q->status));
 	out_str(r->out, due);
 	out_int(r->out, q->attempts);
 	out_str(r->out, q->key);

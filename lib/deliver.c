@@ -57,7 +57,7 @@ typedef struct {
 	long done;
 } run;
 
-static void emit(run *r, const slot *sl, const char *wamid, const char *status, const char *error)
+static void emit(run *r, const slot *sl, const char *wamid, msg_status status, const char *error)
 {
 	deliver_result res = {sl->it.id, sl->it.phone, wamid, status, error};
 	if (r->o->on_result)
@@ -104,7 +104,7 @@ static int refuse_closed(run *r, slots *pend)
 		char *why = xasprintf("outside the 24-hour window (closed %s); use a template", t);
 		rc = queue_failed(r->db, sl->it.id, 0, why, when_now());
 		r->s->failed++;
-		emit(r, sl, NULL, "failed", why);
+		emit(r, sl, NULL, STATUS_FAILED, why);
 		free(why);
 		slot_free(sl);
 		pend->v[i] = pend->v[--pend->n];
@@ -131,12 +131,12 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *sto
 		*rc = queue_sent(r->db, sl->it.id, res.wamid, t);
 		r->s->sent++;
 		r->s->unreachable = 0;
-		emit(r, sl, res.wamid, "sent", NULL);
+		emit(r, sl, res.wamid, STATUS_SENT, NULL);
 	} else if (out == API_FAILED) {
 		*rc = queue_failed(r->db, sl->it.id, res.code, text, t);
 		r->s->failed++;
 		r->s->unreachable = 0;
-		emit(r, sl, NULL, "failed", text);
+		emit(r, sl, NULL, STATUS_FAILED, text);
 	} else {
 		*rc = queue_retry(r->db, sl->it.id, res.code, text);
 		r->s->unreachable = !rep->http;
@@ -152,7 +152,7 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *sto
 			r->s->later++;
 			if (sl->wait > r->later_wait)
 				r->later_wait = sl->wait;
-			emit(r, sl, NULL, "queued", text);
+			emit(r, sl, NULL, STATUS_QUEUED, text);
 		}
 	}
 	free(text);

@@ -10,10 +10,15 @@
 
 #include "cloudapi.h"
 #include "db.h"
+#include "status.h"
 
+/* One message's outcome in this run: sent, failed, or queued (left for a
+ * retry by a later flush). */
 typedef struct {
 	int64_t id;
-	const char *phone, *wamid, *status, *error;
+	const char *phone, *wamid;
+	msg_status status;
+	const char *error;
 } deliver_result;
 
 typedef struct {
