@@ -9,6 +9,7 @@
 #include "err.h"
 #include "queue.h"
 #include "ratelimit.h"
+#include "send.h"
 #include "util.h"
 #include "when.h"
 
@@ -18,6 +19,7 @@ typedef struct {
 	queue_item it;
 	double ready_at; /* monotonic seconds */
 	double wait;     /* the last backoff, for a row left to a later flush */
+	send_verdict verdict; /* the rules, judged again as it leaves */
 } slot;
 
 /* What the loop holds: rows claimed and waiting for their turn. */
@@ -88,24 +90,29 @@ static void progress(run *r, int last)
 		fputc('\n', stderr);
 }
 
-/* Claimed rows whose 24-hour window closed while they waited fail here,
- * before the API is called, as wb-send refuses them when they are made. */
-static int refuse_closed(run *r, slots *pend)
+/* The rules again, as a claimed row leaves: a window open when the
+ * message was made may have closed while it waited (scheduled, or
+ * retried), and the API would answer 131047. */
+static send_verdict leaving(const queue_item *it, int64_t now)
+{
+	send_facts f = {.now = now, .last_in = it->last_in, .kind = it->kind, .forced = it->forced, .direct = 1};
+	return send_decide(&f);
+}
+
+/* Claimed rows the rules stop fail here, before the API is called, as
+ * wb-send refuses them when they are made. */
+static int refuse_stopped(run *r, slots *pend)
 {
 	int rc = db_begin(r->db);
 	for (size_t i = 0; i < pend->n && !rc;) {
 		slot *sl = pend->v[i];
-		if (!sl->it.window_closed) {
+		if (sl->verdict.rule == SEND_GO) {
 			i++;
 			continue;
 		}
-		char t[32];
-		when_fmt_utc(sl->it.window_closed, t);
-		char *why = xasprintf("outside the 24-hour window (closed %s); use a template", t);
-		rc = queue_failed(r->db, sl->it.id, 0, why, when_now());
+		rc = queue_failed(r->db, sl->it.id, 0, sl->verdict.why, when_now());
 		r->s->failed++;
-		emit(r, sl, NULL, STATUS_FAILED, why);
-		free(why);
+		emit(r, sl, NULL, STATUS_FAILED, sl->verdict.why);
 		slot_free(sl);
 		pend->v[i] = pend->v[--pend->n];
 	}
@@ -182,19 +189,21 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 		if (!exhausted && !stop && held < claim / 2) {
 			queue_item *items;
 			size_t n;
-			if ((rc = queue_claim(db, me, o->mine, when_now(), claim - held, &items, &n)))
+			int64_t t = when_now();
+			if ((rc = queue_claim(db, me, o->mine, t, claim - held, &items, &n)))
 				break;
-			int closed = 0;
+			int stopped = 0;
 			for (size_t i = 0; i < n; i++) {
 				slot *sl = xcalloc(1, sizeof *sl);
 				sl->it = items[i];
 				sl->ready_at = now;
-				closed += sl->it.window_closed != 0;
+				sl->verdict = leaving(&sl->it, t);
+				stopped += sl->verdict.rule != SEND_GO;
 				push(&pend, sl);
 			}
 			free(items);
 			exhausted = n == 0;
-			if (closed && (rc = refuse_closed(&r, &pend)))
+			if (stopped && (rc = refuse_stopped(&r, &pend)))
 				break;
 		}
 		if (exhausted && !pend.n && !api_inflight(a))

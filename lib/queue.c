@@ -143,10 +143,7 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		" AND (CASE WHEN ?3 THEN claimed_by = ?1 ELSE claimed_by IS NULL END)"
 		" ORDER BY due_at, id LIMIT ?4) "
 		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts, "
-		/* the window is judged again as the message leaves: a scheduled
-		 * text may find it closed (the API would answer 131047) */
-		" CASE WHEN type <> 'template' AND NOT forced THEN"
-		"  (SELECT coalesce(last_in_at, 0) + 86400 FROM contact WHERE contact.id = contact_id) END");
+		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id)");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, mine);
@@ -159,8 +156,9 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		snprintf(v[k].phone, sizeof v[k].phone, "%s", db_col_text(st, 1));
 		v[k].payload = xstrdup(db_col_text(st, 2));
 		v[k].attempts = sqlite3_column_int(st, 3);
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int64(st, 4) <= now)
-			v[k].window_closed = sqlite3_column_int64(st, 4);
+		v[k].kind = sqlite3_column_int(st, 4) ? SEND_TEMPLATE : SEND_FREE_FORM;
+		v[k].forced = sqlite3_column_int(st, 5);
+		v[k].last_in = sqlite3_column_int64(st, 6);
 		k++;
 	}
 	sqlite3_reset(st);

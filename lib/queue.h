@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "phone.h"
+#include "send.h"
 #include "status.h"
 
 typedef struct {
@@ -48,9 +49,11 @@ typedef struct {
 	char phone[PHONE_MAX];
 	char *payload;
 	int attempts;
-	/* a free-form message whose 24-hour window closed while it waited
-	 * (scheduled, or retried): when it closed; 0 when it may go */
-	int64_t window_closed;
+	/* what the rules judge again as it leaves: a window open when the
+	 * message was made may have closed while it waited */
+	send_kind kind;
+	int forced;
+	int64_t last_in;
 } queue_item;
 
 /* Claims up to max due rows for me: with mine, the rows reserved for me

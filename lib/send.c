@@ -182,6 +182,31 @@ int send_window_open(int64_t last_in_at, int64_t now)
 	return last_in_at > 0 && now - last_in_at < SEND_WINDOW;
 }
 
+send_verdict send_decide(const send_facts *f)
+{
+	send_verdict v = {SEND_GO, 0, ""};
+	if (f->opted_out && !(f->direct && f->forced && !f->automatic)) {
+		v.rule = SEND_OPTED_OUT;
+		snprintf(v.why, sizeof v.why, "%s",
+			 f->direct && !f->automatic ? "opted out (--force sends anyway)" : "opted out");
+	} else if (!f->direct && f->cap > 0 && f->cap_count >= f->cap) {
+		char d[32];
+		when_dur_fmt(f->cap_period, d);
+		v.rule = SEND_CAPPED;
+		snprintf(v.why, sizeof v.why, "frequency cap: %lld broadcast%s in %s", (long long)f->cap_count,
+			 f->cap_count == 1 ? "" : "s", d);
+	} else if (f->kind == SEND_FREE_FORM && !f->forced && !send_window_open(f->last_in, f->now)) {
+		char t[32] = "";
+		if (f->last_in)
+			when_fmt_utc(f->last_in + SEND_WINDOW, t);
+		v.rule = SEND_OUTSIDE_WINDOW;
+		v.refused = 1;
+		snprintf(v.why, sizeof v.why, "outside the 24-hour window (%s%s); use a template",
+			 f->last_in ? "closed " : "they never wrote", t);
+	}
+	return v;
+}
+
 int send_cap_parse(const char *s, long *n, int64_t *period)
 {
 	const char *slash = strchr(s, '/');
@@ -383,39 +408,23 @@ static void note(send_ctx *c, int64_t id, const char *phone, const char *status,
 		c->note(&n, c->ctx);
 }
 
-/* The rules that keep a message from a contact; *why set when one does. */
-static int rules(send_ctx *c, const send_spec *s, api_msg_type type, const contact *ct, char **why,
-		 const char **status)
+/* What the rules say about this message to this contact. */
+static int judge(send_ctx *c, const send_spec *s, api_msg_type type, const contact *ct, send_verdict *v)
 {
-	*why = NULL;
-	if (ct->opted_out && !(c->direct && (c->force || s->force) && !s->auto_kind)) {
-		*why = xstrdup(c->direct && !s->auto_kind ? "opted out (--force sends anyway)" : "opted out");
-		*status = "skipped";
-		return 0;
-	}
+	send_facts f = {
+		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
+		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
+		.automatic = s->auto_kind != NULL,
+	};
+	/* the cap counts this contact's other broadcasts: a real one only */
 	if (c->broadcast_id && c->cap_n > 0) {
-		int64_t n;
-		int rc = queue_broadcasts_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &n);
+		f.cap = c->cap_n;
+		f.cap_period = c->cap_period;
+		int rc = queue_broadcasts_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
 		if (rc)
 			return rc;
-		if (n >= c->cap_n) {
-			char d[32];
-			when_dur_fmt(c->cap_period, d);
-			*why = xasprintf("frequency cap: %lld broadcast%s in %s", (long long)n, n == 1 ? "" : "s", d);
-			*status = "skipped";
-			return 0;
-		}
 	}
-	if (type != MSG_TEMPLATE && !c->force && !s->force && !send_window_open(ct->last_in_at, c->now)) {
-		if (ct->last_in_at) {
-			char t[32];
-			when_fmt_utc(ct->last_in_at + SEND_WINDOW, t);
-			*why = xasprintf("outside the 24-hour window (closed %s); use a template", t);
-		} else {
-			*why = xstrdup("outside the 24-hour window (they never wrote); use a template");
-		}
-		*status = "refused";
-	}
+	*v = send_decide(&f);
 	return 0;
 }
 
@@ -429,19 +438,19 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 	int64_t cid;
 	contact ct = {0};
 	kv vars = {0};
-	char *quick = NULL, *payload = NULL, *why = NULL;
+	char *quick = NULL, *payload = NULL;
 	filled f = {0};
-	const char *status = NULL;
+	send_verdict v;
 	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)))
 		goto out;
-	if ((rc = rules(c, s, type, &ct, &why, &status)))
+	if ((rc = judge(c, s, type, &ct, &v)))
 		goto out;
-	if (why) {
-		if (!strcmp(status, "refused"))
+	if (v.rule != SEND_GO) {
+		if (v.refused)
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, wa, status, why, 0, NULL);
+		note(c, 0, wa, v.refused ? "refused" : "skipped", v.why, 0, NULL);
 		goto out;
 	}
 	if (s->quick && (rc = reply_quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, &quick))) {
@@ -499,7 +508,6 @@ out:
 	filled_free(&f, s);
 	free(quick);
 	free(payload);
-	free(why);
 	kv_free(&vars);
 	contact_free(&ct);
 	return rc;

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "kv.h"
 
+/* Free-form messages may go this long after the contact's last message. */
 #define SEND_WINDOW (24 * 3600)
 
 /* One message, as wb-send's long options name it. Strings are borrowed. */
@@ -43,7 +44,37 @@ void send_spec_free(send_spec *s); /* the arrays from send_spec_from_json */
 /* Reads --text @FILE (or @- from stdin); other text is copied. */
 int send_read_text(const char *arg, char **out);
 
-/* Pure rules. */
+/* ---- the rules, pure: facts in, a verdict with its reason out, so
+ * each refusal is worded once wherever it is judged (when a message is
+ * made, and again when a queued one leaves) */
+
+typedef enum { SEND_FREE_FORM, SEND_TEMPLATE } send_kind;
+
+typedef struct {
+	int64_t now;
+	int64_t last_in;   /* the contact's last message to us; 0: they never wrote */
+	send_kind kind;    /* only templates may go outside the window */
+	int opted_out;
+	int forced;        /* --force */
+	int direct;        /* to recipients named one by one, not a segment */
+	int automatic;     /* an automatic reply (--auto) */
+	long cap;          /* broadcasts allowed within cap_period; 0: no cap */
+	int64_t cap_period;
+	int64_t cap_count; /* broadcasts the contact got within cap_period */
+} send_facts;
+
+typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW } send_rule;
+
+typedef struct {
+	send_rule rule; /* SEND_GO: it may go */
+	int refused;    /* 1: the rules forbid what was asked (an error); 0: skipped, as a segment expects */
+	char why[112];  /* the reason in words, "" for SEND_GO */
+} send_verdict;
+
+/* Opt-out first (a direct, non-automatic send may --force it), then the
+ * frequency cap, then the 24-hour window for free-form messages (which
+ * --force lifts). */
+send_verdict send_decide(const send_facts *f);
 int send_window_open(int64_t last_in_at, int64_t now);
 /* "--cap 1/7d": at most n broadcasts per period seconds. */
 int send_cap_parse(const char *s, long *n, int64_t *period);

@@ -1,7 +1,8 @@
 /* Unit tests of wb-send's pure parts: request bodies against Meta's
  * documented samples, answers and their classification, the token
  * bucket and backoff on a fake clock, media types and limits, the
- * window and cap rules, and which content a spec asks for. */
+ * rules (send_decide, every verdict and its wording), and which content
+ * a spec asks for. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -233,6 +234,73 @@ static void rules(void)
 	ok(n == 1 && p == 7 * 86400, "one in seven days");
 	is_int(send_cap_parse("2", &n, &p), EX_USAGE, "a cap needs a period");
 	is_int(send_cap_parse("x/7d", &n, &p), EX_USAGE, "and a count");
+}
+
+static void decide(void)
+{
+	int64_t now = 1795000000; /* 2026-11-18T11:06:40Z */
+	send_facts open = {.now = now, .last_in = now - 3600, .direct = 1};
+	send_verdict v = send_decide(&open);
+	ok(v.rule == SEND_GO && !v.refused && !*v.why, "a text within the window goes");
+
+	send_facts late = {.now = now, .last_in = now - SEND_WINDOW, .direct = 1};
+	v = send_decide(&late);
+	is_int(v.rule, SEND_OUTSIDE_WINDOW, "a text 24 hours after their message does not");
+	ok(v.refused, "and is refused, not skipped");
+	is_str(v.why, "outside the 24-hour window (closed 2026-11-18T11:06:40Z); use a template",
+	       "naming when the window closed");
+	late.last_in = 0;
+	is_str(send_decide(&late).why, "outside the 24-hour window (they never wrote); use a template",
+	       "or that it never opened");
+	late.kind = SEND_TEMPLATE;
+	is_int(send_decide(&late).rule, SEND_GO, "a template goes outside the window");
+	late.kind = SEND_FREE_FORM;
+	late.forced = 1;
+	is_int(send_decide(&late).rule, SEND_GO, "--force lifts the window");
+
+	send_facts out = {.now = now, .last_in = now - 60, .opted_out = 1, .direct = 1};
+	v = send_decide(&out);
+	is_int(v.rule, SEND_OPTED_OUT, "a direct send to an opted-out contact stops");
+	ok(!v.refused, "skipped");
+	is_str(v.why, "opted out (--force sends anyway)", "saying --force would send");
+	out.forced = 1;
+	is_int(send_decide(&out).rule, SEND_GO, "a direct send with --force goes");
+	out.automatic = 1;
+	v = send_decide(&out);
+	is_int(v.rule, SEND_OPTED_OUT, "an automatic reply never does");
+	is_str(v.why, "opted out", "and --force is not offered");
+	out.automatic = 0;
+	out.direct = 0;
+	v = send_decide(&out);
+	is_int(v.rule, SEND_OPTED_OUT, "nor a broadcast, even with --force");
+	is_str(v.why, "opted out", "plainly");
+	out.kind = SEND_TEMPLATE;
+	out.last_in = 0;
+	is_int(send_decide(&out).rule, SEND_OPTED_OUT, "opt-out comes before the window");
+
+	send_facts seg = {.now = now, .kind = SEND_TEMPLATE, .cap = 1, .cap_period = 7 * 86400, .cap_count = 1};
+	v = send_decide(&seg);
+	is_int(v.rule, SEND_CAPPED, "a broadcast over the cap stops");
+	ok(!v.refused, "skipped");
+	is_str(v.why, "frequency cap: 1 broadcast in 1w", "saying which cap");
+	seg.cap = 2;
+	seg.cap_count = 3;
+	is_str(send_decide(&seg).why, "frequency cap: 3 broadcasts in 1w", "counted in words");
+	seg.cap_count = 1;
+	is_int(send_decide(&seg).rule, SEND_GO, "under the cap it goes");
+	seg.cap = 0;
+	seg.cap_count = 9;
+	is_int(send_decide(&seg).rule, SEND_GO, "no cap, no limit");
+	seg.cap = 1;
+	seg.direct = 1;
+	is_int(send_decide(&seg).rule, SEND_GO, "the cap is for broadcasts only");
+	seg.direct = 0;
+	seg.kind = SEND_FREE_FORM;
+	is_int(send_decide(&seg).rule, SEND_CAPPED, "the cap comes before the window");
+}
+
+static void specs(void)
+{
 
 	api_msg_type t;
 	send_spec s = {.text = "hi", .preview_url = -1};
@@ -276,5 +344,7 @@ int main(void)
 	pacing();
 	media();
 	rules();
+	decide();
+	specs();
 	return done_testing();
 }
