@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cloudapi.h"
+#include "compose.h"
 #include "contact.h"
 #include "deliver.h"
 #include "err.h"
@@ -19,6 +20,7 @@
 #include "queue.h"
 #include "ratelimit.h"
 #include "send.h"
+#include "status.h"
 #include "util.h"
 #include "when.h"
 
@@ -119,7 +121,7 @@ static const struct option longopts[] = {
 
 /* Options as given, before they become a spec. */
 typedef struct {
-	send_spec spec;
+	compose_spec spec;
 	const char **to, **labels, **not_labels;
 	size_t nto, nlabels, nnot;
 	const char *name, *broadcast, *cap;
@@ -143,10 +145,10 @@ typedef struct {
 	wb_db *db;
 	api *api;
 	out *out;
-	send_ctx sc;
+	compose_ctx sc;
 	deliver_stats total;
 	api_msg_type type; /* of the message on the command line */
-	send_media media;  /* its medium, resolved once */
+	compose_media media;  /* its medium, resolved once */
 	int unknown;
 } run;
 
@@ -165,16 +167,16 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 	out_row_end(r->out);
 }
 
-static void on_note(const send_note *n, void *ctx)
+static void on_note(const compose_note *n, void *ctx)
 {
 	run *r = ctx;
-	if (!strcmp(n->status, "dry-run")) {
+	if (n->outcome == COMPOSED_DRY_RUN) {
 		printf("%s\n", n->payload);
 		return;
 	}
-	if (!strcmp(n->status, "refused") || !strcmp(n->status, "skipped"))
+	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
 		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, n->status, n->error);
+	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
@@ -216,7 +218,7 @@ static int deliver(run *r, int mine, long expected)
 
 /* --------------------------------------------------------------- sources */
 
-static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_media *m)
+static int from_csv(run *r, const compose_spec *s, api_msg_type type, const compose_media *m)
 {
 	csvr *cr = csvr_open(stdin, "stdin", ',');
 	char **f;
@@ -253,7 +255,7 @@ static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_me
 			rc = wb_err(EX_DATAERR, "stdin:%ld: no phone", line);
 			break;
 		}
-		if ((rc = send_one(&r->sc, s, type, m, f[phone_col], &row))) {
+		if ((rc = compose_one(&r->sc, s, type, m, f[phone_col], &row))) {
 			wb_err_prefix(rc, "stdin:%ld: ", line);
 			break;
 		}
@@ -271,7 +273,7 @@ static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_me
 static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
-	return send_one(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
 }
 
 /* A message for many (or one): rows first, in one transaction, then
@@ -284,26 +286,15 @@ static int bulk(run *r, int argc)
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
-	if (broadcast && !o->dry) {
-		const char *name = o->broadcast ? o->broadcast : o->name;
-		json_t *spec = json_pack("{s:o,s:o}", "labels", json_array(), "not_labels", json_array());
-		for (size_t i = 0; i < o->nlabels; i++)
-			json_array_append_new(json_object_get(spec, "labels"), json_string(o->labels[i]));
-		for (size_t i = 0; i < o->nnot; i++)
-			json_array_append_new(json_object_get(spec, "not_labels"), json_string(o->not_labels[i]));
-		if (o->spec.tmpl)
-			json_object_set_new(spec, "template", json_string(o->spec.tmpl));
-		char *js = json_dumps(spec, JSON_COMPACT);
-		json_decref(spec);
-		rc = queue_broadcast_new(r->db, name, o->spec.agent, js, now, &r->sc.broadcast_id);
-		free(js);
-	}
+	if (broadcast && !o->dry)
+		rc = compose_broadcast(&r->sc, &o->spec, o->broadcast ? o->broadcast : o->name, o->labels,
+				       o->not_labels);
 	r->sc.direct = !broadcast;
 	if (!rc && o->nto) {
 		phone_list pl = {0};
 		rc = in_phones((int)o->nto, (char **)o->to, NULL, "--to", &pl);
 		for (size_t i = 0; i < pl.n && !rc; i++)
-			rc = send_one(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
+			rc = compose_one(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
 	if (!rc && o->nlabels) {
@@ -336,40 +327,10 @@ static int lines(run *r)
 			continue;
 		char where[64];
 		snprintf(where, sizeof where, "stdin:%ld", lineno);
-		json_error_t e;
-		json_t *j = json_loads(buf, 0, &e);
-		if (!j) {
-			rc = wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
-			break;
-		}
-		send_spec s;
-		api_msg_type type;
-		send_media m = {0};
-		rc = send_spec_from_json(j, &s, where);
-		if (!rc && (rc = send_spec_type(&s, EX_DATAERR, &type)))
-			wb_err_prefix(rc, "%s: ", where);
-		if (!s.agent)
-			s.agent = r->o.spec.agent;
-		if (!rc)
-			rc = send_media_resolve(r->api, &s, type, r->o.dry, &m);
-		r->sc.direct = 1;
 		r->sc.queued_now = 0;
-		if (!rc && !(rc = db_begin(r->db))) {
-			rc = send_one(&r->sc, &s, type, &m, s.to, NULL);
-			if (rc) {
-				wb_err_prefix(rc, "%s: ", where);
-				db_rollback(r->db);
-			} else if (r->o.dry) {
-				db_rollback(r->db);
-			} else {
-				rc = db_commit(r->db);
-			}
-		}
+		rc = compose_line(&r->sc, buf, where, r->o.spec.agent);
 		if (!rc && r->sc.queued_now)
 			rc = deliver(r, 1, 0);
-		send_media_free(&m);
-		send_spec_free(&s);
-		json_decref(j);
 		fflush(stdout);
 		if (rc)
 			break;
@@ -428,7 +389,7 @@ int main(int argc, char **argv)
 	if (o->spec.agent && !*o->spec.agent)
 		o->spec.agent = NULL;
 	int opt;
-	send_spec *s = &o->spec;
+	compose_spec *s = &o->spec;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(&r.c, opt, optarg))
 			continue;
@@ -515,13 +476,13 @@ int main(int argc, char **argv)
 	if (cmd < 0 && !jsonl) {
 		if (s->text && !strcmp(s->text, "@-") && !o->nto && !o->nlabels)
 			wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
-		if (s->text && (rc = send_read_text(s->text, &o->text)))
+		if (s->text && (rc = compose_read_text(s->text, &o->text)))
 			wb_fail(rc);
 		s->text = o->text;
-		if (s->interactive && (rc = send_read_text(s->interactive, &o->interactive)))
+		if (s->interactive && (rc = compose_read_text(s->interactive, &o->interactive)))
 			wb_fail(rc);
 		s->interactive = o->interactive;
-		if ((rc = send_spec_type(s, EX_USAGE, &r.type)))
+		if ((rc = compose_spec_type(s, EX_USAGE, &r.type)))
 			wb_usage("%s", wb_errmsg());
 	}
 	/* configuration first: nothing is written when it is missing */
@@ -536,7 +497,7 @@ int main(int argc, char **argv)
 	else if (!o->dry)
 		r.out = cli_out(&r.c, cols, 5);
 	char *tz = profile_tz(r.db);
-	r.sc = (send_ctx){.db = r.db, .api = r.api, .tz = tz, .now = when_now(), .dry = o->dry,
+	r.sc = (compose_ctx){.db = r.db, .api = r.api, .tz = tz, .now = when_now(), .dry = o->dry,
 			  .force = s->force, .cap_n = r.sc.cap_n, .cap_period = r.sc.cap_period,
 			  .claimer = queue_me(), .note = on_note, .ctx = &r};
 	switch (cmd) {
@@ -559,7 +520,7 @@ int main(int argc, char **argv)
 			rc = verdict(&r);
 		break;
 	default:
-		if (!jsonl && !(rc = send_media_resolve(r.api, s, r.type, o->dry, &r.media)))
+		if (!jsonl && !(rc = compose_media_resolve(r.api, s, r.type, o->dry, &r.media)))
 			rc = bulk(&r, argc);
 		else if (jsonl)
 			rc = lines(&r);
@@ -567,7 +528,7 @@ int main(int argc, char **argv)
 			rc = verdict(&r);
 		break;
 	}
-	send_media_free(&r.media);
+	compose_media_free(&r.media);
 	free(tz);
 	free(o->to);
 	free(o->labels);

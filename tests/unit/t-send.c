@@ -9,6 +9,7 @@
 #include "tap.h"
 
 #include "cloudapi.h"
+#include "compose.h"
 #include "err.h"
 #include "media.h"
 #include "ratelimit.h"
@@ -301,39 +302,41 @@ static void decide(void)
 
 static void specs(void)
 {
+	is_str(compose_outcome_name(COMPOSED_DRY_RUN), "dry-run", "outcomes by the names wb-send prints");
+	is_str(compose_outcome_name(COMPOSED_DUPLICATE), "duplicate", "duplicate");
 
 	api_msg_type t;
-	send_spec s = {.text = "hi", .preview_url = -1};
-	is_int(send_spec_type(&s, EX_USAGE, &t), 0, "text alone");
+	compose_spec s = {.text = "hi", .preview_url = -1};
+	is_int(compose_spec_type(&s, EX_USAGE, &t), 0, "text alone");
 	is_int(t, MSG_TEXT, "is a text");
 	s.image = "a.jpg";
-	is_int(send_spec_type(&s, EX_USAGE, &t), EX_USAGE, "text and image clash");
-	send_spec c = {.text = "pick", .choices = (const char *[]){"a:A"}, .nchoices = 1};
-	send_spec_type(&c, EX_USAGE, &t);
+	is_int(compose_spec_type(&s, EX_USAGE, &t), EX_USAGE, "text and image clash");
+	compose_spec c = {.text = "pick", .choices = (const char *[]){"a:A"}, .nchoices = 1};
+	compose_spec_type(&c, EX_USAGE, &t);
 	is_int(t, MSG_INTERACTIVE, "text with choices is interactive");
-	send_spec e = {0};
-	is_int(send_spec_type(&e, EX_DATAERR, &t), EX_DATAERR, "nothing to send");
-	send_spec rx = {.react = "👍"};
-	is_int(send_spec_type(&rx, EX_USAGE, &t), EX_USAGE, "a reaction needs the message it reacts to");
-	send_spec p2 = {.text = "x", .params = (const char *[]){"a"}, .nparams = 1};
-	is_int(send_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
+	compose_spec e = {0};
+	is_int(compose_spec_type(&e, EX_DATAERR, &t), EX_DATAERR, "nothing to send");
+	compose_spec rx = {.react = "👍"};
+	is_int(compose_spec_type(&rx, EX_USAGE, &t), EX_USAGE, "a reaction needs the message it reacts to");
+	compose_spec p2 = {.text = "x", .params = (const char *[]){"a"}, .nparams = 1};
+	is_int(compose_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
 
 	json_t *j = json_loads("{\"to\":\"1\",\"template\":\"t\",\"param\":[\"a\",\"b\"],\"key\":\"k\",\"auto\":\"away\","
 			       "\"upload\":true,\"future_field\":1}", 0, NULL);
-	send_spec js;
-	is_int(send_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
+	compose_spec js;
+	is_int(compose_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
 	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload,
 	   "fields map to the options of the same name; unknown ones are ignored");
-	send_spec_free(&js);
+	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"to\":\"1\",\"text\":5}", 0, NULL);
-	is_int(send_spec_from_json(j, &js, "stdin:2"), EX_DATAERR, "a number where text goes");
+	is_int(compose_spec_from_json(j, &js, "stdin:2"), EX_DATAERR, "a number where text goes");
 	ok(strstr(wb_errmsg(), "stdin:2") != NULL, "names the line");
-	send_spec_free(&js);
+	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"text\":\"x\"}", 0, NULL);
-	is_int(send_spec_from_json(j, &js, "stdin:3"), EX_DATAERR, "no recipient");
-	send_spec_free(&js);
+	is_int(compose_spec_from_json(j, &js, "stdin:3"), EX_DATAERR, "no recipient");
+	compose_spec_free(&js);
 	json_decref(j);
 }
 
