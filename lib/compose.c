@@ -517,6 +517,8 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------ broadcasts and lines */
+
 int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, const char *const *labels,
 		      const char *const *not_labels)
 {
