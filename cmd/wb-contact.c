@@ -121,9 +121,9 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 }
 
 /* A phone argument, or exit 65 naming it. */
-static void one_phone(const char *arg, char wa_id[PHONE_MAX])
+static void one_phone(wb_db *db, const char *arg, char wa_id[PHONE_MAX])
 {
-	int rc = phone_norm_env(arg, wa_id);
+	int rc = contact_resolve_phone(db, arg, wa_id);
 	if (rc)
 		fail(rc);
 }
@@ -133,7 +133,7 @@ static void one_phone(const char *arg, char wa_id[PHONE_MAX])
 static void known_contact(wb_db *db, const char *arg, contact *c)
 {
 	char wa_id[PHONE_MAX];
-	one_phone(arg, wa_id);
+	one_phone(db, arg, wa_id);
 	int rc = contact_get(db, wa_id, c);
 	if (rc)
 		fail(rc);
@@ -185,7 +185,7 @@ static int conv_log(wb_db *db, cli *cl, const char *arg)
 static int add(wb_db *db, cli *cl, int argc, char **argv)
 {
 	char wa_id[PHONE_MAX];
-	one_phone(argv[0], wa_id);
+	one_phone(db, argv[0], wa_id);
 	const char *name = NULL;
 	kv attrs = {0};
 	for (int i = 1; i < argc; i++) {
@@ -265,7 +265,7 @@ static int import(wb_db *db, cli *cl, const opts *op, int argc, char **argv)
  * written only after the commit, so what is printed is what happened. */
 static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 {
-	phone_list phones = {0};
+	phone_list phones = {.db = db};
 	int rc = in_phones(argc, argv, stdin, "stdin", &phones);
 	if (rc)
 		fail(rc);

@@ -106,7 +106,7 @@ static int tag(wb_db *db, cli *c, int applying, const char *name, int messages, 
 	if (messages && argc == 0)
 		return wb_err(EX_USAGE, "--message needs message ids");
 	int64_t now = when_now();
-	phone_list phones = {0};
+	phone_list phones = {.db = db};
 	if (!messages && (rc = in_phones(argc, argv, stdin, "stdin", &phones)))
 		return rc;
 	size_t n = messages ? (size_t)argc : phones.n;

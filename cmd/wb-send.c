@@ -229,7 +229,7 @@ static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_me
 		if (!head) {
 			phone_col = in_phone_column(f, n);
 			char probe[PHONE_MAX];
-			if (phone_col < 0 && n == 1 && !phone_norm_env(f[0], probe)) {
+			if (phone_col < 0 && n == 1 && !contact_resolve_phone(r->sc.db, f[0], probe)) {
 				phone_col = 0; /* a bare list of numbers */
 			} else {
 				head = xcalloc((size_t)n, sizeof *head);
@@ -300,10 +300,10 @@ static int bulk(run *r, int argc)
 	}
 	r->sc.direct = !broadcast;
 	if (!rc && o->nto) {
-		phone_list pl = {0};
+		phone_list pl = {.db = r->db};
 		rc = in_phones((int)o->nto, (char **)o->to, NULL, "--to", &pl);
 		for (size_t i = 0; i < pl.n && !rc; i++)
-			rc = send_one(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
+			rc = send_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
 	if (!rc && o->nlabels) {

@@ -59,7 +59,7 @@ static int bad_utf8(const import_map *m, int i)
 	return wb_err(EX_DATAERR, "column %d: not valid UTF-8", i + 1);
 }
 
-int import_check(const import_map *m, char **f, int n, import_row *r)
+int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 {
 	if (n != m->ncols)
 		return wb_err(EX_DATAERR, "%d field%s, the header has %d", n, n == 1 ? "" : "s", m->ncols);
@@ -69,7 +69,7 @@ int import_check(const import_map *m, char **f, int n, import_row *r)
 	const char *phone = f[m->phone];
 	if (!*phone)
 		return wb_err(EX_DATAERR, "column 'phone': empty");
-	int rc = phone_norm_env(phone, r->wa_id);
+	int rc = contact_resolve_phone(db, phone, r->wa_id);
 	if (rc)
 		return wb_err_prefix(rc, "column 'phone': ");
 	r->name = m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
@@ -126,7 +126,7 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		goto out;
 	while ((got = csvr_next(r, &f, &n, &line)) == 1) {
 		import_row row;
-		if ((rc = import_check(&m, f, n, &row))) {
+		if ((rc = import_check(db, &m, f, n, &row))) {
 			wb_err_prefix(rc, "%s:%ld: ", name, line);
 			if (!skip)
 				break;

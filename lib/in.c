@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "contact.h"
 #include "err.h"
 #include "util.h"
 
@@ -225,7 +226,7 @@ int in_line(FILE *fp, char **buf, size_t *cap, long *lineno)
 static int add_phone(phone_list *out, const char *raw, const char *name, long line)
 {
 	char wa[PHONE_MAX];
-	int rc = phone_norm_env(raw, wa);
+	int rc = contact_resolve_phone(out->db, raw, wa);
 	if (rc)
 		return wb_err_prefix(rc, "%s:%ld: ", name, line);
 	phone_list_add(out, wa);
@@ -349,7 +350,7 @@ int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out
 		return in_phones_stream(fp, name, out);
 	for (int i = 0; i < argc; i++) {
 		char wa[PHONE_MAX];
-		int rc = phone_norm_env(argv[i], wa);
+		int rc = contact_resolve_phone(out->db, argv[i], wa);
 		if (rc)
 			return rc;
 		phone_list_add(out, wa);

@@ -7,6 +7,7 @@
 #define WB_IN_H
 #include <stdio.h>
 
+#include "db.h"
 #include "phone.h"
 
 /* A CSV reader that hands out one record at a time. */
@@ -23,10 +24,12 @@ void csvr_close(csvr *r);
  * "wa_id" (any case); -1 when there is none. */
 int in_phone_column(char *const *header, int n);
 
-/* A list of normalised phone numbers. */
+/* A list of normalised phone numbers. Numbers are read against db's
+ * contacts (contact_resolve_phone) when it is set. */
 typedef struct {
 	char (*v)[PHONE_MAX];
 	size_t n, cap;
+	wb_db *db;
 } phone_list;
 void phone_list_add(phone_list *l, const char *wa_id);
 void phone_list_free(phone_list *l);

@@ -423,9 +423,14 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 	     const kv *row)
 {
 	char wa[PHONE_MAX];
-	int rc = phone_norm_env(phone, wa);
-	if (rc)
-		return rc;
+	int rc = contact_resolve_phone(c->db, phone, wa);
+	return rc ? rc : send_one_wa_id(c, s, type, m, wa, row);
+}
+
+int send_one_wa_id(send_ctx *c, const send_spec *s, api_msg_type type, const send_media *m, const char *wa,
+		   const kv *row)
+{
+	int rc;
 	int64_t cid;
 	contact ct = {0};
 	kv vars = {0};
@@ -495,7 +500,7 @@ int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_medi
 	}
 out:
 	if (rc)
-		wb_err_prefix(rc, "%s: ", wa[0] ? wa : phone);
+		wb_err_prefix(rc, "%s: ", wa);
 	filled_free(&f, s);
 	free(quick);
 	free(payload);

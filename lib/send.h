@@ -87,5 +87,9 @@ typedef struct {
  * an error; bad data (a placeholder without value, a bad time) is. */
 int send_one(send_ctx *c, const send_spec *s, api_msg_type type, const send_media *m, const char *phone,
 	     const kv *row);
+/* The same to a number already read (a wa_id): read again, a number
+ * that is no contact yet could read otherwise in the default region. */
+int send_one_wa_id(send_ctx *c, const send_spec *s, api_msg_type type, const send_media *m, const char *wa,
+		   const kv *row);
 
 #endif
