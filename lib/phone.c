@@ -35,7 +35,8 @@ static void read_as(phone_try *t, const char *text, const char *region)
 	t->status = (int)phonelib_parse(text, region, t->wa_id, sizeof t->wa_id);
 }
 
-/* Why a character makes in no phone number. */
+/* The refusal of an input with a character no number has; an extension
+ * (" ext. 12", " x12") is named as such. */
 static int refuse_char(const char *in, const char *region, char c)
 {
 	char scratch[PHONE_MAX];
@@ -97,10 +98,12 @@ int phone_read(const char *in, const char *region, phone_reading *r)
 		read_as(&r->national, d + 1, r->region);
 	/* no '+': the country code may still lead, after "00" (the
 	 * international prefix of most of the world) or with nothing before it */
-	if (d[1] == '0' && d[2] == '0')
-		read_as(&r->intl, memmove(d + 2, "+", 1), NULL);
-	else if (d[1] != '0')
+	if (d[1] == '0' && d[2] == '0') {
+		d[2] = '+';
+		read_as(&r->intl, d + 2, NULL);
+	} else if (d[1] != '0') {
 		read_as(&r->intl, d, NULL);
+	}
 	return 0;
 }
 
