@@ -36,6 +36,28 @@ DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
 	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata
 DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps
 
+# Phone numbers are read by libphonenumber, a C++ library (no .pc file):
+# lib/ has one C++ file, its C-callable shim, and every program links the
+# C++ runtime. CXX follows CC (clang: clang++) unless it is set; the C++
+# flags are the C ones, warnings and sanitizers included.
+ifeq ($(origin CXX),default)
+CXX = $(if $(findstring clang,$(CC)),clang++,g++)
+endif
+ALL_CXXFLAGS = $(patsubst -std=c11,-std=c++17,$(ALL_CFLAGS)) $(CXXFLAGS)
+LIB_CXX   = $(wildcard lib/*.cc)
+LIB_OBJ  += $(patsubst lib/%.cc,build/lib/%.o,$(LIB_CXX))
+LIBS     += -lphonenumber -lstdc++
+DEB_BUILD += g++ libphonenumber-dev
+build/lib/%.o: lib/%.cc | build/lib
+	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -fPIC -c -o $@ $<
+# The fuzz targets compile lib/ with clang, so the shim with clang++;
+# they link with clang, which brings no C++ part of UBSan's runtime, so
+# the C++-only vptr check is left out.
+FUZZ_CXX = clang++
+FUZZ_CXX_OBJ = $(patsubst lib/%.cc,build/fuzz/%.o,$(LIB_CXX))
+build/fuzz/%.o: lib/%.cc | build/fuzz
+	$(FUZZ_CXX) $(CPPFLAGS) -std=c++17 $(WARN) $(FUZZ_FLAGS) -fno-sanitize=vptr -c -o $@ $<
+
 .PHONY: all deps check test demo bench fuzz install clean
 # Objects are kept (not removed as intermediates), so a build is quiet
 # after its last step and the next one rebuilds nothing.
@@ -74,8 +96,8 @@ build/bench/%: bench/%.c build/libwb.a | build/bench
 # libFuzzer needs clang; each target links the library built for fuzzing.
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-build/fuzz/%: fuzz/%.c $(LIB_SRC) build/schema.c | build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/schema.c $(LIBS)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(FUZZ_CXX_OBJ) build/schema.c | build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_CXX_OBJ) build/schema.c $(LIBS)
 fuzz: all $(FUZZ)
 	@sh fuzz/run.sh $(FUZZ)
 

@@ -11,14 +11,14 @@ RUNS=${WB_BENCH_RUNS:-3}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d "${TMPDIR:-/tmp}/wb-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-unset WB_DEFAULT_CC WB_NOW
+unset WB_DEFAULT_CC WB_DEFAULT_REGION WB_NOW
 
 # phone, name and three attribute columns; some quoted fields, some UTF-8
 awk -v n="$N" 'BEGIN {
 	print "phone,name,city,tier,order_id"
 	split("Paris,London,北京,São Paulo,\"Washington, D.C.\"", city, ",")
 	for (i = 0; i < n; i++)
-		printf "+1 650 %07d,Customer %d,%s,%s,A-%d\n", 1000000 + i, i,
+		printf "+1 650 %07d,Customer %d,%s,%s,A-%d\n", 2000000 + i, i,
 			(i % 5 == 4 ? "\"Washington, D.C.\"" : city[i % 5 + 1]), (i % 3 ? "gold" : "silver"), i
 }' >"$W/contacts.csv"
 

@@ -125,7 +125,7 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 static int known_contact(wb_db *db, const char *arg, contact *c)
 {
 	char wa_id[PHONE_MAX];
-	int rc = phone_norm_env(arg, wa_id);
+	int rc = contact_resolve_phone(db, arg, wa_id);
 	return rc ? rc : contact_get(db, wa_id, c);
 }
 
@@ -206,7 +206,7 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 	const char *name = NULL;
 	kv attrs = {0};
 	int64_t now = when_now(), id;
-	int created = 0, rc = phone_norm_env(argv[0], wa_id);
+	int created = 0, rc = contact_resolve_phone(db, argv[0], wa_id);
 	if (!rc && !(rc = add_args(argc - 1, argv + 1, &name, &attrs)) && !(rc = db_begin(db)))
 		rc = contact_upsert(db, wa_id, name, now, &id, &created);
 	/* KEY= (nothing after '=') removes the attribute */

@@ -115,7 +115,7 @@ static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 		return rc;
 	if (phone) {
 		contact ct = {0};
-		if ((rc = phone_norm_env(phone, ct.wa_id)))
+		if ((rc = contact_resolve_phone(db, phone, ct.wa_id)))
 			goto out;
 		rc = contact_get(db, ct.wa_id, &ct);
 		if (rc == EX_FALSE) /* a number not yet known: only its phone */

@@ -231,7 +231,7 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 		if (!head) {
 			phone_col = in_phone_column(f, n);
 			char probe[PHONE_MAX];
-			if (phone_col < 0 && n == 1 && !phone_norm_env(f[0], probe)) {
+			if (phone_col < 0 && n == 1 && !contact_resolve_phone(r->sc.db, f[0], probe)) {
 				phone_col = 0; /* a bare list of numbers */
 			} else {
 				head = xcalloc((size_t)n, sizeof *head);
@@ -273,7 +273,7 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
-	return compose_one(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
 }
 
 /* A message for many (or one): rows first, in one transaction, then
@@ -292,10 +292,10 @@ static int bulk(run *r)
 				       o->not_labels);
 	r->sc.direct = !broadcast;
 	if (!rc && o->nto) {
-		phone_list pl = {0};
+		phone_list pl = {.db = r->db};
 		rc = in_phones((int)o->nto, (char **)o->to, NULL, "--to", &pl);
 		for (size_t i = 0; i < pl.n && !rc; i++)
-			rc = compose_one(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
+			rc = compose_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
 	if (!rc && o->nlabels) {

@@ -30,7 +30,7 @@ int bulk_run(wb_db *db, const char *const *targets, size_t n, bulk_act_fn act, v
 int bulk_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_act_fn act, void *act_ctx,
 		bulk_row_fn row, void *row_ctx)
 {
-	phone_list phones = {0};
+	phone_list phones = {.db = db};
 	int rc = in_phones(argc, argv, fp, "stdin", &phones);
 	if (!rc) {
 		const char **targets = xcalloc(phones.n ? phones.n : 1, sizeof *targets);

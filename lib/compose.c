@@ -487,9 +487,14 @@ int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const 
 		const kv *row)
 {
 	char wa[PHONE_MAX];
-	int rc = phone_norm_env(phone, wa);
-	if (rc)
-		return rc;
+	int rc = contact_resolve_phone(c->db, phone, wa);
+	return rc ? rc : compose_one_wa_id(c, s, type, m, wa, row);
+}
+
+int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
+		      const char *wa, const kv *row)
+{
+	int rc;
 	int64_t cid;
 	contact ct = {0};
 	composed msg = {0};

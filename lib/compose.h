@@ -98,6 +98,10 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
  * an error; bad data (a placeholder without value, a bad time) is. */
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row);
+/* The same to a number already read (a wa_id): read again, a number that
+ * is no contact yet could read otherwise in the default region. */
+int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
+		      const char *wa, const kv *row);
 
 /* One JSONL message object (where names its line in errors): read,
  * checked, its medium resolved, and composed in a transaction of its

@@ -25,6 +25,12 @@ void contact_free(contact *c);
 
 /* 0 and *c filled, or EX_FALSE ("no contact …") when there is none. */
 int contact_get(wb_db *db, const char *wa_id, contact *c);
+/* A phone number as the user or a file wrote it, read into out: digits
+ * alone that are already a contact's wa_id are that contact (what wb
+ * writes reads back as the same contact, whatever the default region
+ * would make of it); anything else is read by phone's rules. db NULL:
+ * the rules alone. 0, or phone's and the database's errors. */
+int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
 /* The id of wa_id's contact, created (with nothing else) when missing. */
 int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */

@@ -59,7 +59,7 @@ static int bad_utf8(const import_map *m, int i)
 	return wb_err(EX_DATAERR, "column %d: not valid UTF-8", i + 1);
 }
 
-int import_check(const import_map *m, char **f, int n, import_row *r)
+int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 {
 	if (n != m->ncols)
 		return wb_err(EX_DATAERR, "%d field%s, the header has %d", n, n == 1 ? "" : "s", m->ncols);
@@ -69,7 +69,7 @@ int import_check(const import_map *m, char **f, int n, import_row *r)
 	const char *phone = f[m->phone];
 	if (!*phone)
 		return wb_err(EX_DATAERR, "column 'phone': empty");
-	int rc = phone_norm_env(phone, r->wa_id);
+	int rc = contact_resolve_phone(db, phone, r->wa_id);
 	if (rc)
 		return wb_err_prefix(rc, "column 'phone': ");
 	r->name = m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
@@ -112,7 +112,7 @@ static int put_rows(wb_db *db, in_rows *r, const import_map *m, int64_t now, imp
 	int rc = db_begin(db);
 	while (!rc && (rc = in_rows_next(r, &row)) == 1) {
 		import_row checked;
-		if ((rc = import_check(m, row.cell, row.n, &checked))) {
+		if ((rc = import_check(db, m, row.cell, row.n, &checked))) {
 			in_row_err(&row, rc);
 			if (skip) {
 				skip(wb_errmsg(), ctx);

@@ -35,9 +35,10 @@ typedef struct {
 } import_row;
 
 /* Checks a row against the map: as many fields as the header, valid
- * UTF-8 everywhere, a phone that normalises. 0 or EX_DATAERR naming the
- * column (no file or line prefix). */
-int import_check(const import_map *m, char **f, int n, import_row *r);
+ * UTF-8 everywhere, a phone that reads (against db's contacts; NULL: by
+ * the rules alone). 0 or EX_DATAERR naming the column (no file or line
+ * prefix). */
+int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r);
 
 typedef struct {
 	long created, updated, skipped;

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "contact.h"
 #include "err.h"
 #include "util.h"
 
@@ -493,7 +494,7 @@ int in_row_err(const in_row *row, int rc)
 static int add_phone(phone_list *out, const in_row *row)
 {
 	char wa[PHONE_MAX];
-	int rc = phone_norm_env(row->phone, wa);
+	int rc = contact_resolve_phone(out->db, row->phone, wa);
 	if (rc)
 		return in_row_err(row, rc);
 	phone_list_add(out, wa);
@@ -520,7 +521,7 @@ int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out
 		return in_phones_stream(fp, name, out);
 	for (int i = 0; i < argc; i++) {
 		char wa[PHONE_MAX];
-		int rc = phone_norm_env(argv[i], wa);
+		int rc = contact_resolve_phone(out->db, argv[i], wa);
 		if (rc)
 			return rc;
 		phone_list_add(out, wa);

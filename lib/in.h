@@ -8,6 +8,7 @@
 #define WB_IN_H
 #include <stdio.h>
 
+#include "db.h"
 #include "kv.h"
 #include "phone.h"
 
@@ -76,6 +77,7 @@ int in_row_err(const in_row *row, int rc);
 typedef struct {
 	char (*v)[PHONE_MAX];
 	size_t n, cap;
+	wb_db *db;
 } phone_list;
 void phone_list_add(phone_list *l, const char *wa_id);
 void phone_list_free(phone_list *l);

@@ -20,7 +20,7 @@ export WB_DB="$W/wb.db" XDG_CONFIG_HOME="$W/config" WB_OUTPUT=table
 export WB_NOW=2026-11-30T03:00:00Z
 export WB_PHONE_ID=106540352242922 WB_TOKEN=demo-token-not-a-secret
 export WB_APP_SECRET=demo-app-secret WB_VERIFY_TOKEN=demo-verify WB_AGENT=mei
-unset WB_DEFAULT_CC WB_API_URL
+unset WB_DEFAULT_CC WB_DEFAULT_REGION WB_API_URL
 
 if [ -t 1 ]; then B=$(printf '\033[1m') N=$(printf '\033[0m'); else B= N=; fi
 say() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
@@ -46,7 +46,7 @@ cat >"$W/customers.csv" <<'CSV'
 phone,name,city,tier,order_id
 +86 139 1234 5678,Mei Chen,Shanghai,gold,A-1042
 +55 11 98765-4321,Ana Souza,São Paulo,gold,A-1043
-+44 7700 900123,Tom Hardy,London,silver,A-1044
++44 7400 123456,Tom Hardy,London,silver,A-1044
 +1 (650) 555-0100,Sam Lee,Palo Alto,silver,A-1045
 CSV
 run wb-contact import "$W/customers.csv"
@@ -92,7 +92,7 @@ post() {
 }
 run post 8613912345678 'Mei Chen' wamid.DEMO1 1796007480 '你好, is the oolong in stock?'   # Mon 10:58, open
 run post 8613912345678 'Mei Chen' wamid.DEMO2 1796007540 'and the price?'                  # Mon 10:59
-run post 447700900123 'Tom Hardy' wamid.DEMO3 1795962600 'Are you open today?'             # Sun 22:30, closed
+run post 447400123456 'Tom Hardy' wamid.DEMO3 1795962600 'Are you open today?'             # Sun 22:30, closed
 curl -s -o /dev/null -w "unsigned POST: %{http_code} (refused)\n" --data-binary @"$W/body.json" "$HOOK"
 await "SELECT count(*) FROM message WHERE direction = 'out' AND status IN ('sent','delivered','read')" 3
 echo "events the listener wrote:"; cat "$W/events.jsonl"
@@ -111,7 +111,7 @@ printf 'phone,order_id\n8613912345678,A-1042\n' >"$W/orders.csv"
 run wb-send --template order_shipped --param '{{order_id}}' --key 'shipped-{{order_id}}' <"$W/orders.csv"
 run wb-send --template order_shipped --param '{{order_id}}' --key 'shipped-{{order_id}}' <"$W/orders.csv"
 say "A reminder scheduled for tomorrow, then the queue"
-run wb-send --to 447700900123 --template appt_reminder --param Tom --at 'tomorrow 09:00'
+run wb-send --to 447400123456 --template appt_reminder --param Tom --at 'tomorrow 09:00'
 run wb-send queue
 echo "a day later, cron's 'wb-send flush' delivers it:"
 WB_NOW=2026-12-01T01:00:30Z run wb-send flush

@@ -11,7 +11,7 @@ FIXTURES="$TOP/../shared/fixtures"
 T=$(mktemp -d "${TMPDIR:-/tmp}/wb-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export WB_DB="$T/wb.db" HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
-unset WB_OUTPUT WB_DEFAULT_CC WB_TOKEN WB_APP_SECRET WB_PHONE_ID WB_API_URL WB_NOW WB_AGENT
+unset WB_OUTPUT WB_DEFAULT_CC WB_DEFAULT_REGION WB_TOKEN WB_APP_SECRET WB_PHONE_ID WB_API_URL WB_NOW WB_AGENT
 mkdir -p "$HOME"
 _n=0
 _failed=0

@@ -143,8 +143,8 @@ like "$(cat "$T/out")" '"phone":"16505551234","name":"Mei"' "the record"
 like "$(cat "$T/out")" '"labels":"vip"' "with labels"
 like "$(cat "$T/out")" '"attrs":\{"city":"Lyon","notes":"said \\"hi\\"","order_id":"A-77"\}' "with attributes, as an object"
 like "$(cat "$T/out")" '"created":"2026-11-25T10:00:00Z"' "times in ISO UTC"
-exits 1 "show of no such contact" -- wb-contact show 19999999999
-like "$(cat "$T/err")" "19999999999: no such contact" "says so"
+exits 1 "show of no such contact" -- wb-contact show 16505559999
+like "$(cat "$T/err")" "16505559999: no such contact" "says so"
 exits 65 "show of a bad phone" -- wb-contact show nope
 exits 64 "show without a phone" -- wb-contact show
 
@@ -165,7 +165,7 @@ is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels
 2026-11-24T10:00:00Z,16505551234,in,text,Where is my order?,received,wamid.IN1,Paid
 2026-11-24T10:05:00Z,16505551234,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
 2026-11-24T11:00:00Z,16505551234,in,image,,received,wamid.IN2," "the message log, oldest first, with message labels"
-exits 1 "log of no such contact" -- wb-contact log 19999999999
+exits 1 "log of no such contact" -- wb-contact log 16505559999
 
 # --- optout / optin -------------------------------------------------------
 exits 0 "optout" -- wb-contact optout 16505551234 "+44 20 7946 0958"
@@ -184,8 +184,8 @@ exits 65 "a bad phone fails the whole optout" -- wb-contact optout 8613912345678
 is "$(count "SELECT opted_out FROM contact WHERE wa_id = '8613912345678'")" "0" "nothing changed"
 
 # --- rm -------------------------------------------------------------------
-exits 1 "rm with an unknown phone removes nothing" -- wb-contact rm 33612345678 19999999999
-like "$(cat "$T/err")" "19999999999: no such contact" "names it"
+exits 1 "rm with an unknown phone removes nothing" -- wb-contact rm 33612345678 16505559999
+like "$(cat "$T/err")" "16505559999: no such contact" "names it"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id = '33612345678'")" "1" "the known one is still there"
 printf 'phone\n33612345678\n33612345679\n' | wb-contact rm >"$T/out"
 ok $? "rm from CSV on stdin"

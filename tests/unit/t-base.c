@@ -1,4 +1,4 @@
-/* Unit tests of the foundation: phones, times, durations, placeholders,
+/* Unit tests of the foundation: times, durations, placeholders,
  * UTF-8 text, the output formats, the CSV and phone readers, and the
  * database. */
 #include <stdlib.h>
@@ -13,37 +13,9 @@
 #include "in.h"
 #include "kv.h"
 #include "out.h"
-#include "phone.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
-
-static void phones(void)
-{
-	char p[PHONE_MAX];
-	static const struct { const char *in, *cc, *want; } good[] = {
-		{"+1 (650) 555-1234", NULL, "16505551234"},
-		{"0044 20 7946 0958", NULL, "442079460958"},
-		{"8613912345678", NULL, "8613912345678"},
-		{"+86 139 1234 5678", "1", "8613912345678"},
-		{"650-555-1234", "1", "16505551234"},
-		{"16505551234", "1", "16505551234"},
-		{"020 7946 0958", "44", "442079460958"},
-		{"139 1234 5678", "+86", "8613912345678"},
-		{"  +44.20.7946.0958 ", NULL, "442079460958"},
-	};
-	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
-		memset(p, 0, sizeof p);
-		int rc = phone_norm(good[i].in, good[i].cc, p);
-		is_int(rc, 0, "phone '%s' accepted", good[i].in);
-		is_str(p, good[i].want, "phone '%s' → %s", good[i].in, good[i].want);
-	}
-	static const char *bad[] = {"", "abc", "+1 650 CALL-NOW", "123", "+0123456789",
-				    "1234567890123456", "020 7946 0958"};
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		is_int(phone_norm(bad[i], NULL, p), EX_DATAERR, "phone '%s' rejected", bad[i]);
-	is_int(phone_norm("0123", "x1", p), EX_CONFIG, "a bad WB_DEFAULT_CC is a configuration error");
-}
 
 static void times(void)
 {
@@ -394,7 +366,6 @@ static void database(void)
 
 int main(void)
 {
-	phones();
 	times();
 	placeholders();
 	text();
