@@ -42,6 +42,17 @@ static phonelib_status written_out(const char *digits, char *out, size_t cap)
 	return PHONELIB_VALID;
 }
 
+/* IsValidNumber tries every region that shares the country code (+1 has
+ * 25) until one matches; most numbers belong to the code's main region,
+ * which is asked first. The answer is the same, found sooner. */
+static bool valid(const PhoneNumber &n)
+{
+	const PhoneNumberUtil &u = util();
+	std::string main;
+	u.GetRegionCodeForCountryCode(n.country_code(), &main);
+	return u.IsValidNumberForRegion(n, main) || u.IsValidNumber(n);
+}
+
 /* '+' and digits alone, wb's usual input, as written: the country code
  * split off (no code is the start of another) and the rest the national
  * number. Parse does the same and would also strip a national prefix,
@@ -66,7 +77,7 @@ static bool valid_as_written(const char *text)
 		PhoneNumber n;
 		n.set_country_code(cc);
 		n.set_national_number(std::strtoull(text + k + 1, nullptr, 10));
-		return u.IsValidNumber(n);
+		return valid(n);
 	}
 	return false;
 }
@@ -92,7 +103,7 @@ phonelib_status phonelib_parse(const char *text, const char *region, char *out, 
 	}
 	if (n.has_extension())
 		return PHONELIB_EXTENSION;
-	if (!u.IsValidNumber(n))
+	if (!valid(n))
 		return why_invalid(n);
 	std::string e164;
 	u.Format(n, PhoneNumberUtil::E164, &e164);
