@@ -314,18 +314,37 @@ check "a negative count: 400" [ "$CODE" = 400 ]
 req "$B" GET /_fake/faults
 check "GET /_fake/faults shows fail_to" jqb '.fail_to["16505550004"] == 131047'
 
-fault '{"slow_ms":4000}'
+# the stall holds answers until it is lifted, so no check below races it
+fault '{"stall_after":1}'
+check "stall_after shows in the fault state" jqb '.stall_after == 1'
+send "$B" "$TEXT"
+check "stall_after=1: the next request is answered" [ "$CODE" = 200 ]
+logged=$(wc -l <"$TMP/b.log")
+for i in 1 2 3 4 5 6 7 8; do
+    curl -s -m 30 -o "$TMP/held$i" "${AUTH[@]}" "${JSON[@]}" --data-binary "$TEXT" "http://127.0.0.1:$B$API/messages" &
+done
+all_logged() { [ "$(wc -l <"$TMP/b.log")" -ge $((logged + 8)) ]; }
+check "…the 8 after it are decided and logged (within 10 s)" wait_for all_logged
+held=0; for i in 1 2 3 4 5 6 7 8; do [ -s "$TMP/held$i" ] || held=$((held + 1)); done
+check "…but not answered ($held of 8 held)" [ "$held" = 8 ]
+req "$B" GET /_fake/stats -m 5
+check "held answers hold up no worker: /_fake/stats answers meanwhile" [ "$CODE" = 200 ]
+fault '{"stall_after":0}'
+# wamids FILE...: how many of the answers in FILEs carry a wamid
+wamids() { cat "$@" | jq -n '[inputs | .messages[0].id // empty] | length' 2>/dev/null; }
+wait_children() { for j in $(jobs -p); do case " ${PIDS[*]} " in *" $j "*) ;; *) wait "$j";; esac; done; }
+wait_children
+got=$(wamids "$TMP"/held?)
+check "stall_after=0 answers what was held ($got of 8)" [ "$got" = 8 ]
+
+fault '{"slow_ms":1500}'
 for i in 1 2 3 4 5 6 7 8; do
     curl -s -m 20 -o "$TMP/slow$i" "${AUTH[@]}" "${JSON[@]}" --data-binary "$TEXT" "http://127.0.0.1:$B$API/messages" &
 done
-sleep 0.3
-req "$B" GET /_fake/stats -m 3
-check "slow answers hold up no worker: /_fake/stats answers meanwhile (within 3 s)" [ "$CODE" = 200 ]
-curl -s -m 1 -o /dev/null "${AUTH[@]}" "${JSON[@]}" --data-binary "$TEXT" "http://127.0.0.1:$B$API/messages"; sr=$?
-check "slow_ms=4000: a client that waits 1 s gets nothing (curl exit $sr)" [ "$sr" = 28 ]
-wait_children() { for j in $(jobs -p); do case " ${PIDS[*]} " in *" $j "*) ;; *) wait "$j";; esac; done; }
+curl -s -m 0.5 -o /dev/null "${AUTH[@]}" "${JSON[@]}" --data-binary "$TEXT" "http://127.0.0.1:$B$API/messages"; sr=$?
+check "slow_ms=1500: a client that waits 0.5 s gets nothing (curl exit $sr)" [ "$sr" = 28 ]
 wait_children
-got=0; for i in 1 2 3 4 5 6 7 8; do jq -e '.messages[0].id' "$TMP/slow$i" >/dev/null 2>&1 && got=$((got + 1)); done
+got=$(wamids "$TMP"/slow?)
 check "slow answers all arrive ($got of 8, within 20 s)" [ "$got" = 8 ]
 fault '{"slow_ms":0}'
 
