@@ -10,7 +10,7 @@ sql() { sqlite3 "$WB_DB" "$@"; }
 fake_start
 A=16505550001 B=16505550002
 
-fake_faults '{"rate_limit":2,"retry_after":1}'
+fake_faults '{"rate_limit":2,"retry_after":0}'
 exits 0 "429 twice, then accepted" -- wb-send --to $A --template t
 is "$(grep -c '"to":"16505550001","status":429,.*"fault":"rate_limit"' "$T/api.log")" "2" "two 429s reached the fake"
 is "$(sends_to $A)" "1" "then one accepted, sent once"
@@ -32,6 +32,12 @@ like "$(cat "$T/out")" ",$B,,failed,\(#131026\) Message undeliverable" "the row 
 is "$(sql "SELECT status, error_code, attempts FROM message ORDER BY id DESC LIMIT 1")" "failed|131026|1" \
 	"stored as failed with the code, tried once"
 fake_faults '{"fail_to":{}}'
+
+fake_faults '{"server_error":1}'
+exits 75 "WB_RETRY_BASE_MS=200000: a first backoff of 100-200 s is more than a run waits" -- \
+	env WB_RETRY_BASE_MS=200000 wb-send --to $A --template t
+is "$(sql "SELECT status, next_try_at - strftime('%s','2026-11-25T10:00:00Z') BETWEEN 100 AND 201 FROM message ORDER BY id DESC LIMIT 1")" \
+	"queued|1" "left queued until then"
 
 fake_faults '{"rate_limit":1,"retry_after":120}'
 exits 75 "a Retry-After longer than a run waits: left queued" -- wb-send --to $A --template later
