@@ -24,7 +24,7 @@ fake_start() {
 	FAKE_PID=$!
 	while [ ! -s "$T/port" ]; do
 		kill -0 "$FAKE_PID" 2>/dev/null || { echo "Bail out! the fake API did not start"; exit 1; }
-		sleep 0.05
+		sleep 0.02
 	done
 	FAKE_URL="http://127.0.0.1:$(cat "$T/port")"
 	export WB_API_URL="$FAKE_URL/v26.0" WB_PHONE_ID=106540352242922 WB_TOKEN="$FAKE_TOKEN"
