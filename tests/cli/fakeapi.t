@@ -385,11 +385,15 @@ check "starts a webhook sink" start S --app-secret "$SECRET"
 S=$PORT_S
 check "starts with --webhook and --app-secret" start W --webhook "http://127.0.0.1:$S/_fake/sink" --app-secret "$SECRET" --fail-to 16505550004=131047 --async-fail
 W=$PORT_W
-# sink_statuses: the statuses the sink got, as one array in $TMP/st
-sink_statuses() { curl -s -m 10 "http://127.0.0.1:$S/_fake/sink" | jq -c '[.posts[].body.entry[].changes[].value.statuses[]]' >"$TMP/st"; }
-# have_statuses N: the sink got N statuses or more (counted without
-# another jq: each status has one recipient_id)
-have_statuses() { sink_statuses; [ "$(grep -o '"recipient_id":' "$TMP/st" | wc -l)" -ge "$1" ]; }
+# sink_get: what the sink got, in $TMP/sink; st_of_sink: its statuses,
+# as one array in $TMP/st; sink_statuses: both
+sink_get() { curl -s -m 10 "http://127.0.0.1:$S/_fake/sink" >"$TMP/sink"; }
+st_of_sink() { jq -c '[.posts[].body.entry[].changes[].value.statuses[]]' "$TMP/sink" >"$TMP/st"; }
+sink_statuses() { sink_get; st_of_sink; }
+# have_statuses N: the sink got N statuses or more, in $TMP/st. Polled:
+# counted with grep first (a status has one recipient_id; the escaped
+# raw bodies do not match), parsed by jq only once they are all there
+have_statuses() { sink_get; [ "$(grep -o '"recipient_id":' "$TMP/sink" | wc -l)" -ge "$1" ] && st_of_sink; }
 wids=()
 for i in 1 2 3; do send "$W" "{\"messaging_product\":\"whatsapp\",\"to\":\"1650555100$i\",\"text\":{\"body\":\"m$i\"}}"; wids+=("$(jq -r '.messages[0].id' "$TMP/body")"); done
 check "9 statuses arrive for 3 messages (within 10 s)" wait_for have_statuses 9
@@ -397,7 +401,7 @@ check "each message gets sent, delivered, read in that order" jqf "$TMP/st" 'red
 check "statuses name the wamids the API answered" jqf "$TMP/st" '[.[].id] | unique == ([$a,$b,$c] | sort)' --arg a "${wids[0]}" --arg b "${wids[1]}" --arg c "${wids[2]}"
 check "statuses carry recipient_id and Unix-seconds string timestamps" jqf "$TMP/st" 'all(.[]; (.recipient_id | test("^1650555100[123]$")) and (.timestamp | test("^[0-9]{10}$")))'
 check "sent carries conversation and pricing like the fixture" jqf "$TMP/st" 'map(select(.status == "sent"))[0] | .conversation.origin.type == "service" and (.conversation.expiration_timestamp | test("^[0-9]+$")) and .pricing.pricing_model == "PMP"'
-curl -s "http://127.0.0.1:$S/_fake/sink" >"$TMP/sink"
+sink_get
 check "payload shape: object, entry[].id, changes[].field, metadata" jqf "$TMP/sink" 'all(.posts[].body; .object == "whatsapp_business_account" and .entry[0].id == "102290129340398" and .entry[0].changes[0].field == "messages" and .entry[0].changes[0].value.messaging_product == "whatsapp" and .entry[0].changes[0].value.metadata.phone_number_id == "106540352242922" and .entry[0].changes[0].value.metadata.display_phone_number == "15550783881")'
 check "every post is signed correctly (checked by the sink)" jqf "$TMP/sink" '.posts | length > 0 and all(.valid == true)'
 raw=$(jq -j '.posts[0].raw' "$TMP/sink")
