@@ -86,11 +86,13 @@ fuzz: all $(FUZZ)
 build build/lib build/cmd build/t build/bench build/fuzz bin:
 	mkdir -p $@
 
-# The test files run side by side, a job per core and one more: a test
-# spends much of its time waiting for the programs it runs.
+# The test files run side by side, a job per core and one more (a test
+# spends much of its time waiting for the programs it runs), the slowest
+# of the last run first, so that none is left to run alone at the end.
 JOBS ?= $(shell echo $$(( $$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) + 1 )))
-test: all $(UNIT) $(BENCH_C)
-	prove -j$(JOBS) -f -e tests/exec.sh $(UNIT) tests/cli/*.t
+test: all $(UNIT) $(BENCH_C) | build
+	prove -j$(JOBS) --state=slow,save --statefile=build/prove-state -f -e tests/exec.sh \
+		$(UNIT) tests/cli/*.t
 
 check: deps
 	@$(MAKE) --no-print-directory test
