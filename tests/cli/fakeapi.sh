@@ -2,6 +2,8 @@
 # after lib.sh:  . "$(dirname "$0")/fakeapi.sh"; fake_start [--fault …]
 # It points WB_API_URL, WB_PHONE_ID and WB_TOKEN at the fake, logs every
 # request to $T/api.log, and stops the fake when the test exits.
+# Retries do not wait in tests (lib.sh sets WB_RETRY_BASE_MS=0); a test
+# that sends hundreds passes --rate off, or waits for wb-send's pacing.
 FAKE="$TOP/build/fake-cloudapi"
 FAKE_PID=
 FAKE_TOKEN=test-token-not-secret
