@@ -7,10 +7,9 @@
 
 #include "cli.h"
 #include "contact.h"
-#include "conv.h"
 #include "err.h"
-#include "in.h"
 #include "label.h"
+#include "msglog.h"
 #include "util.h"
 #include "when.h"
 
@@ -34,7 +33,23 @@ static const char usage[] =
 	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works.\n";
 
 enum { LS, ADD, RM, RENAME, COLOR, APPLY, REMOVE, WHO };
-static const char *const commands[] = {"ls", "add", "rm", "rename", "color", "apply", "remove", "who", NULL};
+static const cli_cmd commands[] = {
+	[LS] = {"ls", 0, 0, NULL},
+	[ADD] = {"add", 1, 1, NULL},
+	[RM] = {"rm", 1, 1, NULL},
+	[RENAME] = {"rename", 2, 2, NULL},
+	[COLOR] = {"color", 2, 2, NULL},
+	[APPLY] = {"apply", 1, -1, "a label name"},
+	[REMOVE] = {"remove", 1, -1, "a label name"},
+	[WHO] = {"who", 1, 1, NULL},
+	{0},
+};
+
+typedef struct {
+	int cmd, argc;
+	char **argv; /* the command's arguments */
+	int color, messages;
+} opts;
 
 static int ls_row(const label *l, void *ctx)
 {
@@ -56,10 +71,13 @@ static int who_row(const contact *c, void *ctx)
 	return 0;
 }
 
-static int message_row(const conv_msg *m, void *ctx)
+static int message_row(const msglog_msg *m, void *o)
 {
-	conv_cells(ctx, m);
-	out_row_end(ctx);
+	msglog_row r;
+	msglog_cells(m, &r);
+	for (int i = 0; i < MSGLOG_NCOLS; i++)
+		out_str(o, r.cell[i]);
+	out_row_end(o);
 	return 0;
 }
 
@@ -72,8 +90,8 @@ static int who(wb_db *db, cli *c, const char *name, int messages)
 		return rc;
 	out *o;
 	if (messages) {
-		o = cli_out(c, conv_cols, CONV_NCOLS);
-		rc = conv_labelled(db, lid, message_row, o);
+		o = cli_out(c, msglog_cols, MSGLOG_NCOLS);
+		rc = msglog_labelled(db, lid, message_row, o);
 	} else {
 		static const char *const cols[] = {"phone", "name"};
 		const char *one[] = {name, NULL};
@@ -94,132 +112,92 @@ static int parse_color(const char *s)
 	return (int)v;
 }
 
-/* apply/remove: to contacts (phones) or, with --message, to messages.
- * All or nothing in one transaction; the rows are written after the
- * commit, so what is printed is what happened. */
-static int tag(wb_db *db, cli *c, int applying, const char *name, int messages, int argc, char **argv)
+typedef struct {
+	cli_rows rows;
+	const char *label;
+} tag_rows;
+
+static int tag_row(const char *target, int changed, void *ctx)
 {
-	int64_t lid;
-	int rc = label_find(db, name, &lid);
-	if (rc) /* naming a label that does not exist is bad input here */
-		return rc == EX_FALSE ? EX_DATAERR : rc;
-	if (messages && argc == 0)
-		return wb_err(EX_USAGE, "--message needs message ids");
-	int64_t now = when_now();
-	phone_list phones = {0};
-	if (!messages && (rc = in_phones(argc, argv, stdin, "stdin", &phones)))
-		return rc;
-	size_t n = messages ? (size_t)argc : phones.n;
-	char *changed = xcalloc(n, 1);
-	if ((rc = db_begin(db)))
-		goto done;
-	for (size_t i = 0; i < n && !rc; i++) {
-		int ch = 0;
-		if (messages) {
-			rc = applying ? label_apply_message(db, lid, argv[i], now, &ch)
-				      : label_remove_message(db, lid, argv[i], &ch);
-			if (rc == EX_FALSE)
-				rc = EX_DATAERR;
-		} else {
-			int64_t cid;
-			rc = contact_ensure(db, phones.v[i], now, &cid);
-			if (!rc)
-				rc = applying ? label_apply(db, lid, cid, now, &ch)
-					      : label_remove(db, lid, cid, &ch);
-		}
-		changed[i] = (char)ch;
-	}
-	if (rc) {
-		db_rollback(db);
-		goto done;
-	}
-	if ((rc = db_commit(db)))
-		goto done;
-	static const char *const cols[] = {"label", "target", "changed"};
-	out *o = cli_out(c, cols, 3);
-	for (size_t i = 0; i < n; i++) {
-		out_str(o, name);
-		out_str(o, messages ? argv[i] : phones.v[i]);
-		out_bool(o, changed[i]);
-		out_row_end(o);
-	}
-	rc = out_close(o);
-done:
-	free(changed);
-	phone_list_free(&phones);
-	return rc;
+	tag_rows *t = ctx;
+	out *o = cli_rows_out(&t->rows);
+	out_str(o, t->label);
+	out_str(o, target);
+	out_bool(o, changed);
+	out_row_end(o);
+	return 0;
 }
 
-int main(int argc, char **argv)
+/* apply/remove: to contacts (phones) or, with --message, to messages.
+ * All or nothing in one transaction; the rows come after the commit, so
+ * what is printed is what happened. */
+static int tag(wb_db *db, cli *c, const opts *op)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
+	static const char *const cols[] = {"label", "target", "changed"};
+	tag_rows t = {{c, cols, 3, NULL}, op->argv[0]};
+	int rc = label_tag(db, op->argv[0], op->cmd == APPLY, op->messages, op->argc - 1, op->argv + 1, stdin,
+			   tag_row, &t);
+	return cli_rows_end(&t.rows, rc);
+}
+
+static int ls(wb_db *db, cli *c)
+{
+	static const char *const cols[] = {"name", "color", "contacts", "messages"};
+	out *o = cli_out(c, cols, 4);
+	int rc = label_each(db, ls_row, o);
+	int cr = out_close(o);
+	return rc ? rc : cr;
+}
+
+/* The options and the command with its arguments; exits 64 on a
+ * malformed command line. Options may come before or after the command. */
+static void parse(int argc, char **argv, cli *c, void *p)
+{
+	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"color", required_argument, NULL, 'c'},
 		{"message", no_argument, NULL, 'm'},
 		{0},
 	};
-	int color = 0, messages = 0, opt;
-	/* options may come before or after the command */
+	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "c:m", longopts, NULL)) != -1) {
-		if (cli_common(&c, opt, optarg))
+		if (cli_common(c, opt, optarg))
 			continue;
 		if (opt == 'c')
-			color = parse_color(optarg);
+			op->color = parse_color(optarg);
 		else if (opt == 'm')
-			messages = 1;
+			op->messages = 1;
 	}
-	argc -= optind;
-	argv += optind;
-	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
-	argc--;
-	argv++;
-	static const int want[] = {[LS] = 0, [ADD] = 1, [RM] = 1, [RENAME] = 2, [COLOR] = 2,
-				   [APPLY] = -1, [REMOVE] = -1, [WHO] = 1};
-	if (want[cmd] >= 0 && argc != want[cmd])
-		wb_usage("%s takes %d argument%s", commands[cmd], want[cmd], want[cmd] == 1 ? "" : "s");
-	if (want[cmd] < 0 && argc < 1)
-		wb_usage("%s needs a label name", commands[cmd]);
-	if (color && cmd != ADD)
+	op->argc = argc - optind;
+	op->argv = argv + optind;
+	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	if (op->color && op->cmd != ADD)
 		wb_usage("--color goes with add (use 'color NAME N' to change one)");
-	if (messages && cmd != APPLY && cmd != REMOVE && cmd != WHO)
+	if (op->messages && op->cmd != APPLY && op->cmd != REMOVE && op->cmd != WHO)
 		wb_usage("--message goes with apply, remove and who");
+	if (op->messages && op->cmd != WHO && op->argc < 2)
+		wb_usage("--message needs message ids");
+	if (op->cmd == COLOR)
+		op->color = parse_color(op->argv[1]);
+}
 
-	int new_color = cmd == COLOR ? parse_color(argv[1]) : 0;
-	wb_db *db = cli_db(&c);
-	int rc = 0;
-	switch (cmd) {
-	case LS: {
-		static const char *const cols[] = {"name", "color", "contacts", "messages"};
-		out *o = cli_out(&c, cols, 4);
-		rc = label_each(db, ls_row, o);
-		if (!rc)
-			return cli_finish(o, db);
-		break;
+static int run(wb_db *db, cli *c, void *p)
+{
+	const opts *op = p;
+	char **argv = op->argv;
+	switch (op->cmd) {
+	case LS: return ls(db, c);
+	case ADD: return label_add(db, argv[0], op->color ? op->color : 1, when_now());
+	case RM: return label_rm(db, argv[0]);
+	case RENAME: return label_rename(db, argv[0], argv[1]);
+	case COLOR: return label_set_color(db, argv[0], op->color);
+	case WHO: return who(db, c, argv[0], op->messages);
+	default: return tag(db, c, op);
 	}
-	case ADD:
-		rc = label_add(db, argv[0], color ? color : 1, when_now());
-		break;
-	case RM:
-		rc = label_rm(db, argv[0]);
-		break;
-	case RENAME:
-		rc = label_rename(db, argv[0], argv[1]);
-		break;
-	case COLOR:
-		rc = label_set_color(db, argv[0], new_color);
-		break;
-	case APPLY:
-	case REMOVE:
-		rc = tag(db, &c, cmd == APPLY, argv[0], messages, argc - 1, argv + 1);
-		break;
-	case WHO:
-		rc = who(db, &c, argv[0], messages);
-		break;
-	}
-	db_close(db);
-	if (rc)
-		wb_fail(rc);
-	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	return cli_main(&(cli_tool){usage, parse, run, NULL}, argc, argv, &(opts){0});
 }

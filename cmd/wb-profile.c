@@ -34,13 +34,31 @@ static const char usage[] =
 	"  push [--dry-run]              send the profile to the Cloud API (--dry-run:\n"
 	"                                print the request body instead)\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n";
+	CLI_COMMON_USAGE;
 
 enum { SHOW, SET, HOURS, OPEN, EXPORT, IMPORT, PUSH };
-static const char *const commands[] = {"show", "set", "hours", "open", "export", "import", "push", NULL};
+static const cli_cmd commands[] = {
+	[SHOW] = {"show", 0, 0, NULL},
+	[SET] = {"set", 1, -1, "KEY=VALUE"},
+	[HOURS] = {"hours", 0, -1, NULL},
+	[OPEN] = {"open", 0, 0, NULL},
+	[EXPORT] = {"export", 0, 0, NULL},
+	[IMPORT] = {"import", 0, 1, NULL},
+	[PUSH] = {"push", 0, 0, NULL},
+	{0},
+};
+/* What hours does: the first four are named by its first argument; with
+ * none it shows the week, with anything else it sets the week. */
+enum { HOURS_EXCEPTIONS, HOURS_CLOSED, HOURS_ON, HOURS_CLEAR, HOURS_SHOW_WEEK, HOURS_SET_WEEK };
+static const char *const hours_subs[] = {"exceptions", "closed", "on", "clear", NULL};
+
+typedef struct {
+	int cmd, sub, argc;
+	char **argv; /* the command's arguments */
+	const char *at;
+	int all, dry_run;
+	profile set; /* set's fields, read before the database is opened */
+} opts;
 
 /* A mode as show and hours print it: "unset" says that nothing was set
  * (which counts as always open). */
@@ -82,7 +100,7 @@ static int week(wb_db *db, cli *c)
 	char buf[HOURS_MAX_RANGES * 12 + 8];
 	for (int d = 0; d < 7; d++) {
 		hours_fmt_ranges(h.day[d], h.n[d], buf, sizeof buf);
-		out_str(o, hours_day_name(d));
+		out_str(o, when_day_name(d, 1));
 		out_str(o, h.mode == HOURS_WEEK ? buf : NULL);
 		out_str(o, mode_word(h.mode));
 		out_row_end(o);
@@ -98,20 +116,18 @@ static int exceptions(wb_db *db, cli *c, int all)
 	int rc = hours_load(db, &h);
 	if (rc)
 		return rc;
-	char *tz = profile_tz(db), today[40], buf[HOURS_MAX_RANGES * 12 + 8];
-	struct tm tm;
-	when_local(when_now(), tz, &tm);
-	snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	char *tz = profile_tz(db), today[16], buf[HOURS_MAX_RANGES * 12 + 8];
+	when_fmt_date(when_local_day(when_now(), tz), today);
 	static const char *const cols[] = {"date", "day", "hours"};
 	out *o = cli_out(c, cols, 3);
 	for (int i = 0; i < h.nex; i++) {
 		if (!all && strcmp(h.ex[i].date, today) < 0)
 			continue;
-		int64_t t = 0;
-		when_parse(h.ex[i].date, 0, "UTC", &t);
+		int64_t day = 0;
+		when_parse_date(h.ex[i].date, &day);
 		hours_fmt_ranges(h.ex[i].r, h.ex[i].n, buf, sizeof buf);
 		out_str(o, h.ex[i].date);
-		out_str(o, hours_day_name((int)(((t / 86400) % 7 + 10) % 7))); /* 1970-01-01: a Thursday */
+		out_str(o, when_day_name(when_weekday(day), 1));
 		out_str(o, buf);
 		out_row_end(o);
 	}
@@ -160,37 +176,38 @@ static int clear(wb_db *db, int argc, char **argv)
 	return rc;
 }
 
-static int hours(wb_db *db, cli *c, int all, int argc, char **argv)
+/* hours' subcommand, its arguments counted; exits 64 otherwise. */
+static int hours_sub(int argc, char **argv)
 {
-	enum { EXCEPTIONS, CLOSED, ON, CLEAR };
-	static const char *const subs[] = {"exceptions", "closed", "on", "clear", NULL};
-	int sub = -1;
-	for (int i = 0; argc && subs[i]; i++)
-		if (!strcmp(argv[0], subs[i]))
+	int sub = argc ? HOURS_SET_WEEK : HOURS_SHOW_WEEK;
+	for (int i = 0; argc && hours_subs[i]; i++)
+		if (!strcmp(argv[0], hours_subs[i]))
 			sub = i;
-	if (all && sub != EXCEPTIONS)
-		wb_usage("--all goes with 'hours exceptions'");
-	if (sub == EXCEPTIONS && argc != 1)
+	if (sub == HOURS_EXCEPTIONS && argc != 1)
 		wb_usage("hours exceptions takes no arguments");
-	if ((sub == CLOSED || sub == CLEAR) && argc < 2)
-		wb_usage("hours %s needs dates (YYYY-MM-DD)", subs[sub]);
-	if (sub == ON && (argc < 3 || argc % 2 == 0))
+	if ((sub == HOURS_CLOSED || sub == HOURS_CLEAR) && argc < 2)
+		wb_usage("hours %s needs dates (YYYY-MM-DD)", hours_subs[sub]);
+	if (sub == HOURS_ON && (argc < 3 || argc % 2 == 0))
 		wb_usage("hours on takes DATE RANGES pairs, like: on 2026-12-24 10:00-14:00");
+	return sub;
+}
 
-	if (argc == 0)
+static int hours(wb_db *db, cli *c, int sub, int all, int argc, char **argv)
+{
+	if (sub == HOURS_SHOW_WEEK)
 		return week(db, c);
 	hours_spec h = {0};
 	int rc = 0;
 	switch (sub) {
-	case EXCEPTIONS:
+	case HOURS_EXCEPTIONS:
 		return exceptions(db, c, all);
-	case CLEAR:
+	case HOURS_CLEAR:
 		return clear(db, argc - 1, argv + 1);
-	case CLOSED:
+	case HOURS_CLOSED:
 		for (int i = 1; i < argc && !rc; i++)
 			rc = hours_set_exception(&h, argv[i], NULL, 0);
 		break;
-	case ON:
+	case HOURS_ON:
 		for (int i = 1; i < argc && !rc; i += 2) {
 			hours_range r[HOURS_MAX_RANGES];
 			int n;
@@ -202,7 +219,7 @@ static int hours(wb_db *db, cli *c, int all, int argc, char **argv)
 		rc = hours_parse_week(argc, argv, &h);
 	}
 	if (!rc)
-		rc = save_hours(db, sub < 0 ? &h : NULL, sub < 0 ? NULL : &h, 0);
+		rc = save_hours(db, sub == HOURS_SET_WEEK ? &h : NULL, sub == HOURS_SET_WEEK ? NULL : &h, 0);
 	hours_free(&h);
 	return rc;
 }
@@ -279,10 +296,11 @@ static int push(wb_db *db, int dry_run)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* The options and the command with its arguments; exits 64 on a
+ * malformed command line, 65 on a bad value for set. */
+static void parse(int argc, char **argv, cli *c, void *p)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
+	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"at", required_argument, NULL, 'a'},
@@ -290,74 +308,58 @@ int main(int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},
 		{0},
 	};
-	const char *at = NULL;
-	int all = 0, dry_run = 0, opt;
+	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common(&c, opt, optarg))
+		if (cli_common(c, opt, optarg))
 			continue;
 		if (opt == 'a')
-			at = optarg;
+			op->at = optarg;
 		else if (opt == 'A')
-			all = 1;
+			op->all = 1;
 		else if (opt == 'n')
-			dry_run = 1;
+			op->dry_run = 1;
 	}
-	argc -= optind;
-	argv += optind;
-	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
-	argc--;
-	argv++;
-	if ((cmd == SHOW || cmd == OPEN || cmd == EXPORT || cmd == PUSH) && argc)
-		wb_usage("%s takes no arguments", commands[cmd]);
-	if (cmd == SET && !argc)
-		wb_usage("set needs KEY=VALUE");
-	if (cmd == IMPORT && argc > 1)
-		wb_usage("import takes at most one file");
-	if (at && cmd != OPEN)
+	op->argc = argc - optind;
+	op->argv = argv + optind;
+	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	if (op->cmd == HOURS)
+		op->sub = hours_sub(op->argc, op->argv);
+	if (op->at && op->cmd != OPEN)
 		wb_usage("--at goes with open");
-	if (all && cmd != HOURS)
+	if (op->all && !(op->cmd == HOURS && op->sub == HOURS_EXCEPTIONS))
 		wb_usage("--all goes with 'hours exceptions'");
-	if (dry_run && cmd != PUSH)
+	if (op->dry_run && op->cmd != PUSH)
 		wb_usage("--dry-run goes with push");
-
-	wb_db *db = cli_db(&c);
-	int rc = 0;
-	switch (cmd) {
-	case SHOW:
-		rc = show(db, &c);
-		break;
-	case SET: {
-		profile p = {0};
-		rc = profile_parse_set(argc, argv, &p);
-		if (rc == EX_USAGE)
-			wb_usage("%s", wb_errmsg());
-		if (!rc)
-			rc = profile_save(db, &p);
-		profile_free(&p);
-		break;
-	}
-	case HOURS:
-		rc = hours(db, &c, all, argc, argv);
-		break;
-	case OPEN:
-		rc = open_at(db, &c, at);
-		if (rc == EX_FALSE) {
-			db_close(db);
-			return EX_FALSE;
-		}
-		break;
-	case EXPORT:
-		rc = export(db);
-		break;
-	case IMPORT:
-		rc = import(db, argc ? argv[0] : NULL);
-		break;
-	case PUSH:
-		rc = push(db, dry_run);
-		break;
-	}
+	int rc = op->cmd == SET ? profile_parse_set(op->argc, op->argv, &op->set) : 0;
+	if (rc == EX_USAGE)
+		wb_usage("%s", wb_errmsg());
 	if (rc)
 		wb_fail(rc);
-	db_close(db);
-	return 0;
+}
+
+static int run(wb_db *db, cli *c, void *p)
+{
+	const opts *op = p;
+	switch (op->cmd) {
+	case SHOW: return show(db, c);
+	case SET: return profile_save(db, &op->set);
+	case HOURS: return hours(db, c, op->sub, op->all, op->argc, op->argv);
+	case OPEN:
+		c->answer = EX_FALSE; /* closed: the row says so */
+		return open_at(db, c, op->at);
+	case EXPORT: return export(db);
+	case IMPORT: return import(db, op->argc ? op->argv[0] : NULL);
+	default: return push(db, op->dry_run);
+	}
+}
+
+static void done(void *p)
+{
+	opts *op = p;
+	profile_free(&op->set);
+}
+
+int main(int argc, char **argv)
+{
+	return cli_main(&(cli_tool){usage, parse, run, done}, argc, argv, &(opts){0});
 }

@@ -13,6 +13,7 @@
 #include "in.h"
 #include "inbound.h"
 #include "profile.h"
+#include "quick.h"
 #include "reply.h"
 #include "tmpl.h"
 #include "util.h"
@@ -35,15 +36,39 @@ static const char usage[] =
 	"  auto                                 events (JSONL) on stdin → messages\n"
 	"                                       for 'wb-send -' (JSONL) on stdout\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT; auto: jsonl)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n";
+	CLI_COMMON_USAGE
+	"\n"
+	"auto writes JSONL unless -o says otherwise.\n";
 
 enum { QUICK, GREETING, AWAY, KEYWORD, WORDS, AUTO };
-static const char *const commands[] = {"quick", "greeting", "away", "keyword", "words", "auto", NULL};
+static const cli_cmd commands[] = {
+	[QUICK] = {"quick", 0, -1, NULL},
+	[GREETING] = {"greeting", 0, -1, NULL},
+	[AWAY] = {"away", 0, -1, NULL},
+	[KEYWORD] = {"keyword", 0, -1, NULL},
+	[WORDS] = {"words", 0, 0, NULL},
+	[AUTO] = {"auto", 0, 0, NULL},
+	{0},
+};
+enum { QUICK_LS, QUICK_ADD, QUICK_RM, QUICK_SHOW };
+static const cli_cmd quick_cmds[] = {
+	[QUICK_LS] = {"ls", 0, 0, NULL},
+	[QUICK_ADD] = {"add", 2, 2, NULL},
+	[QUICK_RM] = {"rm", 1, 1, NULL},
+	[QUICK_SHOW] = {"show", 1, 1, NULL},
+	{0},
+};
+enum { KEYWORD_LS, KEYWORD_ADD, KEYWORD_RM };
+static const cli_cmd keyword_cmds[] = {
+	[KEYWORD_LS] = {"ls", 0, 0, NULL},
+	[KEYWORD_ADD] = {"add", 2, 2, NULL},
+	[KEYWORD_RM] = {"rm", 1, 1, NULL},
+	{0},
+};
 
 typedef struct {
+	int cmd, sub, argc;
+	char **argv; /* the arguments of the command (of quick and keyword: with the subcommand's name first) */
 	const char **keywords;
 	int nkeywords;
 	const char *for_phone, *after, *to, *when, *stop, *start;
@@ -65,19 +90,19 @@ static void out_shortcut(out *o, const char *sc)
 	free(slashed);
 }
 
-static int quick_row(const char *sc, const char *text, const char *keywords, void *ctx)
+static int quick_row(const quick_reply *q, void *ctx)
 {
-	out_shortcut(ctx, sc);
-	out_str(ctx, text);
-	out_str(ctx, keywords);
+	out_shortcut(ctx, q->shortcut);
+	out_str(ctx, q->text);
+	out_str(ctx, q->keywords);
 	out_row_end(ctx);
 	return 0;
 }
 
-static int keyword_row(const char *word, const char *sc, void *ctx)
+static int keyword_row(const quick_keyword *k, void *ctx)
 {
-	out_str(ctx, word);
-	out_shortcut(ctx, sc);
+	out_str(ctx, k->word);
+	out_shortcut(ctx, k->shortcut);
 	out_row_end(ctx);
 	return 0;
 }
@@ -85,7 +110,7 @@ static int keyword_row(const char *word, const char *sc, void *ctx)
 static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 {
 	char *text, *filled = NULL;
-	int rc = reply_quick_text(db, sc, &text);
+	int rc = quick_text(db, sc, &text);
 	if (rc)
 		return rc;
 	if (phone) {
@@ -115,44 +140,31 @@ out:
 	return rc;
 }
 
-static const char *const quick_subs[] = {"ls", "add", "rm", "show", NULL};
-static const char *const keyword_subs[] = {"ls", "add", "rm", NULL};
-
-/* The subcommand of quick or keyword, its arguments counted; before the
- * database is opened, so a usage error leaves nothing behind. */
-static int sub_args(const char *cmd, const char *const *subs, const int *want, int argc, char **argv)
-{
-	int sub = cli_subcommand(argc ? argv[0] : NULL, subs);
-	if (argc - 1 != want[sub])
-		wb_usage("%s %s takes %d argument%s", cmd, subs[sub], want[sub], want[sub] == 1 ? "" : "s");
-	return sub;
-}
-
 static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 {
 	int rc;
 	switch (sub) {
-	case 0: {
+	case QUICK_LS: {
 		static const char *const cols[] = {"shortcut", "text", "keywords"};
 		out *o = cli_out(c, cols, 3);
-		rc = reply_quick_each(db, quick_row, o);
+		rc = quick_each(db, quick_row, o);
 		return rc ? rc : out_close(o);
 	}
-	case 1: {
+	case QUICK_ADD: {
 		const char *sc = shortcut(argv[1]);
 		if (!*argv[2])
 			return wb_err(EX_DATAERR, "/%s: an empty text", sc);
 		if ((rc = db_begin(db)))
 			return rc;
-		rc = reply_quick_add(db, sc, argv[2], when_now());
+		rc = quick_add(db, sc, argv[2], when_now());
 		for (int i = 0; i < op->nkeywords && !rc; i++)
-			rc = reply_keyword_add(db, op->keywords[i], sc);
+			rc = quick_keyword_add(db, op->keywords[i], sc);
 		if (rc)
 			db_rollback(db);
 		return rc ? rc : db_commit(db);
 	}
-	case 2:
-		return reply_quick_rm(db, shortcut(argv[1]));
+	case QUICK_RM:
+		return quick_rm(db, shortcut(argv[1]));
 	default:
 		return quick_show(db, c, shortcut(argv[1]), op->for_phone);
 	}
@@ -160,27 +172,22 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 
 static int keyword(wb_db *db, cli *c, int sub, char **argv)
 {
-	if (sub == 1)
-		return reply_keyword_add(db, argv[1], shortcut(argv[2]));
-	if (sub == 2)
-		return reply_keyword_rm(db, argv[1]);
+	if (sub == KEYWORD_ADD)
+		return quick_keyword_add(db, argv[1], shortcut(argv[2]));
+	if (sub == KEYWORD_RM)
+		return quick_keyword_rm(db, argv[1]);
 	static const char *const cols[] = {"keyword", "shortcut"};
 	out *o = cli_out(c, cols, 2);
-	int rc = reply_keyword_each(db, keyword_row, o);
+	int rc = quick_keyword_each(db, keyword_row, o);
 	return rc ? rc : out_close(o);
 }
 
-/* greeting and away: change what the options and "set TEXT" say, then
- * show the result. */
-static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, char **argv)
+/* greeting and away: what the options and "set TEXT" change, saved. */
+static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **argv, reply_settings *s)
 {
 	const char *name = is_away ? "away" : "greeting";
-	reply_settings s;
-	int rc = reply_settings_load(db, &s);
-	if (rc)
-		return rc;
-	int *on = is_away ? &s.away_on : &s.greeting_on;
-	char **text = is_away ? &s.away_text : &s.greeting_text;
+	int *on = is_away ? &s->away_on : &s->greeting_on, rc;
+	char **text = is_away ? &s->away_text : &s->greeting_text;
 	if (argc) {
 		if (!*argv[1])
 			return wb_err(EX_DATAERR, "%s: an empty text", name);
@@ -193,24 +200,39 @@ static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, cha
 			return wb_err(EX_DATAERR, "%s has no text yet: %s set TEXT", name, name);
 		*on = op->on;
 	}
-	if (op->after && (rc = when_dur_parse(op->after, &s.greeting_after)))
+	if (op->after && (rc = when_dur_parse(op->after, &s->greeting_after)))
 		return wb_err_prefix(rc, "--after: ");
 	if (op->to)
-		s.greeting_new_only = cli_choice("--to", op->to, (const char *const[]){"everyone", "new", NULL});
+		s->greeting_new_only = cli_choice("--to", op->to, (const char *const[]){"everyone", "new", NULL});
 	if (op->when) {
 		char *tz = profile_tz(db);
-		rc = reply_parse_when(op->when, when_now(), tz, &s);
+		rc = reply_parse_when(op->when, when_now(), tz, s);
 		free(tz);
 		if (rc)
 			return rc;
 	}
-	if ((argc || op->on >= 0 || op->after || op->to || op->when) && (rc = reply_settings_save(db, &s)))
+	if (argc || op->on >= 0 || op->after || op->to || op->when)
+		return reply_settings_save(db, s);
+	return 0;
+}
+
+/* greeting and away: change what the options and "set TEXT" say, then
+ * show the result. */
+static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, char **argv)
+{
+	reply_settings s;
+	int rc = reply_settings_load(db, &s);
+	if (rc)
 		return rc;
+	if ((rc = change_settings(db, is_away, op, argc, argv, &s))) {
+		reply_settings_free(&s);
+		return rc;
+	}
 	static const char *const gcols[] = {"on", "text", "after", "to"};
 	static const char *const acols[] = {"on", "text", "when"};
 	out *o = cli_out(c, is_away ? acols : gcols, is_away ? 3 : 4);
-	out_bool(o, *on);
-	out_str(o, *text);
+	out_bool(o, is_away ? s.away_on : s.greeting_on);
+	out_str(o, is_away ? s.away_text : s.greeting_text);
 	char buf[80];
 	if (is_away) {
 		reply_fmt_when(&s, buf);
@@ -255,113 +277,65 @@ static int words(wb_db *db, cli *c, opts *op)
 	return out_close(o);
 }
 
-/* Replies decided in the open transaction, written once it commits. */
-typedef struct {
-	char *to, *text, *wamid;
-	reply_kind kind;
-} pending;
-
-static void pending_free(pending *p)
+static int auto_row(const reply_msg *m, void *ctx)
 {
-	free(p->to);
-	free(p->text);
-	free(p->wamid);
+	out_str(ctx, m->to);
+	out_str(ctx, m->text);
+	out_str(ctx, m->reply_to);
+	out_str(ctx, m->key);
+	out_str(ctx, reply_kind_names[m->kind]);
+	out_row_end(ctx);
+	return 0;
 }
-
-static void flush_pending(out *o, pending *p, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++) {
-		char *key = xasprintf("auto:%s", p[i].wamid);
-		out_str(o, p[i].to);
-		out_str(o, p[i].text);
-		out_str(o, p[i].wamid);
-		out_str(o, key);
-		out_str(o, reply_kind_names[p[i].kind]);
-		out_row_end(o);
-		free(key);
-		pending_free(&p[i]);
-	}
-	*n = 0;
-}
-
-#define BATCH_EVENTS 2000
 
 static int auto_reply(wb_db *db, cli *c)
 {
-	reply_auto *a;
-	int rc = reply_auto_new(db, &a);
-	if (rc)
-		return rc;
 	if (!c->format)
 		c->format = "jsonl";
 	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto"};
 	out *o = cli_out(c, cols, 5);
 	out_line_buffered(o);
-	in_docs *r = in_docs_open(STDIN_FILENO, "stdin");
-	pending *p = xmalloc(BATCH_EVENTS * sizeof *p);
-	size_t np = 0;
-	int open = 0, got, n = 0;
-	const char *doc;
-	size_t len;
-	long long off;
-	long line;
-	while ((got = in_docs_next(r, &doc, &len, &off, &line)) == 1) {
-		event ev;
-		if ((rc = event_parse(doc, len, &ev))) {
-			event_free(&ev);
-			wb_err_prefix(rc, "stdin:%ld: ", line);
-			break;
-		}
-		if (ev.kind == EV_MESSAGE) {
-			if (!open && (rc = db_begin(db))) {
-				event_free(&ev);
-				break;
-			}
-			open = 1;
-			reply_kind kind;
-			char *text;
-			int again;
-			rc = reply_auto_decide(a, &ev, &kind, &text, &again);
-			if (rc == EX_FALSE) {
-				wb_warn("stdin:%ld: %s", line, wb_errmsg());
-				rc = 0;
-			} else if (!rc && text) {
-				p[np++] = (pending){xstrdup(ev.phone), text, xstrdup(ev.wamid), kind};
-			}
-			n++;
-		}
-		event_free(&ev);
-		if (rc)
-			break;
-		if (open && (n >= BATCH_EVENTS || !in_docs_pending(r))) {
-			if ((rc = db_commit(db)))
-				break;
-			open = n = 0;
-			flush_pending(o, p, &np);
-		}
-	}
-	if (got > 1)
-		rc = got;
-	if (open) {
-		int cr = db_commit(db); /* what was decided before a bad line stands */
-		if (!rc)
-			rc = cr;
-		if (!cr)
-			flush_pending(o, p, &np);
-	}
-	for (size_t i = 0; i < np; i++)
-		pending_free(&p[i]);
-	free(p);
-	in_docs_close(r);
-	reply_auto_free(a);
+	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
+	int rc = reply_stream(db, in, auto_row, o);
+	in_docs_close(in);
 	int cr = out_close(o);
 	return rc ? rc : cr;
 }
 
-int main(int argc, char **argv)
+/* Which options go with which command, and the subcommands of quick and
+ * keyword; before the database is opened, so a usage error leaves
+ * nothing behind. */
+static void check(opts *op)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
+	int cmd = op->cmd, n = op->argc;
+	char **v = op->argv;
+	if ((op->nkeywords || op->for_phone) && cmd != QUICK)
+		wb_usage("--keyword and --for go with quick");
+	if ((op->after || op->to || op->when || op->on >= 0) && cmd != GREETING && cmd != AWAY)
+		wb_usage("--after, --to, --when, --on and --off go with greeting and away");
+	if ((op->stop || op->start) && cmd != WORDS)
+		wb_usage("--stop and --start go with words");
+	if (cmd == QUICK) {
+		op->sub = cli_command("quick", quick_cmds, &n, &v);
+		if (op->nkeywords && op->sub != QUICK_ADD)
+			wb_usage("--keyword goes with quick add");
+		if (op->for_phone && op->sub != QUICK_SHOW)
+			wb_usage("--for goes with quick show");
+	} else if (cmd == KEYWORD) {
+		op->sub = cli_command("keyword", keyword_cmds, &n, &v);
+	} else if (cmd == GREETING || cmd == AWAY) {
+		if (n && (strcmp(op->argv[0], "set") || n != 2))
+			wb_usage("%s takes no arguments, or set TEXT", commands[cmd].name);
+		if (cmd == AWAY ? op->after || op->to : op->when != NULL)
+			wb_usage(cmd == AWAY ? "--after and --to go with greeting" : "--when goes with away");
+	}
+}
+
+/* The options and the command with its arguments; exits 64 on a
+ * malformed command line. */
+static void parse(int argc, char **argv, cli *c, void *p)
+{
+	opts *op = p;
 	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -376,65 +350,50 @@ int main(int argc, char **argv)
 		{"start", required_argument, NULL, OPT_START},
 		{0},
 	};
-	opts op = {.on = -1};
-	op.keywords = xcalloc((size_t)argc, sizeof *op.keywords);
+	op->keywords = xcalloc((size_t)argc, sizeof *op->keywords);
+	op->on = -1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "k:", longopts, NULL)) != -1) {
-		if (cli_common(&c, opt, optarg))
+		if (cli_common(c, opt, optarg))
 			continue;
 		switch (opt) {
-		case 'k': op.keywords[op.nkeywords++] = optarg; break;
-		case OPT_FOR: op.for_phone = optarg; break;
-		case OPT_AFTER: op.after = optarg; break;
-		case OPT_TO: op.to = optarg; break;
-		case OPT_WHEN: op.when = optarg; break;
-		case OPT_ON: op.on = 1; break;
-		case OPT_OFF: op.on = 0; break;
-		case OPT_STOP: op.stop = optarg; break;
-		case OPT_START: op.start = optarg; break;
+		case 'k': op->keywords[op->nkeywords++] = optarg; break;
+		case OPT_FOR: op->for_phone = optarg; break;
+		case OPT_AFTER: op->after = optarg; break;
+		case OPT_TO: op->to = optarg; break;
+		case OPT_WHEN: op->when = optarg; break;
+		case OPT_ON: op->on = 1; break;
+		case OPT_OFF: op->on = 0; break;
+		case OPT_STOP: op->stop = optarg; break;
+		case OPT_START: op->start = optarg; break;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	int cmd = cli_subcommand(argc ? argv[0] : NULL, commands);
-	argc--;
-	argv++;
-	if ((op.nkeywords || op.for_phone) && cmd != QUICK)
-		wb_usage("--keyword and --for go with quick");
-	if ((op.after || op.to || op.when || op.on >= 0) && cmd != GREETING && cmd != AWAY)
-		wb_usage("--after, --to, --when, --on and --off go with greeting and away");
-	if ((op.stop || op.start) && cmd != WORDS)
-		wb_usage("--stop and --start go with words");
-	if ((cmd == WORDS || cmd == AUTO) && argc)
-		wb_usage("%s takes no arguments", commands[cmd]);
-	int sub = 0;
-	if (cmd == QUICK) {
-		sub = sub_args("quick", quick_subs, (const int[]){0, 2, 1, 1}, argc, argv);
-		if (op.nkeywords && sub != 1)
-			wb_usage("--keyword goes with quick add");
-		if (op.for_phone && sub != 3)
-			wb_usage("--for goes with quick show");
-	} else if (cmd == KEYWORD) {
-		sub = sub_args("keyword", keyword_subs, (const int[]){0, 2, 1}, argc, argv);
-	} else if (cmd == GREETING || cmd == AWAY) {
-		if (argc && (strcmp(argv[0], "set") || argc != 2))
-			wb_usage("%s takes no arguments, or set TEXT", commands[cmd]);
-		if (cmd == AWAY ? op.after || op.to : op.when != NULL)
-			wb_usage(cmd == AWAY ? "--after and --to go with greeting" : "--when goes with away");
-	}
-	wb_db *db = cli_db(&c);
-	int rc = 0;
-	switch (cmd) {
-	case QUICK: rc = quick(db, &c, &op, sub, argv); break;
+	op->argc = argc - optind;
+	op->argv = argv + optind;
+	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	check(op);
+}
+
+static int run(wb_db *db, cli *c, void *p)
+{
+	opts *op = p;
+	switch (op->cmd) {
+	case QUICK: return quick(db, c, op, op->sub, op->argv);
 	case GREETING:
-	case AWAY: rc = greeting_away(db, &c, cmd == AWAY, &op, argc, argv); break;
-	case KEYWORD: rc = keyword(db, &c, sub, argv); break;
-	case WORDS: rc = words(db, &c, &op); break;
-	case AUTO: rc = auto_reply(db, &c); break;
+	case AWAY: return greeting_away(db, c, op->cmd == AWAY, op, op->argc, op->argv);
+	case KEYWORD: return keyword(db, c, op->sub, op->argv);
+	case WORDS: return words(db, c, op);
+	default: return auto_reply(db, c);
 	}
-	free(op.keywords);
-	if (rc)
-		wb_fail(rc);
-	db_close(db);
-	return 0;
+}
+
+static void done(void *p)
+{
+	opts *op = p;
+	free(op->keywords);
+}
+
+int main(int argc, char **argv)
+{
+	return cli_main(&(cli_tool){usage, parse, run, done}, argc, argv, &(opts){0});
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cloudapi.h"
+#include "compose.h"
 #include "contact.h"
 #include "deliver.h"
 #include "err.h"
@@ -18,7 +19,9 @@
 #include "profile.h"
 #include "queue.h"
 #include "ratelimit.h"
+#include "reply.h"
 #include "send.h"
+#include "status.h"
 #include "util.h"
 #include "when.h"
 
@@ -58,10 +61,7 @@ static const char usage[] =
 	"  --dry-run            print the request bodies as JSONL; send and store nothing\n"
 	"  --retry-unknown      flush: resend messages a crash left unknown\n"
 	"\n"
-	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
-	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"
-	"  -h, --help           this help\n"
-	"  -V, --version        version\n"
+	CLI_COMMON_USAGE
 	"\n"
 	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT.\n"
 	"Exit: 0 sent, 75 some wait for a retry, 65 refused or failed, 69 API unreachable,\n"
@@ -119,13 +119,16 @@ static const struct option longopts[] = {
 
 /* Options as given, before they become a spec. */
 typedef struct {
-	send_spec spec;
+	compose_spec spec;
 	const char **to, **labels, **not_labels;
 	size_t nto, nlabels, nnot;
 	const char *name, *broadcast, *cap;
+	long cap_n; /* --cap, read */
+	int64_t cap_period;
 	double rate;
 	long concurrency;
 	int dry, retry_unknown;
+	int lines; /* '-': JSONL message objects on stdin */
 	char *text, *interactive; /* read from files */
 } opts;
 
@@ -143,11 +146,11 @@ typedef struct {
 	wb_db *db;
 	api *api;
 	out *out;
-	send_ctx sc;
+	compose_ctx sc;
 	deliver_stats total;
+	char *tz;          /* the business's, for --at */
 	api_msg_type type; /* of the message on the command line */
-	send_media media;  /* its medium, resolved once */
-	int unknown;
+	compose_media media; /* its medium, resolved once */
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
@@ -165,33 +168,32 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 	out_row_end(r->out);
 }
 
-static void on_note(const send_note *n, void *ctx)
+static void on_note(const compose_note *n, void *ctx)
 {
 	run *r = ctx;
-	if (!strcmp(n->status, "dry-run")) {
+	if (n->outcome == COMPOSED_DRY_RUN) {
 		printf("%s\n", n->payload);
 		return;
 	}
-	if (!strcmp(n->status, "refused") || !strcmp(n->status, "skipped"))
+	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
 		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, n->status, n->error);
+	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
-	if (!strcmp(d->status, "failed"))
+	if (d->status == STATUS_FAILED)
 		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, d->status, d->error);
+	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
 }
 
-static int on_unknown(int64_t id, const char *phone, const char *status, const char *error, void *ctx)
+static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
 {
 	run *r = ctx;
-	r->unknown++;
-	if (!strcmp(status, "unknown"))
+	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status, error);
+	row(r, id, phone, NULL, status_name(status), error);
 	return 0;
 }
 
@@ -216,7 +218,7 @@ static int deliver(run *r, int mine, long expected)
 
 /* --------------------------------------------------------------- sources */
 
-static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_media *m)
+static int from_csv(run *r, const compose_spec *s, api_msg_type type, const compose_media *m)
 {
 	csvr *cr = csvr_open(stdin, "stdin", ',');
 	char **f;
@@ -253,7 +255,7 @@ static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_me
 			rc = wb_err(EX_DATAERR, "stdin:%ld: no phone", line);
 			break;
 		}
-		if ((rc = send_one(&r->sc, s, type, m, f[phone_col], &row))) {
+		if ((rc = compose_one(&r->sc, s, type, m, f[phone_col], &row))) {
 			wb_err_prefix(rc, "stdin:%ld: ", line);
 			break;
 		}
@@ -271,39 +273,29 @@ static int from_csv(run *r, const send_spec *s, api_msg_type type, const send_me
 static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
-	return send_one(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
 }
 
 /* A message for many (or one): rows first, in one transaction, then
  * delivery of the rows due now. */
-static int bulk(run *r, int argc)
+static int bulk(run *r)
 {
 	opts *o = &r->o;
 	int rc;
-	int broadcast = o->nlabels || o->name || o->broadcast || (!o->nto && argc == 0);
+	/* a segment, a CSV list or anything named is a broadcast */
+	int broadcast = o->nlabels || o->name || o->broadcast || !o->nto;
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
-	if (broadcast && !o->dry) {
-		const char *name = o->broadcast ? o->broadcast : o->name;
-		json_t *spec = json_pack("{s:o,s:o}", "labels", json_array(), "not_labels", json_array());
-		for (size_t i = 0; i < o->nlabels; i++)
-			json_array_append_new(json_object_get(spec, "labels"), json_string(o->labels[i]));
-		for (size_t i = 0; i < o->nnot; i++)
-			json_array_append_new(json_object_get(spec, "not_labels"), json_string(o->not_labels[i]));
-		if (o->spec.tmpl)
-			json_object_set_new(spec, "template", json_string(o->spec.tmpl));
-		char *js = json_dumps(spec, JSON_COMPACT);
-		json_decref(spec);
-		rc = queue_broadcast_new(r->db, name, o->spec.agent, js, now, &r->sc.broadcast_id);
-		free(js);
-	}
+	if (broadcast && !o->dry)
+		rc = compose_broadcast(&r->sc, &o->spec, o->broadcast ? o->broadcast : o->name, o->labels,
+				       o->not_labels);
 	r->sc.direct = !broadcast;
 	if (!rc && o->nto) {
 		phone_list pl = {0};
 		rc = in_phones((int)o->nto, (char **)o->to, NULL, "--to", &pl);
 		for (size_t i = 0; i < pl.n && !rc; i++)
-			rc = send_one(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
+			rc = compose_one(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
 	if (!rc && o->nlabels) {
@@ -336,40 +328,10 @@ static int lines(run *r)
 			continue;
 		char where[64];
 		snprintf(where, sizeof where, "stdin:%ld", lineno);
-		json_error_t e;
-		json_t *j = json_loads(buf, 0, &e);
-		if (!j) {
-			rc = wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
-			break;
-		}
-		send_spec s;
-		api_msg_type type;
-		send_media m = {0};
-		rc = send_spec_from_json(j, &s, where);
-		if (!rc && (rc = send_spec_type(&s, EX_DATAERR, &type)))
-			wb_err_prefix(rc, "%s: ", where);
-		if (!s.agent)
-			s.agent = r->o.spec.agent;
-		if (!rc)
-			rc = send_media_resolve(r->api, &s, type, r->o.dry, &m);
-		r->sc.direct = 1;
 		r->sc.queued_now = 0;
-		if (!rc && !(rc = db_begin(r->db))) {
-			rc = send_one(&r->sc, &s, type, &m, s.to, NULL);
-			if (rc) {
-				wb_err_prefix(rc, "%s: ", where);
-				db_rollback(r->db);
-			} else if (r->o.dry) {
-				db_rollback(r->db);
-			} else {
-				rc = db_commit(r->db);
-			}
-		}
+		rc = compose_line(&r->sc, buf, where, r->o.spec.agent);
 		if (!rc && r->sc.queued_now)
 			rc = deliver(r, 1, 0);
-		send_media_free(&m);
-		send_spec_free(&s);
-		json_decref(j);
 		fflush(stdout);
 		if (rc)
 			break;
@@ -386,7 +348,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out_int(r->out, q->id);
 	out_str(r->out, q->phone);
 	out_str(r->out, q->type);
-	out_str(r->out, q->status);
+	out_str(r->out, status_name(q->status));
 	out_str(r->out, due);
 	out_int(r->out, q->attempts);
 	out_str(r->out, q->key);
@@ -411,26 +373,17 @@ static int verdict(const run *r)
 	return 0;
 }
 
-static int need_api(run *r)
-{
-	return api_open((int)r->o.concurrency, &r->api);
-}
+/* The subcommands; a send has none. */
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND } command;
+static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
-int main(int argc, char **argv)
+static void options(run *r, int argc, char **argv)
 {
-	wb_init(argv[0]);
-	run r = {.c = {.usage = usage}};
-	opts *o = &r.o;
-	o->spec.preview_url = -1;
-	o->rate = 80;
-	o->concurrency = 32;
-	o->spec.agent = getenv("WB_AGENT");
-	if (o->spec.agent && !*o->spec.agent)
-		o->spec.agent = NULL;
+	opts *o = &r->o;
+	compose_spec *s = &o->spec;
 	int opt;
-	send_spec *s = &o->spec;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common(&r.c, opt, optarg))
+		if (cli_common(&r->c, opt, optarg))
 			continue;
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
@@ -467,7 +420,8 @@ int main(int argc, char **argv)
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
 		case O_AUTO: {
-			static const char *const kinds[] = {"away", "greeting", "keyword", NULL};
+			/* the kinds of automatic reply are wb-reply's */
+			const char *const *kinds = reply_kind_names + REPLY_AWAY;
 			s->auto_kind = kinds[cli_choice("--auto", optarg, kinds)];
 			break;
 		}
@@ -483,106 +437,165 @@ int main(int argc, char **argv)
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
 		}
 	}
-	argc -= optind;
-	argv += optind;
+}
+
+/* The command the arguments name, after the checks that need no file or
+ * database (a malformed command line exits 64 here). */
+static command command_of(run *r, int argc, char **argv)
+{
+	opts *o = &r->o;
 	/* --name names the place when there is one, else the broadcast */
-	if (s->location && o->name) {
-		s->place = o->name;
+	if (o->spec.location && o->name) {
+		o->spec.place = o->name;
 		o->name = NULL;
 	}
-	static const char *const commands[] = {"queue", "cancel", "flush", NULL};
-	int cmd = -1;
-	if (argc && strcmp(argv[0], "-"))
-		cmd = cli_subcommand(argv[0], commands);
-	int jsonl = argc == 1 && !strcmp(argv[0], "-");
-	if (cmd < 0 && argc > (jsonl ? 1 : 0))
-		wb_usage("unexpected argument '%s' (recipients go with --to)", argv[jsonl]);
-	if (cmd == 1 && argc < 2)
+	command cmd = argc && strcmp(argv[0], "-") ? (command)cli_subcommand(argv[0], commands) : CMD_SEND;
+	o->lines = argc == 1 && !strcmp(argv[0], "-");
+	if (cmd == CMD_SEND && argc > (o->lines ? 1 : 0))
+		wb_usage("unexpected argument '%s' (recipients go with --to)", argv[o->lines]);
+	if (cmd == CMD_CANCEL && argc < 2)
 		wb_usage("cancel needs message ids");
-	if ((cmd == 0 || cmd == 2) && argc != 1)
+	if ((cmd == CMD_QUEUE || cmd == CMD_FLUSH) && argc != 1)
 		wb_usage("%s takes no arguments", argv[0]);
-	if (o->retry_unknown && cmd != 2)
+	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
-	if (jsonl && (o->nto || o->nlabels))
+	if (o->lines && (o->nto || o->nlabels))
 		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
 	if (o->nnot && !o->nlabels)
 		wb_usage("--not-label narrows --label");
-	if (o->cap && send_cap_parse(o->cap, &r.sc.cap_n, &r.sc.cap_period))
+	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
-	if (cmd < 0 && !jsonl && !o->nto && !o->nlabels && isatty(0))
+	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
 		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
+	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
+		wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
+	return cmd;
+}
+
+/* The message the options give: texts read from their files, the
+ * content type checked. */
+static int message(run *r)
+{
+	compose_spec *s = &r->o.spec;
 	int rc = 0;
-	if (cmd < 0 && !jsonl) {
-		if (s->text && !strcmp(s->text, "@-") && !o->nto && !o->nlabels)
-			wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
-		if (s->text && (rc = send_read_text(s->text, &o->text)))
-			wb_fail(rc);
-		s->text = o->text;
-		if (s->interactive && (rc = send_read_text(s->interactive, &o->interactive)))
-			wb_fail(rc);
-		s->interactive = o->interactive;
-		if ((rc = send_spec_type(s, EX_USAGE, &r.type)))
-			wb_usage("%s", wb_errmsg());
-	}
-	/* configuration first: nothing is written when it is missing */
-	if ((cmd < 0 && !o->dry) || cmd == 2)
-		if ((rc = need_api(&r)))
-			wb_fail(rc);
-	r.db = cli_db(&r.c);
+	if (s->text && (rc = compose_read_text(s->text, &r->o.text)))
+		return rc;
+	s->text = r->o.text;
+	if (s->interactive && (rc = compose_read_text(s->interactive, &r->o.interactive)))
+		return rc;
+	s->interactive = r->o.interactive;
+	if ((rc = compose_spec_type(s, EX_USAGE, &r->type)))
+		wb_usage("%s", wb_errmsg());
+	return 0;
+}
+
+/* What the command needs: the API first (nothing is written when its
+ * configuration is missing), then the database and the output. */
+static int open_run(run *r, command cmd)
+{
+	int rc;
+	if (cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
+		return rc;
+	if (((cmd == CMD_SEND && !r->o.dry) || cmd == CMD_FLUSH) && (rc = api_open((int)r->o.concurrency, &r->api)))
+		return rc;
+	r->db = cli_db(&r->c);
 	static const char *const cols[] = {"id", "phone", "wamid", "status", "error"};
 	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error"};
-	if (cmd == 0)
-		r.out = cli_out(&r.c, qcols, 8);
-	else if (!o->dry)
-		r.out = cli_out(&r.c, cols, 5);
-	char *tz = profile_tz(r.db);
-	r.sc = (send_ctx){.db = r.db, .api = r.api, .tz = tz, .now = when_now(), .dry = o->dry,
-			  .force = s->force, .cap_n = r.sc.cap_n, .cap_period = r.sc.cap_period,
-			  .claimer = queue_me(), .note = on_note, .ctx = &r};
-	switch (cmd) {
-	case 0:
-		rc = queue_each(r.db, queue_row_out, &r);
-		break;
-	case 1:
-		for (int i = 1; i < argc && !rc; i++) {
-			long id;
-			if (parse_long(argv[i], 1, LONG_MAX, &id))
-				rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
-			else if (!(rc = queue_cancel(r.db, id, r.sc.now)))
-				row(&r, id, NULL, NULL, "cancelled", NULL);
-		}
-		break;
-	case 2:
-		if (!(rc = queue_recover(r.db, queue_me(), o->retry_unknown, r.sc.now, on_unknown, &r)))
-			rc = deliver(&r, 0, 0);
-		if (!rc)
-			rc = verdict(&r);
-		break;
-	default:
-		if (!jsonl && !(rc = send_media_resolve(r.api, s, r.type, o->dry, &r.media)))
-			rc = bulk(&r, argc);
-		else if (jsonl)
-			rc = lines(&r);
-		if (!rc)
-			rc = verdict(&r);
-		break;
+	if (cmd == CMD_QUEUE)
+		r->out = cli_out(&r->c, qcols, 8);
+	else if (!r->o.dry)
+		r->out = cli_out(&r->c, cols, 5);
+	r->tz = profile_tz(r->db);
+	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
+			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
+			      .claimer = queue_me(), .note = on_note, .ctx = r};
+	return 0;
+}
+
+static int cmd_queue(run *r)
+{
+	return queue_each(r->db, queue_row_out, r);
+}
+
+static int cmd_cancel(run *r, int argc, char **argv)
+{
+	int rc = 0;
+	for (int i = 0; i < argc && !rc; i++) {
+		long id;
+		if (parse_long(argv[i], 1, LONG_MAX, &id))
+			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
+		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
+			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
 	}
-	send_media_free(&r.media);
-	free(tz);
+	return rc;
+}
+
+static int cmd_flush(run *r)
+{
+	int rc = queue_recover(r->db, queue_me(), r->o.retry_unknown, r->sc.now, on_unknown, r);
+	if (!rc)
+		rc = deliver(r, 0, 0);
+	return rc ? rc : verdict(r);
+}
+
+static int cmd_send(run *r)
+{
+	int rc;
+	if (r->o.lines)
+		rc = lines(r);
+	else if (!(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
+		rc = bulk(r);
+	return rc ? rc : verdict(r);
+}
+
+/* The one way out: closes what open_run opened, then exits with rc (its
+ * message printed), or with the output's own status. */
+static int close_run(run *r, int rc)
+{
+	opts *o = &r->o;
+	compose_media_free(&r->media);
+	free(r->tz);
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
 	free(o->text);
 	free(o->interactive);
-	free(s->params);
-	free(s->buttons);
-	free(s->choices);
-	int orc = r.out ? out_close(r.out) : 0;
-	api_close(r.api);
-	db_close(r.db);
+	free(o->spec.params);
+	free(o->spec.buttons);
+	free(o->spec.choices);
+	int orc = r->out ? out_close(r->out) : 0;
+	api_close(r->api);
+	if (r->db)
+		db_close(r->db);
 	if (rc) {
 		fflush(stdout);
 		wb_fail(rc);
 	}
 	return orc;
+}
+
+int main(int argc, char **argv)
+{
+	wb_init(argv[0]);
+	run r = {.c = {.usage = usage}};
+	r.o.spec.preview_url = -1;
+	r.o.rate = 80;
+	r.o.concurrency = 32;
+	r.o.spec.agent = getenv("WB_AGENT");
+	if (r.o.spec.agent && !*r.o.spec.agent)
+		r.o.spec.agent = NULL;
+	options(&r, argc, argv);
+	argc -= optind;
+	argv += optind;
+	command cmd = command_of(&r, argc, argv);
+	int rc = open_run(&r, cmd);
+	if (!rc) {
+		switch (cmd) {
+		case CMD_QUEUE: rc = cmd_queue(&r); break;
+		case CMD_CANCEL: rc = cmd_cancel(&r, argc - 1, argv + 1); break;
+		case CMD_FLUSH: rc = cmd_flush(&r); break;
+		case CMD_SEND: rc = cmd_send(&r); break;
+		}
+	}
+	return close_run(&r, rc);
 }

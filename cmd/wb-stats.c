@@ -37,8 +37,22 @@ static const char usage[] =
 	"wb-stats(1) defines every column with an sqlite3 query that checks it.\n";
 
 enum { REPORT, TOP, CONVERSATIONS };
-static const char *const commands[] = {"report", "top", "conversations", NULL};
-static const char *const top_by_names[] = {"messages", "received", NULL};
+static const cli_cmd commands[] = {
+	[REPORT] = {"report", 0, 0, NULL},
+	[TOP] = {"top", 0, 0, NULL},
+	[CONVERSATIONS] = {"conversations", 0, 0, NULL},
+	{0},
+};
+enum { TOP_BY_MESSAGES, TOP_BY_RECEIVED };
+static const char *const top_by_names[] = {[TOP_BY_MESSAGES] = "messages", [TOP_BY_RECEIVED] = "received", NULL};
+
+typedef struct {
+	int cmd;
+	const char *since, *until; /* as given */
+	stats_by by;
+	int top_by;
+	long limit;
+} opts;
 
 typedef struct {
 	out *o;
@@ -66,10 +80,10 @@ static int report_row(const stats_row *r, void *p)
 {
 	ctx *c = p;
 	for (int i = 0; i < c->nkeys; i++) {
-		if (r->key_int & (1 << i))
-			out_int(c->o, strtoll(r->key[i], NULL, 10));
+		if (r->key[i].numeric)
+			out_int(c->o, r->key[i].num);
 		else
-			out_str(c->o, r->key[i]);
+			out_str(c->o, r->key[i].text);
 	}
 	out_int(c->o, r->received);
 	out_int(c->o, r->sent);
@@ -117,27 +131,72 @@ static int top_row(const stats_top_row *r, void *p)
 	return 0;
 }
 
-static int64_t parse_time(const char *opt, const char *arg, int64_t now, const char *tz)
+static int parse_time(const char *opt, const char *arg, int64_t now, const char *tz, int64_t *t)
 {
-	int64_t t;
-	if (when_parse(arg, now, tz, &t))
-		wb_fail(wb_err_prefix(EX_DATAERR, "%s: ", opt));
-	return t;
+	return when_parse(arg, now, tz, t) ? wb_err_prefix(EX_DATAERR, "%s: ", opt) : 0;
 }
 
 /* The last 7 days: from the midnight six days before the day until
  * falls in (a range ending at a midnight ends with the day before). */
 static int64_t default_since(int64_t until, const char *tz)
 {
-	struct tm tm;
-	when_local(until - 1, tz, &tm);
-	return when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday - 6, 0, 0, 0, tz);
+	return when_day_at(when_local_day(until - 1, tz) - 6, 0, tz);
 }
 
-int main(int argc, char **argv)
+/* The range the options give, in the business time zone. */
+static int range(const opts *op, const char *tz, int64_t *since, int64_t *until)
 {
-	wb_init(argv[0]);
-	cli c = {.usage = usage};
+	if (tz && !when_tz_valid(tz))
+		return wb_err(EX_CONFIG, "profile.timezone '%s' is not a time zone this system knows", tz);
+	int64_t now = when_now();
+	int rc = 0;
+	*until = now;
+	if (op->until)
+		rc = parse_time("--until", op->until, now, tz, until);
+	if (!rc && op->since)
+		rc = parse_time("--since", op->since, now, tz, since);
+	else if (!rc)
+		*since = default_since(*until, tz);
+	if (!rc && *until <= *since)
+		rc = wb_err(EX_DATAERR, "--until must be later than --since");
+	return rc;
+}
+
+static int top(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
+{
+	static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message"};
+	x->o = cli_out(c, cols, 6);
+	return stats_top(db, since, until, op->top_by == TOP_BY_RECEIVED, op->limit, top_row, x);
+}
+
+static int conversations(wb_db *db, cli *c, int64_t since, int64_t until, ctx *x)
+{
+	static const char *const cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
+					   "sent", "last_activity", "agent", "labels"};
+	x->o = cli_out(c, cols, 9);
+	return stats_conversations(db, since, until, conv_row, x);
+}
+
+static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
+{
+	static const char *const figures[] = {
+		"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
+		"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
+		"auto_replies", "broadcasts"};
+	static const char *cols[2 + 13]; /* out keeps a pointer to the names */
+	const char *const *keys;
+	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
+	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
+	memcpy(cols + nkeys, figures, sizeof figures);
+	x->o = cli_out(c, cols, nkeys + 13);
+	return stats_report(db, op->by, since, until, x->tz, report_row, x);
+}
+
+/* The options and the command; exits 64 on a malformed command line,
+ * 65 on a bad --limit. Options may come before or after the command. */
+static void parse(int argc, char **argv, cli *c, void *p)
+{
+	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"since", required_argument, NULL, 's'},
@@ -146,77 +205,54 @@ int main(int argc, char **argv)
 		{"limit", required_argument, NULL, 'n'},
 		{0},
 	};
-	const char *since_s = NULL, *until_s = NULL, *by_s = NULL, *limit_s = NULL;
+	const char *by = NULL, *limit = NULL;
 	int opt;
-	/* options may come before or after the command */
+	op->by = STATS_NONE;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:u:b:n:", longopts, NULL)) != -1) {
-		if (cli_common(&c, opt, optarg))
+		if (cli_common(c, opt, optarg))
 			continue;
 		switch (opt) {
-		case 's': since_s = optarg; break;
-		case 'u': until_s = optarg; break;
-		case 'b': by_s = optarg; break;
-		case 'n': limit_s = optarg; break;
+		case 's': op->since = optarg; break;
+		case 'u': op->until = optarg; break;
+		case 'b': by = optarg; break;
+		case 'n': limit = optarg; break;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	int cmd = argc ? cli_subcommand(argv[0], commands) : REPORT;
-	if (argc > 1)
-		wb_usage("unexpected argument '%s'", argv[1]);
-	stats_by by = STATS_NONE;
-	int top_by_received = 0;
-	if (by_s && cmd == REPORT)
-		by = (stats_by)cli_choice("--by", by_s, stats_by_names);
-	else if (by_s && cmd == TOP)
-		top_by_received = cli_choice("--by", by_s, top_by_names);
-	else if (by_s)
+	op->cmd = argc ? cli_command(NULL, commands, &argc, &argv) : REPORT;
+	if (by && op->cmd == REPORT)
+		op->by = (stats_by)cli_choice("--by", by, stats_by_names);
+	else if (by && op->cmd == TOP)
+		op->top_by = cli_choice("--by", by, top_by_names);
+	else if (by)
 		wb_usage("--by goes with a report or top");
-	if (limit_s && cmd != TOP)
+	if (limit && op->cmd != TOP)
 		wb_usage("--limit goes with top");
-	long limit = 10;
-	if (limit_s && parse_long(limit_s, 1, 1000000000, &limit))
-		wb_die(EX_DATAERR, "--limit '%s': a count from 1", limit_s);
+	op->limit = 10;
+	if (limit && parse_long(limit, 1, 1000000000, &op->limit))
+		wb_die(EX_DATAERR, "--limit '%s': a count from 1", limit);
+}
 
-	wb_db *db = cli_db(&c);
+static int run(wb_db *db, cli *c, void *p)
+{
+	const opts *op = p;
 	char *tz = profile_tz(db);
-	if (tz && !when_tz_valid(tz))
-		wb_die(EX_CONFIG, "profile.timezone '%s' is not a time zone this system knows", tz);
-	int64_t now = when_now();
-	int64_t until = until_s ? parse_time("--until", until_s, now, tz) : now;
-	int64_t since = since_s ? parse_time("--since", since_s, now, tz) : default_since(until, tz);
-	if (until <= since)
-		wb_die(EX_DATAERR, "--until must be later than --since");
-
 	ctx x = {.tz = tz};
-	const char *cols[2 + 13]; /* out keeps a pointer to the names */
-	int rc;
-	if (cmd == TOP) {
-		static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message"};
-		x.o = cli_out(&c, cols, 6);
-		rc = stats_top(db, since, until, top_by_received, limit, top_row, &x);
-	} else if (cmd == CONVERSATIONS) {
-		static const char *const cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
-						   "sent", "last_activity", "agent", "labels"};
-		x.o = cli_out(&c, cols, 9);
-		rc = stats_conversations(db, since, until, conv_row, &x);
-	} else {
-		static const char *const figures[] = {
-			"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
-			"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-			"auto_replies", "broadcasts"};
-		const char *const *keys;
-		int nkeys = x.nkeys = stats_key_cols(by, &keys);
-		memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
-		memcpy(cols + nkeys, figures, sizeof figures);
-		x.o = cli_out(&c, cols, nkeys + 13);
-		rc = stats_report(db, by, since, until, tz, report_row, &x);
-	}
-	if (rc) {
-		fflush(stdout);
-		wb_fail(rc);
-	}
-	rc = cli_finish(x.o, db);
+	int64_t since, until;
+	int rc = range(op, tz, &since, &until);
+	if (!rc && op->cmd == TOP)
+		rc = top(db, c, op, since, until, &x);
+	else if (!rc && op->cmd == CONVERSATIONS)
+		rc = conversations(db, c, since, until, &x);
+	else if (!rc)
+		rc = report(db, c, op, since, until, &x);
+	int cr = out_close(x.o);
 	free(tz);
-	return rc;
+	return rc ? rc : cr;
+}
+
+int main(int argc, char **argv)
+{
+	return cli_main(&(cli_tool){usage, parse, run, NULL}, argc, argv, &(opts){0});
 }

@@ -4,7 +4,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "send.h"
+#include "compose.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -13,12 +13,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(o);
 		return 0;
 	}
-	send_spec s = {0};
-	if (send_spec_from_json(o, &s, "stdin:1") == 0) {
+	compose_spec s = {0};
+	if (compose_spec_from_json(o, &s, "stdin:1") == 0) {
 		api_msg_type type;
-		send_spec_type(&s, 65, &type);
+		compose_spec_type(&s, 65, &type);
 	}
-	send_spec_free(&s);
+	compose_spec_free(&s);
 	json_decref(o);
 	return 0;
 }

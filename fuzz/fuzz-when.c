@@ -1,4 +1,4 @@
-/* Fuzz target: times and durations as people type them. */
+/* Fuzz target: times, dates and durations as people type them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t t;
 	when_parse(s, 1764064800, "UTC", &t);
 	when_dur_parse(s, &t);
+	when_parse_date(s, &t);
 	free(s);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "util.h"
+#include "version.h"
 
 int cli_common(cli *c, int opt, const char *arg)
 {
@@ -51,17 +52,54 @@ out *cli_out(cli *c, const char *const *cols, int ncols)
 	return out_new(f, stdout, cols, ncols);
 }
 
-int cli_finish(out *o, wb_db *db)
+out *cli_rows_out(cli_rows *r)
 {
-	int rc = out_close(o);
+	if (!r->o)
+		r->o = cli_out(r->c, r->cols, r->ncols);
+	return r->o;
+}
+
+int cli_rows_end(cli_rows *r, int rc)
+{
+	if (!rc)
+		cli_rows_out(r);
+	int cr = out_close(r->o);
+	r->o = NULL;
+	return rc ? rc : cr;
+}
+
+int cli_main(const cli_tool *t, int argc, char **argv, void *opts)
+{
+	wb_init(argv[0]);
+	cli c = {.usage = t->usage};
+	t->parse(argc, argv, &c, opts);
+	wb_db *db = cli_db(&c);
+	int rc = t->run(db, &c, opts);
+	if (t->done)
+		t->done(opts);
 	db_close(db);
+	if (rc && rc != c.answer)
+		wb_fail(rc);
 	return rc;
 }
 
-static void list_choices(sb *b, const char *const *names)
+/* "a, b, c": the names in a list whose entries lie size bytes apart,
+ * each starting with its name, up to a NULL name (a list of names, or of
+ * cli_cmd). */
+static void list_names(sb *b, const void *list, size_t size)
 {
-	for (int i = 0; names[i]; i++)
-		sb_printf(b, "%s%s", i ? ", " : "", names[i]);
+	const char *entry = list;
+	for (int i = 0; *(const char *const *)entry; i++, entry += size)
+		sb_printf(b, "%s%s", i ? ", " : "", *(const char *const *)entry);
+}
+
+static _Noreturn void no_such_command(const char *name, const void *list, size_t size)
+{
+	sb b = {0};
+	list_names(&b, list, size);
+	if (!name)
+		wb_usage("missing command (%s)", b.s);
+	wb_usage("unknown command '%s' (%s)", name, b.s);
 }
 
 int cli_subcommand(const char *name, const char *const *names)
@@ -69,11 +107,31 @@ int cli_subcommand(const char *name, const char *const *names)
 	for (int i = 0; names[i]; i++)
 		if (name && !strcmp(name, names[i]))
 			return i;
-	sb b = {0};
-	list_choices(&b, names);
-	if (!name)
-		wb_usage("missing command (%s)", b.s);
-	wb_usage("unknown command '%s' (%s)", name, b.s);
+	no_such_command(name, names, sizeof *names);
+}
+
+int cli_command(const char *parent, const cli_cmd *cmds, int *argc, char ***argv)
+{
+	const char *name = *argc ? (*argv)[0] : NULL;
+	int i = 0;
+	while (cmds[i].name && !(name && !strcmp(name, cmds[i].name)))
+		i++;
+	if (!cmds[i].name)
+		no_such_command(name, cmds, sizeof *cmds);
+	(*argc)--;
+	(*argv)++;
+	const cli_cmd *c = &cmds[i];
+	const char *p = parent ? parent : "", *sp = parent ? " " : "";
+	int n = *argc, lim = n < c->min ? c->min : c->max;
+	if (n < c->min && c->needs)
+		wb_usage("%s%s%s needs %s", p, sp, c->name, c->needs);
+	if (n < c->min || (c->max >= 0 && n > c->max)) {
+		if (!lim)
+			wb_usage("%s%s%s takes no arguments", p, sp, c->name);
+		wb_usage("%s%s%s takes %s%d argument%s", p, sp, c->name,
+			 c->min == c->max ? "" : n < c->min ? "at least " : "at most ", lim, lim == 1 ? "" : "s");
+	}
+	return i;
 }
 
 int cli_choice(const char *opt, const char *arg, const char *const *names)
@@ -82,6 +140,6 @@ int cli_choice(const char *opt, const char *arg, const char *const *names)
 		if (!strcmp(arg, names[i]))
 			return i;
 	sb b = {0};
-	list_choices(&b, names);
+	list_names(&b, names, sizeof *names);
 	wb_usage("%s: '%s' is not one of %s", opt, arg, b.s);
 }

@@ -1,15 +1,14 @@
-/* cli — what every utility's main shares: the common options (-d, -o,
- * -h, -V), help and version text, opening the database and the output
- * the options chose, and reading a subcommand's own options. A utility
- * keeps only its own options and its calls into lib/. */
+/* cli — what every utility's main shares: main itself (parse, open,
+ * run, close, exit), the common options (-d, -o, -h, -V), help and
+ * version text, opening the database and the output the options chose,
+ * and subcommands with their argument counts. A utility keeps only its
+ * own options and its calls into lib/. */
 #ifndef WB_CLI_H
 #define WB_CLI_H
 #include <getopt.h>
 
 #include "db.h"
 #include "out.h"
-
-#define WB_VERSION "0.1.0"
 
 /* getopt_long entries for the options every utility takes. */
 #define CLI_COMMON_LONGOPTS                                   \
@@ -29,7 +28,26 @@ typedef struct {
 	const char *db_path; /* -d, NULL: WB_DB or the default */
 	const char *format;  /* -o, NULL: WB_OUTPUT or by terminal */
 	const char *usage;   /* the --help text */
+	int answer;          /* a status that is an answer, not a failure (wb-profile
+	                      * open's 1 when closed): it goes without a message */
 } cli;
+
+/* A utility: how it reads its command line and what it runs. */
+typedef struct {
+	const char *usage;
+	/* Reads the command line into opts (the utility's own); exits 64 on
+	 * a malformed one, before anything is opened. */
+	void (*parse)(int argc, char **argv, cli *c, void *opts);
+	/* The work, with the database open: 0 or an EX_ code. */
+	int (*run)(wb_db *db, cli *c, void *opts);
+	/* Frees what parse kept in opts; NULL when nothing. */
+	void (*done)(void *opts);
+} cli_tool;
+
+/* The main of every utility: names the program, parses, opens the
+ * database, runs, closes what it opened and returns the exit status,
+ * having said on stderr why when it is a failure. */
+int cli_main(const cli_tool *t, int argc, char **argv, void *opts);
 
 /* Handles c when it is a common option (returns 1), else returns 0. -h
  * prints usage and exits 0; -V prints the version and exits 0; '?' (a
@@ -41,12 +59,38 @@ wb_db *cli_db(cli *c);
 /* An output for the columns, in the format the options name (exits 64 on
  * a bad -o). */
 out *cli_out(cli *c, const char *const *cols, int ncols);
-/* Closes output and database; returns the exit code to use. */
-int cli_finish(out *o, wb_db *db);
+/* An output opened at its first row: a command that fails before it has
+ * a row to show prints nothing, not even the header. */
+typedef struct {
+	cli *c;
+	const char *const *cols;
+	int ncols;
+	out *o;
+} cli_rows;
+/* The output, opened on first use. */
+out *cli_rows_out(cli_rows *r);
+/* Ends the command with rc: on success the output (opened now when no
+ * row came, for the header of an empty result) is closed, and its code
+ * returned; on failure it is closed if it was opened, and rc returned. */
+int cli_rows_end(cli_rows *r, int rc);
 
 /* Looks name up in a NULL-terminated list of subcommand names; returns
  * its index, or exits 64 naming the choices. */
 int cli_subcommand(const char *name, const char *const *names);
+
+/* A subcommand: its name and how many arguments it takes, from min to
+ * max (-1: no limit); needs says what the first one is ("a phone
+ * number") for the message when there are too few. */
+typedef struct {
+	const char *name;
+	int min, max;
+	const char *needs;
+} cli_cmd;
+/* The subcommand *argv names among cmds (ended by a NULL name), with its
+ * arguments counted; moves *argc and *argv past its name, and returns
+ * its index. Otherwise exits 64 ("show takes 1 argument"); parent names
+ * the command it belongs to in messages ("quick add …"), or is NULL. */
+int cli_command(const char *parent, const cli_cmd *cmds, int *argc, char ***argv);
 /* Parses a whole choice from a list, or exits 64: "--by: 'fortnight' is
  * not one of day, week, …". */
 int cli_choice(const char *opt, const char *arg, const char *const *names);

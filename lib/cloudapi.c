@@ -5,10 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
 #include "config.h"
 #include "err.h"
 #include "util.h"
+#include "version.h"
 
 /* ------------------------------------------------------------ bodies */
 

@@ -254,6 +254,37 @@ int contact_rm(wb_db *db, const char *wa_id)
 	return wb_err(EX_FALSE, "%s: no such contact", wa_id);
 }
 
+static int optout_one(wb_db *db, const char *wa_id, int64_t now, void *ctx, int *changed)
+{
+	int opted_out = *(const int *)ctx, rc;
+	int64_t id;
+	contact c;
+	if ((rc = contact_ensure(db, wa_id, now, &id)) || (rc = contact_get(db, wa_id, &c)))
+		return rc;
+	/* an opt-out already there keeps its time */
+	*changed = c.opted_out != opted_out;
+	contact_free(&c);
+	return *changed ? contact_set_optout(db, id, opted_out, now) : 0;
+}
+
+int contact_optout_phones(wb_db *db, int argc, char **argv, FILE *fp, int opted_out, bulk_row_fn row,
+			  void *ctx)
+{
+	opted_out = !!opted_out;
+	return bulk_phones(db, argc, argv, fp, optout_one, &opted_out, row, ctx);
+}
+
+static int rm_one(wb_db *db, const char *wa_id, int64_t now, void *ctx, int *changed)
+{
+	*changed = 1;
+	return contact_rm(db, wa_id);
+}
+
+int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn row, void *ctx)
+{
+	return bulk_phones(db, argc, argv, fp, rm_one, NULL, row, ctx);
+}
+
 /* Label names become ids up front, so a typo is an error rather than an
  * empty segment. */
 static int label_ids(wb_db *db, const char *const *names, sb *list)

@@ -5,7 +5,9 @@
 #ifndef WB_CONTACT_H
 #define WB_CONTACT_H
 #include <stdint.h>
+#include <stdio.h>
 
+#include "bulk.h"
 #include "db.h"
 #include "kv.h"
 #include "phone.h"
@@ -55,6 +57,15 @@ int contact_vars(wb_db *db, const contact *c, kv *m);
 int contact_set_optout(wb_db *db, int64_t id, int opted_out, int64_t ts);
 /* EX_FALSE when there was no such contact. */
 int contact_rm(wb_db *db, const char *wa_id);
+
+/* wb-contact optout and optin: the phones of argv, or of fp (as
+ * bulk_phones takes them), opted out (or in), unknown ones becoming
+ * contacts; row hears of each with whether it changed. */
+int contact_optout_phones(wb_db *db, int argc, char **argv, FILE *fp, int opted_out, bulk_row_fn row,
+			  void *ctx);
+/* wb-contact rm: the phones' contacts removed with their messages; one
+ * that is no contact is EX_FALSE, and nothing is removed. */
+int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn row, void *ctx);
 
 /* Which contacts a listing or a segment takes. Lists are NULL-terminated
  * label names; every label must exist (EX_DATAERR naming it otherwise). */

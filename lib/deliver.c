@@ -9,6 +9,7 @@
 #include "err.h"
 #include "queue.h"
 #include "ratelimit.h"
+#include "send.h"
 #include "util.h"
 #include "when.h"
 
@@ -18,6 +19,7 @@ typedef struct {
 	queue_item it;
 	double ready_at; /* monotonic seconds */
 	double wait;     /* the last backoff, for a row left to a later flush */
+	send_verdict verdict; /* the rules, judged again as it leaves */
 } slot;
 
 /* What the loop holds: rows claimed and waiting for their turn. */
@@ -52,6 +54,15 @@ typedef struct {
 	const deliver_opts *o;
 	deliver_stats *s;
 	wb_db *db;
+	api *a;
+	const char *me;     /* the claim name */
+	ratelimit rl;
+	slots pend;         /* claimed, waiting for their turn */
+	slots chosen;       /* going out in this round */
+	api_reply *replies; /* answers collected in this round */
+	int claim;          /* rows to hold at most */
+	int stop;           /* the token was rejected: send nothing more */
+	int exhausted;      /* the last claim found nothing */
 	double started, drawn;
 	double later_wait; /* the longest backoff of a row left for a flush */
 	double retry_base; /* the first retry's backoff (s) */
@@ -68,7 +79,7 @@ static double retry_base(void)
 	return end && !*end && ms >= 0 ? ms / 1000 : 0.5;
 }
 
-static void emit(run *r, const slot *sl, const char *wamid, const char *status, const char *error)
+static void emit(run *r, const slot *sl, const char *wamid, msg_status status, const char *error)
 {
 	deliver_result res = {sl->it.id, sl->it.phone, wamid, status, error};
 	if (r->o->on_result)
@@ -99,24 +110,30 @@ static void progress(run *r, int last)
 		fputc('\n', stderr);
 }
 
-/* Claimed rows whose 24-hour window closed while they waited fail here,
- * before the API is called, as wb-send refuses them when they are made. */
-static int refuse_closed(run *r, slots *pend)
+/* The rules again, as a claimed row leaves: a window open when the
+ * message was made may have closed while it waited (scheduled, or
+ * retried), and the API would answer 131047. */
+static send_verdict leaving(const queue_item *it, int64_t now)
 {
+	send_facts f = {.now = now, .last_in = it->last_in, .kind = it->kind, .forced = it->forced, .direct = 1};
+	return send_decide(&f);
+}
+
+/* Claimed rows the rules stop fail here, before the API is called, as
+ * wb-send refuses them when they are made. */
+static int refuse_stopped(run *r)
+{
+	slots *pend = &r->pend;
 	int rc = db_begin(r->db);
 	for (size_t i = 0; i < pend->n && !rc;) {
 		slot *sl = pend->v[i];
-		if (!sl->it.window_closed) {
+		if (sl->verdict.rule == SEND_GO) {
 			i++;
 			continue;
 		}
-		char t[32];
-		when_fmt_utc(sl->it.window_closed, t);
-		char *why = xasprintf("outside the 24-hour window (closed %s); use a template", t);
-		rc = queue_failed(r->db, sl->it.id, 0, why, when_now());
+		rc = queue_failed(r->db, sl->it.id, 0, sl->verdict.why, when_now());
 		r->s->failed++;
-		emit(r, sl, NULL, "failed", why);
-		free(why);
+		emit(r, sl, NULL, STATUS_FAILED, sl->verdict.why);
 		slot_free(sl);
 		pend->v[i] = pend->v[--pend->n];
 	}
@@ -127,9 +144,15 @@ static int refuse_closed(run *r, slots *pend)
 	return db_commit(r->db);
 }
 
+/* How long a retryable failure waits before its next attempt. */
+static double backoff(const run *r, const slot *sl, const api_reply *rep)
+{
+	return rl_backoff(sl->it.attempts + 1, r->retry_base, rep->retry_after, drand48());
+}
+
 /* One answer: recorded in the open transaction. Returns the slot when it
  * is to be tried again in this run, else NULL (freed). */
-static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *stop, int *rc)
+static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *rc)
 {
 	const deliver_opts *o = r->o;
 	api_result res;
@@ -142,28 +165,28 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *sto
 		*rc = queue_sent(r->db, sl->it.id, res.wamid, t);
 		r->s->sent++;
 		r->s->unreachable = 0;
-		emit(r, sl, res.wamid, "sent", NULL);
+		emit(r, sl, res.wamid, STATUS_SENT, NULL);
 	} else if (out == API_FAILED) {
 		*rc = queue_failed(r->db, sl->it.id, res.code, text, t);
 		r->s->failed++;
 		r->s->unreachable = 0;
-		emit(r, sl, NULL, "failed", text);
+		emit(r, sl, NULL, STATUS_FAILED, text);
 	} else {
 		*rc = queue_retry(r->db, sl->it.id, res.code, text);
 		r->s->unreachable = !rep->http;
 		if (out == API_AUTH) {
-			*stop = 1;
+			r->stop = 1;
 			r->s->auth = 1;
 		}
-		sl->wait = out == API_RETRY ? rl_backoff(sl->it.attempts + 1, r->retry_base, rep->retry_after, drand48()) : 0;
-		if (out == API_RETRY && sl->it.attempts < o->max_attempts && sl->wait <= o->max_wait && !*stop) {
+		sl->wait = out == API_RETRY ? backoff(r, sl, rep) : 0;
+		if (out == API_RETRY && sl->it.attempts < o->max_attempts && sl->wait <= o->max_wait && !r->stop) {
 			sl->ready_at = now + sl->wait;
 			again = sl;
 		} else {
 			r->s->later++;
 			if (sl->wait > r->later_wait)
 				r->later_wait = sl->wait;
-			emit(r, sl, NULL, "queued", text);
+			emit(r, sl, NULL, STATUS_QUEUED, text);
 		}
 	}
 	free(text);
@@ -173,129 +196,175 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *sto
 	return again;
 }
 
+/* Claims more due rows when those held run low. */
+static int claim_more(run *r, double now)
+{
+	int held = (int)r->pend.n + api_inflight(r->a);
+	if (r->exhausted || r->stop || held >= r->claim / 2)
+		return 0;
+	queue_item *items;
+	size_t n;
+	int64_t t = when_now();
+	int rc = queue_claim(r->db, r->me, r->o->mine, t, r->claim - held, &items, &n);
+	if (rc)
+		return rc;
+	int stopped = 0;
+	for (size_t i = 0; i < n; i++) {
+		slot *sl = xcalloc(1, sizeof *sl);
+		sl->it = items[i];
+		sl->ready_at = now;
+		sl->verdict = leaving(&sl->it, t);
+		stopped += sl->verdict.rule != SEND_GO;
+		push(&r->pend, sl);
+	}
+	free(items);
+	r->exhausted = n == 0;
+	return stopped ? refuse_stopped(r) : 0;
+}
+
+/* Nothing left to send, or to wait for. */
+static int finished(const run *r)
+{
+	int inflight = api_inflight(r->a);
+	return (r->exhausted && !r->pend.n && !inflight) || (r->stop && !inflight);
+}
+
+/* Waits for an answer, a token or a retry's turn, whichever comes
+ * first; returns the number of answers collected. */
+static int await(run *r, double now)
+{
+	double next = now + 0.05;
+	for (size_t i = 0; i < r->pend.n; i++)
+		if (r->pend.v[i]->ready_at < next)
+			next = r->pend.v[i]->ready_at;
+	int nrep = 0;
+	int timeout = next > now ? (int)((next - now) * 1000) + 1 : 0;
+	if (api_inflight(r->a)) {
+		while (nrep < r->o->concurrency && api_next(r->a, nrep ? 0 : timeout, &r->replies[nrep]))
+			nrep++;
+	} else if (timeout > 0 && !(r->pend.n && next <= now)) {
+		usleep((useconds_t)timeout * 1000);
+	}
+	return nrep;
+}
+
+/* Moves the rows that go out now into chosen: due rows, as far as the
+ * bucket and the connections allow. Returns the wait for the next token
+ * when the bucket is what stopped it, else 0. */
+static double choose(run *r, double now)
+{
+	slots *pend = &r->pend;
+	r->chosen.n = 0;
+	int room = r->o->concurrency - api_inflight(r->a);
+	double token_wait = 0;
+	for (size_t i = 0; i < pend->n && !r->stop && (int)r->chosen.n < room;) {
+		if (pend->v[i]->ready_at > now) {
+			i++;
+			continue;
+		}
+		if ((token_wait = rl_take(&r->rl, now)) > 0)
+			break;
+		push(&r->chosen, pend->v[i]);
+		pend->v[i] = pend->v[--pend->n];
+	}
+	return token_wait;
+}
+
+/* One transaction: the answers, and the chosen rows marked sending
+ * (those cancelled meanwhile dropped, all held back after a rejected
+ * token). The rows to start are left at the front of chosen (*go). On a
+ * database error nothing is started and every slot stays accounted for:
+ * the answers' rows are left in sending (in doubt, as after a crash),
+ * the chosen ones go back to pend for finish to release. */
+static int record(run *r, int nrep, double now, size_t *go)
+{
+	int rc = db_begin(r->db);
+	for (int i = 0; i < nrep; i++) {
+		slot *sl = r->replies[i].tag;
+		if (!rc && (sl = answer(r, sl, &r->replies[i], now, &rc)))
+			push(&r->pend, sl);
+		else if (rc && sl)
+			slot_free(sl);
+		api_reply_free(&r->replies[i]);
+	}
+	*go = 0;
+	for (size_t i = 0; i < r->chosen.n; i++) {
+		slot *sl = r->chosen.v[i];
+		int ok = 0;
+		if (!rc)
+			rc = queue_sending(r->db, sl->it.id, when_now(), &ok);
+		if (!rc && ok && !r->stop) {
+			r->chosen.v[(*go)++] = sl;
+			sl->it.attempts++;
+		} else if (rc || ok) {
+			if (!rc)
+				rc = queue_retry(r->db, sl->it.id, 0, NULL);
+			push(&r->pend, sl);
+		} else {
+			slot_free(sl); /* cancelled meanwhile */
+		}
+	}
+	if (!rc)
+		return db_commit(r->db);
+	db_rollback(r->db);
+	for (size_t i = 0; i < *go; i++)
+		push(&r->pend, r->chosen.v[i]);
+	*go = 0;
+	return rc;
+}
+
+/* The end of a run: answers still owed (when a database error stopped
+ * it) are dropped, rows not sent are released for a later flush. */
+static int finish(run *r, int rc)
+{
+	api_reply rep;
+	while (api_inflight(r->a) && api_next(r->a, 1000, &rep)) {
+		slot_free(rep.tag);
+		api_reply_free(&rep);
+	}
+	for (size_t i = 0; i < r->pend.n; i++) {
+		r->s->later++;
+		slot_free(r->pend.v[i]);
+	}
+	int64_t retry_at = r->s->later ? when_now() + (int64_t)(r->later_wait + 0.999) : 0;
+	int rel = queue_release(r->db, r->me, retry_at);
+	progress(r, 1);
+	free(r->pend.v);
+	free(r->chosen.v);
+	free(r->replies);
+	return rc ? rc : rel;
+}
+
 int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 {
 	memset(s, 0, sizeof *s);
 	srand48((long)getpid() ^ (long)time(NULL));
-	const char *me = queue_me();
-	run r = {.o = o, .s = s, .db = db, .started = mono(), .retry_base = retry_base()};
-	ratelimit rl;
-	rl_init(&rl, o->rate, mono());
-	slots pend = {0}, chosen = {0};
-	api_reply *replies = xcalloc((size_t)o->concurrency, sizeof *replies);
-	int rc = 0, stop = 0, exhausted = 0;
+	run r = {.o = o, .s = s, .db = db, .a = a, .me = queue_me(), .started = mono(),
+		.retry_base = retry_base()};
+	rl_init(&r.rl, o->rate, mono());
+	r.replies = xcalloc((size_t)o->concurrency, sizeof *r.replies);
 	/* enough rows to keep every connection busy, few enough that other
 	 * flushes running at the same time get their share */
-	int claim = o->concurrency * 8 < 64 ? 64 : o->concurrency * 8 > BATCH ? BATCH : o->concurrency * 8;
+	r.claim = o->concurrency * 8 < 64 ? 64 : o->concurrency * 8 > BATCH ? BATCH : o->concurrency * 8;
+	int rc = 0;
 	while (!rc) {
 		double now = mono();
-		int held = (int)pend.n + api_inflight(a);
-		if (!exhausted && !stop && held < claim / 2) {
-			queue_item *items;
-			size_t n;
-			if ((rc = queue_claim(db, me, o->mine, when_now(), claim - held, &items, &n)))
-				break;
-			int closed = 0;
-			for (size_t i = 0; i < n; i++) {
-				slot *sl = xcalloc(1, sizeof *sl);
-				sl->it = items[i];
-				sl->ready_at = now;
-				closed += sl->it.window_closed != 0;
-				push(&pend, sl);
-			}
-			free(items);
-			exhausted = n == 0;
-			if (closed && (rc = refuse_closed(&r, &pend)))
-				break;
-		}
-		if (exhausted && !pend.n && !api_inflight(a))
+		if ((rc = claim_more(&r, now)) || finished(&r))
 			break;
-		if (stop && !api_inflight(a))
-			break;
-
-		/* wait for an answer, a token or a retry's turn, whichever first */
-		double next = now + 0.05;
-		for (size_t i = 0; i < pend.n; i++)
-			if (pend.v[i]->ready_at < next)
-				next = pend.v[i]->ready_at;
-		int nrep = 0;
-		int timeout = next > now ? (int)((next - now) * 1000) + 1 : 0;
-		if (api_inflight(a)) {
-			while (nrep < o->concurrency && api_next(a, nrep ? 0 : timeout, &replies[nrep]))
-				nrep++;
-		} else if (timeout > 0 && !(pend.n && next <= now)) {
-			usleep((useconds_t)timeout * 1000);
-		}
+		int nrep = await(&r, now);
 		now = mono();
-
-		/* what goes out now: due rows, as far as the bucket and the
-		 * connections allow */
-		chosen.n = 0;
-		int room = o->concurrency - api_inflight(a);
-		double token_wait = 0;
-		for (size_t i = 0; i < pend.n && !stop && (int)chosen.n < room;) {
-			if (pend.v[i]->ready_at > now) {
-				i++;
-				continue;
-			}
-			if ((token_wait = rl_take(&rl, now)) > 0)
-				break;
-			push(&chosen, pend.v[i]);
-			pend.v[i] = pend.v[--pend.n];
-		}
-		if (!nrep && !chosen.n) {
+		double token_wait = choose(&r, now);
+		if (!nrep && !r.chosen.n) {
 			if (token_wait > 0 && !api_inflight(a))
 				usleep((useconds_t)(token_wait * 1e6) + 1);
 			continue;
 		}
-
-		/* one transaction: the answers, and the rows about to go */
-		if ((rc = db_begin(db)))
-			break;
-		for (int i = 0; i < nrep && !rc; i++) {
-			slot *again = answer(&r, replies[i].tag, &replies[i], now, &stop, &rc);
-			if (again)
-				push(&pend, again);
-			api_reply_free(&replies[i]);
-		}
-		size_t go = 0;
-		for (size_t i = 0; i < chosen.n && !rc; i++) {
-			int ok;
-			rc = queue_sending(db, chosen.v[i]->it.id, when_now(), &ok);
-			if (ok && !stop) {
-				chosen.v[go++] = chosen.v[i];
-				chosen.v[i]->it.attempts++;
-			} else if (ok) {
-				rc = rc ? rc : queue_retry(db, chosen.v[i]->it.id, 0, NULL);
-				push(&pend, chosen.v[i]);
-			} else {
-				slot_free(chosen.v[i]); /* cancelled meanwhile */
-			}
-		}
-		if (rc) {
-			db_rollback(db);
-			break;
-		}
-		if ((rc = db_commit(db)))
+		size_t go;
+		if ((rc = record(&r, nrep, now, &go)))
 			break;
 		for (size_t i = 0; i < go; i++)
-			api_start(a, "messages", chosen.v[i]->it.payload, chosen.v[i]);
+			api_start(a, "messages", r.chosen.v[i]->it.payload, r.chosen.v[i]);
 		progress(&r, 0);
 	}
-	/* answers still owed when a database error stopped us */
-	api_reply rep;
-	while (api_inflight(a) && api_next(a, 1000, &rep)) {
-		slot_free(rep.tag);
-		api_reply_free(&rep);
-	}
-	for (size_t i = 0; i < pend.n; i++) {
-		s->later++;
-		slot_free(pend.v[i]);
-	}
-	int rel = queue_release(db, me, s->later ? when_now() + (int64_t)(r.later_wait + 0.999) : 0);
-	progress(&r, 1);
-	free(pend.v);
-	free(chosen.v);
-	free(replies);
-	return rc ? rc : rel;
+	return finish(&r, rc);
 }

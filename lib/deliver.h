@@ -1,19 +1,26 @@
 /* deliver — the loop that takes queued rows to the Cloud API: claims due
- * rows (queue), paces them (ratelimit), keeps several requests in flight
- * (cloudapi), retries what the API says to retry with backoff, and
- * records each outcome (queue, track) in short transactions that also
- * mark the next requests as sending, so a crash leaves at most the
- * requests in flight in doubt. It owns no SQL and builds no bodies. */
+ * rows (queue), fails those the rules now stop (send: a window that
+ * closed while they waited), paces the rest (ratelimit), keeps several
+ * requests in flight (cloudapi), retries what the API says to retry
+ * with backoff, and records each outcome (queue, track) in short
+ * transactions that also mark the next requests as sending, so a crash
+ * leaves at most the requests in flight in doubt. It owns no SQL and
+ * builds no bodies. */
 #ifndef WB_DELIVER_H
 #define WB_DELIVER_H
 #include <stdint.h>
 
 #include "cloudapi.h"
 #include "db.h"
+#include "status.h"
 
+/* One message's outcome in this run: sent, failed, or queued (left for a
+ * retry by a later flush). */
 typedef struct {
 	int64_t id;
-	const char *phone, *wamid, *status, *error;
+	const char *phone, *wamid;
+	msg_status status;
+	const char *error;
 } deliver_result;
 
 typedef struct {

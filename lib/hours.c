@@ -9,8 +9,6 @@
 #include "util.h"
 #include "when.h"
 
-static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
 static int parse_hhmm(const char *s, int *min)
 {
 	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
@@ -62,7 +60,7 @@ int hours_parse_ranges(const char *s, hours_range *r, int *n)
 static int day_index(const char *s, size_t len)
 {
 	for (int i = 0; i < 7; i++)
-		if (len == 3 && !strncmp(s, day_names[i], 3))
+		if (len == 3 && !strncmp(s, when_day_name(i, 1), 3))
 			return i;
 	return -1;
 }
@@ -137,8 +135,8 @@ int hours_parse_week(int argc, char **argv, hours_spec *h)
 
 int hours_set_exception(hours_spec *h, const char *date, const hours_range *r, int n)
 {
-	int64_t t;
-	if (strlen(date) != 10 || when_parse(date, 0, "UTC", &t))
+	int64_t day;
+	if (when_parse_date(date, &day))
 		return wb_err(EX_DATAERR, "'%s': not a date (YYYY-MM-DD)", date);
 	hours_exception *e = (hours_exception *)hours_find_exception(h, date);
 	if (!e) {
@@ -166,44 +164,19 @@ void hours_fmt_ranges(const hours_range *r, int n, char *buf, size_t size)
 					r[i].open / 60, r[i].open % 60, r[i].close / 60, r[i].close % 60);
 }
 
-/* Civil date arithmetic on day numbers (days since 1970-01-01). */
-static void civil(int64_t z, int *y, int *m, int *d)
+/* The ranges that apply on a day: its exception, or its weekday's. */
+static const hours_range *ranges_on(const hours_spec *h, int64_t day, int *n)
 {
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-/* The ranges that apply on day number z: its exception, or its weekday. */
-static const hours_range *ranges_on(const hours_spec *h, int64_t z, int *n)
-{
-	int y, m, d;
-	civil(z, &y, &m, &d);
 	char date[16];
-	snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+	when_fmt_date(day, date);
 	const hours_exception *e = hours_find_exception(h, date);
 	if (e) {
 		*n = e->n;
 		return e->r;
 	}
-	int wd = (int)(((z % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
+	int wd = when_weekday(day);
 	*n = h->n[wd];
 	return h->day[wd];
-}
-
-static int64_t instant(int64_t z, int min, const char *tz)
-{
-	int y, m, d;
-	civil(z, &y, &m, &d);
-	if (min == 1440)
-		return instant(z + 1, 0, tz);
-	return when_from_local(y, m, d, min / 60, min % 60, 0, tz);
 }
 
 int hours_open_at(const hours_spec *h, int64_t t, const char *tz, int64_t *until)
@@ -215,9 +188,7 @@ int hours_open_at(const hours_spec *h, int64_t t, const char *tz, int64_t *until
 		return 0;
 	struct tm tm;
 	when_local(t, tz, &tm);
-	int64_t today = (t + tm.tm_gmtoff) / 86400;
-	if (t + tm.tm_gmtoff < 0 && (t + tm.tm_gmtoff) % 86400)
-		today--;
+	int64_t today = when_day(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	int now_min = tm.tm_hour * 60 + tm.tm_min;
 	int n;
 	const hours_range *r = ranges_on(h, today, &n);
@@ -234,18 +205,18 @@ int hours_open_at(const hours_spec *h, int64_t t, const char *tz, int64_t *until
 				z++;
 				close = next[0].close;
 			}
-			*until = hop == 400 ? 0 : instant(z, close, tz); /* open round the clock */
+			*until = hop == 400 ? 0 : when_day_at(z, close, tz); /* open round the clock */
 			return 1;
 		}
 	for (int i = 0; i < n; i++)
 		if (r[i].open > now_min) {
-			*until = instant(today, r[i].open, tz);
+			*until = when_day_at(today, r[i].open, tz);
 			return 0;
 		}
 	for (int k = 1; k <= 366; k++) {
 		r = ranges_on(h, today + k, &n);
 		if (n) {
-			*until = instant(today + k, r[0].open, tz);
+			*until = when_day_at(today + k, r[0].open, tz);
 			return 0;
 		}
 	}
@@ -289,11 +260,6 @@ int hours_load(wb_db *db, hours_spec *h)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading hours");
-}
-
-const char *hours_day_name(int day)
-{
-	return day >= 0 && day < 7 ? day_names[day] : NULL;
 }
 
 const char *hours_mode_name(hours_mode m)

@@ -25,7 +25,7 @@ typedef struct {
 
 typedef struct {
 	hours_mode mode;
-	int n[7]; /* ranges per weekday, 0 = Monday */
+	int n[7]; /* ranges per weekday, 0 = Monday (when_weekday) */
 	hours_range day[7][HOURS_MAX_RANGES];
 	hours_exception *ex;
 	int nex;
@@ -55,8 +55,6 @@ int hours_save_week(wb_db *db, const hours_spec *h);
 int hours_save_exception(wb_db *db, const char *date, const hours_range *r, int n);
 void hours_free(hours_spec *h);
 
-/* "mon" … "sun" for 0 … 6. */
-const char *hours_day_name(int day);
 /* "week", "always", "appointment"; NULL for HOURS_UNSET. */
 const char *hours_mode_name(hours_mode m);
 /* The exception on date, or NULL when that date has none. */

@@ -19,20 +19,22 @@ void import_map_free(import_map *m)
 
 int import_header(char **f, int n, import_map *m)
 {
-	int rc = 0, wa_id = -1;
+	int rc = 0;
+	for (int i = 0; i < n; i++)
+		strtrim(f[i]);
 	m->ncols = n;
-	m->phone = m->name = -1;
+	m->phone = in_phone_column(f, n);
+	m->name = -1;
 	m->keys = xcalloc((size_t)n, sizeof *m->keys);
+	/* with both, wa_id is the same number again: ignored */
+	int wa_id = in_column(f, n, "wa_id");
 	for (int i = 0; i < n && !rc; i++) {
-		char *h = strtrim(f[i]);
-		if (streq_ci(h, "phone") && m->phone < 0)
-			m->phone = i;
-		else if (streq_ci(h, "wa_id") && wa_id < 0)
-			wa_id = i;
-		else if (streq_ci(h, "name") && m->name < 0)
+		if (i == m->phone || i == wa_id)
+			continue;
+		if (streq_ci(f[i], "name") && m->name < 0)
 			m->name = i;
-		else if (*h && !(rc = contact_key_check(h)))
-			m->keys[i] = xstrdup(h);
+		else if (*f[i] && !(rc = contact_key_check(f[i])))
+			m->keys[i] = xstrdup(f[i]);
 		if (rc)
 			wb_err_prefix(rc, "column %d: ", i + 1);
 	}
@@ -42,8 +44,6 @@ int import_header(char **f, int n, import_map *m)
 		for (int j = 0; j < i && !rc; j++)
 			if (m->keys[i] && m->keys[j] && !strcmp(m->keys[i], m->keys[j]))
 				rc = wb_err(EX_DATAERR, "column '%s' appears twice", m->keys[i]);
-	if (!rc && m->phone < 0)
-		m->phone = wa_id; /* with both, wa_id is the same number again: ignored */
 	if (!rc && m->phone < 0)
 		rc = wb_err(EX_DATAERR, "no phone or wa_id column in the header (a header row is required)");
 	if (rc)
@@ -104,50 +104,47 @@ static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r
 	return rc;
 }
 
+/* Every row after the header, in one transaction. */
+static int put_rows(wb_db *db, in_rows *r, const import_map *m, int64_t now, import_skip_fn skip,
+		    void *ctx, import_stats *st)
+{
+	in_row row;
+	int rc = db_begin(db);
+	while (!rc && (rc = in_rows_next(r, &row)) == 1) {
+		import_row checked;
+		if ((rc = import_check(m, row.cell, row.n, &checked))) {
+			in_row_err(&row, rc);
+			if (skip) {
+				skip(wb_errmsg(), ctx);
+				st->skipped++;
+				rc = 0;
+			}
+		} else if ((rc = put_row(db, m, row.cell, &checked, now, st))) {
+			in_row_err(&row, rc);
+		}
+	}
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}
+
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		    import_skip_fn skip, void *ctx, import_stats *st)
 {
 	memset(st, 0, sizeof *st);
-	csvr *r = csvr_open(fp, name, ',');
+	in_rows *r;
 	import_map m = {0};
-	char **f;
-	int n, got, rc;
-	long line;
-	if ((got = csvr_next(r, &f, &n, &line)) != 1) {
-		rc = got ? got : wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
-		csvr_close(r);
-		return rc;
-	}
-	if ((rc = import_header(f, n, &m))) {
-		csvr_close(r);
-		return wb_err_prefix(rc, "%s:%ld: ", name, line);
-	}
-	if ((rc = db_begin(db)))
-		goto out;
-	while ((got = csvr_next(r, &f, &n, &line)) == 1) {
-		import_row row;
-		if ((rc = import_check(&m, f, n, &row))) {
-			wb_err_prefix(rc, "%s:%ld: ", name, line);
-			if (!skip)
-				break;
-			skip(wb_errmsg(), ctx);
-			st->skipped++;
-			rc = 0;
-			continue;
-		}
-		if ((rc = put_row(db, &m, f, &row, now, st))) {
-			wb_err_prefix(rc, "%s:%ld: ", name, line);
-			break;
-		}
-	}
-	if (!rc && got != 0)
-		rc = got;
-	if (rc)
-		db_rollback(db);
-	else
-		rc = db_commit(db);
-out:
+	int rc = in_rows_open(fp, name, 0, &r);
+	const in_row *head = rc ? NULL : in_rows_header(r);
+	if (!rc && !head)
+		rc = wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
+	if (!rc && (rc = import_header(head->cell, head->n, &m)))
+		in_row_err(head, rc);
+	if (!rc)
+		rc = put_rows(db, r, &m, now, skip, ctx, st);
 	import_map_free(&m);
-	csvr_close(r);
+	in_rows_close(r);
 	return rc;
 }

@@ -1,5 +1,6 @@
-/* import — CSV into contacts (wb-contact import, a CRM sync): the header
- * says which column is the phone, which the name and which attributes;
+/* import — CSV (or TSV) into contacts (wb-contact import, a CRM sync),
+ * read with in_rows: the header says which column is the phone (as
+ * in_phone_column finds it), which the name and which attributes;
  * each row is checked whole before anything of it is written, and the
  * file goes in as one transaction. Writes only through contact.h; no SQL
  * here. The header and row checks are pure and unit-tested. */
@@ -19,8 +20,8 @@ typedef struct {
 	char **keys; /* per column: the attribute key, NULL for phone, name and unnamed columns */
 } import_map;
 
-/* Reads a header row: a phone or wa_id column is required (phone wins
- * when both are there; names are matched without regard to case), name
+/* Reads a header row, trimming its cells: a phone column is required
+ * (in_phone_column; a wa_id column beside a phone column is ignored), name
  * sets the name, every other named column is an attribute; a column with
  * an empty header is ignored. 0 or EX_DATAERR (no file or line prefix). */
 int import_header(char **f, int n, import_map *m);
@@ -45,7 +46,7 @@ typedef struct {
 /* Told about each row --skip-bad skips: msg is "FILE:LINE: why". */
 typedef void (*import_skip_fn)(const char *msg, void *ctx);
 
-/* Upserts every row of the CSV in fp (called name in messages) by phone:
+/* Upserts every row of the table in fp (called name in messages) by phone:
  * a new phone creates a contact, a known one is updated; an empty cell
  * leaves that field or attribute as it was. One transaction. A bad row
  * fails the whole import (EX_DATAERR "FILE:LINE: …", nothing written)

@@ -2,10 +2,12 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -31,6 +33,9 @@ struct csvr {
 	struct rec out;
 	char *buf;
 	size_t bufcap;
+	/* a first line the caller has read already (with its '\n') */
+	char *pre;
+	size_t prelen;
 };
 
 static void on_field(void *s, size_t len, void *ctx)
@@ -77,6 +82,17 @@ csvr *csvr_open(FILE *fp, const char *name, char sep)
 	return r;
 }
 
+/* A line of nothing but spaces and tabs (other than the delimiter):
+ * libcsv makes no record of it, so it must not start one here either,
+ * or the next record would be said to start on it. */
+static int blank_line(const char *s, char sep)
+{
+	for (; *s == ' ' || *s == '\t'; s++)
+		if (*s == sep)
+			return 0;
+	return !*s || *s == '\r' || *s == '\n';
+}
+
 static void free_rec(struct rec *rec)
 {
 	for (int i = 0; i < rec->n; i++)
@@ -92,7 +108,16 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 	while (!r->qlen) {
 		if (r->eof)
 			return 0;
-		ssize_t len = getline(&r->buf, &r->bufcap, r->fp);
+		ssize_t len;
+		if (r->pre) {
+			free(r->buf);
+			r->buf = r->pre;
+			r->bufcap = r->prelen + 1;
+			len = (ssize_t)r->prelen;
+			r->pre = NULL;
+		} else {
+			len = getline(&r->buf, &r->bufcap, r->fp);
+		}
 		if (len < 0) {
 			if (ferror(r->fp))
 				return wb_err(EX_IOERR, "%s: %s", r->name, strerror(errno));
@@ -112,7 +137,7 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 			}
 		}
 		/* blank lines between records are not records */
-		if (!r->rec_start && (len == 0 || !strcspn(s, "\r\n")) && !r->ncur)
+		if (!r->rec_start && blank_line(s, (char)csv_get_delim(&r->p)) && !r->ncur)
 			continue;
 		if (!r->rec_start)
 			r->rec_start = r->line;
@@ -145,20 +170,63 @@ void csvr_close(csvr *r)
 	free(r->cur);
 	free(r->q);
 	free(r->buf);
+	free(r->pre);
 	free(r->name);
 	csv_free(&r->p);
 	free(r);
 }
 
+/* A reader that starts with first, line lineno of fp (read already to
+ * tell the form), and goes on with the rest of fp. */
+static csvr *csvr_open_after(FILE *fp, const char *name, char sep, const char *first, long lineno)
+{
+	csvr *r = csvr_open(fp, name, sep);
+	r->pre = xasprintf("%s\n", first);
+	r->prelen = strlen(r->pre);
+	r->line = lineno - 1;
+	return r;
+}
+
+/* Whether a header cell is name, ignoring case and surrounding space. */
+static int names_column(const char *cell, const char *name)
+{
+	while (*cell == ' ' || *cell == '\t')
+		cell++;
+	size_t n = strlen(name);
+	if (strncasecmp(cell, name, n))
+		return 0;
+	for (cell += n; *cell; cell++)
+		if (!strchr(" \t\r\n", *cell))
+			return 0;
+	return 1;
+}
+
+int in_column(char *const *header, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (names_column(header[i], name))
+			return i;
+	return -1;
+}
+
 int in_phone_column(char *const *header, int n)
 {
-	int col = -1;
-	for (int i = 0; i < n; i++)
-		if (streq_ci(header[i], "phone"))
-			return i;
-		else if (col < 0 && streq_ci(header[i], "wa_id"))
-			col = i;
-	return col;
+	int col = in_column(header, n, "phone");
+	return col >= 0 ? col : in_column(header, n, "wa_id");
+}
+
+/* Whether a first line of one cell (and no phone column) is the first
+ * number of a plain list rather than a header: it holds a digit ("name"
+ * is a header without a phone column; "12ab" a bad number) and does not
+ * name a phone column in other words ("Phone 1"). */
+static int starts_list(const char *cell)
+{
+	return strpbrk(cell, "0123456789") && !strcasestr(cell, "phone") && !strcasestr(cell, "wa_id");
+}
+
+char in_delimiter(const char *line)
+{
+	return strchr(line, '\t') ? '\t' : ',';
 }
 
 void phone_list_add(phone_list *l, const char *wa_id)
@@ -222,122 +290,225 @@ int in_line(FILE *fp, char **buf, size_t *cap, long *lineno)
 	return 1;
 }
 
-static int add_phone(phone_list *out, const char *raw, const char *name, long line)
+enum form { EMPTY, TABLE, LIST, JSONL };
+
+struct in_rows {
+	FILE *fp;
+	char *name;
+	int forms;      /* IN_ROWS_* allowed */
+	enum form form;
+	csvr *csv;      /* TABLE and LIST */
+	in_row head;    /* TABLE: the header; LIST: its one cell is the first row */
+	int phone;      /* TABLE: the phone column */
+	int pending;    /* the first row is read but not handed out */
+	char *buf;      /* JSONL: the line */
+	size_t cap;
+	long line;
+	char **jnames, **jcells; /* JSONL: the row's string members */
+	int jn, jcap;
+};
+
+static char *const list_names[] = {"phone"};
+
+static void free_json_row(in_rows *r)
+{
+	for (int i = 0; i < r->jn; i++) {
+		free(r->jnames[i]);
+		free(r->jcells[i]);
+	}
+	r->jn = 0;
+}
+
+void in_rows_close(in_rows *r)
+{
+	if (!r)
+		return;
+	csvr_close(r->csv);
+	for (int i = 0; i < r->head.n; i++)
+		free(r->head.cell[i]);
+	free(r->head.cell);
+	free_json_row(r);
+	free(r->jnames);
+	free(r->jcells);
+	free(r->buf);
+	free(r->name);
+	free(r);
+}
+
+/* Reads the header record of a table or list whose first line is first. */
+static int open_table(in_rows *r, const char *first)
+{
+	r->csv = csvr_open_after(r->fp, r->name, in_delimiter(first), first, r->line);
+	char **f;
+	int n, got = csvr_next(r->csv, &f, &n, &r->head.line);
+	if (got != 1)
+		return got;
+	r->head.file = r->name;
+	r->head.cell = xcalloc((size_t)n, sizeof *r->head.cell);
+	r->head.n = r->head.nnames = n;
+	for (int i = 0; i < n; i++)
+		r->head.cell[i] = strtrim(xstrdup(f[i]));
+	r->head.names = r->head.cell;
+	r->phone = in_phone_column(r->head.cell, n);
+	if (r->phone >= 0) {
+		r->form = TABLE;
+		return 0;
+	}
+	if ((r->forms & IN_ROWS_LIST) && n == 1 && starts_list(r->head.cell[0])) {
+		r->form = LIST;
+		r->pending = 1;
+		return 0;
+	}
+	return wb_err(EX_DATAERR, "%s:%ld: no phone or wa_id column in the header%s", r->name, r->head.line,
+		      r->forms & IN_ROWS_LIST ? "" : " (a header row is required)");
+}
+
+int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out)
+{
+	in_rows *r = *out = xcalloc(1, sizeof *r);
+	r->fp = fp;
+	r->name = xstrdup(name);
+	r->forms = forms;
+	int got;
+	/* the first non-blank line tells the form */
+	while ((got = in_line(fp, &r->buf, &r->cap, &r->line)) == 1 && !*strtrim(r->buf))
+		;
+	if (got != 1)
+		return got;
+	char *first = r->buf;
+	if (!strncmp(first, "\xEF\xBB\xBF", 3)) /* a spreadsheet's BOM */
+		first += 3;
+	if ((forms & IN_ROWS_JSONL) && *first == '{') {
+		memmove(r->buf, first, strlen(first) + 1);
+		r->form = JSONL;
+		r->pending = 1;
+		return 0;
+	}
+	return open_table(r, first);
+}
+
+const in_row *in_rows_header(const in_rows *r)
+{
+	return r->form == TABLE ? &r->head : NULL;
+}
+
+/* One JSONL line into the row: its string members, in their order. */
+static int json_row(in_rows *r, in_row *row)
+{
+	json_error_t e;
+	json_t *o = json_loads(r->buf, 0, &e);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object%s%s", r->name, r->line, o ? "" : ": ",
+			      o ? "" : e.text);
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) {
+		if (!json_is_string(v))
+			continue;
+		if (r->jn == r->jcap) {
+			r->jcap = r->jcap ? r->jcap * 2 : 8;
+			r->jnames = xrealloc(r->jnames, (size_t)r->jcap * sizeof *r->jnames);
+			r->jcells = xrealloc(r->jcells, (size_t)r->jcap * sizeof *r->jcells);
+		}
+		r->jnames[r->jn] = xstrdup(k);
+		r->jcells[r->jn++] = xstrdup(json_string_value(v));
+	}
+	json_decref(o);
+	*row = (in_row){.file = r->name, .line = r->line, .cell = r->jcells, .n = r->jn,
+			.names = r->jnames, .nnames = r->jn};
+	int col = in_phone_column(r->jnames, r->jn);
+	row->phone = col >= 0 ? r->jcells[col] : NULL;
+	return 1;
+}
+
+static int next_json(in_rows *r, in_row *row)
+{
+	free_json_row(r);
+	if (r->pending) {
+		r->pending = 0;
+		return json_row(r, row);
+	}
+	int got;
+	while ((got = in_line(r->fp, &r->buf, &r->cap, &r->line)) == 1)
+		if (*strtrim(r->buf))
+			return json_row(r, row);
+	return got;
+}
+
+static int next_record(in_rows *r, in_row *row)
+{
+	char **f;
+	int n, got;
+	long line;
+	do {
+		if (r->pending) { /* a list's first number, read as the header */
+			r->pending = 0;
+			f = r->head.cell;
+			n = 1;
+			line = r->head.line;
+		} else if ((got = csvr_next(r->csv, &f, &n, &line)) != 1) {
+			return got;
+		}
+		/* a line of spaces in a list is a blank line */
+	} while (r->form == LIST && n == 1 && !*strtrim(f[0]));
+	*row = (in_row){.file = r->name, .line = line, .cell = f, .n = n};
+	if (r->form == LIST) {
+		row->names = list_names;
+		row->nnames = 1;
+		row->phone = f[0];
+	} else {
+		row->names = r->head.names;
+		row->nnames = r->head.nnames;
+		row->phone = r->phone < n ? f[r->phone] : NULL;
+	}
+	return 1;
+}
+
+int in_rows_next(in_rows *r, in_row *row)
+{
+	switch (r->form) {
+	case EMPTY:
+		return 0;
+	case JSONL:
+		return next_json(r, row);
+	default:
+		return next_record(r, row);
+	}
+}
+
+void in_row_vars(const in_row *row, kv *m)
+{
+	kv_clear(m);
+	for (int i = 0; i < row->n && i < row->nnames; i++)
+		kv_set(m, row->names[i], row->cell[i]);
+}
+
+int in_row_err(const in_row *row, int rc)
+{
+	return wb_err_prefix(rc, "%s:%ld: ", row->file, row->line);
+}
+
+static int add_phone(phone_list *out, const in_row *row)
 {
 	char wa[PHONE_MAX];
-	int rc = phone_norm_env(raw, wa);
+	int rc = phone_norm_env(row->phone, wa);
 	if (rc)
-		return wb_err_prefix(rc, "%s:%ld: ", name, line);
+		return in_row_err(row, rc);
 	phone_list_add(out, wa);
 	return 0;
 }
 
-static int phones_jsonl(FILE *fp, const char *name, char *first, long line, phone_list *out)
-{
-	char *buf = NULL;
-	size_t cap = 0;
-	int rc = 0;
-	for (char *l = first; l; ) {
-		if (*strtrim(l)) {
-			json_error_t e;
-			json_t *o = json_loads(l, 0, &e);
-			json_t *v = o ? json_object_get(o, "phone") : NULL;
-			if (o && !v)
-				v = json_object_get(o, "wa_id");
-			if (!o || !json_is_object(o))
-				rc = wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", name, line, o ? "" : e.text);
-			else if (!json_is_string(v))
-				rc = wb_err(EX_DATAERR, "%s:%ld: no \"phone\" or \"wa_id\" string", name, line);
-			else
-				rc = add_phone(out, json_string_value(v), name, line);
-			json_decref(o);
-			if (rc)
-				break;
-		}
-		int r = in_line(fp, &buf, &cap, &line);
-		if (r < 0 || r > 1) {
-			rc = r;
-			break;
-		}
-		l = r ? buf : NULL;
-	}
-	free(buf);
-	return rc;
-}
-
-/* A CSV or TSV whose header names a phone or wa_id column. The header has
- * been read already (first); the reader continues from line 2. */
-static int phones_table(FILE *fp, const char *name, const char *first, char sep, phone_list *out)
-{
-	/* Parse the header line with the same reader for quoting rules. */
-	FILE *hf = fmemopen((void *)first, strlen(first), "r");
-	csvr *h = csvr_open(hf, name, sep);
-	char **f;
-	int n, col = -1, rc;
-	long line;
-	if ((rc = csvr_next(h, &f, &n, &line)) == 1)
-		col = in_phone_column(f, n);
-	csvr_close(h);
-	fclose(hf);
-	if (col < 0)
-		return wb_err(EX_DATAERR, "%s:1: no phone or wa_id column in the header", name);
-	csvr *r = csvr_open(fp, name, sep);
-	rc = 0;
-	int got;
-	while ((got = csvr_next(r, &f, &n, &line)) == 1) {
-		line += 1; /* the header was line 1 */
-		if (col >= n || !*f[col]) {
-			rc = wb_err(EX_DATAERR, "%s:%ld: no phone in this row", name, line);
-			break;
-		}
-		if ((rc = add_phone(out, f[col], name, line)))
-			break;
-	}
-	if (got > 1)
-		rc = got;
-	csvr_close(r);
-	return rc;
-}
-
-static int header_names_phone(const char *l)
-{
-	char *low = xstrdup(l);
-	for (char *p = low; *p; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	int yes = strstr(low, "phone") || strstr(low, "wa_id");
-	free(low);
-	return yes;
-}
-
 int in_phones_stream(FILE *fp, const char *name, phone_list *out)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	long line = 0;
-	int r, rc = 0;
-	/* the first non-blank line tells the form */
-	while ((r = in_line(fp, &buf, &cap, &line)) == 1 && !*strtrim(buf))
-		;
-	if (r != 1) {
-		free(buf);
-		return r;
-	}
-	char *first = buf;
-	if (!strncmp(first, "\xEF\xBB\xBF", 3))
-		memmove(first, first + 3, strlen(first + 3) + 1);
-	if (*first == '{') {
-		rc = phones_jsonl(fp, name, first, line, out);
-	} else if (header_names_phone(first)) {
-		rc = phones_table(fp, name, first, strchr(first, '\t') ? '\t' : ',', out);
-	} else {
-		do {
-			if (*strtrim(buf) && (rc = add_phone(out, buf, name, line)))
-				break;
-		} while ((r = in_line(fp, &buf, &cap, &line)) == 1);
-		if (!rc && r > 1)
-			rc = r;
-	}
-	free(buf);
+	in_rows *r;
+	in_row row;
+	int rc = in_rows_open(fp, name, IN_ROWS_LIST | IN_ROWS_JSONL, &r);
+	while (!rc && (rc = in_rows_next(r, &row)) == 1)
+		rc = row.phone && *row.phone ? add_phone(out, &row)
+					     : in_row_err(&row, wb_err(EX_DATAERR, "no phone in this row"));
+	in_rows_close(r);
 	if (!rc)
 		dedupe(out);
 	return rc;
@@ -384,7 +555,7 @@ int in_read_all(const char *path, char **text)
 #define DOC_MAX (64L << 20)
 
 struct in_docs {
-	int fd, eof;
+	int fd, eof, own_fd;
 	char *name;
 	char *buf;
 	size_t cap, start, end; /* unread bytes are buf[start, end) */
@@ -403,10 +574,32 @@ in_docs *in_docs_open(int fd, const char *name)
 	return r;
 }
 
+int in_docs_path(const char *path, in_docs **out)
+{
+	*out = NULL;
+	if (!path || !strcmp(path, "-")) {
+		*out = in_docs_open(STDIN_FILENO, "stdin");
+		return 0;
+	}
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return wb_err(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s: %s", path, strerror(errno));
+	*out = in_docs_open(fd, path);
+	(*out)->own_fd = 1;
+	return 0;
+}
+
+const char *in_docs_name(const in_docs *r)
+{
+	return r->name;
+}
+
 void in_docs_close(in_docs *r)
 {
 	if (!r)
 		return;
+	if (r->own_fd)
+		close(r->fd);
 	free(r->name);
 	free(r->buf);
 	free(r);

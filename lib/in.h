@@ -1,12 +1,14 @@
 /* in — the one reader of records from files and stdin: CSV (RFC 4180,
- * via libcsv, a header row naming the columns), JSONL, and the list of
- * phone numbers a contact command takes (arguments, or stdin as one
- * number a line, CSV/TSV with a phone or wa_id column, or JSONL with a
- * phone or wa_id field). Errors name the file and line. */
+ * via libcsv), tables of rows (CSV or TSV with a header row naming the
+ * columns, JSONL objects, or a plain list of phone numbers) with their
+ * phone column, the list of phone numbers a contact command takes
+ * (arguments, or such a table on stdin), and streams of JSON documents.
+ * Errors name the file and line. */
 #ifndef WB_IN_H
 #define WB_IN_H
 #include <stdio.h>
 
+#include "kv.h"
 #include "phone.h"
 
 /* A CSV reader that hands out one record at a time. */
@@ -19,9 +21,56 @@ csvr *csvr_open(FILE *fp, const char *name, char sep);
 int csvr_next(csvr *r, char ***fields, int *n, long *line);
 void csvr_close(csvr *r);
 
-/* The column of a header row that holds phone numbers: "phone", else
- * "wa_id" (any case); -1 when there is none. */
+/* The first column of a header row named name, ignoring case and the
+ * white space around it; -1 when there is none. */
+int in_column(char *const *header, int n, const char *name);
+/* The column that holds phone numbers: "phone", else "wa_id"; -1 when
+ * there is none. The one place that knows these names. */
 int in_phone_column(char *const *header, int n);
+/* The delimiter of a table whose first line is line: a tab when the line
+ * holds one, else a comma. The one place that tells CSV from TSV. */
+char in_delimiter(const char *line);
+
+/* Rows of a table, each with the names of its columns, its phone cell
+ * and the line it starts on. The first non-blank line says the form:
+ *  - a header row of CSV or TSV (in_delimiter) with a phone column
+ *    (in_phone_column), then one row a record;
+ *  - with IN_ROWS_JSONL, a line starting with '{': JSONL, one object a
+ *    line, whose string members are its cells and their names;
+ *  - with IN_ROWS_LIST, a first line of one cell that holds a digit and
+ *    names no phone column: a plain list, one phone a line (that line
+ *    included), the column called "phone".
+ * Anything else is EX_DATAERR "FILE:LINE: no phone or wa_id column in the
+ * header". Blank lines between rows are no rows. */
+enum { IN_ROWS_LIST = 1, IN_ROWS_JSONL = 2 };
+
+typedef struct {
+	const char *file;   /* the input's name, for messages */
+	long line;          /* the line the row starts on */
+	char **cell;        /* the cells, n of them */
+	int n;
+	char *const *names; /* cell i is in column names[i], for i < nnames */
+	int nnames;
+	const char *phone;  /* the phone cell; NULL when the row is too short */
+} in_row;
+
+typedef struct in_rows in_rows;
+/* Opens a reader on fp (called name in messages) and reads up to the
+ * first row; *out is set even on failure (close it). An empty input has
+ * no rows. 0 or an EX_ code. */
+int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out);
+/* A table's header row, its cells trimmed; NULL for an empty input, a
+ * list or JSONL. */
+const in_row *in_rows_header(const in_rows *r);
+/* The next row into *row (valid until the next call): 1, 0 at the end,
+ * or an EX_ code naming file and line. Rows keep their order. */
+int in_rows_next(in_rows *r, in_row *row);
+void in_rows_close(in_rows *r);
+/* The row as column name → cell, what {{placeholders}} are filled from
+ * (m is cleared first; a name twice keeps its later cell). */
+void in_row_vars(const in_row *row, kv *m);
+/* Prefixes the recorded message with the row's "FILE:LINE: "; returns rc. */
+int in_row_err(const in_row *row, int rc);
 
 /* A list of normalised phone numbers. */
 typedef struct {
@@ -35,8 +84,8 @@ void phone_list_free(phone_list *l);
  * from fp named name. Every number is normalised; the first bad one is
  * EX_DATAERR naming it (and the line). Duplicates are dropped. */
 int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out);
-/* The same for a whole stream already known to hold text in one of the
- * forms above (used by in_phones). */
+/* The same for the phone cells of a table on fp (in_rows, plain lists
+ * and JSONL allowed); a row without one is EX_DATAERR. */
 int in_phones_stream(FILE *fp, const char *name, phone_list *out);
 
 /* Reads a line of at most max bytes (with its line number) — the JSONL
@@ -53,6 +102,12 @@ int in_read_all(const char *path, char **text);
  * ahead of what is available, so a live pipe is served line by line. */
 typedef struct in_docs in_docs;
 in_docs *in_docs_open(int fd, const char *name);
+/* The same on the file at path ("-" or NULL: stdin), which in_docs_close
+ * closes. EX_NOINPUT when it is missing, EX_IOERR when it cannot be
+ * opened (*out is then NULL); the message names it. */
+int in_docs_path(const char *path, in_docs **out);
+/* What messages call the input ("stdin", the path). */
+const char *in_docs_name(const in_docs *r);
 /* The next document: *doc (owned by the reader, valid until the next
  * call) of *len bytes, starting at byte *offset and on line *line.
  * Returns 1, 0 at the end, or EX_DATAERR ("stdin: offset 120: truncated

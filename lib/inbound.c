@@ -1,8 +1,10 @@
 #include "inbound.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "contact.h"
 #include "err.h"
 #include "event.h"
@@ -147,4 +149,74 @@ int inbound_document(wb_db *db, const inbound_words *w, const char *doc, size_t 
 	}
 	webhook_free(&b);
 	return rc;
+}
+
+void inbound_open(inbound *ib, wb_db *db, FILE *events)
+{
+	*ib = (inbound){.db = db, .events = events};
+	inbound_words_load(db, &ib->words);
+}
+
+void inbound_close(inbound *ib)
+{
+	inbound_words_free(&ib->words);
+	sb_free(&ib->pending);
+}
+
+/* Events go out only after their commit: a reader of the stream (wb-reply
+ * auto) then finds in the database everything an event mentions. */
+static int emit(int committed, void *ctx)
+{
+	inbound *ib = ctx;
+	int rc = 0;
+	if (committed && ib->pending.len &&
+	    (fwrite(ib->pending.s, 1, ib->pending.len, ib->events) != ib->pending.len || fflush(ib->events))) {
+		if (errno == EPIPE)
+			exit(0);
+		rc = wb_err(EX_IOERR, "write error: %s", strerror(errno));
+	}
+	sb_reset(&ib->pending);
+	return rc;
+}
+
+static int stream_doc(batch *b, const batch_doc *d, void *ctx)
+{
+	inbound *ib = ctx;
+	int rc = batch_join(b);
+	if (!rc && (rc = inbound_document(ib->db, &ib->words, d->text, d->len, ib->events ? &ib->pending : NULL)))
+		wb_err_prefix(rc, "%s: offset %lld (line %ld): ", d->name, d->offset, d->line);
+	return rc;
+}
+
+int inbound_stream(inbound *ib, in_docs *in)
+{
+	return batch_run(ib->db, in, BATCH_MAX, stream_doc, emit, ib);
+}
+
+int inbound_paths(inbound *ib, int n, char **paths)
+{
+	int rc = 0;
+	for (int i = 0; i < (n ? n : 1) && !rc; i++) {
+		in_docs *in;
+		if (!(rc = in_docs_path(n ? paths[i] : NULL, &in)))
+			rc = inbound_stream(ib, in);
+		in_docs_close(in);
+	}
+	return rc;
+}
+
+int inbound_post(const char *body, size_t len, void *ctx)
+{
+	inbound *ib = ctx;
+	int rc = db_begin(ib->db);
+	if (rc)
+		return rc;
+	if ((rc = inbound_document(ib->db, &ib->words, body, len, ib->events ? &ib->pending : NULL))) {
+		db_rollback(ib->db);
+		sb_reset(&ib->pending);
+		return rc;
+	}
+	rc = db_commit(ib->db);
+	int e = emit(!rc, ib);
+	return rc ? rc : e;
 }

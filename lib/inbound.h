@@ -1,11 +1,15 @@
 /* inbound — stores what webhooks deliver: inbound messages, idempotent by
  * wamid (a re-delivered webhook stores nothing), the contacts who sent
  * them, the opt-out and opt-in words, and delivery statuses (through
- * track). It neither parses webhooks nor decides any reply. */
+ * track); and wb-recv's loop, which writes the event of each new item
+ * once it is committed. It neither parses webhooks nor decides any reply. */
 #ifndef WB_INBOUND_H
 #define WB_INBOUND_H
 
+#include <stdio.h>
+
 #include "db.h"
+#include "in.h"
 #include "util.h"
 #include "webhook.h"
 
@@ -29,5 +33,28 @@ int inbound_store(wb_db *db, const inbound_words *w, const wh_item *it, int *fre
  * transaction); appends to events (may be NULL) a line for each new one.
  * Bad data (EX_DATAERR) is found before anything of it is written. */
 int inbound_document(wb_db *db, const inbound_words *w, const char *doc, size_t len, sb *events);
+
+/* What wb-recv keeps while it takes documents in. */
+typedef struct {
+	wb_db *db;
+	inbound_words words;
+	FILE *events; /* where events go; NULL: nowhere (wb-recv -q) */
+	sb pending;   /* events not yet committed */
+} inbound;
+void inbound_open(inbound *ib, wb_db *db, FILE *events);
+void inbound_close(inbound *ib);
+/* Stores every document of in, in batches (batch.h), and writes the
+ * events of a batch after its commit. A bad document ends the stream
+ * with EX_DATAERR "NAME: offset N (line L): …"; what came before it is
+ * kept. A write error is EX_IOERR; a reader gone away (EPIPE) ends the
+ * process quietly. */
+int inbound_stream(inbound *ib, in_docs *in);
+/* inbound_stream over each file of paths in turn ("-": stdin), or stdin
+ * when n is 0. EX_NOINPUT for a missing file, which ends it. */
+int inbound_paths(inbound *ib, int n, char **paths);
+/* One body the listener took (a listen_fn; ctx is the inbound): stored
+ * in a transaction of its own, all or nothing, its events written after
+ * the commit. */
+int inbound_post(const char *body, size_t len, void *ctx);
 
 #endif

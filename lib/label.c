@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contact.h"
 #include "err.h"
 #include "util.h"
 
@@ -175,4 +176,39 @@ char *label_names_of(wb_db *db, int64_t contact_id)
 	char *s = xstrdup(sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
 	sqlite3_reset(st);
 	return s;
+}
+
+typedef struct {
+	int64_t id;
+	int applying;
+} tagging;
+
+static int tag_contact(wb_db *db, const char *wa_id, int64_t now, void *ctx, int *changed)
+{
+	const tagging *t = ctx;
+	int64_t cid;
+	int rc = contact_ensure(db, wa_id, now, &cid);
+	if (rc)
+		return rc;
+	return t->applying ? label_apply(db, t->id, cid, now, changed) : label_remove(db, t->id, cid, changed);
+}
+
+static int tag_message(wb_db *db, const char *wamid, int64_t now, void *ctx, int *changed)
+{
+	const tagging *t = ctx;
+	int rc = t->applying ? label_apply_message(db, t->id, wamid, now, changed)
+			     : label_remove_message(db, t->id, wamid, changed);
+	return rc == EX_FALSE ? EX_DATAERR : rc;
+}
+
+int label_tag(wb_db *db, const char *name, int applying, int messages, int argc, char **argv, FILE *fp,
+	      bulk_row_fn row, void *ctx)
+{
+	tagging t = {.applying = applying};
+	int rc = label_find(db, name, &t.id);
+	if (rc) /* naming a label that does not exist is bad input here */
+		return rc == EX_FALSE ? EX_DATAERR : rc;
+	if (messages)
+		return bulk_run(db, (const char *const *)argv, (size_t)argc, tag_message, &t, row, ctx);
+	return bulk_phones(db, argc, argv, fp, tag_contact, &t, row, ctx);
 }

@@ -4,7 +4,9 @@
 #ifndef WB_LABEL_H
 #define WB_LABEL_H
 #include <stdint.h>
+#include <stdio.h>
 
+#include "bulk.h"
 #include "db.h"
 
 typedef struct {
@@ -28,6 +30,14 @@ int label_remove(wb_db *db, int64_t label_id, int64_t contact_id, int *changed);
 /* The same for a message, by wamid (EX_FALSE when no such message). */
 int label_apply_message(wb_db *db, int64_t label_id, const char *wamid, int64_t now, int *changed);
 int label_remove_message(wb_db *db, int64_t label_id, const char *wamid, int *changed);
+
+/* wb-label apply and remove: label name put on (applying) or taken off
+ * the phones of argv or fp (as bulk_phones takes them; unknown ones
+ * become contacts), or with messages the messages whose wamids argv
+ * holds; row hears of each with whether it changed. All or nothing.
+ * EX_DATAERR for a label or message that does not exist. */
+int label_tag(wb_db *db, const char *name, int applying, int messages, int argc, char **argv, FILE *fp,
+	      bulk_row_fn row, void *ctx);
 
 typedef int (*label_fn)(const label *l, void *ctx);
 /* Every label in name order, with counts. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "err.h"
 #include "util.h"
 #include "webhook.h"
@@ -176,4 +177,25 @@ int listen_run(const listen_opts *o)
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return 0;
+}
+
+int listen_serve(const listen_opts *o)
+{
+	listen_opts with = *o;
+	char *secret = NULL, *token = NULL;
+	int rc = 0;
+	if (o->insecure)
+		wb_warn("--insecure: POSTs are not checked; never use this facing the Internet");
+	else if ((rc = config_need("WB_APP_SECRET", &secret)))
+		return rc;
+	if (!(rc = config_get("WB_VERIFY_TOKEN", &token))) {
+		if (!token)
+			wb_warn("WB_VERIFY_TOKEN is not set: Meta's verification handshake will be refused");
+		with.secret = secret;
+		with.verify_token = token;
+		rc = listen_run(&with);
+	}
+	free(secret);
+	free(token);
+	return rc;
 }

@@ -26,5 +26,10 @@ typedef struct {
  * returns 0; or returns an EX_ code when it cannot start. Says on stderr
  * where it listens (the port it got, when asked for port 0). */
 int listen_run(const listen_opts *o);
+/* listen_run with the secrets from the configuration (config.h), in
+ * place of o's: WB_APP_SECRET, required unless insecure (which is warned
+ * about), and WB_VERIFY_TOKEN (without it, a warning that the handshake
+ * will be refused). EX_CONFIG when the secret is missing. */
+int listen_serve(const listen_opts *o);
 
 #endif

@@ -287,7 +287,7 @@ json_t *profile_json(const profile *p, const hours_spec *h)
 	char buf[HOURS_MAX_RANGES * 12 + 8];
 	for (int d = 0; d < 7; d++) {
 		hours_fmt_ranges(h->day[d], h->n[d], buf, sizeof buf);
-		json_object_set_new(week, hours_day_name(d), json_string(buf));
+		json_object_set_new(week, when_day_name(d, 1), json_string(buf));
 	}
 	for (int i = 0; i < h->nex; i++) {
 		hours_fmt_ranges(h->ex[i].r, h->ex[i].n, buf, sizeof buf);
@@ -316,7 +316,7 @@ static int week_from_json(json_t *week, hours_spec *h)
 	json_object_foreach(week, day, v) {
 		int known = 0;
 		for (int d = 0; d < 7; d++)
-			known |= !strcmp(day, hours_day_name(d));
+			known |= !strcmp(day, when_day_name(d, 1));
 		if (!known)
 			return wb_err(EX_DATAERR, "hours.week: '%s' is not a day (mon … sun)", day);
 		if (need_string(v, "hours.week"))

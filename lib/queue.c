@@ -143,10 +143,7 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		" AND (CASE WHEN ?3 THEN claimed_by = ?1 ELSE claimed_by IS NULL END)"
 		" ORDER BY due_at, id LIMIT ?4) "
 		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts, "
-		/* the window is judged again as the message leaves: a scheduled
-		 * text may find it closed (the API would answer 131047) */
-		" CASE WHEN type <> 'template' AND NOT forced THEN"
-		"  (SELECT coalesce(last_in_at, 0) + 86400 FROM contact WHERE contact.id = contact_id) END");
+		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id)");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, mine);
@@ -159,8 +156,9 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		snprintf(v[k].phone, sizeof v[k].phone, "%s", db_col_text(st, 1));
 		v[k].payload = xstrdup(db_col_text(st, 2));
 		v[k].attempts = sqlite3_column_int(st, 3);
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int64(st, 4) <= now)
-			v[k].window_closed = sqlite3_column_int64(st, 4);
+		v[k].kind = sqlite3_column_int(st, 4) ? SEND_TEMPLATE : SEND_FREE_FORM;
+		v[k].forced = sqlite3_column_int(st, 5);
+		v[k].last_in = sqlite3_column_int64(st, 6);
 		k++;
 	}
 	sqlite3_reset(st);
@@ -209,21 +207,20 @@ int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 	return cid ? contact_sent(db, cid, ts) : 0;
 }
 
-static char *status_of(wb_db *db, int64_t id)
+/* The message's status; -1 when there is no such message. */
+static int status_of(wb_db *db, int64_t id, msg_status *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT status FROM message WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	char *s = sqlite3_step(st) == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	int found = sqlite3_step(st) == SQLITE_ROW && !status_parse(db_col_text(st, 0), s);
 	sqlite3_reset(st);
-	return s;
+	return found ? 0 : -1;
 }
 
 int queue_failed(wb_db *db, int64_t id, long code, const char *text, int64_t ts)
 {
-	char *from = status_of(db, id);
-	int move = from && status_may_move(from, "failed");
-	free(from);
-	if (!move)
+	msg_status from;
+	if (status_of(db, id, &from) || !status_may_move(from, STATUS_FAILED))
 		return 0;
 	sqlite3_stmt *st = db_stmt(db, "UPDATE message SET status = 'failed', status_at = ?2, error_code = ?3, "
 				       "error_text = ?4 WHERE id = ?1");
@@ -295,8 +292,8 @@ int queue_recover(wb_db *db, const char *me, int retry_unknown, int64_t now, que
 			 "WHERE m.status = 'unknown' AND m.direction = 'out' ORDER BY m.id");
 	int step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = fn ? fn(sqlite3_column_int64(st, 0), db_col_text(st, 1), retry_unknown ? "queued" : "unknown",
-			     db_col_text(st, 2), ctx)
+		rc = fn ? fn(sqlite3_column_int64(st, 0), db_col_text(st, 1),
+			     retry_unknown ? STATUS_QUEUED : STATUS_UNKNOWN, db_col_text(st, 2), ctx)
 			: 0;
 	sqlite3_reset(st);
 	if (!rc && retry_unknown) {
@@ -326,7 +323,6 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 			.id = sqlite3_column_int64(st, 0),
 			.phone = db_col_text(st, 1),
 			.type = db_col_text(st, 2),
-			.status = db_col_text(st, 3),
 			.due_at = sqlite3_column_int64(st, 4),
 			.ts = sqlite3_column_int64(st, 5),
 			.attempts = sqlite3_column_int(st, 6),
@@ -335,6 +331,7 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 			.key = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : db_col_text(st, 9),
 			.broadcast_id = sqlite3_column_int64(st, 10),
 		};
+		status_parse(db_col_text(st, 3), &r.status); /* one of the three the query asks for */
 		rc = fn(&r, ctx);
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -345,15 +342,12 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 
 int queue_cancel(wb_db *db, int64_t id, int64_t now)
 {
-	char *from = status_of(db, id);
-	if (!from)
+	msg_status from;
+	if (status_of(db, id, &from))
 		return wb_err(EX_FALSE, "message %lld: no such message", (long long)id);
-	int move = status_may_move(from, "cancelled");
-	int rc = move ? 0 : wb_err(EX_DATAERR, "message %lld is %s; only queued messages can be cancelled",
-				   (long long)id, from);
-	free(from);
-	if (rc)
-		return rc;
+	if (!status_may_move(from, STATUS_CANCELLED))
+		return wb_err(EX_DATAERR, "message %lld is %s; only queued messages can be cancelled", (long long)id,
+			      status_name(from));
 	sqlite3_stmt *st = db_stmt(db, "UPDATE message SET status = 'cancelled', status_at = ?2, claimed_by = NULL, "
 				       "claimed_at = NULL WHERE id = ?1 AND status = 'queued'");
 	sqlite3_bind_int64(st, 1, id);

@@ -12,6 +12,8 @@
 
 #include "db.h"
 #include "phone.h"
+#include "send.h"
+#include "status.h"
 
 typedef struct {
 	int64_t contact_id;
@@ -47,9 +49,11 @@ typedef struct {
 	char phone[PHONE_MAX];
 	char *payload;
 	int attempts;
-	/* a free-form message whose 24-hour window closed while it waited
-	 * (scheduled, or retried): when it closed; 0 when it may go */
-	int64_t window_closed;
+	/* what the rules judge again as it leaves: a window open when the
+	 * message was made may have closed while it waited */
+	send_kind kind;
+	int forced;
+	int64_t last_in;
 } queue_item;
 
 /* Claims up to max due rows for me: with mine, the rows reserved for me
@@ -74,13 +78,14 @@ int queue_release(wb_db *db, const char *me, int64_t retry_at);
 /* Rows held by processes that are gone: sending → unknown (fn is called
  * for each, for the report), queued → free again. With retry_unknown,
  * unknown rows go back to queued. */
-typedef int (*queue_fn)(int64_t id, const char *phone, const char *status, const char *error, void *ctx);
+typedef int (*queue_fn)(int64_t id, const char *phone, msg_status status, const char *error, void *ctx);
 int queue_recover(wb_db *db, const char *me, int retry_unknown, int64_t now, queue_fn fn, void *ctx);
 
 /* The rows waiting or in doubt (queued, sending, unknown), due order. */
 typedef struct {
 	int64_t id, due_at, ts, broadcast_id;
-	const char *phone, *type, *status, *body, *error, *key;
+	const char *phone, *type, *body, *error, *key;
+	msg_status status;
 	int attempts;
 } queue_row;
 int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx);

@@ -4,10 +4,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "batch.h"
 #include "contact.h"
 #include "err.h"
 #include "kv.h"
 #include "profile.h"
+#include "quick.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -48,22 +50,16 @@ int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, i
 	return 0;
 }
 
-/* The code point at s (0 at the end); *len is its length in bytes. Bad
- * UTF-8 counts as one byte of itself. */
+/* The character at s (0 at the end); *len is its length in bytes. A
+ * byte that is not UTF-8 stands for itself. */
 static unsigned decode(const unsigned char *s, int *len)
 {
-	unsigned c = s[0];
-	int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-	for (int i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			n = 1;
-	*len = n;
-	if (n == 1)
-		return c;
-	unsigned v = c & (0x7F >> n);
-	for (int i = 1; i < n; i++)
-		v = v << 6 | (s[i] & 0x3F);
-	return v;
+	unsigned c;
+	if (!(*len = utf8_next((const char *)s, &c))) {
+		*len = 1;
+		c = *s;
+	}
+	return c;
 }
 
 /* Scripts written without spaces between words. */
@@ -218,99 +214,6 @@ void reply_settings_free(reply_settings *s)
 	s->greeting_text = s->away_text = NULL;
 }
 
-/* ---- quick replies and keywords ---- */
-
-int reply_quick_add(wb_db *db, const char *shortcut, const char *text, int64_t now)
-{
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO quick_reply (shortcut, text, created_at) VALUES (?, ?, ?) "
-				       "ON CONFLICT (shortcut) DO NOTHING");
-	sqlite3_bind_text(st, 1, shortcut, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	int rc = db_step_done(db, st, "saving a quick reply");
-	if (!rc && !sqlite3_changes(db_handle(db)))
-		rc = wb_err(EX_DATAERR, "quick reply '/%s' exists (rm it first)", shortcut);
-	return rc;
-}
-
-/* Runs a DELETE of one named row; EX_FALSE when there was none. */
-static int delete_one(wb_db *db, sqlite3_stmt *st, const char *name, const char *what)
-{
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = db_step_done(db, st, "removing");
-	if (!rc && !sqlite3_changes(db_handle(db)))
-		rc = wb_err(EX_FALSE, "no %s '%s'", what, name);
-	return rc;
-}
-
-int reply_quick_rm(wb_db *db, const char *shortcut)
-{
-	return delete_one(db, db_stmt(db, "DELETE FROM quick_reply WHERE shortcut = ?"), shortcut, "quick reply");
-}
-
-int reply_keyword_rm(wb_db *db, const char *word)
-{
-	return delete_one(db, db_stmt(db, "DELETE FROM keyword WHERE word = ?"), word, "keyword");
-}
-
-int reply_quick_text(wb_db *db, const char *shortcut, char **text)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT text FROM quick_reply WHERE shortcut = ?");
-	sqlite3_bind_text(st, 1, shortcut, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*text = rc == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? wb_err(EX_FALSE, "no quick reply '/%s'", shortcut)
-				 : db_fail(db, "reading a quick reply");
-}
-
-int reply_quick_each(wb_db *db, reply_quick_fn fn, void *ctx)
-{
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT q.shortcut, q.text, coalesce((SELECT group_concat(word, ',') FROM "
-		"(SELECT word FROM keyword WHERE quick_reply_id = q.id ORDER BY word)), '') "
-		"FROM quick_reply q ORDER BY q.shortcut");
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
-	       !(rc = fn(db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), ctx)))
-		;
-	sqlite3_reset(st);
-	return !rc && step != SQLITE_DONE && step != SQLITE_ROW ? db_fail(db, "listing quick replies") : rc;
-}
-
-int reply_keyword_add(wb_db *db, const char *word, const char *shortcut)
-{
-	if (!*word)
-		return wb_err(EX_DATAERR, "an empty keyword");
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO keyword (word, quick_reply_id) SELECT ?1, id FROM quick_reply WHERE shortcut = ?2 "
-		"ON CONFLICT (word) DO UPDATE SET quick_reply_id = excluded.quick_reply_id "
-		"WHERE quick_reply_id = excluded.quick_reply_id");
-	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, shortcut, -1, SQLITE_STATIC);
-	int rc = db_step_done(db, st, "saving a keyword");
-	if (rc || sqlite3_changes(db_handle(db)))
-		return rc;
-	char *text;
-	if ((rc = reply_quick_text(db, shortcut, &text)))
-		return rc == EX_FALSE ? EX_DATAERR : rc;
-	free(text);
-	return wb_err(EX_DATAERR, "keyword '%s' already answers with another quick reply (rm it first)", word);
-}
-
-int reply_keyword_each(wb_db *db, reply_keyword_fn fn, void *ctx)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT k.word, q.shortcut FROM keyword k "
-				       "JOIN quick_reply q ON q.id = k.quick_reply_id ORDER BY k.word");
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && !(rc = fn(db_col_text(st, 0), db_col_text(st, 1), ctx)))
-		;
-	sqlite3_reset(st);
-	return !rc && step != SQLITE_DONE && step != SQLITE_ROW ? db_fail(db, "listing keywords") : rc;
-}
-
 /* ---- wb-reply auto ---- */
 
 struct reply_auto {
@@ -325,6 +228,24 @@ struct reply_auto {
 	int open, open_known;
 };
 
+static int take_keyword(const quick_keyword *k, void *ctx)
+{
+	reply_auto *a = ctx;
+	a->kw = xrealloc(a->kw, (a->nkw + 1) * sizeof *a->kw);
+	a->kw[a->nkw].word = xstrdup(k->word);
+	a->kw[a->nkw++].text = xstrdup(k->text);
+	return 0;
+}
+
+/* Longest first, so that of two keywords found at the same place the
+ * longer answers ("opening hours" before "opening"). */
+static int cmp_keyword(const void *x, const void *y)
+{
+	const struct kw *a = x, *b = y;
+	size_t la = strlen(a->word), lb = strlen(b->word);
+	return la != lb ? (la < lb) - (la > lb) : strcmp(a->word, b->word);
+}
+
 int reply_auto_new(wb_db *db, reply_auto **out)
 {
 	reply_auto *a = xcalloc(1, sizeof *a);
@@ -333,15 +254,10 @@ int reply_auto_new(wb_db *db, reply_auto **out)
 	if (!rc)
 		rc = hours_load(db, &a->hours);
 	a->tz = profile_tz(db);
-	sqlite3_stmt *st = db_stmt(db, "SELECT k.word, q.text FROM keyword k "
-				       "JOIN quick_reply q ON q.id = k.quick_reply_id ORDER BY length(k.word) DESC, k.word");
-	int step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		a->kw = xrealloc(a->kw, (a->nkw + 1) * sizeof *a->kw);
-		a->kw[a->nkw].word = xstrdup(db_col_text(st, 0));
-		a->kw[a->nkw++].text = xstrdup(db_col_text(st, 1));
-	}
-	sqlite3_reset(st);
+	if (!rc)
+		rc = quick_keyword_each(db, take_keyword, a);
+	if (a->nkw)
+		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
 	if (rc) {
 		reply_auto_free(a);
 		a = NULL;
@@ -490,5 +406,88 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 		free(*text);
 		*text = NULL;
 	}
+	return rc;
+}
+
+/* ---- wb-reply auto's loop ---- */
+
+char *reply_auto_key(const char *wamid)
+{
+	return xasprintf("auto:%s", wamid);
+}
+
+/* Replies decided in the open transaction, handed out once it commits. */
+typedef struct {
+	reply_auto *a;
+	struct held {
+		char *to, *text, *wamid;
+		reply_kind kind;
+	} *v;
+	size_t n, cap;
+	reply_msg_fn fn;
+	void *ctx;
+} auto_run;
+
+static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind};
+}
+
+static int auto_doc(batch *b, const batch_doc *d, void *ctx)
+{
+	auto_run *x = ctx;
+	event ev;
+	int rc = event_parse(d->text, d->len, &ev);
+	if (rc) {
+		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
+	} else if (ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
+		reply_kind kind;
+		char *text;
+		int again;
+		rc = reply_auto_decide(x->a, &ev, &kind, &text, &again);
+		if (rc == EX_FALSE) {
+			wb_warn("%s:%ld: %s", d->name, d->line, wb_errmsg());
+			rc = 0;
+		} else if (!rc && text) {
+			hold(x, &ev, text, kind);
+		}
+	}
+	event_free(&ev);
+	return rc;
+}
+
+static int auto_done(int committed, void *ctx)
+{
+	auto_run *x = ctx;
+	int rc = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		struct held *h = &x->v[i];
+		if (committed && !rc) {
+			char *key = reply_auto_key(h->wamid);
+			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind}, x->ctx);
+			free(key);
+		}
+		free(h->to);
+		free(h->text);
+		free(h->wamid);
+	}
+	x->n = 0;
+	return rc;
+}
+
+int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx)
+{
+	auto_run x = {.fn = fn, .ctx = ctx};
+	int rc = reply_auto_new(db, &x.a);
+	if (rc)
+		return rc;
+	rc = batch_run(db, in, BATCH_MAX, auto_doc, auto_done, &x);
+	auto_done(0, &x);
+	free(x.v);
+	reply_auto_free(x.a);
 	return rc;
 }

@@ -1,8 +1,9 @@
-/* reply — automatic and quick replies: quick replies and their keywords
- * (quick_reply, keyword), the greeting and away settings (greeting.*,
+/* reply — automatic replies: the greeting and away settings (greeting.*,
  * away.*), the pure rules that pick the one reply to an inbound message
- * and match keywords, and the auto_reply record that makes a replay
- * answer nothing twice. It sends nothing: wb-send does. */
+ * and match keywords, the auto_reply record that makes a replay answer
+ * nothing twice, and wb-reply auto's loop from events to replies with
+ * their keys. The quick replies a keyword answers with belong to quick.
+ * It sends nothing: wb-send does. */
 #ifndef WB_REPLY_H
 #define WB_REPLY_H
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "db.h"
 #include "event.h"
 #include "hours.h"
+#include "in.h"
 
 typedef enum { REPLY_NONE, REPLY_AWAY, REPLY_GREETING, REPLY_KEYWORD } reply_kind;
 extern const char *const reply_kind_names[]; /* none away greeting keyword */
@@ -64,19 +66,6 @@ int reply_settings_load(wb_db *db, reply_settings *s);
 int reply_settings_save(wb_db *db, const reply_settings *s);
 void reply_settings_free(reply_settings *s);
 
-/* Quick replies: shortcut without the '/', text with {{placeholders}}. */
-int reply_quick_add(wb_db *db, const char *shortcut, const char *text, int64_t now);
-int reply_quick_rm(wb_db *db, const char *shortcut);            /* EX_FALSE: none */
-int reply_quick_text(wb_db *db, const char *shortcut, char **text); /* EX_FALSE: none */
-typedef int (*reply_quick_fn)(const char *shortcut, const char *text, const char *keywords, void *ctx);
-int reply_quick_each(wb_db *db, reply_quick_fn fn, void *ctx);
-/* A keyword answers with a quick reply; EX_DATAERR when the word already
- * answers with another, or no such quick reply. */
-int reply_keyword_add(wb_db *db, const char *word, const char *shortcut);
-int reply_keyword_rm(wb_db *db, const char *word); /* EX_FALSE: none */
-typedef int (*reply_keyword_fn)(const char *word, const char *shortcut, void *ctx);
-int reply_keyword_each(wb_db *db, reply_keyword_fn fn, void *ctx);
-
 /* wb-reply auto: decides for message events against the database. */
 typedef struct reply_auto reply_auto;
 int reply_auto_new(wb_db *db, reply_auto **out);
@@ -86,5 +75,24 @@ void reply_auto_free(reply_auto *a);
  * *again is 1 when it was decided before: answer nothing. EX_FALSE when
  * the message is not in the database (stored by wb-recv elsewhere). */
 int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, int *again);
+
+/* The idempotency key of the automatic reply to inbound message wamid
+ * ("auto:WAMID"): wb-send sends nothing twice under one key. malloc'd. */
+char *reply_auto_key(const char *wamid);
+
+/* One reply of wb-reply auto, as the message stream carries it. */
+typedef struct {
+	const char *to, *text, *reply_to, *key;
+	reply_kind kind;
+} reply_msg;
+typedef int (*reply_msg_fn)(const reply_msg *m, void *ctx);
+
+/* wb-reply auto: decides for each message event of in (JSONL events,
+ * read in batches as batch.h does) and, after each commit, hands the
+ * replies decided to fn in the order of their events. A message not in
+ * the database is warned about ("NAME:LINE: …") and answered nothing; a
+ * line that is no event ends the stream (EX_DATAERR "NAME:LINE: …"), what
+ * was decided before it standing. */
+int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx);
 
 #endif

@@ -68,8 +68,6 @@ int stats_conv_step(stats_conv_state *s, int inbound, int reply, int64_t t, int6
 
 /* ---- periods ---- */
 
-static const char *const weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
 typedef struct {
 	int64_t *start;
 	int *group;
@@ -95,55 +93,69 @@ static int is_time(stats_by by)
 	return by <= STATS_WEEKDAY;
 }
 
+/* The day the period holding day begins on, and the day the next begins. */
+static int64_t period_first(stats_by by, int64_t day)
+{
+	int y, m, d;
+	if (by == STATS_WEEK)
+		return day - when_weekday(day);
+	if (by != STATS_MONTH)
+		return day;
+	when_date(day, &y, &m, &d);
+	return when_day(y, m, 1);
+}
+
+static int64_t period_next(stats_by by, int64_t day)
+{
+	int y, m, d;
+	if (by != STATS_MONTH)
+		return day + (by == STATS_WEEK ? 7 : 1);
+	when_date(day, &y, &m, &d);
+	return m == 12 ? when_day(y + 1, 1, 1) : when_day(y, m + 1, 1);
+}
+
+/* The segments of the period that begins on day, at the instant s. */
+static void raw_period(stats_by by, int64_t day, int64_t s, const char *tz, raw_periods *r)
+{
+	char l[32];
+	int y, m, d;
+	switch (by) {
+	case STATS_HOUR:
+		for (int h = 0; h < 24; h++) {
+			int64_t b = h ? when_day_at(day, h * 60, tz) : s;
+			if (!h || b > r->start[r->n - 1])
+				raw_push(r, b, h, "");
+			else /* h - 1 was skipped by DST: its instant is h's */
+				r->group[r->n - 1] = h;
+		}
+		break;
+	case STATS_WEEKDAY:
+		raw_push(r, s, when_weekday(day), "");
+		break;
+	case STATS_MONTH:
+		when_date(day, &y, &m, &d);
+		snprintf(l, sizeof l, "%04d-%02d", y, m);
+		raw_push(r, s, -1, l);
+		break;
+	default:
+		when_fmt_date(day, l);
+		raw_push(r, s, -1, l);
+	}
+}
+
 /* Every calendar period from the one holding since to the first that
  * starts at or after until (the end boundary). Each boundary is a local
  * wall-clock time turned into an instant, so a DST change makes a 23- or
  * 25-hour day rather than shifting the next one. */
 static void raw_calendar(stats_by by, int64_t since, int64_t until, const char *tz, raw_periods *r)
 {
-	struct tm tm;
-	when_local(since, tz, &tm);
-	int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-	if (by == STATS_WEEK)
-		d -= (tm.tm_wday + 6) % 7;
-	else if (by == STATS_MONTH)
-		d = 1;
-	int64_t last = INT64_MIN;
-	for (;;) {
-		int64_t s = when_from_local(y, m, d, 0, 0, 0, tz);
-		when_local(s, tz, &tm); /* normalises a day past the month's end */
-		y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-		char l[32];
+	for (int64_t day = period_first(by, when_local_day(since, tz));; day = period_next(by, day)) {
+		int64_t s = when_day_at(day, 0, tz);
 		if (s >= until) {
 			raw_push(r, s, -1, "");
 			return;
 		}
-		switch (by) {
-		case STATS_HOUR:
-			for (int h = 0; h < 24; h++) {
-				int64_t b = h ? when_from_local(y, m, d, h, 0, 0, tz) : s;
-				if (b > last)
-					raw_push(r, b, h, "");
-				else /* h - 1 was skipped by DST: its instant is h's */
-					r->group[r->n - 1] = h;
-				last = b;
-			}
-			break;
-		case STATS_WEEKDAY:
-			raw_push(r, s, (tm.tm_wday + 6) % 7, "");
-			break;
-		case STATS_MONTH:
-			snprintf(l, sizeof l, "%04d-%02d", y, m);
-			raw_push(r, s, -1, l);
-			break;
-		default:
-			snprintf(l, sizeof l, "%04d-%02d-%02d", y, m, d);
-			raw_push(r, s, -1, l);
-		}
-		if (by == STATS_MONTH)
-			m++;
-		else
-			d += by == STATS_WEEK ? 7 : 1;
+		raw_period(by, day, s, tz, r);
 	}
 }
 
@@ -180,11 +192,8 @@ int stats_periods_make(stats_by by, int64_t since, int64_t until, const char *tz
 		return 0;
 	}
 	int fixed = by == STATS_HOUR || by == STATS_WEEKDAY;
-	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++) {
-		char l[32];
-		snprintf(l, sizeof l, "%d", i);
-		periods_row(p, &rcap, by == STATS_HOUR ? l : weekdays[i]);
-	}
+	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++)
+		periods_row(p, &rcap, by == STATS_HOUR ? "" : when_day_name(i, 0));
 	raw_periods r = {0};
 	raw_calendar(by, since, until, tz, &r);
 	/* clip to [since, until): the first and last periods may be partial */
@@ -265,8 +274,8 @@ static void i64s_add_unique(i64s *a, int64_t x)
 /* A row being counted. */
 typedef struct {
 	char *key[2];
-	int key_int;
-	int64_t id; /* label, broadcast: what the row is for */
+	int64_t id;     /* what the row is for: label, broadcast, hour of day */
+	int id_is_key;  /* the row's first key is id, a number (hour, broadcast) */
 	int64_t received, sent, delivered, read, failed, auto_replies, contacts, new_contacts;
 	int64_t last_contact;
 	i64s broadcasts, responses;
@@ -329,6 +338,7 @@ typedef struct {
 	size_t nbuf, capbuf;
 	int *cg;             /* by label: the contact's label groups */
 	size_t ncg, capcg;
+	int one;             /* otherwise: the one group of a message */
 	char *phone, *name, *labels; /* the contact, fetched when needed */
 	stats_row_fn row_fn;
 	stats_conv_fn conv_fn;
@@ -336,7 +346,7 @@ typedef struct {
 	int rc;
 } walk;
 
-static int new_group(walk *w, const char *k0, const char *k1, int key_int, int64_t id)
+static int new_group(walk *w, const char *k0, const char *k1, int64_t id)
 {
 	if (w->ng == w->gcap) {
 		w->gcap = w->gcap ? w->gcap * 2 : 16;
@@ -346,7 +356,6 @@ static int new_group(walk *w, const char *k0, const char *k1, int key_int, int64
 	memset(g, 0, sizeof *g);
 	g->key[0] = k0 ? xstrdup(k0) : NULL;
 	g->key[1] = k1 ? xstrdup(k1) : NULL;
-	g->key_int = key_int;
 	g->id = id;
 	g->last_contact = -1;
 	return (int)w->ng++;
@@ -382,37 +391,43 @@ static int intern_agent(walk *w, const char *a)
 	return w->last_agent = (int)i;
 }
 
-/* The rows a message counts in; *gs has room for every label. */
-static size_t groups_of(walk *w, const msg *m, int *gs)
+/* A group whose first key is the number id. */
+static int numbered_group(walk *w, int64_t id)
 {
+	int g = new_group(w, NULL, NULL, id);
+	w->g[g].id_is_key = 1;
+	return g;
+}
+
+/* The rows a message counts in: *gs points at their groups. */
+static size_t groups_of(walk *w, const msg *m, const int **gs)
+{
+	*gs = &w->one;
 	switch (w->by) {
 	case STATS_CONTACT:
-		gs[0] = 0;
+		w->one = 0;
 		return 1;
 	case STATS_LABEL:
-		memcpy(gs, w->cg, w->ncg * sizeof *gs);
+		*gs = w->cg;
 		return w->ncg;
 	case STATS_AGENT: {
 		int *slot = m->agent < 0 ? &w->null_agent : &w->agent_group[m->agent];
 		if (*slot < 0)
-			*slot = new_group(w, m->agent < 0 ? NULL : w->agents[m->agent], NULL, 0, 0);
-		gs[0] = *slot;
+			*slot = new_group(w, m->agent < 0 ? NULL : w->agents[m->agent], NULL, 0);
+		w->one = *slot;
 		return 1;
 	}
 	case STATS_BROADCAST: {
 		if (!m->broadcast)
 			return 0;
 		int *slot = idmap_slot(&w->ids, m->broadcast);
-		if (*slot < 0) {
-			char id[24];
-			snprintf(id, sizeof id, "%lld", (long long)m->broadcast);
-			*slot = new_group(w, id, NULL, 1, m->broadcast);
-		}
-		gs[0] = *slot;
+		if (*slot < 0)
+			*slot = numbered_group(w, m->broadcast);
+		w->one = *slot;
 		return 1;
 	}
 	default:
-		gs[0] = w->per.group[stats_periods_find(&w->per, m->t)];
+		w->one = w->per.group[stats_periods_find(&w->per, m->t)];
 		return 1;
 	}
 }
@@ -436,8 +451,7 @@ static void count(group *g, const msg *m, int64_t cid)
 static int emit_group(walk *w, group *g)
 {
 	stats_row r = {
-		.key = {g->key[0], g->key[1]},
-		.key_int = g->key_int,
+		.key = {{.text = g->key[0], .num = g->id, .numeric = g->id_is_key}, {.text = g->key[1]}},
 		.received = g->received, .sent = g->sent, .delivered = g->delivered,
 		.read = g->read, .failed = g->failed,
 		.delivery_rate = g->sent ? (double)g->delivered / (double)g->sent : NAN,
@@ -510,6 +524,77 @@ static int conv_flush(walk *w, conv_acc *a)
 	return w->conv_fn(&a->c, w->ctx);
 }
 
+static int in_range(const walk *w, int64_t t)
+{
+	return t >= w->since && t < w->until;
+}
+
+/* Follows the contact's conversations through message m, which the rule
+ * found to open one, answer one or neither (ev); a conversation ends
+ * where the next opens, or with a day of silence once answered. */
+static int follow(walk *w, conv_acc *c, const msg *m, int ev, int ends, int64_t secs)
+{
+	int rc = 0;
+	if (ends || ev == STATS_OPENS)
+		rc = conv_flush(w, c);
+	if (ev == STATS_OPENS)
+		*c = (conv_acc){.open = 1, .in_range = in_range(w, m->t),
+				.c = {.opened_at = m->t, .first_response = -1}};
+	if (!c->open)
+		return rc;
+	c->c.received += !!(m->flags & STATS_IN);
+	c->c.sent += !!(m->flags & STATS_SENT);
+	c->c.last_at = m->t;
+	if (ev == STATS_ANSWERS) {
+		c->c.first_response = secs;
+		c->c.agent = m->agent < 0 ? NULL : w->agents[m->agent];
+	}
+	return rc;
+}
+
+/* Counts message m in its rows; first: the contact's first message ever. */
+static void count_message(walk *w, const msg *m, int first)
+{
+	const int *gs;
+	size_t n = in_range(w, m->t) ? groups_of(w, m, &gs) : 0;
+	for (size_t k = 0; k < n; k++) {
+		count(&w->g[gs[k]], m, w->cid);
+		w->g[gs[k]].new_contacts += first;
+	}
+}
+
+/* A first response belongs with the message that opened the
+ * conversation, except by agent: with whoever answered (m). */
+static void count_response(walk *w, const msg *opener, const msg *m, int64_t secs)
+{
+	const int *gs;
+	size_t n = in_range(w, opener->t) ? groups_of(w, w->by == STATS_AGENT ? m : opener, &gs) : 0;
+	for (size_t k = 0; k < n; k++)
+		i64s_push(&w->g[gs[k]].responses, secs);
+}
+
+/* By contact, a contact's row goes out as soon as its messages are read. */
+static int emit_contact(walk *w)
+{
+	if (w->by != STATS_CONTACT || !w->row_fn || !w->g[0].contacts)
+		return 0;
+	load_contact(w, 0);
+	w->g[0].key[0] = xstrdup(w->phone);
+	w->g[0].key[1] = w->name ? xstrdup(w->name) : NULL;
+	int rc = emit_group(w, &w->g[0]);
+	reset_group(&w->g[0]);
+	return rc;
+}
+
+static void forget_contact(walk *w)
+{
+	w->nbuf = 0;
+	free(w->phone);
+	free(w->name);
+	free(w->labels);
+	w->phone = w->name = w->labels = NULL;
+}
+
 /* Runs the rules over one contact's messages (its whole history, in time
  * order) and counts what falls in [since, until). A conversation opened
  * in the range is followed to its end, so a day's figures do not change
@@ -521,71 +606,30 @@ static int finish_contact(walk *w)
 	qsort(w->buf, w->nbuf, sizeof *w->buf, cmp_msg);
 	if (w->by == STATS_LABEL)
 		load_label_groups(w);
-	int gs_small[1], *gs = w->by == STATS_LABEL ? xmalloc((w->ncg + 1) * sizeof *gs) : gs_small;
 	stats_conv_state st = {0};
 	const msg *opener = NULL;
 	conv_acc conv = {0};
 	int rc = 0;
 	for (size_t i = 0; i < w->nbuf && !rc; i++) {
 		const msg *m = &w->buf[i];
-		int in_range = m->t >= w->since && m->t < w->until;
 		int reply = (m->flags & STATS_SENT) && !m->automatic && !m->broadcast;
 		int64_t secs = 0;
-		/* an answered conversation ends with a day of silence */
 		int ends = !st.waiting && st.any && m->t - st.prev_t >= STATS_SILENCE;
 		int ev = stats_conv_step(&st, m->flags & STATS_IN, reply, m->t, &secs);
-		if (ends && ev != STATS_OPENS && w->conv_fn)
-			rc = conv_flush(w, &conv);
-		if (ev == STATS_OPENS) {
+		if (ev == STATS_OPENS)
 			opener = m;
-			if (w->conv_fn) {
-				rc = conv_flush(w, &conv);
-				conv = (conv_acc){.open = 1, .in_range = in_range,
-						  .c = {.opened_at = m->t, .first_response = -1}};
-			}
-		}
-		if (conv.open) {
-			conv.c.received += !!(m->flags & STATS_IN);
-			conv.c.sent += !!(m->flags & STATS_SENT);
-			conv.c.last_at = m->t;
-			if (ev == STATS_ANSWERS) {
-				conv.c.first_response = secs;
-				conv.c.agent = m->agent < 0 ? NULL : w->agents[m->agent];
-			}
-		}
-		if (!w->row_fn)
-			continue;
-		if (in_range) {
-			size_t n = groups_of(w, m, gs);
-			for (size_t k = 0; k < n; k++) {
-				count(&w->g[gs[k]], m, w->cid);
-				w->g[gs[k]].new_contacts += i == 0;
-			}
-		}
-		/* a first response belongs with the message that opened the
-		 * conversation, except by agent: with whoever answered */
-		if (ev == STATS_ANSWERS && opener->t >= w->since && opener->t < w->until) {
-			size_t n = groups_of(w, w->by == STATS_AGENT ? m : opener, gs);
-			for (size_t k = 0; k < n; k++)
-				i64s_push(&w->g[gs[k]].responses, secs);
-		}
+		if (w->conv_fn)
+			rc = follow(w, &conv, m, ev, ends, secs);
+		if (w->row_fn)
+			count_message(w, m, i == 0);
+		if (w->row_fn && ev == STATS_ANSWERS)
+			count_response(w, opener, m, secs);
 	}
 	if (!rc)
 		rc = conv_flush(w, &conv);
-	if (gs != gs_small)
-		free(gs);
-	if (!rc && w->by == STATS_CONTACT && w->row_fn && w->g[0].contacts) {
-		load_contact(w, 0);
-		w->g[0].key[0] = xstrdup(w->phone);
-		w->g[0].key[1] = w->name ? xstrdup(w->name) : NULL;
-		rc = emit_group(w, &w->g[0]);
-		reset_group(&w->g[0]);
-	}
-	w->nbuf = 0;
-	free(w->phone);
-	free(w->name);
-	free(w->labels);
-	w->phone = w->name = w->labels = NULL;
+	if (!rc)
+		rc = emit_contact(w);
+	forget_contact(w);
 	return rc;
 }
 
@@ -681,13 +725,13 @@ static void prepare_groups(walk *w)
 {
 	switch (w->by) {
 	case STATS_CONTACT:
-		new_group(w, NULL, NULL, 0, 0);
+		new_group(w, NULL, NULL, 0);
 		break;
 	case STATS_LABEL: {
 		sqlite3_stmt *st = db_stmt(w->db, "SELECT id, name FROM label ORDER BY name");
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			int64_t id = sqlite3_column_int64(st, 0);
-			int g = new_group(w, db_col_text(st, 1), NULL, 0, id);
+			int g = new_group(w, db_col_text(st, 1), NULL, id);
 			*idmap_slot(&w->ids, id) = g;
 		}
 		sqlite3_reset(st);
@@ -700,18 +744,23 @@ static void prepare_groups(walk *w)
 		char a[40], b[40];
 		when_fmt_local(w->since, w->tz, a);
 		when_fmt_local(w->until, w->tz, b);
-		new_group(w, a, b, 0, 0);
+		new_group(w, a, b, 0);
 		break;
 	}
 	default:
 		for (int i = 0; i < w->per.nrows; i++)
-			new_group(w, w->per.label[i], NULL, w->by == STATS_HOUR, 0);
+			if (w->by == STATS_HOUR)
+				numbered_group(w, i);
+			else
+				new_group(w, w->per.label[i], NULL, 0);
 	}
 }
 
 /* The rows of groupings that are only known after the walk, in order. */
 static int emit_groups(walk *w)
 {
+	if (!w->ng) /* no messages: qsort must not see the NULL array */
+		return 0;
 	if (w->by == STATS_AGENT)
 		qsort(w->g, w->ng, sizeof *w->g, cmp_agent_group);
 	if (w->by == STATS_BROADCAST) {

@@ -57,7 +57,8 @@ int stats_conv_step(stats_conv_state *s, int inbound, int reply, int64_t t, int6
  * it: start[i] begins a segment that runs to start[i+1] (or until) and
  * belongs to row group[i]. Day, week (from Monday), month are one row a
  * period; hour gives 24 rows (hour of day) and weekday 7 (Mon..Sun), each
- * the sum of its segments; STATS_NONE one row. label[] names the rows. */
+ * the sum of its segments; STATS_NONE one row. label[] names the rows,
+ * but for an hour: the row is the number of the hour. */
 typedef struct {
 	int64_t *start;
 	int *group;
@@ -72,9 +73,16 @@ void stats_periods_free(stats_periods *p);
 
 /* ---- reports ---- */
 
+/* A key cell of a row: a whole number (the hour of day, a broadcast id),
+ * or text (NULL: none, as for messages without an agent). */
 typedef struct {
-	const char *key[2];  /* the row: period, phone and name, label, agent, broadcast id and name */
-	int key_int;         /* bit i: key[i] is a whole number */
+	const char *text;
+	int64_t num;
+	int numeric;
+} stats_key;
+
+typedef struct {
+	stats_key key[2];    /* the row: period, phone and name, label, agent, broadcast id and name */
 	int64_t received, sent, delivered, read, failed;
 	double delivery_rate, read_rate; /* NaN when nothing was sent */
 	int64_t contacts, new_contacts;

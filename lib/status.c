@@ -2,33 +2,44 @@
 
 #include <string.h>
 
-/* Forward order; failed and the ends outside it are handled apart. */
-static int rank(const char *s)
+static const char *const names[] = {
+	[STATUS_QUEUED] = "queued", [STATUS_SENDING] = "sending", [STATUS_UNKNOWN] = "unknown",
+	[STATUS_SENT] = "sent", [STATUS_DELIVERED] = "delivered", [STATUS_READ] = "read",
+	[STATUS_FAILED] = "failed", [STATUS_CANCELLED] = "cancelled",
+};
+
+const char *status_name(msg_status s)
 {
-	static const char *const order[] = {"queued", "sending", "unknown", "sent", "delivered", "read"};
-	for (int i = 0; i < 6; i++)
-		if (!strcmp(s, order[i]))
-			return i;
+	return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}
+
+int status_parse(const char *name, msg_status *s)
+{
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(name, names[i])) {
+			*s = (msg_status)i;
+			return 0;
+		}
 	return -1;
 }
 
-int status_valid(const char *s)
+int status_reached(msg_status s, msg_status step)
 {
-	return rank(s) >= 0 || !strcmp(s, "failed") || !strcmp(s, "cancelled");
+	return s >= step && s <= STATUS_READ;
 }
 
-int status_final(const char *s)
+int status_final(msg_status s)
 {
-	return !strcmp(s, "read") || !strcmp(s, "failed") || !strcmp(s, "cancelled");
+	return s == STATUS_READ || s == STATUS_FAILED || s == STATUS_CANCELLED;
 }
 
-int status_may_move(const char *from, const char *to)
+int status_may_move(msg_status from, msg_status to)
 {
-	if (!status_valid(from) || !status_valid(to) || status_final(from))
+	if (status_final(from))
 		return 0;
-	if (!strcmp(to, "cancelled"))
-		return !strcmp(from, "queued");
-	if (!strcmp(to, "failed"))
+	if (to == STATUS_CANCELLED)
+		return from == STATUS_QUEUED;
+	if (to == STATUS_FAILED)
 		return 1;
-	return rank(to) > rank(from);
+	return to > from;
 }

@@ -9,49 +9,51 @@
 
 /* Moves message (by wamid) to status when the rules allow; fills the
  * time column that goes with it. */
-static int apply(wb_db *db, const char *wamid, const char *status, int64_t ts,
+static int apply(wb_db *db, const char *wamid, msg_status status, int64_t ts,
 		 int error_code, const char *error_text, int *applied)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT status FROM message WHERE wamid = ?");
 	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	char *from = rc == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	msg_status from;
+	int move = rc == SQLITE_ROW && !status_parse(db_col_text(st, 0), &from) && status_may_move(from, status);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "reading a message");
-	int move = from && status_may_move(from, status);
-	free(from);
 	if (applied)
 		*applied = move;
 	if (!move)
 		return 0;
 	st = db_stmt(db,
 		"UPDATE message SET status = ?2, status_at = ?3, "
-		"sent_at = CASE WHEN ?2 IN ('sent', 'delivered', 'read') THEN coalesce(sent_at, ?3) ELSE sent_at END, "
-		"delivered_at = CASE WHEN ?2 IN ('delivered', 'read') THEN coalesce(delivered_at, ?3) "
-		"ELSE delivered_at END, "
-		"read_at = CASE WHEN ?2 = 'read' THEN ?3 ELSE read_at END, "
-		"error_code = CASE WHEN ?2 = 'failed' THEN ?4 ELSE error_code END, "
-		"error_text = CASE WHEN ?2 = 'failed' THEN ?5 ELSE error_text END "
+		"sent_at = CASE WHEN ?6 THEN coalesce(sent_at, ?3) ELSE sent_at END, "
+		"delivered_at = CASE WHEN ?7 THEN coalesce(delivered_at, ?3) ELSE delivered_at END, "
+		"read_at = CASE WHEN ?8 THEN ?3 ELSE read_at END, "
+		"error_code = CASE WHEN ?9 THEN ?4 ELSE error_code END, "
+		"error_text = CASE WHEN ?9 THEN ?5 ELSE error_text END "
 		"WHERE wamid = ?1");
 	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ts);
 	db_bind_opt_int(st, 4, error_code);
 	db_bind_text(st, 5, error_text);
+	sqlite3_bind_int(st, 6, status_reached(status, STATUS_SENT));
+	sqlite3_bind_int(st, 7, status_reached(status, STATUS_DELIVERED));
+	sqlite3_bind_int(st, 8, status == STATUS_READ);
+	sqlite3_bind_int(st, 9, status == STATUS_FAILED);
 	return db_step_done(db, st, "updating a status");
 }
 
 /* Records a status in the history, once per (wamid, status); *fresh says
  * whether it is new (a repeated webhook is not). */
-static int record(wb_db *db, const char *wamid, const char *status, int64_t ts,
+static int record(wb_db *db, const char *wamid, msg_status status, int64_t ts,
 		  int error_code, const char *error_text, const char *recipient, int *fresh)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO status_event (wamid, status, ts, error_code, error_text, recipient) "
 		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (wamid, status) DO NOTHING");
 	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ts);
 	db_bind_opt_int(st, 4, error_code);
 	db_bind_text(st, 5, error_text);
@@ -59,11 +61,12 @@ static int record(wb_db *db, const char *wamid, const char *status, int64_t ts,
 	return db_step_changed(db, st, "recording a status", fresh);
 }
 
-int track_status(wb_db *db, const char *wamid, const char *status, int64_t ts,
+int track_status(wb_db *db, const char *wamid, const char *name, int64_t ts,
 		 int error_code, const char *error_text, const char *recipient, int *applied)
 {
-	if (!status_valid(status))
-		return wb_err(EX_DATAERR, "%s: unknown status '%s'", wamid, status);
+	msg_status status;
+	if (status_parse(name, &status))
+		return wb_err(EX_DATAERR, "%s: unknown status '%s'", wamid, name);
 	if (applied)
 		*applied = 0;
 	int fresh, rc = record(db, wamid, status, ts, error_code, error_text, recipient, &fresh);
@@ -82,18 +85,19 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 		return rc;
 	/* our own "sent" goes into the history like Meta's; a later webhook
 	 * saying the same is then a repeat */
-	if ((rc = record(db, wamid, "sent", ts, 0, NULL, NULL, NULL)) ||
-	    (rc = apply(db, wamid, "sent", ts, 0, NULL, NULL)))
+	if ((rc = record(db, wamid, STATUS_SENT, ts, 0, NULL, NULL, NULL)) ||
+	    (rc = apply(db, wamid, STATUS_SENT, ts, 0, NULL, NULL)))
 		return rc;
 	/* statuses that came by webhook before the API's answer reached us */
 	st = db_stmt(db, "SELECT status, ts, error_code, error_text FROM status_event "
 			 "WHERE wamid = ? ORDER BY ts, id");
 	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
-	struct early { char *status, *text; int64_t ts; int code; } *ev = NULL;
+	struct early { msg_status status; char *text; int64_t ts; int code; } *ev = NULL;
 	size_t n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ev = xrealloc(ev, (n + 1) * sizeof *ev);
-		ev[n].status = xstrdup(db_col_text(st, 0));
+		if (status_parse(db_col_text(st, 0), &ev[n].status))
+			continue; /* track_status records only names it knows */
 		ev[n].ts = sqlite3_column_int64(st, 1);
 		ev[n].code = sqlite3_column_int(st, 2);
 		ev[n].text = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 3));
@@ -104,7 +108,6 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 	for (size_t i = 0; i < n; i++) {
 		if (!rc)
 			rc = apply(db, wamid, ev[i].status, ev[i].ts, ev[i].code, ev[i].text, NULL);
-		free(ev[i].status);
 		free(ev[i].text);
 	}
 	free(ev);

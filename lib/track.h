@@ -8,11 +8,13 @@
 
 #include "db.h"
 
-/* A status reported for wamid at ts (error_code 0 / error_text NULL when
- * none). Recorded once per (wamid, status); applied to the message when
- * it exists and the move is forward. *applied (may be NULL) says whether
- * the message changed. Call inside a transaction for batches. */
-int track_status(wb_db *db, const char *wamid, const char *status, int64_t ts,
+/* A status reported for wamid at ts, named as the webhook names it
+ * (EX_DATAERR for a name status.h does not know; error_code 0 /
+ * error_text NULL when none). Recorded once per (wamid, status); applied
+ * to the message when it exists and the move is forward. *applied (may
+ * be NULL) says whether the message changed. Call inside a transaction
+ * for batches. */
+int track_status(wb_db *db, const char *wamid, const char *name, int64_t ts,
 		 int error_code, const char *error_text, const char *recipient, int *applied);
 
 /* The API accepted message id as wamid at ts: the message becomes sent

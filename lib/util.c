@@ -145,9 +145,9 @@ void sb_free(sb *b)
 	b->len = b->cap = 0;
 }
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
-static int utf8_next(const unsigned char *p, unsigned *cp)
+int utf8_next(const char *s, unsigned *cp)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	if (p[0] < 0x80) {
 		*cp = p[0];
 		return 1;
@@ -171,14 +171,11 @@ static int utf8_next(const unsigned char *p, unsigned *cp)
 long utf8_len(const char *s)
 {
 	long n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned cp;
-		int k = utf8_next(p, &cp);
+	for (unsigned cp; *s; n++) {
+		int k = utf8_next(s, &cp);
 		if (!k)
 			return -1;
-		p += k;
-		n++;
+		s += k;
 	}
 	return n;
 }
@@ -201,17 +198,10 @@ static int cp_width(unsigned c)
 size_t utf8_width(const char *s)
 {
 	size_t w = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned cp;
-		int k = utf8_next(p, &cp);
-		if (!k) {
-			p++;
-			w++;
-			continue;
-		}
-		p += k;
-		w += (size_t)cp_width(cp);
+	for (unsigned cp; *s;) {
+		int k = utf8_next(s, &cp);
+		w += k ? (size_t)cp_width(cp) : 1; /* a stray byte takes a column */
+		s += k ? k : 1;
 	}
 	return w;
 }

@@ -28,6 +28,10 @@ void sb_json_string(sb *b, const char *s);
 char *sb_take(sb *b); /* hands the string over; b is empty again */
 void sb_free(sb *b);
 
+/* Decodes the character at s into *cp and returns its length in bytes;
+ * 0 when s does not start with valid UTF-8 (a stray byte, an overlong
+ * form, a surrogate). At the end of s: *cp is 0, the length 1. */
+int utf8_next(const char *s, unsigned *cp);
 /* Number of Unicode characters (code points) in UTF-8 text; -1 when the
  * bytes are not valid UTF-8. Limits like "about ≤139" count these. */
 long utf8_len(const char *s);

@@ -61,29 +61,86 @@ void when_local(int64_t t, const char *tz, struct tm *tm)
 	localtime_r(&tt, tm);
 }
 
+static int same_wall_clock(const struct tm *a, const struct tm *b)
+{
+	return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon && a->tm_mday == b->tm_mday &&
+	       a->tm_hour == b->tm_hour && a->tm_min == b->tm_min && a->tm_sec == b->tm_sec;
+}
+
 int64_t when_from_local(int y, int mon, int d, int h, int min, int s, const char *tz)
 {
 	use_tz(tz);
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = min;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d,
+			.tm_hour = h, .tm_min = min, .tm_sec = s, .tm_isdst = -1};
+	time_t t = mktime(&tm);
+	/* A time that occurs twice (when DST ends) is either instant to
+	 * mktime, after the calls it made before. The earlier is at the
+	 * offset in force a day before: take it when it reads the same. */
+	struct tm before, other;
+	time_t day_before = t - 86400;
+	localtime_r(&day_before, &before);
+	time_t u = t + tm.tm_gmtoff - before.tm_gmtoff;
+	if (u < t && localtime_r(&u, &other) && same_wall_clock(&other, &tm))
+		t = u;
+	return (int64_t)t;
 }
 
-static int64_t days_from_civil(int y, int m, int d)
+int64_t when_day(int y, int m, int d)
 {
-	/* proleptic Gregorian day count, exact for any year we care about */
 	y -= m <= 2;
 	int era = (y >= 0 ? y : y - 399) / 400;
 	unsigned yoe = (unsigned)(y - era * 400);
 	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
 	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return (int64_t)era * 146097 + (int64_t)doe - 719468;
+}
+
+void when_date(int64_t day, int *y, int *m, int *d)
+{
+	int64_t z = day + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int when_weekday(int64_t day)
+{
+	return (int)((day % 7 + 7 + 3) % 7); /* day 0, 1970-01-01, was a Thursday */
+}
+
+const char *when_day_name(int weekday, int lower)
+{
+	static const char names[7][2][4] = {{"Mon", "mon"}, {"Tue", "tue"}, {"Wed", "wed"}, {"Thu", "thu"},
+					    {"Fri", "fri"}, {"Sat", "sat"}, {"Sun", "sun"}};
+	return weekday >= 0 && weekday < 7 ? names[weekday][!!lower] : NULL;
+}
+
+void when_fmt_date(int64_t day, char buf[16])
+{
+	int y, m, d;
+	when_date(day, &y, &m, &d);
+	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+int64_t when_local_day(int64_t t, const char *tz)
+{
+	struct tm tm;
+	when_local(t, tz, &tm);
+	return when_day(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t when_day_at(int64_t day, int min, const char *tz)
+{
+	if (min >= 1440)
+		return when_day_at(day + min / 1440, min % 1440, tz);
+	int y, m, d;
+	when_date(day, &y, &m, &d);
+	return when_from_local(y, m, d, min / 60, min % 60, 0, tz);
 }
 
 static int64_t unit_secs(char u)
@@ -172,14 +229,33 @@ static int days_in_month(int y, int m)
 	return dm[m - 1];
 }
 
+/* A date that exists, "YYYY-MM-DD", at *p. */
+static int read_date(const char **pp, int *y, int *mo, int *d)
+{
+	const char *p = *pp;
+	if (digits(&p, 4, y) || *p++ != '-' || digits(&p, 2, mo) || *p++ != '-' || digits(&p, 2, d))
+		return -1;
+	if (*mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo))
+		return -1;
+	*pp = p;
+	return 0;
+}
+
+int when_parse_date(const char *s, int64_t *day)
+{
+	int y, m, d;
+	if (read_date(&s, &y, &m, &d) || *s)
+		return -1;
+	*day = when_day(y, m, d);
+	return 0;
+}
+
 /* An ISO 8601 date or date-time at *p. */
 static int read_iso(const char **pp, const char *tz, int64_t *out)
 {
 	const char *p = *pp;
 	int y, mo, d, h = 0, mi = 0, s = 0;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+	if (read_date(&p, &y, &mo, &d))
 		return -1;
 	int has_time = 0;
 	if ((*p == 'T' || *p == ' ') && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && p[3] == ':') {
@@ -219,7 +295,7 @@ static int read_iso(const char **pp, const char *tz, int64_t *out)
 	if (*p && !isspace((unsigned char)*p))
 		return -1;
 	if (zoned)
-		*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
+		*out = when_day(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
 	else
 		*out = when_from_local(y, mo, d, h, mi, s, tz);
 	*pp = p;
@@ -227,71 +303,80 @@ static int read_iso(const char **pp, const char *tz, int64_t *out)
 }
 
 
-int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
+/* A word ("now", "today") at *p, as a whole word; moves past it. */
+static int read_word(const char **p, const char *word)
 {
-	const char *p = s;
-	int64_t t;
-	while (isspace((unsigned char)*p))
-		p++;
-	int have_base = 1, day = 2;
+	size_t n = strlen(word);
+	if (strncmp(*p, word, n) || ((*p)[n] && !isspace((unsigned char)(*p)[n])))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* "yesterday", "today" or "tomorrow" at *p, and a clock time after it
+ * ("tomorrow 09:00"; midnight without): a wall-clock time in tz. */
+static int read_day(const char **pp, int64_t now, const char *tz, int64_t *t)
+{
 	static const struct { const char *word; int shift; } days[] = {
 		{"yesterday", -1}, {"today", 0}, {"tomorrow", 1}};
-	for (int i = 0; i < 3; i++) {
-		size_t n = strlen(days[i].word);
-		if (!strncmp(p, days[i].word, n) && (!p[n] || isspace((unsigned char)p[n]))) {
-			day = days[i].shift;
-			p += n;
-		}
-	}
-	if (day != 2) {
-		/* "tomorrow 09:00": a day and a clock time in the zone */
-		const char *q = p;
-		while (isspace((unsigned char)*q))
-			q++;
-		int h = 0, m = 0;
-		if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && q[2] == ':' &&
-		    !digits(&q, 2, &h) && *q++ == ':' && !digits(&q, 2, &m) &&
-		    (!*q || isspace((unsigned char)*q)) && h < 24 && m < 60)
-			p = q;
-		else
-			h = m = 0;
-		struct tm tm;
-		when_local(now, tz, &tm);
-		t = when_from_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + day, h, m, 0, tz);
-	} else if (!strncmp(p, "now", 3) && (!p[3] || isspace((unsigned char)p[3]))) {
-		t = now;
-		p += 3;
-	} else if (isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-') {
-		if (read_iso(&p, tz, &t))
-			goto bad;
-	} else {
-		t = now;
-		have_base = 0;
-	}
-	int offsets = 0;
-	for (;;) {
+	size_t i = 0;
+	while (i < 3 && !read_word(pp, days[i].word))
+		i++;
+	if (i == 3)
+		return 0;
+	const char *q = *pp;
+	while (isspace((unsigned char)*q))
+		q++;
+	int h = 0, m = 0;
+	if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && q[2] == ':' &&
+	    !digits(&q, 2, &h) && *q++ == ':' && !digits(&q, 2, &m) &&
+	    (!*q || isspace((unsigned char)*q)) && h < 24 && m < 60)
+		*pp = q;
+	else
+		h = m = 0;
+	*t = when_day_at(when_local_day(now, tz) + days[i].shift, h * 60 + m, tz);
+	return 1;
+}
+
+/* The offsets after a time ("-1d", "+2h 30m"): each needs its sign after
+ * a base time or another offset ("2026-12-03 1d" does not say which way).
+ * Returns how many, or -1. */
+static int read_offsets(const char *p, int based, int64_t *t)
+{
+	int n = 0;
+	for (;; n++) {
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p)
-			break;
+			return n;
 		int sign = 1;
 		if (*p == '+' || *p == '-')
 			sign = *p++ == '-' ? -1 : 1;
-		else if (have_base || offsets)
-			goto bad; /* "2026-12-03 1d": say which way */
+		else if (based || n)
+			return -1;
 		int64_t d;
 		if (read_dur(&p, &d))
-			goto bad;
-		t += sign * d;
-		offsets++;
+			return -1;
+		*t += sign * d;
 	}
-	if (!have_base && !offsets)
-		goto bad;
+}
+
+int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
+{
+	const char *p = s;
+	int64_t t = now;
+	while (isspace((unsigned char)*p))
+		p++;
+	/* based: a time to start from was given (-1: a bad one) */
+	int based = read_day(&p, now, tz, &t) || read_word(&p, "now");
+	if (!based && isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-')
+		based = read_iso(&p, tz, &t) ? -1 : 1;
+	int offsets = based < 0 ? -1 : read_offsets(p, based, &t);
+	if (offsets < 0 || (!based && !offsets))
+		return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, now, today, -7d, "
+					  "or a time and an offset: 2026-12-03T15:00 -1d)", s);
 	*out = t;
 	return 0;
-bad:
-	return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, now, today, -7d, "
-				  "or a time and an offset: 2026-12-03T15:00 -1d)", s);
 }
 
 int64_t when_now(void)

@@ -1,7 +1,8 @@
-/* when — times and durations as people type them, and calendars in a
- * named time zone. Times are Unix seconds (int64_t). Pure apart from the
- * clock (WB_NOW overrides it, for tests and replays) and the process TZ,
- * which this module alone switches to do zone arithmetic. */
+/* when — times and durations as people type them, and the one calendar:
+ * dates, weekdays and day names, days in a named time zone. Times are
+ * Unix seconds (int64_t); days are numbered from 1970-01-01 (day 0). Pure
+ * apart from the clock (WB_NOW overrides it, for tests and replays) and
+ * the process TZ, which this module alone switches to do zone arithmetic. */
 #ifndef WB_WHEN_H
 #define WB_WHEN_H
 #include <stdint.h>
@@ -36,5 +37,27 @@ void when_local(int64_t t, const char *tz, struct tm *tm);
 /* The instant of a local wall-clock time in tz; a time skipped by a DST
  * change moves forward, a repeated one takes the first. */
 int64_t when_from_local(int y, int mon, int d, int h, int min, int s, const char *tz);
+
+/* ---- the calendar (proleptic Gregorian) ---- */
+
+/* The day number of a date (m 1..12, d 1..31), and back. */
+int64_t when_day(int y, int m, int d);
+void when_date(int64_t day, int *y, int *m, int *d);
+/* 0 for Monday … 6 for Sunday. */
+int when_weekday(int64_t day);
+/* "Mon" … "Sun" for 0 … 6, as wb-stats labels weekdays; lower: "mon" …
+ * "sun", as opening hours are written. NULL outside 0 … 6. */
+const char *when_day_name(int weekday, int lower);
+/* Reads exactly "YYYY-MM-DD", a date that exists. 0, or -1. */
+int when_parse_date(const char *s, int64_t *day);
+/* Writes "YYYY-MM-DD". */
+void when_fmt_date(int64_t day, char buf[16]);
+
+/* The day that t falls on in tz (NULL: system zone). */
+int64_t when_local_day(int64_t t, const char *tz);
+/* The instant min minutes after the local midnight of day in tz (1440:
+ * the next midnight): the wall clock, so a day of a DST change has 23 or
+ * 25 hours and a skipped time moves forward. */
+int64_t when_day_at(int64_t day, int min, const char *tz);
 
 #endif

@@ -91,7 +91,7 @@ CREATE TABLE message (
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
 	idem_key    TEXT UNIQUE                     -- wb-send --key: sent at most once
 );
--- A contact's conversation in time order. It also covers what wb-stats
+-- A contact's message log in time order. It also covers what wb-stats
 -- (lib/stats.c) reads as it follows conversations contact by contact, so
 -- that walk is one sequential scan instead of a table lookup per message
 -- (about 4x faster at 10M messages, for about half again the table's size).

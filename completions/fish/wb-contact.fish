@@ -12,7 +12,7 @@ complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a add -d 'add
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a import -d 'upsert contacts from CSV'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'list contacts'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a show -d 'one contact'
-complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a log -d 'the conversation'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a log -d 'the message log'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a optout -d 'no broadcasts or auto replies'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a optin -d 'undo optout'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a rm -d 'remove contacts'

@@ -164,7 +164,7 @@ exits 0 "log" -- wb-contact log 16505551234
 is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels
 2026-11-24T10:00:00Z,16505551234,in,text,Where is my order?,received,wamid.IN1,Paid
 2026-11-24T10:05:00Z,16505551234,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
-2026-11-24T11:00:00Z,16505551234,in,image,,received,wamid.IN2," "the conversation, oldest first, with message labels"
+2026-11-24T11:00:00Z,16505551234,in,image,,received,wamid.IN2," "the message log, oldest first, with message labels"
 exits 1 "log of no such contact" -- wb-contact log 19999999999
 
 # --- optout / optin -------------------------------------------------------
@@ -191,7 +191,7 @@ printf 'phone\n33612345678\n33612345679\n' | wb-contact rm >"$T/out"
 ok $? "rm from CSV on stdin"
 is "$(cat "$T/out")" "$(printf 'phone\n33612345678\n33612345679')" "lists what it removed"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id IN ('33612345678', '33612345679')")" "0" "removed"
-exits 0 "rm takes the conversation along" -- wb-contact rm 16505551234
+exits 0 "rm takes the message log along" -- wb-contact rm 16505551234
 is "$(count "SELECT count(*) FROM message WHERE wamid LIKE 'wamid.IN%' OR wamid = 'wamid.OUT1'")" "0" "messages gone"
 exits 65 "rm of a bad phone" -- wb-contact rm nope
 done_testing

@@ -99,6 +99,7 @@ openat() { WB_NOW=2026-11-30T00:00:00Z wb-profile open -o csv "$@"; }
 WB_NOW=2026-11-30T02:00:00Z exits 0 "open now (WB_NOW, 10:00 local)" -- wb-profile open -o csv
 is "$(tail -n +2 "$T/out")" "open,2026-11-30T12:00:00+08:00" "until noon, in the business zone"
 exits 1 "closed at lunch" -- openat --at 2026-11-30T12:30
+is "$(cat "$T/err")" "" "an answer, not an error: nothing on stderr"
 is "$(tail -n +2 "$T/out")" "closed,2026-11-30T13:00:00+08:00" "until 13:00"
 exits 0 "a UTC time is read as UTC" -- openat --at 2026-11-30T01:30:00Z
 is "$(tail -n +2 "$T/out")" "open,2026-11-30T12:00:00+08:00" "09:30 local is open"
@@ -115,6 +116,7 @@ is "$(tail -n +2 "$T/out")" "open,2026-12-24T14:00:00+08:00" "until its own clos
 exits 0 "a relative time" -- openat --at +2h
 is "$(tail -n +2 "$T/out")" "open,2026-11-30T12:00:00+08:00" "now +2h is Monday 10:00 local"
 exits 65 "a bad time" -- openat --at someday
+like "$(cat "$T/err")" "someday" "is named on stderr"
 exits 64 "--at goes with open" -- wb-profile show --at now
 exits 64 "open takes no arguments" -- wb-profile open now
 

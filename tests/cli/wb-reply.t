@@ -75,6 +75,10 @@ is "$(msg A4 $((D + 180)) '请问价格多少' | answer)" "8613912345678|Tea is 
 is "$(msg A5 $((D + 15 * 86400)) 'hi again' | answer)" "8613912345678|Welcome Mei Chen 陈梅!|wamid.A5|auto:wamid.A5|greeting" "greeting after the inactivity period"
 is "$(msg A6 $((D + 15 * 86400 + 5)) 'price' | answer)" "8613912345678|Tea is 5, Mei Chen 陈梅|wamid.A6|auto:wamid.A6|keyword" "then keywords again"
 is "$(q "select kind from auto_reply where inbound_wamid='wamid.A3'")" none "no reply is a decision too"
+wb-reply quick add /open 'We are open' --keyword opening >/dev/null
+wb-reply quick add /hours 'Open 9 to 6' --keyword 'opening hours' >/dev/null
+is "$(msg A7 $((D + 15 * 86400 + 10)) 'your opening hours?' | answer | cut -d"|" -f2)" "Open 9 to 6" \
+	"two keywords at one place: the longer answers"
 
 # replay and duplicates: nothing twice
 wb-recv "$W/msg-text.json" > /dev/null

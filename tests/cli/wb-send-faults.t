@@ -33,6 +33,23 @@ is "$(sql "SELECT status, error_code, attempts FROM message ORDER BY id DESC LIM
 	"stored as failed with the code, tried once"
 fake_faults '{"fail_to":{}}'
 
+# the database refuses a write in the middle of a round: the run stops,
+# nothing goes out, every row it held stays queued for a flush (and,
+# under SANITIZE=1, nothing it held leaks)
+D=16505550011 E=16505550012 F=16505550013
+before=$(api_requests)
+sql "CREATE TRIGGER no_sending BEFORE UPDATE OF status ON message WHEN NEW.status = 'sending'
+     BEGIN SELECT RAISE(ABORT, 'the disk said no'); END"
+exits 65 "a database error while marking rows sending stops the run" -- \
+	wb-send --rate off --to $D --to $E --to $F --template t
+like "$(cat "$T/err")" "marking a message sending: the disk said no" "and says why"
+is "$(api_requests)" "$before" "nothing reached the API"
+is "$(sql "SELECT group_concat(m.status) FROM message m JOIN contact c ON c.id = m.contact_id
+	   WHERE c.wa_id IN ('$D', '$E', '$F')")" "queued,queued,queued" "every row still queued"
+sql "DROP TRIGGER no_sending"
+exits 0 "a flush sends them" -- wb-send flush --rate off
+is "$(sends_to $D)$(sends_to $E)$(sends_to $F)" "111" "each once"
+
 fake_faults '{"server_error":1}'
 exits 75 "WB_RETRY_BASE_MS=200000: a first backoff of 100-200 s is more than a run waits" -- \
 	env WB_RETRY_BASE_MS=200000 wb-send --to $A --template t

@@ -1,5 +1,6 @@
 /* Unit tests of the foundation: phones, times, durations, placeholders,
- * the output formats, the CSV and phone readers, and the database. */
+ * UTF-8 text, the output formats, the CSV and phone readers, and the
+ * database. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include "contact.h"
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "in.h"
 #include "kv.h"
 #include "out.h"
@@ -138,6 +140,29 @@ static char *render(out_format f, int rows)
 	return buf;
 }
 
+static void text(void)
+{
+	unsigned cp = 1;
+	is_int(utf8_next("", &cp), 1, "the end: one byte");
+	is_int(cp, 0, "of code point 0");
+	is_int(utf8_next("a", &cp), 1, "ASCII: one byte");
+	is_int(utf8_next("\xc3\xa9", &cp), 2, "é: two bytes");
+	is_int(cp, 0xE9, "U+00E9");
+	is_int(utf8_next("价", &cp), 3, "价: three");
+	is_int(cp, 0x4EF7, "U+4EF7");
+	is_int(utf8_next("👍", &cp), 4, "an emoji: four");
+	is_int(cp, 0x1F44D, "U+1F44D");
+	is_int(utf8_next("\x80", &cp), 0, "a stray continuation byte is not UTF-8");
+	is_int(utf8_next("\xc3(", &cp), 0, "nor a cut sequence");
+	is_int(utf8_next("\xc1\x81", &cp), 0, "nor an overlong form");
+	is_int(utf8_next("\xed\xa0\x80", &cp), 0, "nor a surrogate");
+	is_int(utf8_next("\xf4\x90\x80\x80", &cp), 0, "nor past U+10FFFF");
+	is_int(utf8_len("añ价👍"), 4, "characters, not bytes");
+	is_int(utf8_len("a\xff" "b"), -1, "invalid text has no length");
+	is_int(utf8_width("a价👍"), 5, "wide characters take two columns");
+	is_int(utf8_width("a\xff" "b"), 3, "a stray byte takes one");
+}
+
 static void output(void)
 {
 	char *s = render(OUT_CSV, 2);
@@ -179,6 +204,15 @@ static void reader(void)
 	csvr_close(r);
 	fclose(fp);
 
+	const char *spaces = "a,b\n \t \nc,d\n";
+	fp = fmemopen((void *)spaces, strlen(spaces), "r");
+	r = csvr_open(fp, "s.csv", ',');
+	csvr_next(r, &f, &n, &line);
+	is_int(csvr_next(r, &f, &n, &line), 1, "a record after a line of blanks");
+	is_int(line, 3, "starts on its own line, not the blank one");
+	csvr_close(r);
+	fclose(fp);
+
 	const char *bad = "a,b\n\"open,x\n";
 	fp = fmemopen((void *)bad, strlen(bad), "r");
 	r = csvr_open(fp, "bad.csv", ',');
@@ -216,6 +250,78 @@ static void reader(void)
 	fclose(fp);
 }
 
+/* Reads all of text with in_rows; each row as "LINE:PHONE:k=v|k=v". */
+static int rows_of(const char *text, int forms, sb *got)
+{
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+	in_rows *r;
+	in_row row;
+	kv vars = {0};
+	int rc = in_rows_open(fp, "t", forms, &r);
+	sb_reset(got);
+	while (!rc && (rc = in_rows_next(r, &row)) == 1) {
+		in_row_vars(&row, &vars);
+		sb_printf(got, "%ld:%s:", row.line, row.phone ? row.phone : "-");
+		for (size_t i = 0; i < vars.n; i++)
+			sb_printf(got, "%s%s=%s", i ? "|" : "", vars.k[i], vars.v[i]);
+		sb_putc(got, '\n');
+		rc = 0;
+	}
+	kv_free(&vars);
+	in_rows_close(r);
+	fclose(fp);
+	return rc;
+}
+
+static void rows(void)
+{
+	sb got = {0};
+	is_int(rows_of("\xEF\xBB\xBF Name , Phone ,city\nMei,+1 650 555 1234,\"Lyon\nFR\"\n\nLi,8613912345678\n",
+		       0, &got), 0, "a CSV table");
+	is_str(got.s, "2:+1 650 555 1234:Name=Mei|Phone=+1 650 555 1234|city=Lyon\nFR\n5:8613912345678:Name=Li|Phone=8613912345678\n",
+	       "header trimmed; cells by column; lines counted over quoted newlines and blank lines");
+	is_int(rows_of("wa_id\tphone\n1\t2\n3\n", 0, &got), 0, "a TSV table");
+	is_str(got.s, "2:2:wa_id=1|phone=2\n3:-:wa_id=3\n", "phone wins over wa_id; a short row has no phone");
+	is_int(rows_of("\n+1 650 555 1234\n  \n8613912345678\n", IN_ROWS_LIST, &got), 0, "a plain list");
+	is_str(got.s, "2:+1 650 555 1234:phone=+1 650 555 1234\n4:8613912345678:phone=8613912345678\n",
+	       "one phone a line, its first line included, blank lines skipped");
+	is_int(rows_of("16505551234\n", 0, &got), EX_DATAERR, "a list where a header is required");
+	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header (a header row is required)", "says so");
+	is_int(rows_of("Phone number\n16505551234\n", IN_ROWS_LIST, &got), EX_DATAERR,
+	       "a header that names a phone column it does not have");
+	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header", "is no list");
+	is_int(rows_of("name,city\n", IN_ROWS_LIST, &got), EX_DATAERR, "two cells without a phone column");
+	is_int(rows_of("name\nx\n", IN_ROWS_LIST, &got), EX_DATAERR, "one cell without a digit is a header");
+	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header", "without a phone column");
+	is_int(rows_of("12ab\n", IN_ROWS_LIST, &got), 0, "one cell with a digit");
+	is_str(got.s, "1:12ab:phone=12ab\n", "is a list's first number, good or bad");
+	is_int(rows_of("{\"wa_id\":\"1\",\"n\":2,\"name\":\"A\"}\n\n{\"phone\":\"2\"}\n{}\n", IN_ROWS_JSONL, &got),
+	       0, "JSONL");
+	is_str(got.s, "1:1:wa_id=1|name=A\n3:2:phone=2\n4:-:\n", "string members by name, in order");
+	is_int(rows_of("{\"phone\":\"1\"}\n[1]\n", IN_ROWS_JSONL, &got), EX_DATAERR, "a line that is no object");
+	is_str(wb_errmsg(), "t:2: not a JSON object", "names the line");
+	is_int(rows_of("{\"phone\":\"1\"}\n{\"phone\n", IN_ROWS_JSONL, &got), EX_DATAERR, "a line that is no JSON");
+	ok(!strncmp(wb_errmsg(), "t:2: not a JSON object: ", 24), "says why: %s", wb_errmsg());
+	is_int(rows_of(" \n\n", IN_ROWS_LIST | IN_ROWS_JSONL, &got), 0, "an empty input");
+	ok(!got.len, "has no rows");
+	is_int(rows_of("phone\n\"1,2\n", 0, &got), EX_DATAERR, "an unterminated quote");
+	is_str(wb_errmsg(), "t:2: unterminated quoted field", "names its line");
+
+	const char *text = "x,phone\n1,2\n";
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+	in_rows *r;
+	in_row row;
+	is_int(in_rows_open(fp, "h.csv", 0, &r), 0, "open");
+	const in_row *h = in_rows_header(r);
+	ok(h && h->n == 2 && h->line == 1 && !strcmp(h->cell[1], "phone"), "the header row");
+	is_int(in_rows_next(r, &row), 1, "a row");
+	is_int(in_row_err(&row, wb_err(EX_DATAERR, "bad")), EX_DATAERR, "in_row_err keeps the code");
+	is_str(wb_errmsg(), "h.csv:2: bad", "and names file and line");
+	in_rows_close(r);
+	fclose(fp);
+	sb_free(&got);
+}
+
 static void database(void)
 {
 	char *path = tap_tmpfile("a/b/wb.db");
@@ -224,9 +330,11 @@ static void database(void)
 	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
 	sqlite3_step(st);
 	is_int(sqlite3_column_int(st, 0), WB_SCHEMA_VERSION, "schema version set");
+	sqlite3_reset(st);
 	st = db_stmt(db, "PRAGMA journal_mode");
 	sqlite3_step(st);
 	is_str(db_col_text(st, 0), "wal", "WAL mode");
+	sqlite3_reset(st); /* a statement left running would keep a commit from finishing */
 	st = db_stmt(db, "SELECT count(*) FROM label");
 	sqlite3_step(st);
 	is_int(sqlite3_column_int(st, 0), 5, "the app's five default labels");
@@ -264,6 +372,15 @@ static void database(void)
 	sqlite3_step(st);
 	is_int(sqlite3_column_int(st, 0), 1, "the contact_attr view shows attributes as rows");
 	sqlite3_reset(st);
+	const char *tsv = "phone\tname\ttier\n\n16505550000\tNewer\tgold\n \n16505550001\t\t\n";
+	FILE *fp = fmemopen((void *)tsv, strlen(tsv), "r");
+	import_stats ist;
+	is_int(import_contacts(db, fp, "c.tsv", 400, NULL, NULL, &ist), 0, "import reads TSV");
+	ok(ist.created == 1 && ist.updated == 1, "one created, one updated");
+	contact_attrs(db, id2, &attrs);
+	ok(attrs.n == 2 && !strcmp(kv_get(&attrs, "tier"), "gold"), "by the header's columns");
+	kv_free(&attrs);
+	fclose(fp);
 	is_int(db_set_setting(db, "profile.name", "Lucky Tea"), 0, "setting saved");
 	char *v = db_get_setting(db, "profile.name");
 	is_str(v, "Lucky Tea", "setting read");
@@ -280,8 +397,10 @@ int main(void)
 	phones();
 	times();
 	placeholders();
+	text();
 	output();
 	reader();
+	rows();
 	database();
 	return done_testing();
 }

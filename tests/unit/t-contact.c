@@ -1,17 +1,17 @@
 /* Unit tests of the contact side: attribute names, the import's header
  * and row checks (pure), an import through a real database, attributes
- * as placeholders, and the conversation read. */
+ * as placeholders, and the message log read. */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "tap.h"
 
 #include "contact.h"
-#include "conv.h"
 #include "db.h"
 #include "err.h"
 #include "import.h"
 #include "kv.h"
+#include "msglog.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -104,7 +104,7 @@ static void note_skip(const char *msg, void *ctx)
 	sb_printf(b, "%s|", msg);
 }
 
-static int collect(const conv_msg *m, void *ctx)
+static int collect(const msglog_msg *m, void *ctx)
 {
 	sb *b = ctx;
 	sb_printf(b, "%s:%s:%s|", m->direction, m->body ? m->body : "-", m->labels);
@@ -147,7 +147,7 @@ static void with_database(void)
 	free(json);
 
 	sb log = {0};
-	is_int(conv_each(db, c.id, collect, &log), 0, "conversation of a quiet contact");
+	is_int(msglog_each(db, c.id, collect, &log), 0, "message log of a quiet contact");
 	ok(log.s == NULL, "is empty");
 	char *sql = xasprintf(
 		"INSERT INTO message (wamid, contact_id, direction, type, body, ts, status) VALUES "
@@ -158,7 +158,7 @@ static void with_database(void)
 		(long long)c.id, (long long)c.id, (long long)c.id);
 	is_int(db_exec(db, sql), 0, "messages inserted");
 	free(sql);
-	is_int(conv_each(db, c.id, collect, &log), 0, "conversation read");
+	is_int(msglog_each(db, c.id, collect, &log), 0, "message log read");
 	is_str(log.s, "in:first:New order,Paid|out:second:|in:-:|", "oldest first, ties by row, labels sorted");
 	sb_free(&log);
 	int64_t lid = 0;
@@ -166,7 +166,7 @@ static void with_database(void)
 	if (sqlite3_step(q) == SQLITE_ROW)
 		lid = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
-	is_int(conv_labelled(db, lid, collect, &log), 0, "labelled messages read");
+	is_int(msglog_labelled(db, lid, collect, &log), 0, "labelled messages read");
 	is_str(log.s, "in:first:New order,Paid|", "only the labelled one");
 	sb_free(&log);
 	contact_free(&c);

@@ -25,7 +25,7 @@ static void rule(void)
 	f.closed = 0;
 	is_int(reply_decide(&s, &f), REPLY_GREETING, "open, first contact: greeting");
 	f.prev_in = t - 86400;
-	is_int(reply_decide(&s, &f), REPLY_NONE, "a recent conversation: nothing");
+	is_int(reply_decide(&s, &f), REPLY_NONE, "a recent message from them: nothing");
 	f.keyword = 1;
 	is_int(reply_decide(&s, &f), REPLY_KEYWORD, "a keyword: its quick reply");
 	f.prev_in = t - 14 * 86400;

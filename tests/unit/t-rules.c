@@ -1,5 +1,6 @@
 /* Unit tests of the pure rules: opening hours and message status order. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "tap.h"
 
@@ -75,17 +76,40 @@ static void week(void)
 
 static void statuses(void)
 {
-	ok(status_may_move("queued", "sending"), "queued → sending");
-	ok(status_may_move("sent", "delivered"), "sent → delivered");
-	ok(status_may_move("sent", "read"), "sent → read (delivered can be skipped)");
-	ok(!status_may_move("delivered", "sent"), "a late sent after delivered is ignored");
-	ok(!status_may_move("read", "delivered"), "read stays read");
-	ok(status_may_move("sent", "failed"), "failed after sent (131047 by webhook)");
-	ok(!status_may_move("read", "failed"), "read is final");
-	ok(!status_may_move("failed", "sent"), "failed is final");
-	ok(status_may_move("queued", "cancelled"), "queued can be cancelled");
-	ok(!status_may_move("sent", "cancelled"), "sent cannot");
-	ok(!status_may_move("sent", "bogus"), "unknown names move nothing");
+	ok(status_may_move(STATUS_QUEUED, STATUS_SENDING), "queued → sending");
+	ok(status_may_move(STATUS_SENT, STATUS_DELIVERED), "sent → delivered");
+	ok(status_may_move(STATUS_SENT, STATUS_READ), "sent → read (delivered can be skipped)");
+	ok(!status_may_move(STATUS_DELIVERED, STATUS_SENT), "a late sent after delivered is ignored");
+	ok(!status_may_move(STATUS_READ, STATUS_DELIVERED), "read stays read");
+	ok(status_may_move(STATUS_SENT, STATUS_FAILED), "failed after sent (131047 by webhook)");
+	ok(!status_may_move(STATUS_READ, STATUS_FAILED), "read is final");
+	ok(!status_may_move(STATUS_FAILED, STATUS_SENT), "failed is final");
+	ok(status_may_move(STATUS_QUEUED, STATUS_CANCELLED), "queued can be cancelled");
+	ok(!status_may_move(STATUS_SENT, STATUS_CANCELLED), "sent cannot");
+	ok(!status_may_move(STATUS_CANCELLED, STATUS_QUEUED), "cancelled is final");
+	ok(status_may_move(STATUS_SENDING, STATUS_UNKNOWN), "sending → unknown (a crash)");
+	ok(status_may_move(STATUS_UNKNOWN, STATUS_SENT), "unknown → sent (a webhook tells)");
+
+	ok(status_reached(STATUS_READ, STATUS_SENT) && status_reached(STATUS_READ, STATUS_DELIVERED),
+	   "read was sent and delivered");
+	ok(status_reached(STATUS_SENT, STATUS_SENT) && !status_reached(STATUS_SENT, STATUS_DELIVERED),
+	   "sent is not delivered");
+	ok(!status_reached(STATUS_FAILED, STATUS_SENT) && !status_reached(STATUS_UNKNOWN, STATUS_SENT),
+	   "failed and unknown are off the way");
+
+	static const char *const names[] = {"queued", "sending", "unknown", "sent", "delivered", "read",
+					    "failed", "cancelled"};
+	int same = 1;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		msg_status s;
+		same &= !status_parse(names[i], &s) && !strcmp(status_name(s), names[i]);
+	}
+	ok(same, "every name reads back as itself");
+	msg_status s = STATUS_SENT;
+	is_int(status_parse("bogus", &s), -1, "an unknown name is none");
+	is_int(s, STATUS_SENT, "and leaves the status alone");
+	is_int(status_parse("Sent", &s), -1, "names are lower case, as Meta writes them");
+	is_str(status_name(STATUS_CANCELLED), "cancelled", "name of the last");
 }
 
 int main(void)

@@ -1,13 +1,15 @@
 /* Unit tests of wb-send's pure parts: request bodies against Meta's
  * documented samples, answers and their classification, the token
  * bucket and backoff on a fake clock, media types and limits, the
- * window and cap rules, and which content a spec asks for. */
+ * rules (send_decide, every verdict and its wording), and which content
+ * a spec asks for. */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "tap.h"
 
 #include "cloudapi.h"
+#include "compose.h"
 #include "err.h"
 #include "media.h"
 #include "ratelimit.h"
@@ -234,39 +236,108 @@ static void rules(void)
 	ok(n == 1 && p == 7 * 86400, "one in seven days");
 	is_int(send_cap_parse("2", &n, &p), EX_USAGE, "a cap needs a period");
 	is_int(send_cap_parse("x/7d", &n, &p), EX_USAGE, "and a count");
+}
+
+static void decide(void)
+{
+	int64_t now = 1795000000; /* 2026-11-18T11:06:40Z */
+	send_facts open = {.now = now, .last_in = now - 3600, .direct = 1};
+	send_verdict v = send_decide(&open);
+	ok(v.rule == SEND_GO && !v.refused && !*v.why, "a text within the window goes");
+
+	send_facts late = {.now = now, .last_in = now - SEND_WINDOW, .direct = 1};
+	v = send_decide(&late);
+	is_int(v.rule, SEND_OUTSIDE_WINDOW, "a text 24 hours after their message does not");
+	ok(v.refused, "and is refused, not skipped");
+	is_str(v.why, "outside the 24-hour window (closed 2026-11-18T11:06:40Z); use a template",
+	       "naming when the window closed");
+	late.last_in = 0;
+	is_str(send_decide(&late).why, "outside the 24-hour window (they never wrote); use a template",
+	       "or that it never opened");
+	late.kind = SEND_TEMPLATE;
+	is_int(send_decide(&late).rule, SEND_GO, "a template goes outside the window");
+	late.kind = SEND_FREE_FORM;
+	late.forced = 1;
+	is_int(send_decide(&late).rule, SEND_GO, "--force lifts the window");
+
+	send_facts out = {.now = now, .last_in = now - 60, .opted_out = 1, .direct = 1};
+	v = send_decide(&out);
+	is_int(v.rule, SEND_OPTED_OUT, "a direct send to an opted-out contact stops");
+	ok(!v.refused, "skipped");
+	is_str(v.why, "opted out (--force sends anyway)", "saying --force would send");
+	out.forced = 1;
+	is_int(send_decide(&out).rule, SEND_GO, "a direct send with --force goes");
+	out.automatic = 1;
+	v = send_decide(&out);
+	is_int(v.rule, SEND_OPTED_OUT, "an automatic reply never does");
+	is_str(v.why, "opted out", "and --force is not offered");
+	out.automatic = 0;
+	out.direct = 0;
+	v = send_decide(&out);
+	is_int(v.rule, SEND_OPTED_OUT, "nor a broadcast, even with --force");
+	is_str(v.why, "opted out", "plainly");
+	out.kind = SEND_TEMPLATE;
+	out.last_in = 0;
+	is_int(send_decide(&out).rule, SEND_OPTED_OUT, "opt-out comes before the window");
+
+	send_facts seg = {.now = now, .kind = SEND_TEMPLATE, .cap = 1, .cap_period = 7 * 86400, .cap_count = 1};
+	v = send_decide(&seg);
+	is_int(v.rule, SEND_CAPPED, "a broadcast over the cap stops");
+	ok(!v.refused, "skipped");
+	is_str(v.why, "frequency cap: 1 broadcast in 1w", "saying which cap");
+	seg.cap = 2;
+	seg.cap_count = 3;
+	is_str(send_decide(&seg).why, "frequency cap: 3 broadcasts in 1w", "counted in words");
+	seg.cap_count = 1;
+	is_int(send_decide(&seg).rule, SEND_GO, "under the cap it goes");
+	seg.cap = 0;
+	seg.cap_count = 9;
+	is_int(send_decide(&seg).rule, SEND_GO, "no cap, no limit");
+	seg.cap = 1;
+	seg.direct = 1;
+	is_int(send_decide(&seg).rule, SEND_GO, "the cap is for broadcasts only");
+	seg.direct = 0;
+	seg.kind = SEND_FREE_FORM;
+	is_int(send_decide(&seg).rule, SEND_CAPPED, "the cap comes before the window");
+}
+
+static void specs(void)
+{
+	is_str(compose_outcome_name(COMPOSED_DRY_RUN), "dry-run", "outcomes by the names wb-send prints");
+	is_str(compose_outcome_name(COMPOSED_DUPLICATE), "duplicate", "duplicate");
 
 	api_msg_type t;
-	send_spec s = {.text = "hi", .preview_url = -1};
-	is_int(send_spec_type(&s, EX_USAGE, &t), 0, "text alone");
+	compose_spec s = {.text = "hi", .preview_url = -1};
+	is_int(compose_spec_type(&s, EX_USAGE, &t), 0, "text alone");
 	is_int(t, MSG_TEXT, "is a text");
 	s.image = "a.jpg";
-	is_int(send_spec_type(&s, EX_USAGE, &t), EX_USAGE, "text and image clash");
-	send_spec c = {.text = "pick", .choices = (const char *[]){"a:A"}, .nchoices = 1};
-	send_spec_type(&c, EX_USAGE, &t);
+	is_int(compose_spec_type(&s, EX_USAGE, &t), EX_USAGE, "text and image clash");
+	compose_spec c = {.text = "pick", .choices = (const char *[]){"a:A"}, .nchoices = 1};
+	compose_spec_type(&c, EX_USAGE, &t);
 	is_int(t, MSG_INTERACTIVE, "text with choices is interactive");
-	send_spec e = {0};
-	is_int(send_spec_type(&e, EX_DATAERR, &t), EX_DATAERR, "nothing to send");
-	send_spec rx = {.react = "👍"};
-	is_int(send_spec_type(&rx, EX_USAGE, &t), EX_USAGE, "a reaction needs the message it reacts to");
-	send_spec p2 = {.text = "x", .params = (const char *[]){"a"}, .nparams = 1};
-	is_int(send_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
+	compose_spec e = {0};
+	is_int(compose_spec_type(&e, EX_DATAERR, &t), EX_DATAERR, "nothing to send");
+	compose_spec rx = {.react = "👍"};
+	is_int(compose_spec_type(&rx, EX_USAGE, &t), EX_USAGE, "a reaction needs the message it reacts to");
+	compose_spec p2 = {.text = "x", .params = (const char *[]){"a"}, .nparams = 1};
+	is_int(compose_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
 
 	json_t *j = json_loads("{\"to\":\"1\",\"template\":\"t\",\"param\":[\"a\",\"b\"],\"key\":\"k\",\"auto\":\"away\","
 			       "\"upload\":true,\"future_field\":1}", 0, NULL);
-	send_spec js;
-	is_int(send_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
+	compose_spec js;
+	is_int(compose_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
 	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload,
 	   "fields map to the options of the same name; unknown ones are ignored");
-	send_spec_free(&js);
+	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"to\":\"1\",\"text\":5}", 0, NULL);
-	is_int(send_spec_from_json(j, &js, "stdin:2"), EX_DATAERR, "a number where text goes");
+	is_int(compose_spec_from_json(j, &js, "stdin:2"), EX_DATAERR, "a number where text goes");
 	ok(strstr(wb_errmsg(), "stdin:2") != NULL, "names the line");
-	send_spec_free(&js);
+	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"text\":\"x\"}", 0, NULL);
-	is_int(send_spec_from_json(j, &js, "stdin:3"), EX_DATAERR, "no recipient");
-	send_spec_free(&js);
+	is_int(compose_spec_from_json(j, &js, "stdin:3"), EX_DATAERR, "no recipient");
+	compose_spec_free(&js);
 	json_decref(j);
 }
 
@@ -277,5 +348,7 @@ int main(void)
 	pacing();
 	media();
 	rules();
+	decide();
+	specs();
 	return done_testing();
 }

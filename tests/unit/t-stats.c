@@ -1,13 +1,15 @@
 /* Unit tests of the statistics rules: nearest-rank percentiles, which
- * messages count, the conversation rule, and calendar periods across DST
- * changes and zone boundaries. */
+ * messages count, the conversation rule, calendar periods across DST
+ * changes and zone boundaries, and the keys of report rows. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "tap.h"
 
+#include "db.h"
 #include "err.h"
 #include "stats.h"
+#include "util.h"
 #include "when.h"
 
 static void ranks(void)
@@ -61,7 +63,7 @@ static void conversations(void)
 	is_int(stats_conv_step(&b, 1, 0, 20, &secs), STATS_OPENS, "their first message opens");
 }
 
-/* The labels and lengths of the periods; "2026-11-01/90000 ..." */
+/* The labels (hours by number) and lengths of the periods; "2026-11-01/90000 ..." */
 static void periods_str(stats_by by, const char *since, const char *until, const char *tz, char *buf, size_t size)
 {
 	int64_t a, b;
@@ -76,8 +78,10 @@ static void periods_str(stats_by by, const char *since, const char *until, const
 	size_t len = 0;
 	for (size_t i = 0; i < p.n && len < size; i++) {
 		int64_t end = i + 1 < p.n ? p.start[i + 1] : b;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s/%lld", i ? " " : "", p.label[p.group[i]],
-					(long long)(end - p.start[i]));
+		char hour[16];
+		snprintf(hour, sizeof hour, "%d", p.group[i]);
+		len += (size_t)snprintf(buf + len, size - len, "%s%s/%lld", i ? " " : "",
+					by == STATS_HOUR ? hour : p.label[p.group[i]], (long long)(end - p.start[i]));
 	}
 	stats_periods_free(&p);
 }
@@ -124,11 +128,57 @@ static void periods(void)
 	stats_periods_free(&p);
 }
 
+/* Each row's keys as text: numbers as #N, none as -. */
+static int key_row(const stats_row *r, void *ctx)
+{
+	for (int i = 0; i < 2; i++) {
+		const stats_key *k = &r->key[i];
+		if (k->numeric)
+			sb_printf(ctx, "#%lld", (long long)k->num);
+		else
+			sb_printf(ctx, "%s", k->text ? k->text : "-");
+		sb_putc(ctx, i ? '|' : ',');
+	}
+	return 0;
+}
+
+static void report_keys(void)
+{
+	char *path = tap_tmpfile("wb.db");
+	wb_db *db;
+	is_int(db_open(path, &db), 0, "database");
+	sb b = {0};
+	is_int(stats_report(db, STATS_AGENT, 0, 86400, "UTC", key_row, &b), 0, "by agent, no messages");
+	is_int(stats_report(db, STATS_BROADCAST, 0, 86400, "UTC", key_row, &b), 0, "by broadcast, none");
+	ok(b.s == NULL, "no rows");
+	is_int(db_exec(db, "INSERT INTO contact (id, wa_id, created_at, updated_at) VALUES (1, '16505551234', 0, 0);"
+			   "INSERT INTO broadcast (id, name, created_at) VALUES (7, 'promo', 0), (12, NULL, 0);"
+			   "INSERT INTO message (contact_id, direction, type, ts, status, sent_at, broadcast_id, agent) "
+			   "VALUES (1, 'out', 'text', 3600, 'sent', 3600, 7, NULL), (1, 'out', 'text', 7300, 'sent', 7300, 12, 'ann')"),
+	       0, "messages");
+	is_int(stats_report(db, STATS_BROADCAST, 0, 86400, "UTC", key_row, &b), 0, "by broadcast");
+	is_str(b.s, "#7,promo|#12,-|", "a broadcast's id is a number, its name text or none");
+	sb_reset(&b);
+	is_int(stats_report(db, STATS_HOUR, 0, 3 * 3600, "UTC", key_row, &b), 0, "by hour");
+	ok(b.s && !strncmp(b.s, "#0,-|#1,-|#2,-|#3,-|", 20), "hours are numbers: %.20s", b.s ? b.s : "");
+	sb_reset(&b);
+	is_int(stats_report(db, STATS_AGENT, 0, 86400, "UTC", key_row, &b), 0, "by agent");
+	is_str(b.s, "-,-|ann,-|", "no agent is none, an agent text");
+	sb_reset(&b);
+	is_int(stats_report(db, STATS_WEEKDAY, 0, 86400, "UTC", key_row, &b), 0, "by weekday");
+	is_str(b.s, "Mon,-|Tue,-|Wed,-|Thu,-|Fri,-|Sat,-|Sun,-|", "weekdays by name, from Monday");
+	sb_free(&b);
+	db_close(db);
+	free(path);
+	tap_rmdir();
+}
+
 int main(void)
 {
 	ranks();
 	classify();
 	conversations();
 	periods();
+	report_keys();
 	return done_testing();
 }

@@ -25,6 +25,19 @@ static int64_t outbound(void)
 	return id;
 }
 
+/* sent_at, delivered_at and read_at, "-" for none */
+static const char *times_of(int64_t id)
+{
+	static char buf[64];
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(sent_at, '-') || ' ' || coalesce(delivered_at, '-') || ' ' "
+				       "|| coalesce(read_at, '-') FROM message WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	snprintf(buf, sizeof buf, "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+	return buf;
+}
+
 static const char *status_of(int64_t id)
 {
 	static char buf[32];
@@ -55,6 +68,12 @@ int main(void)
 	ok(!applied, "a repeated webhook is a no-op");
 	track_status(db, "wamid.A", "read", 15, 0, NULL, NULL, NULL);
 	is_str(status_of(a), "read", "read");
+	is_str(times_of(a), "10 12 15", "each step's time kept");
+
+	int64_t d = outbound();
+	track_accepted(db, d, "wamid.D", 40);
+	track_status(db, "wamid.D", "read", 45, 0, NULL, NULL, NULL);
+	is_str(times_of(d), "40 45 45", "read without a delivered: delivered then too");
 
 	int64_t b = outbound();
 	/* the webhook beats the API answer */
@@ -76,7 +95,7 @@ int main(void)
 	is_int(track_status(db, "wamid.C", "exploded", 1, 0, NULL, NULL, NULL), 65, "an unknown status is bad data");
 	st = db_stmt(db, "SELECT count(*) FROM status_event");
 	sqlite3_step(st);
-	is_int(sqlite3_column_int(st, 0), 7, "history: one row per (wamid, status)");
+	is_int(sqlite3_column_int(st, 0), 9, "history: one row per (wamid, status)");
 	sqlite3_reset(st);
 	db_close(db);
 	tap_rmdir();

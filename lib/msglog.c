@@ -1,27 +1,23 @@
-#include "conv.h"
+#include "msglog.h"
+
+#include <string.h>
 
 #include "err.h"
 #include "when.h"
 
-const char *const conv_cols[CONV_NCOLS] = {"time", "phone", "direction", "type",
-					   "text", "status", "wamid", "labels"};
+const char *const msglog_cols[MSGLOG_NCOLS + 1] = {"time", "phone", "direction", "type",
+						   "text", "status", "wamid", "labels", NULL};
 
-void conv_cells(out *o, const conv_msg *m)
+void msglog_cells(const msglog_msg *m, msglog_row *r)
 {
-	char t[32];
-	when_fmt_utc(m->ts, t);
-	out_str(o, t);
-	out_str(o, m->wa_id);
-	out_str(o, m->direction);
-	out_str(o, m->type);
-	out_str(o, m->body);
-	out_str(o, m->status);
-	out_str(o, m->wamid);
-	out_str(o, m->labels);
+	when_fmt_utc(m->ts, r->time);
+	const char *cells[MSGLOG_NCOLS] = {r->time, m->wa_id, m->direction, m->type,
+					   m->body, m->status, m->wamid, m->labels};
+	memcpy(r->cell, cells, sizeof cells);
 }
 
 /* Both walks read the same columns; only the WHERE differs. */
-#define CONV_SELECT                                                                 \
+#define MSGLOG_SELECT                                                                 \
 	"SELECT m.id, m.ts, c.wa_id, m.wamid, m.direction, m.type, m.status, m.body, " \
 	"(SELECT group_concat(name, ',') FROM (SELECT l.name FROM message_label ml "    \
 	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)) " \
@@ -32,11 +28,11 @@ static const char *opt_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-static int walk(wb_db *db, sqlite3_stmt *st, conv_fn fn, void *ctx)
+static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 {
 	int rc = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		conv_msg m = {
+		msglog_msg m = {
 			.id = sqlite3_column_int64(st, 0),
 			.ts = sqlite3_column_int64(st, 1),
 			.wa_id = db_col_text(st, 2),
@@ -56,16 +52,16 @@ static int walk(wb_db *db, sqlite3_stmt *st, conv_fn fn, void *ctx)
 	return rc;
 }
 
-int conv_each(wb_db *db, int64_t contact_id, conv_fn fn, void *ctx)
+int msglog_each(wb_db *db, int64_t contact_id, msglog_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, CONV_SELECT "WHERE m.contact_id = ? ORDER BY m.ts, m.id");
+	sqlite3_stmt *st = db_stmt(db, MSGLOG_SELECT "WHERE m.contact_id = ? ORDER BY m.ts, m.id");
 	sqlite3_bind_int64(st, 1, contact_id);
 	return walk(db, st, fn, ctx);
 }
 
-int conv_labelled(wb_db *db, int64_t label_id, conv_fn fn, void *ctx)
+int msglog_labelled(wb_db *db, int64_t label_id, msglog_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, CONV_SELECT "WHERE m.id IN (SELECT message_id FROM message_label "
+	sqlite3_stmt *st = db_stmt(db, MSGLOG_SELECT "WHERE m.id IN (SELECT message_id FROM message_label "
 						   "WHERE label_id = ?) ORDER BY m.ts, m.id");
 	sqlite3_bind_int64(st, 1, label_id);
 	return walk(db, st, fn, ctx);

@@ -1,0 +1,45 @@
+/* batch — the loop the stream filters share (wb-recv, wb-reply auto):
+ * documents read one at a time, handled inside a write transaction that
+ * is committed when the input has nothing more ready (so a live pipe
+ * sees every result at once) or when it holds a batch's worth (so a bulk
+ * load commits now and then). What a batch produced goes out only after
+ * its commit, so a reader downstream finds in the database everything a
+ * line it reads mentions. It knows nothing of what the documents hold. */
+#ifndef WB_BATCH_H
+#define WB_BATCH_H
+#include <stddef.h>
+
+#include "db.h"
+#include "in.h"
+
+#define BATCH_MAX 2000 /* documents in one transaction, at most */
+
+typedef struct batch batch;
+
+/* One document as the reader gave it: text of len bytes starting at
+ * byte offset on line of the input called name. */
+typedef struct {
+	const char *text;
+	size_t len;
+	long long offset;
+	long line;
+	const char *name;
+} batch_doc;
+
+/* Handles one document; before it writes it calls batch_join. A non-zero
+ * return ends the run (after what came before is committed). */
+typedef int (*batch_doc_fn)(batch *b, const batch_doc *d, void *ctx);
+/* After each commit (committed 1: write out what the batch produced) or
+ * failed commit (committed 0: forget it). Returns 0 or an EX_ code. */
+typedef int (*batch_done_fn)(int committed, void *ctx);
+
+/* Runs every document of in through doc, max to a transaction. Returns
+ * 0, or the first failure: a document's, a commit's, done's, or the
+ * reader's (EX_DATAERR for a truncated document, EX_IOERR). What came
+ * before a failing document is committed and done. */
+int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_fn done, void *ctx);
+/* For doc: the transaction (begun when none is open), with this document
+ * counted in the batch. 0 or db_begin's code. */
+int batch_join(batch *b);
+
+#endif

@@ -1,0 +1,577 @@
+#include "compose.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "contact.h"
+#include "err.h"
+#include "in.h"
+#include "media.h"
+#include "phone.h"
+#include "queue.h"
+#include "quick.h"
+#include "send.h"
+#include "tmpl.h"
+#include "util.h"
+#include "when.h"
+
+/* ------------------------------------------------------------ the spec */
+
+static const char **str_array(json_t *v, size_t *n, const char *key, const char *where, int *rc)
+{
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (json_is_string(v)) {
+		const char **a = xmalloc(sizeof *a);
+		a[0] = json_string_value(v);
+		*n = 1;
+		return a;
+	}
+	if (!json_is_array(v)) {
+		*rc = wb_err(EX_DATAERR, "%s: \"%s\" must be a string or an array of strings", where, key);
+		return NULL;
+	}
+	const char **a = xcalloc(json_array_size(v) + 1, sizeof *a);
+	size_t i;
+	json_t *e;
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e)) {
+			*rc = wb_err(EX_DATAERR, "%s: \"%s\"[%zu] is not a string", where, key, i);
+			free(a);
+			return NULL;
+		}
+		a[i] = json_string_value(e);
+	}
+	*n = json_array_size(v);
+	return a;
+}
+
+int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
+{
+	memset(s, 0, sizeof *s);
+	s->preview_url = -1;
+	if (!json_is_object(o))
+		return wb_err(EX_DATAERR, "%s: not a JSON object", where);
+	static const struct {
+		const char *key;
+		size_t off;
+	} strs[] = {
+#define F(k, f) {k, offsetof(compose_spec, f)}
+		F("to", to), F("text", text), F("quick", quick), F("image", image), F("video", video),
+		F("audio", audio), F("document", document), F("sticker", sticker), F("caption", caption),
+		F("filename", filename), F("location", location), F("name", place), F("address", address),
+		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
+		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
+#undef F
+	};
+	const char *key;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(o, key, v) {
+		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+			if (strcmp(key, strs[i].key))
+				continue;
+			if (!json_is_string(v))
+				return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
+			*(const char **)((char *)s + strs[i].off) = json_string_value(v);
+		}
+		if (!strcmp(key, "voice") || !strcmp(key, "upload") || !strcmp(key, "force") ||
+		    !strcmp(key, "preview_url")) {
+			if (!json_is_boolean(v))
+				return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
+			int b = json_is_true(v);
+			if (!strcmp(key, "voice"))
+				s->voice = b;
+			else if (!strcmp(key, "upload"))
+				s->upload = b;
+			else if (!strcmp(key, "force"))
+				s->force = b;
+			else
+				s->preview_url = b;
+		}
+	}
+	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
+	if (!rc)
+		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
+	if (!rc)
+		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
+	json_t *inter = json_object_get(o, "interactive");
+	if (!rc && inter && !json_is_object(inter))
+		rc = wb_err(EX_DATAERR, "%s: \"interactive\" must be an object", where);
+	if (!rc && inter)
+		s->interactive = json_dumps(inter, JSON_COMPACT);
+	if (!rc && !s->to)
+		rc = wb_err(EX_DATAERR, "%s: no \"to\"", where);
+	return rc;
+}
+
+void compose_spec_free(compose_spec *s)
+{
+	free(s->params);
+	free(s->buttons);
+	free(s->choices);
+	free((char *)s->interactive);
+}
+
+int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
+{
+	const struct {
+		const char *set, *name;
+		api_msg_type t;
+	} kinds[] = {
+		{s->text ? s->text : s->quick, s->text ? "--text" : "--quick", s->nchoices ? MSG_INTERACTIVE : MSG_TEXT},
+		{s->image, "--image", MSG_IMAGE}, {s->video, "--video", MSG_VIDEO},
+		{s->audio, "--audio", MSG_AUDIO}, {s->document, "--document", MSG_DOCUMENT},
+		{s->sticker, "--sticker", MSG_STICKER}, {s->location, "--location", MSG_LOCATION},
+		{s->tmpl, "--template", MSG_TEMPLATE}, {s->interactive, "--interactive", MSG_INTERACTIVE},
+		{s->react, "--react", MSG_REACTION},
+	};
+	const char *first = NULL;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		if (!kinds[i].set)
+			continue;
+		if (first)
+			return wb_err(code, "%s and %s: one message has one content", first, kinds[i].name);
+		first = kinds[i].name;
+		*type = kinds[i].t;
+	}
+	if (!first)
+		return wb_err(code, "nothing to send: give --text, --quick, a medium, --location, --template, "
+				    "--interactive or --react");
+	if (s->text && s->quick)
+		return wb_err(code, "--text and --quick: one message has one content");
+	if (s->nchoices && !(s->text || s->quick))
+		return wb_err(code, "--choice needs --text for the message body");
+	if (s->react && !s->reply_to)
+		return wb_err(code, "--react needs --reply-to, the message reacted to");
+	if (s->voice && !s->audio)
+		return wb_err(code, "--voice goes with --audio");
+	if ((s->params || s->buttons || s->header || s->lang) && !s->tmpl)
+		return wb_err(code, "--param, --button, --header and --lang go with --template");
+	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
+		return wb_err(code, "--caption and --filename go with --image, --video or --document");
+	return 0;
+}
+
+int compose_read_text(const char *arg, char **out)
+{
+	if (arg[0] != '@') {
+		*out = xstrdup(arg);
+		return 0;
+	}
+	int rc = in_read_all(arg + 1, out);
+	if (rc)
+		return wb_err_prefix(rc, "--text: ");
+	/* a file's last newline is not part of the message */
+	size_t len = strlen(*out);
+	while (len && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
+		(*out)[--len] = 0;
+	if (!len) {
+		free(*out);
+		return wb_err(EX_DATAERR, "--text %s: empty", arg);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ media */
+
+static const char *media_src(const compose_spec *s, api_msg_type type)
+{
+	switch (type) {
+	case MSG_IMAGE: return s->image;
+	case MSG_VIDEO: return s->video;
+	case MSG_AUDIO: return s->audio;
+	case MSG_DOCUMENT: return s->document;
+	case MSG_STICKER: return s->sticker;
+	default: return NULL;
+	}
+}
+
+int compose_media_resolve(api *a, const compose_spec *s, api_msg_type type, int dry, compose_media *m)
+{
+	memset(m, 0, sizeof *m);
+	const char *src = media_src(s, type);
+	if (!src)
+		return 0;
+	if (media_is_url(src) && !s->upload) {
+		m->link = xstrdup(src);
+		return 0;
+	}
+	if (media_is_url(src) && dry) {
+		m->id = xasprintf("(upload of %s)", src);
+		return 0;
+	}
+	char *fetched = NULL;
+	const char *path = src;
+	int rc = 0;
+	if (media_is_url(src)) {
+		if ((rc = media_fetch(src, &fetched)))
+			return rc;
+		path = fetched;
+	}
+	const char *mime;
+	rc = media_probe(type, s->voice, path, &mime);
+	if (!rc && dry)
+		m->id = xasprintf("(upload of %s)", src);
+	else if (!rc)
+		rc = api_upload(a, path, mime, &m->id);
+	if (fetched) {
+		unlink(fetched);
+		free(fetched);
+	}
+	return rc;
+}
+
+void compose_media_free(compose_media *m)
+{
+	free(m->id);
+	free(m->link);
+}
+
+/* ------------------------------------------------------------ one message */
+
+/* Everything a message says that may hold {{placeholders}}, filled. */
+typedef struct {
+	char *text, *caption, *filename, *place, *address, *header, *key, *at;
+	char **params, **buttons;
+} filled;
+
+static int fill(const char *in, kv *vars, char **out)
+{
+	*out = NULL;
+	return in ? tmpl_render(in, kv_lookup, vars, out) : 0;
+}
+
+static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f)
+{
+	int rc = 0;
+	f->params = xcalloc(s->nparams + 1, sizeof *f->params);
+	f->buttons = xcalloc(s->nbuttons + 1, sizeof *f->buttons);
+	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at};
+	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at};
+	for (size_t i = 0; i < sizeof in / sizeof *in && !rc; i++)
+		rc = fill(in[i], vars, outp[i]);
+	for (size_t i = 0; i < s->nparams && !rc; i++)
+		rc = fill(s->params[i], vars, &f->params[i]);
+	for (size_t i = 0; i < s->nbuttons && !rc; i++)
+		rc = fill(s->buttons[i], vars, &f->buttons[i]);
+	return rc;
+}
+
+static int wants_vars(const compose_spec *s, const char *quick)
+{
+	const char *one[] = {quick ? quick : s->text, s->caption, s->filename, s->place, s->address, s->header,
+			     s->key, s->at};
+	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
+		if (one[i] && tmpl_has(one[i]))
+			return 1;
+	for (size_t i = 0; i < s->nparams; i++)
+		if (tmpl_has(s->params[i]))
+			return 1;
+	for (size_t i = 0; i < s->nbuttons; i++)
+		if (tmpl_has(s->buttons[i]))
+			return 1;
+	return 0;
+}
+
+static void filled_free(filled *f, const compose_spec *s)
+{
+	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at};
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		free(all[i]);
+	for (size_t i = 0; f->params && i < s->nparams; i++)
+		free(f->params[i]);
+	for (size_t i = 0; f->buttons && i < s->nbuttons; i++)
+		free(f->buttons[i]);
+	free(f->params);
+	free(f->buttons);
+}
+
+static int parse_location(const char *v, double *lat, double *lon)
+{
+	char *end;
+	*lat = strtod(v, &end);
+	if (end == v || *end != ',')
+		goto bad;
+	const char *p = end + 1;
+	*lon = strtod(p, &end);
+	if (end == p || *end || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
+		goto bad;
+	return 0;
+bad:
+	return wb_err(EX_DATAERR, "--location '%s': want LAT,LON in degrees", v);
+}
+
+/* The request body, as a compact JSON string. */
+static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const char *to, const filled *f,
+		 char **payload)
+{
+	api_msg msg = {
+		.type = type, .to = to, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
+		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
+		.place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
+		.params = (const char *const *)f->params, .nparams = s->nparams,
+		.buttons = (const char *const *)f->buttons, .nbuttons = s->nbuttons,
+		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react,
+	};
+	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
+		return wb_err(EX_DATAERR, "%s: text is %ld characters; the limit is 4096", to, utf8_len(f->text));
+	if (f->caption && utf8_len(f->caption) > 1024)
+		return wb_err(EX_DATAERR, "%s: caption is over 1024 characters", to);
+	if (type == MSG_LOCATION) {
+		int rc = parse_location(s->location, &msg.lat, &msg.lon);
+		if (rc)
+			return rc;
+	}
+	char *kind = NULL;
+	if (f->header) {
+		const char *colon = strchr(f->header, ':');
+		kind = colon ? xstrndup(f->header, (size_t)(colon - f->header)) : NULL;
+		if (!kind || (strcmp(kind, "text") && strcmp(kind, "image") && strcmp(kind, "video") &&
+			      strcmp(kind, "document"))) {
+			free(kind);
+			return wb_err(EX_DATAERR, "--header '%s': want text:VALUE, image:URL, video:URL or "
+						  "document:URL", f->header);
+		}
+		msg.header_kind = kind;
+		msg.header = colon + 1;
+	}
+	json_t *inter = NULL;
+	if (s->interactive) {
+		json_error_t e;
+		inter = json_loads(s->interactive, 0, &e);
+		if (!json_is_object(inter)) {
+			json_decref(inter);
+			free(kind);
+			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", e.text);
+		}
+		msg.interactive = inter;
+	}
+	json_t *j = api_msg_json(&msg);
+	json_decref(inter);
+	free(kind);
+	if (!j)
+		return EX_DATAERR;
+	*payload = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return 0;
+}
+
+const char *compose_outcome_name(compose_outcome o)
+{
+	static const char *const names[] = {
+		[COMPOSED_QUEUED] = "queued", [COMPOSED_DUPLICATE] = "duplicate", [COMPOSED_SKIPPED] = "skipped",
+		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run",
+	};
+	return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
+}
+
+static void note(compose_ctx *c, int64_t id, const char *phone, compose_outcome outcome, const char *error,
+		 int64_t due, const char *payload)
+{
+	compose_note n = {id, phone, outcome, error, due, payload};
+	if (c->note)
+		c->note(&n, c->ctx);
+}
+
+/* What the rules say about this message to this contact. */
+static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const contact *ct, send_verdict *v)
+{
+	send_facts f = {
+		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
+		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
+		.automatic = s->auto_kind != NULL,
+	};
+	/* the cap counts this contact's other broadcasts: a real one only */
+	if (c->broadcast_id && c->cap_n > 0) {
+		f.cap = c->cap_n;
+		f.cap_period = c->cap_period;
+		int rc = queue_broadcasts_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
+		if (rc)
+			return rc;
+	}
+	*v = send_decide(&f);
+	return 0;
+}
+
+/* One recipient's message with its placeholders filled: the request
+ * body, and when it is due (0: now). */
+typedef struct {
+	filled f;
+	char *payload;
+	int64_t due;
+} composed;
+
+static void composed_free(composed *m, const compose_spec *s)
+{
+	filled_free(&m->f, s);
+	free(m->payload);
+}
+
+/* The text of --quick, from the quick replies (NULL without --quick). */
+static int quick_body(compose_ctx *c, const compose_spec *s, char **text)
+{
+	*text = NULL;
+	if (!s->quick)
+		return 0;
+	int rc = quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, text);
+	if (rc == EX_FALSE)
+		rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)", s->quick);
+	return rc;
+}
+
+/* Placeholders filled from the contact's fields and attributes, then the
+ * recipient's row; the body built; --at read. */
+static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
+		  const contact *ct, const kv *row, composed *out)
+{
+	char *quick;
+	kv vars = {0};
+	int rc = quick_body(c, s, &quick);
+	/* a contact's fields cost two queries: only when something asks */
+	if (!rc && wants_vars(s, quick))
+		rc = contact_vars(c->db, ct, &vars);
+	for (size_t i = 0; !rc && row && i < row->n; i++)
+		kv_set(&vars, row->k[i], row->v[i]);
+	if (!rc)
+		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
+	if (!rc)
+		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
+	if (!rc && out->f.at)
+		rc = when_parse(out->f.at, c->now, c->tz, &out->due);
+	if (out->due <= c->now)
+		out->due = 0; /* a time already past: at once */
+	free(quick);
+	kv_free(&vars);
+	return rc;
+}
+
+/* The row, unless its key or its broadcast says it exists already. */
+static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
+		  const contact *ct, const composed *msg)
+{
+	const filled *f = &msg->f;
+	const char *body = type == MSG_TEMPLATE ? s->tmpl : f->text ? f->text : f->caption ? f->caption : s->react;
+	queue_msg q = {
+		.contact_id = ct->id, .type = api_type_name(type), .body = body, .media_id = m->id,
+		.reply_to = s->reply_to, .payload = msg->payload, .ts = c->now, .due_at = msg->due,
+		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
+		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
+	};
+	int64_t id;
+	queue_added added;
+	int rc = queue_add(c->db, &q, &id, &added);
+	if (rc)
+		return rc;
+	if (added == QUEUE_DUP_KEY) {
+		c->duplicates++;
+		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
+		note(c, id, ct->wa_id, COMPOSED_DUPLICATE, e, 0, NULL);
+		free(e);
+	} else if (added == QUEUE_DUP_BROADCAST) {
+		c->duplicates++;
+		note(c, 0, ct->wa_id, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL);
+	} else if (msg->due) {
+		c->later++;
+		note(c, id, ct->wa_id, COMPOSED_QUEUED, NULL, msg->due, NULL);
+	} else {
+		c->queued_now++;
+	}
+	return 0;
+}
+
+int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
+		const kv *row)
+{
+	char wa[PHONE_MAX];
+	int rc = phone_norm_env(phone, wa);
+	if (rc)
+		return rc;
+	int64_t cid;
+	contact ct = {0};
+	composed msg = {0};
+	send_verdict v;
+	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)) ||
+	    (rc = judge(c, s, type, &ct, &v)))
+		goto out;
+	if (v.rule != SEND_GO) {
+		if (v.refused)
+			c->refused++;
+		else
+			c->skipped++;
+		note(c, 0, wa, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL);
+	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
+		if (c->dry)
+			note(c, 0, wa, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload);
+		else
+			rc = record(c, s, type, m, &ct, &msg);
+	}
+out:
+	if (rc)
+		wb_err_prefix(rc, "%s: ", wa);
+	composed_free(&msg, s);
+	contact_free(&ct);
+	return rc;
+}
+
+/* ------------------------------------------------------------ broadcasts and lines */
+
+int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, const char *const *labels,
+		      const char *const *not_labels)
+{
+	/* what the broadcast was sent to, for whoever reads the table later */
+	json_t *spec = json_pack("{s:o,s:o}", "labels", json_array(), "not_labels", json_array());
+	for (size_t i = 0; labels && labels[i]; i++)
+		json_array_append_new(json_object_get(spec, "labels"), json_string(labels[i]));
+	for (size_t i = 0; not_labels && not_labels[i]; i++)
+		json_array_append_new(json_object_get(spec, "not_labels"), json_string(not_labels[i]));
+	if (s->tmpl)
+		json_object_set_new(spec, "template", json_string(s->tmpl));
+	char *js = json_dumps(spec, JSON_COMPACT);
+	json_decref(spec);
+	int rc = queue_broadcast_new(c->db, name, s->agent, js, c->now, &c->broadcast_id);
+	free(js);
+	return rc;
+}
+
+/* A line's message: its spec (borrowing from the JSON) and medium. */
+static int line_one(compose_ctx *c, json_t *j, const char *where, const char *agent)
+{
+	compose_spec s;
+	api_msg_type type;
+	compose_media m = {0};
+	int rc = compose_spec_from_json(j, &s, where);
+	if (!rc && (rc = compose_spec_type(&s, EX_DATAERR, &type)))
+		wb_err_prefix(rc, "%s: ", where);
+	if (!s.agent)
+		s.agent = agent;
+	if (!rc)
+		rc = compose_media_resolve(c->api, &s, type, c->dry, &m);
+	if (!rc && !(rc = db_begin(c->db))) {
+		rc = compose_one(c, &s, type, &m, s.to, NULL);
+		if (rc)
+			wb_err_prefix(rc, "%s: ", where);
+		if (rc || c->dry)
+			db_rollback(c->db);
+		else
+			rc = db_commit(c->db);
+	}
+	compose_media_free(&m);
+	compose_spec_free(&s);
+	return rc;
+}
+
+int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent)
+{
+	json_error_t e;
+	json_t *j = json_loads(line, 0, &e);
+	if (!j)
+		return wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
+	c->direct = 1; /* a line names its one recipient */
+	int rc = line_one(c, j, where, agent);
+	json_decref(j);
+	return rc;
+}

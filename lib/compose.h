@@ -1,0 +1,107 @@
+/* compose — turns one message as wb-send's options say it (a spec, from
+ * the command line or a JSONL line: the same names) and a recipient into
+ * a request body and a queued row: the content type, media resolved once
+ * for all recipients, placeholders filled from the contact and the
+ * recipient's row, the rules asked (send.h), idempotency keys and
+ * broadcasts kept (queue.h). It sends nothing (deliver does), builds no
+ * JSON body itself (cloudapi does) and writes no output (note does). */
+#ifndef WB_COMPOSE_H
+#define WB_COMPOSE_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cloudapi.h"
+#include "db.h"
+#include "kv.h"
+
+/* One message, as wb-send's long options name it. Strings are borrowed. */
+typedef struct {
+	const char *to;
+	const char *text, *quick, *image, *video, *audio, *document, *sticker;
+	const char *caption, *filename;
+	int voice, upload, preview_url; /* preview_url -1: leave out */
+	const char *location, *place, *address; /* place: --name with --location */
+	const char *tmpl, *lang, *header;       /* header: KIND:VALUE */
+	const char **params, **buttons, **choices;
+	size_t nparams, nbuttons, nchoices;
+	const char *interactive; /* a JSON object */
+	const char *react;       /* an emoji, for the message in reply_to */
+	const char *reply_to, *key, *at, *agent, *auto_kind;
+	int force;
+} compose_spec;
+
+/* Fills s from one JSONL object (strings stay owned by o); where names
+ * the line in errors. Unknown keys are ignored (the stream may grow). */
+int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
+/* The content type the spec asks for; EX_USAGE (code) naming the clash
+ * when it asks for none or for two. */
+int compose_spec_type(const compose_spec *s, int code, api_msg_type *type);
+void compose_spec_free(compose_spec *s); /* the arrays from compose_spec_from_json */
+
+/* Reads --text @FILE (or @- from stdin); other text is copied. */
+int compose_read_text(const char *arg, char **out);
+
+/* Media resolved once for all recipients: an uploaded id or a link. */
+typedef struct {
+	char *id, *link;
+} compose_media;
+/* dry: check the file but upload nothing (the id says what would be). */
+int compose_media_resolve(api *a, const compose_spec *s, api_msg_type type, int dry, compose_media *m);
+void compose_media_free(compose_media *m);
+
+/* What became of one recipient's message before delivery, when it is
+ * not simply due now (those are deliver's to report). */
+typedef enum {
+	COMPOSED_QUEUED,    /* for later (--at) */
+	COMPOSED_DUPLICATE, /* its key was used, or the broadcast has the contact */
+	COMPOSED_SKIPPED,   /* a rule left the contact out (opt-out, cap) */
+	COMPOSED_REFUSED,   /* a rule forbids it (the window): an error */
+	COMPOSED_DRY_RUN,   /* --dry-run: the body, nothing stored */
+} compose_outcome;
+/* queued, duplicate, skipped, refused, dry-run */
+const char *compose_outcome_name(compose_outcome o);
+
+typedef struct {
+	int64_t id; /* the message row, 0 when none */
+	const char *phone;
+	compose_outcome outcome;
+	const char *error;   /* why, for duplicate, skipped and refused */
+	int64_t due_at;
+	const char *payload; /* the request body, for a dry run */
+} compose_note;
+
+typedef struct {
+	wb_db *db;
+	api *api;            /* for media; NULL with dry */
+	const char *tz;      /* business zone for --at */
+	int64_t now;
+	int dry, direct, force;
+	long cap_n;
+	int64_t cap_period;
+	int64_t broadcast_id; /* 0: none */
+	const char *claimer;  /* rows due now are reserved for it */
+	void (*note)(const compose_note *n, void *ctx);
+	void *ctx;
+	long queued_now, refused, skipped, duplicates, later;
+} compose_ctx;
+
+/* A broadcast (a message to segments or a list): its row, which the
+ * messages that follow join (c->broadcast_id). labels and not_labels
+ * are NULL-terminated, or NULL for none. */
+int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, const char *const *labels,
+		      const char *const *not_labels);
+
+/* One message to one phone: contact, placeholders (the contact's fields
+ * and attributes, then the row's columns), rules, body, row. A message
+ * refused by a rule or a duplicate is reported through note and is not
+ * an error; bad data (a placeholder without value, a bad time) is. */
+int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
+		const kv *row);
+
+/* One JSONL message object (where names its line in errors): read,
+ * checked, its medium resolved, and composed in a transaction of its
+ * own (rolled back with dry). agent stands for a line that names none. */
+int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent);
+
+#endif

@@ -1,0 +1,42 @@
+/* msglog — a contact's message log, read-only: the message rows both
+ * ways in time order with the labels each carries, and the messages that
+ * carry a label. Writing messages belongs to the sender and the receiver;
+ * writing rows out belongs to whoever owns the output, so this module
+ * hands over plain text cells and knows no output format. */
+#ifndef WB_MSGLOG_H
+#define WB_MSGLOG_H
+#include <stdint.h>
+
+#include "db.h"
+
+typedef struct {
+	int64_t id, ts;
+	const char *wa_id;     /* the contact's phone */
+	const char *wamid;     /* NULL until the API accepted it */
+	const char *direction; /* in, out */
+	const char *type, *status;
+	const char *body;      /* NULL when the message has none */
+	const char *labels;    /* comma-separated label names, "" when none */
+} msglog_msg;
+
+/* Called per message; a non-zero return stops the walk and is returned. */
+typedef int (*msglog_fn)(const msglog_msg *m, void *ctx);
+
+/* The messages to and from a contact, oldest first. */
+int msglog_each(wb_db *db, int64_t contact_id, msglog_fn fn, void *ctx);
+/* The messages that carry a label, oldest first. */
+int msglog_labelled(wb_db *db, int64_t label_id, msglog_fn fn, void *ctx);
+
+/* The row every listing of messages writes (wb-contact log, wb-label who
+ * --message), so they read alike and pipe alike: the column names
+ * (NULL-terminated) and one message's cells in their order, all text
+ * (NULL: none). The cells point into m and into the row's time. */
+#define MSGLOG_NCOLS 8
+extern const char *const msglog_cols[MSGLOG_NCOLS + 1];
+typedef struct {
+	const char *cell[MSGLOG_NCOLS];
+	char time[32];
+} msglog_row;
+void msglog_cells(const msglog_msg *m, msglog_row *r);
+
+#endif

@@ -1,0 +1,249 @@
+/* Unit tests of the loops in lib/: when batch_run commits (a batch's
+ * worth, nothing more ready, before a failure), bulk's all-or-nothing
+ * change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
+ * its keys. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#include "batch.h"
+#include "bulk.h"
+#include "db.h"
+#include "err.h"
+#include "in.h"
+#include "inbound.h"
+#include "reply.h"
+#include "util.h"
+
+static wb_db *db;
+
+static long long rows(void)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM probe");
+	sqlite3_step(st);
+	long long n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* What the loop did, in order: "dN" a document written (with '!' when
+ * outside a transaction), "s" one skipped, "C<rows>" a commit. */
+typedef struct {
+	sb log;
+	int close_fd; /* a pipe's write end, closed at the first commit */
+} probe;
+
+static int probe_doc(batch *b, const batch_doc *d, void *ctx)
+{
+	probe *p = ctx;
+	if (d->len == 3 && !memcmp(d->text, "bad", 3))
+		return wb_err(EX_DATAERR, "%s:%ld: bad", d->name, d->line);
+	if (d->len == 4 && !memcmp(d->text, "skip", 4)) {
+		sb_puts(&p->log, "s ");
+		return 0;
+	}
+	int rc = batch_join(b);
+	if (!rc)
+		rc = db_exec(db, "INSERT INTO probe VALUES (1)");
+	sb_printf(&p->log, "d%.*s%s ", (int)d->len, d->text, sqlite3_get_autocommit(db_handle(db)) ? "!" : "");
+	return rc;
+}
+
+static int probe_done(int committed, void *ctx)
+{
+	probe *p = ctx;
+	sb_printf(&p->log, "%s%lld ", committed ? "C" : "R", rows());
+	if (p->close_fd >= 0) {
+		close(p->close_fd);
+		p->close_fd = -1;
+	}
+	return 0;
+}
+
+/* Runs text (from a file) through batch_run; returns its code. */
+static int run_file(const char *text, size_t max, probe *p)
+{
+	char *path = tap_tmpfile("docs");
+	FILE *fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	in_docs *in;
+	int rc = in_docs_path(path, &in);
+	if (!rc)
+		rc = batch_run(db, in, max, probe_doc, probe_done, p);
+	in_docs_close(in);
+	free(path);
+	return rc;
+}
+
+static void batches(void)
+{
+	db_exec(db, "CREATE TABLE probe (x)");
+	probe p = {.close_fd = -1};
+	is_int(run_file("1\n2\n3\n4\n5\n", 2, &p), 0, "five documents, two to a batch");
+	is_str(p.log.s, "d1 d2 C2 d3 d4 C4 d5 C5 ", "a commit after every two, and one at the end");
+
+	sb_reset(&p.log);
+	int fds[2];
+	if (pipe(fds))
+		return;
+	if (write(fds[1], "6\n7\n8\n", 6) != 6)
+		return;
+	p.close_fd = fds[1];
+	in_docs *in = in_docs_open(fds[0], "pipe");
+	is_int(batch_run(db, in, 100, probe_doc, probe_done, &p), 0, "a live pipe");
+	is_str(p.log.s, "d6 d7 d8 C8 ", "commits when nothing more is ready, not waiting for a batch");
+	in_docs_close(in);
+	close(fds[0]);
+
+	sb_reset(&p.log);
+	is_int(run_file("9\n10\nbad\n11\n", 100, &p), EX_DATAERR, "a bad document ends the run");
+	is_str(p.log.s, "d9 d10 C10 ", "what came before it is committed");
+	ok(strstr(wb_errmsg(), "docs:3: bad") != NULL, "with the document's own message: %s", wb_errmsg());
+
+	sb_reset(&p.log);
+	is_int(run_file("skip\nskip\n12\nskip\n", 100, &p), 0, "documents that write nothing");
+	is_str(p.log.s, "s s d12 s C11 ", "open no transaction of their own");
+
+	sb_reset(&p.log);
+	is_int(run_file("13\n{\"a\":\n", 100, &p), EX_DATAERR, "a truncated document");
+	is_str(p.log.s, "d13 C12 ", "keeps what came before");
+	ok(strstr(wb_errmsg(), "truncated") != NULL, "and says so: %s", wb_errmsg());
+	sb_free(&p.log);
+}
+
+/* bulk: writes a row for each target; "same" changes nothing, "fail" fails. */
+static int bulk_act(wb_db *d, const char *target, int64_t now, void *ctx, int *changed)
+{
+	if (!strcmp(target, "fail"))
+		return wb_err(EX_DATAERR, "%s: no", target);
+	if (sqlite3_get_autocommit(db_handle(d)))
+		return wb_err(EX_SOFTWARE, "outside a transaction");
+	*changed = strcmp(target, "same") != 0;
+	return db_exec(d, "INSERT INTO probe VALUES (1)");
+}
+
+/* Notes each target told, and whether the rows were committed by then. */
+static int bulk_row(const char *target, int changed, void *ctx)
+{
+	sb_printf(ctx, "%s:%d%s ", target, changed, sqlite3_get_autocommit(db_handle(db)) ? "" : "(open)");
+	return 0;
+}
+
+/* Every target in one transaction, all or nothing, each told after the
+ * commit with whether it changed; phones from arguments or stdin. */
+static void bulk(void)
+{
+	long long before = rows();
+	sb got = {0};
+	const char *const ok3[] = {"a", "same", "b"};
+	is_int(bulk_run(db, ok3, 3, bulk_act, NULL, bulk_row, &got), 0, "three targets");
+	is_str(got.s, "a:1 same:0 b:1 ", "each told in order, with whether it changed, after the commit");
+	is_int(rows() - before, 3, "all written");
+
+	sb_reset(&got);
+	const char *const bad[] = {"c", "fail", "d"};
+	is_int(bulk_run(db, bad, 3, bulk_act, NULL, bulk_row, &got), EX_DATAERR, "one target fails");
+	ok(!got.len, "none is told");
+	is_int(rows() - before, 3, "nothing of them stays");
+
+	sb_reset(&got);
+	char *args[] = {"+1 650 555 1234", "16505551234", "8613912345678"};
+	is_int(bulk_phones(db, 3, args, NULL, bulk_act, NULL, bulk_row, &got), 0, "phones from arguments");
+	is_str(got.s, "16505551234:1 8613912345678:1 ", "normalised, a repeat dropped");
+
+	sb_reset(&got);
+	const char *list = "phone\n16505550001\nnope\n";
+	FILE *fp = fmemopen((void *)list, strlen(list), "r");
+	is_int(bulk_phones(db, 0, NULL, fp, bulk_act, NULL, bulk_row, &got), EX_DATAERR, "a bad phone on stdin");
+	ok(!got.len && rows() - before == 5, "fails them all before any is touched");
+	is_str(wb_errmsg(), "stdin:3: 'nope': not a phone number (unexpected 'n')", "naming its line");
+	fclose(fp);
+
+	sb_free(&got);
+}
+
+#define HOOK(wamid, body)                                                                              \
+	"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":"    \
+	"\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"profile\":{\"name\":" \
+	"\"Mei\"},\"wa_id\":\"16505551234\"}],\"messages\":[{\"from\":\"16505551234\",\"id\":\"" wamid     \
+	"\",\"timestamp\":\"1764064800\",\"type\":\"text\",\"text\":{\"body\":\"" body "\"}}]}}]}]}\n"
+
+static int reply_row(const reply_msg *m, void *ctx)
+{
+	sb_printf(ctx, "%s|%s|%s|%s|%s\n", m->to, m->text, m->reply_to, m->key, reply_kind_names[m->kind]);
+	return 0;
+}
+
+static void streams(void)
+{
+	char *events = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&events, &len);
+	inbound ib;
+	inbound_open(&ib, db, out);
+	char *path = tap_tmpfile("hooks");
+	FILE *fp = fopen(path, "w");
+	fputs(HOOK("wamid.A", "hello") HOOK("wamid.A", "hello") HOOK("wamid.B", "again") "{\"object\":1}\n", fp);
+	fclose(fp);
+	in_docs *in;
+	in_docs_path(path, &in);
+	is_int(inbound_stream(&ib, in), EX_DATAERR, "inbound_stream stops at a bad document");
+	ok(strstr(wb_errmsg(), "hooks: offset ") && strstr(wb_errmsg(), "(line 4)"), "naming where: %s",
+	   wb_errmsg());
+	in_docs_close(in);
+	inbound_close(&ib);
+	fclose(out);
+	int lines = 0;
+	for (const char *e = events; e && *e; e++)
+		lines += *e == '\n';
+	is_int(lines, 2, "the events before it are out, a delivery seen twice as one");
+	ok(events && strstr(events, "\"wamid.A\"") && strstr(events, "\"wamid.B\""), "in order");
+
+	reply_settings s;
+	reply_settings_load(db, &s);
+	s.greeting_on = 1;
+	free(s.greeting_text);
+	s.greeting_text = xstrdup("Hi {{name}}");
+	reply_settings_save(db, &s);
+	reply_settings_free(&s);
+
+	fp = fopen(path, "w");
+	fputs(events ? events : "", fp);
+	fputs("{\"event\":\"message\",\"wamid\":\"wamid.NOPE\",\"from\":\"1999\",\"ts\":\"2026-11-25T10:00:00Z\","
+	      "\"type\":\"text\",\"text\":\"x\"}\n",
+	      fp);
+	fclose(fp);
+	sb got = {0};
+	in_docs_path(path, &in);
+	is_int(reply_stream(db, in, reply_row, &got), 0, "reply_stream over the events");
+	in_docs_close(in);
+	is_str(got.s, "16505551234|Hi Mei|wamid.A|auto:wamid.A|greeting\n",
+	       "one greeting, keyed by the message it answers; the unknown message is skipped");
+	sb_reset(&got);
+	in_docs_path(path, &in);
+	is_int(reply_stream(db, in, reply_row, &got), 0, "the same events again");
+	in_docs_close(in);
+	ok(!got.len, "answer nothing twice");
+	sb_free(&got);
+	free(events);
+	free(path);
+}
+
+int main(void)
+{
+	/* a loop that waited for a batch to fill would wait on the pipe for
+	 * ever: fail instead */
+	alarm(60);
+	char *path = tap_tmpfile("wb.db");
+	if (db_open(path, &db))
+		return 1;
+	batches();
+	bulk();
+	streams();
+	db_close(db);
+	tap_rmdir();
+	free(path);
+	return done_testing();
+}
