@@ -11,9 +11,13 @@ FISHDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP
+# Flags of the libraries that ship a pkg-config file; libcsv ships none.
+# Deferred (=), so that `make deps` runs before pkg-config is installed.
+PKG_CONFIG ?= pkg-config
+PKGS     = sqlite3 jansson libcurl libmicrohttpd libcrypto
+CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS))
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
-LIBS     = -lsqlite3 -ljansson -lcsv -lcurl -lmicrohttpd -lcrypto -lm -lpthread
+LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -104,8 +108,13 @@ fuzz: all $(FUZZ)
 build build/lib build/cmd build/t build/bench build/fuzz bin:
 	mkdir -p $@
 
-test: all $(UNIT) $(BENCH_C)
-	prove -f -e tests/exec.sh $(UNIT) tests/cli/*.t
+# The test files run side by side, a job per core and one more (a test
+# spends much of its time waiting for the programs it runs), the slowest
+# of the last run first, so that none is left to run alone at the end.
+JOBS ?= $(shell echo $$(( $$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) + 1 )))
+test: all $(UNIT) $(BENCH_C) | build
+	prove -j$(JOBS) --state=slow,save --statefile=build/prove-state -f -e tests/exec.sh \
+		$(UNIT) tests/cli/*.t
 
 check: deps
 	@$(MAKE) --no-print-directory test

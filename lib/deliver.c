@@ -65,8 +65,19 @@ typedef struct {
 	int exhausted;      /* the last claim found nothing */
 	double started, drawn;
 	double later_wait; /* the longest backoff of a row left for a flush */
+	double retry_base; /* the first retry's backoff (s) */
 	long done;
 } run;
+
+/* WB_RETRY_BASE_MS shortens the backoff for tests, which cannot wait;
+ * Retry-After is honoured all the same. */
+static double retry_base(void)
+{
+	const char *s = getenv("WB_RETRY_BASE_MS");
+	char *end = NULL;
+	double ms = s && *s ? strtod(s, &end) : -1;
+	return end && !*end && ms >= 0 ? ms / 1000 : 0.5;
+}
 
 static void emit(run *r, const slot *sl, const char *wamid, msg_status status, const char *error)
 {
@@ -134,9 +145,9 @@ static int refuse_stopped(run *r)
 }
 
 /* How long a retryable failure waits before its next attempt. */
-static double backoff(const slot *sl, const api_reply *rep)
+static double backoff(const run *r, const slot *sl, const api_reply *rep)
 {
-	return rl_backoff(sl->it.attempts + 1, rep->retry_after, drand48());
+	return rl_backoff(sl->it.attempts + 1, r->retry_base, rep->retry_after, drand48());
 }
 
 /* One answer: recorded in the open transaction. Returns the slot when it
@@ -167,7 +178,7 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *rc)
 			r->stop = 1;
 			r->s->auth = 1;
 		}
-		sl->wait = out == API_RETRY ? backoff(sl, rep) : 0;
+		sl->wait = out == API_RETRY ? backoff(r, sl, rep) : 0;
 		if (out == API_RETRY && sl->it.attempts < o->max_attempts && sl->wait <= o->max_wait && !r->stop) {
 			sl->ready_at = now + sl->wait;
 			again = sl;
@@ -328,7 +339,8 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 {
 	memset(s, 0, sizeof *s);
 	srand48((long)getpid() ^ (long)time(NULL));
-	run r = {.o = o, .s = s, .db = db, .a = a, .me = queue_me(), .started = mono()};
+	run r = {.o = o, .s = s, .db = db, .a = a, .me = queue_me(), .started = mono(),
+		.retry_base = retry_base()};
 	rl_init(&r.rl, o->rate, mono());
 	r.replies = xcalloc((size_t)o->concurrency, sizeof *r.replies);
 	/* enough rows to keep every connection busy, few enough that other

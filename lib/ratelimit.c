@@ -48,13 +48,13 @@ int rl_parse(const char *s, double *rate)
 	return 0;
 }
 
-double rl_backoff(int attempt, double retry_after, double rnd)
+double rl_backoff(int attempt, double base, double retry_after, double rnd)
 {
-	double base = 0.5;
-	for (int i = 2; i < attempt && base < 30; i++)
+	double cap = 60 * base;
+	for (int i = 2; i < attempt && base < cap; i++)
 		base *= 2;
-	if (base > 30)
-		base = 30;
+	if (base > cap)
+		base = cap;
 	double wait = base * (0.5 + rnd / 2);
 	return wait < retry_after ? retry_after : wait;
 }

@@ -25,9 +25,10 @@ double rl_take(ratelimit *r, double now);
 int rl_parse(const char *s, double *rate);
 
 /* Seconds to wait before attempt number `attempt` (2 for the first
- * retry): 0.5 s doubling each time, capped at 30 s, scaled by a jitter
- * factor from rnd in [0,1) to between 50 % and 100 %, and never less
- * than retry_after (the server's Retry-After, 0 when none). */
-double rl_backoff(int attempt, double retry_after, double rnd);
+ * retry): base seconds (0.5 unless tests shorten it) doubling each time,
+ * capped at 60 times base (30 s), scaled by a jitter factor from rnd in
+ * [0,1) to between 50 % and 100 %, and never less than retry_after (the
+ * server's Retry-After, 0 when none). */
+double rl_backoff(int attempt, double base, double retry_after, double rnd);
 
 #endif

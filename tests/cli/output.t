@@ -17,7 +17,7 @@ is "$(wb-contact ls -o jsonl | wc -l | tr -d ' ')" "5000" "-o jsonl: a line a ro
 is "$(WB_OUTPUT=tsv wb-contact ls | head -1)" "$(printf 'phone\tname\tprofile_name\tlabels\topted_out\tlast_in')" "WB_OUTPUT=tsv"
 is "$(WB_OUTPUT=tsv wb-contact ls -o csv | head -1)" "phone,name,profile_name,labels,opted_out,last_in" "-o wins over WB_OUTPUT"
 wb-contact ls -o json >"$T/all.json"
-python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); sys.exit(0 if len(d) == 5000 and d[0]["phone"] == "16502000000" else 1)' "$T/all.json"
+jq -e 'length == 5000 and .[0].phone == "16502000000"' "$T/all.json" >/dev/null
 ok $? "-o json: one array of 5000 objects"
 exits 64 "-o of no such format" -- wb-contact ls -o xml
 like "$(cat "$T/err")" "unknown output format 'xml'" "names it"

@@ -9,7 +9,7 @@ export WB_APP_SECRET=test-app-secret WB_NOW=2026-11-30T03:00:00Z
 q() { sqlite3 "$WB_DB" "$1"; }
 # await SQL N: up to 10 s for a count to reach N
 await() {
-	for _ in $(seq 100); do [ "$(q "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+	for _ in $(seq 200); do [ "$(q "$1")" -ge "$2" ] && return 0; sleep 0.05; done
 	return 1
 }
 
@@ -19,14 +19,26 @@ wb-reply greeting set 'Hi {{name}}, welcome to {{business}}!' >/dev/null
 wb-reply away set 'We are closed, back at 09:00.' --when outside-hours >/dev/null
 wb-reply quick add /prices 'Oolong 38 CNY' --keyword price >/dev/null
 
-HOOK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-HOOK="http://127.0.0.1:$HOOK_PORT/webhook"
-fake_start --webhook "$HOOK" --app-secret "$WB_APP_SECRET"
+# The listener first, on a port of its own, for the fake must know where
+# to post statuses; then the fake; then wb-send, which must know the
+# fake's URL. Held open read-write here meanwhile, the fifo lets wb-recv
+# start before its reader; no one else may keep it (3>&-), or the
+# pipeline would not end with wb-recv.
 mkfifo "$T/events.fifo"
-wb-recv --listen "127.0.0.1:$HOOK_PORT" >"$T/events.fifo" 2>"$T/recv.err" &
+exec 3<>"$T/events.fifo"
+wb-recv --listen 127.0.0.1:0 >"$T/events.fifo" 2>"$T/recv.err" 3>&- &
 RECV=$!
-tee "$T/events" <"$T/events.fifo" | wb-reply auto | tee "$T/replies" | wb-send - -o csv >"$T/sent" 2>"$T/send.err" &
-for _ in $(seq 100); do grep -q listening "$T/recv.err" 2>/dev/null && break; sleep 0.1; done
+HOOK_PORT=
+while [ -z "$HOOK_PORT" ] && kill -0 $RECV 2>/dev/null; do
+	HOOK_PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/recv.err" 2>/dev/null)
+	[ -n "$HOOK_PORT" ] || sleep 0.02
+done
+HOOK="http://127.0.0.1:$HOOK_PORT/webhook"
+fake_start --webhook "$HOOK" --app-secret "$WB_APP_SECRET" 3>&-
+tee "$T/events" <"$T/events.fifo" 3>&- | wb-reply auto 3>&- | tee "$T/replies" 3>&- |
+	wb-send - -o csv >"$T/sent" 2>"$T/send.err" 3>&- &
+PIPELINE=$!
+exec 3>&-
 
 post() { # post FROM WAMID UNIXTIME TEXT
 	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Mei"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"%s"}}]}}]}]}' \
@@ -50,8 +62,9 @@ is "$(q "SELECT count(*) FROM message WHERE direction = 'out' AND reply_to LIKE 
 is "$(grep -c '"status":"read"' "$T/events")" 3 "read statuses appear as events"
 kill "$RECV"
 wait "$RECV"
-is "$?" 0 "the listener stops cleanly, and the pipeline with it"
-sleep 0.2
+is "$?" 0 "the listener stops cleanly"
+wait "$PIPELINE"
+is "$?" 0 "and the pipeline with it"
 requests=$(api_requests)
 
 # replaying the same events answers nothing new and sends nothing

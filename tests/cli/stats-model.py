@@ -7,6 +7,11 @@
 #   stats-model.py report DB TZ SINCE UNTIL BY      (BY: none day ... broadcast)
 #   stats-model.py conversations DB TZ SINCE UNTIL
 #   stats-model.py top DB TZ SINCE UNTIL LIMIT messages|received
+#   stats-model.py batch DB PREFIX < QUERIES
+# batch answers one query a line (the arguments after DB above) into the
+# files PREFIX.1, PREFIX.2, …: one start of Python for a whole test.
+import contextlib
+import functools
 import math
 import random
 import sqlite3
@@ -81,6 +86,7 @@ class Msg:
     pass
 
 
+@functools.lru_cache  # the database does not change during a batch
 def load(db):
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
@@ -302,16 +308,27 @@ def instant(s, tz):
     return int(datetime.fromisoformat(s).replace(tzinfo=ZoneInfo(tz)).timestamp())
 
 
+def query(db, cmd, tz, since, until, *rest):
+    since, until = instant(since, tz), instant(until, tz)
+    if cmd == "report":
+        report(db, tz, since, until, rest[0])
+    elif cmd == "conversations":
+        conv_report(db, tz, since, until)
+    else:
+        top(db, tz, since, until, int(rest[0]), rest[1])
+
+
+def batch(db, prefix):
+    for n, line in enumerate(sys.stdin, 1):
+        with open(f"{prefix}.{n}", "w") as out, contextlib.redirect_stdout(out):
+            query(db, *line.split())
+
+
 if __name__ == "__main__":
     cmd, db = sys.argv[1], sys.argv[2]
     if cmd == "gen":
         gen(db, int(sys.argv[3]))
+    elif cmd == "batch":
+        batch(db, sys.argv[3])
     else:
-        tz = sys.argv[3]
-        since, until = instant(sys.argv[4], tz), instant(sys.argv[5], tz)
-        if cmd == "report":
-            report(db, tz, since, until, sys.argv[6])
-        elif cmd == "conversations":
-            conv_report(db, tz, since, until)
-        else:
-            top(db, tz, since, until, int(sys.argv[6]), sys.argv[7])
+        query(db, cmd, *sys.argv[3:])

@@ -15,10 +15,10 @@ start() {
 	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "${OUT_TO:-$T/events}" &
 	PID=$!
 	PORT=
-	for _ in $(seq 100); do
+	for _ in $(seq 500); do
 		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
 		[ -n "$PORT" ] && break
-		sleep 0.1
+		sleep 0.02
 	done
 	URL="http://127.0.0.1:$PORT/webhook"
 }
@@ -81,9 +81,9 @@ wb-reply auto < "$T/pipe" > "$T/replies" &
 RPID=$!
 OUT_TO="$T/pipe" start
 post "$W/batch-two-entries.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/batch-two-entries.json")" >/dev/null
-for _ in $(seq 100); do
+for _ in $(seq 200); do
 	[ "$(wc -l < "$T/replies")" -ge 2 ] && break
-	sleep 0.1
+	sleep 0.05
 done
 like "$(cat "$T/replies")" '"to":"447700900123","text":"Hello Tom Hardy"' "a reply comes out while the listener runs"
 kill -TERM "$PID"

@@ -45,12 +45,11 @@ check reaction.json "a reaction" -- wb-send --to $MEI --react 🙏 \
 	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0001AA=="
 check interactive-buttons.json "reply buttons" -- wb-send --to $MEI --text "Confirm order #1042?" \
 	--choice "confirm-1042:Confirm order" --choice "cancel-1042:Cancel"
-python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["interactive"]))' \
-	"$FIXTURES/send/interactive-list.json" > "$T/list.json"
+jq -c .interactive "$FIXTURES/send/interactive-list.json" > "$T/list.json"
 check interactive-list.json "a list from --interactive @FILE" -- wb-send --to $MEI --interactive "@$T/list.json"
 printf 'Hi Mei, your oolong ships today 🚚' > "$T/msg.txt"
 exits 0 "--text @FILE" -- wb-send --to $MEI --text "@$T/msg.txt"
-is "$(body_of "$(api_requests)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["text"]["body"])')" \
+is "$(body_of "$(api_requests)" | jq -r .text.body)" \
 	"Hi Mei, your oolong ships today 🚚" "reads the text from the file"
 exits 0 "--text @- with recipients in arguments" -- sh -c "echo 'from stdin' | wb-send --to $MEI --text @-"
 like "$(body_of "$(api_requests)")" '"body": "from stdin"' "reads the text from stdin"

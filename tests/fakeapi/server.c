@@ -6,14 +6,15 @@
  * whatsapp_business_profile}, bearer-token checks, fault injection (state,
  * command-line and /_fake/faults), the request log (--log), the stored
  * business profile, the webhook sink (/_fake/sink), and answers delayed by
- * slow_ms. A delayed answer suspends its connection and a timer thread
- * resumes it, so a slow answer never holds up a worker thread or other
- * connections.
+ * slow_ms or held by stall_after. A delayed answer suspends its connection
+ * and a timer thread resumes it, so a slow answer never holds up a worker
+ * thread or other connections; a held one waits for stall_after to be
+ * cleared.
  *
  * Life of a request: the first handler call routes it and sets up its
  * context; body chunks are buffered (JSON) or fed to the multipart parser
  * (media, counted, not kept); the final call decides the answer (decide_*),
- * logs it, and queues it — at once, or after slow_ms.
+ * logs it, and queues it — at once, after slow_ms, or once a stall ends.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -43,13 +44,15 @@ static struct {
     long rate_limit, server_error, drop, pair_rate, sink_fail; /* countdowns */
     long retry_after;  /* seconds, for rate_limit answers */
     long slow_ms;      /* every API answer delayed this long */
+    long stall_after;  /* API answers left before the stall; 0: none set */
+    bool stalled;      /* answers are held until stall_after is set again */
     bool async_fail;   /* fail_to recipients: 200, then a failed webhook */
     json_t *fail_to;   /* wa_id → error code */
 } F;
 
 static const char *const counter_keys[] = {
     "rate_limit", "server_error", "drop", "pair_rate", "sink_fail",
-    "retry_after", "slow_ms", NULL,
+    "retry_after", "slow_ms", "stall_after", NULL,
 };
 
 static long *counter_ptr(const char *key)
@@ -61,6 +64,7 @@ static long *counter_ptr(const char *key)
     if (!strcmp(key, "sink_fail")) return &F.sink_fail;
     if (!strcmp(key, "retry_after")) return &F.retry_after;
     if (!strcmp(key, "slow_ms")) return &F.slow_ms;
+    if (!strcmp(key, "stall_after")) return &F.stall_after;
     return NULL;
 }
 
@@ -68,17 +72,21 @@ static void faults_reset_locked(void)
 {
     F.rate_limit = F.server_error = F.drop = F.pair_rate = F.sink_fail = 0;
     F.retry_after = 1;
-    F.slow_ms = 0;
+    F.slow_ms = F.stall_after = 0;
+    F.stalled = false;
     F.async_fail = false;
     if (F.fail_to) json_object_clear(F.fail_to);
     else F.fail_to = json_object();
 }
+
+static void release_held(void);
 
 void faults_reset(void)
 {
     pthread_mutex_lock(&f_lock);
     faults_reset_locked();
     pthread_mutex_unlock(&f_lock);
+    release_held();
 }
 
 /* Checks everything first and then applies, so a bad request changes
@@ -130,15 +138,21 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
             }
         } else {
             snprintf(err, errlen, "unknown fault \"%.40s\" (known: rate_limit, "
-                     "retry_after, server_error, drop, slow_ms, pair_rate, "
-                     "fail_to, async_fail, sink_fail)", key);
+                     "retry_after, server_error, drop, slow_ms, stall_after, "
+                     "pair_rate, fail_to, async_fail, sink_fail)", key);
             return -1;
         }
     }
+    bool release = false;
     pthread_mutex_lock(&f_lock);
     json_object_foreach(obj, key, v) {
         long *p = counter_ptr(key);
-        if (p) {
+        if (p == &F.stall_after) {
+            /* a new countdown, or none: what the old stall held goes */
+            F.stall_after = (long)json_integer_value(v);
+            F.stalled = false;
+            release = true;
+        } else if (p) {
             *p = (long)json_integer_value(v);
         } else if (!strcmp(key, "async_fail")) {
             F.async_fail = json_is_true(v) ||
@@ -162,6 +176,7 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         }
     }
     pthread_mutex_unlock(&f_lock);
+    if (release) release_held();
     return 0;
 }
 
@@ -917,13 +932,14 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     }
 }
 
-/* ------------------------------------------------- slow answers (slow_ms) */
+/* ------------------------------ slow and held answers (slow_ms, stall_after) */
 
 struct delayed {
     struct delayed *next;
     struct MHD_Connection *conn;
-    uint64_t due;
+    uint64_t due; /* HELD: until the stall ends */
 };
+#define HELD UINT64_MAX
 
 static pthread_mutex_t dl_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t dl_cond;
@@ -931,16 +947,29 @@ static struct delayed *dl_head;
 static bool dl_closing, dl_started;
 static pthread_t dl_thread;
 
+/* True when this API answer is to be held: the stall has begun, or this
+ * is the last answer before it. */
+static bool stall_take(void)
+{
+    pthread_mutex_lock(&f_lock);
+    bool hold = F.stalled;
+    if (!hold && F.stall_after > 0 && --F.stall_after == 0) F.stalled = true;
+    pthread_mutex_unlock(&f_lock);
+    return hold;
+}
+
 /* Suspends the connection and has the timer thread resume it after
- * slow_ms; false when there is no delay (or we are shutting down). */
+ * slow_ms, or keeps it until the stall ends; false when there is no delay
+ * (or we are shutting down). */
 static bool delay_answer(struct MHD_Connection *c)
 {
+    bool hold = stall_take();
     long ms = fault_get(&F.slow_ms);
-    if (ms <= 0) return false;
+    if (!hold && ms <= 0) return false;
     struct delayed *d = malloc(sizeof *d);
     if (!d) return false;
     d->conn = c;
-    d->due = now_ms() + (uint64_t)ms;
+    d->due = hold ? HELD : now_ms() + (uint64_t)ms;
     pthread_mutex_lock(&dl_lock);
     if (dl_closing) {
         pthread_mutex_unlock(&dl_lock);
@@ -963,7 +992,8 @@ static void *dl_main(void *arg)
     (void)arg;
     pthread_mutex_lock(&dl_lock);
     while (!dl_closing) {
-        if (!dl_head) {
+        /* sorted by due: when the first is held, all are */
+        if (!dl_head || dl_head->due == HELD) {
             pthread_cond_wait(&dl_cond, &dl_lock);
             continue;
         }
@@ -987,6 +1017,25 @@ static void *dl_main(void *arg)
     }
     pthread_mutex_unlock(&dl_lock);
     return NULL;
+}
+
+/* Answers what the stall held (they sit at the end of the list). */
+static void release_held(void)
+{
+    pthread_mutex_lock(&dl_lock);
+    struct delayed **pp = &dl_head, *held = NULL;
+    while (*pp && (*pp)->due != HELD) pp = &(*pp)->next;
+    if (!dl_closing) {
+        held = *pp;
+        *pp = NULL;
+    }
+    pthread_mutex_unlock(&dl_lock);
+    while (held) {
+        struct delayed *d = held;
+        held = d->next;
+        MHD_resume_connection(d->conn);
+        free(d);
+    }
 }
 
 /* ------------------------------------------------------- MHD callbacks */

@@ -198,10 +198,11 @@ static void pacing(void)
 	is_int(rl_parse("fast", &r), EX_USAGE, "a bad rate is a usage error");
 	is_int(rl_parse("-5/s", &r), EX_USAGE, "a negative rate too");
 
-	ok(rl_backoff(2, 0, 0) == 0.25 && rl_backoff(2, 0, 0.999) < 0.5, "the first retry waits 0.25-0.5 s");
-	ok(rl_backoff(3, 0, 0) == 0.5, "then doubles");
-	ok(rl_backoff(40, 0, 0.999) <= 30, "capped at 30 s");
-	ok(rl_backoff(2, 7, 0.5) == 7, "Retry-After wins when longer");
+	ok(rl_backoff(2, 0.5, 0, 0) == 0.25 && rl_backoff(2, 0.5, 0, 0.999) < 0.5, "the first retry waits 0.25-0.5 s");
+	ok(rl_backoff(3, 0.5, 0, 0) == 0.5, "then doubles");
+	ok(rl_backoff(40, 0.5, 0, 0.999) <= 30, "capped at 30 s");
+	ok(rl_backoff(2, 0.5, 7, 0.5) == 7, "Retry-After wins when longer");
+	ok(rl_backoff(4, 0, 0, 0.5) == 0 && rl_backoff(4, 0, 7, 0.5) == 7, "base 0: no pause but Retry-After's");
 }
 
 static void media(void)
