@@ -73,7 +73,7 @@ static void put_time(out *o, int64_t t)
 }
 
 /* The cells ls and show share, in this order. */
-static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in"};
+static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in", NULL};
 #define NCONTACT_COLS 6
 
 static void contact_cells(out *o, wb_db *db, const contact *c)
@@ -114,7 +114,7 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
 			    .active = op->active, .opted_out = op->opted_out, .now = when_now()};
-	ls_ctx l = {cli_out(cl, contact_cols, NCONTACT_COLS), db};
+	ls_ctx l = {cli_out(cl, contact_cols), db};
 	int rc = contact_each(db, &f, ls_row, &l);
 	int cr = out_close(l.o);
 	return rc ? rc : cr;
@@ -136,10 +136,10 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	if (rc)
 		return rc;
 	static const char *cols[NCONTACT_COLS + 6];
-	memcpy(cols, contact_cols, sizeof contact_cols);
-	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs"};
+	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs", NULL};
+	memcpy(cols, contact_cols, NCONTACT_COLS * sizeof *cols);
 	memcpy(cols + NCONTACT_COLS, more, sizeof more);
-	out *o = cli_out(cl, cols, NCONTACT_COLS + 5);
+	out *o = cli_out(cl, cols);
 	contact_cells(o, db, &c);
 	put_time(o, c.opted_out_at);
 	put_time(o, c.created_at);
@@ -169,7 +169,7 @@ static int msg_log(wb_db *db, cli *cl, const char *arg)
 	int rc = known_contact(db, arg, &c);
 	if (rc)
 		return rc;
-	out *o = cli_out(cl, msglog_cols, MSGLOG_NCOLS);
+	out *o = cli_out(cl, msglog_cols);
 	rc = msglog_each(db, c.id, log_row, o);
 	contact_free(&c);
 	int cr = out_close(o);
@@ -219,8 +219,8 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 	}
 	if ((rc = db_commit(db)))
 		return rc;
-	static const char *const cols[] = {"phone", "created"};
-	out *o = cli_out(cl, cols, 2);
+	static const char *const cols[] = {"phone", "created", NULL};
+	out *o = cli_out(cl, cols);
 	out_str(o, wa_id);
 	out_bool(o, created);
 	out_row_end(o);
@@ -248,8 +248,8 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 		fclose(fp);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"created", "updated", "skipped"};
-	out *o = cli_out(cl, cols, 3);
+	static const char *const cols[] = {"created", "updated", "skipped", NULL};
+	out *o = cli_out(cl, cols);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
@@ -279,8 +279,9 @@ static int phone_row(const char *wa_id, int changed, void *ctx)
  * the commit, so what is printed is what happened. */
 static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 {
-	static const char *const cols[] = {"phone", "opted_out", "changed"};
-	phone_rows p = {{cl, cols, cmd == RM ? 1 : 3, NULL}, cmd};
+	static const char *const cols[] = {"phone", "opted_out", "changed", NULL};
+	static const char *const rm_cols[] = {"phone", NULL};
+	phone_rows p = {{cl, cmd == RM ? rm_cols : cols, NULL}, cmd};
 	int rc = cmd == RM ? contact_rm_phones(db, argc, argv, stdin, phone_row, &p)
 			   : contact_optout_phones(db, argc, argv, stdin, cmd == OPTOUT, phone_row, &p);
 	return cli_rows_end(&p.rows, rc);

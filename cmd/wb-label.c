@@ -90,13 +90,13 @@ static int who(wb_db *db, cli *c, const char *name, int messages)
 		return rc;
 	out *o;
 	if (messages) {
-		o = cli_out(c, msglog_cols, MSGLOG_NCOLS);
+		o = cli_out(c, msglog_cols);
 		rc = msglog_labelled(db, lid, message_row, o);
 	} else {
-		static const char *const cols[] = {"phone", "name"};
+		static const char *const cols[] = {"phone", "name", NULL};
 		const char *one[] = {name, NULL};
 		contact_filter f = {.labels = one, .now = when_now()};
-		o = cli_out(c, cols, 2);
+		o = cli_out(c, cols);
 		rc = contact_each(db, &f, who_row, o);
 	}
 	if (rc)
@@ -133,8 +133,8 @@ static int tag_row(const char *target, int changed, void *ctx)
  * what is printed is what happened. */
 static int tag(wb_db *db, cli *c, const opts *op)
 {
-	static const char *const cols[] = {"label", "target", "changed"};
-	tag_rows t = {{c, cols, 3, NULL}, op->argv[0]};
+	static const char *const cols[] = {"label", "target", "changed", NULL};
+	tag_rows t = {{c, cols, NULL}, op->argv[0]};
 	int rc = label_tag(db, op->argv[0], op->cmd == APPLY, op->messages, op->argc - 1, op->argv + 1, stdin,
 			   tag_row, &t);
 	return cli_rows_end(&t.rows, rc);
@@ -142,8 +142,8 @@ static int tag(wb_db *db, cli *c, const opts *op)
 
 static int ls(wb_db *db, cli *c)
 {
-	static const char *const cols[] = {"name", "color", "contacts", "messages"};
-	out *o = cli_out(c, cols, 4);
+	static const char *const cols[] = {"name", "color", "contacts", "messages", NULL};
+	out *o = cli_out(c, cols);
 	int rc = label_each(db, ls_row, o);
 	int cr = out_close(o);
 	return rc ? rc : cr;

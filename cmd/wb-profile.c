@@ -74,8 +74,8 @@ static int show(wb_db *db, cli *c)
 	int rc = profile_load(db, &p);
 	if (rc || (rc = hours_load(db, &h)))
 		return rc;
-	static const char *const cols[] = {"field", "value"};
-	out *o = cli_out(c, cols, 2);
+	static const char *const cols[] = {"field", "value", NULL};
+	out *o = cli_out(c, cols);
 	for (int i = 0; i < PROFILE_NFIELDS; i++) {
 		out_str(o, profile_fields[i]);
 		out_str(o, p.v[i]);
@@ -95,8 +95,8 @@ static int week(wb_db *db, cli *c)
 	int rc = hours_load(db, &h);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"day", "hours", "mode"};
-	out *o = cli_out(c, cols, 3);
+	static const char *const cols[] = {"day", "hours", "mode", NULL};
+	out *o = cli_out(c, cols);
 	char buf[HOURS_MAX_RANGES * 12 + 8];
 	for (int d = 0; d < 7; d++) {
 		hours_fmt_ranges(h.day[d], h.n[d], buf, sizeof buf);
@@ -118,8 +118,8 @@ static int exceptions(wb_db *db, cli *c, int all)
 		return rc;
 	char *tz = profile_tz(db), today[16], buf[HOURS_MAX_RANGES * 12 + 8];
 	when_fmt_date(when_local_day(when_now(), tz), today);
-	static const char *const cols[] = {"date", "day", "hours"};
-	out *o = cli_out(c, cols, 3);
+	static const char *const cols[] = {"date", "day", "hours", NULL};
+	out *o = cli_out(c, cols);
 	for (int i = 0; i < h.nex; i++) {
 		if (!all && strcmp(h.ex[i].date, today) < 0)
 			continue;
@@ -239,8 +239,8 @@ static int open_at(wb_db *db, cli *c, const char *at)
 	char buf[40];
 	if (until)
 		when_fmt_local(until, tz, buf);
-	static const char *const cols[] = {"state", "until"};
-	out *o = cli_out(c, cols, 2);
+	static const char *const cols[] = {"state", "until", NULL};
+	out *o = cli_out(c, cols);
 	out_str(o, open ? "open" : "closed");
 	out_str(o, until ? buf : NULL);
 	out_row_end(o);

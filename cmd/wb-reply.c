@@ -128,8 +128,8 @@ static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 		if (rc)
 			goto out;
 	}
-	static const char *const cols[] = {"shortcut", "text"};
-	out *o = cli_out(c, cols, 2);
+	static const char *const cols[] = {"shortcut", "text", NULL};
+	out *o = cli_out(c, cols);
 	out_shortcut(o, sc);
 	out_str(o, filled ? filled : text);
 	out_row_end(o);
@@ -145,8 +145,8 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 	int rc;
 	switch (sub) {
 	case QUICK_LS: {
-		static const char *const cols[] = {"shortcut", "text", "keywords"};
-		out *o = cli_out(c, cols, 3);
+		static const char *const cols[] = {"shortcut", "text", "keywords", NULL};
+		out *o = cli_out(c, cols);
 		rc = quick_each(db, quick_row, o);
 		return rc ? rc : out_close(o);
 	}
@@ -176,8 +176,8 @@ static int keyword(wb_db *db, cli *c, int sub, char **argv)
 		return quick_keyword_add(db, argv[1], shortcut(argv[2]));
 	if (sub == KEYWORD_RM)
 		return quick_keyword_rm(db, argv[1]);
-	static const char *const cols[] = {"keyword", "shortcut"};
-	out *o = cli_out(c, cols, 2);
+	static const char *const cols[] = {"keyword", "shortcut", NULL};
+	out *o = cli_out(c, cols);
 	int rc = quick_keyword_each(db, keyword_row, o);
 	return rc ? rc : out_close(o);
 }
@@ -228,9 +228,9 @@ static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, cha
 		reply_settings_free(&s);
 		return rc;
 	}
-	static const char *const gcols[] = {"on", "text", "after", "to"};
-	static const char *const acols[] = {"on", "text", "when"};
-	out *o = cli_out(c, is_away ? acols : gcols, is_away ? 3 : 4);
+	static const char *const gcols[] = {"on", "text", "after", "to", NULL};
+	static const char *const acols[] = {"on", "text", "when", NULL};
+	out *o = cli_out(c, is_away ? acols : gcols);
 	out_bool(o, is_away ? s.away_on : s.greeting_on);
 	out_str(o, is_away ? s.away_text : s.greeting_text);
 	char buf[80];
@@ -261,8 +261,8 @@ static int words(wb_db *db, cli *c, opts *op)
 		return rc;
 	inbound_words w;
 	inbound_words_load(db, &w);
-	static const char *const cols[] = {"kind", "words"};
-	out *o = cli_out(c, cols, 2);
+	static const char *const cols[] = {"kind", "words", NULL};
+	out *o = cli_out(c, cols);
 	sb b = {0};
 	join_words(w.stop, &b);
 	out_str(o, "stop");
@@ -292,8 +292,8 @@ static int auto_reply(wb_db *db, cli *c)
 {
 	if (!c->format)
 		c->format = "jsonl";
-	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto"};
-	out *o = cli_out(c, cols, 5);
+	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto", NULL};
+	out *o = cli_out(c, cols);
 	out_line_buffered(o);
 	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
 	int rc = reply_stream(db, in, auto_row, o);

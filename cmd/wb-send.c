@@ -499,12 +499,12 @@ static int open_run(run *r, command cmd)
 	if (((cmd == CMD_SEND && !r->o.dry) || cmd == CMD_FLUSH) && (rc = api_open((int)r->o.concurrency, &r->api)))
 		return rc;
 	r->db = cli_db(&r->c);
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error"};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error"};
+	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
+	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
 	if (cmd == CMD_QUEUE)
-		r->out = cli_out(&r->c, qcols, 8);
+		r->out = cli_out(&r->c, qcols);
 	else if (!r->o.dry)
-		r->out = cli_out(&r->c, cols, 5);
+		r->out = cli_out(&r->c, cols);
 	r->tz = profile_tz(r->db);
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
 			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,

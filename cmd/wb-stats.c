@@ -164,16 +164,16 @@ static int range(const opts *op, const char *tz, int64_t *since, int64_t *until)
 
 static int top(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message"};
-	x->o = cli_out(c, cols, 6);
+	static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message", NULL};
+	x->o = cli_out(c, cols);
 	return stats_top(db, since, until, op->top_by == TOP_BY_RECEIVED, op->limit, top_row, x);
 }
 
 static int conversations(wb_db *db, cli *c, int64_t since, int64_t until, ctx *x)
 {
 	static const char *const cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
-					   "sent", "last_activity", "agent", "labels"};
-	x->o = cli_out(c, cols, 9);
+					   "sent", "last_activity", "agent", "labels", NULL};
+	x->o = cli_out(c, cols);
 	return stats_conversations(db, since, until, conv_row, x);
 }
 
@@ -182,13 +182,13 @@ static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t unti
 	static const char *const figures[] = {
 		"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
 		"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-		"auto_replies", "broadcasts"};
-	static const char *cols[2 + 13]; /* out keeps a pointer to the names */
+		"auto_replies", "broadcasts", NULL};
+	static const char *cols[2 + 14]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
 	memcpy(cols + nkeys, figures, sizeof figures);
-	x->o = cli_out(c, cols, nkeys + 13);
+	x->o = cli_out(c, cols);
 	return stats_report(db, op->by, since, until, x->tz, report_row, x);
 }
 

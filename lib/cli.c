@@ -44,18 +44,18 @@ wb_db *cli_db(cli *c)
 	return db;
 }
 
-out *cli_out(cli *c, const char *const *cols, int ncols)
+out *cli_out(cli *c, const char *const *cols)
 {
 	out_format f;
 	if (out_parse_format(c->format, &f))
 		wb_usage("%s", wb_errmsg());
-	return out_new(f, stdout, cols, ncols);
+	return out_new(f, stdout, cols);
 }
 
 out *cli_rows_out(cli_rows *r)
 {
 	if (!r->o)
-		r->o = cli_out(r->c, r->cols, r->ncols);
+		r->o = cli_out(r->c, r->cols);
 	return r->o;
 }
 

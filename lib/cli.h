@@ -58,13 +58,12 @@ int cli_common(cli *c, int opt, const char *arg);
 wb_db *cli_db(cli *c);
 /* An output for the columns, in the format the options name (exits 64 on
  * a bad -o). */
-out *cli_out(cli *c, const char *const *cols, int ncols);
+out *cli_out(cli *c, const char *const *cols);
 /* An output opened at its first row: a command that fails before it has
  * a row to show prints nothing, not even the header. */
 typedef struct {
 	cli *c;
 	const char *const *cols;
-	int ncols;
 	out *o;
 } cli_rows;
 /* The output, opened on first use. */

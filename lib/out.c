@@ -68,8 +68,11 @@ static void tab_push(out *o, char *text, int numeric)
 	o->tab_num[o->tab_len++] = (unsigned char)numeric;
 }
 
-out *out_new(out_format f, FILE *fp, const char *const *cols, int ncols)
+out *out_new(out_format f, FILE *fp, const char *const *cols)
 {
+	int ncols = 0;
+	while (cols[ncols])
+		ncols++;
 	out *o = xcalloc(1, sizeof *o);
 	o->f = f;
 	o->fp = fp;

@@ -16,7 +16,8 @@ typedef enum { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_JSONL } out_format;
 int out_parse_format(const char *name, out_format *f);
 
 typedef struct out out;
-out *out_new(out_format f, FILE *fp, const char *const *cols, int ncols);
+/* cols: the column names, NULL-terminated; o keeps the pointer. */
+out *out_new(out_format f, FILE *fp, const char *const *cols);
 /* Flush after every row: for streams read live by another process. */
 void out_line_buffered(out *o);
 void out_str(out *o, const char *s); /* NULL is an empty cell / JSON null */

@@ -98,8 +98,8 @@ static char *render(out_format f, int rows)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	static const char *const cols[] = {"phone", "name", "n", "rate"};
-	out *o = out_new(f, fp, cols, 4);
+	static const char *const cols[] = {"phone", "name", "n", "rate", NULL};
+	out *o = out_new(f, fp, cols);
 	for (int i = 0; i < rows; i++) {
 		out_str(o, i ? "=HYPERLINK(\"x\")" : "16505551234");
 		out_str(o, i ? "Chen, \"Mei\"\n2" : "陈梅");
