@@ -364,5 +364,5 @@ static void done(void *p)
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){usage, parse, run, done}, argc, argv, &(opts){0});
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run, .done = done}, argc, argv, &(opts){0});
 }

@@ -199,5 +199,5 @@ static int run(wb_db *db, cli *c, void *p)
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){usage, parse, run, NULL}, argc, argv, &(opts){0});
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run}, argc, argv, &(opts){0});
 }

@@ -139,10 +139,17 @@ static void append(const char ***v, size_t *n, const char *s)
 	(*v)[*n] = NULL;
 }
 
+/* The subcommands; a send has none. */
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND } command;
+static const char *const commands[] = {"queue", "cancel", "flush", NULL};
+
 /* The run: the database, the API, the output and the counts. */
 typedef struct {
-	cli c;
+	cli *c;
 	opts o;
+	command cmd;
+	int argc; /* the command's own arguments (cancel's ids) */
+	char **argv;
 	wb_db *db;
 	api *api;
 	out *out;
@@ -218,55 +225,23 @@ static int deliver(run *r, int mine, long expected)
 
 /* --------------------------------------------------------------- sources */
 
+/* Recipients as the rows of a CSV (or TSV, or a plain list of numbers)
+ * on stdin: each row's columns fill its message's placeholders. */
 static int from_csv(run *r, const compose_spec *s, api_msg_type type, const compose_media *m)
 {
-	csvr *cr = csvr_open(stdin, "stdin", ',');
-	char **f;
-	int n, rc, phone_col = -1;
-	long line;
-	kv row = {0};
-	char **head = NULL;
-	int nhead = 0;
-	while ((rc = csvr_next(cr, &f, &n, &line)) == 1) {
-		if (!head) {
-			phone_col = in_phone_column(f, n);
-			char probe[PHONE_MAX];
-			if (phone_col < 0 && n == 1 && !contact_resolve_phone(r->sc.db, f[0], probe)) {
-				phone_col = 0; /* a bare list of numbers */
-			} else {
-				head = xcalloc((size_t)n, sizeof *head);
-				for (int i = 0; i < n; i++)
-					head[i] = xstrdup(f[i]);
-				nhead = n;
-				if (phone_col < 0) {
-					rc = wb_err(EX_DATAERR, "stdin:%ld: no phone column in the header", line);
-					break;
-				}
-				continue;
-			}
-			head = xcalloc(1, sizeof *head);
-			head[0] = xstrdup("phone");
-			nhead = 1;
-		}
-		kv_clear(&row);
-		for (int i = 0; i < n && i < nhead; i++)
-			kv_set(&row, head[i], f[i]);
-		if (phone_col >= n) {
-			rc = wb_err(EX_DATAERR, "stdin:%ld: no phone", line);
-			break;
-		}
-		if ((rc = compose_one(&r->sc, s, type, m, f[phone_col], &row))) {
-			wb_err_prefix(rc, "stdin:%ld: ", line);
-			break;
-		}
+	in_rows *in;
+	in_row row;
+	kv vars = {0};
+	int rc = in_rows_open(stdin, "stdin", IN_ROWS_LIST, &in);
+	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
+		in_row_vars(&row, &vars);
+		if (!row.phone || !*row.phone)
+			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
+		else if ((rc = compose_one(&r->sc, s, type, m, row.phone, &vars)))
+			in_row_err(&row, rc);
 	}
-	if (rc == 1)
-		rc = 0;
-	for (int i = 0; i < nhead; i++)
-		free(head[i]);
-	free(head);
-	kv_free(&row);
-	csvr_close(cr);
+	kv_free(&vars);
+	in_rows_close(in);
 	return rc;
 }
 
@@ -373,17 +348,13 @@ static int verdict(const run *r)
 	return 0;
 }
 
-/* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND } command;
-static const char *const commands[] = {"queue", "cancel", "flush", NULL};
-
 static void options(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
 	compose_spec *s = &o->spec;
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common(&r->c, opt, optarg))
+		if (cli_common(r->c, opt, optarg))
 			continue;
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
@@ -489,27 +460,33 @@ static int message(run *r)
 	return 0;
 }
 
-/* What the command needs: the API first (nothing is written when its
- * configuration is missing), then the database and the output. */
-static int open_run(run *r, command cmd)
+/* What the command needs before the database opens: its texts read and
+ * the API's configuration (nothing is written when it is missing). */
+static int prepare(cli *c, void *p)
 {
+	run *r = p;
 	int rc;
-	if (cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
+	if (r->cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
 		return rc;
-	if (((cmd == CMD_SEND && !r->o.dry) || cmd == CMD_FLUSH) && (rc = api_open((int)r->o.concurrency, &r->api)))
-		return rc;
-	r->db = cli_db(&r->c);
+	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH)
+		return api_open((int)r->o.concurrency, &r->api);
+	return 0;
+}
+
+/* The output and the composing context, on the open database. */
+static void open_run(run *r, wb_db *db)
+{
+	r->db = db;
 	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
 	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
-	if (cmd == CMD_QUEUE)
-		r->out = cli_out(&r->c, qcols);
+	if (r->cmd == CMD_QUEUE)
+		r->out = cli_out(r->c, qcols);
 	else if (!r->o.dry)
-		r->out = cli_out(&r->c, cols);
+		r->out = cli_out(r->c, cols);
 	r->tz = profile_tz(r->db);
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
 			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
 			      .claimer = queue_me(), .note = on_note, .ctx = r};
-	return 0;
 }
 
 static int cmd_queue(run *r)
@@ -548,10 +525,38 @@ static int cmd_send(run *r)
 	return rc ? rc : verdict(r);
 }
 
-/* The one way out: closes what open_run opened, then exits with rc (its
- * message printed), or with the output's own status. */
-static int close_run(run *r, int rc)
+static int run_command(wb_db *db, cli *c, void *p)
 {
+	run *r = p;
+	open_run(r, db);
+	int rc = 0;
+	switch (r->cmd) {
+	case CMD_QUEUE: rc = cmd_queue(r); break;
+	case CMD_CANCEL: rc = cmd_cancel(r, r->argc - 1, r->argv + 1); break;
+	case CMD_FLUSH: rc = cmd_flush(r); break;
+	case CMD_SEND: rc = cmd_send(r); break;
+	}
+	int orc = r->out ? out_close(r->out) : 0;
+	r->out = NULL;
+	if (rc)
+		fflush(stdout); /* the rows written so far, before the error */
+	return rc ? rc : orc;
+}
+
+static void parse(int argc, char **argv, cli *c, void *p)
+{
+	run *r = p;
+	r->c = c;
+	options(r, argc, argv);
+	r->argc = argc - optind;
+	r->argv = argv + optind;
+	r->cmd = command_of(r, r->argc, r->argv);
+}
+
+/* Frees what parse and run kept; the database is cli_main's to close. */
+static void done(void *p)
+{
+	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
 	free(r->tz);
@@ -563,39 +568,14 @@ static int close_run(run *r, int rc)
 	free(o->spec.params);
 	free(o->spec.buttons);
 	free(o->spec.choices);
-	int orc = r->out ? out_close(r->out) : 0;
 	api_close(r->api);
-	if (r->db)
-		db_close(r->db);
-	if (rc) {
-		fflush(stdout);
-		wb_fail(rc);
-	}
-	return orc;
 }
 
 int main(int argc, char **argv)
 {
-	wb_init(argv[0]);
-	run r = {.c = {.usage = usage}};
-	r.o.spec.preview_url = -1;
-	r.o.rate = 80;
-	r.o.concurrency = 32;
+	run r = {.o = {.spec = {.preview_url = -1}, .rate = 80, .concurrency = 32}};
 	r.o.spec.agent = getenv("WB_AGENT");
 	if (r.o.spec.agent && !*r.o.spec.agent)
 		r.o.spec.agent = NULL;
-	options(&r, argc, argv);
-	argc -= optind;
-	argv += optind;
-	command cmd = command_of(&r, argc, argv);
-	int rc = open_run(&r, cmd);
-	if (!rc) {
-		switch (cmd) {
-		case CMD_QUEUE: rc = cmd_queue(&r); break;
-		case CMD_CANCEL: rc = cmd_cancel(&r, argc - 1, argv + 1); break;
-		case CMD_FLUSH: rc = cmd_flush(&r); break;
-		case CMD_SEND: rc = cmd_send(&r); break;
-		}
-	}
-	return close_run(&r, rc);
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run_command, .done = done}, argc, argv, &r);
 }

@@ -73,11 +73,14 @@ int cli_main(const cli_tool *t, int argc, char **argv, void *opts)
 	wb_init(argv[0]);
 	cli c = {.usage = t->usage};
 	t->parse(argc, argv, &c, opts);
-	wb_db *db = cli_db(&c);
-	int rc = t->run(db, &c, opts);
+	int rc = t->prepare ? t->prepare(&c, opts) : 0;
+	if (!rc) {
+		wb_db *db = cli_db(&c);
+		rc = t->run(db, &c, opts);
+		db_close(db);
+	}
 	if (t->done)
 		t->done(opts);
-	db_close(db);
 	if (rc && rc != c.answer)
 		wb_fail(rc);
 	return rc;

@@ -42,10 +42,14 @@ typedef struct {
 	int (*run)(wb_db *db, cli *c, void *opts);
 	/* Frees what parse kept in opts; NULL when nothing. */
 	void (*done)(void *opts);
+	/* What must succeed before the database is opened (and perhaps
+	 * created): files the command reads, the API's configuration. NULL
+	 * when nothing. 0 or an EX_ code. */
+	int (*prepare)(cli *c, void *opts);
 } cli_tool;
 
-/* The main of every utility: names the program, parses, opens the
- * database, runs, closes what it opened and returns the exit status,
+/* The main of every utility: names the program, parses, prepares, opens
+ * the database, runs, closes what it opened and returns the exit status,
  * having said on stderr why when it is a failure. */
 int cli_main(const cli_tool *t, int argc, char **argv, void *opts);
 
