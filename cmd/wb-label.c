@@ -75,9 +75,7 @@ static int message_row(const msglog_msg *m, void *o)
 {
 	msglog_row r;
 	msglog_cells(m, &r);
-	for (int i = 0; i < MSGLOG_NCOLS; i++)
-		out_str(o, r.cell[i]);
-	out_row_end(o);
+	out_row_strs(o, r.cell, MSGLOG_NCOLS);
 	return 0;
 }
 

@@ -302,6 +302,13 @@ static void write_table(out *o)
 	free(w);
 }
 
+void out_row_strs(out *o, const char *const *cells, int n)
+{
+	for (int i = 0; i < n; i++)
+		out_str(o, cells[i]);
+	out_row_end(o);
+}
+
 int out_close(out *o)
 {
 	if (!o)

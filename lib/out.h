@@ -27,6 +27,8 @@ void out_bool(out *o, int b);
 void out_null(out *o);
 void out_json(out *o, const char *json); /* a JSON value: nested in json modes, text elsewhere */
 void out_row_end(out *o);
+/* A whole row of n text cells (NULL cells empty), ended. */
+void out_row_strs(out *o, const char *const *cells, int n);
 /* Finishes the document (the closing ']' in json, the table itself) and
  * frees o. Returns 0 or EX_IOERR with a message. */
 int out_close(out *o);
