@@ -115,11 +115,15 @@ static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 		return rc;
 	if (phone) {
 		contact ct = {0};
-		if ((rc = contact_resolve_phone(db, phone, ct.wa_id)))
+		char key[CONTACT_KEY_MAX];
+		if ((rc = contact_resolve(db, phone, key)))
 			goto out;
-		rc = contact_get(db, ct.wa_id, &ct);
-		if (rc == EX_FALSE) /* a number not yet known: only its phone */
+		rc = contact_get(db, key, &ct);
+		if (rc == EX_FALSE) { /* a number not yet known: only its phone */
+			snprintf(bsuid_valid(key) ? ct.user_id : ct.wa_id, bsuid_valid(key) ? BSUID_MAX : PHONE_MAX,
+				 "%s", key);
 			rc = 0;
+		}
 		kv vars = {0};
 		if (!rc && !(rc = contact_vars(db, &ct, &vars)))
 			rc = tmpl_render(text, kv_lookup, &vars, &filled);
@@ -284,6 +288,7 @@ static int auto_row(const reply_msg *m, void *ctx)
 	out_str(ctx, m->reply_to);
 	out_str(ctx, m->key);
 	out_str(ctx, reply_kind_names[m->kind]);
+	out_str(ctx, m->from_number);
 	out_row_end(ctx);
 	return 0;
 }
@@ -292,7 +297,7 @@ static int auto_reply(wb_db *db, cli *c)
 {
 	if (!c->format)
 		c->format = "jsonl";
-	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto", NULL};
+	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto", "from_number", NULL};
 	out *o = cli_out(c, cols);
 	out_line_buffered(o);
 	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");

@@ -30,7 +30,7 @@ static const char usage[] =
 	"       wb-send queue | cancel ID... | flush [--retry-unknown]\n"
 	"\n"
 	"Recipients:\n"
-	"  --to PHONE           a recipient (repeat for more)\n"
+	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
@@ -55,6 +55,7 @@ static const char usage[] =
 	"  --cap N/DUR          broadcasts: skip contacts that got N broadcasts within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
+	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
@@ -72,6 +73,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_FROM_NUMBER,
 };
 
 static const struct option longopts[] = {
@@ -114,6 +116,7 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"from-number", required_argument, NULL, O_FROM_NUMBER},
 	{0},
 };
 
@@ -160,7 +163,8 @@ typedef struct {
 	compose_media media; /* its medium, resolved once */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
+static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
+		const char *error)
 {
 	if (!r->out) /* --dry-run: the request bodies are the output */
 		return;
@@ -168,7 +172,8 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 		out_int(r->out, id);
 	else
 		out_null(r->out);
-	out_str(r->out, phone);
+	out_str(r->out, phone && *phone ? phone : NULL);
+	out_str(r->out, user_id && *user_id ? user_id : NULL);
 	out_str(r->out, wamid);
 	out_str(r->out, status);
 	out_str(r->out, error);
@@ -183,16 +188,16 @@ static void on_note(const compose_note *n, void *ctx)
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
+		wb_warn("%s: %s", n->phone ? n->phone : n->user_id, n->error);
+	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
+		wb_warn("%s: %s", *d->phone ? d->phone : d->user_id, d->error);
+	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -200,7 +205,8 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error);
+	int uid = bsuid_valid(phone);
+	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error);
 	return 0;
 }
 
@@ -235,9 +241,9 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 	int rc = in_rows_open(stdin, "stdin", IN_ROWS_LIST, &in);
 	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
 		in_row_vars(&row, &vars);
-		if (!row.phone || !*row.phone)
-			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
-		else if ((rc = compose_one(&r->sc, s, type, m, row.phone, &vars)))
+		if (!in_row_key(&row))
+			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone or user ID"));
+		else if ((rc = compose_one(&r->sc, s, type, m, in_row_key(&row), &vars)))
 			in_row_err(&row, rc);
 	}
 	kv_free(&vars);
@@ -248,7 +254,7 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
-	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, contact_key(ct), NULL);
 }
 
 /* A message for many (or one): rows first, in one transaction, then
@@ -322,6 +328,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	when_fmt_utc(q->due_at, due);
 	out_int(r->out, q->id);
 	out_str(r->out, q->phone);
+	out_str(r->out, q->user_id);
 	out_str(r->out, q->type);
 	out_str(r->out, status_name(q->status));
 	out_str(r->out, due);
@@ -390,6 +397,7 @@ static void options(run *r, int argc, char **argv)
 		case O_FORCE: s->force = 1; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
+		case O_FROM_NUMBER: s->from_number = optarg; break;
 		case O_AUTO: {
 			/* the kinds of automatic reply are wb-reply's */
 			const char *const *kinds = reply_kind_names + REPLY_AWAY;
@@ -477,8 +485,9 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
+	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", NULL};
+	static const char *const qcols[] = {"id", "phone", "user_id", "type", "status", "due", "attempts", "key",
+					    "error", NULL};
 	if (r->cmd == CMD_QUEUE)
 		r->out = cli_out(r->c, qcols);
 	else if (!r->o.dry)
@@ -502,7 +511,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
+			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
 	}
 	return rc;
 }

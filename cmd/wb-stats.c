@@ -106,6 +106,7 @@ static int conv_row(const stats_conversation *v, void *p)
 {
 	ctx *c = p;
 	out_str(c->o, v->phone);
+	out_str(c->o, v->user_id);
 	out_str(c->o, v->name);
 	out_time(c, v->opened_at);
 	out_opt_int(c->o, v->first_response);
@@ -122,6 +123,7 @@ static int top_row(const stats_top_row *r, void *p)
 {
 	ctx *c = p;
 	out_str(c->o, r->phone);
+	out_str(c->o, r->user_id);
 	out_str(c->o, r->name);
 	out_int(c->o, r->received + r->sent);
 	out_int(c->o, r->received);
@@ -164,15 +166,16 @@ static int range(const opts *op, const char *tz, int64_t *since, int64_t *until)
 
 static int top(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message", NULL};
+	static const char *const cols[] = {"phone", "user_id", "name", "messages", "received", "sent",
+					   "last_message", NULL};
 	x->o = cli_out(c, cols);
 	return stats_top(db, since, until, op->top_by == TOP_BY_RECEIVED, op->limit, top_row, x);
 }
 
 static int conversations(wb_db *db, cli *c, int64_t since, int64_t until, ctx *x)
 {
-	static const char *const cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
-					   "sent", "last_activity", "agent", "labels", NULL};
+	static const char *const cols[] = {"phone", "user_id", "name", "opened_at", "first_response_s",
+					   "received", "sent", "last_activity", "agent", "labels", NULL};
 	x->o = cli_out(c, cols);
 	return stats_conversations(db, since, until, conv_row, x);
 }
@@ -183,7 +186,7 @@ static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t unti
 		"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
 		"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
 		"auto_replies", "broadcasts", NULL};
-	static const char *cols[2 + 14]; /* out keeps a pointer to the names */
+	static const char *cols[3 + 14]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);

@@ -101,8 +101,11 @@ static json_t *buttons_object(const api_msg *m)
 json_t *api_msg_json(const api_msg *m)
 {
 	const char *type = type_names[m->type];
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp",
-				 "recipient_type", "individual", "to", m->to, "type", type);
+	/* a user without a phone number is sent to by user ID, in a field of
+	 * its own (Meta: when both are given, "to" wins) */
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp", "recipient_type",
+				 "individual", m->to ? "to" : "recipient", m->to ? m->to : m->recipient ? m->recipient : "",
+				 "type", type);
 	json_t *content = NULL;
 	switch (m->type) {
 	case MSG_TEXT:
@@ -307,11 +310,11 @@ void api_close(api *a)
 
 /* An easy handle set up for url, from the idle pool when there is one
  * (reusing it keeps its connection warm). */
-static CURL *handle(api *a, const char *endpoint, struct req *q)
+static CURL *handle(api *a, const char *phone_id, const char *endpoint, struct req *q)
 {
 	CURL *h = a->nidle ? a->idle[--a->nidle] : curl_easy_init();
 	curl_easy_reset(h);
-	char *url = xasprintf("%s/%s/%s", a->base, a->phone, endpoint);
+	char *url = xasprintf("%s/%s/%s", a->base, phone_id ? phone_id : a->phone, endpoint);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	free(url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, q);
@@ -331,9 +334,14 @@ static CURL *handle(api *a, const char *endpoint, struct req *q)
 
 int api_start(api *a, const char *endpoint, const char *json, void *tag)
 {
+	return api_start_as(a, NULL, endpoint, json, tag);
+}
+
+int api_start_as(api *a, const char *phone_id, const char *endpoint, const char *json, void *tag)
+{
 	struct req *q = xcalloc(1, sizeof *q);
 	q->tag = tag;
-	CURL *h = handle(a, endpoint, q);
+	CURL *h = handle(a, phone_id, endpoint, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->json_headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
 	curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);
@@ -431,7 +439,7 @@ int api_call(api *a, const char *endpoint, const char *json, api_reply *r)
 int api_upload(api *a, const char *path, const char *mime, char **id)
 {
 	struct req *q = xcalloc(1, sizeof *q);
-	CURL *h = handle(a, "media", q);
+	CURL *h = handle(a, NULL, "media", q);
 	curl_mime *form = curl_mime_init(h);
 	curl_mimepart *p = curl_mime_addpart(form);
 	curl_mime_name(p, "messaging_product");

@@ -65,12 +65,15 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 		F("filename", filename), F("location", location), F("name", place), F("address", address),
 		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
 		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
+		F("from_number", from_number),
 #undef F
 	};
 	const char *key;
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
+		if (json_is_null(v))
+			continue; /* a member with no value is as if absent */
 		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
 			if (strcmp(key, strs[i].key))
 				continue;
@@ -153,6 +156,10 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
+	/* it goes into the request's URL */
+	if (s->from_number && (!*s->from_number || strlen(s->from_number) > 32 ||
+			       strspn(s->from_number, "0123456789") != strlen(s->from_number)))
+		return wb_err(code, "--from-number '%s': a phone number ID, digits", s->from_number);
 	return 0;
 }
 
@@ -305,12 +312,14 @@ bad:
 	return wb_err(EX_DATAERR, "--location '%s': want LAT,LON in degrees", v);
 }
 
-/* The request body, as a compact JSON string. */
-static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const char *to, const filled *f,
-		 char **payload)
+/* The request body, as a compact JSON string: to the contact's phone, or
+ * its user ID when it has none. */
+static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const contact *ct,
+		 const filled *f, char **payload)
 {
+	const char *to = contact_key(ct);
 	api_msg msg = {
-		.type = type, .to = to, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
+		.type = type, .to = *ct->wa_id ? ct->wa_id : NULL, .recipient = ct->user_id, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
 		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
 		.place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
 		.params = (const char *const *)f->params, .nparams = s->nparams,
@@ -369,10 +378,11 @@ const char *compose_outcome_name(compose_outcome o)
 	return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
 
-static void note(compose_ctx *c, int64_t id, const char *phone, compose_outcome outcome, const char *error,
+static void note(compose_ctx *c, int64_t id, const contact *ct, compose_outcome outcome, const char *error,
 		 int64_t due, const char *payload)
 {
-	compose_note n = {id, phone, outcome, error, due, payload};
+	compose_note n = {id, *ct->wa_id ? ct->wa_id : NULL, *ct->user_id ? ct->user_id : NULL, outcome, error,
+			  due, payload};
 	if (c->note)
 		c->note(&n, c->ctx);
 }
@@ -382,7 +392,8 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 {
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
-		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
+		.opted_out = ct->opted_out, .marketing_stop = ct->marketing_stop, .forced = c->force || s->force,
+		.direct = c->direct,
 		.automatic = s->auto_kind != NULL,
 	};
 	/* the cap counts this contact's other broadcasts: a real one only */
@@ -439,7 +450,7 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	if (!rc)
-		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
+		rc = build(s, type, m, ct, &out->f, &out->payload);
 	if (!rc && out->f.at)
 		rc = when_parse(out->f.at, c->now, c->tz, &out->due);
 	if (out->due <= c->now)
@@ -460,6 +471,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		.reply_to = s->reply_to, .payload = msg->payload, .ts = c->now, .due_at = msg->due,
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
+		.phone_number_id = s->from_number,
 	};
 	int64_t id;
 	queue_added added;
@@ -469,14 +481,14 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (added == QUEUE_DUP_KEY) {
 		c->duplicates++;
 		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
-		note(c, id, ct->wa_id, COMPOSED_DUPLICATE, e, 0, NULL);
+		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL);
 		free(e);
 	} else if (added == QUEUE_DUP_BROADCAST) {
 		c->duplicates++;
-		note(c, 0, ct->wa_id, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL);
+		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL);
 	} else if (msg->due) {
 		c->later++;
-		note(c, id, ct->wa_id, COMPOSED_QUEUED, NULL, msg->due, NULL);
+		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL);
 	} else {
 		c->queued_now++;
 	}
@@ -486,9 +498,9 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row)
 {
-	char wa[PHONE_MAX];
-	int rc = contact_resolve_phone(c->db, phone, wa);
-	return rc ? rc : compose_one_wa_id(c, s, type, m, wa, row);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(c->db, phone, key);
+	return rc ? rc : compose_one_wa_id(c, s, type, m, key, row);
 }
 
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
@@ -507,10 +519,10 @@ int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, 
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, wa, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL);
+		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL);
 	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
 		if (c->dry)
-			note(c, 0, wa, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload);
+			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload);
 		else
 			rc = record(c, s, type, m, &ct, &msg);
 	}

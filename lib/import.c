@@ -1,5 +1,6 @@
 #include "import.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +25,13 @@ int import_header(char **f, int n, import_map *m)
 		strtrim(f[i]);
 	m->ncols = n;
 	m->phone = in_phone_column(f, n);
+	m->user_id = in_user_id_column(f, n);
 	m->name = -1;
 	m->keys = xcalloc((size_t)n, sizeof *m->keys);
 	/* with both, wa_id is the same number again: ignored */
 	int wa_id = in_column(f, n, "wa_id");
 	for (int i = 0; i < n && !rc; i++) {
-		if (i == m->phone || i == wa_id)
+		if (i == m->phone || i == wa_id || i == m->user_id)
 			continue;
 		if (streq_ci(f[i], "name") && m->name < 0)
 			m->name = i;
@@ -44,8 +46,8 @@ int import_header(char **f, int n, import_map *m)
 		for (int j = 0; j < i && !rc; j++)
 			if (m->keys[i] && m->keys[j] && !strcmp(m->keys[i], m->keys[j]))
 				rc = wb_err(EX_DATAERR, "column '%s' appears twice", m->keys[i]);
-	if (!rc && m->phone < 0)
-		rc = wb_err(EX_DATAERR, "no phone or wa_id column in the header (a header row is required)");
+	if (!rc && m->phone < 0 && m->user_id < 0)
+		rc = wb_err(EX_DATAERR, "no phone, wa_id or user_id column in the header (a header row is required)");
 	if (rc)
 		import_map_free(m);
 	return rc;
@@ -53,7 +55,7 @@ int import_header(char **f, int n, import_map *m)
 
 static int bad_utf8(const import_map *m, int i)
 {
-	const char *col = i == m->phone ? "phone" : i == m->name ? "name" : m->keys[i];
+	const char *col = i == m->phone ? "phone" : i == m->user_id ? "user_id" : i == m->name ? "name" : m->keys[i];
 	if (col)
 		return wb_err(EX_DATAERR, "column '%s': not valid UTF-8", col);
 	return wb_err(EX_DATAERR, "column %d: not valid UTF-8", i + 1);
@@ -66,12 +68,16 @@ int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 	for (int i = 0; i < n; i++)
 		if (utf8_len(f[i]) < 0)
 			return bad_utf8(m, i);
-	const char *phone = f[m->phone];
-	if (!*phone)
-		return wb_err(EX_DATAERR, "column 'phone': empty");
-	int rc = contact_resolve_phone(db, phone, r->wa_id);
+	const char *phone = m->phone >= 0 ? f[m->phone] : "", *uid = m->user_id >= 0 ? f[m->user_id] : "";
+	if (!*phone && !*uid)
+		return wb_err(EX_DATAERR, "column '%s': empty", m->phone >= 0 ? "phone" : "user_id");
+	int rc = *phone ? contact_resolve_phone(db, phone, r->key) : 0;
 	if (rc)
 		return wb_err_prefix(rc, "column 'phone': ");
+	if (!*phone && !bsuid_valid(uid))
+		return wb_err(EX_DATAERR, "column 'user_id': '%s' is not a user ID", uid);
+	if (!*phone)
+		snprintf(r->key, sizeof r->key, "%s", uid);
 	r->name = m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
 	return 0;
 }
@@ -93,7 +99,7 @@ static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r
 		}
 	if (patch.len)
 		sb_putc(&patch, '}');
-	int created, rc = contact_upsert_attrs(db, r->wa_id, r->name, patch.len ? patch.s : NULL,
+	int created, rc = contact_upsert_attrs(db, r->key, r->name, patch.len ? patch.s : NULL,
 					       now, &id, &created);
 	if (!rc) {
 		if (created)

@@ -35,6 +35,20 @@ reply_kind reply_decide(const reply_settings *s, const reply_facts *f)
 	return f->keyword ? REPLY_KEYWORD : REPLY_NONE;
 }
 
+int reply_answers(const char *type, const char *interactive)
+{
+	static const char *const real[] = {"text", "image", "video", "audio", "document", "sticker", "location",
+					   "contacts", "button", "order", NULL};
+	if (!type)
+		return 0;
+	if (!strcmp(type, "interactive"))
+		return interactive && (!strcmp(interactive, "button_reply") || !strcmp(interactive, "list_reply"));
+	for (int i = 0; real[i]; i++)
+		if (!strcmp(type, real[i]))
+			return 1;
+	return 0;
+}
+
 int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts)
 {
 	switch (s->when) {
@@ -323,7 +337,8 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	wb_db *db = a->db;
 	f->ts = ev->ts;
 	f->opted_out = c->opted_out;
-	f->replyable = strcmp(ev->type, "reaction") != 0;
+	json_t *inter = json_object_get(json_object_get(ev->root, "interactive"), "type");
+	f->replyable = reply_answers(ev->type, json_string_value(inter));
 	/* walks the contact's messages back from ts and stops at the first
 	 * inbound one: cheap however long the history */
 	sqlite3_stmt *st = db_stmt(db, "SELECT ts FROM message WHERE contact_id = ?1 AND ts <= ?2 "
@@ -420,7 +435,7 @@ char *reply_auto_key(const char *wamid)
 typedef struct {
 	reply_auto *a;
 	struct held {
-		char *to, *text, *wamid;
+		char *to, *text, *wamid, *from_number;
 		reply_kind kind;
 	} *v;
 	size_t n, cap;
@@ -434,7 +449,8 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
 		x->cap = x->cap ? x->cap * 2 : 64;
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind};
+	char *from = ev->phone_number_id ? xstrdup(ev->phone_number_id) : NULL;
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind};
 }
 
 static int auto_doc(batch *b, const batch_doc *d, void *ctx)
@@ -468,9 +484,10 @@ static int auto_done(int committed, void *ctx)
 		struct held *h = &x->v[i];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind}, x->ctx);
+			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->from_number}, x->ctx);
 			free(key);
 		}
+		free(h->from_number);
 		free(h->to);
 		free(h->text);
 		free(h->wamid);

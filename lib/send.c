@@ -20,6 +20,9 @@ send_verdict send_decide(const send_facts *f)
 		v.rule = SEND_OPTED_OUT;
 		snprintf(v.why, sizeof v.why, "%s",
 			 f->direct && !f->automatic ? "opted out (--force sends anyway)" : "opted out");
+	} else if (!f->direct && f->marketing_stop) {
+		v.rule = SEND_MARKETING_STOPPED;
+		snprintf(v.why, sizeof v.why, "stopped marketing messages in WhatsApp");
 	} else if (!f->direct && f->cap > 0 && f->cap_count >= f->cap) {
 		char d[32];
 		when_dur_fmt(f->cap_period, d);

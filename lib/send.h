@@ -18,6 +18,7 @@ typedef struct {
 	int64_t last_in;   /* the contact's last message to us; 0: they never wrote */
 	send_kind kind;    /* only templates may go outside the window */
 	int opted_out;
+	int marketing_stop; /* they stopped marketing messages in WhatsApp */
 	int forced;        /* --force */
 	int direct;        /* to recipients named one by one, not a segment */
 	int automatic;     /* an automatic reply (--auto) */
@@ -26,7 +27,7 @@ typedef struct {
 	int64_t cap_count; /* broadcasts the contact got within cap_period */
 } send_facts;
 
-typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW } send_rule;
+typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_MARKETING_STOPPED, SEND_CAPPED, SEND_OUTSIDE_WINDOW } send_rule;
 
 typedef struct {
 	send_rule rule; /* SEND_GO: it may go */
@@ -34,9 +35,10 @@ typedef struct {
 	char why[112];  /* the reason in words, "" for SEND_GO */
 } send_verdict;
 
-/* Opt-out first (a direct, non-automatic send may --force it), then the
- * frequency cap, then the 24-hour window for free-form messages (which
- * --force lifts). */
+/* Opt-out first (a direct, non-automatic send may --force it), then a
+ * stop of marketing messages (which leaves the contact out of broadcasts),
+ * then the frequency cap, then the 24-hour window for free-form messages
+ * (which --force lifts). */
 send_verdict send_decide(const send_facts *f);
 int send_window_open(int64_t last_in_at, int64_t now);
 /* "--cap 1/7d": at most n broadcasts per period seconds. */

@@ -10,7 +10,7 @@ msg() {
 	    -e "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$2\"/" -e "s/8613912345678/${4:-8613912345678}/g" "$W/msg-text.json"
 }
 # ingest and answer: events of the messages go through wb-reply auto
-answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | tr '\t' '|'; }
+answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | cut -f1-5 | tr '\t' '|'; }
 
 exits 0 "quick add with keywords" -- wb-reply quick add /price 'Hi {{name}}, prices at {{business}}: tea 5' --keyword price --keyword 价格
 exits 65 "quick add again" -- wb-reply quick add /price 'x'

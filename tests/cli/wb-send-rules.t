@@ -23,7 +23,7 @@ exits 0 "a template outside the window" -- wb-send --to $B --template nov_promo
 exits 0 "--force outside the window" -- wb-send --to $B --text hello --force
 is "$(sends_to $B)" "2" "both reached the API"
 exits 0 "a direct send to an opted-out contact is skipped" -- wb-send --to $C --template nov_promo
-like "$(cat "$T/out")" ",$C,,skipped,opted out" "reported as skipped"
+like "$(cat "$T/out")" ",$C,,,skipped,opted out" "reported as skipped"
 is "$(sends_to $C)" "0" "not sent"
 exits 0 "--force reaches an opted-out contact on a direct send" -- wb-send --to $C --template nov_promo --force
 is "$(sends_to $C)" "1" "sent"
@@ -32,13 +32,13 @@ is "$(sends_to $C)" "1" "not sent"
 
 # a segment broadcast: opted-out skipped even with --force, named, deduped
 exits 0 "a broadcast to a label" -- wb-send --label vip --template nov_promo --param '{{name}}' --name nov --force
-is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,sent $B,sent $C,skipped " \
+is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | sort | tr '\n' ' ')" "$A,sent $B,sent $C,skipped " \
 	"sent to two, the opted-out one skipped"
 is "$(sql "SELECT name, count(m.id) FROM broadcast b JOIN message m ON m.broadcast_id = b.id GROUP BY b.id")" \
 	"nov|2" "the broadcast row names both messages"
 like "$(body_of "$(api_requests)")" '"text": "16505550002"' "{{name}} falls back to the phone"
 exits 0 "--cap 1/7d skips who got a broadcast this week" -- wb-send --label vip --template dec_promo --cap 1/7d
-is "$(tail -n +2 "$T/out" | cut -d, -f4 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 skipped " "all skipped"
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 skipped " "all skipped"
 like "$(cat "$T/out")" "frequency cap: 1 broadcast in 1w" "says why"
 exits 0 "--cap 2/7d lets a second one through" -- wb-send --label vip --not-label Paid --template dec_promo --cap 2/7d
 is "$(grep -c ',sent,' "$T/out")" "2" "sent to the two who may get it"
@@ -49,15 +49,15 @@ exits 65 "an unknown label" -- wb-send --label nope --template t
 printf 'phone,name,order_id\n+1 650 555 0001,Ann,A-1\n16505550002,Bob,B-2\n(650) 555-0001,Ann,A-1\n' > "$T/orders.csv"
 before=$(api_requests)
 exits 0 "CSV recipients" -- sh -c "WB_DEFAULT_CC=1 wb-send --template shipped --param '{{name}}' --param '{{order_id}}' --key 'shipped-{{order_id}}' < '$T/orders.csv'"
-is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | tr '\n' ' ')" "$A,duplicate $A,sent $B,sent " \
+is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | tr '\n' ' ')" "$A,duplicate $A,sent $B,sent " \
 	"one message each; the repeated row is a duplicate"
 is "$(($(api_requests) - before))" "2" "two requests"
 like "$(body_of "$(api_requests)")" '"text": "B-2"' "CSV columns fill the parameters"
 exits 0 "the same export again (an ERP every five minutes)" -- sh -c "WB_DEFAULT_CC=1 wb-send --template shipped --param '{{name}}' --param '{{order_id}}' --key 'shipped-{{order_id}}' < '$T/orders.csv'"
-is "$(tail -n +2 "$T/out" | cut -d, -f4 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 duplicate " "nobody is notified twice"
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 duplicate " "nobody is notified twice"
 is "$(($(api_requests) - before))" "2" "no new request"
 exits 65 "a CSV without a phone column" -- sh -c "printf 'name\nx\ny\n' | wb-send --template t"
-like "$(cat "$T/err")" "stdin:1: no phone or wa_id column" "names the line"
+like "$(cat "$T/err")" "stdin:1: no phone, wa_id or user_id column" "names the line"
 exits 65 "a bad phone in row 3 fails the whole CSV" -- sh -c "printf 'phone\n16505550001\nnope\n' | wb-send --template t"
 like "$(cat "$T/err")" "^wb-send: stdin:3:" "names the line"
 is "$(sql "SELECT count(*) FROM broadcast")" "5" "and wrote nothing, not even the broadcast"
@@ -66,15 +66,15 @@ is "$(sql "SELECT count(*) FROM broadcast")" "5" "and wrote nothing, not even th
 printf 'phone,name,appointment\n16505550001,Ann,2026-12-03T15:00\n16505550002,Bob,2026-11-25T10:30\n' > "$T/appts.csv"
 before=$(api_requests)
 exits 0 "reminders a day before each appointment" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' -o csv < '$T/appts.csv'"
-is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,queued $B,sent " "Ann's waits; Bob's was due already"
+is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | sort | tr '\n' ' ')" "$A,queued $B,sent " "Ann's waits; Bob's was due already"
 exits 0 "queue lists it" -- wb-send queue -o csv
-like "$(cat "$T/out")" "^[0-9]+,$A,template,queued,2026-12-02T15:00:00Z,0,," "with its due time (UTC)"
+like "$(cat "$T/out")" "^[0-9]+,$A,,template,queued,2026-12-02T15:00:00Z,0,," "with its due time (UTC)"
 qid=$(tail -n +2 "$T/out" | cut -d, -f1)
 exits 0 "flush before it is due sends nothing" -- wb-send flush
 is "$(($(api_requests) - before))" "1" "still one request"
 WB_NOW=2026-12-02T15:00:01Z wb-send flush -o csv > "$T/flush.out"
 ok $? "flush when it is due"
-like "$(cat "$T/flush.out")" "^$qid,$A,wamid\.[^,]+,sent," "sends it"
+like "$(cat "$T/flush.out")" "^$qid,$A,,wamid\.[^,]+,sent," "sends it"
 exits 0 "an --at in the future, then cancel" -- wb-send --to $A --text later --at +2h
 cid=$(tail -n +2 "$T/out" | cut -d, -f1)
 exits 0 "cancel" -- wb-send cancel "$cid"
@@ -93,9 +93,9 @@ exits 0 "so is a forced one" -- wb-send --to $A --text 'see you anyway' --at 202
 forced=$(tail -n +2 "$T/out" | cut -d, -f1)
 before=$(sends_to $A)
 WB_NOW=2026-11-26T12:00:01Z exits 65 "flush after the window closed refuses the text" -- wb-send flush -o csv
-like "$(cat "$T/out")" "^$late,$A,,failed,outside the 24-hour window \(closed 2026-11-26T09:00:00Z\); use a template" \
+like "$(cat "$T/out")" "^$late,$A,,,failed,outside the 24-hour window \(closed 2026-11-26T09:00:00Z\); use a template" \
 	"names when the window closed"
-like "$(cat "$T/out")" "^$forced,$A,wamid\.[^,]+,sent," "the forced one goes"
+like "$(cat "$T/out")" "^$forced,$A,,wamid\.[^,]+,sent," "the forced one goes"
 is "$(($(sends_to $A) - before))" "1" "only the forced one reached the API"
 is "$(sql "SELECT status || '|' || error_text FROM message WHERE id = $late")" \
 	"failed|outside the 24-hour window (closed 2026-11-26T09:00:00Z); use a template" "recorded as failed"

@@ -258,13 +258,13 @@ static void rows(void)
 	is_str(got.s, "2:+1 650 555 1234:phone=+1 650 555 1234\n4:8613912345678:phone=8613912345678\n",
 	       "one phone a line, its first line included, blank lines skipped");
 	is_int(rows_of("16505551234\n", 0, &got), EX_DATAERR, "a list where a header is required");
-	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header (a header row is required)", "says so");
+	is_str(wb_errmsg(), "t:1: no phone, wa_id or user_id column in the header (a header row is required)", "says so");
 	is_int(rows_of("Phone number\n16505551234\n", IN_ROWS_LIST, &got), EX_DATAERR,
 	       "a header that names a phone column it does not have");
-	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header", "is no list");
+	is_str(wb_errmsg(), "t:1: no phone, wa_id or user_id column in the header", "is no list");
 	is_int(rows_of("name,city\n", IN_ROWS_LIST, &got), EX_DATAERR, "two cells without a phone column");
 	is_int(rows_of("name\nx\n", IN_ROWS_LIST, &got), EX_DATAERR, "one cell without a digit is a header");
-	is_str(wb_errmsg(), "t:1: no phone or wa_id column in the header", "without a phone column");
+	is_str(wb_errmsg(), "t:1: no phone, wa_id or user_id column in the header", "without a phone column");
 	is_int(rows_of("12ab\n", IN_ROWS_LIST, &got), 0, "one cell with a digit");
 	is_str(got.s, "1:12ab:phone=12ab\n", "is a list's first number, good or bad");
 	is_int(rows_of("{\"wa_id\":\"1\",\"n\":2,\"name\":\"A\"}\n\n{\"phone\":\"2\"}\n{}\n", IN_ROWS_JSONL, &got),
