@@ -107,9 +107,9 @@ static int learn(wb_db *db, int64_t id, const identity *who, const char *phone, 
 		"profile_name = coalesce(?6, profile_name), "
 		"last_in_at = CASE WHEN ?7 > 0 THEN max(coalesce(last_in_at, 0), ?7) ELSE last_in_at END, "
 		"last_out_at = CASE WHEN ?8 > 0 THEN max(coalesce(last_out_at, 0), ?8) ELSE last_out_at END, "
-		"updated_at = CASE WHEN coalesce(?2 IS NOT wa_id, 0) OR coalesce(?3 IS NOT user_id, 0) "
-		"OR coalesce(?4 IS NOT parent_user_id, 0) OR coalesce(?5 IS NOT username, 0) "
-		"OR coalesce(?6 IS NOT profile_name, 0) THEN max(updated_at, ?9) ELSE updated_at END "
+		"updated_at = CASE WHEN (?2 IS NOT NULL AND ?2 IS NOT wa_id) OR (?3 IS NOT NULL AND ?3 IS NOT user_id) "
+		"OR (?4 IS NOT NULL AND ?4 IS NOT parent_user_id) OR (?5 IS NOT NULL AND ?5 IS NOT username) "
+		"OR (?6 IS NOT NULL AND ?6 IS NOT profile_name) THEN max(updated_at, ?9) ELSE updated_at END "
 		"WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, phone);
@@ -166,8 +166,12 @@ static int choose(wb_db *db, const identity *who, int64_t now, found *a, int64_t
 	int has_a = 0, has_b = 0, rc;
 	*target = 0;
 	if ((uid && (rc = found_or_not(by_user_id(db, uid, a), &has_a))) ||
-	    (phone && (rc = found_or_not(by_phone(db, phone, &b), &has_b))))
+	    (phone && !a->by_alias && (rc = found_or_not(by_phone(db, phone, &b), &has_b))))
 		return rc;
+	if (has_a && a->by_alias) { /* sent before they changed it: it teaches nothing */
+		*target = a->id;
+		return 0;
+	}
 	if (has_a && has_b && a->id != b.id)
 		return reconcile(db, a, &b, now, target);
 	if (has_a) {
@@ -202,7 +206,7 @@ int identity_find(wb_db *db, const identity *who, int64_t now, int create_new, i
 		if (rc)
 			return rc;
 		*id = target;
-		return learn(db, target, who, phone, a.by_alias ? NULL : uid, now);
+		return learn(db, target, who, a.by_alias ? NULL : phone, a.by_alias ? NULL : uid, now);
 	}
 	return wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again", uid ? uid : phone);
 }

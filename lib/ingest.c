@@ -90,8 +90,9 @@ static int sender(wb_db *db, const wh_item *it, int64_t *cid)
 
 /* ------------------------------------------------------------ messages */
 
-/* An edit or a deletion, once by its own id, applied to the message of
- * the same contact it names. */
+/* An edit or a deletion, once by its own id, applied to the message it
+ * names: a customer's to one of their own messages, the business's (an
+ * echo) to one of its outgoing ones. */
 static int store_change(wb_db *db, const wh_item *it, int64_t cid, int *fresh)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO message_change (wamid, target, kind, ts, payload) "
@@ -105,13 +106,14 @@ static int store_change(wb_db *db, const wh_item *it, int64_t cid, int *fresh)
 	if (rc || !*fresh)
 		return rc;
 	if (is(it->type, "revoke")) {
-		st = db_stmt(db, "UPDATE message SET deleted_at = ?3 WHERE wamid = ?1 AND contact_id = ?2 "
-				 "AND deleted_at IS NULL");
+		st = db_stmt(db, "UPDATE message SET deleted_at = ?3 WHERE wamid = ?1 AND deleted_at IS NULL AND "
+				 "CASE WHEN ?7 THEN direction = 'out' ELSE direction = 'in' AND contact_id = ?2 END");
 	} else {
 		/* edits can come out of order: the latest wins */
 		st = db_stmt(db, "UPDATE message SET body = coalesce(?4, body), media_id = coalesce(?5, media_id), "
 				 "media_mime = coalesce(?6, media_mime), edited_at = ?3 WHERE wamid = ?1 "
-				 "AND contact_id = ?2 AND coalesce(edited_at, 0) <= ?3");
+				 "AND coalesce(edited_at, 0) <= ?3 AND "
+				 "CASE WHEN ?7 THEN direction = 'out' ELSE direction = 'in' AND contact_id = ?2 END");
 		db_bind_text(st, 4, it->text);
 		db_bind_text(st, 5, it->media_id);
 		db_bind_text(st, 6, it->media_mime);
@@ -119,6 +121,7 @@ static int store_change(wb_db *db, const wh_item *it, int64_t cid, int *fresh)
 	sqlite3_bind_text(st, 1, it->target, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, cid);
 	sqlite3_bind_int64(st, 3, it->ts);
+	sqlite3_bind_int(st, 7, it->kind == WH_ECHO);
 	return db_step_done(db, st, "changing a message");
 }
 
@@ -134,7 +137,8 @@ static const char *echo_status(const char *h)
 }
 
 /* A message row, either way; the UNIQUE wamid decides whether it is new:
- * two deliveries at once store one. */
+ * two deliveries at once store one. A history's media placeholder is
+ * filled in when the medium itself comes. */
 static int insert_message(wb_db *db, const wh_item *it, int64_t cid, int out, int *fresh)
 {
 	sqlite3_stmt *st = db_stmt(db,
@@ -142,7 +146,10 @@ static int insert_message(wb_db *db, const wh_item *it, int64_t cid, int out, in
 		"payload, ts, status, status_at, error_code, error_text, phone_number_id, source, sent_at, "
 		"delivered_at, read_at) VALUES (?1, ?2, ?12, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?13, ?9, ?10, ?11, ?14, ?15, "
 		"CASE WHEN ?12 = 'out' THEN ?9 END, CASE WHEN ?13 IN ('delivered', 'read') THEN ?9 END, "
-		"CASE WHEN ?13 = 'read' THEN ?9 END) ON CONFLICT (wamid) DO NOTHING");
+		"CASE WHEN ?13 = 'read' THEN ?9 END) ON CONFLICT (wamid) DO UPDATE SET type = excluded.type, "
+		"body = excluded.body, media_id = excluded.media_id, media_mime = excluded.media_mime, "
+		"payload = excluded.payload WHERE message.type = 'media_placeholder' AND excluded.type != "
+		"'media_placeholder'");
 	sqlite3_bind_text(st, 1, it->wamid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, cid);
 	sqlite3_bind_text(st, 3, it->type, -1, SQLITE_STATIC);
@@ -309,14 +316,16 @@ static int store_preference(wb_db *db, const wh_item *it, int *fresh)
 }
 
 /* The business added someone to its address book in the app (their name
- * becomes the contact's name) or removed them (the name goes). */
+ * becomes the contact's name) or removed them (the name goes; someone
+ * wb never met is not made a contact for it). */
 static int store_address(wb_db *db, const wh_item *it)
 {
 	identity who = user(it);
 	who.profile_name = NULL; /* the name there is the business's */
+	int add = is(it->type, "add");
 	int64_t cid;
-	int rc = identity_find(db, &who, it->ts, 1, &cid);
-	return rc ? rc : contact_set_name(db, cid, is(it->type, "add") ? it->name : NULL, it->ts);
+	int rc = identity_find(db, &who, it->ts, add, &cid);
+	return rc || !cid ? rc : contact_set_name(db, cid, add ? it->name : NULL, it->ts);
 }
 
 static int store_kept(wb_db *db, const wh_item *it, int *fresh)

@@ -363,8 +363,9 @@ static void read_message(walk *w, json_t *o)
 	char why[128];
 	const char *e = head(o, "type", &it);
 	json_t *th = json_object_get(w->thread, "context");
-	if (w->thread) { /* history: the thread names the user */
+	if (!strcmp(w->field, "history")) /* the past, synced from the app */
 		it.source = "history";
+	if (w->thread) { /* the thread names the user */
 		it.history_status = str(json_object_get(o, "history_context"), "status");
 		it.user_id = bsuid_valid(str(th, "user_id")) ? str(th, "user_id") : NULL;
 	}
@@ -390,7 +391,7 @@ static void read_echo(walk *w, json_t *o)
 	wh_item it = start(w, WH_ECHO, o);
 	char why[128];
 	const char *e = head(o, "type", &it);
-	it.source = w->thread || !strcmp(w->field, "history") ? "history" : "app";
+	it.source = !strcmp(w->field, "history") ? "history" : "app";
 	if (w->thread) {
 		json_t *th = json_object_get(w->thread, "context");
 		it.history_status = str(json_object_get(o, "history_context"), "status");

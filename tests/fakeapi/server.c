@@ -612,6 +612,22 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
     return fail ? "fail_to" : NULL;
 }
 
+/* Whether the account has this phone-number id: --phone-id lists them,
+ * comma-separated (none: any). */
+static bool phone_id_known(const char *id)
+{
+    if (!cfg.phone_id) return true;
+    size_t n = strlen(id);
+    for (const char *p = cfg.phone_id; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && !strncmp(p, id, n)) return true;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return false;
+}
+
 /* ---- POST /{phone-number-id}/media */
 
 static void decide_media(struct request *r)
@@ -776,7 +792,7 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) ||
+    } else if (!phone_id_known(r->phone_id) ||
                !(is_post || (is_get && r->route == R_PROFILE))) {
         char msg[400], lower[16];
         size_t i;
