@@ -458,9 +458,11 @@ static int auto_doc(batch *b, const batch_doc *d, void *ctx)
 	auto_run *x = ctx;
 	event ev;
 	int rc = event_parse(d->text, d->len, &ev);
+	/* an edit or a deletion changes a message: no message of its own */
+	int change = ev.type && (!strcmp(ev.type, "edit") || !strcmp(ev.type, "revoke"));
 	if (rc) {
 		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
-	} else if (ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
+	} else if (ev.kind == EV_MESSAGE && !change && !(rc = batch_join(b))) {
 		reply_kind kind;
 		char *text;
 		int again;

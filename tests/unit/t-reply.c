@@ -62,6 +62,23 @@ static void rule(void)
 	is_int(reply_parse_when("2026-12-27/2026-12-24", 0, "UTC", &w), EX_DATAERR, "a backwards window");
 }
 
+/* Only a customer's own messages earn an automatic reply. */
+static void answerable(void)
+{
+	static const char *yes[][2] = {{"text", NULL}, {"image", NULL}, {"audio", NULL}, {"sticker", NULL},
+				       {"location", NULL}, {"contacts", NULL}, {"button", NULL}, {"order", NULL},
+				       {"interactive", "button_reply"}, {"interactive", "list_reply"}};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		ok(reply_answers(yes[i][0], yes[i][1]), "%s %s answered", yes[i][0], yes[i][1] ? yes[i][1] : "");
+	static const char *no[][2] = {{"reaction", NULL}, {"edit", NULL}, {"revoke", NULL}, {"system", NULL},
+				      {"unsupported", NULL}, {"request_welcome", NULL}, {"ephemeral", NULL},
+				      {"interactive", "nfm_reply"}, {"interactive", "call_permission_reply"},
+				      {"interactive", NULL}, {NULL, NULL}};
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		ok(!reply_answers(no[i][0], no[i][1]), "%s %s not answered", no[i][0] ? no[i][0] : "(none)",
+		   no[i][1] ? no[i][1] : "");
+}
+
 static void words(void)
 {
 	is_int(reply_word_at("What is the PRICE?", "price"), 12, "case-insensitive, punctuation ends a word");
@@ -186,6 +203,7 @@ static void signature(void)
 
 int main(void)
 {
+	answerable();
 	rule();
 	words();
 	parser();

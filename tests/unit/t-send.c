@@ -299,6 +299,30 @@ static void decide(void)
 	seg.direct = 0;
 	seg.kind = SEND_FREE_FORM;
 	is_int(send_decide(&seg).rule, SEND_CAPPED, "the cap comes before the window");
+
+	/* a stop of marketing messages in WhatsApp: no broadcasts, but a
+	 * message to them alone still goes */
+	send_facts mk = {.now = now, .kind = SEND_TEMPLATE, .marketing_stop = 1};
+	v = send_decide(&mk);
+	is_int(v.rule, SEND_MARKETING_STOPPED, "a broadcast skips who stopped marketing");
+	ok(!v.refused, "skipped, not refused");
+	is_str(v.why, "stopped marketing messages in WhatsApp", "saying why");
+	mk.direct = 1;
+	is_int(send_decide(&mk).rule, SEND_GO, "a direct message goes");
+}
+
+/* Who a request goes to: a phone in "to", else a user ID in "recipient". */
+static void recipients(void)
+{
+	api_msg m = {.type = MSG_TEXT, .to = "16505551234", .recipient = "US.1", .text = "hi", .preview_url = -1};
+	json_t *j = api_msg_json(&m);
+	ok(json_object_get(j, "to") && !json_object_get(j, "recipient"), "a phone: to, and no recipient");
+	json_decref(j);
+	m.to = NULL;
+	j = api_msg_json(&m);
+	is_str(json_string_value(json_object_get(j, "recipient")), "US.1", "no phone: the user ID in recipient");
+	ok(!json_object_get(j, "to"), "and no to");
+	json_decref(j);
 }
 
 static void specs(void)
@@ -343,6 +367,7 @@ static void specs(void)
 
 int main(void)
 {
+	recipients();
 	bodies();
 	answers();
 	pacing();
