@@ -1,9 +1,12 @@
+set -l cmds quarantine retry
+complete -c wb-recv -n "not __fish_seen_subcommand_from $cmds" -a quarantine -d 'list the quarantined parts'
+complete -c wb-recv -n "not __fish_seen_subcommand_from $cmds" -a retry -d 'take quarantined parts in again'
 complete -c wb-recv -s l -l listen -r -d 'serve the webhook over HTTP (ADDR:PORT)'
 complete -c wb-recv -l insecure -d 'accept unsigned POSTs (testing only)'
 complete -c wb-recv -l max-body -r -d 'largest POST body'
 complete -c wb-recv -l timeout -r -d 'idle connection timeout (seconds)'
 complete -c wb-recv -s q -l quiet -d 'store, write no events'
 complete -c wb-recv -s d -l db -r -F -d 'database'
-complete -c wb-recv -s o -l output -x -a 'jsonl' -d 'output format'
+complete -c wb-recv -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format (quarantine; events are jsonl)'
 complete -c wb-recv -s h -l help -d 'usage'
 complete -c wb-recv -s V -l version -d 'version'
