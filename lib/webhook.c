@@ -463,23 +463,30 @@ static void read_status(walk *w, json_t *o)
 	add(w, &it);
 }
 
+/* The other side of a call under keys k into it (one is needed), unless
+ * e already says why the item is bad: 0, or -1 once it is set aside. */
+static int call_user(walk *w, json_t *o, user_keys k, wh_item *it, const char *e)
+{
+	char why[128];
+	if (!e && user_of(o, k, &it->phone, &it->user_id, &it->parent_user_id, 1, why, sizeof why))
+		e = why;
+	if (e)
+		bad(w, AT_ITEM, "%s", e);
+	return e ? -1 : 0;
+}
+
 /* A call's event: the user is the caller of a call they made, else the
  * one called. */
 static void read_call(walk *w, json_t *o)
 {
 	wh_item it = start(w, WH_CALL, o);
-	char why[128];
 	const char *e = head(o, "event", &it);
 	const char *dir = str(o, "direction"), *from = str(o, "from");
 	int out = dir ? !strcmp(dir, "BUSINESS_INITIATED") : from && w->display && !strcmp(from, w->display);
 	user_keys k = out ? (user_keys){"to", "to_user_id", "to_parent_user_id"}
 			  : (user_keys){"from", "from_user_id", "from_parent_user_id"};
-	if (!e && user_of(o, k, &it.phone, &it.user_id, &it.parent_user_id, 1, why, sizeof why))
-		e = why;
-	if (e) {
-		bad(w, AT_ITEM, "%s", e);
+	if (call_user(w, o, k, &it, e))
 		return;
-	}
 	it.source = out ? "out" : "in";
 	it.callback_data = str(o, "biz_opaque_callback_data");
 	first_error(w->call_errors, &it);
@@ -491,15 +498,9 @@ static void read_call(walk *w, json_t *o)
 static void read_call_status(walk *w, json_t *o)
 {
 	wh_item it = start(w, WH_CALL, o);
-	char why[128];
 	const char *e = head(o, "status", &it);
-	if (!e && user_of(o, (user_keys){"recipient_id", "recipient_user_id", "recipient_parent_user_id"}, &it.phone,
-			  &it.user_id, &it.parent_user_id, 1, why, sizeof why))
-		e = why;
-	if (e) {
-		bad(w, AT_ITEM, "%s", e);
+	if (call_user(w, o, (user_keys){"recipient_id", "recipient_user_id", "recipient_parent_user_id"}, &it, e))
 		return;
-	}
 	it.source = "out";
 	it.callback_data = str(o, "biz_opaque_callback_data");
 	first_error(json_object_get(o, "errors"), &it);
