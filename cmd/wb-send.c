@@ -52,7 +52,8 @@ static const char usage[] =
 	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d')\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --cap N/DUR          broadcasts: skip contacts that got N broadcasts within DUR (1/7d)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
+	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
@@ -71,7 +72,7 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
 };
 
 static const struct option longopts[] = {
@@ -107,6 +108,7 @@ static const struct option longopts[] = {
 	{"at", required_argument, NULL, O_AT},
 	{"key", required_argument, NULL, O_KEY},
 	{"force", no_argument, NULL, O_FORCE},
+	{"kind", required_argument, NULL, O_KIND},
 	{"cap", required_argument, NULL, O_CAP},
 	{"agent", required_argument, NULL, O_AGENT},
 	{"auto", required_argument, NULL, O_AUTO},
@@ -125,6 +127,7 @@ typedef struct {
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
+	send_category category; /* when --kind does not say */
 	double rate;
 	long concurrency;
 	int dry, retry_unknown;
@@ -388,6 +391,7 @@ static void options(run *r, int argc, char **argv)
 		case O_AT: s->at = optarg; break;
 		case O_KEY: s->key = optarg; break;
 		case O_FORCE: s->force = 1; break;
+		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
 		case O_AUTO: {
@@ -436,6 +440,10 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--not-label narrows --label");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
+	/* b12-templates: the template's category, when wb knows it, goes here */
+	o->category = send_category_default(o->nlabels > 0, NULL);
+	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
+		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
 	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
 		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
 	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
@@ -485,7 +493,8 @@ static void open_run(run *r, wb_db *db)
 		r->out = cli_out(r->c, cols);
 	r->tz = profile_tz(r->db);
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
-			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
+			      .force = r->o.spec.force, .category = r->o.category, .cap_n = r->o.cap_n,
+			      .cap_period = r->o.cap_period,
 			      .claimer = queue_me(), .note = on_note, .ctx = r};
 }
 

@@ -65,6 +65,7 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 		F("filename", filename), F("location", location), F("name", place), F("address", address),
 		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
 		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
+		F("kind", kind),
 #undef F
 	};
 	const char *key;
@@ -153,7 +154,16 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
-	return 0;
+	for (int i = 0; s->kind && send_category_names[i]; i++)
+		if (!strcmp(s->kind, send_category_names[i]))
+			return 0;
+	return s->kind ? wb_err(code, "--kind: '%s' is not one of marketing, utility", s->kind) : 0;
+}
+
+/* The kind of the spec's message: its own, else the run's. */
+static send_category category_of(const compose_ctx *c, const compose_spec *s)
+{
+	return s->kind ? (strcmp(s->kind, "marketing") ? SEND_UTILITY : SEND_MARKETING) : c->category;
 }
 
 int compose_read_text(const char *arg, char **out)
@@ -383,13 +393,13 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
-		.automatic = s->auto_kind != NULL,
+		.automatic = s->auto_kind != NULL, .category = category_of(c, s),
 	};
-	/* the cap counts this contact's other broadcasts: a real one only */
-	if (c->broadcast_id && c->cap_n > 0) {
+	/* the cap counts this contact's other marketing: for a real broadcast only */
+	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
 		f.cap = c->cap_n;
 		f.cap_period = c->cap_period;
-		int rc = queue_broadcasts_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
+		int rc = queue_marketing_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
 		if (rc)
 			return rc;
 	}
@@ -460,6 +470,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		.reply_to = s->reply_to, .payload = msg->payload, .ts = c->now, .due_at = msg->due,
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
+		.kind = send_category_names[category_of(c, s)],
 	};
 	int64_t id;
 	queue_added added;
@@ -537,7 +548,8 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 		json_object_set_new(spec, "template", json_string(s->tmpl));
 	char *js = json_dumps(spec, JSON_COMPACT);
 	json_decref(spec);
-	int rc = queue_broadcast_new(c->db, name, s->agent, js, c->now, &c->broadcast_id);
+	int rc = queue_broadcast_new(c->db, name, s->agent, send_category_names[category_of(c, s)], js, c->now,
+				     &c->broadcast_id);
 	free(js);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include "cloudapi.h"
 #include "db.h"
 #include "kv.h"
+#include "send.h"
 
 /* One message, as wb-send's long options name it. Strings are borrowed. */
 typedef struct {
@@ -28,6 +29,7 @@ typedef struct {
 	const char *interactive; /* a JSON object */
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
+	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
 	int force;
 } compose_spec;
 
@@ -35,7 +37,7 @@ typedef struct {
  * the line in errors. Unknown keys are ignored (the stream may grow). */
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
 /* The content type the spec asks for; EX_USAGE (code) naming the clash
- * when it asks for none or for two. */
+ * when it asks for none or for two, or a kind that is not one. */
 int compose_spec_type(const compose_spec *s, int code, api_msg_type *type);
 void compose_spec_free(compose_spec *s); /* the arrays from compose_spec_from_json */
 
@@ -77,6 +79,7 @@ typedef struct {
 	const char *tz;      /* business zone for --at */
 	int64_t now;
 	int dry, direct, force;
+	send_category category; /* the kind of a spec that names none */
 	long cap_n;
 	int64_t cap_period;
 	int64_t broadcast_id; /* 0: none */
