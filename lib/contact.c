@@ -305,6 +305,29 @@ int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn ro
 	return bulk_phones(db, argc, argv, fp, rm_one, NULL, row, ctx);
 }
 
+const char *const contact_sort_names[] = {"last-in", "last-out", "name", NULL};
+
+/* The conversation filters and the order, appended to a query over
+ * contact c. The last reply is read from the message index, per contact. */
+static void conversation_sql(const contact_filter *f, sb *sql)
+{
+#define LAST_REPLY "coalesce((SELECT max(sent_at) FROM message WHERE contact_id = c.id AND direction = 'out' " \
+		   "AND auto IS NULL AND sent_at IS NOT NULL AND status != 'failed'), 0)"
+	if (f->unanswered)
+		sb_puts(sql, " AND c.last_in_at > " LAST_REPLY);
+	if (f->unread)
+		sb_puts(sql, " AND EXISTS (SELECT 1 FROM message m WHERE m.contact_id = c.id AND m.direction = 'in' "
+			     "AND m.read_at IS NULL AND m.ts > " LAST_REPLY ")");
+#undef LAST_REPLY
+	static const char *const order[] = {
+		[CONTACT_BY_PHONE] = "wa_id",
+		[CONTACT_BY_LAST_IN] = "last_in_at IS NULL, last_in_at DESC, wa_id",
+		[CONTACT_BY_LAST_OUT] = "last_out_at IS NULL, last_out_at DESC, wa_id",
+		[CONTACT_BY_NAME] = "coalesce(name, profile_name, wa_id) COLLATE NOCASE, wa_id",
+	};
+	sb_printf(sql, " ORDER BY %s", order[f->sort]);
+}
+
 /* Label names become ids up front, so a typo is an error rather than an
  * empty segment. */
 static int label_ids(wb_db *db, const char *const *names, sb *list)
@@ -347,7 +370,7 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		sb_puts(&sql, " AND opted_out");
 	else if (f->opted_out < 0)
 		sb_puts(&sql, " AND NOT opted_out");
-	sb_puts(&sql, " ORDER BY wa_id");
+	conversation_sql(f, &sql);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db_handle(db), sql.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(db, "listing contacts");
