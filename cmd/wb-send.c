@@ -161,6 +161,7 @@ typedef struct {
 	char *tz;          /* the business's, for --at */
 	api_msg_type type; /* of the message on the command line */
 	compose_media media; /* its medium, resolved once */
+	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
@@ -529,7 +530,8 @@ static int cmd_send(run *r)
 	int rc;
 	if (r->o.lines)
 		rc = lines(r);
-	else if (!(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
+	else if (!(rc = compose_quick_media(r->db, &r->o.spec, &r->type, &r->quick)) &&
+		 !(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
 		rc = bulk(r);
 	return rc ? rc : verdict(r);
 }
@@ -568,6 +570,7 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
+	quick_content_free(&r->quick);
 	free(r->tz);
 	free(o->to);
 	free(o->labels);

@@ -72,6 +72,8 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
+		if (json_is_null(v)) /* a column the writer had no value for */
+			continue;
 		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
 			if (strcmp(key, strs[i].key))
 				continue;
@@ -206,6 +208,11 @@ int compose_media_resolve(api *a, const compose_spec *s, api_msg_type type, int 
 	const char *src = media_src(s, type);
 	if (!src)
 		return 0;
+	/* digits that name no file: a medium uploaded before (a quick reply's) */
+	if (*src && strspn(src, "0123456789") == strlen(src) && access(src, F_OK)) {
+		m->id = xstrdup(src);
+		return 0;
+	}
 	if (media_is_url(src) && !s->upload) {
 		m->link = xstrdup(src);
 		return 0;
@@ -421,16 +428,46 @@ static void composed_free(composed *m, const compose_spec *s)
 	free(m->payload);
 }
 
+/* The quick reply --quick names. */
+static int quick_of(wb_db *db, const compose_spec *s, quick_content *q)
+{
+	int rc = quick_get(db, s->quick[0] == '/' ? s->quick + 1 : s->quick, q);
+	if (rc == EX_FALSE)
+		rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)", s->quick);
+	return rc;
+}
+
 /* The text of --quick, from the quick replies (NULL without --quick). */
 static int quick_body(compose_ctx *c, const compose_spec *s, char **text)
 {
 	*text = NULL;
 	if (!s->quick)
 		return 0;
-	int rc = quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, text);
-	if (rc == EX_FALSE)
-		rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)", s->quick);
+	quick_content q;
+	int rc = quick_of(c->db, s, &q);
+	*text = q.text;
+	q.text = NULL;
+	quick_content_free(&q);
 	return rc;
+}
+
+int compose_quick_media(wb_db *db, compose_spec *s, api_msg_type *type, quick_content *q)
+{
+	memset(q, 0, sizeof *q);
+	if (!s->quick)
+		return 0;
+	int rc = quick_of(db, s, q);
+	if (rc || !q->media_type)
+		return rc;
+	if (s->nchoices)
+		return wb_err(EX_DATAERR, "--quick %s carries %s %s: no --choice buttons under it", s->quick,
+			      strcmp(q->media_type, "image") ? "a" : "an", q->media_type);
+	int image = !strcmp(q->media_type, "image");
+	*(image ? &s->image : &s->document) = q->media;
+	*type = image ? MSG_IMAGE : MSG_DOCUMENT;
+	s->caption = q->text;
+	s->quick = NULL;
+	return 0;
 }
 
 /* Placeholders filled from the contact's fields and attributes, then the
@@ -560,11 +597,14 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	compose_spec s;
 	api_msg_type type;
 	compose_media m = {0};
+	quick_content q = {0};
 	int rc = compose_spec_from_json(j, &s, where);
 	if (!rc && (rc = compose_spec_type(&s, EX_DATAERR, &type)))
 		wb_err_prefix(rc, "%s: ", where);
 	if (!s.agent)
 		s.agent = agent;
+	if (!rc && (rc = compose_quick_media(c->db, &s, &type, &q)))
+		wb_err_prefix(rc, "%s: ", where);
 	if (!rc)
 		rc = compose_media_resolve(c->api, &s, type, c->dry, &m);
 	if (!rc && !(rc = db_begin(c->db))) {
@@ -578,6 +618,7 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	}
 	compose_media_free(&m);
 	compose_spec_free(&s);
+	quick_content_free(&q);
 	return rc;
 }
 

@@ -50,6 +50,14 @@ int contact_sent(wb_db *db, int64_t id, int64_t ts);
  * phone, wa_id, profile_name, business, in any case). Pure; 0 or
  * EX_DATAERR. */
 int contact_key_check(const char *key);
+/* The names {{placeholders}} take from the contact itself, NULL-terminated:
+ * name phone wa_id profile_name business. */
+extern const char *const contact_fields[];
+/* Every attribute key some contact has, with how many contacts have it,
+ * in key order; and how many contacts there are. */
+typedef int (*contact_key_fn)(const char *key, int64_t contacts, void *ctx);
+int contact_attr_keys(wb_db *db, contact_key_fn fn, void *ctx);
+int contact_count(wb_db *db, int64_t *n);
 /* value NULL removes the attribute. */
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 /* Fills m with the attributes (key → value), in key order. */

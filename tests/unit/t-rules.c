@@ -112,9 +112,51 @@ static void statuses(void)
 	is_str(status_name(STATUS_CANCELLED), "cancelled", "name of the last");
 }
 
+/* When the business opens again, as an away message says it. */
+static void openings(void)
+{
+	const char *tz = "Asia/Shanghai";
+	hours_spec h = {0};
+	char *args[] = {"mon-fri", "09:00-12:00,13:00-18:00", "sat", "10:00-14:00"};
+	hours_parse_week(4, args, &h);
+	hours_set_exception(&h, "2026-12-25", NULL, 0);
+	int64_t t, next;
+	char buf[32];
+	t = at("2026-11-30T12:30", tz);
+	is_int(hours_next_open(&h, t, tz, &next), 0, "in the lunch break");
+	hours_fmt_opening(next, t, tz, buf);
+	is_str(buf, "13:00", "it opens again today: the time alone");
+	t = at("2026-11-30T22:00", tz);
+	hours_next_open(&h, t, tz, &next);
+	hours_fmt_opening(next, t, tz, buf);
+	is_str(buf, "Tue 09:00", "at night: tomorrow's day and time");
+	t = at("2026-12-05T20:00", tz);
+	hours_next_open(&h, t, tz, &next);
+	hours_fmt_opening(next, t, tz, buf);
+	is_str(buf, "Mon 09:00", "Saturday evening: Monday, skipping Sunday");
+	t = at("2026-11-30T10:00", tz);
+	hours_next_open(&h, t, tz, &next);
+	hours_fmt_opening(next, t, tz, buf);
+	is_str(buf, "13:00", "while open: the opening after this stretch");
+	t = at("2026-12-24T19:00", tz);
+	hours_next_open(&h, t, tz, &next);
+	hours_fmt_opening(next, t, tz, buf);
+	is_str(buf, "Sat 10:00", "past a holiday");
+	hours_fmt_opening(at("2027-01-04T09:00", tz), t, tz, buf);
+	is_str(buf, "Mon 4 Jan 09:00", "a week or more ahead: the date too");
+	hours_free(&h);
+	char *always[] = {"always"};
+	hours_spec a = {0};
+	hours_parse_week(1, always, &a);
+	is_int(hours_next_open(&a, t, tz, &next), EX_FALSE, "always open: no next opening");
+	hours_spec unset = {0};
+	is_int(hours_next_open(&unset, t, tz, &next), EX_FALSE, "nor without hours");
+}
+
 int main(void)
 {
 	week();
+	openings();
 	statuses();
 	return done_testing();
 }
