@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cloudapi.h"
+#include "complete.h"
 #include "compose.h"
 #include "contact.h"
 #include "deliver.h"
@@ -73,6 +74,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_COMPLETE,
 };
 
 static const struct option longopts[] = {
@@ -116,6 +118,9 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	/* for the shell completions, not in --help: the names --label,
+	 * --quick and --template take, one a line */
+	{"complete", required_argument, NULL, O_COMPLETE},
 	{0},
 };
 
@@ -131,6 +136,7 @@ typedef struct {
 	double rate;
 	long concurrency;
 	int dry, retry_unknown;
+	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
 	char *text, *interactive; /* read from files */
 } opts;
@@ -143,7 +149,7 @@ static void append(const char ***v, size_t *n, const char *s)
 }
 
 /* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND } command;
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE } command;
 static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
 /* The run: the database, the API, the output and the counts. */
@@ -411,6 +417,7 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
+		case O_COMPLETE: o->complete = 1 + cli_choice("--complete", optarg, complete_kinds); break;
 		}
 	}
 }
@@ -420,6 +427,8 @@ static void options(run *r, int argc, char **argv)
 static command command_of(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
+	if (o->complete)
+		return CMD_COMPLETE;
 	/* --name names the place when there is one, else the broadcast */
 	if (o->spec.location && o->name) {
 		o->spec.place = o->name;
@@ -536,9 +545,16 @@ static int cmd_send(run *r)
 	return rc ? rc : verdict(r);
 }
 
+static int print_name(const char *name, void *ctx)
+{
+	return puts(name) < 0 ? wb_err(EX_IOERR, "stdout: write error") : 0;
+}
+
 static int run_command(wb_db *db, cli *c, void *p)
 {
 	run *r = p;
+	if (r->cmd == CMD_COMPLETE)
+		return complete_names(db, (complete_kind)(r->o.complete - 1), print_name, NULL);
 	open_run(r, db);
 	int rc = 0;
 	switch (r->cmd) {
@@ -546,6 +562,7 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_CANCEL: rc = cmd_cancel(r, r->argc - 1, r->argv + 1); break;
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
+	case CMD_COMPLETE: break;
 	}
 	int orc = r->out ? out_close(r->out) : 0;
 	r->out = NULL;

@@ -1,7 +1,7 @@
 # fish completion for wb-contact
 set -l cmds add import ls show log optout optin rm
 function __wb_contact_labels
-	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+	wb-send --complete label 2>/dev/null
 end
 complete -c wb-contact -f
 complete -c wb-contact -s d -l db -r -F -d 'database'

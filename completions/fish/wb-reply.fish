@@ -1,4 +1,7 @@
 set -l cmds quick greeting away keyword words auto
+function __wb_reply_shortcuts
+	wb-send --complete quick 2>/dev/null
+end
 complete -c wb-reply -f
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a quick -d 'quick replies'
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a greeting -d 'the greeting'
@@ -24,3 +27,5 @@ complete -c wb-reply -s d -l db -r -F -d 'database'
 complete -c wb-reply -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c wb-reply -s h -l help -d 'usage'
 complete -c wb-reply -s V -l version -d 'version'
+complete -c wb-reply -n "__fish_seen_subcommand_from set rm show; and __fish_seen_subcommand_from quick" -a '(__wb_reply_shortcuts)'
+complete -c wb-reply -n "__fish_seen_subcommand_from add; and __fish_seen_subcommand_from keyword" -a '(__wb_reply_shortcuts)'
