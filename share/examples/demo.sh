@@ -95,7 +95,7 @@ RECV=$!
 PIDS="$PIDS $RECV"
 HOOK_PORT=
 while [ -z "$HOOK_PORT" ] && kill -0 $RECV 2>/dev/null; do
-	HOOK_PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' recv.err)
+	HOOK_PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' recv.err 2>/dev/null || true)
 	[ -n "$HOOK_PORT" ] || sleep 0.02
 done
 HOOK="http://127.0.0.1:$HOOK_PORT/webhook"
