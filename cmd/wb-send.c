@@ -38,7 +38,7 @@ static const char usage[] =
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
-	"  --quick /SHORTCUT    a quick reply's text\n"
+	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
 	"  --image/--video/--audio/--document/--sticker FILE|URL\n"
 	"                       a medium: files are uploaded, URLs sent as links\n"
 	"  --caption TEXT, --filename NAME, --voice (Ogg/Opus voice note), --upload (fetch the URL and upload it)\n"
