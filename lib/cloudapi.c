@@ -444,14 +444,22 @@ static int run_one(api *a, CURL *h, const char *what, api_reply *r)
 	return wait_one(a, r) ? call_error(what, r) : 0;
 }
 
-/* A string member of an answer's JSON object, malloc'd; NULL when absent. */
-static char *answer_str(const api_reply *r, const char *key)
+/* Runs the request on h for one string member key of its answer
+ * (*out, malloc'd); EX_PROTOCOL when the answer has none. */
+static int call_for(api *a, CURL *h, const char *what, const char *key, char **out)
 {
-	json_t *j = json_loads(r->body, 0, NULL);
-	const char *v = json_string_value(json_object_get(j, key));
-	char *s = v && *v ? xstrdup(v) : NULL;
-	json_decref(j);
-	return s;
+	api_reply r;
+	int rc = run_one(a, h, what, &r);
+	if (!rc) {
+		json_t *j = json_loads(r.body, 0, NULL);
+		const char *v = json_string_value(json_object_get(j, key));
+		*out = v && *v ? xstrdup(v) : NULL;
+		json_decref(j);
+		if (!*out)
+			rc = wb_err(EX_PROTOCOL, "%s: the answer holds no %s", what, key);
+	}
+	api_reply_free(&r);
+	return rc;
 }
 
 int api_display_phone(api *a, char **number)
@@ -461,12 +469,7 @@ int api_display_phone(api *a, char **number)
 	CURL *h = handle_at(a, node, NULL, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
 	free(node);
-	api_reply r;
-	int rc = run_one(a, h, "the phone number", &r);
-	if (!rc && !(*number = answer_str(&r, "display_phone_number")))
-		rc = wb_err(EX_PROTOCOL, "the phone number: the answer holds no display_phone_number");
-	api_reply_free(&r);
-	return rc;
+	return call_for(a, h, "the phone number", "display_phone_number", number);
 }
 
 /* Step 1 of a resumable upload: a session on the app for a file of size
@@ -486,12 +489,7 @@ static int upload_session(api *a, const char *app, const char *path, const char 
 	free(url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-	api_reply r;
-	int rc = run_one(a, h, "starting an upload session", &r);
-	if (!rc && !(*session = answer_str(&r, "id")))
-		rc = wb_err(EX_PROTOCOL, "starting an upload session: the answer holds no id");
-	api_reply_free(&r);
-	return rc;
+	return call_for(a, h, "starting an upload session", "id", session);
 }
 
 /* Step 2: the file's bytes, all at once (from offset 0); *handle is what
@@ -503,12 +501,7 @@ static int upload_file(api *a, const char *session, const char *bytes, size_t n,
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->upload_headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, bytes);
-	api_reply r;
-	int rc = run_one(a, h, "uploading the file", &r);
-	if (!rc && !(*handle_out = answer_str(&r, "h")))
-		rc = wb_err(EX_PROTOCOL, "uploading the file: the answer holds no handle");
-	api_reply_free(&r);
-	return rc;
+	return call_for(a, h, "uploading the file", "h", handle_out);
 }
 
 int api_profile_photo(api *a, const char *path, const char *mime, const char *bytes, size_t n)
