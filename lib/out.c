@@ -214,7 +214,7 @@ void out_time(out *o, int64_t t)
 
 void out_dur(out *o, int64_t secs)
 {
-	char buf[32];
+	char buf[48];
 	if (secs < 0) {
 		out_null(o);
 	} else if (!o->table) {

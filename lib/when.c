@@ -443,7 +443,7 @@ void when_fmt_human(int64_t t, const char *tz, char buf[40])
 	snprintf(buf + n, 40 - n, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60);
 }
 
-void when_dur_human(int64_t secs, char buf[32])
+void when_dur_human(int64_t secs, char buf[48])
 {
 	/* two units, the second zero-padded so that a column of them lines
 	 * up: 45s, 5m 03s, 2h 05m, 3d 04h */
@@ -454,9 +454,9 @@ void when_dur_human(int64_t secs, char buf[32])
 	while (i < 3 && secs < units[i].n)
 		i++;
 	if (i == 3) {
-		snprintf(buf, 32, "%llds", (long long)secs);
+		snprintf(buf, 48, "%llds", (long long)secs);
 		return;
 	}
-	snprintf(buf, 32, "%lld%c %02lld%c", (long long)(secs / units[i].n), units[i].u,
+	snprintf(buf, 48, "%lld%c %02lld%c", (long long)(secs / units[i].n), units[i].u,
 		 (long long)(secs % units[i].n / units[i + 1].n), units[i + 1].u);
 }

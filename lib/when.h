@@ -34,7 +34,7 @@ void when_fmt_local(int64_t t, const char *tz, char buf[40]);
  * reads it back. */
 void when_fmt_human(int64_t t, const char *tz, char buf[40]);
 /* A duration for people: "45s", "5m 03s", "2h 05m", "3d 04h". */
-void when_dur_human(int64_t secs, char buf[32]);
+void when_dur_human(int64_t secs, char buf[48]);
 
 /* 1 when tz names a zone in the system's tzdata (or is UTC). */
 int when_tz_valid(const char *tz);

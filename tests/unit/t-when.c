@@ -132,7 +132,7 @@ static void words(void)
 static void for_people(void)
 {
 	int64_t t, now = 1764064800; /* 2025-11-25T10:00:00Z, 18:00 in Shanghai */
-	char buf[40];
+	char buf[48];
 	when_parse("09:00", now, "Asia/Shanghai", &t);
 	when_fmt_human(t, "Asia/Shanghai", buf);
 	is_str(buf, "2025-11-26 09:00+08:00", "09:00 after 18:00 in Shanghai is tomorrow's");
