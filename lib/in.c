@@ -576,7 +576,7 @@ struct in_docs {
 
 in_docs *in_docs_open(int fd, const char *name)
 {
-	in_tty_hint(fd, "JSON, one document a line");
+	in_tty_hint(fd, "JSON documents, one after another");
 	in_docs *r = xcalloc(1, sizeof *r);
 	r->fd = fd;
 	r->name = xstrdup(name);
