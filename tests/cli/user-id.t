@@ -66,7 +66,7 @@ for f in msg-reaction-removed msg-edit msg-revoke msg-request-welcome msg-unsupp
 	msg-nfm-reply-flow msg-call-permission-reply bsuid-system-user-changed-user-id \
 	bsuid-text-username-only smb-message-echoes-text; do cat "$S/$f.json"; done | wb-recv > "$T/events"
 exits 0 "wb-reply auto" -- sh -c "wb-reply auto < '$T/events'"
-is "$(cat "$T/out")" '{"to":"GB.41099238170556612","text":"Hi Oliver Grant","reply_to":"wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","key":"auto:wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","auto":"greeting","from_number":"731000418520377"}' \
+is "$(cat "$T/out")" '{"to":"GB.41099238170556612","text":"Hi Oliver Grant","image":null,"document":null,"caption":null,"reply_to":"wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","key":"auto:wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","auto":"greeting","from_number":"731000418520377"}' \
 	"one greeting, to the one real message: to the user ID, from the number they wrote to"
 is "$(q "SELECT kind || ':' || count(*) FROM auto_reply GROUP BY kind ORDER BY kind" | tr '\n' ' ')" "greeting:1 none:7 " \
 	"reactions, edits, deletions, welcome requests, unsupported, flows, call permissions, system notices: decided, answered nothing"
@@ -84,7 +84,7 @@ wb-label add promo >/dev/null
 wb-label apply promo $PRIYA $OLIVER >/dev/null
 exits 0 "a broadcast" -- wb-send --label promo --template winter_sampler --rate off
 is "$(tail -n +2 "$T/out" | cut -d, -f2,3,5,6 | sort | tr '\n' ' ')" \
-	",GB.73310982456610024,sent, $PRIYA,US.7305512948810462201,skipped,stopped marketing messages in WhatsApp " \
+	",GB.73310982456610024,sent, $PRIYA,US.7305512948810462201,skipped,opted out of marketing " \
 	"the one who stopped marketing is skipped, saying why"
 q "UPDATE contact SET marketing_stop = 1 WHERE username = '@olly.grant_tea'"
 wb-recv -q "$S/user-preferences-resume-user-id.json"
