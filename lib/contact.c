@@ -406,8 +406,7 @@ static void conversation_sql(const contact_filter *f, sb *sql)
 		[CONTACT_BY_PHONE] = "wa_id IS NULL, wa_id, user_id",
 		[CONTACT_BY_LAST_IN] = "last_in_at IS NULL, last_in_at DESC, wa_id IS NULL, wa_id, user_id",
 		[CONTACT_BY_LAST_OUT] = "last_out_at IS NULL, last_out_at DESC, wa_id IS NULL, wa_id, user_id",
-		[CONTACT_BY_NAME] = "coalesce(name, profile_name, wa_id, username, user_id) COLLATE NOCASE, "
-				    "wa_id IS NULL, wa_id, user_id",
+		[CONTACT_BY_NAME] = "coalesce(name, profile_name, wa_id, username, user_id) COLLATE NOCASE, wa_id",
 	};
 	sb_printf(sql, " ORDER BY %s", order[f->sort]);
 }

@@ -188,7 +188,9 @@ int main(void)
 {
 	syntax();
 	char *path = tap_tmpfile("wb.db");
-	if (db_open(path, &db))
+	int rc = db_open(path, &db);
+	free(path);
+	if (rc)
 		return 1;
 	db_begin(db);
 	linking();
