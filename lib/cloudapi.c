@@ -324,13 +324,11 @@ void api_close(api *a)
 /* An easy handle set up for {url}/{node} (the phone number's when node
  * is NULL) and /{edge} when not NULL, from the idle pool when there is one
  * (reusing it keeps its connection warm). */
-static CURL *handle_at(api *a, const char *node, const char *edge, struct req *q)
+static CURL *handle_url(api *a, const char *url, struct req *q)
 {
 	CURL *h = a->nidle ? a->idle[--a->nidle] : curl_easy_init();
 	curl_easy_reset(h);
-	char *url = xasprintf("%s/%s%s%s", a->base, node ? node : a->phone, edge ? "/" : "", edge ? edge : "");
 	curl_easy_setopt(h, CURLOPT_URL, url);
-	free(url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, q);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, q);
@@ -343,6 +341,14 @@ static CURL *handle_at(api *a, const char *node, const char *edge, struct req *q
 	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "wb/" WB_VERSION);
+	return h;
+}
+
+static CURL *handle_at(api *a, const char *node, const char *edge, struct req *q)
+{
+	char *url = xasprintf("%s/%s%s%s", a->base, node ? node : a->phone, edge ? "/" : "", edge ? edge : "");
+	CURL *h = handle_url(a, url, q);
+	free(url);
 	return h;
 }
 
@@ -387,6 +393,7 @@ static void finish(api *a, CURL *h, CURLcode res, api_reply *r)
 		snprintf(r->error, sizeof r->error, "%s", *q->error ? q->error : curl_easy_strerror(res));
 	if (!q->body.s)
 		sb_puts(&q->body, "");
+	r->body_len = q->body.len;
 	r->body = sb_take(&q->body);
 	free(q);
 	curl_multi_remove_handle(a->multi, h);
@@ -425,7 +432,7 @@ void api_reply_free(api_reply *r)
 }
 
 /* The exit code and message for a failed synchronous call. */
-static int call_error(const char *what, const api_reply *r)
+int api_reply_error(const char *what, const api_reply *r)
 {
 	if (!r->http)
 		return wb_err(EX_UNAVAILABLE, "%s: the Cloud API is unreachable: %s", what, r->error);
@@ -453,7 +460,7 @@ static int run_one(api *a, CURL *h, const char *what, api_reply *r)
 {
 	curl_multi_add_handle(a->multi, h);
 	a->inflight++;
-	return wait_one(a, r) ? call_error(what, r) : 0;
+	return wait_one(a, r) ? api_reply_error(what, r) : 0;
 }
 
 /* Runs the request on h for one string member key of its answer
@@ -471,6 +478,58 @@ static int call_for(api *a, CURL *h, const char *what, const char *key, char **o
 			rc = wb_err(EX_PROTOCOL, "%s: the answer holds no %s", what, key);
 	}
 	api_reply_free(&r);
+	return rc;
+}
+
+int api_media_info(api *a, const char *media_id, api_media *m)
+{
+	memset(m, 0, sizeof *m);
+	struct req *q = xcalloc(1, sizeof *q);
+	CURL *h = handle_at(a, media_id, NULL, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
+	api_reply r;
+	char *what = xasprintf("media %s", media_id);
+	int rc = run_one(a, h, what, &r);
+	if (!rc) {
+		json_t *j = json_loads(r.body, 0, NULL);
+		const char *url = json_string_value(json_object_get(j, "url"));
+		const char *sha = json_string_value(json_object_get(j, "sha256"));
+		const char *mime = json_string_value(json_object_get(j, "mime_type"));
+		/* file_size comes as a number, or as a string of digits */
+		json_t *size = json_object_get(j, "file_size");
+		m->size = json_is_integer(size) ? json_integer_value(size)
+			  : json_is_string(size) ? strtoll(json_string_value(size), NULL, 10) : -1;
+		if (url && sha && m->size >= 0) {
+			m->url = xstrdup(url);
+			m->sha256 = xstrdup(sha);
+			m->mime = xstrdup(mime ? mime : "application/octet-stream");
+		} else {
+			rc = wb_err(EX_PROTOCOL, "%s: the answer lacks url, sha256 or file_size", what);
+		}
+		json_decref(j);
+	}
+	api_reply_free(&r);
+	free(what);
+	return rc;
+}
+
+void api_media_free(api_media *m)
+{
+	free(m->url);
+	free(m->mime);
+	free(m->sha256);
+	memset(m, 0, sizeof *m);
+}
+
+int api_get_url(api *a, const char *url, api_reply *r, size_t *body_len)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	CURL *h = handle_url(a, url, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
+	curl_multi_add_handle(a->multi, h);
+	a->inflight++;
+	int rc = wait_one(a, r);
+	*body_len = r->body_len;
 	return rc;
 }
 
@@ -542,7 +601,7 @@ int api_call(api *a, const char *endpoint, const char *json, api_reply *r)
 	api_start(a, endpoint, json, NULL);
 	if (!wait_one(a, r))
 		return 0;
-	return call_error(endpoint, r);
+	return api_reply_error(endpoint, r);
 }
 
 int api_upload(api *a, const char *path, const char *mime, char **id)
@@ -568,7 +627,7 @@ int api_upload(api *a, const char *path, const char *mime, char **id)
 	int rc = 0;
 	if (wait_one(a, &r)) {
 		char *what = xasprintf("uploading %s", path);
-		rc = call_error(what, &r);
+		rc = api_reply_error(what, &r);
 		free(what);
 	} else {
 		api_result res;

@@ -87,7 +87,8 @@ typedef struct api api;
 typedef struct {
 	void *tag;         /* what api_start was given */
 	long http;         /* 0: no answer (see error) */
-	char *body;        /* malloc'd, may be empty */
+	char *body;        /* malloc'd, may be empty; NUL-terminated */
+	size_t body_len;   /* its bytes (a media download holds NULs) */
 	double retry_after; /* seconds from Retry-After, 0 when none */
 	char error[256];   /* libcurl's reason when http is 0 */
 } api_reply;
@@ -130,6 +131,22 @@ int api_display_phone(api *a, char **number);
  * the handle it gives as profile_picture_handle on the business profile.
  * EX_CONFIG without WB_APP_ID. */
 int api_profile_photo(api *a, const char *path, const char *mime, const char *bytes, size_t n);
+
+/* A received medium as GET /{media-id} describes it: a download URL
+ * (valid for about five minutes), its type, sha256 (hex) and size. */
+typedef struct {
+	char *url, *mime, *sha256;
+	long long size;
+} api_media;
+/* Looks a media id up (Meta's first step of a download); EX_PROTOCOL
+ * when the answer lacks url, sha256 or file_size. */
+int api_media_info(api *a, const char *media_id, api_media *m);
+void api_media_free(api_media *m);
+/* GETs a URL the API gave (a media URL), with the token: 0 on 2xx, 1
+ * otherwise; r holds the answer (the bytes; body_len counts them). */
+int api_get_url(api *a, const char *url, api_reply *r, size_t *body_len);
+/* The exit code and one-line message for a failed request (what names it). */
+int api_reply_error(const char *what, const api_reply *r);
 
 /* Sends the business profile: body is the JSON object for
  * POST /{phone-id}/whatsapp_business_profile (messaging_product is added

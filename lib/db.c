@@ -91,6 +91,22 @@ static const char *const migrations[] = {
 	" path TEXT NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at INTEGER NOT NULL,"
 	" tried_at INTEGER);"
 	"CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);",
+	/* 3 → 4, issue 13 (b13-media): where wb-media get put a received
+	 * medium (message.media_path), and the full-text index of message
+	 * text behind wb-contact search: FTS5 with the trigram tokenizer (any
+	 * substring of 3 characters or more, CJK too), its content read from
+	 * message itself and kept in step by triggers. */
+	"ALTER TABLE message ADD COLUMN media_path TEXT;"
+	"CREATE VIRTUAL TABLE message_fts USING fts5(body, content='message', content_rowid='id',"
+	" tokenize='trigram');"
+	"CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN"
+	" INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body); END;"
+	"CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN"
+	" INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body); END;"
+	"CREATE TRIGGER message_fts_update AFTER UPDATE OF body ON message BEGIN"
+	" INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+	" INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body); END;"
+	"INSERT INTO message_fts(message_fts) VALUES ('rebuild');",
 };
 
 #define CACHE_SIZE 128

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,15 @@ const char *media_mime(const char *name, const unsigned char *head, size_t n)
 		if (streq_ci(dot + 1, by_ext[i].ext))
 			return by_ext[i].mime;
 	return NULL;
+}
+
+const char *media_ext(const char *mime)
+{
+	size_t n = strcspn(mime, "; ");
+	for (size_t i = 0; i < sizeof by_ext / sizeof *by_ext; i++)
+		if (strlen(by_ext[i].mime) == n && !strncasecmp(mime, by_ext[i].mime, n))
+			return by_ext[i].ext;
+	return "bin";
 }
 
 int media_check(api_msg_type kind, int voice, const char *name, const char *mime, long long size)

@@ -16,6 +16,9 @@ const char *media_mime(const char *name, const unsigned char *head, size_t n);
  * voice: only Ogg/Opus audio), else EX_DATAERR naming the file, the type
  * or the limit. */
 int media_check(api_msg_type kind, int voice, const char *name, const char *mime, long long size);
+/* The usual file extension for a MIME type ("jpg" for image/jpeg;
+ * parameters such as "; codecs=opus" ignored), "bin" when unknown. */
+const char *media_ext(const char *mime);
 /* 1 for http:// and https:// sources, which are sent as links. */
 int media_is_url(const char *src);
 

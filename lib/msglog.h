@@ -23,6 +23,7 @@ typedef struct {
 	const char *body;      /* NULL when the message has none, or is deleted;
 				* a call: "call 2m05s" */
 	const char *labels;    /* comma-separated label names, "" when none */
+	const char *media;     /* where wb-media get saved its medium; NULL: not saved */
 } msglog_msg;
 
 /* Called per message; a non-zero return stops the walk and is returned. */
@@ -38,7 +39,7 @@ int msglog_labelled(wb_db *db, int64_t label_id, msglog_fn fn, void *ctx);
  * (NULL-terminated), the first of them the time (m->ts, a time cell for
  * the output to render), and one message's other cells in their order,
  * all text (NULL: none), pointing into m. */
-#define MSGLOG_NCOLS 9
+#define MSGLOG_NCOLS 10
 extern const char *const msglog_cols[MSGLOG_NCOLS + 1];
 typedef struct {
 	const char *cell[MSGLOG_NCOLS - 1]; /* after the time */

@@ -122,7 +122,8 @@ CREATE TABLE message (
 	source      TEXT,                           -- out: NULL sent by wb; 'app' from the WhatsApp
 	                                            -- Business app (an echo); 'history' history sync
 	edited_at   INTEGER,                        -- the sender edited it: body is the new text
-	deleted_at  INTEGER                         -- the sender deleted it (revoke)
+	deleted_at  INTEGER,                        -- the sender deleted it (revoke)
+	media_path  TEXT                            -- in: where wb-media get saved its medium
 );
 -- A contact's message log in time order. It also covers what wb-stats
 -- (lib/stats.c) reads as it follows conversations contact by contact, so
@@ -138,6 +139,23 @@ CREATE UNIQUE INDEX message_broadcast_contact ON message(broadcast_id, contact_i
 	WHERE broadcast_id IS NOT NULL;
 CREATE INDEX message_pending ON message(due_at)
 	WHERE direction = 'out' AND status IN ('queued', 'sending');
+-- Every message's text for wb-contact search: FTS5 over message.body (the
+-- index only; the text is read from message), trigram-tokenized so any
+-- substring of 3 characters or more matches, in any script (unicode61
+-- would not split Chinese or Japanese into words). The triggers keep it
+-- in step with message.
+CREATE VIRTUAL TABLE message_fts USING fts5(body, content='message', content_rowid='id',
+	tokenize='trigram');
+CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
+	INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+	INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER message_fts_update AFTER UPDATE OF body ON message BEGIN
+	INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
+	INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
+END;
 
 CREATE TABLE message_label (
 	message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,

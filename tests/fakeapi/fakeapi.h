@@ -137,6 +137,17 @@ unsigned upload_session_put(const char *session, const char *offset, size_t n, c
 bool upload_handle_known(const char *h);
 void uploads_reset(void);
 
+/* ---- received media (media.c); thread-safe. Each answers an HTTP
+ * status and a malloc'd body. */
+unsigned media_register(const char *mime, const char *id, const char *sha, const char *size,
+                        const char *expire, const char *bytes, size_t n, char **body);
+bool media_known(const char *id);
+/* GET /{media-id} of a known medium; host is the request's Host header. */
+unsigned media_info(const char *id, const char *host, char **body);
+/* GET /_media/{path}: the bytes (n of them, of type mime) or 404. */
+unsigned media_bytes(const char *path, char **body, size_t *n, char *mime, size_t cap);
+void media_reset(void);
+
 /* ---- status webhooks (webhook.c) */
 
 struct wh_item;

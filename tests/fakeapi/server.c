@@ -335,6 +335,7 @@ enum route {
     R_UPLOADS,   /* POST /{app-id}/uploads: a resumable upload session */
     R_SESSION,   /* POST /upload:…: the file's bytes */
     R_CTL,       /* /_fake/… */
+    R_DOWNLOAD,  /* GET /_media/{media-id}/…: a received medium's bytes */
 };
 
 struct request {
@@ -342,6 +343,7 @@ struct request {
     char phone_id[64];            /* R_UPLOADS: the app id */
     char session[128];            /* R_SESSION: upload:… */
     char ctl[32];                 /* the name after /_fake/ */
+    char download[64];            /* R_DOWNLOAD: the path after /_media/ */
     char *body;                   /* JSON endpoints: the raw body */
     size_t len, cap;
     unsigned long long received;  /* body bytes seen */
@@ -356,6 +358,8 @@ struct request {
     bool decided, drop;
     unsigned status;
     char *answer;                 /* malloc'd JSON */
+    size_t answer_len;            /* 0: strlen(answer) */
+    char answer_type[128];        /* "": JSON */
     long retry_after;             /* > 0: Retry-After header */
     bool www_auth;
     /* status webhooks to queue once the answer goes out */
@@ -383,6 +387,11 @@ static void route_of(const char *url, struct request *r)
     if (!strncmp(url, "/_fake/", 7)) {
         r->route = R_CTL;
         snprintf(r->ctl, sizeof r->ctl, "%s", url + 7);
+        return;
+    }
+    if (!strncmp(url, "/_media/", 8)) {
+        r->route = R_DOWNLOAD;
+        snprintf(r->download, sizeof r->download, "%s", url + 8);
         return;
     }
     r->route = R_NONE;
@@ -814,11 +823,12 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     const char *fault = NULL;
     char wamid[64] = "";
     json_t *body = NULL;
-    if (r->len && r->route != R_MEDIA && r->route != R_SESSION)
+    if (r->len && r->route != R_MEDIA && r->route != R_SESSION && r->route != R_DOWNLOAD)
         body = json_loadb(r->body, r->len, 0, NULL);
     /* the app's and the session's paths name no phone number */
-    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
-    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
+    bool medium = r->route == R_PHONE && media_known(r->phone_id);
+    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION && r->route != R_DOWNLOAD && !medium;
+    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE || r->route == R_DOWNLOAD;
 
     if (fault_take(&F.drop)) {
         /* the request arrived (it is logged) but gets no answer */
@@ -859,6 +869,15 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     } else if (fault_take(&F.server_error)) {
         answer(r, 500, meta_error_for_code(131000, NULL));
         fault = "server_error";
+    } else if (medium) {
+        char *b;
+        r->status = media_info(r->phone_id, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"), &b);
+        answer(r, r->status, b);
+    } else if (r->route == R_DOWNLOAD) {
+        char *b;
+        r->status = media_bytes(r->download, &b, &r->answer_len, r->answer_type, sizeof r->answer_type);
+        answer(r, r->status, b);
+        if (r->status != 200) r->answer_type[0] = 0;
     } else if (r->route == R_MESSAGES) {
         fault = decide_messages(c, r, body, wamid, sizeof wamid);
     } else if (r->route == R_MEDIA) {
@@ -949,6 +968,13 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
             }
         }
         answer(r, 200, json_take(faults_json()));
+    } else if (!strcmp(r->ctl, "media") && is_post) {
+        char *b;
+        const char *k[] = {"mime", "id", "sha256", "size", "expire"}, *v[5];
+        for (int i = 0; i < 5; i++)
+            v[i] = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k[i]);
+        unsigned st = media_register(v[0], v[1], v[2], v[3], v[4], r->body ? r->body : "", r->len, &b);
+        answer(r, st, b);
     } else if (!strcmp(r->ctl, "stats") && is_get) {
         answer(r, 200, json_take(stats_json()));
     } else if (!strcmp(r->ctl, "reset") && is_post) {
@@ -964,6 +990,7 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         json_object_clear(profile);
         pthread_mutex_unlock(&p_lock);
         uploads_reset();
+        media_reset();
         pthread_mutex_lock(&s_lock);
         json_array_clear(sink);
         pthread_mutex_unlock(&s_lock);
@@ -1007,7 +1034,7 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     } else {
         ctl_error(r, 404, "unknown control endpoint (GET/POST /_fake/faults, "
                           "GET /_fake/stats, POST /_fake/reset, "
-                          "GET/POST /_fake/sink)");
+                          "GET/POST /_fake/sink, POST /_fake/media)");
     }
 }
 
@@ -1126,14 +1153,15 @@ static enum MHD_Result queue_answer(struct MHD_Connection *c,
     r->answer = NULL;
     if (!body) return MHD_NO;
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer_with_free_callback(strlen(body), body,
-                                                           free);
+        MHD_create_response_from_buffer_with_free_callback(
+            r->answer_len ? r->answer_len : strlen(body), body, free);
     if (!resp) {
         free(body);
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            "application/json; charset=UTF-8");
+                            *r->answer_type ? r->answer_type
+                                            : "application/json; charset=UTF-8");
     if (r->retry_after > 0) {
         char v[24];
         snprintf(v, sizeof v, "%ld", r->retry_after);

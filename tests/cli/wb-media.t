@@ -1,0 +1,53 @@
+#!/bin/sh
+# wb-media get over real HTTP against the fake: a received image by its
+# wamid and by its media id, the path on the message, an expired URL
+# looked up again, a wrong sha256 or size refused with no file left, an
+# unknown wamid or media id; and wb-recv --fetch-media.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fakeapi.sh"
+q() { sqlite3 "$WB_DB" "$1"; }
+fake_start
+# register ID MIME FILE [KNOBS]: a medium the fake serves
+register() {
+	curl -sf -X POST --data-binary "@$3" "$FAKE_URL/_fake/media?id=$1&mime=$2${4:+&$4}" >/dev/null
+}
+WAMID='wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0003AA=='
+printf '\377\330\377\340 a photo of tea\000 with a NUL' > "$T/photo.jpg"
+register 1284061392617345 image/jpeg "$T/photo.jpg"
+wb-recv "$FIXTURES/webhook/msg-image.json" >/dev/null
+mkdir "$T/dl"
+
+exits 0 "get by wamid into a directory" -- wb-media get "$WAMID" -O "$T/dl" -o tsv --no-header
+cmp -s "$T/photo.jpg" "$T/dl/1284061392617345.jpg"; ok $? "the bytes arrive whole, named MEDIA_ID.EXT"
+like "$(cat "$T/out")" "^$WAMID	1284061392617345	image/jpeg	31	[0-9a-f]{64}	$T/dl/1284061392617345.jpg\$" "the row names what was saved"
+is "$(q "select media_path from message where wamid = '$WAMID'")" "$T/dl/1284061392617345.jpg" "the path is recorded on the message"
+like "$(wb-contact log 8613912345678 -o csv --no-header)" ",$T/dl/1284061392617345.jpg\$" "wb-contact log shows it last"
+is "$(grep -c '"path":"/_media/' "$T/api.log")" 1 "one download"
+
+exits 0 "get by media id into a file" -- wb-media get 1284061392617345 -O "$T/copy"
+cmp -s "$T/photo.jpg" "$T/copy"; ok $? "the file has the bytes"
+
+register 5550000000000001 application/pdf "$T/photo.jpg" expire=1
+exits 0 "an expired URL is looked up again" -- wb-media get 5550000000000001 -O "$T/dl/"
+cmp -s "$T/photo.jpg" "$T/dl/5550000000000001.pdf"; ok $? "and the download then succeeds"
+is "$(grep -c '"path":"/v26.0/5550000000000001"' "$T/api.log")" 2 "two look-ups"
+
+register 5550000000000002 image/png "$T/photo.jpg" expire=5
+exits 65 "a URL that stays expired gives up after 3 look-ups" -- wb-media get 5550000000000002 -O "$T/dl"
+is "$(grep -c '"path":"/v26.0/5550000000000002"' "$T/api.log")" 3 "three look-ups, no more"
+
+register 5550000000000003 image/jpeg "$T/photo.jpg" sha256=wrong
+exits 76 "a wrong sha256 is refused" -- wb-media get 5550000000000003 -O "$T/dl"
+like "$(cat "$T/err")" "sha256" "the message says why"
+register 5550000000000004 image/jpeg "$T/photo.jpg" size=99
+exits 76 "a size that differs is refused" -- wb-media get 5550000000000004 -O "$T/dl"
+like "$(cat "$T/err")" "31 bytes came, Meta gave the size as 99" "the message names both sizes"
+is "$(ls "$T/dl" | tr '\n' ' ')" "1284061392617345.jpg 5550000000000001.pdf " "nothing half-written is left"
+
+exits 66 "an unknown wamid" -- wb-media get wamid.nosuch
+like "$(cat "$T/err")" "wamid.nosuch: no such message" "names it"
+exits 65 "an unknown media id (the API's refusal)" -- wb-media get 9990000000000000 -O "$T/dl"
+exits 65 "a message without a medium" -- sh -c "wb-recv '$FIXTURES/webhook/msg-text.json' >/dev/null &&
+	wb-media get \$(sqlite3 '$WB_DB' \"select wamid from message where type = 'text'\")"
+
+done_testing
