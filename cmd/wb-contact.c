@@ -12,6 +12,7 @@
 #include "kv.h"
 #include "label.h"
 #include "msglog.h"
+#include "search.h"
 #include "util.h"
 #include "when.h"
 
@@ -23,6 +24,8 @@ static const char usage[] =
 	"  ls [FILTER...]              list contacts\n"
 	"  show PHONE                  one contact with its labels and attributes\n"
 	"  log PHONE                   the message log, oldest first\n"
+	"  search TEXT [--limit N]     messages both ways holding TEXT, newest first\n"
+	"                              (default limit 50)\n"
 	"  optout [PHONE...]           no broadcasts, no automatic replies\n"
 	"  optin [PHONE...]            undo optout\n"
 	"  rm [PHONE...]               remove contacts and their messages\n"
@@ -45,7 +48,7 @@ static const char usage[] =
 	"Wherever a PHONE goes, a user ID (US.13491208655302741918) names a contact\n"
 	"who has no phone number; listings have a user_id column beside phone.\n";
 
-enum { ADD, IMPORT, LS, SHOW, LOG, OPTOUT, OPTIN, RM };
+enum { ADD, IMPORT, LS, SHOW, LOG, OPTOUT, OPTIN, RM, SEARCH };
 static const cli_cmd commands[] = {
 	[ADD] = {"add", 1, -1, "a phone number"},
 	[IMPORT] = {"import", 0, 1, NULL},
@@ -55,6 +58,7 @@ static const cli_cmd commands[] = {
 	[OPTOUT] = {"optout", 0, -1, NULL},
 	[OPTIN] = {"optin", 0, -1, NULL},
 	[RM] = {"rm", 0, -1, NULL},
+	[SEARCH] = {"search", 1, 1, "the text to find"},
 	{0},
 };
 
@@ -66,6 +70,7 @@ typedef struct {
 	int64_t inactive, active;
 	int opted_out, skip_bad, filtering, unanswered, unread;
 	contact_sort sort;
+	long limit; /* search; 0: not given */
 } opts;
 
 /* A contact's key as the two cells phone and user_id. */
@@ -309,13 +314,35 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
+static int search_row(const search_hit *h, void *o)
+{
+	out_time(o, h->ts);
+	const char *cells[] = {*h->wa_id ? h->wa_id : NULL, *h->user_id ? h->user_id : NULL, h->name,
+			       h->direction, h->type, h->snippet, h->wamid};
+	out_row_strs(o, cells, (int)(sizeof cells / sizeof *cells));
+	return 0;
+}
+
+/* search: the match marked only for people at a terminal; programs get
+ * the plain text. */
+static int search(wb_db *db, cli *c, const char *text, long limit)
+{
+	static const char *const cols[] = {"time", "phone", "user_id", "name", "direction", "type", "snippet",
+					   "wamid", NULL};
+	static const char *const marks[2] = {"\u00ab", "\u00bb"}, *const none[2] = {"", ""};
+	out *o = cli_out(c, cols);
+	int rc = search_each(db, text, limit ? limit : 50, cli_for_people(c) ? marks : none, search_row, o);
+	int cr = out_close(o);
+	return rc ? rc : cr;
+}
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
 	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
-	       O_SORT };
+	       O_SORT, O_LIMIT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
@@ -327,6 +354,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"unanswered", no_argument, NULL, O_UNANSWERED},
 		{"unread", no_argument, NULL, O_UNREAD},
 		{"sort", required_argument, NULL, O_SORT},
+		{"limit", required_argument, NULL, O_LIMIT},
 		{0},
 	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
@@ -336,6 +364,11 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
+		if (opt == O_LIMIT) {
+			if (parse_long(optarg, 1, 1000000, &op->limit))
+				wb_usage("--limit: '%s' is not a number from 1 to 1000000", optarg);
+			continue;
+		}
 		op->filtering |= opt != O_SKIP_BAD;
 		switch (opt) {
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
@@ -352,7 +385,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
-	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG;
+	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG || op->cmd == SEARCH;
+	if (op->limit && op->cmd != SEARCH)
+		wb_usage("--limit goes with search");
 	if (op->filtering && op->cmd != LS)
 		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread "
 			 "and --sort go with ls");
@@ -372,6 +407,7 @@ static int run(wb_db *db, cli *c, void *p)
 	case LS: return ls(db, c, op);
 	case SHOW: return show(db, c, op->argv[0]);
 	case LOG: return msg_log(db, c, op->argv[0]);
+	case SEARCH: return search(db, c, op->argv[0], op->limit);
 	default: return each_phone(db, c, op->cmd, op->argc, op->argv);
 	}
 }

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "config.h"
@@ -49,7 +50,8 @@ wb_db *cli_db(cli *c)
 	return db;
 }
 
-out *cli_out(cli *c, const char *const *cols)
+/* The format the options name, or exits. */
+static out_format format_of(cli *c)
 {
 	out_format f;
 	char *setting = NULL;
@@ -59,7 +61,17 @@ out *cli_out(cli *c, const char *const *cols)
 	if (out_parse_format(c->format ? c->format : setting, &f))
 		wb_usage("%s", wb_errmsg());
 	free(setting);
-	out *o = out_new(f, stdout, cols);
+	return f;
+}
+
+int cli_for_people(cli *c)
+{
+	return format_of(c) == OUT_TABLE && isatty(STDOUT_FILENO);
+}
+
+out *cli_out(cli *c, const char *const *cols)
+{
+	out *o = out_new(format_of(c), stdout, cols);
 	out_zone(o, c->tz);
 	if (c->no_header)
 		out_no_header(o);

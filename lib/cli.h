@@ -72,6 +72,9 @@ wb_db *cli_db(cli *c);
  * a bad -o or WB_OUTPUT), with their header setting, its times in the
  * business zone. */
 out *cli_out(cli *c, const char *const *cols);
+/* 1 when the output is a table on a terminal: for people, who may be
+ * shown marks (a search's match) that programs should not get. */
+int cli_for_people(cli *c);
 /* An output opened at its first row: a command that fails before it has
  * a row to show prints nothing, not even the header. */
 typedef struct {
