@@ -1,5 +1,5 @@
 # fish completion for wb-contact
-set -l cmds add import ls show log optout optin rm
+set -l cmds add import ls show log search optout optin rm
 function __wb_contact_labels
 	wb-send --complete label 2>/dev/null
 end
@@ -15,6 +15,8 @@ complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'list
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a show -d 'one contact'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a log -d 'the message log'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a optout -d 'no broadcasts or auto replies'
+complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a search -d 'messages holding a text'
+complete -c wb-contact -n '__fish_seen_subcommand_from search' -l limit -x -d 'at most this many messages'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a optin -d 'undo optout'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a rm -d 'remove contacts'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l label -x -a '(__wb_contact_labels)' -d 'has this label'
