@@ -3,22 +3,26 @@
  * once each and writes one event a line (JSONL) for what was new. What it
  * cannot take is quarantined: listed by `quarantine`, taken in again by
  * `retry`. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "err.h"
 #include "inbound.h"
 #include "listen.h"
+#include "mediaget.h"
 #include "quarantine.h"
 #include "util.h"
 #include "when.h"
 
 static const char usage[] =
-	"usage: wb-recv [-d DB] [-q] [FILE...]\n"
-	"       wb-recv [-d DB] [-q] --listen ADDR:PORT [--insecure] [--max-body BYTES] [--timeout SECS]\n"
+	"usage: wb-recv [-d DB] [-q] [--fetch-media DIR] [FILE...]\n"
+	"       wb-recv [-d DB] [-q] [--fetch-media DIR] --listen ADDR:PORT [--insecure] [--max-body BYTES]\n"
+	"               [--timeout SECS]\n"
 	"       wb-recv [-d DB] [-o FORMAT] quarantine [ID...]\n"
 	"       wb-recv [-d DB] [-q] retry [ID...]\n"
 	"\n"
@@ -39,6 +43,10 @@ static const char usage[] =
 	"      --max-body BYTES largest POST accepted (default 1048576)\n"
 	"      --timeout SECS   idle connections are closed after this (default 10)\n"
 	"  -q, --quiet          store, but write no events\n"
+	"      --fetch-media DIR\n"
+	"                       download each new medium into DIR (as wb-media get\n"
+	"                       does) after its message is stored and its event\n"
+	"                       written; a failure is a warning, for wb-media get later\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Events are JSONL whatever the output: -o takes jsonl only, but for quarantine.\n";
@@ -52,6 +60,8 @@ typedef struct {
 	int64_t *ids;
 	int quiet;
 	listen_opts listen; /* .addr set: --listen */
+	const char *media_dir; /* --fetch-media */
+	mediaget_fetch fetch;
 } opts;
 
 static size_t parse_size(const char *s)
@@ -94,7 +104,7 @@ static void commands(opts *op)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { OPT_INSECURE = 256, OPT_MAX_BODY, OPT_TIMEOUT };
+	enum { OPT_INSECURE = 256, OPT_MAX_BODY, OPT_TIMEOUT, OPT_FETCH_MEDIA };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"listen", required_argument, NULL, 'l'},
@@ -102,6 +112,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"quiet", no_argument, NULL, 'q'},
+		{"fetch-media", required_argument, NULL, OPT_FETCH_MEDIA},
 		{0},
 	};
 	listen_opts *l = &op->listen;
@@ -116,6 +127,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case 'q': op->quiet = 1; break;
 		case OPT_INSECURE: l->insecure = 1; break;
 		case OPT_MAX_BODY: l->max_body = parse_size(optarg); break;
+		case OPT_FETCH_MEDIA: op->media_dir = optarg; break;
 		case OPT_TIMEOUT:
 			if (parse_long(optarg, 1, 3600, &timeout))
 				wb_usage("--timeout '%s': seconds, 1 to 3600", optarg);
@@ -132,6 +144,24 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--listen takes no files");
 	if (!l->addr && l->insecure)
 		wb_usage("--insecure goes with --listen");
+	if (op->media_dir && op->cmd == QUARANTINE)
+		wb_usage("--fetch-media does not go with quarantine");
+}
+
+/* --fetch-media: the directory exists and the API is configured, before
+ * anything is stored. */
+static int prepare(cli *c, void *p)
+{
+	opts *op = p;
+	struct stat st;
+	if (!op->media_dir)
+		return 0;
+	if (stat(op->media_dir, &st))
+		return wb_err(EX_CANTCREAT, "--fetch-media %s: %s", op->media_dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return wb_err(EX_CANTCREAT, "--fetch-media %s: not a directory", op->media_dir);
+	op->fetch.dir = xasprintf("%s/", op->media_dir);
+	return api_open(1, &op->fetch.api);
 }
 
 /* quarantine [ID...]: the parts, oldest first. */
@@ -170,6 +200,11 @@ static int run(wb_db *db, cli *c, void *p)
 	}
 	inbound ib;
 	inbound_open(&ib, db, op->quiet ? NULL : stdout);
+	if (op->fetch.api) {
+		op->fetch.db = db;
+		ib.on_media = mediaget_after;
+		ib.media_ctx = &op->fetch;
+	}
 	op->listen.fn = inbound_post;
 	op->listen.ctx = &ib;
 	int rc = op->cmd == RETRY ? inbound_retry(&ib, op->ids, n)
@@ -185,11 +220,15 @@ static int run(wb_db *db, cli *c, void *p)
 
 static void done(void *p)
 {
-	free(((opts *)p)->ids);
+	opts *op = p;
+	free(op->ids);
+	free((char *)op->fetch.dir);
+	api_close(op->fetch.api);
 }
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run, .done = done}, argc, argv,
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run,
+					.done = done}, argc, argv,
 			&(opts){0});
 }

@@ -91,6 +91,7 @@ void inbound_close(inbound *ib)
 {
 	inbound_words_free(&ib->words);
 	sb_free(&ib->pending);
+	sb_free(&ib->media_due);
 	sb_free(&ib->unknown_fields);
 	free(ib->still);
 }
@@ -171,6 +172,8 @@ static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, con
 		note_unknown(ib, it->field);
 	if (ib->events)
 		event_render(it, &ib->pending);
+	if (ib->on_media && it->kind == WH_MESSAGE && it->media_id && it->wamid)
+		sb_printf(&ib->media_due, "%s\n", it->wamid);
 	return 0;
 }
 
@@ -199,6 +202,13 @@ static int emit(int committed, void *ctx)
 		rc = wb_err(EX_IOERR, "write error: %s", strerror(errno));
 	}
 	sb_reset(&ib->pending);
+	/* media after the events, outside any transaction: a download holds
+	 * neither the stream's readers nor the write lock */
+	for (char *w = ib->media_due.s, *nl; committed && !rc && w && (nl = strchr(w, '\n')); w = nl + 1) {
+		*nl = 0;
+		ib->on_media(w, ib->media_ctx);
+	}
+	sb_reset(&ib->media_due);
 	return rc;
 }
 
@@ -234,7 +244,7 @@ static int alone(inbound *ib, const char *doc, size_t len, const char *source, l
 		return rc;
 	if ((rc = inbound_document(ib, doc, len, source, offset, 0))) {
 		db_rollback(ib->db);
-		sb_reset(&ib->pending);
+		emit(0, ib);
 		return rc;
 	}
 	rc = db_commit(ib->db);
@@ -256,7 +266,7 @@ static int retry_one(const quarantine_row *r, void *ctx)
 		rc = ib->still ? quarantine_tried(ib->db, r->id, ib->still, ib->now) : quarantine_remove(ib->db, r->id);
 	if (rc) {
 		db_rollback(ib->db);
-		sb_reset(&ib->pending);
+		emit(0, ib);
 	} else if (!(rc = db_commit(ib->db))) {
 		rc = emit(1, ib);
 	}

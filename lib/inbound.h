@@ -26,6 +26,10 @@ int inbound_words_set(wb_db *db, const char *stop, const char *start);
 /* 1 when text, trimmed, is one of words (ASCII case ignored). Pure. */
 int inbound_word_is(char *const *words, const char *text);
 
+/* Called with the wamid of each new message that carries a medium, once
+ * it is committed and its event written (wb-recv --fetch-media). */
+typedef void (*inbound_media_fn)(const char *wamid, void *ctx);
+
 /* What wb-recv keeps while it takes documents in. */
 typedef struct {
 	wb_db *db;
@@ -39,6 +43,9 @@ typedef struct {
 	const char *retrying;      /* the part a retry takes in again */
 	char *still;               /* why it is still bad */
 	int64_t now;
+	inbound_media_fn on_media; /* NULL: none */
+	void *media_ctx;
+	sb media_due;              /* wamids for on_media, a line each, not yet committed */
 } inbound;
 void inbound_open(inbound *ib, wb_db *db, FILE *events);
 void inbound_close(inbound *ib);

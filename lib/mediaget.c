@@ -184,3 +184,12 @@ int mediaget(wb_db *db, api *a, const char *ref, const char *dest, mediaget_got 
 	api_reply_free(&r);
 	return rc;
 }
+
+void mediaget_after(const char *wamid, void *ctx)
+{
+	mediaget_fetch *f = ctx;
+	mediaget_got g;
+	if (mediaget(f->db, f->api, wamid, f->dir, &g))
+		wb_warn("%s: the medium was not fetched: %s (wb-media get takes it later)", wamid, wb_errmsg());
+	mediaget_free(&g);
+}

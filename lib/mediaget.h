@@ -28,4 +28,14 @@ typedef struct {
 int mediaget(wb_db *db, api *a, const char *ref, const char *dest, mediaget_got *got);
 void mediaget_free(mediaget_got *got);
 
+/* wb-recv --fetch-media: each new medium fetched into dir as it comes
+ * (an inbound_media_fn; ctx is a mediaget_fetch). A failure is a line on
+ * stderr and leaves the message as it is, for wb-media get later. */
+typedef struct {
+	wb_db *db;
+	api *api;
+	const char *dir;
+} mediaget_fetch;
+void mediaget_after(const char *wamid, void *ctx);
+
 #endif

@@ -50,4 +50,20 @@ exits 65 "an unknown media id (the API's refusal)" -- wb-media get 9990000000000
 exits 65 "a message without a medium" -- sh -c "wb-recv '$FIXTURES/webhook/msg-text.json' >/dev/null &&
 	wb-media get \$(sqlite3 '$WB_DB' \"select wamid from message where type = 'text'\")"
 
+# wb-recv --fetch-media: the voice note is fetched once stored; the
+# document the API does not know is a warning, its message and event kept
+mkdir "$T/in"
+printf 'OggS voice' > "$T/voice.ogg"
+register 907733961375410 'audio/ogg%3B%20codecs%3Dopus' "$T/voice.ogg"
+cat "$FIXTURES/webhook/msg-audio-voice.json" "$FIXTURES/webhook/msg-document.json" > "$T/two.json"
+exits 0 "wb-recv --fetch-media" -- wb-recv --fetch-media "$T/in" "$T/two.json"
+is "$(grep -c '"event":"message"' "$T/out")" 2 "both events are written"
+cmp -s "$T/voice.ogg" "$T/in/907733961375410.ogg"; ok $? "the voice note is in the directory"
+is "$(q "select count(*) from message where media_path = '$T/in/907733961375410.ogg'")" 1 "its path is recorded"
+like "$(cat "$T/err")" "0006AA==: the medium was not fetched: .*wb-media get takes it later" "the failed one is a warning"
+is "$(q "select count(*) from message where media_id = '620348195637281' and media_path is null")" 1 "its message is stored"
+exits 0 "a message stored again fetches nothing" -- wb-recv --fetch-media "$T/in" "$T/two.json"
+is "$(cat "$T/err")" "" "no download tried"
+exits 73 "--fetch-media needs a directory" -- wb-recv --fetch-media "$T/photo.jpg" "$T/two.json"
+
 done_testing
