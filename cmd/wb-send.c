@@ -51,6 +51,8 @@ static const char usage[] =
 	"Rules and delivery:\n"
 	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d')\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
+	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
+	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
 	"  --cap N/DUR          broadcasts: skip contacts that got N broadcasts within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
@@ -71,7 +73,7 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_AT, O_KEY, O_TAG, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
 };
 
 static const struct option longopts[] = {
@@ -106,6 +108,7 @@ static const struct option longopts[] = {
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
 	{"at", required_argument, NULL, O_AT},
 	{"key", required_argument, NULL, O_KEY},
+	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
 	{"cap", required_argument, NULL, O_CAP},
 	{"agent", required_argument, NULL, O_AGENT},
@@ -160,7 +163,8 @@ typedef struct {
 	compose_media media; /* its medium, resolved once */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
+static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error,
+		const char *tag)
 {
 	if (!r->out) /* --dry-run: the request bodies are the output */
 		return;
@@ -172,6 +176,7 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 	out_str(r->out, wamid);
 	out_str(r->out, status);
 	out_str(r->out, error);
+	out_str(r->out, tag);
 	out_row_end(r->out);
 }
 
@@ -184,7 +189,7 @@ static void on_note(const compose_note *n, void *ctx)
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
 		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
+	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
@@ -192,7 +197,7 @@ static void on_result(const deliver_result *d, void *ctx)
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
 		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
+	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error, d->tag);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -200,7 +205,7 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error);
+	row(r, id, phone, NULL, status_name(status), error, NULL);
 	return 0;
 }
 
@@ -328,6 +333,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out_int(r->out, q->attempts);
 	out_str(r->out, q->key);
 	out_str(r->out, q->error);
+	out_str(r->out, q->tag);
 	out_row_end(r->out);
 	return 0;
 }
@@ -387,6 +393,7 @@ static void options(run *r, int argc, char **argv)
 		case O_REPLY_TO: s->reply_to = optarg; break;
 		case O_AT: s->at = optarg; break;
 		case O_KEY: s->key = optarg; break;
+		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
@@ -477,8 +484,9 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
+	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", "tag", NULL};
+	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", "tag",
+					    NULL};
 	if (r->cmd == CMD_QUEUE)
 		r->out = cli_out(r->c, qcols);
 	else if (!r->o.dry)
@@ -502,7 +510,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
+			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
 	}
 	return rc;
 }

@@ -28,6 +28,7 @@ typedef struct {
 	const char *interactive; /* a JSON object */
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
+	const char *tag; /* biz_opaque_callback_data */
 	int force;
 } compose_spec;
 
@@ -69,6 +70,7 @@ typedef struct {
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
 	const char *payload; /* the request body, for a dry run */
+	const char *tag;     /* --tag, filled */
 } compose_note;
 
 typedef struct {

@@ -16,7 +16,9 @@ extern const char wb_schema_sql[];
 /* Upgrades from version i+1 to i+2 (index 0 turns a version-1 database
  * into version 2). A fresh database gets schema.sql directly. */
 static const char *const migrations[] = {
-	NULL,
+	/* 1 → 2, issues 9 and 10 (b10-streams): wb-send --tag kept on the
+	 * message (biz_opaque_callback_data). */
+	"ALTER TABLE message ADD COLUMN tag TEXT;",
 };
 
 #define CACHE_SIZE 128

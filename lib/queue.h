@@ -24,6 +24,7 @@ typedef struct {
 	int64_t broadcast_id; /* 0: none */
 	int forced;           /* --force: no 24-hour window check when it goes out */
 	const char *claimed_by; /* reserved for this process (sent by it at once); NULL: for any flush */
+	const char *tag;        /* wb-send --tag, as sent */
 } queue_msg;
 
 typedef enum { QUEUE_NEW, QUEUE_DUP_KEY, QUEUE_DUP_BROADCAST } queue_added;
@@ -47,7 +48,7 @@ int queue_claimer_gone(const char *claimer, const char *me);
 typedef struct {
 	int64_t id;
 	char phone[PHONE_MAX];
-	char *payload;
+	char *payload, *tag;
 	int attempts;
 	/* what the rules judge again as it leaves: a window open when the
 	 * message was made may have closed while it waited */
@@ -84,7 +85,7 @@ int queue_recover(wb_db *db, const char *me, int retry_unknown, int64_t now, que
 /* The rows waiting or in doubt (queued, sending, unknown), due order. */
 typedef struct {
 	int64_t id, due_at, ts, broadcast_id;
-	const char *phone, *type, *body, *error, *key;
+	const char *phone, *type, *body, *error, *key, *tag;
 	msg_status status;
 	int attempts;
 } queue_row;

@@ -89,7 +89,9 @@ CREATE TABLE message (
 	agent       TEXT,                           -- who sent it (wb-send --agent, WB_AGENT)
 	auto        TEXT,                           -- away greeting keyword: automatic replies
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
-	idem_key    TEXT UNIQUE                     -- wb-send --key: sent at most once
+	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
+	tag         TEXT                            -- out: wb-send --tag, sent as
+	                                            -- biz_opaque_callback_data
 );
 -- A contact's message log in time order. It also covers what wb-stats
 -- (lib/stats.c) reads as it follows conversations contact by contact, so

@@ -177,6 +177,12 @@ check "image with neither id nor link: 400" send_err "$A" '{"messaging_product":
 cap=$(head -c 1025 /dev/zero | tr '\0' 'c')
 check "caption of 1025 characters: 400" send_err "$A" "{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"type\":\"video\",\"video\":{\"link\":\"https://e.com/v.mp4\",\"caption\":\"$cap\"}}" "video.caption"
 check "location latitude not a number: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"location","location":{"latitude":"31.2","longitude":121.4}}' "location.latitude"
+check "voice on a video: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"video","video":{"id":"1","voice":true}}' "video.voice"
+check "voice not a boolean: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"audio","audio":{"id":"1","voice":"yes"}}' "audio.voice"
+send "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"audio","audio":{"id":"1","voice":true}}'
+check "a voice note is accepted" [ "$CODE" = 200 ]
+tag=$(head -c 513 /dev/zero | tr '\0' 't')
+check "biz_opaque_callback_data of 513 characters: 400" send_err "$A" "{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"text\":{\"body\":\"x\"},\"biz_opaque_callback_data\":\"$tag\"}" "biz_opaque_callback_data"
 check "template without language.code: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"template","template":{"name":"x","language":{}}}' "template.language.code"
 check "template without name: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"template","template":{"language":{"code":"en_US"}}}' "template.name"
 check "interactive of unknown type: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"interactive","interactive":{"type":"carousel","body":{"text":"x"},"action":{}}}' "interactive.type"
