@@ -163,10 +163,18 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *rc)
 	int64_t t = when_now();
 	slot *again = NULL;
 	if (out == API_SENT) {
-		*rc = queue_sent(r->db, sl->it.id, res.wamid, t);
-		r->s->sent++;
+		/* reported as the database has it: a failed status may have come
+		 * by webhook before this answer */
+		msg_status now = STATUS_SENT;
+		char *why = NULL;
+		*rc = queue_sent(r->db, sl->it.id, res.wamid, t, &now, &why);
+		if (now == STATUS_FAILED)
+			r->s->failed++;
+		else
+			r->s->sent++;
 		r->s->unreachable = 0;
-		emit(r, sl, res.wamid, STATUS_SENT, NULL);
+		emit(r, sl, res.wamid, now, why);
+		free(why);
 	} else if (out == API_FAILED) {
 		*rc = queue_failed(r->db, sl->it.id, res.code, text, t);
 		r->s->failed++;

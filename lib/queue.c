@@ -199,9 +199,9 @@ int queue_sending(wb_db *db, int64_t id, int64_t now, int *ok)
 	return rc;
 }
 
-int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts)
+int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error)
 {
-	int rc = track_accepted(db, id, wamid, ts);
+	int rc = track_accepted(db, id, wamid, ts, now, error);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, "SELECT contact_id FROM message WHERE id = ?");

@@ -65,8 +65,8 @@ void queue_items_free(queue_item *items, size_t n);
 /* Just before the request: queued → sending. *ok is 0 when the row
  * moved meanwhile (cancelled), and must not be sent. Inside a transaction. */
 int queue_sending(wb_db *db, int64_t id, int64_t now, int *ok);
-/* The API accepted it. */
-int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts);
+/* The API accepted it; *now and *error as track_accepted says. */
+int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error);
 /* It failed for good (only where status.h allows the move). */
 int queue_failed(wb_db *db, int64_t id, long code, const char *text, int64_t ts);
 /* A retryable failure: back to queued (a retry is not a status report, so

@@ -315,6 +315,14 @@ fault '{"fail_to":{"16505550003":0}}'
 send "$B" "$F131026"
 check "fail_to with code 0 removes the number" [ "$CODE" = 200 ]
 
+fault '{"next_wamid":"wamid.NAMED1"}'
+check "next_wamid shows in the fault state" jqb '.next_wamid == "wamid.NAMED1"'
+send "$B" "$TEXT"; n1=$(jq -r '.messages[0].id' "$TMP/body")
+send "$B" "$TEXT"; n2=$(jq -r '.messages[0].id' "$TMP/body")
+check "next_wamid: the next message gets that id, once ($n1 $n2)" [ "$n1" = wamid.NAMED1 ] && [ "$n2" != wamid.NAMED1 ]
+fault '{"next_wamid":""}'
+check "an empty next_wamid: 400" [ "$CODE" = 400 ]
+
 fault '{"drop":1}'
 curl -s -m 10 -o /dev/null "${AUTH[@]}" "${JSON[@]}" --data-binary "$TEXT" "http://127.0.0.1:$B$API/messages"; dr=$?
 check "drop=1: the connection closes with no answer (curl exit $dr)" [ "$dr" = 52 ]

@@ -48,6 +48,7 @@ static struct {
     bool stalled;      /* answers are held until stall_after is set again */
     bool async_fail;   /* fail_to recipients: 200, then a failed webhook */
     json_t *fail_to;   /* wa_id → error code */
+    char next_wamid[64]; /* the id of the next accepted message, once; "" none */
 } F;
 
 static const char *const counter_keys[] = {
@@ -75,6 +76,7 @@ static void faults_reset_locked(void)
     F.slow_ms = F.stall_after = 0;
     F.stalled = false;
     F.async_fail = false;
+    F.next_wamid[0] = '\0';
     if (F.fail_to) json_object_clear(F.fail_to);
     else F.fail_to = json_object();
 }
@@ -111,6 +113,15 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
                 snprintf(err, errlen, "async_fail must be true or false");
                 return -1;
             }
+        } else if (!strcmp(key, "next_wamid")) {
+            if (!json_is_null(v) && (!json_is_string(v) ||
+                                     !json_string_length(v) ||
+                                     json_string_length(v) >= sizeof F.next_wamid)) {
+                snprintf(err, errlen, "next_wamid must be a message id "
+                         "(1 to %zu characters) or null",
+                         sizeof F.next_wamid - 1);
+                return -1;
+            }
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) continue;
             if (!json_is_object(v)) {
@@ -139,7 +150,8 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         } else {
             snprintf(err, errlen, "unknown fault \"%.40s\" (known: rate_limit, "
                      "retry_after, server_error, drop, slow_ms, stall_after, "
-                     "pair_rate, fail_to, async_fail, sink_fail)", key);
+                     "pair_rate, fail_to, async_fail, sink_fail, next_wamid)",
+                     key);
             return -1;
         }
     }
@@ -157,6 +169,9 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         } else if (!strcmp(key, "async_fail")) {
             F.async_fail = json_is_true(v) ||
                            (json_is_integer(v) && json_integer_value(v));
+        } else if (!strcmp(key, "next_wamid")) {
+            snprintf(F.next_wamid, sizeof F.next_wamid, "%s",
+                     json_is_string(v) ? json_string_value(v) : "");
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) {
                 json_object_clear(F.fail_to);
@@ -236,6 +251,9 @@ json_t *faults_json(void)
                             json_integer(*counter_ptr(counter_keys[i])));
     json_object_set_new(o, "async_fail", json_boolean(F.async_fail));
     json_object_set_new(o, "fail_to", json_deep_copy(F.fail_to));
+    json_object_set_new(o, "next_wamid", F.next_wamid[0]
+                                            ? json_string(F.next_wamid)
+                                            : json_null());
     pthread_mutex_unlock(&f_lock);
     return o;
 }
@@ -590,7 +608,14 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         return "pair_rate";
     }
 
-    new_wamid(wamid, wcap);
+    /* next_wamid: a test names the id before the answer exists, to
+     * deliver its statuses first (they overtake answers at Meta too) */
+    pthread_mutex_lock(&f_lock);
+    bool named = F.next_wamid[0] != '\0';
+    if (named) snprintf(wamid, wcap, "%.63s", F.next_wamid);
+    F.next_wamid[0] = '\0';
+    pthread_mutex_unlock(&f_lock);
+    if (!named) new_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
     if (is_template)
         json_object_set_new(msg, "message_status", json_string("accepted"));
