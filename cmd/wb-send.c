@@ -48,6 +48,7 @@ static const char usage[] =
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
+	"  --rendered           the message is final: {{...}} in it are text, not placeholders\n"
 	"Rules and delivery:\n"
 	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d')\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
@@ -73,7 +74,7 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_TAG, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
 };
 
 static const struct option longopts[] = {
@@ -106,6 +107,7 @@ static const struct option longopts[] = {
 	{"interactive", required_argument, NULL, O_INTERACTIVE},
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
+	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
 	{"key", required_argument, NULL, O_KEY},
 	{"tag", required_argument, NULL, O_TAG},
@@ -391,6 +393,7 @@ static void options(run *r, int argc, char **argv)
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
+		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
 		case O_KEY: s->key = optarg; break;
 		case O_TAG: s->tag = optarg; break;

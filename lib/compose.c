@@ -50,50 +50,64 @@ static const char **str_array(json_t *v, size_t *n, const char *key, const char 
 	return a;
 }
 
+/* The keys of a JSONL message: wb-send's long option names. */
+#define F(k, f) {k, offsetof(compose_spec, f)}
+static const struct spec_key {
+	const char *key;
+	size_t off;
+} str_keys[] = {
+	F("to", to), F("text", text), F("quick", quick), F("image", image), F("video", video),
+	F("audio", audio), F("document", document), F("sticker", sticker), F("caption", caption),
+	F("filename", filename), F("location", location), F("name", place), F("address", address),
+	F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
+	F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
+	F("tag", tag),
+}, bool_keys[] = {
+	F("voice", voice), F("upload", upload), F("force", force), F("preview_url", preview_url),
+	F("rendered", rendered),
+};
+#undef F
+/* read by compose_spec_from_json itself */
+static const char *const other_keys[] = {"param", "button", "choice", "interactive"};
+
+/* One member of a line into s. A key no option names is an error, not
+ * ignored: a misspelt "ky" must not send a message without its key. */
+static int spec_member(compose_spec *s, const char *key, json_t *v, const char *where)
+{
+	for (size_t i = 0; i < sizeof str_keys / sizeof *str_keys; i++) {
+		if (strcmp(key, str_keys[i].key))
+			continue;
+		if (!json_is_string(v))
+			return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
+		*(const char **)((char *)s + str_keys[i].off) = json_string_value(v);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof bool_keys / sizeof *bool_keys; i++) {
+		if (strcmp(key, bool_keys[i].key))
+			continue;
+		if (!json_is_boolean(v))
+			return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
+		*(int *)((char *)s + bool_keys[i].off) = json_is_true(v);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof other_keys / sizeof *other_keys; i++)
+		if (!strcmp(key, other_keys[i]))
+			return 0;
+	return wb_err(EX_DATAERR, "%s: unknown key \"%s\" (a line's keys are wb-send's long options)", where, key);
+}
+
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 {
 	memset(s, 0, sizeof *s);
 	s->preview_url = -1;
 	if (!json_is_object(o))
 		return wb_err(EX_DATAERR, "%s: not a JSON object", where);
-	static const struct {
-		const char *key;
-		size_t off;
-	} strs[] = {
-#define F(k, f) {k, offsetof(compose_spec, f)}
-		F("to", to), F("text", text), F("quick", quick), F("image", image), F("video", video),
-		F("audio", audio), F("document", document), F("sticker", sticker), F("caption", caption),
-		F("filename", filename), F("location", location), F("name", place), F("address", address),
-		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
-		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
-		F("tag", tag),
-#undef F
-	};
 	const char *key;
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
-		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
-			if (strcmp(key, strs[i].key))
-				continue;
-			if (!json_is_string(v))
-				return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
-			*(const char **)((char *)s + strs[i].off) = json_string_value(v);
-		}
-		if (!strcmp(key, "voice") || !strcmp(key, "upload") || !strcmp(key, "force") ||
-		    !strcmp(key, "preview_url")) {
-			if (!json_is_boolean(v))
-				return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
-			int b = json_is_true(v);
-			if (!strcmp(key, "voice"))
-				s->voice = b;
-			else if (!strcmp(key, "upload"))
-				s->upload = b;
-			else if (!strcmp(key, "force"))
-				s->force = b;
-			else
-				s->preview_url = b;
-		}
+		if ((rc = spec_member(s, key, v, where)))
+			return rc;
 	}
 	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
 	if (!rc)
@@ -241,10 +255,14 @@ typedef struct {
 	char **params, **buttons;
 } filled;
 
-static int fill(const char *in, kv *vars, char **out)
+/* A rendered message is final: its {{…}} are text (a customer's name
+ * that looks like a placeholder is not one). */
+static int fill(const char *in, kv *vars, int rendered, char **out)
 {
 	*out = NULL;
-	return in ? tmpl_render(in, kv_lookup, vars, out) : 0;
+	if (in && rendered)
+		*out = xstrdup(in);
+	return in && !rendered ? tmpl_render(in, kv_lookup, vars, out) : 0;
 }
 
 static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f)
@@ -256,16 +274,18 @@ static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f
 	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at,
 			 &f->tag};
 	for (size_t i = 0; i < sizeof in / sizeof *in && !rc; i++)
-		rc = fill(in[i], vars, outp[i]);
+		rc = fill(in[i], vars, s->rendered, outp[i]);
 	for (size_t i = 0; i < s->nparams && !rc; i++)
-		rc = fill(s->params[i], vars, &f->params[i]);
+		rc = fill(s->params[i], vars, s->rendered, &f->params[i]);
 	for (size_t i = 0; i < s->nbuttons && !rc; i++)
-		rc = fill(s->buttons[i], vars, &f->buttons[i]);
+		rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i]);
 	return rc;
 }
 
 static int wants_vars(const compose_spec *s, const char *quick)
 {
+	if (s->rendered)
+		return 0;
 	const char *one[] = {quick ? quick : s->text, s->caption, s->filename, s->place, s->address, s->header,
 			     s->key, s->at, s->tag};
 	for (size_t i = 0; i < sizeof one / sizeof *one; i++)

@@ -21,6 +21,7 @@ typedef struct {
 	const char *text, *quick, *image, *video, *audio, *document, *sticker;
 	const char *caption, *filename;
 	int voice, upload, preview_url; /* preview_url -1: leave out */
+	int rendered; /* the message is final: no {{placeholder}} is filled */
 	const char *location, *place, *address; /* place: --name with --location */
 	const char *tmpl, *lang, *header;       /* header: KIND:VALUE */
 	const char **params, **buttons, **choices;
@@ -33,7 +34,8 @@ typedef struct {
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
- * the line in errors. Unknown keys are ignored (the stream may grow). */
+ * the line in errors. Its keys are wb-send's long option names; any
+ * other key is EX_DATAERR naming it. */
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
 /* The content type the spec asks for; EX_USAGE (code) naming the clash
  * when it asks for none or for two. */

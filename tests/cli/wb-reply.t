@@ -10,7 +10,7 @@ msg() {
 	    -e "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$2\"/" -e "s/8613912345678/${4:-8613912345678}/g" "$W/msg-text.json"
 }
 # ingest and answer: events of the messages go through wb-reply auto
-answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | tr '\t' '|'; }
+answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | cut -f1-5 | tr '\t' '|'; }
 
 exits 0 "quick add with keywords" -- wb-reply quick add /price 'Hi {{name}}, prices at {{business}}: tea 5' --keyword price --keyword 价格
 exits 65 "quick add again" -- wb-reply quick add /price 'x'
@@ -113,6 +113,23 @@ q "insert or replace into setting values ('profile.timezone', 'UTC')"
 # 2026-11-30 is a Monday
 is "$(msg C8 $(date -u -d 2026-11-30T10:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "greeting" "open hours: no away"
 is "$(msg C9 $(date -u -d 2026-11-30T20:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "away" "after hours: away"
+
+# a customer's name is data: a profile name that looks like a placeholder
+# is not filled again, by wb-reply or by wb-send, and says so in the line
+rm -f "$WB_DB"*
+wb-contact add 447700900200 secret_note='code 7731' >/dev/null
+wb-reply greeting set 'Hi {{name}}!' >/dev/null
+named() { msg "$1" $D hello 447700900200 | sed "s/\"name\": \"[^\"]*\"/\"name\": \"$2\"/"; }
+named N1 '{{secret_note}}' | wb-recv | wb-reply auto > "$T/line"
+is "$(jq -r '.text, .rendered' "$T/line" | tr '\n' ' ')" "Hi {{secret_note}}! true " \
+	"a name of {{secret_note}} is written as it is, in a line marked rendered"
+exits 0 "wb-send - sends it as it is" -- sh -c "WB_NOW=2026-11-19T09:00:00Z wb-send - --dry-run < '$T/line'"
+like "$(cat "$T/out")" '"body":"Hi \{\{secret_note\}\}!"' "the private attribute is not sent"
+wb-reply greeting set 'Hello {{name}}' >/dev/null
+named N2 '{{nosuch}}' | sed "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$((D + 20 * 86400))\"/" |
+	wb-recv | wb-reply auto > "$T/line"
+is "$(jq -r .text "$T/line")" "Hello {{nosuch}}" "a name of {{nosuch}} too"
+exits 0 "and wb-send does not stop at it" -- sh -c "WB_NOW=2026-12-09T09:00:00Z wb-send - --dry-run < '$T/line'"
 
 # opt-out, statuses, reactions
 rm -f "$WB_DB"*

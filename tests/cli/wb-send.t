@@ -111,6 +111,19 @@ is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "duplicate sent " "the k
 exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
 like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
 exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
+exits 65 "a misspelt key" -- sh -c "printf '%s\n' '{\"to\":\"$MEI\",\"text\":\"x\",\"ky\":\"k1\"}' | wb-send -"
+like "$(cat "$T/err")" '^wb-send: stdin:1: unknown key "ky"' "is an error for its line, not ignored"
+is "$(sql "SELECT count(*) FROM message WHERE body = 'x'")" 0 "and nothing is sent without its key"
+# placeholders are filled once, by whoever owns the text
+printf '%s\n' '{"to":"'$MEI'","text":"Hi {{name}}"}' '{"to":"'$MEI'","text":"Hi {{name}}","rendered":true}' |
+	wb-send - --dry-run > "$T/out"
+is "$(jq -r .text.body "$T/out" | tr '\n' '|')" "Hi Mei|Hi {{name}}|" \
+	"a hand-written line is filled; a line marked rendered is sent as it is"
+exits 0 "--rendered on the command line" -- wb-send --dry-run --to $MEI --text 'Use {{code}}' --rendered
+like "$(cat "$T/out")" '"body":"Use \{\{code\}\}"' "sends the braces as they are"
+printf 'phone,note\n%s,{{name}} {{nosuch}}\n' $MEI > "$T/cells.csv"
+exits 0 "a CSV cell holding {{...}}" -- sh -c "wb-send --dry-run --text 'Note: {{note}}' < '$T/cells.csv'"
+like "$(cat "$T/out")" '"body":"Note: \{\{name\}\} \{\{nosuch\}\}"' "is data, not a placeholder"
 # a live pipe: the first line is answered before the second is written
 mkfifo "$T/fifo"
 ( wb-send - -o csv < "$T/fifo" > "$T/live.out" ) &

@@ -338,11 +338,17 @@ static void specs(void)
 	is_int(compose_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
 
 	json_t *j = json_loads("{\"to\":\"1\",\"template\":\"t\",\"param\":[\"a\",\"b\"],\"key\":\"k\",\"auto\":\"away\","
-			       "\"upload\":true,\"future_field\":1}", 0, NULL);
+			       "\"upload\":true,\"rendered\":true,\"tag\":\"t1\"}", 0, NULL);
 	compose_spec js;
 	is_int(compose_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
-	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload,
-	   "fields map to the options of the same name; unknown ones are ignored");
+	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload &&
+		   js.rendered && !strcmp(js.tag, "t1"),
+	   "fields map to the options of the same name");
+	compose_spec_free(&js);
+	json_decref(j);
+	j = json_loads("{\"to\":\"1\",\"text\":\"x\",\"ky\":\"k\"}", 0, NULL);
+	is_int(compose_spec_from_json(j, &js, "stdin:4"), EX_DATAERR, "a key no option names");
+	is_str(wb_errmsg(), "stdin:4: unknown key \"ky\" (a line's keys are wb-send's long options)", "is named");
 	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"to\":\"1\",\"text\":5}", 0, NULL);
