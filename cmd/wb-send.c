@@ -14,6 +14,7 @@
 #include "compose.h"
 #include "contact.h"
 #include "deliver.h"
+#include "batch.h"
 #include "err.h"
 #include "in.h"
 #include "profile.h"
@@ -162,6 +163,8 @@ typedef struct {
 	deliver_stats total;
 	char *tz;          /* the business's, for --at */
 	api_msg_type type; /* of the message on the command line */
+	long bad_lines;    /* '-': lines not sent for an error of their own */
+	const char *where; /* '-': the line being sent ("stdin:7"), for messages */
 	compose_media media; /* its medium, resolved once */
 } run;
 
@@ -182,6 +185,15 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 	out_row_end(r->out);
 }
 
+/* Why a message to phone did not go, with the line it came from. */
+static void warn_for(const run *r, const char *phone, const char *error)
+{
+	if (r->where)
+		wb_warn("%s: %s: %s", r->where, phone, error);
+	else
+		wb_warn("%s: %s", phone, error);
+}
+
 static void on_note(const compose_note *n, void *ctx)
 {
 	run *r = ctx;
@@ -190,7 +202,7 @@ static void on_note(const compose_note *n, void *ctx)
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		wb_warn("%s: %s", n->phone, n->error);
+		warn_for(r, n->phone, n->error);
 	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
 }
 
@@ -198,7 +210,7 @@ static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		wb_warn("%s: %s", d->phone, d->error);
+		warn_for(r, d->phone, d->error);
 	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error, d->tag);
 }
 
@@ -295,31 +307,46 @@ static int bulk(run *r)
 	return r->sc.queued_now ? deliver(r, 1, r->sc.queued_now) : 0;
 }
 
+/* One line of JSONL (doc NULL: a line too long to keep), sent at once.
+ * A failure of the line's own is said with its number and counted. */
+static int line(run *r, const char *doc, size_t len, long lineno)
+{
+	char where[32];
+	snprintf(where, sizeof where, "stdin:%ld", lineno);
+	r->sc.queued_now = 0;
+	r->where = where;
+	int rc = doc ? compose_line(&r->sc, doc, len, where, r->o.spec.agent) : EX_DATAERR;
+	if (!rc && r->sc.queued_now && (rc = deliver(r, 1, 0)))
+		wb_err_prefix(rc, "%s: ", where);
+	r->where = NULL;
+	if (!rc || batch_fatal(rc))
+		return rc;
+	wb_warn("%s", wb_errmsg());
+	r->bad_lines++;
+	return 0;
+}
+
 /* JSONL message objects, each sent before the next line is read: a
- * live pipeline answers promptly. */
+ * live pipeline answers promptly. A bad line costs only itself: the
+ * stream ends for a broken database or configuration (batch_fatal), or
+ * when the API rejects the token. */
 static int lines(run *r)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	long lineno = 0;
-	int rc;
+	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
+	in_docs_lines(in, IN_LINE_MAX);
+	const char *doc;
+	size_t len;
+	long long offset;
+	long lineno;
+	int rc = 0;
 	if (r->out)
 		out_line_buffered(r->out);
-	while ((rc = in_line(stdin, &buf, &cap, &lineno)) == 1) {
-		if (!*strtrim(buf))
-			continue;
-		char where[64];
-		snprintf(where, sizeof where, "stdin:%ld", lineno);
-		r->sc.queued_now = 0;
-		rc = compose_line(&r->sc, buf, where, r->o.spec.agent);
-		if (!rc && r->sc.queued_now)
-			rc = deliver(r, 1, 0);
+	while (!rc && !r->total.auth && (rc = in_docs_next(in, &doc, &len, &offset, &lineno)) == 1) {
+		rc = line(r, doc, len, lineno);
 		fflush(stdout);
-		if (rc)
-			break;
 	}
-	free(buf);
-	return rc == 1 ? 0 : rc;
+	in_docs_close(in);
+	return rc;
 }
 
 static int queue_row_out(const queue_row *q, void *ctx)
@@ -351,6 +378,9 @@ static int verdict(const run *r)
 	if (r->total.later)
 		return wb_err(EX_TEMPFAIL, "%ld message%s wait for a retry (wb-send flush)", r->total.later,
 			      r->total.later == 1 ? "" : "s");
+	if (r->bad_lines)
+		return wb_err(EX_DATAERR, "%ld line%s not sent (said above), %ld failed, %ld refused", r->bad_lines,
+			      r->bad_lines == 1 ? "" : "s", r->total.failed, r->sc.refused);
 	if (r->total.failed || r->sc.refused)
 		return wb_err(EX_DATAERR, "%ld failed, %ld refused", r->total.failed, r->sc.refused);
 	return 0;

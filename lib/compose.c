@@ -641,10 +641,10 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	return rc;
 }
 
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent)
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent)
 {
 	json_error_t e;
-	json_t *j = json_loads(line, 0, &e);
+	json_t *j = json_loadb(line, len, 0, &e);
 	if (!j)
 		return wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
 	c->direct = 1; /* a line names its one recipient */

@@ -107,9 +107,10 @@ int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const 
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
 
-/* One JSONL message object (where names its line in errors): read,
- * checked, its medium resolved, and composed in a transaction of its
- * own (rolled back with dry). agent stands for a line that names none. */
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent);
+/* One JSONL message object of len bytes (where names its line in
+ * errors): read, checked, its medium resolved, and composed in a
+ * transaction of its own (rolled back with dry). agent stands for a line
+ * that names none. */
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent);
 
 #endif

@@ -389,18 +389,23 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 	f.keyword = kw != NULL;
 	*kind = reply_decide(&a->s, &f);
 	const char *tmpl = *kind == REPLY_AWAY ? a->s.away_text : *kind == REPLY_GREETING ? a->s.greeting_text : kw;
+	int unfilled = 0;
 	if (*kind != REPLY_NONE) {
 		kv vars = {0};
 		if (!(rc = contact_vars(a->db, &c, &vars)) && (rc = tmpl_render(tmpl, kv_lookup, &vars, text)) == EX_DATAERR) {
-			/* one contact without an attribute must not stop the stream */
-			wb_warn("%s: %s reply not sent: %s", c.wa_id, reply_kind_names[*kind], wb_errmsg());
+			/* a contact without an attribute: no reply, decided so (a
+			 * replay does not try again), and the line reported */
+			wb_err_prefix(rc, "%s: %s reply not sent: ", c.wa_id, reply_kind_names[*kind]);
 			*kind = REPLY_NONE;
+			unfilled = 1;
 			rc = 0;
 		}
 		kv_free(&vars);
 	}
 	if (!rc)
 		rc = record(a, ev, c.id, *kind, again);
+	if (!rc && unfilled)
+		rc = EX_DATAERR; /* its message still the one recorded above */
 	contact_free(&c);
 	if (rc || *again) {
 		free(*text);
@@ -419,6 +424,7 @@ char *reply_auto_key(const char *wamid)
 /* Replies decided in the open transaction, handed out once it commits. */
 typedef struct {
 	reply_auto *a;
+	long failed; /* lines that got no answer for an error of their own */
 	struct held {
 		char *to, *text, *wamid;
 		reply_kind kind;
@@ -437,27 +443,31 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
 	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind};
 }
 
+/* One event line: a message is decided (the others need nothing). A
+ * line's own failure is said with its line number and counted, and the
+ * stream goes on; only a failure batch_fatal names ends it. */
 static int auto_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	auto_run *x = ctx;
-	event ev;
-	int rc = event_parse(d->text, d->len, &ev);
-	if (rc) {
-		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
-	} else if (ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
+	event ev = {0};
+	int rc = d->text ? event_parse(d->text, d->len, &ev) : EX_DATAERR; /* NULL: a line too long */
+	if (!rc && ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
 		reply_kind kind;
 		char *text;
 		int again;
 		rc = reply_auto_decide(x->a, &ev, &kind, &text, &again);
-		if (rc == EX_FALSE) {
-			wb_warn("%s:%ld: %s", d->name, d->line, wb_errmsg());
-			rc = 0;
-		} else if (!rc && text) {
+		if (!rc && text)
 			hold(x, &ev, text, kind);
-		}
 	}
 	event_free(&ev);
-	return rc;
+	if (rc && d->text)
+		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
+	if (!rc || batch_fatal(rc))
+		return rc;
+	/* a message wb-recv has not stored is no error of the line's */
+	wb_warn("%s", wb_errmsg());
+	x->failed += rc != EX_FALSE;
+	return 0;
 }
 
 static int auto_done(int committed, void *ctx)
@@ -485,9 +495,12 @@ int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx)
 	int rc = reply_auto_new(db, &x.a);
 	if (rc)
 		return rc;
+	in_docs_lines(in, IN_LINE_MAX); /* events are JSONL: a bad line is one line */
 	rc = batch_run(db, in, BATCH_MAX, auto_doc, auto_done, &x);
 	auto_done(0, &x);
 	free(x.v);
 	reply_auto_free(x.a);
+	if (!rc && x.failed)
+		rc = wb_err(EX_DATAERR, "%ld line%s got no answer (said above)", x.failed, x.failed == 1 ? "" : "s");
 	return rc;
 }

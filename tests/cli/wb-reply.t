@@ -149,6 +149,19 @@ exits 65 "not JSON" -- sh -c "wb-reply auto < '$T/bad'"
 printf '{"event":"message","wamid":"wamid.ZZ","from":"1650555","ts":"2026-01-01T00:00:00Z","type":"text"}\n{"event":"future"}\n' > "$T/unknown"
 exits 0 "an unknown message and an unknown event kind" -- sh -c "wb-reply auto < '$T/unknown'"
 like "$(cat "$T/err")" "wamid.ZZ: not in the database" "warns and goes on"
+# a bad line costs only itself: the lines after it are answered, each
+# failure is said with its line, and the exit status says some failed
+rm -f "$WB_DB"*
+wb-reply greeting set 'Welcome!' >/dev/null
+{ msg H1 $D hi 447700900301; msg H2 $D hi 447700900302; msg H3 $D hi 447700900303; } | wb-recv > "$T/good"
+{ sed -n 1p "$T/good"; echo 'nope'; echo '{"event":"message","wamid":"wamid.H9","from":"4477'
+  sed -n 2p "$T/good"; head -c 1100000 /dev/zero | tr '\0' x; echo; printf '{"event":"message","text":"\001"}\n'
+  sed -n 3p "$T/good"; } > "$T/mixed"
+exits 65 "good events between bad lines" -- sh -c "wb-reply auto < '$T/mixed'"
+is "$(jq -r .reply_to "$T/out" | tr '\n' ' ')" "wamid.H1 wamid.H2 wamid.H3 " "are each answered, in order"
+is "$(grep -c '^wb-reply: stdin:[2-6]: ' "$T/err")" 4 "each bad line is named"
+like "$(cat "$T/err")" "stdin:5: a line over 1048576 bytes" "a huge line too, without keeping it"
+like "$(tail -1 "$T/err")" "4 lines got no answer" "the last line says how many"
 exits 64 "auto takes no arguments" -- wb-reply auto x
 exits 0 "--help" -- wb-reply --help
 like "$(cat "$T/out")" "^usage: wb-reply" "usage"

@@ -114,6 +114,15 @@ exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
 exits 65 "a misspelt key" -- sh -c "printf '%s\n' '{\"to\":\"$MEI\",\"text\":\"x\",\"ky\":\"k1\"}' | wb-send -"
 like "$(cat "$T/err")" '^wb-send: stdin:1: unknown key "ky"' "is an error for its line, not ignored"
 is "$(sql "SELECT count(*) FROM message WHERE body = 'x'")" 0 "and nothing is sent without its key"
+# a bad line costs only itself
+{ echo '{"to":"'$MEI'","text":"good 1"}'; echo 'nope'; echo '{"to":"not a phone","text":"x"}'
+  head -c 1100000 /dev/zero | tr '\0' x; echo; echo '{"to":"'$MEI'","text":"{{nosuch}}"}'
+  echo '{"to":"16505550999","text":"never wrote"}'; echo '{"to":"'$MEI'","text":"good 2"}'; } > "$T/mixed.jsonl"
+exits 65 "good lines between bad ones" -- sh -c "wb-send - -o csv < '$T/mixed.jsonl'"
+is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "sent refused sent " "are sent; a rule's refusal is a row"
+is "$(grep -o '^wb-send: stdin:[0-9]*' "$T/err" | tr '\n' ' ')" \
+	"wb-send: stdin:2 wb-send: stdin:3 wb-send: stdin:4 wb-send: stdin:5 wb-send: stdin:6 " "every other line is named"
+like "$(tail -1 "$T/err")" "4 lines not sent \(said above\), 0 failed, 1 refused" "and counted at the end"
 # placeholders are filled once, by whoever owns the text
 printf '%s\n' '{"to":"'$MEI'","text":"Hi {{name}}"}' '{"to":"'$MEI'","text":"Hi {{name}}","rendered":true}' |
 	wb-send - --dry-run > "$T/out"
