@@ -218,6 +218,7 @@ void reply_settings_free(reply_settings *s)
 
 struct reply_auto {
 	wb_db *db;
+	int64_t version; /* of the settings below (settings_version); -1: read them again */
 	reply_settings s;
 	hours_spec hours;
 	char *tz;
@@ -246,18 +247,66 @@ static int cmp_keyword(const void *x, const void *y)
 	return la != lb ? (la < lb) - (la > lb) : strcmp(a->word, b->word);
 }
 
+/* What auto decides by, read from the database. */
+static int settings_read(reply_auto *a)
+{
+	int rc = reply_settings_load(a->db, &a->s);
+	if (!rc)
+		rc = hours_load(a->db, &a->hours);
+	a->tz = profile_tz(a->db);
+	if (!rc)
+		rc = quick_keyword_each(a->db, take_keyword, a);
+	if (a->nkw)
+		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	return rc;
+}
+
+static void settings_drop(reply_auto *a)
+{
+	reply_settings_free(&a->s);
+	hours_free(&a->hours);
+	free(a->tz);
+	a->tz = NULL;
+	for (size_t i = 0; i < a->nkw; i++) {
+		free(a->kw[i].word);
+		free(a->kw[i].text);
+	}
+	free(a->kw);
+	a->kw = NULL;
+	a->nkw = 0;
+	a->open_known = 0;
+}
+
+/* The settings version: every change to the settings, hours, holidays,
+ * quick replies or keywords moves it (triggers in schema.sql). */
+static int64_t settings_version(wb_db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM settings_version");
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* The settings in force now: a pipeline runs for weeks, and a holiday
+ * set this afternoon applies to the next message. One indexed read a
+ * message; the settings themselves only when they changed. */
+static int settings_current(reply_auto *a)
+{
+	int64_t v = settings_version(a->db);
+	if (v == a->version && v >= 0)
+		return 0;
+	settings_drop(a);
+	int rc = settings_read(a);
+	a->version = rc ? -1 : v; /* a bad setting: read again next time */
+	return rc;
+}
+
 int reply_auto_new(wb_db *db, reply_auto **out)
 {
 	reply_auto *a = xcalloc(1, sizeof *a);
 	a->db = db;
-	int rc = reply_settings_load(db, &a->s);
-	if (!rc)
-		rc = hours_load(db, &a->hours);
-	a->tz = profile_tz(db);
-	if (!rc)
-		rc = quick_keyword_each(db, take_keyword, a);
-	if (a->nkw)
-		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	a->version = -1;
+	int rc = settings_current(a);
 	if (rc) {
 		reply_auto_free(a);
 		a = NULL;
@@ -270,14 +319,7 @@ void reply_auto_free(reply_auto *a)
 {
 	if (!a)
 		return;
-	reply_settings_free(&a->s);
-	hours_free(&a->hours);
-	free(a->tz);
-	for (size_t i = 0; i < a->nkw; i++) {
-		free(a->kw[i].word);
-		free(a->kw[i].text);
-	}
-	free(a->kw);
+	settings_drop(a);
 	free(a);
 }
 
@@ -379,7 +421,9 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
 	int64_t msg_id = one_int(a->db, st);
 	contact c = {0};
-	int rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
+	int rc = settings_current(a);
+	if (!rc)
+		rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
 	if (rc)
 		return rc == EX_FALSE ? wb_err(EX_FALSE, "%s: not in the database (wb-recv stores messages "
 							 "before wb-reply answers them)", ev->wamid) : rc;

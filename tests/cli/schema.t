@@ -25,5 +25,14 @@ ok $? "a version-1 database opens"
 is "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" "$(sqlite3 "$WB_DB" 'PRAGMA user_version')" \
 	"and is migrated to the newest version"
 is "$(shape "$T/v1.db")" "$(shape "$WB_DB")" "with the tables, columns and indexes of schema.sql"
-is "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM message WHERE tag IS NULL")" 1 "messages kept, untagged"
+
+# the settings version and the triggers that move it
+triggers() { sqlite3 "$1" "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"; }
+is "$(triggers "$T/v1.db")" "$(triggers "$WB_DB")" "the same triggers"
+is "$(sqlite3 "$T/v1.db" "SELECT tag IS NULL FROM message; SELECT version FROM settings_version")" "1
+0" "messages kept, untagged; the settings version starts at 0"
+WB_DB="$T/v1.db" wb-reply greeting set 'Hi' >/dev/null
+sqlite3 "$T/v1.db" "INSERT INTO hours_exception (date) VALUES ('2026-12-25')"
+is "$(sqlite3 "$T/v1.db" "SELECT version > 1 FROM settings_version")" 1 \
+	"a change by wb-reply or by hand moves it"
 done_testing
