@@ -50,49 +50,49 @@ static const char **str_array(json_t *v, size_t *n, const char *key, const char 
 	return a;
 }
 
-/* The keys of a JSONL message: wb-send's long option names. */
-#define F(k, f) {k, offsetof(compose_spec, f)}
-static const struct spec_key {
+/* The keys of a JSONL message: wb-send's long option names, with the
+ * field each fills and its kind: a string, a boolean, or one that
+ * compose_spec_from_json reads itself (param, button, choice,
+ * interactive). */
+enum { KEY_STR, KEY_BOOL, KEY_OTHER };
+#define S(k, f) {k, offsetof(compose_spec, f), KEY_STR}
+#define B(k, f) {k, offsetof(compose_spec, f), KEY_BOOL}
+#define O(k) {k, 0, KEY_OTHER}
+static const struct {
 	const char *key;
 	size_t off;
-} str_keys[] = {
-	F("to", to), F("text", text), F("quick", quick), F("image", image), F("video", video),
-	F("audio", audio), F("document", document), F("sticker", sticker), F("caption", caption),
-	F("filename", filename), F("location", location), F("name", place), F("address", address),
-	F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
-	F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
-	F("tag", tag),
-}, bool_keys[] = {
-	F("voice", voice), F("upload", upload), F("force", force), F("preview_url", preview_url),
-	F("rendered", rendered),
+	int kind;
+} spec_keys[] = {
+	S("to", to), S("text", text), S("quick", quick), S("image", image), S("video", video),
+	S("audio", audio), S("document", document), S("sticker", sticker), S("caption", caption),
+	S("filename", filename), S("location", location), S("name", place), S("address", address),
+	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
+	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
+	S("tag", tag), B("voice", voice), B("upload", upload), B("force", force), B("preview_url", preview_url),
+	B("rendered", rendered), O("param"), O("button"), O("choice"), O("interactive"),
 };
-#undef F
-/* read by compose_spec_from_json itself */
-static const char *const other_keys[] = {"param", "button", "choice", "interactive"};
+#undef S
+#undef B
+#undef O
 
 /* One member of a line into s. A key no option names is an error, not
  * ignored: a misspelt "ky" must not send a message without its key. */
 static int spec_member(compose_spec *s, const char *key, json_t *v, const char *where)
 {
-	for (size_t i = 0; i < sizeof str_keys / sizeof *str_keys; i++) {
-		if (strcmp(key, str_keys[i].key))
+	for (size_t i = 0; i < sizeof spec_keys / sizeof *spec_keys; i++) {
+		if (strcmp(key, spec_keys[i].key))
 			continue;
-		if (!json_is_string(v))
+		void *field = (char *)s + spec_keys[i].off;
+		if (spec_keys[i].kind == KEY_STR && !json_is_string(v))
 			return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
-		*(const char **)((char *)s + str_keys[i].off) = json_string_value(v);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof bool_keys / sizeof *bool_keys; i++) {
-		if (strcmp(key, bool_keys[i].key))
-			continue;
-		if (!json_is_boolean(v))
+		if (spec_keys[i].kind == KEY_BOOL && !json_is_boolean(v))
 			return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
-		*(int *)((char *)s + bool_keys[i].off) = json_is_true(v);
+		if (spec_keys[i].kind == KEY_STR)
+			*(const char **)field = json_string_value(v);
+		else if (spec_keys[i].kind == KEY_BOOL)
+			*(int *)field = json_is_true(v);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof other_keys / sizeof *other_keys; i++)
-		if (!strcmp(key, other_keys[i]))
-			return 0;
 	return wb_err(EX_DATAERR, "%s: unknown key \"%s\" (a line's keys are wb-send's long options)", where, key);
 }
 

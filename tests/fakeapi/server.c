@@ -83,6 +83,29 @@ static void faults_reset_locked(void)
 
 static void release_held(void);
 
+static int next_wamid_bad(json_t *v, char *err, size_t errlen)
+{
+    if (json_is_null(v) || (json_is_string(v) && json_string_length(v) &&
+                            json_string_length(v) < sizeof F.next_wamid))
+        return 0;
+    snprintf(err, errlen, "next_wamid must be a message id (1 to %zu "
+             "characters) or null", sizeof F.next_wamid - 1);
+    return -1;
+}
+
+/* The id of an accepted message: the one next_wamid names (once), else a
+ * new one. A test names it to deliver its statuses before the answer
+ * (Meta's webhooks overtake its answers too). */
+static void take_wamid(char *wamid, size_t cap)
+{
+    pthread_mutex_lock(&f_lock);
+    bool named = F.next_wamid[0] != '\0';
+    if (named) snprintf(wamid, cap, "%.63s", F.next_wamid);
+    F.next_wamid[0] = '\0';
+    pthread_mutex_unlock(&f_lock);
+    if (!named) new_wamid(wamid, cap);
+}
+
 void faults_reset(void)
 {
     pthread_mutex_lock(&f_lock);
@@ -114,14 +137,7 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
                 return -1;
             }
         } else if (!strcmp(key, "next_wamid")) {
-            if (!json_is_null(v) && (!json_is_string(v) ||
-                                     !json_string_length(v) ||
-                                     json_string_length(v) >= sizeof F.next_wamid)) {
-                snprintf(err, errlen, "next_wamid must be a message id "
-                         "(1 to %zu characters) or null",
-                         sizeof F.next_wamid - 1);
-                return -1;
-            }
+            if (next_wamid_bad(v, err, errlen)) return -1;
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) continue;
             if (!json_is_object(v)) {
@@ -608,14 +624,7 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         return "pair_rate";
     }
 
-    /* next_wamid: a test names the id before the answer exists, to
-     * deliver its statuses first (they overtake answers at Meta too) */
-    pthread_mutex_lock(&f_lock);
-    bool named = F.next_wamid[0] != '\0';
-    if (named) snprintf(wamid, wcap, "%.63s", F.next_wamid);
-    F.next_wamid[0] = '\0';
-    pthread_mutex_unlock(&f_lock);
-    if (!named) new_wamid(wamid, wcap);
+    take_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
     if (is_template)
         json_object_set_new(msg, "message_status", json_string("accepted"));
