@@ -9,15 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "cloudapi.h"
 #include "compose.h"
+#include "config.h"
 #include "contact.h"
 #include "deliver.h"
-#include "batch.h"
 #include "err.h"
 #include "in.h"
-#include "profile.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "reply.h"
@@ -51,7 +51,9 @@ static const char usage[] =
 	"  --reply-to WAMID     quote the customer's message\n"
 	"  --rendered           the message is final: {{...}} in it are text, not placeholders\n"
 	"Rules and delivery:\n"
-	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d')\n"
+	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d'); 09:00 is\n"
+	"                       the next 09:00; a time over a minute past is refused\n"
+	"  --now-if-past        send a past --at time now instead\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
 	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
 	"                       512 characters; placeholders allowed)\n"
@@ -62,20 +64,22 @@ static const char usage[] =
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
-	"  --dry-run            print the request bodies as JSONL; send and store nothing\n"
+	"  --dry-run            print the request bodies as JSONL (with --at, each one's time\n"
+	"                       on stderr); send and store nothing\n"
 	"  --retry-unknown      flush: resend messages a crash left unknown\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT.\n"
-	"Exit: 0 sent, 75 some wait for a retry, 65 refused or failed, 69 API unreachable,\n"
-	"78 no token or phone id (or the token was rejected).\n";
+	"Exit: 0 sent, 1 nobody to send to, 75 some wait for a retry, 65 refused or failed,\n"
+	"69 API unreachable, 78 no token or phone id (or the token was rejected).\n";
 
 enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN,
+	O_RETRY_UNKNOWN, O_NOW_IF_PAST,
 };
 
 static const struct option longopts[] = {
@@ -110,6 +114,7 @@ static const struct option longopts[] = {
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
 	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
+	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
 	{"key", required_argument, NULL, O_KEY},
 	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
@@ -136,6 +141,7 @@ typedef struct {
 	int dry, retry_unknown;
 	int lines; /* '-': JSONL message objects on stdin */
 	char *text, *interactive; /* read from files */
+	char *agent; /* WB_AGENT, from the environment or the config file */
 } opts;
 
 static void append(const char ***v, size_t *n, const char *s)
@@ -158,31 +164,48 @@ typedef struct {
 	char **argv;
 	wb_db *db;
 	api *api;
-	out *out;
+	cli_rows rows; /* opened at the first row: nobody, nothing written */
 	compose_ctx sc;
 	deliver_stats total;
-	char *tz;          /* the business's, for --at */
 	api_msg_type type; /* of the message on the command line */
 	long bad_lines;    /* '-': lines not sent for an error of their own */
 	const char *where; /* '-': the line being sent ("stdin:7"), for messages */
 	compose_media media; /* its medium, resolved once */
+	long recipients;     /* of a send: as the segment, the list or --to gave them */
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error,
 		const char *tag)
 {
-	if (!r->out) /* --dry-run: the request bodies are the output */
+	if (r->o.dry) /* the request bodies are the output */
 		return;
+	out *o = cli_rows_out(&r->rows);
+	if (r->o.lines) /* read live by the next program in the pipe */
+		out_line_buffered(o);
 	if (id)
-		out_int(r->out, id);
+		out_int(o, id);
 	else
-		out_null(r->out);
-	out_str(r->out, phone);
-	out_str(r->out, wamid);
-	out_str(r->out, status);
-	out_str(r->out, error);
-	out_str(r->out, tag);
-	out_row_end(r->out);
+		out_null(o);
+	out_str(o, phone);
+	out_str(o, wamid);
+	out_str(o, status);
+	out_str(o, error);
+	out_str(o, tag);
+	out_row_end(o);
+}
+
+/* A dry run's request body, and on stderr when it would go: the time
+ * --at was read as, in the business zone. */
+static void dry_run_note(run *r, const compose_note *n)
+{
+	printf("%s\n", n->payload);
+	if (!n->due_at && !r->o.spec.at)
+		return;
+	char when[40] = "now";
+	if (n->due_at)
+		when_fmt_human(n->due_at, r->c->tz, when);
+	fflush(stdout);
+	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
 }
 
 /* Why a message to phone did not go, with the line it came from. */
@@ -198,7 +221,7 @@ static void on_note(const compose_note *n, void *ctx)
 {
 	run *r = ctx;
 	if (n->outcome == COMPOSED_DRY_RUN) {
-		printf("%s\n", n->payload);
+		dry_run_note(r, n);
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
@@ -253,6 +276,7 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 	kv vars = {0};
 	int rc = in_rows_open(stdin, "stdin", IN_ROWS_LIST, &in);
 	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
+		r->recipients++;
 		in_row_vars(&row, &vars);
 		if (!row.phone || !*row.phone)
 			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
@@ -267,7 +291,26 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
+	r->recipients++;
 	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+}
+
+/* A send to nobody is most likely a mistake (a label misspelt into an
+ * empty segment, an empty export), so it says so and exits 1, the
+ * status of "nothing matched", which cron reports. */
+static int nobody(const run *r)
+{
+	const opts *o = &r->o;
+	if (!o->nlabels)
+		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
+	sb b = {0};
+	for (size_t i = 0; i < o->nlabels; i++)
+		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+	for (size_t i = 0; i < o->nnot; i++)
+		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	sb_free(&b);
+	return rc;
 }
 
 /* A message for many (or one): rows first, in one transaction, then
@@ -298,6 +341,8 @@ static int bulk(run *r)
 	}
 	if (!rc && !o->nto && !o->nlabels)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
+	if (!rc && !o->nto && !r->recipients)
+		rc = nobody(r);
 	if (rc || o->dry) {
 		db_rollback(r->db);
 		return rc;
@@ -339,8 +384,7 @@ static int lines(run *r)
 	long long offset;
 	long lineno;
 	int rc = 0;
-	if (r->out)
-		out_line_buffered(r->out);
+	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
 	while (!rc && !r->total.auth && (rc = in_docs_next(in, &doc, &len, &offset, &lineno)) == 1) {
 		rc = line(r, doc, len, lineno);
 		fflush(stdout);
@@ -351,19 +395,17 @@ static int lines(run *r)
 
 static int queue_row_out(const queue_row *q, void *ctx)
 {
-	run *r = ctx;
-	char due[32];
-	when_fmt_utc(q->due_at, due);
-	out_int(r->out, q->id);
-	out_str(r->out, q->phone);
-	out_str(r->out, q->type);
-	out_str(r->out, status_name(q->status));
-	out_str(r->out, due);
-	out_int(r->out, q->attempts);
-	out_str(r->out, q->key);
-	out_str(r->out, q->error);
-	out_str(r->out, q->tag);
-	out_row_end(r->out);
+	out *o = cli_rows_out(&((run *)ctx)->rows);
+	out_int(o, q->id);
+	out_str(o, q->phone);
+	out_str(o, q->type);
+	out_str(o, status_name(q->status));
+	out_time(o, q->due_at);
+	out_int(o, q->attempts);
+	out_str(o, q->key);
+	out_str(o, q->error);
+	out_str(o, q->tag);
+	out_row_end(o);
 	return 0;
 }
 
@@ -425,6 +467,7 @@ static void options(run *r, int argc, char **argv)
 		case O_REPLY_TO: s->reply_to = optarg; break;
 		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
+		case O_NOW_IF_PAST: s->now_if_past = 1; break;
 		case O_KEY: s->key = optarg; break;
 		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;
@@ -470,6 +513,8 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("%s takes no arguments", argv[0]);
 	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
+	if (o->spec.now_if_past && !o->spec.at)
+		wb_usage("--now-if-past goes with --at");
 	if (o->lines && (o->nto || o->nlabels))
 		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
 	if (o->nnot && !o->nlabels)
@@ -506,6 +551,10 @@ static int prepare(cli *c, void *p)
 {
 	run *r = p;
 	int rc;
+	if (!r->o.spec.agent && (rc = config_get("WB_AGENT", &r->o.agent)))
+		return rc;
+	if (!r->o.spec.agent && r->o.agent && *r->o.agent)
+		r->o.spec.agent = r->o.agent;
 	if (r->cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
 		return rc;
 	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH)
@@ -520,12 +569,11 @@ static void open_run(run *r, wb_db *db)
 	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", "tag", NULL};
 	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", "tag",
 					    NULL};
-	if (r->cmd == CMD_QUEUE)
-		r->out = cli_out(r->c, qcols);
-	else if (!r->o.dry)
-		r->out = cli_out(r->c, cols);
-	r->tz = profile_tz(r->db);
-	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
+	/* the queue is a listing, with a header when it is empty; what a
+	 * send or a flush did is a log, which cron appends to: no row, no
+	 * bytes */
+	r->rows = (cli_rows){.c = r->c, .cols = r->cmd == CMD_QUEUE ? qcols : cols, .quiet = r->cmd != CMD_QUEUE};
+	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->c->tz, .now = when_now(), .dry = r->o.dry,
 			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
 			      .claimer = queue_me(), .note = on_note, .ctx = r};
 }
@@ -577,11 +625,9 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
 	}
-	int orc = r->out ? out_close(r->out) : 0;
-	r->out = NULL;
 	if (rc)
 		fflush(stdout); /* the rows written so far, before the error */
-	return rc ? rc : orc;
+	return cli_rows_end(&r->rows, rc);
 }
 
 static void parse(int argc, char **argv, cli *c, void *p)
@@ -592,6 +638,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	r->argc = argc - optind;
 	r->argv = argv + optind;
 	r->cmd = command_of(r, r->argc, r->argv);
+	c->reads = r->cmd == CMD_QUEUE;
 }
 
 /* Frees what parse and run kept; the database is cli_main's to close. */
@@ -600,7 +647,7 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
-	free(r->tz);
+	free(o->agent);
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
@@ -615,8 +662,5 @@ static void done(void *p)
 int main(int argc, char **argv)
 {
 	run r = {.o = {.spec = {.preview_url = -1}, .rate = 80, .concurrency = 32}};
-	r.o.spec.agent = getenv("WB_AGENT");
-	if (r.o.spec.agent && !*r.o.spec.agent)
-		r.o.spec.agent = NULL;
 	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run_command, .done = done}, argc, argv, &r);
 }

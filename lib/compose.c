@@ -69,7 +69,8 @@ static const struct {
 	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
 	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
 	S("tag", tag), B("voice", voice), B("upload", upload), B("force", force), B("preview_url", preview_url),
-	B("rendered", rendered), O("param"), O("button"), O("choice"), O("interactive"),
+	B("rendered", rendered), B("now_if_past", now_if_past),
+	O("param"), O("button"), O("choice"), O("interactive"),
 };
 #undef S
 #undef B
@@ -494,6 +495,23 @@ static int quick_body(compose_ctx *c, const compose_spec *s, char **text)
 	return rc;
 }
 
+/* A time --at gave, checked: a minute late is now (the time it took to
+ * type the command), but a time further past is most likely a mistake
+ * (a wrong day, a clock time meant for tomorrow) and sending at once
+ * could not be undone: refused, showing the time it was read as, unless
+ * the spec says to send it now. *due becomes 0 for now. */
+static int due_check(const compose_ctx *c, const compose_spec *s, const char *at, int64_t *due)
+{
+	if (*due < c->now - 60 && !s->now_if_past) {
+		char shown[40];
+		when_fmt_human(*due, c->tz, shown);
+		return wb_err(EX_DATAERR, "--at '%s' is %s, in the past; --now-if-past sends it now", at, shown);
+	}
+	if (*due <= c->now)
+		*due = 0;
+	return 0;
+}
+
 /* Placeholders filled from the contact's fields and attributes, then the
  * recipient's row; the body built; --at read. */
 static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
@@ -511,10 +529,8 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	if (!rc)
 		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
-	if (!rc && out->f.at)
-		rc = when_parse(out->f.at, c->now, c->tz, &out->due);
-	if (out->due <= c->now)
-		out->due = 0; /* a time already past: at once */
+	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+		rc = due_check(c, s, out->f.at, &out->due);
 	free(quick);
 	kv_free(&vars);
 	return rc;

@@ -31,6 +31,7 @@ typedef struct {
 	const char *reply_to, *key, *at, *agent, *auto_kind;
 	const char *tag; /* biz_opaque_callback_data */
 	int force;
+	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names

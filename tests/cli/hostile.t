@@ -72,28 +72,28 @@ HOOK="http://127.0.0.1:$PORT/webhook"
 
 # hook FROM WAMID TS NAME TEXT: one message's webhook, into $T/batch.N
 hook() {
-	_n=$((_n + 1))
+	_h=$((_h + 1))
 	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"%s"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"%s"}}]}}]}]}' \
-		"$4" "$1" "$1" "$2" "$3" "$5" >"$T/batch.$_n"
+		"$4" "$1" "$1" "$2" "$3" "$5" >"$T/batch.$_h"
 }
 # post: the hooks made since the last post, signed, in one curl
 post() {
 	set --
-	for i in $(seq "$_first" "$_n"); do
+	for i in $(seq "$_first" "$_h"); do
 		sig=$(openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r "$T/batch.$i" | cut -d' ' -f1)
 		[ $# -eq 0 ] || set -- "$@" --next
 		set -- "$@" -s -o /dev/null -w '%{http_code}\n' -H "X-Hub-Signature-256: sha256=$sig" \
 			--data-binary "@$T/batch.$i" "$HOOK"
 	done
 	curl "$@" >>"$T/codes"
-	_first=$((_n + 1))
+	_first=$((_h + 1))
 }
 
 # A round: six good customers (one named {{secret_note}} who has such an
 # attribute, one {{nosuch}}, one writing control characters, one whose
 # webhook comes twice), the opted-out customer, and a message two days
 # old from a new number (greeted as of then; too late to send now).
-_n=0 _first=1 c=0
+_h=0 _first=1 c=0
 : >"$T/good"
 round() {
 	for k in 1 2 3 4 5 6; do

@@ -13,7 +13,7 @@ shape() {
 		ORDER BY 1, 2, 3"
 }
 
-wb-label ls >/dev/null
+wb-label add fresh >/dev/null
 ok $? "a fresh database"
 sqlite3 "$T/v1.db" <"$TOP/tests/fixtures/schema-v1.sql"
 sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
