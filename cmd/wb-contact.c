@@ -9,6 +9,7 @@
 #include "contact.h"
 #include "err.h"
 #include "import.h"
+#include "in.h"
 #include "kv.h"
 #include "label.h"
 #include "msglog.h"
@@ -34,6 +35,9 @@ static const char usage[] =
 	"  --active DUR         a message from them within DUR\n"
 	"  --opted-out          only those who opted out\n"
 	"\n"
+	"Tables read by import, optout, optin and rm:\n"
+	IN_TABLE_USAGE
+	"\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
@@ -58,7 +62,7 @@ typedef struct {
 	const char **labels, **not_labels;
 	int nlabels, nnot;
 	int64_t inactive, active;
-	int opted_out, skip_bad, filtering;
+	int opted_out, skip_bad, filtering, table;
 } opts;
 
 static void put_time(out *o, int64_t t)
@@ -303,6 +307,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
+		IN_TABLE_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
 		{"not-label", required_argument, NULL, O_NOT_LABEL},
 		{"inactive", required_argument, NULL, O_INACTIVE},
@@ -318,6 +323,10 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			op->table = 1;
+			continue;
+		}
 		op->filtering |= opt != O_SKIP_BAD;
 		switch (opt) {
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
@@ -335,6 +344,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--label, --not-label, --inactive, --active and --opted-out go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
+	if (op->table && (op->cmd == ADD || op->cmd == LS || op->cmd == SHOW || op->cmd == LOG))
+		wb_usage("--delimiter and --phone-column go with import, optout, optin and rm");
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);

@@ -35,6 +35,7 @@ static const char usage[] =
 	"  --not-label L        leave out contacts with label L\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
+	IN_TABLE_USAGE
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
 	"  --quick /SHORTCUT    a quick reply's text\n"
@@ -76,6 +77,7 @@ enum {
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
 	{"to", required_argument, NULL, O_TO},
 	{"label", required_argument, NULL, O_LABEL},
 	{"not-label", required_argument, NULL, O_NOT_LABEL},
@@ -129,6 +131,7 @@ typedef struct {
 	long concurrency;
 	int dry, retry_unknown;
 	int lines; /* '-': JSONL message objects on stdin */
+	int table; /* --delimiter or --phone-column */
 	char *text, *interactive; /* read from files */
 } opts;
 
@@ -356,6 +359,10 @@ static void options(run *r, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(r->c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			o->table = 1;
+			continue;
+		}
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
 		case O_LABEL: append(&o->labels, &o->nlabels, optarg); break;
@@ -432,6 +439,8 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--retry-unknown goes with flush");
 	if (o->lines && (o->nto || o->nlabels))
 		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
+	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels))
+		wb_usage("--delimiter and --phone-column go with recipients in a table on stdin");
 	if (o->nnot && !o->nlabels)
 		wb_usage("--not-label narrows --label");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))

@@ -17,6 +17,19 @@ void import_map_free(import_map *m)
 	m->ncols = 0;
 }
 
+/* The columns wb-contact ls writes about a contact's own state (what
+ * WhatsApp and the message log say, and the labels): not attributes, so
+ * a listing imports back unchanged. */
+static const char *const listing_columns[] = {"wa_id", "profile_name", "labels", "opted_out", "last_in"};
+
+static int listing_column(const char *name)
+{
+	for (size_t i = 0; i < sizeof listing_columns / sizeof *listing_columns; i++)
+		if (streq_ci(name, listing_columns[i]))
+			return 1;
+	return 0;
+}
+
 int import_header(char **f, int n, import_map *m)
 {
 	int rc = 0;
@@ -24,14 +37,14 @@ int import_header(char **f, int n, import_map *m)
 		strtrim(f[i]);
 	m->ncols = n;
 	m->phone = in_phone_column(f, n);
-	m->name = -1;
+	m->name = m->other_phone = -1;
 	m->keys = xcalloc((size_t)n, sizeof *m->keys);
-	/* with both, wa_id is the same number again: ignored */
-	int wa_id = in_column(f, n, "wa_id");
 	for (int i = 0; i < n && !rc; i++) {
-		if (i == m->phone || i == wa_id)
+		if (i == m->phone || listing_column(f[i]))
 			continue;
-		if (streq_ci(f[i], "name") && m->name < 0)
+		if (streq_ci(f[i], "phone") && m->other_phone < 0)
+			m->other_phone = i; /* the phone is read from a likelier column */
+		else if (streq_ci(f[i], "name") && m->name < 0)
 			m->name = i;
 		else if (*f[i] && !(rc = contact_key_check(f[i])))
 			m->keys[i] = xstrdup(f[i]);
@@ -45,7 +58,7 @@ int import_header(char **f, int n, import_map *m)
 			if (m->keys[i] && m->keys[j] && !strcmp(m->keys[i], m->keys[j]))
 				rc = wb_err(EX_DATAERR, "column '%s' appears twice", m->keys[i]);
 	if (!rc && m->phone < 0)
-		rc = wb_err(EX_DATAERR, "no phone or wa_id column in the header (a header row is required)");
+		rc = wb_err(EX_DATAERR, "no phone column in the header (a header row is required)");
 	if (rc)
 		import_map_free(m);
 	return rc;
@@ -61,8 +74,12 @@ static int bad_utf8(const import_map *m, int i)
 
 int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 {
-	if (n != m->ncols)
-		return wb_err(EX_DATAERR, "%d field%s, the header has %d", n, n == 1 ? "" : "s", m->ncols);
+	if (n > m->ncols)
+		return wb_err(EX_DATAERR, "%d fields, the header has %d: quote a cell that holds the delimiter",
+			      n, m->ncols);
+	if (n < m->ncols)
+		return wb_err(EX_DATAERR, "%d field%s, the header has %d: quote a cell that holds a line break, "
+			      "or add the missing cells", n, n == 1 ? "" : "s", m->ncols);
 	for (int i = 0; i < n; i++)
 		if (utf8_len(f[i]) < 0)
 			return bad_utf8(m, i);
@@ -142,6 +159,10 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		rc = wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
 	if (!rc && (rc = import_header(head->cell, head->n, &m)))
 		in_row_err(head, rc);
+	if (!rc && m.other_phone >= 0)
+		wb_warn("%s:%ld: column '%s' is not imported: the phones are read from column '%s' "
+			"(--phone-column picks another)", name, head->line, head->cell[m.other_phone],
+			head->cell[m.phone]);
 	if (!rc)
 		rc = put_rows(db, r, &m, now, skip, ctx, st);
 	import_map_free(&m);

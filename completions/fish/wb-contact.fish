@@ -23,3 +23,5 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l active -x -a '7d 1
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l opted-out -d 'only opted-out contacts'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -F
+complete -c wb-contact -n '__fish_seen_subcommand_from import optout optin rm' -l delimiter -x -a ", ';' tab '|'" -d 'the delimiter of a table read'
+complete -c wb-contact -n '__fish_seen_subcommand_from import optout optin rm' -l phone-column -x -d 'the phone column of a table read'

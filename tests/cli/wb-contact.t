@@ -82,7 +82,7 @@ exits 65 "invalid UTF-8 is a bad row" -- wb-contact import "$T/rows.csv"
 like "$(cat "$T/err")" "rows.csv:3: column 'name': not valid UTF-8" "names the column"
 exits 0 "--skip-bad over several kinds of bad rows" -- wb-contact import --skip-bad "$T/rows.csv"
 is "$(sed 's/.*rows.csv://' "$T/err" | tr '\n' '|')" \
-	"3: column 'name': not valid UTF-8|4: 3 fields, the header has 2|5: 1 field, the header has 2|6: column 'phone': empty|" \
+	"3: column 'name': not valid UTF-8|4: 3 fields, the header has 2: quote a cell that holds the delimiter|5: 1 field, the header has 2: quote a cell that holds a line break, or add the missing cells|6: column 'phone': empty|" \
 	"each skipped row with its line and reason"
 is "$(tail -1 "$T/out")" "1,0,4" "one imported, four skipped"
 
@@ -91,18 +91,20 @@ like "$(cat "$T/err")" "^wb-contact: .*nope.csv: cannot open" "names it"
 exits 64 "two files" -- wb-contact import a.csv b.csv
 printf 'name,city\nAnne,Paris\n' >"$T/nophone.csv"
 exits 65 "no phone column" -- wb-contact import "$T/nophone.csv"
-like "$(cat "$T/err")" "nophone.csv:1: no phone or wa_id column" "says so, at line 1"
+is "$(cat "$T/err")" "wb-contact: $T/nophone.csv:1: no phone column in the header (name, city); name it with --phone-column" \
+	"says so, at line 1, listing the header"
 : >"$T/empty.csv"
 exits 65 "an empty file has no header" -- wb-contact import "$T/empty.csv"
 printf 'phone,city,City,city\n1,2,3,4\n' >"$T/dup.csv"
 exits 65 "a column twice" -- wb-contact import "$T/dup.csv"
 like "$(cat "$T/err")" "dup.csv:1: column 'city' appears twice" "names it"
-printf 'phone,profile_name\n33700000009,x\n' >"$T/res.csv"
+printf 'phone,business\n33700000009,x\n' >"$T/res.csv"
 exits 65 "a reserved column" -- wb-contact import "$T/res.csv"
-like "$(cat "$T/err")" "res.csv:1: column 2: 'profile_name'" "names it"
+like "$(cat "$T/err")" "res.csv:1: column 2: 'business'" "names it"
 printf 'phone,name\n33700000010,"open\n' >"$T/open.csv"
 exits 65 "an unterminated quote fails even with --skip-bad" -- wb-contact import --skip-bad "$T/open.csv"
-like "$(cat "$T/err")" "open.csv:2: unterminated quoted field" "names the line"
+like "$(cat "$T/err")" "open.csv:2: unterminated quoted field: a field that starts with '\"' ends with one" \
+	"names the line and says what to do"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id = '33700000010'")" "0" "nothing written"
 
 # --- ls -----------------------------------------------------------------

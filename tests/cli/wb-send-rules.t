@@ -57,7 +57,7 @@ exits 0 "the same export again (an ERP every five minutes)" -- sh -c "WB_DEFAULT
 is "$(tail -n +2 "$T/out" | cut -d, -f4 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 duplicate " "nobody is notified twice"
 is "$(($(api_requests) - before))" "2" "no new request"
 exits 65 "a CSV without a phone column" -- sh -c "printf 'name\nx\ny\n' | wb-send --template t"
-like "$(cat "$T/err")" "stdin:1: no phone or wa_id column" "names the line"
+like "$(cat "$T/err")" "stdin:1: no phone column in the header \(name\)" "names the line and lists the header"
 exits 65 "a bad phone in row 3 fails the whole CSV" -- sh -c "printf 'phone\n16505550001\nnope\n' | wb-send --template t"
 like "$(cat "$T/err")" "^wb-send: stdin:3:" "names the line"
 is "$(sql "SELECT count(*) FROM broadcast")" "5" "and wrote nothing, not even the broadcast"

@@ -62,7 +62,8 @@ static void header_and_rows(void)
 	is_str(r.wa_id, "16505551234", "phone normalised");
 	ok(r.name == NULL, "an empty name is no name");
 	is_int(import_check(NULL, &m, f, 4, &r), EX_DATAERR, "too few fields");
-	is_str(wb_errmsg(), "4 fields, the header has 5", "says how many");
+	is_str(wb_errmsg(), "4 fields, the header has 5: quote a cell that holds a line break, or add the missing cells",
+	       "says how many, and what to do");
 	free(f[0]);
 	f[0] = xstrdup("");
 	is_int(import_check(NULL, &m, f, 5, &r), EX_DATAERR, "an empty phone");
