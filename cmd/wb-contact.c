@@ -34,6 +34,8 @@ static const char usage[] =
 	"  --inactive DUR       no message from them within DUR (30d); never wrote counts\n"
 	"  --active DUR         a message from them within DUR\n"
 	"  --opted-out          only those who opted out\n"
+	"  --where KEY=VALUE    attribute KEY is VALUE (repeatable); KEY!=VALUE: is not;\n"
+	"                       KEY=: missing or empty; KEY!=: present\n"
 	"\n"
 	"Tables read by import, optout, optin and rm:\n"
 	IN_TABLE_USAGE
@@ -59,8 +61,8 @@ static const cli_cmd commands[] = {
 typedef struct {
 	int cmd, argc;
 	char **argv; /* the command's arguments */
-	const char **labels, **not_labels;
-	int nlabels, nnot;
+	const char **labels, **not_labels, **where;
+	int nlabels, nnot, nwhere;
 	int64_t inactive, active;
 	int opted_out, skip_bad, filtering, table;
 } opts;
@@ -117,7 +119,8 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 			return rc == EX_FALSE ? EX_DATAERR : rc;
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
-			    .active = op->active, .opted_out = op->opted_out, .now = when_now()};
+			    .active = op->active, .opted_out = op->opted_out, .where = op->where,
+			    .now = when_now()};
 	ls_ctx l = {cli_out(cl, contact_cols), db};
 	int rc = contact_each(db, &f, ls_row, &l);
 	int cr = out_close(l.o);
@@ -304,7 +307,7 @@ static int64_t parse_dur(const char *opt, const char *arg)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD };
+	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_WHERE };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		IN_TABLE_LONGOPTS,
@@ -314,11 +317,13 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"active", required_argument, NULL, O_ACTIVE},
 		{"opted-out", no_argument, NULL, O_OPTED_OUT},
 		{"skip-bad", no_argument, NULL, O_SKIP_BAD},
+		{"where", required_argument, NULL, O_WHERE},
 		{0},
 	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
 	op->labels = xcalloc((size_t)argc + 1, sizeof *op->labels);
 	op->not_labels = xcalloc((size_t)argc + 1, sizeof *op->not_labels);
+	op->where = xcalloc((size_t)argc + 1, sizeof *op->where);
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
@@ -335,13 +340,18 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_ACTIVE: op->active = parse_dur("--active", optarg); break;
 		case O_OPTED_OUT: op->opted_out = 1; break;
 		case O_SKIP_BAD: op->skip_bad = 1; break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			op->where[op->nwhere++] = optarg;
+			break;
 		}
 	}
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	if (op->filtering && op->cmd != LS)
-		wb_usage("--label, --not-label, --inactive, --active and --opted-out go with ls");
+		wb_usage("--label, --not-label, --inactive, --active, --opted-out and --where go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
 	if (op->table && (op->cmd == ADD || op->cmd == LS || op->cmd == SHOW || op->cmd == LOG))
@@ -369,6 +379,7 @@ static void done(void *p)
 	opts *op = p;
 	free(op->labels);
 	free(op->not_labels);
+	free(op->where);
 }
 
 int main(int argc, char **argv)

@@ -33,6 +33,8 @@ static const char usage[] =
 	"  --to PHONE           a recipient (repeat for more)\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
+	"  --where KEY=VALUE    contacts whose attribute KEY is VALUE (repeat: all); a broadcast;\n"
+	"                       KEY!=VALUE: is not; KEY=: missing or empty; KEY!=: present\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
 	IN_TABLE_USAGE
@@ -73,6 +75,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_WHERE,
 };
 
 static const struct option longopts[] = {
@@ -81,6 +84,7 @@ static const struct option longopts[] = {
 	{"to", required_argument, NULL, O_TO},
 	{"label", required_argument, NULL, O_LABEL},
 	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"where", required_argument, NULL, O_WHERE},
 	{"text", required_argument, NULL, O_TEXT},
 	{"quick", required_argument, NULL, O_QUICK},
 	{"image", required_argument, NULL, O_IMAGE},
@@ -122,8 +126,8 @@ static const struct option longopts[] = {
 /* Options as given, before they become a spec. */
 typedef struct {
 	compose_spec spec;
-	const char **to, **labels, **not_labels;
-	size_t nto, nlabels, nnot;
+	const char **to, **labels, **not_labels, **where;
+	size_t nto, nlabels, nnot, nwhere;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
@@ -261,7 +265,8 @@ static int bulk(run *r)
 	opts *o = &r->o;
 	int rc;
 	/* a segment, a CSV list or anything named is a broadcast */
-	int broadcast = o->nlabels || o->name || o->broadcast || !o->nto;
+	int segment = o->nlabels || o->nwhere;
+	int broadcast = segment || o->name || o->broadcast || !o->nto;
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
@@ -276,11 +281,11 @@ static int bulk(run *r)
 			rc = compose_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
-	if (!rc && o->nlabels) {
-		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .now = now};
+	if (!rc && segment) {
+		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .where = o->where, .now = now};
 		rc = contact_each(r->db, &f, segment_one, r);
 	}
-	if (!rc && !o->nto && !o->nlabels)
+	if (!rc && !o->nto && !segment)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
 	if (rc || o->dry) {
 		db_rollback(r->db);
@@ -367,6 +372,11 @@ static void options(run *r, int argc, char **argv)
 		case O_TO: append(&o->to, &o->nto, optarg); break;
 		case O_LABEL: append(&o->labels, &o->nlabels, optarg); break;
 		case O_NOT_LABEL: append(&o->not_labels, &o->nnot, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			append(&o->where, &o->nwhere, optarg);
+			break;
 		case O_TEXT: s->text = optarg; break;
 		case O_QUICK: s->quick = optarg; break;
 		case O_IMAGE: s->image = optarg; break;
@@ -437,18 +447,19 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("%s takes no arguments", argv[0]);
 	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
-	if (o->lines && (o->nto || o->nlabels))
-		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
-	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels))
+	if (o->lines && (o->nto || o->nlabels || o->nwhere))
+		wb_usage("'-' reads recipients from stdin; it does not mix with --to, --label or --where");
+	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels || o->nwhere))
 		wb_usage("--delimiter and --phone-column go with recipients in a table on stdin");
-	if (o->nnot && !o->nlabels)
-		wb_usage("--not-label narrows --label");
+	if (o->nnot && !o->nlabels && !o->nwhere)
+		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
-	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
-		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
-	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
-		wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
+	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
+		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
+	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
+	    !o->nwhere)
+		wb_usage("--text @- reads stdin, so recipients must come from --to, --label or --where");
 	return cmd;
 }
 
@@ -572,6 +583,7 @@ static void done(void *p)
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
+	free(o->where);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);

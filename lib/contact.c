@@ -322,11 +322,92 @@ static int label_ids(wb_db *db, const char *const *names, sb *list)
 	return 0;
 }
 
+/* One attribute condition taken apart: KEY (malloc'd), its VALUE (in
+ * the expression; "" for missing or empty) and whether it is negated. */
+typedef struct {
+	char *key;
+	const char *value;
+	int negated;
+} where_cond;
+
+static int where_parse(const char *expr, where_cond *w)
+{
+	const char *eq = strchr(expr, '=');
+	w->key = NULL;
+	if (!eq)
+		return wb_err(EX_USAGE, "--where '%s': expected KEY=VALUE, KEY!=VALUE, KEY= or KEY!=", expr);
+	w->negated = eq > expr && eq[-1] == '!';
+	w->key = xstrndup(expr, (size_t)(eq - expr - w->negated));
+	w->value = eq + 1;
+	int rc = contact_key_check(w->key);
+	if (rc) {
+		free(w->key);
+		w->key = NULL;
+		return wb_err_prefix(EX_USAGE, "--where: ");
+	}
+	return 0;
+}
+
+int contact_where_check(const char *expr)
+{
+	where_cond w;
+	int rc = where_parse(expr, &w);
+	free(w.key);
+	return rc;
+}
+
+/* The attribute conditions as SQL over contact c. KEY=VALUE is a member
+ * KEY equal to VALUE; KEY= is the absence of a non-empty one; != negates.
+ * Keys and values are named parameters that where_bind fills: attributes
+ * are data, and nothing of them is spliced into the statement. */
+static void where_sql(sb *sql, const where_cond *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int empty = !*w[i].value;
+		sb_printf(sql, " AND %sEXISTS (SELECT 1 FROM json_each(c.attrs) WHERE key = :wk%d AND value %s :wv%d)",
+			  w[i].negated != empty ? "NOT " : "", i, empty ? "<>" : "=", i);
+	}
+}
+
+static void where_bind(sqlite3_stmt *st, const where_cond *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof name, ":wk%d", i);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), w[i].key, -1, SQLITE_STATIC);
+		snprintf(name, sizeof name, ":wv%d", i);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), w[i].value, -1, SQLITE_STATIC);
+	}
+}
+
+/* Parses every condition of where into *w (n of them), or fails on the
+ * first that is malformed. */
+static int where_conds(const char *const *where, where_cond **w, int *n)
+{
+	*n = 0;
+	while (where && where[*n])
+		(*n)++;
+	*w = xcalloc((size_t)*n + 1, sizeof **w);
+	for (int i = 0; i < *n; i++)
+		if (where_parse(where[i], &(*w)[i]))
+			return EX_USAGE;
+	return 0;
+}
+
+static void where_free(where_cond *w, int n)
+{
+	for (int i = 0; w && i < n; i++)
+		free(w[i].key);
+	free(w);
+}
+
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 {
 	sb sql = {0}, with = {0}, without = {0};
-	int rc;
-	if ((rc = label_ids(db, f->labels, &with)) || (rc = label_ids(db, f->not_labels, &without)))
+	where_cond *where;
+	int nwhere, rc;
+	if ((rc = where_conds(f->where, &where, &nwhere)) || (rc = label_ids(db, f->labels, &with)) ||
+	    (rc = label_ids(db, f->not_labels, &without)))
 		goto out;
 	sb_puts(&sql, "SELECT " CONTACT_COLS " FROM contact c WHERE 1");
 	if (with.len) {
@@ -347,12 +428,14 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		sb_puts(&sql, " AND opted_out");
 	else if (f->opted_out < 0)
 		sb_puts(&sql, " AND NOT opted_out");
+	where_sql(&sql, where, nwhere);
 	sb_puts(&sql, " ORDER BY wa_id");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db_handle(db), sql.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(db, "listing contacts");
 		goto out;
 	}
+	where_bind(st, where, nwhere);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		contact c;
@@ -366,6 +449,7 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		rc = db_fail(db, "listing contacts");
 	sqlite3_finalize(st);
 out:
+	where_free(where, nwhere);
 	sb_free(&sql);
 	sb_free(&with);
 	sb_free(&without);

@@ -81,8 +81,15 @@ typedef struct {
 	int64_t inactive;              /* > 0: no message from them within this many seconds */
 	int64_t active;                /* > 0: a message from them within this many seconds */
 	int opted_out;                 /* 1: only opted out, -1: none opted out, 0: either */
+	const char *const *where;      /* attribute conditions, all of them (contact_where_check) */
 	int64_t now;
 } contact_filter;
+
+/* Whether expr is an attribute condition of a segment: KEY=VALUE (the
+ * attribute is VALUE), KEY!=VALUE (it is not: another value, or none),
+ * KEY= (missing or empty), KEY!= (present). KEY is an attribute name
+ * (contact_key_check). Pure; 0 or EX_USAGE saying what is wrong. */
+int contact_where_check(const char *expr);
 
 /* Calls fn for each matching contact in phone order; a non-zero return
  * from fn stops the walk and is returned. */

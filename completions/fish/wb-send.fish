@@ -14,6 +14,7 @@ complete -c wb-send -n "not __fish_seen_subcommand_from $cmds" -a flush -d 'send
 complete -c wb-send -l to -x -d 'a recipient'
 complete -c wb-send -l label -x -a '(__wb_send_labels)' -d 'contacts with this label'
 complete -c wb-send -l not-label -x -a '(__wb_send_labels)' -d 'leave out this label'
+complete -c wb-send -l where -x -d 'contacts whose attribute KEY=VALUE'
 complete -c wb-send -l delimiter -x -a ", ';' tab '|'" -d 'the delimiter of the recipients table'
 complete -c wb-send -l phone-column -x -d 'the phone column of the recipients table'
 complete -c wb-send -l text -x -d 'a text (@FILE, @-)'

@@ -135,6 +135,19 @@ is "$(wb-contact ls --label vip -o tsv | grep '^442079460958' | cut -f2-4)" "$(p
 exits 65 "an unknown label" -- wb-contact ls --label nope
 is "$(cat "$T/out")" "" "no rows, not even a header"
 like "$(cat "$T/err")" "no label 'nope'" "names it"
+# --where: segments by attribute (Mei is city=Lyon, Hans has none)
+is "$(wb-contact ls --where city=Lyon | tail -n +2 | cut -d, -f1)" "16505551234" "--where KEY=VALUE"
+is "$(wb-contact ls --where city=Lyon --where 'order_id!=' | tail -n +2 | cut -d, -f1)" "16505551234" \
+	"several --where: AND; KEY!= is present"
+is "$(wb-contact ls --where 'city!=Lyon' -o jsonl | wc -l)" "$((total - 1))" "KEY!=VALUE: another value or none"
+is "$(wb-contact ls --where 'city=' -o csv | grep -c '^4915112345678,')" "1" "KEY=: missing"
+is "$(wb-contact ls --where "city=x' OR 1=1 --" -o jsonl | wc -l)" "0" "a value is data, not SQL"
+wb-contact add 4915112345678 "it's \"odd\"=\$.x" >/dev/null
+is "$(wb-contact ls --where "it's \"odd\"=\$.x" | tail -n +2 | cut -d, -f1)" "4915112345678" \
+	"so is a key, quotes and JSON path characters included"
+exits 64 "--where without '='" -- wb-contact ls --where city
+exits 64 "--where on a contact's own field" -- wb-contact ls --where name=Mei
+like "$(cat "$T/err")" "'name' is the contact's own field" "says so"
 exits 0 "-o jsonl" -- wb-contact ls --label late -o jsonl
 is "$(head -1 "$T/out")" '{"phone":"442079460958","name":"Smith, J","profile_name":null,"labels":"late,vip","opted_out":false,"last_in":"2026-09-01T10:00:00Z"}' \
 	"JSON types: booleans, nulls"
