@@ -9,13 +9,14 @@
 #include "util.h"
 
 #define CONTACT_COLS "id, wa_id, name, profile_name, opted_out, opted_out_at, created_at, " \
-		     "updated_at, last_in_at, last_out_at"
+		     "updated_at, last_in_at, last_out_at, attrs"
 
 void contact_free(contact *c)
 {
 	free(c->name);
 	free(c->profile_name);
-	c->name = c->profile_name = NULL;
+	free(c->attrs);
+	c->name = c->profile_name = c->attrs = NULL;
 }
 
 static char *opt_text(sqlite3_stmt *st, int i)
@@ -35,6 +36,7 @@ static void from_row(sqlite3_stmt *st, contact *c)
 	c->updated_at = sqlite3_column_int64(st, 7);
 	c->last_in_at = sqlite3_column_int64(st, 8);
 	c->last_out_at = sqlite3_column_int64(st, 9);
+	c->attrs = xstrdup(db_col_text(st, 10));
 }
 
 int contact_get(wb_db *db, const char *wa_id, contact *c)
@@ -234,6 +236,18 @@ char *contact_attrs_json(wb_db *db, int64_t id)
 	char *r = xstrdup(s ? s : "{}");
 	free(s);
 	return r;
+}
+
+void contact_attrs_of(const contact *c, kv *m)
+{
+	kv_clear(m);
+	json_t *o = json_loads(c->attrs ? c->attrs : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+		if (json_is_string(v))
+			kv_set(m, k, json_string_value(v));
+	json_decref(o);
 }
 
 int contact_vars(wb_db *db, const contact *c, kv *m)
@@ -454,4 +468,52 @@ out:
 	sb_free(&with);
 	sb_free(&without);
 	return rc;
+}
+
+/* The keys seen so far, sorted, each once. */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} key_set;
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_keys(const contact *c, void *ctx)
+{
+	key_set *s = ctx;
+	json_t *o = json_loads(c->attrs ? c->attrs : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) {
+		if (bsearch(&k, s->v, s->n, sizeof *s->v, cmp_key))
+			continue;
+		if (s->n + 1 >= s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 16;
+			s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+		}
+		s->v[s->n++] = xstrdup(k);
+		qsort(s->v, s->n, sizeof *s->v, cmp_key);
+	}
+	json_decref(o);
+	return 0;
+}
+
+int contact_attr_keys(wb_db *db, const contact_filter *f, char ***keys)
+{
+	key_set s = {0};
+	int rc = contact_each(db, f, collect_keys, &s);
+	s.v = xrealloc(s.v, (s.n + 1) * sizeof *s.v);
+	s.v[s.n] = NULL;
+	*keys = s.v;
+	return rc;
+}
+
+void contact_keys_free(char **keys)
+{
+	for (size_t i = 0; keys && keys[i]; i++)
+		free(keys[i]);
+	free(keys);
 }

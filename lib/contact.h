@@ -19,6 +19,7 @@ typedef struct {
 	char *profile_name; /* NULL when unset */
 	int opted_out;
 	int64_t opted_out_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
+	char *attrs;        /* the attributes: a JSON object of strings */
 } contact;
 
 void contact_free(contact *c);
@@ -56,6 +57,8 @@ int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 int contact_attrs(wb_db *db, int64_t id, kv *m);
 /* The attributes as a JSON object, malloc'd ("{}" when none). */
 char *contact_attrs_json(wb_db *db, int64_t id);
+/* Fills m (cleared first) with c's attributes as read with it. */
+void contact_attrs_of(const contact *c, kv *m);
 /* Fills m with what {{placeholders}} can name for this contact: its
  * attributes, then name (the business's name for them, else the profile
  * name, else the phone), phone, wa_id, profile_name and business. */
@@ -95,5 +98,10 @@ int contact_where_check(const char *expr);
  * from fn stops the walk and is returned. */
 typedef int (*contact_fn)(const contact *c, void *ctx);
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx);
+/* The names of the attributes the matching contacts have, each once, in
+ * byte order: *keys is a NULL-terminated malloc'd list (free it with
+ * contact_keys_free). */
+int contact_attr_keys(wb_db *db, const contact_filter *f, char ***keys);
+void contact_keys_free(char **keys);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "contact.h"
 #include "err.h"
+#include "out.h"
 #include "util.h"
 
 struct csvr {
@@ -446,6 +447,14 @@ void in_rows_close(in_rows *r)
 	free(r);
 }
 
+/* A cell that wb's CSV output (or a careful exporter) neutralised for
+ * spreadsheets, "'=x" for "=x", is read as it was before. */
+static void unneutralise(char *cell)
+{
+	if (cell[0] == '\'' && out_neutralises(cell + 1))
+		memmove(cell, cell + 1, strlen(cell));
+}
+
 /* A cell that reads as a phone number rather than as a column's name:
  * seven digits at least, and only the punctuation numbers are written
  * with. */
@@ -509,8 +518,10 @@ static int open_table(in_rows *r, const char *first)
 	r->head.file = r->name;
 	r->head.cell = xcalloc((size_t)n, sizeof *r->head.cell);
 	r->head.n = r->head.nnames = n;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		r->head.cell[i] = strtrim(xstrdup(f[i]));
+		unneutralise(r->head.cell[i]);
+	}
 	r->head.names = r->head.cell;
 	if ((r->phone = in_phone_column(r->head.cell, n)) >= 0) {
 		r->form = TABLE;
@@ -685,6 +696,9 @@ static int next_record(in_rows *r, in_row *row)
 			line = r->head.line;
 		} else if ((got = csvr_next(r->csv, &f, &n, &line)) != 1) {
 			return got;
+		} else {
+			for (int i = 0; i < n; i++)
+				unneutralise(f[i]);
 		}
 		/* a line of spaces in a list is a blank line */
 	} while (r->form == LIST && n == 1 && !*strtrim(f[0]));

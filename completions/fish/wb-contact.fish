@@ -21,6 +21,8 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l not-label -x -a '(
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l inactive -x -a '7d 14d 30d 90d' -d 'no message within'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l active -x -a '7d 14d 30d 90d' -d 'a message within'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l opted-out -d 'only opted-out contacts'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l attrs -d 'every attribute a column'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l columns -x -d 'the columns, comma-separated'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l where -x -d 'attribute KEY=VALUE, KEY!=VALUE, KEY= or KEY!='
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -F

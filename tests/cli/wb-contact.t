@@ -148,6 +148,30 @@ is "$(wb-contact ls --where "it's \"odd\"=\$.x" | tail -n +2 | cut -d, -f1)" "49
 exits 64 "--where without '='" -- wb-contact ls --where city
 exits 64 "--where on a contact's own field" -- wb-contact ls --where name=Mei
 like "$(cat "$T/err")" "'name' is the contact's own field" "says so"
+# --columns and --attrs; what ls writes imports back unchanged
+exits 0 "--columns: ls's own columns and attributes, in that order" -- wb-contact ls --label vip --columns phone,city,name
+is "$(cat "$T/out")" "phone,city,name
+16505551234,Lyon,Mei
+442079460958,London,\"Smith, J\"
+8613912345678,北京,李雷" "picked"
+exits 64 "--columns with a name that can be neither" -- wb-contact ls --columns 'phone,{{x}}'
+wb-contact add 33700000020 'name==Ann "the 2nd",
+line' 'note=@home' 'score=-5' 'dash=-x' "tab=$(printf '\tx')" >/dev/null
+exits 0 "--attrs: every attribute a column" -- wb-contact ls --attrs -o csv
+is "$(head -1 "$T/out")" "phone,name,profile_name,labels,opted_out,last_in,city,dash,\"it's \"\"odd\"\"\",note,notes,order_id,score,tab" \
+	"after ls's own, in name order"
+is "$(wb-contact ls --columns phone --attrs --where note=@home -o jsonl)" \
+	'{"phone":"33700000020","dash":"-x","note":"@home","score":"-5","tab":"\tx"}' \
+	"with --columns: the attributes of the contacts listed"
+is "$(wb-contact ls --columns phone,city --where 'note!=' -o jsonl)" '{"phone":"33700000020","city":null}' \
+	"a missing attribute is null"
+sqlite3 "$WB_DB" .dump >"$T/before.sql"
+wb-contact ls --attrs -o csv | WB_NOW=2026-12-01T00:00:00Z wb-contact import >"$T/out"
+ok $? "ls --attrs -o csv | wb-contact import"
+is "$(tail -1 "$T/out")" "0,$((total + 1)),0" "every contact read back"
+sqlite3 "$WB_DB" .dump >"$T/after.sql"
+is "$(diff "$T/before.sql" "$T/after.sql")" "" \
+	"the database is unchanged (quotes, line breaks, cells neutralised for spreadsheets, labels, opt-outs)"
 exits 0 "-o jsonl" -- wb-contact ls --label late -o jsonl
 is "$(head -1 "$T/out")" '{"phone":"442079460958","name":"Smith, J","profile_name":null,"labels":"late,vip","opted_out":false,"last_in":"2026-09-01T10:00:00Z"}' \
 	"JSON types: booleans, nulls"

@@ -352,6 +352,10 @@ static void tables(void)
 	is_int(rows_of("[{\"phone\":\"1\"} {}]", IN_ROWS_JSONL, &got), EX_DATAERR, "elements without a comma");
 	is_int(rows_of("[{\"phone\":\"1\"}] x", IN_ROWS_JSONL, &got), EX_DATAERR, "more after the array");
 
+	is_int(rows_of("phone,f\n1,'=x\n2,'-5\n3,'x\n4,\"'@a, b\"\n", 0, &got), 0, "cells neutralised for spreadsheets");
+	is_str(got.s, "2:1:phone=1|f==x\n3:2:phone=2|f='-5\n4:3:phone=3|f='x\n5:4:phone=4|f=@a, b\n",
+	       "read as they were before, and only those");
+
 	/* the user's word, last: it holds for the rest of the process */
 	ok(in_table_option(IN_OPT_PHONE_COLUMN, "Kontakt") && in_table_option(IN_OPT_DELIMITER, "|"),
 	   "--phone-column and --delimiter");
