@@ -324,11 +324,12 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 		fclose(fp);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"created", "updated", "skipped", NULL};
+	static const char *const cols[] = {"created", "updated", "skipped", "duplicates", NULL};
 	out *o = cli_out(cl, cols);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
+	out_int(o, st.duplicates);
 	out_row_end(o);
 	return out_close(o);
 }

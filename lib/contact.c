@@ -55,24 +55,23 @@ int contact_get(wb_db *db, const char *wa_id, contact *c)
 	return wb_err(EX_FALSE, "%s: no such contact", wa_id);
 }
 
-int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX])
+int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX])
 {
 	char bare[PHONE_MAX];
 	int64_t id;
-	int rc;
+	if (!phone_bare(in, bare))
+		return EX_FALSE;
+	int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", bare, &id);
+	if (!rc)
+		memcpy(out, bare, PHONE_MAX);
+	return rc;
+}
+
+int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX])
+{
 	/* looked up before the numbering plans are: it is much the cheaper */
-	if (db && phone_bare(in, bare)) {
-		rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", bare, &id);
-		if (!rc) {
-			memcpy(out, bare, PHONE_MAX);
-			return 0;
-		}
-		if (rc != EX_FALSE)
-			return rc;
-	}
-	phone_reading r;
-	rc = phone_read_env(in, &r);
-	return rc ? rc : phone_pick(&r, out);
+	int rc = db ? contact_known_phone(db, in, out) : EX_FALSE;
+	return rc == EX_FALSE ? phone_norm_env(in, out) : rc;
 }
 
 int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created)

@@ -32,6 +32,10 @@ int contact_get(wb_db *db, const char *wa_id, contact *c);
  * would make of it); anything else is read by phone's rules. db NULL:
  * the rules alone. 0, or phone's and the database's errors. */
 int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
+/* The first half of contact_resolve_phone: 0 and out when in is digits
+ * alone that are a contact's wa_id; EX_FALSE when it is not (then the
+ * rules read it), or the database's error. */
+int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
 /* The id of wa_id's contact, created (with nothing else) when missing. */
 int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */

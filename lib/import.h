@@ -46,6 +46,7 @@ int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 
 typedef struct {
 	long created, updated, skipped;
+	long duplicates; /* rows whose phone an earlier row had */
 } import_stats;
 
 /* Told about each row --skip-bad skips: msg is "FILE:LINE: why". */

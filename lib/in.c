@@ -19,15 +19,19 @@ struct csvr {
 	FILE *fp;
 	char *name;
 	struct csv_parser p;
-	/* records parsed but not yet handed out */
+	/* records parsed but not yet handed out: each one block, its field
+	 * pointers and then their text, as one malloc is cheaper than one a
+	 * field */
 	struct rec {
 		char **f;
 		int n;
 		long line;
 	} *q;
 	size_t qhead, qlen, qcap;
-	/* the record being built */
-	char **cur;
+	/* the record being built: its fields' text, each ended by a NUL, and
+	 * where each starts */
+	sb text;
+	size_t *start;
 	int ncur, capcur;
 	long line, rec_start;
 	int eof, first;
@@ -45,9 +49,11 @@ static void on_field(void *s, size_t len, void *ctx)
 	csvr *r = ctx;
 	if (r->ncur == r->capcur) {
 		r->capcur = r->capcur ? r->capcur * 2 : 16;
-		r->cur = xrealloc(r->cur, (size_t)r->capcur * sizeof *r->cur);
+		r->start = xrealloc(r->start, (size_t)r->capcur * sizeof *r->start);
 	}
-	r->cur[r->ncur++] = xstrndup(s ? s : "", len);
+	r->start[r->ncur++] = r->text.len;
+	sb_add(&r->text, s ? s : "", len);
+	sb_putc(&r->text, 0);
 }
 
 static void on_record(int c, void *ctx)
@@ -64,11 +70,16 @@ static void on_record(int c, void *ctx)
 		}
 	}
 	struct rec *rec = &r->q[r->qhead + r->qlen++];
-	rec->f = r->cur;
+	size_t ptrs = (size_t)r->ncur * sizeof *rec->f;
+	rec->f = xmalloc(ptrs + r->text.len + 1);
+	char *text = (char *)rec->f + ptrs;
+	memcpy(text, r->text.s ? r->text.s : "", r->text.len);
+	for (int i = 0; i < r->ncur; i++)
+		rec->f[i] = text + r->start[i];
 	rec->n = r->ncur;
 	rec->line = r->rec_start;
-	r->cur = NULL;
-	r->ncur = r->capcur = 0;
+	sb_reset(&r->text);
+	r->ncur = 0;
 	r->rec_start = 0;
 }
 
@@ -97,8 +108,6 @@ static int blank_line(const char *s, char sep)
 
 static void free_rec(struct rec *rec)
 {
-	for (int i = 0; i < rec->n; i++)
-		free(rec->f[i]);
 	free(rec->f);
 	rec->f = NULL;
 	rec->n = 0;
@@ -178,9 +187,8 @@ void csvr_close(csvr *r)
 		free_rec(&r->q[r->qhead++]);
 		r->qlen--;
 	}
-	for (int i = 0; i < r->ncur; i++)
-		free(r->cur[i]);
-	free(r->cur);
+	sb_free(&r->text);
+	free(r->start);
 	free(r->q);
 	free(r->buf);
 	free(r->pre);
