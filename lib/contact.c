@@ -487,7 +487,7 @@ static int collect_keys(const contact *c, void *ctx)
 	const char *k;
 	json_t *v;
 	json_object_foreach(o, k, v) {
-		if (bsearch(&k, s->v, s->n, sizeof *s->v, cmp_key))
+		if (s->n && bsearch(&k, s->v, s->n, sizeof *s->v, cmp_key))
 			continue;
 		if (s->n + 1 >= s->cap) {
 			s->cap = s->cap ? s->cap * 2 : 16;
