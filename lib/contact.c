@@ -94,9 +94,10 @@ int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const c
 		"WHEN instr(?4, 'null') THEN json_patch('{}', ?4) ELSE ?4 END) "
 		"ON CONFLICT (wa_id) DO NOTHING");
 	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-	db_bind_text(st, 2, name);
+	/* name and attrs outlive the statement's step: not copied */
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	db_bind_text(st, 4, attrs);
+	sqlite3_bind_text(st, 4, attrs, -1, SQLITE_STATIC);
 	int fresh, rc = db_step_changed(db, st, "saving a contact", &fresh);
 	if (rc)
 		return rc;
@@ -113,9 +114,9 @@ int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const c
 				 "(?4 IS NOT NULL AND json_patch(attrs, ?4) IS NOT attrs) THEN ?3 "
 				 "ELSE updated_at END WHERE id = ?1");
 		sqlite3_bind_int64(st, 1, *id);
-		db_bind_text(st, 2, name);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, now);
-		db_bind_text(st, 4, attrs);
+		sqlite3_bind_text(st, 4, attrs, -1, SQLITE_STATIC);
 		if ((rc = db_step_done(db, st, "saving a contact")))
 			return rc;
 	}
