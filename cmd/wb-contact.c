@@ -73,17 +73,6 @@ typedef struct {
 	int opted_out, skip_bad, filtering, table;
 } opts;
 
-static void put_time(out *o, int64_t t)
-{
-	char buf[32];
-	if (!t) {
-		out_null(o);
-		return;
-	}
-	when_fmt_utc(t, buf);
-	out_str(o, buf);
-}
-
 /* The cells ls and show share, in this order. */
 static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in", NULL};
 #define NCONTACT_COLS 6
@@ -110,7 +99,7 @@ static void contact_cell(out *o, wb_db *db, const contact *c, int col)
 		free(labels);
 		break;
 	case 4: out_bool(o, c->opted_out); break;
-	default: put_time(o, c->last_in_at);
+	default: out_time(o, c->last_in_at);
 	}
 }
 
@@ -218,11 +207,12 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	memcpy(cols, contact_cols, NCONTACT_COLS * sizeof *cols);
 	memcpy(cols + NCONTACT_COLS, more, sizeof more);
 	out *o = cli_out(cl, cols);
+	out_one_row_vertical(o);
 	contact_cells(o, db, &c);
-	put_time(o, c.opted_out_at);
-	put_time(o, c.created_at);
-	put_time(o, c.updated_at);
-	put_time(o, c.last_out_at);
+	out_time(o, c.opted_out_at);
+	out_time(o, c.created_at);
+	out_time(o, c.updated_at);
+	out_time(o, c.last_out_at);
 	char *attrs = contact_attrs_json(db, c.id);
 	out_json(o, attrs);
 	out_row_end(o);
@@ -235,7 +225,8 @@ static int log_row(const msglog_msg *m, void *o)
 {
 	msglog_row r;
 	msglog_cells(m, &r);
-	out_row_strs(o, r.cell, MSGLOG_NCOLS);
+	out_time(o, m->ts);
+	out_row_strs(o, r.cell, MSGLOG_NCOLS - 1);
 	return 0;
 }
 
@@ -358,7 +349,7 @@ static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 {
 	static const char *const cols[] = {"phone", "opted_out", "changed", NULL};
 	static const char *const rm_cols[] = {"phone", NULL};
-	phone_rows p = {{cl, cmd == RM ? rm_cols : cols, NULL}, cmd};
+	phone_rows p = {{.c = cl, .cols = cmd == RM ? rm_cols : cols}, cmd};
 	int rc = cmd == RM ? contact_rm_phones(db, argc, argv, stdin, phone_row, &p)
 			   : contact_optout_phones(db, argc, argv, stdin, cmd == OPTOUT, phone_row, &p);
 	return cli_rows_end(&p.rows, rc);
@@ -443,6 +434,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG;
 	if (op->filtering && op->cmd != LS)
 		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --where, --attrs and "
 			 "--columns go with ls");

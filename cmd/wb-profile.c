@@ -236,13 +236,10 @@ static int open_at(wb_db *db, cli *c, const char *at)
 		return rc;
 	}
 	int open = hours_open_at(&h, t, tz, &until);
-	char buf[40];
-	if (until)
-		when_fmt_local(until, tz, buf);
 	static const char *const cols[] = {"state", "until", NULL};
 	out *o = cli_out(c, cols);
 	out_str(o, open ? "open" : "closed");
-	out_str(o, until ? buf : NULL);
+	out_time(o, until);
 	out_row_end(o);
 	hours_free(&h);
 	free(tz);
@@ -324,6 +321,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	if (op->cmd == HOURS)
 		op->sub = hours_sub(op->argc, op->argv);
+	c->reads = op->cmd == SHOW || op->cmd == OPEN || op->cmd == EXPORT || op->cmd == PUSH ||
+		   (op->cmd == HOURS && (op->sub == HOURS_SHOW_WEEK || op->sub == HOURS_EXCEPTIONS));
 	if (op->at && op->cmd != OPEN)
 		wb_usage("--at goes with open");
 	if (op->all && !(op->cmd == HOURS && op->sub == HOURS_EXCEPTIONS))

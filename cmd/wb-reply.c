@@ -182,6 +182,19 @@ static int keyword(wb_db *db, cli *c, int sub, char **argv)
 	return rc ? rc : out_close(o);
 }
 
+/* Whether the command only shows what is stored. */
+static int only_shows(const opts *op)
+{
+	switch (op->cmd) {
+	case QUICK: return op->sub == QUICK_LS || op->sub == QUICK_SHOW;
+	case KEYWORD: return op->sub == KEYWORD_LS;
+	case GREETING:
+	case AWAY: return !op->argc && op->on < 0 && !op->after && !op->to && !op->when;
+	case WORDS: return !op->stop && !op->start;
+	default: return 0;
+	}
+}
+
 /* greeting and away: what the options and "set TEXT" change, saved. */
 static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **argv, reply_settings *s)
 {
@@ -211,7 +224,7 @@ static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **ar
 		if (rc)
 			return rc;
 	}
-	if (argc || op->on >= 0 || op->after || op->to || op->when)
+	if (!only_shows(op))
 		return reply_settings_save(db, s);
 	return 0;
 }
@@ -372,6 +385,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	check(op);
+	c->reads = only_shows(op);
 }
 
 static int run(wb_db *db, cli *c, void *p)

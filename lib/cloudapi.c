@@ -277,8 +277,12 @@ int api_open(int concurrency, api **out)
 	memset(token, 0, strlen(token));
 	free(auth);
 	free(token);
-	char *t = getenv("WB_API_TIMEOUT");
+	char *t = NULL;
+	/* optional: a file refused has failed the settings above, unless
+	 * the environment holds them all */
+	config_get("WB_API_TIMEOUT", &t);
 	double secs = t && *t ? strtod(t, NULL) : 30;
+	free(t);
 	a->timeout_ms = secs > 0 ? (long)(secs * 1000) : 30000;
 	a->multi = curl_multi_init();
 	if (concurrency < 1)

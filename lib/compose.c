@@ -79,7 +79,7 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 			*(const char **)((char *)s + strs[i].off) = json_string_value(v);
 		}
 		if (!strcmp(key, "voice") || !strcmp(key, "upload") || !strcmp(key, "force") ||
-		    !strcmp(key, "preview_url")) {
+		    !strcmp(key, "preview_url") || !strcmp(key, "now_if_past")) {
 			if (!json_is_boolean(v))
 				return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
 			int b = json_is_true(v);
@@ -89,6 +89,8 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 				s->upload = b;
 			else if (!strcmp(key, "force"))
 				s->force = b;
+			else if (!strcmp(key, "now_if_past"))
+				s->now_if_past = b;
 			else
 				s->preview_url = b;
 		}
@@ -423,6 +425,23 @@ static int quick_body(compose_ctx *c, const compose_spec *s, char **text)
 	return rc;
 }
 
+/* A time --at gave, checked: a minute late is now (the time it took to
+ * type the command), but a time further past is most likely a mistake
+ * (a wrong day, a clock time meant for tomorrow) and sending at once
+ * could not be undone: refused, showing the time it was read as, unless
+ * the spec says to send it now. *due becomes 0 for now. */
+static int due_check(const compose_ctx *c, const compose_spec *s, const char *at, int64_t *due)
+{
+	if (*due < c->now - 60 && !s->now_if_past) {
+		char shown[40];
+		when_fmt_human(*due, c->tz, shown);
+		return wb_err(EX_DATAERR, "--at '%s' is %s, in the past; --now-if-past sends it now", at, shown);
+	}
+	if (*due <= c->now)
+		*due = 0;
+	return 0;
+}
+
 /* Placeholders filled from the contact's fields and attributes, then the
  * recipient's row; the body built; --at read. */
 static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
@@ -440,10 +459,8 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	if (!rc)
 		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
-	if (!rc && out->f.at)
-		rc = when_parse(out->f.at, c->now, c->tz, &out->due);
-	if (out->due <= c->now)
-		out->due = 0; /* a time already past: at once */
+	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+		rc = due_check(c, s, out->f.at, &out->due);
 	free(quick);
 	kv_free(&vars);
 	return rc;

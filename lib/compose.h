@@ -29,6 +29,7 @@ typedef struct {
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
 	int force;
+	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names

@@ -12,6 +12,12 @@
 #include "kv.h"
 #include "phone.h"
 
+/* When fd is a terminal, says on stderr what the command waits for there
+ * (what: "phone numbers, one a line") and how to end it: input typed at a
+ * terminal waits for the person, who should not meet a silent hang. The
+ * readers below say it themselves. */
+void in_tty_hint(int fd, const char *what);
+
 /* A CSV reader that hands out one record at a time. */
 typedef struct csvr csvr;
 /* name is what errors call the input ("contacts.csv", "stdin"). */
@@ -26,7 +32,7 @@ void csvr_close(csvr *r);
  * --delimiter C and --phone-column NAME, on every command that reads
  * tables. Process-wide: set while the options are read, before any
  * input is. */
-enum { IN_OPT_DELIMITER = 0x1000, IN_OPT_PHONE_COLUMN };
+enum { IN_OPT_DELIMITER = 0x1100, IN_OPT_PHONE_COLUMN }; /* beyond CLI_NO_HEADER */
 #define IN_TABLE_LONGOPTS                                              \
 	{"delimiter", required_argument, NULL, IN_OPT_DELIMITER},      \
 	{"phone-column", required_argument, NULL, IN_OPT_PHONE_COLUMN}

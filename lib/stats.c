@@ -462,6 +462,10 @@ static int emit_group(walk *w, group *g)
 		.auto_replies = g->auto_replies,
 		.broadcasts = (int64_t)g->broadcasts.n,
 	};
+	if (w->by == STATS_NONE) {
+		r.key[0].time = w->since;
+		r.key[1].time = w->until;
+	}
 	return w->row_fn(&r, w->ctx);
 }
 
@@ -740,13 +744,9 @@ static void prepare_groups(walk *w)
 	case STATS_AGENT:
 	case STATS_BROADCAST:
 		break;
-	case STATS_NONE: {
-		char a[40], b[40];
-		when_fmt_local(w->since, w->tz, a);
-		when_fmt_local(w->until, w->tz, b);
-		new_group(w, a, b, 0);
+	case STATS_NONE: /* its keys are the range's times */
+		new_group(w, NULL, NULL, 0);
 		break;
-	}
 	default:
 		for (int i = 0; i < w->per.nrows; i++)
 			if (w->by == STATS_HOUR)

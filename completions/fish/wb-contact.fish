@@ -6,6 +6,7 @@ end
 complete -c wb-contact -f
 complete -c wb-contact -s d -l db -r -F -d 'database'
 complete -c wb-contact -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-contact -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-contact -s h -l help -d 'show usage'
 complete -c wb-contact -s V -l version -d 'show version'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a add -d 'add or update a contact'

@@ -3,6 +3,7 @@ set -l cmds show set hours open export import push
 complete -c wb-profile -f
 complete -c wb-profile -s d -l db -r -F -d 'database'
 complete -c wb-profile -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-profile -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-profile -s h -l help -d 'usage'
 complete -c wb-profile -s V -l version -d 'version'
 complete -c wb-profile -n "not __fish_seen_subcommand_from $cmds" -a show -d 'every profile field, the time zone, the hours mode'

@@ -72,10 +72,15 @@ exits 65 "a bad phone in row 3 fails the whole CSV" -- sh -c "printf 'phone\n165
 like "$(cat "$T/err")" "^wb-send: stdin:3:" "names the line"
 is "$(sql "SELECT count(*) FROM broadcast")" "6" "and wrote nothing, not even the broadcast"
 
-# --at: per-row times; a time already past is sent at once
+# --at: per-row times; a time already past is refused, showing the time
+# it was read as, or with --now-if-past sent at once
 printf 'phone,name,appointment\n16505550001,Ann,2026-12-03T15:00\n16505550002,Bob,2026-11-25T10:30\n' > "$T/appts.csv"
 before=$(api_requests)
-exits 0 "reminders a day before each appointment" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' -o csv < '$T/appts.csv'"
+exits 65 "a past --at is refused" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' < '$T/appts.csv'"
+is "$(cat "$T/err")" "wb-send: stdin:3: $B: --at '2026-11-25T10:30 -1d' is 2026-11-24 10:30+00:00, in the past; --now-if-past sends it now" \
+	"naming the row and the time it was read as"
+is "$(sql "SELECT count(*) FROM message WHERE body = 'appt_reminder'")$(($(api_requests) - before))" "00" "nothing queued, nothing sent"
+exits 0 "reminders a day before each appointment" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' --now-if-past -o csv < '$T/appts.csv'"
 is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,queued $B,sent " "Ann's waits; Bob's was due already"
 exits 0 "queue lists it" -- wb-send queue -o csv
 like "$(cat "$T/out")" "^[0-9]+,$A,template,queued,2026-12-02T15:00:00Z,0,," "with its due time (UTC)"

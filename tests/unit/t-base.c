@@ -133,6 +133,9 @@ static void text(void)
 	is_int(utf8_len("a\xff" "b"), -1, "invalid text has no length");
 	is_int(utf8_width("a价👍"), 5, "wide characters take two columns");
 	is_int(utf8_width("a\xff" "b"), 3, "a stray byte takes one");
+	is_int(utf8_prefix("a价👍", 2), 1, "a cut never splits a wide character");
+	is_int(utf8_prefix("a价👍", 3), 4, "nor a character's bytes");
+	is_int(utf8_prefix("abc", 9), 3, "what fits is whole");
 }
 
 static void output(void)
