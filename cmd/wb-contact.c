@@ -34,6 +34,10 @@ static const char usage[] =
 	"  --inactive DUR       no message from them within DUR (30d); never wrote counts\n"
 	"  --active DUR         a message from them within DUR\n"
 	"  --opted-out          only those who opted out\n"
+	"  --unanswered         their last message came after our last reply (automatic\n"
+	"                       replies are no answer)\n"
+	"  --unread             a message of theirs nobody opened, with no reply after it\n"
+	"  --sort KEY           last-in or last-out (the latest first), name (default: phone)\n"
 	"  --where KEY=VALUE    attribute KEY is VALUE (repeatable); KEY!=VALUE: is not;\n"
 	"                       KEY=: missing or empty; KEY!=: present\n"
 	"Columns of ls:\n"
@@ -70,7 +74,8 @@ typedef struct {
 	char **columns; /* --columns, NULL-terminated */
 	int ncolumns, attrs;
 	int64_t inactive, active;
-	int opted_out, skip_bad, filtering, table;
+	int opted_out, skip_bad, filtering, table, unanswered, unread;
+	contact_sort sort;
 } opts;
 
 /* The cells ls and show share, in this order. */
@@ -138,7 +143,7 @@ static int ls_row(const contact *c, void *ctx)
 static int ls_columns(wb_db *db, const opts *op, const contact_filter *f, ls_ctx *l, char ***keys)
 {
 	const char *const *pick = op->ncolumns ? (const char *const *)op->columns : contact_cols;
-	int rc = op->attrs ? contact_attr_keys(db, f, keys) : 0, n = 0;
+	int rc = op->attrs ? contact_filter_keys(db, f, keys) : 0, n = 0;
 	size_t most = (size_t)(op->ncolumns ? op->ncolumns : NCONTACT_COLS) + 1;
 	for (size_t i = 0; *keys && (*keys)[i]; i++)
 		most++;
@@ -171,7 +176,7 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
 			    .active = op->active, .opted_out = op->opted_out, .where = op->where,
-			    .now = when_now()};
+			    .now = when_now(), .unanswered = op->unanswered, .unread = op->unread, .sort = op->sort};
 	ls_ctx l = {.db = db};
 	char **keys = NULL;
 	int rc = ls_columns(db, op, &f, &l, &keys), cr = 0;
@@ -387,7 +392,8 @@ static void add_columns(opts *op, const char *list)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_WHERE, O_ATTRS, O_COLUMNS };
+	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_WHERE, O_ATTRS, O_COLUMNS,
+	       O_UNANSWERED, O_UNREAD, O_SORT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		IN_TABLE_LONGOPTS,
@@ -400,6 +406,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"where", required_argument, NULL, O_WHERE},
 		{"attrs", no_argument, NULL, O_ATTRS},
 		{"columns", required_argument, NULL, O_COLUMNS},
+		{"unanswered", no_argument, NULL, O_UNANSWERED},
+		{"unread", no_argument, NULL, O_UNREAD},
+		{"sort", required_argument, NULL, O_SORT},
 		{0},
 	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
@@ -429,6 +438,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 				wb_usage("%s", wb_errmsg());
 			op->where[op->nwhere++] = optarg;
 			break;
+		case O_UNANSWERED: op->unanswered = 1; break;
+		case O_UNREAD: op->unread = 1; break;
+		case O_SORT: op->sort = CONTACT_BY_LAST_IN + cli_choice("--sort", optarg, contact_sort_names); break;
 		}
 	}
 	op->argc = argc - optind;
@@ -436,8 +448,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG;
 	if (op->filtering && op->cmd != LS)
-		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --where, --attrs and "
-			 "--columns go with ls");
+		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread, "
+			 "--sort, --where, --attrs and --columns go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
 	if (op->table && (op->cmd == ADD || op->cmd == LS || op->cmd == SHOW || op->cmd == LOG))

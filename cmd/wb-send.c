@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cloudapi.h"
+#include "complete.h"
 #include "compose.h"
 #include "config.h"
 #include "contact.h"
@@ -40,7 +41,7 @@ static const char usage[] =
 	IN_TABLE_USAGE
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
-	"  --quick /SHORTCUT    a quick reply's text\n"
+	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
 	"  --image/--video/--audio/--document/--sticker FILE|URL\n"
 	"                       a medium: files are uploaded, URLs sent as links\n"
 	"  --caption TEXT, --filename NAME, --voice (Ogg/Opus voice note), --upload (fetch the URL and upload it)\n"
@@ -57,7 +58,9 @@ static const char usage[] =
 	"  --now-if-past        send a past --at time now instead\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --cap N/DUR          broadcasts: skip contacts that got N broadcasts within DUR (1/7d)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
+	"                       else utility)\n"
+	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
@@ -77,8 +80,8 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
-	O_NOW_IF_PAST, O_WHERE,
+	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_NOW_IF_PAST, O_COMPLETE, O_WHERE,
 };
 
 static const struct option longopts[] = {
@@ -117,6 +120,7 @@ static const struct option longopts[] = {
 	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
 	{"key", required_argument, NULL, O_KEY},
 	{"force", no_argument, NULL, O_FORCE},
+	{"kind", required_argument, NULL, O_KIND},
 	{"cap", required_argument, NULL, O_CAP},
 	{"agent", required_argument, NULL, O_AGENT},
 	{"auto", required_argument, NULL, O_AUTO},
@@ -124,6 +128,9 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	/* for the shell completions, not in --help: the names --label,
+	 * --quick and --template take, one a line */
+	{"complete", required_argument, NULL, O_COMPLETE},
 	{0},
 };
 
@@ -135,9 +142,11 @@ typedef struct {
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
+	send_category category; /* when --kind does not say */
 	double rate;
 	long concurrency;
 	int dry, retry_unknown;
+	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
 	int table; /* --delimiter or --phone-column */
 	char *text, *interactive; /* read from files */
@@ -152,7 +161,7 @@ static void append(const char ***v, size_t *n, const char *s)
 }
 
 /* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND } command;
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE } command;
 static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
 /* The run: the database, the API, the output and the counts. */
@@ -170,6 +179,7 @@ typedef struct {
 	api_msg_type type; /* of the message on the command line */
 	compose_media media; /* its medium, resolved once */
 	long recipients;     /* of a send: as the segment, the list or --to gave them */
+	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
@@ -288,14 +298,16 @@ static int segment_one(const contact *ct, void *ctx)
 static int nobody(const run *r)
 {
 	const opts *o = &r->o;
-	if (!o->nlabels)
+	if (!o->nlabels && !o->nwhere)
 		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
 	sb b = {0};
 	for (size_t i = 0; i < o->nlabels; i++)
-		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+		sb_printf(&b, "%s%s", i ? " and " : "is labelled ", o->labels[i]);
+	for (size_t i = 0; i < o->nwhere; i++)
+		sb_printf(&b, "%s%s", i ? " and " : b.len ? " with " : "has ", o->where[i]);
 	for (size_t i = 0; i < o->nnot; i++)
 		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
-	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact %s", b.s);
 	sb_free(&b);
 	return rc;
 }
@@ -447,6 +459,7 @@ static void options(run *r, int argc, char **argv)
 		case O_NOW_IF_PAST: s->now_if_past = 1; break;
 		case O_KEY: s->key = optarg; break;
 		case O_FORCE: s->force = 1; break;
+		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
 		case O_AUTO: {
@@ -465,6 +478,7 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
+		case O_COMPLETE: o->complete = 1 + cli_choice("--complete", optarg, complete_kinds); break;
 		}
 	}
 }
@@ -474,6 +488,8 @@ static void options(run *r, int argc, char **argv)
 static command command_of(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
+	if (o->complete)
+		return CMD_COMPLETE;
 	/* --name names the place when there is one, else the broadcast */
 	if (o->spec.location && o->name) {
 		o->spec.place = o->name;
@@ -499,6 +515,10 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
+	/* b12-templates: the template's category, when wb knows it, goes here */
+	o->category = send_category_default(o->nlabels || o->nwhere, NULL);
+	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
+		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
 	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
 		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
 	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
@@ -552,7 +572,8 @@ static void open_run(run *r, wb_db *db)
 	 * bytes */
 	r->rows = (cli_rows){.c = r->c, .cols = r->cmd == CMD_QUEUE ? qcols : cols, .quiet = r->cmd != CMD_QUEUE};
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->c->tz, .now = when_now(), .dry = r->o.dry,
-			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
+			      .force = r->o.spec.force, .category = r->o.category, .cap_n = r->o.cap_n,
+			      .cap_period = r->o.cap_period,
 			      .claimer = queue_me(), .note = on_note, .ctx = r};
 }
 
@@ -587,14 +608,22 @@ static int cmd_send(run *r)
 	int rc;
 	if (r->o.lines)
 		rc = lines(r);
-	else if (!(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
+	else if (!(rc = compose_quick_media(r->db, &r->o.spec, &r->type, &r->quick)) &&
+		 !(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
 		rc = bulk(r);
 	return rc ? rc : verdict(r);
+}
+
+static int print_name(const char *name, void *ctx)
+{
+	return puts(name) < 0 ? wb_err(EX_IOERR, "stdout: write error") : 0;
 }
 
 static int run_command(wb_db *db, cli *c, void *p)
 {
 	run *r = p;
+	if (r->cmd == CMD_COMPLETE)
+		return complete_names(db, (complete_kind)(r->o.complete - 1), print_name, NULL);
 	open_run(r, db);
 	int rc = 0;
 	switch (r->cmd) {
@@ -602,6 +631,7 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_CANCEL: rc = cmd_cancel(r, r->argc - 1, r->argv + 1); break;
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
+	case CMD_COMPLETE: break;
 	}
 	if (rc)
 		fflush(stdout); /* the rows written so far, before the error */
@@ -616,7 +646,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	r->argc = argc - optind;
 	r->argv = argv + optind;
 	r->cmd = command_of(r, r->argc, r->argv);
-	c->reads = r->cmd == CMD_QUEUE;
+	c->reads = r->cmd == CMD_QUEUE || r->cmd == CMD_COMPLETE;
 }
 
 /* Frees what parse and run kept; the database is cli_main's to close. */
@@ -625,6 +655,7 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
+	quick_content_free(&r->quick);
 	free(o->agent);
 	free(o->to);
 	free(o->labels);

@@ -17,7 +17,18 @@ extern const char wb_schema_sql[];
 /* Upgrades from version i+1 to i+2 (index 0 turns a version-1 database
  * into version 2). A fresh database gets schema.sql directly. */
 static const char *const migrations[] = {
-	NULL,
+	/* 1 → 2, issue 11 (b11-texts): a message's kind (wb-send --kind
+	 * marketing|utility; broadcasts to a label segment were marketing,
+	 * CSV lists utility) and a quick reply's medium. */
+	"ALTER TABLE broadcast ADD COLUMN kind TEXT NOT NULL DEFAULT 'marketing' "
+	"CHECK (kind IN ('marketing', 'utility'));"
+	"UPDATE broadcast SET kind = CASE WHEN json_array_length(spec, '$.labels') > 0 "
+	"THEN 'marketing' ELSE 'utility' END;"
+	"ALTER TABLE message ADD COLUMN kind TEXT CHECK (kind IN ('marketing', 'utility'));"
+	"UPDATE message SET kind = coalesce((SELECT b.kind FROM broadcast b WHERE b.id = broadcast_id), "
+	"'utility') WHERE direction = 'out';"
+	"ALTER TABLE quick_reply ADD COLUMN media_type TEXT CHECK (media_type IN ('image', 'document'));"
+	"ALTER TABLE quick_reply ADD COLUMN media TEXT;",
 };
 
 #define CACHE_SIZE 128

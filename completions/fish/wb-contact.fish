@@ -1,7 +1,7 @@
 # fish completion for wb-contact
 set -l cmds add import ls show log optout optin rm
 function __wb_contact_labels
-	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+	wb-send --complete label 2>/dev/null
 end
 complete -c wb-contact -f
 complete -c wb-contact -s d -l db -r -F -d 'database'
@@ -22,6 +22,9 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l not-label -x -a '(
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l inactive -x -a '7d 14d 30d 90d' -d 'no message within'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l active -x -a '7d 14d 30d 90d' -d 'a message within'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l opted-out -d 'only opted-out contacts'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unanswered -d 'our reply is due'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unread -d 'a message nobody opened'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l sort -x -a 'last-in last-out name' -d 'the order'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l attrs -d 'every attribute a column'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l columns -x -d 'the columns, comma-separated'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l where -x -d 'attribute KEY=VALUE, KEY!=VALUE, KEY= or KEY!='

@@ -1,7 +1,7 @@
 # fish completion for wb-label
 set -l cmds ls add rm rename color apply remove who
 function __wb_label_names
-	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+	wb-send --complete label 2>/dev/null
 end
 complete -c wb-label -f
 complete -c wb-label -s d -l db -r -F -d 'database'

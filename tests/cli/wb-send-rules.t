@@ -1,7 +1,8 @@
 #!/bin/sh
 # wb-send rules: the 24-hour window, opt-out and --force, segments and
 # CSV broadcasts (dedup, placeholders, --cap), idempotency keys, --at
-# scheduling with per-row times, queue, cancel and flush.
+# scheduling with per-row times, queue, cancel and flush; --kind, and
+# what the cap and wb-stats --by broadcast count.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 export WB_NOW=2026-11-25T10:00:00Z
@@ -39,17 +40,21 @@ is "$(sql "SELECT name, count(m.id) FROM broadcast b JOIN message m ON m.broadca
 like "$(body_of "$(api_requests)")" '"text": "16505550002"' "{{name}} falls back to the phone"
 exits 0 "--cap 1/7d skips who got a broadcast this week" -- wb-send --label vip --template dec_promo --cap 1/7d
 is "$(tail -n +2 "$T/out" | cut -d, -f4 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 skipped " "all skipped"
-like "$(cat "$T/out")" "frequency cap: 1 broadcast in 1w" "says why"
+like "$(cat "$T/out")" "frequency cap: 1 marketing message in 1w" "says why"
 exits 0 "--cap 2/7d lets a second one through" -- wb-send --label vip --not-label Paid --template dec_promo --cap 2/7d
 is "$(grep -c ',sent,' "$T/out")" "2" "sent to the two who may get it"
 # a segment by attribute: --where, with --not-label
 wb-contact add $A tier=gold >/dev/null && wb-contact add $C tier=gold >/dev/null && wb-contact add $B tier=silver >/dev/null
-exits 0 "a broadcast to --where tier=gold" -- wb-send --where tier=gold --template nov_promo --name gold
+# (an order notice: the promotions the cap counts below stay as they were)
+exits 0 "a broadcast to --where tier=gold" -- wb-send --where tier=gold --template nov_promo --kind utility --name gold
 is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,sent $C,skipped " \
 	"the gold ones; the opted-out one skipped, as in any broadcast"
 is "$(sql "SELECT count(*) FROM broadcast WHERE name = 'gold'")" "1" "recorded as a broadcast"
 exits 0 "--where tier!=gold --not-label Paid" -- wb-send --where 'tier!=gold' --not-label Paid --template t --dry-run
 is "$(jq -r .to "$T/out" | tr '\n' ' ')" "$B " "the rest, without the Paid ones"
+exits 0 "a --where segment is marketing, which --cap limits" -- wb-send --where tier=gold --template t --cap 9/7d --dry-run
+exits 1 "nobody matches --where" -- wb-send --where tier=bronze --not-label Paid --template t
+is "$(cat "$T/err")" "wb-send: nobody to send to: no contact has tier=bronze, not Paid" "names the segment"
 exits 64 "a malformed --where" -- wb-send --where tier --template t
 like "$(cat "$T/err")" "^wb-send: --where 'tier': expected KEY=VALUE" "says what it takes"
 exits 64 "a bad --cap" -- wb-send --label vip --template t --cap often
@@ -114,4 +119,23 @@ like "$(cat "$T/out")" "^$forced,$A,wamid\.[^,]+,sent," "the forced one goes"
 is "$(($(sends_to $A) - before))" "1" "only the forced one reached the API"
 is "$(sql "SELECT status || '|' || error_text FROM message WHERE id = $late")" \
 	"failed|outside the 24-hour window (closed 2026-11-26T09:00:00Z); use a template" "recorded as failed"
+
+# --kind: a segment is marketing, a CSV list utility; only marketing
+# counts toward the cap (A and B got two promotions and several notices)
+is "$(sql "SELECT group_concat(DISTINCT kind) FROM message WHERE broadcast_id IN (SELECT id FROM broadcast WHERE name = 'nov')")" \
+	"marketing" "the label broadcast's messages are marketing"
+is "$(sql "SELECT group_concat(DISTINCT kind) FROM message WHERE body = 'shipped'")" "utility" "the CSV's order notices utility"
+exits 0 "--cap 3/7d counts the promotions, not the order notices" -- wb-send --label vip --template jan_promo --name jan --cap 3/7d
+is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,sent $B,sent $C,skipped " "so A and B get it"
+exits 64 "--cap on a CSV list (utility) is a usage error" -- sh -c "printf 'phone\n$A\n' | wb-send --template t --cap 1/7d"
+like "$(cat "$T/err")" "cap limits marketing sends.*--kind marketing" "saying how to make it marketing"
+exits 0 "--kind marketing makes a CSV list a marketing broadcast" -- sh -c "printf 'phone\n$A\n' | wb-send --template feb_promo --kind marketing --cap 3/7d"
+like "$(cat "$T/out")" ",$A,,skipped,frequency cap: 3 marketing messages in 1w" "which the cap stops"
+exits 0 "--kind utility makes a segment send an order notice" -- wb-send --label vip --not-label Paid --template t --kind utility --name notice
+is "$(sql "SELECT kind FROM broadcast WHERE name = 'notice'")" "utility" "stored on the broadcast"
+exits 64 "--kind takes marketing or utility" -- wb-send --to $A --template t --kind promo
+printf '{"to":"%s","template":"t","kind":"marketing"}\n' $A | wb-send - >/dev/null 2>&1
+is "$(sql "SELECT kind FROM message ORDER BY id DESC LIMIT 1")" "marketing" "a JSONL line may say its kind"
+exits 0 "wb-stats --by broadcast" -- wb-stats --by broadcast --since 2026-11-01 --until 2026-12-31 -o csv
+is "$(tail -n +2 "$T/out" | cut -d, -f2 | tr '\n' ' ')" "nov  jan " "lists the marketing broadcasts only"
 done_testing

@@ -90,6 +90,11 @@ static void placeholders(void)
 	is_int(tmpl_render("no {{ braces", kv_lookup, &m, &s), 0, "an unclosed brace is text");
 	is_str(s, "no {{ braces", "kept as is");
 	free(s);
+	is_int(tmpl_check("Hi {{ name }}, {{order_id}}", kv_lookup, &m), 0, "known placeholders pass the check");
+	is_int(tmpl_check("Hi {{nmae}} {{x}}", kv_lookup, &m), EX_DATAERR, "an unknown one does not");
+	is_str(wb_errmsg(), "{{nmae}}", "the first unknown one is named");
+	is_int(tmpl_check("Hi {{}}", kv_lookup, &m), EX_DATAERR, "nor does an empty one");
+	is_int(tmpl_check("no {{ braces", kv_lookup, &m), 0, "an unclosed brace is text");
 	kv_free(&m);
 }
 
