@@ -135,4 +135,15 @@ typedef int (*stats_top_fn)(const stats_top_row *r, void *ctx);
 int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long limit,
 	      stats_top_fn fn, void *ctx);
 
+/* CSAT and NPS of the surveys sent in [since, until): the hook the
+ * report's survey section reads. No rows when the database has no survey
+ * table (wb-survey not installed or never used). */
+typedef struct {
+	const char *name;
+	int64_t sent, answered;
+	double csat, nps; /* CSAT: share of 4-5 answers; NPS: promoters - detractors; NaN: none */
+} stats_survey_row;
+typedef int (*stats_survey_fn)(const stats_survey_row *r, void *ctx);
+int stats_surveys(wb_db *db, int64_t since, int64_t until, stats_survey_fn fn, void *ctx);
+
 #endif
