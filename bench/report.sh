@@ -16,35 +16,18 @@ RUNS=${BENCH_RUNS:-3}
 ZONE=America/New_York
 OUT=build/bench/report.out
 mkdir -p build/bench
+. bench/lib.sh
 
-DB=build/bench/messages-$N-$C-$D.db
-[ -f "$DB" ] || BENCH_MESSAGES=$N BENCH_CONTACTS=$C BENCH_DAYS=$D build/bench/gen-messages "$DB"
-sqlite3 "$DB" "INSERT OR REPLACE INTO setting VALUES ('profile.timezone', '$ZONE');
-	DELETE FROM contact_label WHERE label_id IN (SELECT id FROM label WHERE name LIKE 'bench %');
+DB=$(bench_db "$N" "$C")
+sqlite3 "$DB" "DELETE FROM contact_label WHERE label_id IN (SELECT id FROM label WHERE name LIKE 'bench %');
 	DELETE FROM label WHERE name LIKE 'bench %';
 	INSERT INTO label (name, color, created_at) VALUES ('bench a', 1, 0), ('bench b', 2, 0);
 	INSERT INTO contact_label (contact_id, label_id, created_at)
 		SELECT c.id, l.id, 0 FROM contact c JOIN label l ON l.name = CASE c.id % 3 WHEN 0 THEN 'bench a' WHEN 1 THEN 'bench b' END;"
 
-best() {
-	res=$1
-	shift
-	b=
-	for i in $(seq "$RUNS"); do
-		s=$(date +%s.%N)
-		"$@" >"$res"
-		e=$(date +%s.%N)
-		b=$(awk -v s="$s" -v e="$e" -v b="$b" 'BEGIN { t = e - s; print (b == "" || t < b) ? t : b }')
-	done
-	echo "$b"
-}
 hand() { TZ=$ZONE sqlite3 -cmd ".parameter set :since $SINCE" -cmd ".parameter set :until $UNTIL" "$DB" <bench/report.sql; }
 
-end=1793491200 # gen-messages' fixed end, 2026-11-01T00:00:00Z
-first=$(TZ=$ZONE date -d "@$((end - D * 86400))" +%F)
-last=$(TZ=$ZONE date -d "@$end" +%F)
-SINCE=$(TZ=$ZONE date -d "$first" +%s)
-UNTIL=$(TZ=$ZONE date -d "$last +1 day" +%s)
+bench_range
 echo "data: $(sqlite3 "$DB" 'SELECT count(*) FROM message') messages, $C contacts, $first to $last ($ZONE)"
 
 t_wb=$(best "$OUT.html" bin/wb-stats report -d "$DB" --since "$first" --until "$last +1d" -o -)

@@ -1,0 +1,35 @@
+# Shared by the benchmarks that read gen-messages' year of traffic:
+# source it after setting D (days), RUNS and ZONE.
+
+# bench_db N C: a database of N messages from C contacts over D days,
+# made once and kept under build/bench/, its business zone ZONE
+bench_db() {
+	f=build/bench/messages-$1-$2-$D.db
+	[ -f "$f" ] || BENCH_MESSAGES=$1 BENCH_CONTACTS=$2 BENCH_DAYS=$D build/bench/gen-messages "$f"
+	sqlite3 "$f" "INSERT OR REPLACE INTO setting VALUES ('profile.timezone', '$ZONE')"
+	echo "$f"
+}
+
+# best RESULTFILE CMD...: the shortest wall-clock time of RUNS runs, in seconds
+best() {
+	res=$1
+	shift
+	b=
+	for i in $(seq "$RUNS"); do
+		s=$(date +%s.%N)
+		"$@" >"$res"
+		e=$(date +%s.%N)
+		b=$(awk -v s="$s" -v e="$e" -v b="$b" 'BEGIN { t = e - s; print (b == "" || t < b) ? t : b }')
+	done
+	echo "$b"
+}
+
+# bench_range: everything, from the local day the data starts in to the
+# day it ends: first and last (dates), SINCE and UNTIL (Unix seconds)
+bench_range() {
+	end=1793491200 # gen-messages' fixed end, 2026-11-01T00:00:00Z
+	first=$(TZ=$ZONE date -d "@$((end - D * 86400))" +%F)
+	last=$(TZ=$ZONE date -d "@$end" +%F)
+	SINCE=$(TZ=$ZONE date -d "$first" +%s)
+	UNTIL=$(TZ=$ZONE date -d "$last +1 day" +%s)
+}
