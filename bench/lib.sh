@@ -1,5 +1,13 @@
-# Shared by the benchmarks that read gen-messages' year of traffic:
-# source it after setting D (days), RUNS and ZONE.
+# Shared by the benchmarks that read gen-messages' year of traffic,
+# sourced from the top of the tree: the sizes (BENCH_MESSAGES, 10000000;
+# BENCH_CONTACTS, 100000; BENCH_DAYS, 365), the runs to take the best of
+# (BENCH_RUNS, 3), the business zone, and helpers.
+N=${BENCH_MESSAGES:-10000000}
+C=${BENCH_CONTACTS:-100000}
+D=${BENCH_DAYS:-365}
+RUNS=${BENCH_RUNS:-3}
+ZONE=America/New_York # a zone with DST: days of 23 and 25 hours
+mkdir -p build/bench
 
 # bench_db N C: a database of N messages from C contacts over D days,
 # made once and kept under build/bench/, its business zone ZONE

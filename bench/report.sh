@@ -9,14 +9,8 @@
 # under build/bench/. A quick run: BENCH_MESSAGES=1000000 BENCH_CONTACTS=10000.
 set -eu
 cd "$(dirname "$0")/.."
-N=${BENCH_MESSAGES:-10000000}
-C=${BENCH_CONTACTS:-100000}
-D=${BENCH_DAYS:-365}
-RUNS=${BENCH_RUNS:-3}
-ZONE=America/New_York
-OUT=build/bench/report.out
-mkdir -p build/bench
 . bench/lib.sh
+OUT=build/bench/report.out
 
 DB=$(bench_db "$N" "$C")
 sqlite3 "$DB" "DELETE FROM contact_label WHERE label_id IN (SELECT id FROM label WHERE name LIKE 'bench %');

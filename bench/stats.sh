@@ -7,14 +7,8 @@
 # (365), BENCH_RUNS (3). Generated databases are kept under build/bench/.
 set -eu
 cd "$(dirname "$0")/.."
-N=${BENCH_MESSAGES:-10000000}
-C=${BENCH_CONTACTS:-100000}
-D=${BENCH_DAYS:-365}
-RUNS=${BENCH_RUNS:-3}
-ZONE=America/New_York # a zone with DST: days of 23 and 25 hours
-OUT=build/bench/stats.out
-mkdir -p build/bench
 . bench/lib.sh
+OUT=build/bench/stats.out
 
 hand() { TZ=$ZONE sqlite3 -cmd ".parameter set :since $SINCE" -cmd ".parameter set :until $UNTIL" "$DB" <bench/stats-by-day.sql | tr -d '\r'; }
 counts_only() {
