@@ -168,7 +168,6 @@ static const char *const *const plottable[] = {
 	[REPORT] = figures,
 	[TOP] = (const char *const[]){"messages", "received", "sent", NULL},
 	[CONVERSATIONS] = (const char *const[]){"first_response_s", "received", "sent", NULL},
-	[HTML] = (const char *const[]){NULL},
 };
 
 /* The output, drawn for people as its rows ask: a single row on lines
@@ -212,6 +211,8 @@ static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t unti
  * terminal, whatever WB_OUTPUT says; -o can only ask for that. */
 static void plot_option(cli *c, opts *op, const char *plot)
 {
+	if (op->cmd == HTML)
+		wb_usage("--plot draws on the terminal; report draws its own charts");
 	op->plot = plottable[op->cmd][cli_choice("--plot", plot, plottable[op->cmd])];
 	if (c->format && strcmp(c->format, "table"))
 		wb_usage("--plot draws a chart; it does not go with -o %s", c->format);

@@ -101,6 +101,7 @@ exits 73 "a directory that does not exist" -- wb-stats report $range -o "$T/no/s
 like "$(cat "$T/err")" "^wb-stats: $T/no/such/r.html: No such file" "names the file"
 is "$(ls "$T" | grep -c '\.html\.')" 0 "no temporary file left behind"
 exits 64 "--by goes with the figures, not the report" -- wb-stats report --by day
+exits 64 "--plot draws on a terminal, not in the report" -- wb-stats report --plot received
 exits 66 "no database" -- wb-stats report -d "$T/none.db"
 
 done_testing
