@@ -16,7 +16,8 @@ typedef enum {
 	STATS_CONTACT, STATS_LABEL, STATS_AGENT, STATS_BROADCAST, STATS_NONE,
 	STATS_HOUR_WEEKDAY /* the report's heatmap: 168 rows, weekday * 24 + hour */
 } stats_by;
-/* The --by names in stats_by order, NULL-terminated (no "none"). */
+/* The --by names in stats_by order, NULL-terminated (no "none", nor the
+ * report's hour and weekday together). */
 extern const char *const stats_by_names[];
 
 /* ---- pure rules ---- */
