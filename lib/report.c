@@ -136,7 +136,7 @@ static const char style[] =
 	"svg{display:block;width:100%;height:auto}svg text{font-size:14px;fill:#56605b}\n"
 	".bar{fill:#25a244}.line{fill:none;stroke:#1f5fa8;stroke-width:2}.point{fill:#1f5fa8}"
 	".grid{stroke:#e3e7e5}line.mark{stroke:#c0392b;stroke-width:2;stroke-dasharray:4 3}"
-	"text.mark{fill:#c0392b;font-weight:600}text.value{fill:#1d2521}"
+	"text.mark{fill:#c0392b;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}text.value{fill:#1d2521}"
 	".cell{fill:#1f7a4d}.cell.empty{fill:#f0f2f1}\n"
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}"
 	".card{border:1px solid #dfe4e1;border-radius:8px;padding:.5rem .7rem}"
@@ -147,7 +147,8 @@ static const char style[] =
 	"th,td{padding:.3rem .5rem;border-bottom:1px solid #e3e7e5;text-align:left;white-space:nowrap}"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"p.none{color:#56605b;font-style:italic}footer{margin-top:2rem;color:#8a948f;font-size:.8rem}\n"
-	"@media (max-width:40rem){body{font-size:14px;padding:.6rem}.card b{font-size:1.1rem}}\n"
+	"@media (max-width:40rem){body{font-size:14px;padding:.6rem}.card b{font-size:1.1rem}"
+	"svg text{font-size:17px}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:11pt}section{break-inside:avoid}"
 	".scroll{overflow:visible}th,td{white-space:normal}a{color:inherit}}\n";
 

@@ -99,7 +99,7 @@ static void scale(FILE *f, double top, double h)
 static void axis_labels(FILE *f, const char *const *labels, size_t n, double h)
 {
 	double slot = (W - LEFT - RIGHT) / (double)n;
-	size_t step = (size_t)ceil(52.0 / slot); /* a label needs about 52 units */
+	size_t step = (size_t)ceil(64.0 / slot); /* a label needs about 64 units on a phone */
 	for (size_t i = 0; i < n; i += step ? step : 1) {
 		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">",
 			LEFT + slot * ((double)i + 0.5), h - BOTTOM + 18);
