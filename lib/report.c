@@ -310,7 +310,7 @@ static void heatmap(FILE *f, const rowset *h)
 		if (h->r[i].key[0].num >= 0 && h->r[i].key[0].num < 7 * 24)
 			v[h->r[i].key[0].num] = (double)h->r[i].received;
 	const char *days[7];
-	char hours[24][4];
+	char hours[24][12]; /* room for any int, as gcc -O1 checks */
 	const char *cols[24];
 	for (int d = 0; d < 7; d++)
 		days[d] = when_day_name(d, 0);
