@@ -117,6 +117,8 @@ CREATE TABLE message (
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
 	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
 	kind        TEXT CHECK (kind IN ('marketing', 'utility')), -- out: wb-send --kind; in: NULL
+	tag         TEXT,                           -- out: wb-send --tag, sent as
+	                                            -- biz_opaque_callback_data
 	phone_number_id TEXT,                       -- the business number it came to or went from
 	                                            -- (metadata.phone_number_id); NULL: WB_PHONE_ID
 	source      TEXT,                           -- out: NULL sent by wb; 'app' from the WhatsApp
@@ -143,19 +145,12 @@ CREATE INDEX message_pending ON message(due_at)
 -- index only; the text is read from message), trigram-tokenized so any
 -- substring of 3 characters or more matches, in any script (unicode61
 -- would not split Chinese or Japanese into words). The triggers keep it
--- in step with message.
-CREATE VIRTUAL TABLE message_fts USING fts5(body, content='message', content_rowid='id',
-	tokenize='trigram');
-CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
-	INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
-END;
-CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
-	INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
-END;
-CREATE TRIGGER message_fts_update AFTER UPDATE OF body ON message BEGIN
-	INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
-	INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
-END;
+-- in step with message (each on one line, as the migration writes it, so
+-- that a migrated database's schema reads the same).
+CREATE VIRTUAL TABLE message_fts USING fts5(body, content='message', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body); END;
+CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body); END;
+CREATE TRIGGER message_fts_update AFTER UPDATE OF body ON message BEGIN INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body); INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body); END;
 
 CREATE TABLE message_label (
 	message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
@@ -315,6 +310,31 @@ CREATE TABLE setting (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- One number that every change to what wb-reply auto decides by (settings,
+-- hours, holidays, quick replies, keywords) moves, whoever makes it (the
+-- triggers below): a pipeline that runs for weeks looks at it for each
+-- message and reads the settings again when it has moved.
+CREATE TABLE settings_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO settings_version VALUES (1, 0);
+CREATE TRIGGER setting_insert_bumps AFTER INSERT ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER setting_update_bumps AFTER UPDATE ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER setting_delete_bumps AFTER DELETE ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_insert_bumps AFTER INSERT ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_update_bumps AFTER UPDATE ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_delete_bumps AFTER DELETE ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_insert_bumps AFTER INSERT ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_update_bumps AFTER UPDATE ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_delete_bumps AFTER DELETE ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_insert_bumps AFTER INSERT ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_update_bumps AFTER UPDATE ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
 
 -- WhatsApp's default labels, as a new WhatsApp Business account has them.
 INSERT INTO label (name, color, created_at) VALUES
