@@ -29,26 +29,38 @@ void mediaget_free(mediaget_got *g)
 	memset(g, 0, sizeof *g);
 }
 
-/* The message ref names, by wamid or by media id: its id (0: none) and
- * what it says of its medium. A ref that is all digits may be a bare
- * media id no message names; anything else must be a message's wamid. */
-static int resolve(wb_db *db, const char *ref, int64_t *msg, mediaget_got *g)
+/* The id of the message that sql (with ref bound) finds, with its wamid
+ * and media id in g; 0 when none. */
+static int64_t lookup(wb_db *db, const char *sql, const char *ref, mediaget_got *g, int *step)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, wamid, media_id, media_mime FROM message "
-				       "WHERE wamid = ?1 OR (media_id = ?1 AND direction = 'in') LIMIT 1");
+	sqlite3_stmt *st = db_stmt(db, sql);
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	*msg = 0;
-	if (step == SQLITE_ROW) {
-		*msg = sqlite3_column_int64(st, 0);
+	int64_t id = 0;
+	if ((*step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
 		g->wamid = xstrdup(db_col_text(st, 1));
-		const char *id = (const char *)sqlite3_column_text(st, 2);
-		g->media_id = id ? xstrdup(id) : NULL;
+		const char *m = (const char *)sqlite3_column_text(st, 2);
+		g->media_id = m ? xstrdup(m) : NULL;
 	}
 	sqlite3_reset(st);
+	return id;
+}
+
+/* The message ref names, by wamid or by media id: its id (0: none) and
+ * what it says of its medium. A ref that is all digits may be a bare
+ * media id no message names; anything else must be a message's wamid.
+ * (The wamid is indexed; a media id is looked for by a scan, and only
+ * when no wamid matched.) */
+static int resolve(wb_db *db, const char *ref, int64_t *msg, mediaget_got *g)
+{
+	int digits = !ref[strspn(ref, "0123456789")], step;
+	*msg = lookup(db, "SELECT id, wamid, media_id FROM message WHERE wamid = ?", ref, g, &step);
+	if (!*msg && digits && step == SQLITE_DONE)
+		*msg = lookup(db, "SELECT id, wamid, media_id FROM message WHERE media_id = ? AND direction = 'in' "
+				  "ORDER BY id DESC LIMIT 1", ref, g, &step);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, "reading the message");
-	if (!*msg && ref[strspn(ref, "0123456789")])
+	if (!*msg && !digits)
 		return wb_err(EX_NOINPUT, "%s: no such message", ref);
 	if (!*msg)
 		g->media_id = xstrdup(ref);
