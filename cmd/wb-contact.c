@@ -1,10 +1,13 @@
 /* wb-contact — the people the business talks to: add one with attributes,
  * import a CRM's CSV, list them by labels and activity, show one, read
  * their message log, opt them out or in, remove them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "changes.h"
 #include "cli.h"
 #include "contact.h"
 #include "err.h"
@@ -23,6 +26,9 @@ static const char usage[] =
 	"  ls [FILTER...]              list contacts\n"
 	"  show PHONE                  one contact with its labels and attributes\n"
 	"  log PHONE                   the message log, oldest first\n"
+	"  log --all [--after CURSOR | --cursor FILE]\n"
+	"                              every change (messages, statuses, labels,\n"
+	"                              contacts) after a cursor, in commit order\n"
 	"  optout [PHONE...]           no broadcasts, no automatic replies\n"
 	"  optin [PHONE...]            undo optout\n"
 	"  rm [PHONE...]               remove contacts and their messages\n"
@@ -38,6 +44,11 @@ static const char usage[] =
 	"  --unread             a message of theirs nobody opened, with no reply after it\n"
 	"  --sort KEY           last-in or last-out (the latest first), name (default: phone)\n"
 	"\n"
+	"The change log (log --all), for a CRM:\n"
+	"  --after CURSOR       only changes after this cursor (default: from the start)\n"
+	"  --cursor FILE        start after the cursor in FILE (absent or empty: the\n"
+	"                       start); save the last one there once all is written\n"
+	"\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
@@ -49,7 +60,7 @@ static const cli_cmd commands[] = {
 	[IMPORT] = {"import", 0, 1, NULL},
 	[LS] = {"ls", 0, 0, NULL},
 	[SHOW] = {"show", 1, 1, NULL},
-	[LOG] = {"log", 1, 1, NULL},
+	[LOG] = {"log", 0, 1, NULL},
 	[OPTOUT] = {"optout", 0, -1, NULL},
 	[OPTIN] = {"optin", 0, -1, NULL},
 	[RM] = {"rm", 0, -1, NULL},
@@ -64,6 +75,10 @@ typedef struct {
 	int64_t inactive, active;
 	int opted_out, skip_bad, filtering, unanswered, unread;
 	contact_sort sort;
+	int all;                 /* log --all */
+	const char *after_arg;   /* --after */
+	const char *cursor_file; /* --cursor */
+	int64_t after;           /* where log --all starts */
 } opts;
 
 /* The cells ls and show share, in this order. */
@@ -156,6 +171,48 @@ static int log_row(const msglog_msg *m, void *o)
 	out_time(o, m->ts);
 	out_row_strs(o, r.cell, MSGLOG_NCOLS - 1);
 	return 0;
+}
+
+static int change_out(const change_row *r, void *ctx)
+{
+	out *o = ctx;
+	out_int(o, r->cursor);
+	out_time(o, r->at);
+	const char *cells[] = {r->kind, r->change, r->phone, r->user_id, r->wamid, r->label};
+	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
+		out_str(o, cells[i]);
+	out_json(o, r->data);
+	out_row_end(o);
+	return 0;
+}
+
+typedef struct {
+	out *o;
+	int64_t last;
+} change_walk;
+
+static int change_row_out(const change_row *r, void *ctx)
+{
+	change_walk *w = ctx;
+	w->last = r->cursor;
+	return change_out(r, w->o);
+}
+
+/* log --all: the rows, written and flushed (and on disk when stdout is a
+ * file), and only then the new cursor saved. */
+static int change_log(wb_db *db, cli *cl, const opts *op)
+{
+	change_walk w = {cli_out(cl, changes_cols), op->after};
+	int rc = changes_each(db, op->after, change_row_out, &w);
+	int cr = out_close(w.o);
+	if (rc || cr)
+		return rc ? rc : cr;
+	if (!op->cursor_file || w.last == op->after)
+		return 0;
+	/* a pipe or a terminal cannot be synced, and needs not be */
+	if (fsync(STDOUT_FILENO) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+		return wb_err(EX_IOERR, "stdout: %s", strerror(errno));
+	return changes_cursor_save(op->cursor_file, w.last);
 }
 
 static int msg_log(wb_db *db, cli *cl, const char *arg)
@@ -292,13 +349,34 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
+/* log takes a PHONE, or --all with at most one of --after and --cursor. */
+static void log_args(opts *op)
+{
+	if ((op->all || op->after_arg || op->cursor_file) && op->cmd != LOG)
+		wb_usage("--all, --after and --cursor go with log");
+	if (op->cmd != LOG)
+		return;
+	if (!op->all && op->argc != 1)
+		wb_usage("log takes a phone number, or --all");
+	if (op->all && op->argc)
+		wb_usage("log --all takes no phone number");
+	if ((op->after_arg || op->cursor_file) && !op->all)
+		wb_usage("--after and --cursor go with log --all");
+	if (op->after_arg && op->cursor_file)
+		wb_usage("--after and --cursor: one or the other");
+	long v = 0;
+	if (op->after_arg && parse_long(op->after_arg, 0, INT64_MAX, &v))
+		wb_usage("--after: '%s' is not a cursor (a number log --all wrote)", op->after_arg);
+	op->after = v;
+}
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
 	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
-	       O_SORT };
+	       O_SORT, O_ALL, O_AFTER, O_CURSOR };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
@@ -310,6 +388,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"unanswered", no_argument, NULL, O_UNANSWERED},
 		{"unread", no_argument, NULL, O_UNREAD},
 		{"sort", required_argument, NULL, O_SORT},
+		{"all", no_argument, NULL, O_ALL},
+		{"after", required_argument, NULL, O_AFTER},
+		{"cursor", required_argument, NULL, O_CURSOR},
 		{0},
 	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
@@ -319,6 +400,11 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
+		switch (opt) {
+		case O_ALL: op->all = 1; continue;
+		case O_AFTER: op->after_arg = optarg; continue;
+		case O_CURSOR: op->cursor_file = optarg; continue;
+		}
 		op->filtering |= opt != O_SKIP_BAD;
 		switch (opt) {
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
@@ -341,9 +427,19 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			 "and --sort go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
+	log_args(op);
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);
+}
+
+/* The cursor file is read before the database is opened: a bad one
+ * fails the run before anything is written. */
+static int prepare(cli *c, void *p)
+{
+	(void)c;
+	opts *op = p;
+	return op->cursor_file ? changes_cursor_load(op->cursor_file, &op->after) : 0;
 }
 
 static int run(wb_db *db, cli *c, void *p)
@@ -354,7 +450,7 @@ static int run(wb_db *db, cli *c, void *p)
 	case IMPORT: return import(db, c, op, op->argc ? op->argv[0] : NULL);
 	case LS: return ls(db, c, op);
 	case SHOW: return show(db, c, op->argv[0]);
-	case LOG: return msg_log(db, c, op->argv[0]);
+	case LOG: return op->all ? change_log(db, c, op) : msg_log(db, c, op->argv[0]);
 	default: return each_phone(db, c, op->cmd, op->argc, op->argv);
 	}
 }
@@ -368,5 +464,5 @@ static void done(void *p)
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run, .done = done}, argc, argv, &(opts){0});
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run, .done = done}, argc, argv, &(opts){0});
 }

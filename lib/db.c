@@ -29,6 +29,9 @@ static const char *const migrations[] = {
 	"'utility') WHERE direction = 'out';"
 	"ALTER TABLE quick_reply ADD COLUMN media_type TEXT CHECK (media_type IN ('image', 'document'));"
 	"ALTER TABLE quick_reply ADD COLUMN media TEXT;",
+	/* 2 → 3, issue 14 (b14-crm): the change log, its table and triggers,
+	 * as schema.sql has them (see schema_section). */
+	"-- section: change log",
 };
 
 #define CACHE_SIZE 128
@@ -144,6 +147,27 @@ static int user_version(wb_db *db, int *v)
 	return 0;
 }
 
+/* A migration that is "-- section: NAME" runs the part of schema.sql
+ * from that line to "-- end: NAME": new tables and triggers whose only
+ * text is there, so the two cannot drift apart. Any other migration is
+ * run as it is. */
+static int run_migration(wb_db *db, const char *sql)
+{
+	static const char section[] = "-- section: ";
+	if (strncmp(sql, section, sizeof section - 1))
+		return db_exec(db, sql);
+	const char *from = strstr(wb_schema_sql, sql);
+	char *end = xasprintf("-- end: %s", sql + sizeof section - 1);
+	const char *to = from ? strstr(from, end) : NULL;
+	free(end);
+	if (!to)
+		return wb_err(EX_SOFTWARE, "internal error: schema.sql has no %s", sql);
+	char *part = xstrndup(from, (size_t)(to - from));
+	int rc = db_exec(db, part);
+	free(part);
+	return rc;
+}
+
 /* Brings the schema to WB_SCHEMA_VERSION inside one write transaction, so
  * two processes opening a new database at once do it exactly once. */
 static int migrate(wb_db *db)
@@ -166,7 +190,7 @@ static int migrate(wb_db *db)
 		v = WB_SCHEMA_VERSION;
 	}
 	for (; v < WB_SCHEMA_VERSION; v++)
-		if (migrations[v - 1] && (rc = db_exec(db, migrations[v - 1])))
+		if (migrations[v - 1] && (rc = run_migration(db, migrations[v - 1])))
 			goto fail;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", WB_SCHEMA_VERSION);

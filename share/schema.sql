@@ -182,6 +182,114 @@ CREATE TABLE setting (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- section: change log
+-- The change log (issue 14, wb-contact log --all): one row per message,
+-- status change, label change and contact change, written by the
+-- triggers below in the writer's own transaction, so every writer is
+-- logged without knowing of it. id is the cursor: rowids are handed out
+-- inside the one write transaction SQLite allows at a time, so ids
+-- commit in order and a reader never sees id N+1 while N is still to
+-- come; AUTOINCREMENT keeps an id from being used twice even when the
+-- newest rows are deleted. Rows are snapshots (phone, label name, the
+-- contact's fields as they were); message fields are read from message.
+CREATE TABLE change (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT, -- the cursor
+	at         INTEGER NOT NULL,                -- when it was written
+	kind       TEXT NOT NULL,                   -- message status label contact
+	op         TEXT NOT NULL,                   -- message: in out; status: the new one;
+	                                            -- label: applied removed; contact: created
+	                                            -- updated opted_out opted_in removed
+	contact_id INTEGER,                         -- no foreign key: it outlives the contact
+	phone      TEXT,                            -- the contact's wa_id then
+	user_id    TEXT,                            -- the contact's user ID then
+	message_id INTEGER,                         -- message, status, a message's label
+	label      TEXT,                            -- label: its name then
+	detail     TEXT                             -- JSON: a status's error, a contact's fields
+);
+CREATE TRIGGER change_message AFTER INSERT ON message BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id)
+	VALUES (unixepoch(), 'message', NEW.direction, NEW.contact_id,
+		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id);
+END;
+CREATE TRIGGER change_status AFTER UPDATE OF status ON message
+WHEN NEW.status IS NOT OLD.status BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id, detail)
+	VALUES (unixepoch(), 'status', NEW.status, NEW.contact_id,
+		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id,
+		CASE WHEN NEW.error_code IS NOT NULL OR NEW.error_text IS NOT NULL
+		THEN json_object('error_code', NEW.error_code, 'error_text', NEW.error_text) END);
+END;
+-- A label taken off because its contact, message or label went is not
+-- logged apart: the contact's removal says it, and a label's deletion is
+-- logged for each holder before the rows go (change_label_gone).
+CREATE TRIGGER change_contact_label_on AFTER INSERT ON contact_label BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, label)
+	VALUES (unixepoch(), 'label', 'applied', NEW.contact_id,
+		(SELECT wa_id FROM contact WHERE id = NEW.contact_id),
+		(SELECT name FROM label WHERE id = NEW.label_id));
+END;
+CREATE TRIGGER change_contact_label_off AFTER DELETE ON contact_label
+WHEN EXISTS (SELECT 1 FROM contact WHERE id = OLD.contact_id)
+ AND EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, label)
+	VALUES (unixepoch(), 'label', 'removed', OLD.contact_id,
+		(SELECT wa_id FROM contact WHERE id = OLD.contact_id),
+		(SELECT name FROM label WHERE id = OLD.label_id));
+END;
+CREATE TRIGGER change_message_label_on AFTER INSERT ON message_label BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id, label)
+	SELECT unixepoch(), 'label', 'applied', m.contact_id, c.wa_id, m.id,
+		(SELECT name FROM label WHERE id = NEW.label_id)
+	FROM message m JOIN contact c ON c.id = m.contact_id WHERE m.id = NEW.message_id;
+END;
+CREATE TRIGGER change_message_label_off AFTER DELETE ON message_label
+WHEN EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id, label)
+	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, m.id,
+		(SELECT name FROM label WHERE id = OLD.label_id)
+	FROM message m JOIN contact c ON c.id = m.contact_id WHERE m.id = OLD.message_id;
+END;
+CREATE TRIGGER change_label_gone BEFORE DELETE ON label BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id, label)
+	SELECT unixepoch(), 'label', 'removed', c.id, c.wa_id, NULL, OLD.name
+	FROM contact_label cl JOIN contact c ON c.id = cl.contact_id WHERE cl.label_id = OLD.id
+	UNION ALL
+	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, m.id, OLD.name
+	FROM message_label ml JOIN message m ON m.id = ml.message_id
+	JOIN contact c ON c.id = m.contact_id WHERE ml.label_id = OLD.id;
+END;
+CREATE TRIGGER change_contact_new AFTER INSERT ON contact BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, detail)
+	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id,
+		json_object('name', NEW.name, 'profile_name', NEW.profile_name, 'attrs', json(NEW.attrs)));
+END;
+-- Not last_in_at and the like: every message moves them, and the
+-- message is logged itself.
+CREATE TRIGGER change_contact_edit AFTER UPDATE OF wa_id, name, profile_name, attrs ON contact
+WHEN NEW.wa_id IS NOT OLD.wa_id OR NEW.name IS NOT OLD.name
+ OR NEW.profile_name IS NOT OLD.profile_name OR NEW.attrs IS NOT OLD.attrs BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, detail)
+	VALUES (unixepoch(), 'contact', 'updated', NEW.id, NEW.wa_id,
+		json_object('name', NEW.name, 'profile_name', NEW.profile_name, 'attrs', json(NEW.attrs),
+			'changed', json('[' || rtrim(
+				CASE WHEN NEW.wa_id IS NOT OLD.wa_id THEN '"phone",' ELSE '' END ||
+				CASE WHEN NEW.name IS NOT OLD.name THEN '"name",' ELSE '' END ||
+				CASE WHEN NEW.profile_name IS NOT OLD.profile_name THEN '"profile_name",' ELSE '' END ||
+				CASE WHEN NEW.attrs IS NOT OLD.attrs THEN '"attrs",' ELSE '' END, ',') || ']')));
+END;
+CREATE TRIGGER change_contact_optout AFTER UPDATE OF opted_out ON contact
+WHEN NEW.opted_out IS NOT OLD.opted_out BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone)
+	VALUES (unixepoch(), 'contact', CASE WHEN NEW.opted_out THEN 'opted_out' ELSE 'opted_in' END,
+		NEW.id, NEW.wa_id);
+END;
+CREATE TRIGGER change_contact_gone AFTER DELETE ON contact BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, detail)
+	VALUES (unixepoch(), 'contact', 'removed', OLD.id, OLD.wa_id,
+		json_object('name', OLD.name, 'profile_name', OLD.profile_name, 'attrs', json(OLD.attrs)));
+END;
+-- end: change log
+
 -- WhatsApp's default labels, as a new WhatsApp Business account has them.
 INSERT INTO label (name, color, created_at) VALUES
 	('New customer', 1, strftime('%s', 'now')),
