@@ -23,6 +23,10 @@ static const char usage[] =
 	"\n"
 	"  add PHONE [name=NAME] [KEY=VALUE...]   add or update a contact; KEY= removes\n"
 	"  import [--skip-bad] [FILE]  upsert contacts from CSV (stdin when no FILE)\n"
+	"  import --key COLUMN [--delete-missing] [--dry-run] [FILE]\n"
+	"                              a CRM's full list: rows matched on the COLUMN\n"
+	"                              attribute first; --delete-missing removes the\n"
+	"                              contacts with a COLUMN value the file lacks\n"
 	"  ls [FILTER...]              list contacts\n"
 	"  show PHONE                  one contact with its labels and attributes\n"
 	"  log PHONE                   the message log, oldest first\n"
@@ -43,6 +47,11 @@ static const char usage[] =
 	"                       replies are no answer)\n"
 	"  --unread             a message of theirs nobody opened, with no reply after it\n"
 	"  --sort KEY           last-in or last-out (the latest first), name (default: phone)\n"
+	"\n"
+	"Import from a CRM:\n"
+	"  --key COLUMN         match rows on this attribute (the CRM's id), then phone\n"
+	"  --delete-missing     remove contacts whose COLUMN value no row has (with --key)\n"
+	"  --dry-run            write nothing; list the contacts --delete-missing removes\n"
 	"\n"
 	"The change log (log --all), for a CRM:\n"
 	"  --after CURSOR       only changes after this cursor (default: from the start)\n"
@@ -75,6 +84,7 @@ typedef struct {
 	int64_t inactive, active;
 	int opted_out, skip_bad, filtering, unanswered, unread;
 	contact_sort sort;
+	import_sync sync;        /* import --key, --delete-missing, --dry-run */
 	int all;                 /* log --all */
 	const char *after_arg;   /* --after */
 	const char *cursor_file; /* --cursor */
@@ -285,6 +295,18 @@ static void skipped(const char *msg, void *ctx)
 	wb_warn("skipped %s", msg);
 }
 
+/* import --dry-run: a contact --delete-missing would remove. */
+static const char *const gone_cols[] = {"phone", "name", "removed", NULL};
+static int gone_row(const contact *c, void *ctx)
+{
+	out *o = cli_rows_out(ctx);
+	out_str(o, c->wa_id);
+	out_str(o, c->name);
+	out_bool(o, 1);
+	out_row_end(o);
+	return 0;
+}
+
 static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 {
 	FILE *fp = stdin;
@@ -295,16 +317,22 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 			return wb_err(EX_NOINPUT, "%s: cannot open: %m", name);
 	}
 	import_stats st;
-	int rc = import_contacts(db, fp, name, when_now(), op->skip_bad ? skipped : NULL, NULL, &st);
+	import_sync sync = op->sync;
+	cli_rows gone = {.c = cl, .cols = gone_cols};
+	sync.removing = gone_row;
+	sync.ctx = &gone;
+	int rc = import_contacts(db, fp, name, when_now(), op->skip_bad ? skipped : NULL, NULL,
+				 op->sync.key ? &sync : NULL, &st);
 	if (fp != stdin)
 		fclose(fp);
-	if (rc)
-		return rc;
-	static const char *const cols[] = {"created", "updated", "skipped", NULL};
+	if (sync.dry_run || rc)
+		return sync.dry_run ? cli_rows_end(&gone, rc) : rc;
+	static const char *const cols[] = {"created", "updated", "skipped", "removed", NULL};
 	out *o = cli_out(cl, cols);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
+	out_int(o, st.removed);
 	out_row_end(o);
 	return out_close(o);
 }
@@ -376,7 +404,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
 	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
-	       O_SORT, O_ALL, O_AFTER, O_CURSOR };
+	       O_SORT, O_ALL, O_AFTER, O_CURSOR, O_KEY, O_DELETE_MISSING, O_DRY_RUN };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
@@ -391,6 +419,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"all", no_argument, NULL, O_ALL},
 		{"after", required_argument, NULL, O_AFTER},
 		{"cursor", required_argument, NULL, O_CURSOR},
+		{"key", required_argument, NULL, O_KEY},
+		{"delete-missing", no_argument, NULL, O_DELETE_MISSING},
+		{"dry-run", no_argument, NULL, O_DRY_RUN},
 		{0},
 	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
@@ -404,6 +435,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_ALL: op->all = 1; continue;
 		case O_AFTER: op->after_arg = optarg; continue;
 		case O_CURSOR: op->cursor_file = optarg; continue;
+		case O_KEY: op->sync.key = optarg; continue;
+		case O_DELETE_MISSING: op->sync.delete_missing = 1; continue;
+		case O_DRY_RUN: op->sync.dry_run = 1; continue;
 		}
 		op->filtering |= opt != O_SKIP_BAD;
 		switch (opt) {
@@ -428,6 +462,10 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
 	log_args(op);
+	if ((op->sync.key || op->sync.delete_missing || op->sync.dry_run) && op->cmd != IMPORT)
+		wb_usage("--key, --delete-missing and --dry-run go with import");
+	if ((op->sync.delete_missing || op->sync.dry_run) && !op->sync.key)
+		wb_usage("--delete-missing and --dry-run go with --key");
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);

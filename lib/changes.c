@@ -15,16 +15,20 @@
 const char *const changes_cols[] = {"cursor", "time", "kind", "change", "phone", "user_id",
 				    "wamid", "label", "data", NULL};
 
-/* A message's own fields are read from it, not copied into the log: an
- * inbound message would otherwise be written twice. A status, a label
- * and a contact's fields are the log's snapshots. */
+/* What the log does not hold is read as it is now: a message's fields
+ * (an inbound message would otherwise be written twice), a contact's
+ * fields beside the names of those that changed, and the phone of a
+ * message's contact. A removed contact's row holds its last fields. */
 static const char changes_sql[] =
-	"SELECT ch.id, ch.at, ch.kind, ch.op, ch.phone, ch.user_id, m.wamid, ch.label, "
-	"CASE ch.kind WHEN 'message' THEN json_object('direction', m.direction, 'type', m.type, "
+	"SELECT ch.id, ch.at, ch.kind, ch.op, coalesce(ch.phone, c.wa_id), ch.user_id, m.wamid, ch.label, "
+	"CASE WHEN ch.kind = 'message' THEN json_object('direction', m.direction, 'type', m.type, "
 	"'text', m.body, 'reply_to', m.reply_to, "
 	"'ts', strftime('%Y-%m-%dT%H:%M:%SZ', m.ts, 'unixepoch')) "
+	"WHEN ch.kind = 'contact' AND ch.op <> 'removed' THEN json_patch(json_object('name', c.name, "
+	"'profile_name', c.profile_name, 'attrs', json(coalesce(c.attrs, '{}'))), coalesce(ch.detail, '{}')) "
 	"ELSE coalesce(ch.detail, '{}') END "
-	"FROM change ch LEFT JOIN message m ON m.id = ch.message_id WHERE ch.id > ? ORDER BY ch.id";
+	"FROM change ch LEFT JOIN message m ON m.id = ch.message_id "
+	"LEFT JOIN contact c ON c.id = ch.contact_id WHERE ch.id > ? ORDER BY ch.id";
 
 static const char *opt_text(sqlite3_stmt *st, int i)
 {

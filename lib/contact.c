@@ -416,3 +416,91 @@ out:
 	sb_free(&without);
 	return rc;
 }
+
+/* The keyed sync: a temporary table of the key's values, filled once
+ * from the contacts (a look-up per row into contact.attrs would be a scan
+ * per row), then told which values the file holds and on what line. */
+int contact_sync_begin(wb_db *db, const char *key)
+{
+	int rc = db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS sync_key (value TEXT PRIMARY KEY, "
+			     "contact_id INTEGER NOT NULL, line INTEGER); DELETE FROM temp.sync_key;");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO temp.sync_key (value, contact_id) "
+				       "SELECT v, id FROM (SELECT json_extract(attrs, '$.\"' || ?1 || '\"') v, id "
+				       "FROM contact) WHERE v IS NOT NULL AND v <> ''");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "reading the contacts' keys");
+}
+
+int contact_sync_find(wb_db *db, const char *value, int64_t *id, long *line)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT contact_id, coalesce(line, 0) FROM temp.sync_key WHERE value = ?");
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*line = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_FALSE : db_fail(db, "reading the contacts' keys");
+}
+
+int contact_sync_mark(wb_db *db, const char *value, int64_t id, long line)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO temp.sync_key (value, contact_id, line) VALUES (?, ?, ?) "
+				       "ON CONFLICT (value) DO UPDATE SET contact_id = excluded.contact_id, "
+				       "line = excluded.line");
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, line);
+	return db_step_done(db, st, "noting a key");
+}
+
+int contact_set_phone(wb_db *db, int64_t id, const char *wa_id, int64_t now)
+{
+	int64_t other;
+	int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, &other);
+	if (rc == 0 && other != id)
+		return wb_err(EX_DATAERR, "%s is another contact's phone", wa_id);
+	if (rc != EX_FALSE)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET wa_id = ?2, updated_at = ?3 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, wa_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return db_step_done(db, st, "changing a contact's phone");
+}
+
+/* The contacts that hold the key but whose value no line of the file had:
+ * those a previous import with this key brought, and the CRM dropped. A
+ * contact a line took under a new value is not missing under its old. */
+#define SYNC_MISSING "FROM temp.sync_key WHERE line IS NULL AND contact_id NOT IN " \
+		     "(SELECT contact_id FROM temp.sync_key WHERE line IS NOT NULL)"
+
+int contact_sync_missing(wb_db *db, contact_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE id IN "
+				       "(SELECT contact_id " SYNC_MISSING ") ORDER BY wa_id");
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		contact c;
+		from_row(st, &c);
+		rc = fn(&c, ctx);
+		contact_free(&c);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "reading contacts");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int contact_sync_remove_missing(wb_db *db, long *removed)
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact WHERE id IN (SELECT contact_id " SYNC_MISSING ")");
+	int rc = db_step_done(db, st, "removing contacts");
+	*removed = rc ? 0 : sqlite3_changes(db_handle(db));
+	return rc;
+}

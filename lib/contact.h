@@ -81,6 +81,21 @@ int contact_optout_phones(wb_db *db, int argc, char **argv, FILE *fp, int opted_
  * that is no contact is EX_FALSE, and nothing is removed. */
 int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn row, void *ctx);
 
+/* A full sync keyed on an attribute (wb-contact import --key KEY), inside
+ * the caller's transaction. sync_begin notes which contact holds each
+ * value of KEY; sync_find gives the contact of a value and the line that
+ * named it in this file (0: none yet), or EX_FALSE; sync_mark records
+ * that line named value for contact id. sync_missing calls fn, by phone,
+ * for the contacts that hold KEY with a value no line named, and
+ * sync_remove_missing removes them. */
+int contact_sync_begin(wb_db *db, const char *key);
+int contact_sync_find(wb_db *db, const char *value, int64_t *id, long *line);
+int contact_sync_mark(wb_db *db, const char *value, int64_t id, long line);
+int contact_sync_missing(wb_db *db, int (*fn)(const contact *c, void *ctx), void *ctx);
+int contact_sync_remove_missing(wb_db *db, long *removed);
+/* A contact's new phone: EX_DATAERR when another contact has it. */
+int contact_set_phone(wb_db *db, int64_t id, const char *wa_id, int64_t now);
+
 /* The order of a listing: by phone; by their last message or ours, the
  * latest first (never: last); by name (the business's, else the
  * profile's, else the phone), ignoring ASCII case. */

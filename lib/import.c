@@ -76,11 +76,29 @@ int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 	return 0;
 }
 
+/* A keyed row: the contact holding its key value takes the row's phone,
+ * so the upsert by phone that follows updates it. A value two lines have
+ * is an error naming the other. */
+static int match_key(wb_db *db, const char *key, const char *value, const import_row *r, int64_t now)
+{
+	long seen;
+	int64_t id;
+	if (!*value)
+		return wb_err(EX_DATAERR, "column '%s': empty (every row needs its key)", key);
+	int rc = contact_sync_find(db, value, &id, &seen);
+	if (rc == EX_FALSE)
+		return 0;
+	if (!rc && seen)
+		rc = wb_err(EX_DATAERR, "%s '%s' is on line %ld too", key, value, seen);
+	if (!rc)
+		rc = contact_set_phone(db, id, r->wa_id, now);
+	return rc;
+}
+
 /* Writes one checked row. */
 static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r, int64_t now,
-		   import_stats *st)
+		   import_stats *st, int64_t *id)
 {
-	int64_t id;
 	/* all of a row's attributes go in one merge with the upsert */
 	static sb patch;
 	sb_reset(&patch);
@@ -94,7 +112,7 @@ static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r
 	if (patch.len)
 		sb_putc(&patch, '}');
 	int created, rc = contact_upsert_attrs(db, r->wa_id, r->name, patch.len ? patch.s : NULL,
-					       now, &id, &created);
+					       now, id, &created);
 	if (!rc) {
 		if (created)
 			st->created++;
@@ -104,34 +122,74 @@ static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r
 	return rc;
 }
 
-/* Every row after the header, in one transaction. */
-static int put_rows(wb_db *db, in_rows *r, const import_map *m, int64_t now, import_skip_fn skip,
-		    void *ctx, import_stats *st)
+/* One row: checked, matched on its key, written. */
+static int take_row(wb_db *db, const in_row *row, const import_map *m, int keycol, const import_sync *sync,
+		    int64_t now, import_stats *st)
+{
+	import_row checked;
+	int64_t id;
+	const char *value = keycol >= 0 && keycol < row->n ? row->cell[keycol] : NULL;
+	int rc = import_check(db, m, row->cell, row->n, &checked);
+	if (!rc && value)
+		rc = match_key(db, sync->key, value, &checked, now);
+	if (!rc)
+		rc = put_row(db, m, row->cell, &checked, now, st, &id);
+	if (!rc && value)
+		rc = contact_sync_mark(db, value, id, row->line);
+	return rc;
+}
+
+/* The end of a sync: the contacts the file no longer has, listed
+ * (--dry-run) or removed. */
+static int finish_sync(wb_db *db, const import_sync *sync, import_stats *st)
+{
+	if (!sync || !sync->delete_missing)
+		return 0;
+	if (sync->dry_run && sync->removing)
+		return contact_sync_missing(db, sync->removing, sync->ctx);
+	return contact_sync_remove_missing(db, &st->removed);
+}
+
+/* Every row after the header, in one transaction (rolled back whole by
+ * a dry run). */
+static int put_rows(wb_db *db, in_rows *r, const import_map *m, int keycol, int64_t now, import_skip_fn skip,
+		    void *ctx, const import_sync *sync, import_stats *st)
 {
 	in_row row;
 	int rc = db_begin(db);
+	if (!rc && keycol >= 0)
+		rc = contact_sync_begin(db, sync->key);
 	while (!rc && (rc = in_rows_next(r, &row)) == 1) {
-		import_row checked;
-		if ((rc = import_check(db, m, row.cell, row.n, &checked))) {
-			in_row_err(&row, rc);
-			if (skip) {
-				skip(wb_errmsg(), ctx);
-				st->skipped++;
-				rc = 0;
-			}
-		} else if ((rc = put_row(db, m, row.cell, &checked, now, st))) {
-			in_row_err(&row, rc);
+		if ((rc = take_row(db, &row, m, keycol, sync, now, st)) && in_row_err(&row, rc) == EX_DATAERR &&
+		    skip) {
+			skip(wb_errmsg(), ctx);
+			st->skipped++;
+			rc = 0;
 		}
 	}
-	if (rc) {
+	if (!rc)
+		rc = finish_sync(db, sync, st);
+	if (rc || (sync && sync->dry_run)) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db);
 }
 
+/* The column --key names, or -1 without --key. */
+static int key_column(const import_map *m, const import_sync *sync, int *col)
+{
+	*col = -1;
+	if (!sync || !sync->key)
+		return 0;
+	for (int i = 0; i < m->ncols; i++)
+		if (m->keys[i] && !strcmp(m->keys[i], sync->key))
+			*col = i;
+	return *col < 0 ? wb_err(EX_DATAERR, "--key %s: no such column in the header", sync->key) : 0;
+}
+
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
-		    import_skip_fn skip, void *ctx, import_stats *st)
+		    import_skip_fn skip, void *ctx, const import_sync *sync, import_stats *st)
 {
 	memset(st, 0, sizeof *st);
 	in_rows *r;
@@ -140,10 +198,11 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 	const in_row *head = rc ? NULL : in_rows_header(r);
 	if (!rc && !head)
 		rc = wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
-	if (!rc && (rc = import_header(head->cell, head->n, &m)))
+	int keycol = -1;
+	if (!rc && ((rc = import_header(head->cell, head->n, &m)) || (rc = key_column(&m, sync, &keycol))))
 		in_row_err(head, rc);
 	if (!rc)
-		rc = put_rows(db, r, &m, now, skip, ctx, st);
+		rc = put_rows(db, r, &m, keycol, now, skip, ctx, sync, st);
 	import_map_free(&m);
 	in_rows_close(r);
 	return rc;

@@ -189,33 +189,35 @@ CREATE TABLE setting (
 -- logged without knowing of it. id is the cursor: rowids are handed out
 -- inside the one write transaction SQLite allows at a time, so ids
 -- commit in order and a reader never sees id N+1 while N is still to
--- come; AUTOINCREMENT keeps an id from being used twice even when the
--- newest rows are deleted. Rows are snapshots (phone, label name, the
--- contact's fields as they were); message fields are read from message.
+-- come. A new id is the largest plus one: prune old rows (DELETE FROM
+-- change WHERE id < N) but keep the newest. The triggers stay cheap (an
+-- import or a webhook burst writes a row per contact or message): a row
+-- holds what was, or what cannot be read later (a status, a label's
+-- name, a removed contact's fields); the rest is read from message and
+-- contact as they are (wb(7)).
 CREATE TABLE change (
-	id         INTEGER PRIMARY KEY AUTOINCREMENT, -- the cursor
+	id         INTEGER PRIMARY KEY,             -- the cursor
 	at         INTEGER NOT NULL,                -- when it was written
 	kind       TEXT NOT NULL,                   -- message status label contact
 	op         TEXT NOT NULL,                   -- message: in out; status: the new one;
 	                                            -- label: applied removed; contact: created
 	                                            -- updated opted_out opted_in removed
 	contact_id INTEGER,                         -- no foreign key: it outlives the contact
-	phone      TEXT,                            -- the contact's wa_id then
-	user_id    TEXT,                            -- the contact's user ID then
+	phone      TEXT,                            -- the contact's wa_id then (NULL: read
+	user_id    TEXT,                            -- from contact) and user ID
 	message_id INTEGER,                         -- message, status, a message's label
 	label      TEXT,                            -- label: its name then
-	detail     TEXT                             -- JSON: a status's error, a contact's fields
+	detail     TEXT                             -- JSON: a status's error, the contact fields
+	                                            -- that changed, a removed contact's fields
 );
 CREATE TRIGGER change_message AFTER INSERT ON message BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id)
-	VALUES (unixepoch(), 'message', NEW.direction, NEW.contact_id,
-		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id);
+	INSERT INTO change (at, kind, op, contact_id, message_id)
+	VALUES (unixepoch(), 'message', NEW.direction, NEW.contact_id, NEW.id);
 END;
 CREATE TRIGGER change_status AFTER UPDATE OF status ON message
 WHEN NEW.status IS NOT OLD.status BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id, detail)
-	VALUES (unixepoch(), 'status', NEW.status, NEW.contact_id,
-		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id,
+	INSERT INTO change (at, kind, op, contact_id, message_id, detail)
+	VALUES (unixepoch(), 'status', NEW.status, NEW.contact_id, NEW.id,
 		CASE WHEN NEW.error_code IS NOT NULL OR NEW.error_text IS NOT NULL
 		THEN json_object('error_code', NEW.error_code, 'error_text', NEW.error_text) END);
 END;
@@ -259,9 +261,8 @@ CREATE TRIGGER change_label_gone BEFORE DELETE ON label BEGIN
 	JOIN contact c ON c.id = m.contact_id WHERE ml.label_id = OLD.id;
 END;
 CREATE TRIGGER change_contact_new AFTER INSERT ON contact BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, detail)
-	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id,
-		json_object('name', NEW.name, 'profile_name', NEW.profile_name, 'attrs', json(NEW.attrs)));
+	INSERT INTO change (at, kind, op, contact_id, phone)
+	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id);
 END;
 -- Not last_in_at and the like: every message moves them, and the
 -- message is logged itself.
@@ -270,8 +271,7 @@ WHEN NEW.wa_id IS NOT OLD.wa_id OR NEW.name IS NOT OLD.name
  OR NEW.profile_name IS NOT OLD.profile_name OR NEW.attrs IS NOT OLD.attrs BEGIN
 	INSERT INTO change (at, kind, op, contact_id, phone, detail)
 	VALUES (unixepoch(), 'contact', 'updated', NEW.id, NEW.wa_id,
-		json_object('name', NEW.name, 'profile_name', NEW.profile_name, 'attrs', json(NEW.attrs),
-			'changed', json('[' || rtrim(
+		json_object('changed', json('[' || rtrim(
 				CASE WHEN NEW.wa_id IS NOT OLD.wa_id THEN '"phone",' ELSE '' END ||
 				CASE WHEN NEW.name IS NOT OLD.name THEN '"name",' ELSE '' END ||
 				CASE WHEN NEW.profile_name IS NOT OLD.profile_name THEN '"profile_name",' ELSE '' END ||

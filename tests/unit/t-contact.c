@@ -120,7 +120,7 @@ static void with_database(void)
 	const char *csv = "phone,name,city\n16505551234,Mei,Paris\nbad,X,Y\n8613912345678,,\n";
 	FILE *fp = fmemopen((void *)csv, strlen(csv), "r");
 	import_stats st;
-	is_int(import_contacts(db, fp, "c.csv", 100, NULL, NULL, &st), EX_DATAERR, "a bad row fails");
+	is_int(import_contacts(db, fp, "c.csv", 100, NULL, NULL, NULL, &st), EX_DATAERR, "a bad row fails");
 	ok(strstr(wb_errmsg(), "c.csv:3: column 'phone'") != NULL, "names file, line, column: %s", wb_errmsg());
 	contact c;
 	is_int(contact_get(db, "16505551234", &c), EX_FALSE, "the good row before it was rolled back");
@@ -128,7 +128,7 @@ static void with_database(void)
 
 	fp = fmemopen((void *)csv, strlen(csv), "r");
 	sb skipped = {0};
-	is_int(import_contacts(db, fp, "c.csv", 100, note_skip, &skipped, &st), 0, "skipping bad rows");
+	is_int(import_contacts(db, fp, "c.csv", 100, note_skip, &skipped, NULL, &st), 0, "skipping bad rows");
 	ok(st.created == 2 && st.updated == 0 && st.skipped == 1, "2 created, 1 skipped");
 	ok(skipped.s && !strncmp(skipped.s, "c.csv:3: ", 9), "skip told of line 3: %s", skipped.s);
 	sb_free(&skipped);
