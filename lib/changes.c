@@ -17,10 +17,10 @@ const char *const changes_cols[] = {"cursor", "time", "kind", "change", "phone",
 
 /* What the log does not hold is read as it is now: a message's fields
  * (an inbound message would otherwise be written twice), a contact's
- * fields beside the names of those that changed, and the phone of a
- * message's contact. A removed contact's row holds its last fields. */
+ * fields beside the names of those that changed. A removed contact's
+ * row holds its last fields. */
 static const char changes_sql[] =
-	"SELECT ch.id, ch.at, ch.kind, ch.op, coalesce(ch.phone, c.wa_id), ch.user_id, m.wamid, ch.label, "
+	"SELECT ch.id, ch.at, ch.kind, ch.op, ch.phone, ch.user_id, m.wamid, ch.label, "
 	"CASE WHEN ch.kind = 'message' THEN json_object('direction', m.direction, 'type', m.type, "
 	"'text', m.body, 'reply_to', m.reply_to, "
 	"'ts', strftime('%Y-%m-%dT%H:%M:%SZ', m.ts, 'unixepoch')) "

@@ -193,8 +193,8 @@ CREATE TABLE setting (
 -- change WHERE id < N) but keep the newest. The triggers stay cheap (an
 -- import or a webhook burst writes a row per contact or message): a row
 -- holds what was, or what cannot be read later (a status, a label's
--- name, a removed contact's fields); the rest is read from message and
--- contact as they are (wb(7)).
+-- name, the phone, a removed contact's fields); the rest is read from
+-- message and contact as they are (wb(7)).
 CREATE TABLE change (
 	id         INTEGER PRIMARY KEY,             -- the cursor
 	at         INTEGER NOT NULL,                -- when it was written
@@ -203,21 +203,23 @@ CREATE TABLE change (
 	                                            -- label: applied removed; contact: created
 	                                            -- updated opted_out opted_in removed
 	contact_id INTEGER,                         -- no foreign key: it outlives the contact
-	phone      TEXT,                            -- the contact's wa_id then (NULL: read
-	user_id    TEXT,                            -- from contact) and user ID
+	phone      TEXT,                            -- the contact's wa_id then
+	user_id    TEXT,                            -- the contact's user ID then
 	message_id INTEGER,                         -- message, status, a message's label
 	label      TEXT,                            -- label: its name then
 	detail     TEXT                             -- JSON: a status's error, the contact fields
 	                                            -- that changed, a removed contact's fields
 );
 CREATE TRIGGER change_message AFTER INSERT ON message BEGIN
-	INSERT INTO change (at, kind, op, contact_id, message_id)
-	VALUES (unixepoch(), 'message', NEW.direction, NEW.contact_id, NEW.id);
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id)
+	VALUES (unixepoch(), 'message', NEW.direction, NEW.contact_id,
+		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id);
 END;
 CREATE TRIGGER change_status AFTER UPDATE OF status ON message
 WHEN NEW.status IS NOT OLD.status BEGIN
-	INSERT INTO change (at, kind, op, contact_id, message_id, detail)
-	VALUES (unixepoch(), 'status', NEW.status, NEW.contact_id, NEW.id,
+	INSERT INTO change (at, kind, op, contact_id, phone, message_id, detail)
+	VALUES (unixepoch(), 'status', NEW.status, NEW.contact_id,
+		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id,
 		CASE WHEN NEW.error_code IS NOT NULL OR NEW.error_text IS NOT NULL
 		THEN json_object('error_code', NEW.error_code, 'error_text', NEW.error_text) END);
 END;
