@@ -26,4 +26,11 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unanswered -d 'our
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unread -d 'a message nobody opened'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l sort -x -a 'last-in last-out name' -d 'the order'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l key -x -d 'match on this attribute (a CRM id)'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l delete-missing -d 'remove contacts the file lacks (with --key)'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l dry-run -d 'write nothing; list removals'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -F
+complete -c wb-contact -n '__fish_seen_subcommand_from log' -l all -d 'every change, for a CRM'
+complete -c wb-contact -n '__fish_seen_subcommand_from log' -l after -x -d 'changes after this cursor'
+complete -c wb-contact -n '__fish_seen_subcommand_from log' -l cursor -r -F -d 'cursor file, advanced after output'
+

@@ -29,6 +29,9 @@ ok $? "a version-1 database opens"
 is "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" "$(sqlite3 "$WB_DB" 'PRAGMA user_version')" \
 	"and is migrated to the newest version"
 is "$(shape "$T/v1.db")" "$(shape "$WB_DB")" "with the tables, columns and indexes of schema.sql"
+triggers() { sqlite3 "$1" "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"; }
+is "$(triggers "$T/v1.db")" "$(triggers "$WB_DB")" "and the triggers of schema.sql (the change log)"
+like "$(triggers "$WB_DB")" "change_message" "which are there"
 is "$(sqlite3 "$T/v1.db" 'SELECT group_concat(kind) FROM (SELECT kind FROM broadcast ORDER BY id)')" \
 	"marketing,utility" "a broadcast to labels was marketing, a CSV list utility"
 is "$(sqlite3 "$T/v1.db" "SELECT group_concat(coalesce(kind, '-')) FROM (SELECT kind FROM message ORDER BY id)")" \
