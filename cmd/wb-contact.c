@@ -327,12 +327,15 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 		fclose(fp);
 	if (sync.dry_run || rc)
 		return sync.dry_run ? cli_rows_end(&gone, rc) : rc;
+	/* removed only when there can be some: other imports keep their row */
 	static const char *const cols[] = {"created", "updated", "skipped", "removed", NULL};
-	out *o = cli_out(cl, cols);
+	static const char *const cols_keep[] = {"created", "updated", "skipped", NULL};
+	out *o = cli_out(cl, sync.delete_missing ? cols : cols_keep);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
-	out_int(o, st.removed);
+	if (sync.delete_missing)
+		out_int(o, st.removed);
 	out_row_end(o);
 	return out_close(o);
 }

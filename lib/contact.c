@@ -37,6 +37,24 @@ static void from_row(sqlite3_stmt *st, contact *c)
 	c->last_out_at = sqlite3_column_int64(st, 9);
 }
 
+/* fn for each contact row st yields (CONTACT_COLS); the caller resets or
+ * finalizes st. */
+static int each_row(wb_db *db, sqlite3_stmt *st, contact_fn fn, void *ctx)
+{
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		contact c;
+		from_row(st, &c);
+		rc = fn(&c, ctx);
+		contact_free(&c);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "reading contacts");
+	return rc;
+}
+
 int contact_get(wb_db *db, const char *wa_id, contact *c)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE wa_id = ?");
@@ -398,17 +416,7 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		rc = db_fail(db, "listing contacts");
 		goto out;
 	}
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		contact c;
-		from_row(st, &c);
-		rc = fn(&c, ctx);
-		contact_free(&c);
-		if (rc)
-			break;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, "listing contacts");
+	rc = each_row(db, st, fn, ctx);
 	sqlite3_finalize(st);
 out:
 	sb_free(&sql);
@@ -482,17 +490,7 @@ int contact_sync_missing(wb_db *db, contact_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE id IN "
 				       "(SELECT contact_id " SYNC_MISSING ") ORDER BY wa_id");
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		contact c;
-		from_row(st, &c);
-		rc = fn(&c, ctx);
-		contact_free(&c);
-		if (rc)
-			break;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, "reading contacts");
+	int rc = each_row(db, st, fn, ctx);
 	sqlite3_reset(st);
 	return rc;
 }

@@ -266,18 +266,17 @@ CREATE TRIGGER change_contact_new AFTER INSERT ON contact BEGIN
 	INSERT INTO change (at, kind, op, contact_id, phone)
 	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id);
 END;
--- Not last_in_at and the like: every message moves them, and the
--- message is logged itself.
-CREATE TRIGGER change_contact_edit AFTER UPDATE OF wa_id, name, profile_name, attrs ON contact
-WHEN NEW.wa_id IS NOT OLD.wa_id OR NEW.name IS NOT OLD.name
- OR NEW.profile_name IS NOT OLD.profile_name OR NEW.attrs IS NOT OLD.attrs BEGIN
+-- Not last_in_at and the like, nor profile_name: wb-recv sets them with
+-- every message (and the message is logged itself), and an UPDATE that a
+-- trigger watches costs SQLite a statement journal and a second pass.
+CREATE TRIGGER change_contact_edit AFTER UPDATE OF wa_id, name, attrs ON contact
+WHEN NEW.wa_id IS NOT OLD.wa_id OR NEW.name IS NOT OLD.name OR NEW.attrs IS NOT OLD.attrs BEGIN
 	INSERT INTO change (at, kind, op, contact_id, phone, detail)
 	VALUES (unixepoch(), 'contact', 'updated', NEW.id, NEW.wa_id,
 		json_object('changed', json('[' || rtrim(
-				CASE WHEN NEW.wa_id IS NOT OLD.wa_id THEN '"phone",' ELSE '' END ||
-				CASE WHEN NEW.name IS NOT OLD.name THEN '"name",' ELSE '' END ||
-				CASE WHEN NEW.profile_name IS NOT OLD.profile_name THEN '"profile_name",' ELSE '' END ||
-				CASE WHEN NEW.attrs IS NOT OLD.attrs THEN '"attrs",' ELSE '' END, ',') || ']')));
+			CASE WHEN NEW.wa_id IS NOT OLD.wa_id THEN '"phone",' ELSE '' END ||
+			CASE WHEN NEW.name IS NOT OLD.name THEN '"name",' ELSE '' END ||
+			CASE WHEN NEW.attrs IS NOT OLD.attrs THEN '"attrs",' ELSE '' END, ',') || ']')));
 END;
 CREATE TRIGGER change_contact_optout AFTER UPDATE OF opted_out ON contact
 WHEN NEW.opted_out IS NOT OLD.opted_out BEGIN
