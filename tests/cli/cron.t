@@ -39,7 +39,7 @@ cron_run() {
 		/bin/sh -c "$(sed -n "${1}p" "$T/jobs")") >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 }
-is "$(wc -l <"$T/jobs" | tr -d ' ')" "4" "four jobs"
+is "$(wc -l <"$T/jobs" | tr -d ' ')" "5" "five jobs"
 
 before=$(api_requests)
 cron_run 1
@@ -64,6 +64,16 @@ is "$(cat "$T/rc")" "0" "and again the next night, the label there already"
 cron_run 4
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "Friday's report: exit 0"
 is "$(head -1 "$HOME"/reports/week-*.csv | cut -d, -f1,2)" "day,received" "the report directory made, the CSV in it"
+cron_run 5
+is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "the CRM's changes: exit 0"
+changes="$HOME/crm/changes.jsonl"
+is "$(wc -l <"$changes" | tr -d ' ')" "$(sql "SELECT count(*) FROM change")" "every change, a line each"
+is "$(cat "$HOME/.local/state/wb/crm.cursor")" "$(sql "SELECT max(id) FROM change")" "the cursor saved"
+printf '{"cursor":9' >>"$changes"
+wb-label apply vip $C >/dev/null
+cron_run 5
+is "$(tail -n 2 "$changes" | cut -c1-12)" '{"cursor":9
+{"cursor":'"$(sql "SELECT max(id) FROM change")" "the next run ends a cut line and writes only what is new"
 is "$(ls -A "$T/cwd")" "" "nothing made in the directory cron ran in"
 is "$(($(api_requests) - before))" "3" "three messages in all"
 done_testing
