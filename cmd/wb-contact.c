@@ -380,9 +380,14 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
-/* log takes a PHONE, or --all with at most one of --after and --cursor. */
-static void log_args(opts *op)
+/* log takes a PHONE, or --all with at most one of --after and --cursor;
+ * import's --key comes before --delete-missing and --dry-run. */
+static void log_import_args(opts *op)
 {
+	if ((op->sync.key || op->sync.delete_missing || op->sync.dry_run) && op->cmd != IMPORT)
+		wb_usage("--key, --delete-missing and --dry-run go with import");
+	if ((op->sync.delete_missing || op->sync.dry_run) && !op->sync.key)
+		wb_usage("--delete-missing and --dry-run go with --key");
 	if ((op->all || op->after_arg || op->cursor_file) && op->cmd != LOG)
 		wb_usage("--all, --after and --cursor go with log");
 	if (op->cmd != LOG)
@@ -406,8 +411,8 @@ static void log_args(opts *op)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
-	       O_SORT, O_ALL, O_AFTER, O_CURSOR, O_KEY, O_DELETE_MISSING, O_DRY_RUN };
+	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_UNANSWERED, O_UNREAD, O_SORT,
+	       O_SKIP_BAD, O_ALL, O_AFTER, O_CURSOR, O_KEY, O_DELETE_MISSING, O_DRY_RUN };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
@@ -434,16 +439,15 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
+		/* ls's filters come before --skip-bad and import's and log's options */
+		op->filtering |= opt < O_SKIP_BAD;
 		switch (opt) {
-		case O_ALL: op->all = 1; continue;
-		case O_AFTER: op->after_arg = optarg; continue;
-		case O_CURSOR: op->cursor_file = optarg; continue;
-		case O_KEY: op->sync.key = optarg; continue;
-		case O_DELETE_MISSING: op->sync.delete_missing = 1; continue;
-		case O_DRY_RUN: op->sync.dry_run = 1; continue;
-		}
-		op->filtering |= opt != O_SKIP_BAD;
-		switch (opt) {
+		case O_ALL: op->all = 1; break;
+		case O_AFTER: op->after_arg = optarg; break;
+		case O_CURSOR: op->cursor_file = optarg; break;
+		case O_KEY: op->sync.key = optarg; break;
+		case O_DELETE_MISSING: op->sync.delete_missing = 1; break;
+		case O_DRY_RUN: op->sync.dry_run = 1; break;
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
 		case O_NOT_LABEL: op->not_labels[op->nnot++] = optarg; break;
 		case O_INACTIVE: op->inactive = parse_dur("--inactive", optarg); break;
@@ -464,11 +468,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			 "and --sort go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
-	log_args(op);
-	if ((op->sync.key || op->sync.delete_missing || op->sync.dry_run) && op->cmd != IMPORT)
-		wb_usage("--key, --delete-missing and --dry-run go with import");
-	if ((op->sync.delete_missing || op->sync.dry_run) && !op->sync.key)
-		wb_usage("--delete-missing and --dry-run go with --key");
+	log_import_args(op);
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);
