@@ -53,6 +53,16 @@ echo junk >"$T/bad.cursor"
 exits 65 "a cursor file that holds no cursor" -- wb-contact log --all --cursor "$T/bad.cursor"
 like "$(cat "$T/err")" "bad.cursor: not a cursor" "names the file"
 
+n=$(sql "SELECT max(id) FROM change")
+gen 2 2 X | wb-recv -q >/dev/null
+sql "UPDATE message SET status = 'failed', error_code = 131047, error_text = 'Re-engagement message'
+	WHERE wamid = 'wamid.X000002'"
+exits 0 "a writer that is not wb (sqlite3) is logged too" -- wb-contact log --all --after "$n" -o csv
+is "$(tail -n +2 "$T/out" | cut -d, -f3-7 | tr '\n' ' ')" \
+	"contact,created,16502000002,, message,in,16502000002,,wamid.X000002 status,failed,16502000002,,wamid.X000002 " \
+	"the contact, its message and the message's failure"
+like "$(tail -1 "$T/out")" '"\{""error_code"":131047,""error_text"":""Re-engagement message""\}"$' "with the error"
+
 # --- two concurrent writers, a reader following with a cursor file ---
 n0=$(sql "SELECT max(id) FROM change")
 echo "$n0" >"$T/follow.cursor"
