@@ -32,11 +32,14 @@ static const char usage[] =
 	"       wb-send queue | cancel ID... | flush [--retry-unknown]\n"
 	"\n"
 	"Recipients:\n"
-	"  --to PHONE           a recipient (repeat for more)\n"
+	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
+	"  --where KEY=VALUE    contacts whose attribute KEY is VALUE (repeat: all); a broadcast;\n"
+	"                       KEY!=VALUE: is not; KEY=: missing or empty; KEY!=: present\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
+	IN_TABLE_USAGE
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
 	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
@@ -59,10 +62,12 @@ static const char usage[] =
 	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
 	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
+	"                       else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
+	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
@@ -81,14 +86,16 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
-	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
 };
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
 	{"to", required_argument, NULL, O_TO},
 	{"label", required_argument, NULL, O_LABEL},
 	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"where", required_argument, NULL, O_WHERE},
 	{"text", required_argument, NULL, O_TEXT},
 	{"quick", required_argument, NULL, O_QUICK},
 	{"image", required_argument, NULL, O_IMAGE},
@@ -128,6 +135,7 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"from-number", required_argument, NULL, O_FROM_NUMBER},
 	/* for the shell completions, not in --help: the names --label,
 	 * --quick and --template take, one a line */
 	{"complete", required_argument, NULL, O_COMPLETE},
@@ -137,8 +145,8 @@ static const struct option longopts[] = {
 /* Options as given, before they become a spec. */
 typedef struct {
 	compose_spec spec;
-	const char **to, **labels, **not_labels;
-	size_t nto, nlabels, nnot;
+	const char **to, **labels, **not_labels, **where;
+	size_t nto, nlabels, nnot, nwhere;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
@@ -148,6 +156,7 @@ typedef struct {
 	int dry, retry_unknown;
 	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
+	int table; /* --delimiter or --phone-column */
 	char *text, *interactive; /* read from files */
 	char *agent; /* WB_AGENT, from the environment or the config file */
 } opts;
@@ -183,8 +192,8 @@ typedef struct {
 	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error,
-		const char *tag)
+static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
+		const char *error, const char *tag)
 {
 	if (r->o.dry) /* the request bodies are the output */
 		return;
@@ -195,7 +204,8 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 		out_int(o, id);
 	else
 		out_null(o);
-	out_str(o, phone);
+	out_str(o, phone && *phone ? phone : NULL);
+	out_str(o, user_id && *user_id ? user_id : NULL);
 	out_str(o, wamid);
 	out_str(o, status);
 	out_str(o, error);
@@ -214,7 +224,7 @@ static void dry_run_note(run *r, const compose_note *n)
 	if (n->due_at)
 		when_fmt_human(n->due_at, r->c->tz, when);
 	fflush(stdout);
-	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
+	wb_warn("%s: would be sent %s%s", n->phone ? n->phone : n->user_id, n->due_at ? "at " : "", when);
 }
 
 /* Why a message to phone did not go, with the line it came from. */
@@ -234,16 +244,16 @@ static void on_note(const compose_note *n, void *ctx)
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		warn_for(r, n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
+		warn_for(r, n->phone ? n->phone : n->user_id, n->error);
+	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		warn_for(r, d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error, d->tag);
+		warn_for(r, *d->phone ? d->phone : d->user_id, d->error);
+	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -251,7 +261,8 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error, NULL);
+	int uid = bsuid_valid(phone);
+	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error, NULL);
 	return 0;
 }
 
@@ -287,9 +298,9 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
 		r->recipients++;
 		in_row_vars(&row, &vars);
-		if (!row.phone || !*row.phone)
-			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
-		else if ((rc = compose_one(&r->sc, s, type, m, row.phone, &vars)))
+		if (!in_row_key(&row))
+			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone or user ID"));
+		else if ((rc = compose_one(&r->sc, s, type, m, in_row_key(&row), &vars)))
 			in_row_err(&row, rc);
 	}
 	kv_free(&vars);
@@ -301,7 +312,7 @@ static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
 	r->recipients++;
-	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, contact_key(ct), NULL);
 }
 
 /* A send to nobody is most likely a mistake (a label misspelt into an
@@ -310,14 +321,16 @@ static int segment_one(const contact *ct, void *ctx)
 static int nobody(const run *r)
 {
 	const opts *o = &r->o;
-	if (!o->nlabels)
+	if (!o->nlabels && !o->nwhere)
 		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
 	sb b = {0};
 	for (size_t i = 0; i < o->nlabels; i++)
-		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+		sb_printf(&b, "%s%s", i ? " and " : "is labelled ", o->labels[i]);
+	for (size_t i = 0; i < o->nwhere; i++)
+		sb_printf(&b, "%s%s", i ? " and " : b.len ? " with " : "has ", o->where[i]);
 	for (size_t i = 0; i < o->nnot; i++)
 		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
-	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact %s", b.s);
 	sb_free(&b);
 	return rc;
 }
@@ -329,7 +342,8 @@ static int bulk(run *r)
 	opts *o = &r->o;
 	int rc;
 	/* a segment, a CSV list or anything named is a broadcast */
-	int broadcast = o->nlabels || o->name || o->broadcast || !o->nto;
+	int segment = o->nlabels || o->nwhere;
+	int broadcast = segment || o->name || o->broadcast || !o->nto;
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
@@ -344,11 +358,11 @@ static int bulk(run *r)
 			rc = compose_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
-	if (!rc && o->nlabels) {
-		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .now = now};
+	if (!rc && segment) {
+		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .where = o->where, .now = now};
 		rc = contact_each(r->db, &f, segment_one, r);
 	}
-	if (!rc && !o->nto && !o->nlabels)
+	if (!rc && !o->nto && !segment)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
 	if (!rc && !o->nto && !r->recipients)
 		rc = nobody(r);
@@ -407,6 +421,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out *o = cli_rows_out(&((run *)ctx)->rows);
 	out_int(o, q->id);
 	out_str(o, q->phone);
+	out_str(o, q->user_id);
 	out_str(o, q->type);
 	out_str(o, status_name(q->status));
 	out_time(o, q->due_at);
@@ -445,10 +460,19 @@ static void options(run *r, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(r->c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			o->table = 1;
+			continue;
+		}
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
 		case O_LABEL: append(&o->labels, &o->nlabels, optarg); break;
 		case O_NOT_LABEL: append(&o->not_labels, &o->nnot, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			append(&o->where, &o->nwhere, optarg);
+			break;
 		case O_TEXT: s->text = optarg; break;
 		case O_QUICK: s->quick = optarg; break;
 		case O_IMAGE: s->image = optarg; break;
@@ -483,6 +507,7 @@ static void options(run *r, int argc, char **argv)
 		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
+		case O_FROM_NUMBER: s->from_number = optarg; break;
 		case O_AUTO: {
 			/* the kinds of automatic reply are wb-reply's */
 			const char *const *kinds = reply_kind_names + REPLY_AWAY;
@@ -528,20 +553,23 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--retry-unknown goes with flush");
 	if (o->spec.now_if_past && !o->spec.at)
 		wb_usage("--now-if-past goes with --at");
-	if (o->lines && (o->nto || o->nlabels))
-		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
-	if (o->nnot && !o->nlabels)
-		wb_usage("--not-label narrows --label");
+	if (o->lines && (o->nto || o->nlabels || o->nwhere))
+		wb_usage("'-' reads recipients from stdin; it does not mix with --to, --label or --where");
+	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels || o->nwhere))
+		wb_usage("--delimiter and --phone-column go with recipients in a table on stdin");
+	if (o->nnot && !o->nlabels && !o->nwhere)
+		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
 	/* b12-templates: the template's category, when wb knows it, goes here */
-	o->category = send_category_default(o->nlabels > 0, NULL);
+	o->category = send_category_default(o->nlabels || o->nwhere, NULL);
 	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
 		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
-	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
-		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
-	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
-		wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
+	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
+		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
+	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
+	    !o->nwhere)
+		wb_usage("--text @- reads stdin, so recipients must come from --to, --label or --where");
 	return cmd;
 }
 
@@ -583,9 +611,9 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", "tag", NULL};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", "tag",
-					    NULL};
+	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", "tag", NULL};
+	static const char *const qcols[] = {"id", "phone", "user_id", "type", "status", "due", "attempts", "key",
+					    "error", "tag", NULL};
 	/* the queue is a listing, with a header when it is empty; what a
 	 * send or a flush did is a log, which cron appends to: no row, no
 	 * bytes */
@@ -609,7 +637,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
+			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
 	}
 	return rc;
 }
@@ -679,6 +707,7 @@ static void done(void *p)
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
+	free(o->where);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);

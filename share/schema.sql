@@ -3,24 +3,35 @@
 -- public interface, documented in wb(7): query it with sqlite3 directly.
 --
 -- Conventions: times are Unix seconds (UTC) in INTEGER columns named *_at
--- or ts; phone numbers are E.164 digits without '+', as WhatsApp's wa_id.
+-- or ts; phone numbers are E.164 digits without '+', as WhatsApp's wa_id;
+-- user IDs (user_id) are Meta's business-scoped user IDs as received.
 -- Changes to an existing database go through migrations keyed on
 -- PRAGMA user_version (lib/db.c); this file always describes the newest.
 
--- People the business talks to (a WhatsApp chat).
+-- People the business talks to (a WhatsApp chat). A contact is known by its
+-- phone number, its business-scoped user ID (Meta's BSUID), or both: users
+-- with a username may write without sharing their number. wb-recv links the
+-- two when a delivery carries both, and merges contacts found by each.
 CREATE TABLE contact (
 	id           INTEGER PRIMARY KEY,
-	wa_id        TEXT NOT NULL UNIQUE,          -- E.164 digits, no '+'
+	wa_id        TEXT UNIQUE,                   -- E.164 digits, no '+'; NULL when not shared
+	user_id      TEXT UNIQUE,                   -- business-scoped user ID: CC. and up to 128
+	                                            -- letters and digits; NULL before 2026
+	parent_user_id TEXT,                        -- CC.ENT.…, managed businesses only
+	username     TEXT,                          -- their WhatsApp username, as last seen
 	name         TEXT,                          -- the business's name for them
 	profile_name TEXT,                          -- their WhatsApp profile name
 	opted_out    INTEGER NOT NULL DEFAULT 0,    -- 1: no broadcasts, no auto replies
 	opted_out_at INTEGER,
+	marketing_stop    INTEGER NOT NULL DEFAULT 0, -- 1: they stopped marketing messages in
+	marketing_stop_at INTEGER,                  -- WhatsApp (user_preferences): no broadcasts
 	created_at   INTEGER NOT NULL,
 	updated_at   INTEGER NOT NULL,
 	last_in_at   INTEGER,                       -- their last message (the 24-hour window)
 	last_out_at  INTEGER,                       -- our last message to them
-	attrs        TEXT NOT NULL DEFAULT '{}'     -- free-form attributes (CRM fields) as a
+	attrs        TEXT NOT NULL DEFAULT '{}',    -- free-form attributes (CRM fields) as a
 	                                            -- JSON object of strings; {{key}} in messages
+	CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL)
 );
 -- partial: contacts who never wrote (a fresh CRM import) cost no index entry
 CREATE INDEX contact_last_in ON contact(last_in_at) WHERE last_in_at IS NOT NULL;
@@ -30,6 +41,18 @@ CREATE INDEX contact_last_in ON contact(last_in_at) WHERE last_in_at IS NOT NULL
 -- 100k-row CRM import then writes one row per contact, not one per field.
 CREATE VIEW contact_attr (contact_id, key, value) AS
 	SELECT c.id, a.key, a.value FROM contact c, json_each(c.attrs) a;
+
+-- Identifiers a contact had before: the phone and user ID it changed from
+-- (system messages user_changed_number and user_changed_user_id). A former
+-- user ID still finds the contact; a former phone is history only (numbers
+-- are given to new people).
+CREATE TABLE contact_alias (
+	kind       TEXT NOT NULL CHECK (kind IN ('phone', 'user_id')),
+	value      TEXT NOT NULL,
+	contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
 
 -- Labels, as in the WhatsApp Business app: on chats and on single messages.
 CREATE TABLE label (
@@ -94,8 +117,14 @@ CREATE TABLE message (
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
 	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
 	kind        TEXT CHECK (kind IN ('marketing', 'utility')), -- out: wb-send --kind; in: NULL
-	tag         TEXT                            -- out: wb-send --tag, sent as
+	tag         TEXT,                           -- out: wb-send --tag, sent as
 	                                            -- biz_opaque_callback_data
+	phone_number_id TEXT,                       -- the business number it came to or went from
+	                                            -- (metadata.phone_number_id); NULL: WB_PHONE_ID
+	source      TEXT,                           -- out: NULL sent by wb; 'app' from the WhatsApp
+	                                            -- Business app (an echo); 'history' history sync
+	edited_at   INTEGER,                        -- the sender edited it: body is the new text
+	deleted_at  INTEGER                         -- the sender deleted it (revoke)
 );
 -- A contact's message log in time order. It also covers what wb-stats
 -- (lib/stats.c) reads as it follows conversations contact by contact, so
@@ -121,17 +150,104 @@ CREATE TABLE message_label (
 
 -- Status history: every status reported for a message, ours and Meta's
 -- webhooks. A status for a wamid not (yet) in message waits here and is
--- applied when the message appears.
+-- applied when the message appears. A message to a group has a status per
+-- member (participant).
 CREATE TABLE status_event (
 	id         INTEGER PRIMARY KEY,
 	wamid      TEXT NOT NULL,
-	status     TEXT NOT NULL,
+	status     TEXT NOT NULL,                   -- sent delivered read played failed
 	ts         INTEGER NOT NULL,
 	error_code INTEGER,
-	error_text TEXT,
-	recipient  TEXT,
-	UNIQUE (wamid, status)
+	error_text TEXT,                            -- the error's details, else its message
+	recipient  TEXT,                            -- recipient_id: their phone, or the group's id
+	recipient_user_id TEXT,                     -- their business-scoped user ID
+	participant TEXT NOT NULL DEFAULT '',       -- a group's member: phone, else user ID
+	phone_number_id TEXT,                       -- the business number it went from
+	callback_data TEXT,                         -- biz_opaque_callback_data, as the send set it
+	error_title TEXT,
+	error_href TEXT,
+	payload    TEXT,                            -- the status as received (pricing,
+	                                            -- conversation…); NULL for wb's own
+	UNIQUE (wamid, status, participant)
 );
+
+-- Edits and deletions of messages (by the customer, or in the WhatsApp
+-- Business app): each once, by its own id. An edit replaces the body of
+-- the message it names; a deletion marks it deleted.
+CREATE TABLE message_change (
+	wamid      TEXT PRIMARY KEY,                -- the edit's or deletion's own id
+	target     TEXT NOT NULL,                   -- the wamid of the message it changes
+	kind       TEXT NOT NULL CHECK (kind IN ('edit', 'revoke')),
+	ts         INTEGER NOT NULL,
+	payload    TEXT NOT NULL                    -- as received
+) WITHOUT ROWID;
+CREATE INDEX message_change_by_target ON message_change(target);
+
+-- WhatsApp calls, one row per call (wacid), from the calls webhook.
+CREATE TABLE call (
+	id          INTEGER PRIMARY KEY,
+	wacid       TEXT NOT NULL UNIQUE,
+	contact_id  INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')), -- in: they called
+	phone_number_id TEXT,                       -- the business number
+	status      TEXT NOT NULL,                  -- the latest: connect ringing accepted rejected
+	                                            -- completed failed …
+	started_at  INTEGER,
+	ended_at    INTEGER,
+	duration    INTEGER,                        -- seconds, when it was answered
+	callback_data TEXT,
+	error_code  INTEGER,
+	error_text  TEXT,
+	ts          INTEGER NOT NULL,               -- its first event
+	updated_at  INTEGER NOT NULL                -- its latest event
+);
+CREATE INDEX call_by_contact ON call(contact_id, ts);
+-- Each event of a call once, as received.
+CREATE TABLE call_event (
+	wacid      TEXT NOT NULL,
+	event      TEXT NOT NULL,                   -- connect terminate RINGING ACCEPTED …
+	ts         INTEGER NOT NULL,
+	payload    TEXT NOT NULL,
+	PRIMARY KEY (wacid, event)
+) WITHOUT ROWID;
+
+-- Webhook changes that are not about one chat: template status, quality
+-- and category updates, account and phone-number updates, error reports,
+-- and fields wb does not model yet (known 0), each kept raw, once.
+CREATE TABLE webhook_change (
+	id          INTEGER PRIMARY KEY,
+	field       TEXT NOT NULL,                  -- message_template_status_update, account_update, …
+	waba_id     TEXT,                           -- entry.id: the WhatsApp Business Account
+	ts          INTEGER,                        -- entry.time, or the value's own time
+	event       TEXT,                           -- event, new_quality_score, new_category, status
+	template_id TEXT,                           -- message_template_id, digits
+	template_name TEXT,
+	template_language TEXT,
+	value       TEXT NOT NULL,                  -- the change's value as received (JSON)
+	known       INTEGER NOT NULL,               -- 0: a field wb does not model
+	received_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX webhook_change_once ON webhook_change(field, coalesce(waba_id, ''),
+	coalesce(ts, 0), value);
+CREATE INDEX webhook_change_by_template ON webhook_change(template_id, ts)
+	WHERE template_id IS NOT NULL;
+
+-- What wb-recv could not take (a message without an id, a value that is not
+-- an object, a document that is not JSON), kept for wb-recv retry. Its
+-- neighbours in the same delivery are stored as usual.
+CREATE TABLE quarantine (
+	id          INTEGER PRIMARY KEY,
+	source      TEXT NOT NULL,                  -- the file (or stdin) it came in, or 'listener'
+	byte_offset INTEGER,                        -- where its document starts in that file
+	path        TEXT NOT NULL,                  -- the part: entry[1].changes[0].value.messages[0];
+	                                            -- '' the whole document
+	reason      TEXT NOT NULL,
+	raw         TEXT NOT NULL,                  -- a webhook document holding just that part (with
+	                                            -- its entry and change), or the text as received
+	created_at  INTEGER NOT NULL,
+	tried_at    INTEGER                         -- the last wb-recv retry that could not take it
+);
+CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);
 
 -- Quick replies (/shortcut → text) and the keywords that trigger them.
 CREATE TABLE quick_reply (
@@ -238,82 +354,90 @@ CREATE TABLE change (
 	                                            -- that changed, a removed contact's fields
 );
 CREATE TRIGGER change_message AFTER INSERT ON message BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id)
-	VALUES (unixepoch(), 'message', NEW.direction, NEW.contact_id,
-		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id);
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id)
+	SELECT unixepoch(), 'message', NEW.direction, NEW.contact_id, c.wa_id, c.user_id, NEW.id
+	FROM contact c WHERE c.id = NEW.contact_id;
 END;
 CREATE TRIGGER change_status AFTER UPDATE OF status ON message
 WHEN NEW.status IS NOT OLD.status BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id, detail)
-	VALUES (unixepoch(), 'status', NEW.status, NEW.contact_id,
-		(SELECT wa_id FROM contact WHERE id = NEW.contact_id), NEW.id,
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, detail)
+	SELECT unixepoch(), 'status', NEW.status, NEW.contact_id, c.wa_id, c.user_id, NEW.id,
 		CASE WHEN NEW.error_code IS NOT NULL OR NEW.error_text IS NOT NULL
-		THEN json_object('error_code', NEW.error_code, 'error_text', NEW.error_text) END);
+		THEN json_object('error_code', NEW.error_code, 'error_text', NEW.error_text) END
+	FROM contact c WHERE c.id = NEW.contact_id;
 END;
 -- A label taken off because its contact, message or label went is not
 -- logged apart: the contact's removal says it, and a label's deletion is
 -- logged for each holder before the rows go (change_label_gone).
 CREATE TRIGGER change_contact_label_on AFTER INSERT ON contact_label BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, label)
-	VALUES (unixepoch(), 'label', 'applied', NEW.contact_id,
-		(SELECT wa_id FROM contact WHERE id = NEW.contact_id),
-		(SELECT name FROM label WHERE id = NEW.label_id));
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, label)
+	SELECT unixepoch(), 'label', 'applied', NEW.contact_id, c.wa_id, c.user_id,
+		(SELECT name FROM label WHERE id = NEW.label_id)
+	FROM contact c WHERE c.id = NEW.contact_id;
 END;
 CREATE TRIGGER change_contact_label_off AFTER DELETE ON contact_label
-WHEN EXISTS (SELECT 1 FROM contact WHERE id = OLD.contact_id)
- AND EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, label)
-	VALUES (unixepoch(), 'label', 'removed', OLD.contact_id,
-		(SELECT wa_id FROM contact WHERE id = OLD.contact_id),
-		(SELECT name FROM label WHERE id = OLD.label_id));
+WHEN EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, label)
+	SELECT unixepoch(), 'label', 'removed', OLD.contact_id, c.wa_id, c.user_id,
+		(SELECT name FROM label WHERE id = OLD.label_id)
+	FROM contact c WHERE c.id = OLD.contact_id;
 END;
 CREATE TRIGGER change_message_label_on AFTER INSERT ON message_label BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id, label)
-	SELECT unixepoch(), 'label', 'applied', m.contact_id, c.wa_id, m.id,
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, label)
+	SELECT unixepoch(), 'label', 'applied', m.contact_id, c.wa_id, c.user_id, m.id,
 		(SELECT name FROM label WHERE id = NEW.label_id)
 	FROM message m JOIN contact c ON c.id = m.contact_id WHERE m.id = NEW.message_id;
 END;
 CREATE TRIGGER change_message_label_off AFTER DELETE ON message_label
 WHEN EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id, label)
-	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, m.id,
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, label)
+	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, c.user_id, m.id,
 		(SELECT name FROM label WHERE id = OLD.label_id)
 	FROM message m JOIN contact c ON c.id = m.contact_id WHERE m.id = OLD.message_id;
 END;
 CREATE TRIGGER change_label_gone BEFORE DELETE ON label BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, message_id, label)
-	SELECT unixepoch(), 'label', 'removed', c.id, c.wa_id, NULL, OLD.name
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, label)
+	SELECT unixepoch(), 'label', 'removed', c.id, c.wa_id, c.user_id, NULL, OLD.name
 	FROM contact_label cl JOIN contact c ON c.id = cl.contact_id WHERE cl.label_id = OLD.id
 	UNION ALL
-	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, m.id, OLD.name
+	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, c.user_id, m.id, OLD.name
 	FROM message_label ml JOIN message m ON m.id = ml.message_id
 	JOIN contact c ON c.id = m.contact_id WHERE ml.label_id = OLD.id;
 END;
 CREATE TRIGGER change_contact_new AFTER INSERT ON contact BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone)
-	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id);
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id)
+	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id, NEW.user_id);
 END;
--- Not last_in_at and the like, nor profile_name: wb-recv sets them with
--- every message (and the message is logged itself), and an UPDATE that a
--- trigger watches costs SQLite a statement journal and a second pass.
-CREATE TRIGGER change_contact_edit AFTER UPDATE OF wa_id, name, attrs ON contact
-WHEN NEW.wa_id IS NOT OLD.wa_id OR NEW.name IS NOT OLD.name OR NEW.attrs IS NOT OLD.attrs BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, detail)
-	VALUES (unixepoch(), 'contact', 'updated', NEW.id, NEW.wa_id,
+-- Only name and attrs: wb-recv sets wa_id, user_id, profile_name and the
+-- times with every message (and the message is logged itself), and an
+-- UPDATE of a column a trigger watches costs SQLite a statement journal
+-- and a second pass. A phone or user ID that changes is logged when the
+-- old one becomes an alias (change_contact_key).
+CREATE TRIGGER change_contact_edit AFTER UPDATE OF name, attrs ON contact
+WHEN NEW.name IS NOT OLD.name OR NEW.attrs IS NOT OLD.attrs BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, detail)
+	VALUES (unixepoch(), 'contact', 'updated', NEW.id, NEW.wa_id, NEW.user_id,
 		json_object('changed', json('[' || rtrim(
-			CASE WHEN NEW.wa_id IS NOT OLD.wa_id THEN '"phone",' ELSE '' END ||
 			CASE WHEN NEW.name IS NOT OLD.name THEN '"name",' ELSE '' END ||
 			CASE WHEN NEW.attrs IS NOT OLD.attrs THEN '"attrs",' ELSE '' END, ',') || ']')));
 END;
+-- The row has the identifiers the contact had (the next rows have the
+-- new one) and names the one that changed.
+CREATE TRIGGER change_contact_key AFTER INSERT ON contact_alias BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, detail)
+	SELECT unixepoch(), 'contact', 'updated', c.id, c.wa_id, c.user_id,
+		json_object('changed', json_array(NEW.kind))
+	FROM contact c WHERE c.id = NEW.contact_id;
+END;
 CREATE TRIGGER change_contact_optout AFTER UPDATE OF opted_out ON contact
 WHEN NEW.opted_out IS NOT OLD.opted_out BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone)
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id)
 	VALUES (unixepoch(), 'contact', CASE WHEN NEW.opted_out THEN 'opted_out' ELSE 'opted_in' END,
-		NEW.id, NEW.wa_id);
+		NEW.id, NEW.wa_id, NEW.user_id);
 END;
 CREATE TRIGGER change_contact_gone AFTER DELETE ON contact BEGIN
-	INSERT INTO change (at, kind, op, contact_id, phone, detail)
-	VALUES (unixepoch(), 'contact', 'removed', OLD.id, OLD.wa_id,
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, detail)
+	VALUES (unixepoch(), 'contact', 'removed', OLD.id, OLD.wa_id, OLD.user_id,
 		json_object('name', OLD.name, 'profile_name', OLD.profile_name, 'attrs', json(OLD.attrs)));
 END;
 -- end: change log

@@ -146,12 +146,12 @@ exits 0 "import --key" -- wb-contact import --key external_id "$T/crm1.csv"
 wb-contact add 16505550199 name=Walkin >/dev/null
 printf 'phone,name,external_id\n+1 650 555 0111,Ann,C1\n+1 650 555 0103,Cy,C3\n+1 650 555 0104,Di,C4\n' >"$T/crm2.csv"
 exits 0 "--delete-missing --dry-run" -- wb-contact import --key external_id --delete-missing --dry-run -o csv "$T/crm2.csv"
-is "$(cat "$T/out")" "phone,name,removed
-16505550102,Bob,true" "lists the contact the CRM dropped, and only it"
+is "$(cat "$T/out")" "phone,user_id,name,removed
+16505550102,,Bob,true" "lists the contact the CRM dropped, and only it"
 is "$(wb-contact ls -o csv --no-header | grep -c '^1650555')" "5" "and writes nothing"
 exits 0 "--delete-missing" -- wb-contact import --key external_id --delete-missing -o csv "$T/crm2.csv"
-is "$(cat "$T/out")" "created,updated,skipped,removed
-1,2,0,1" "one created, two updated, one removed"
+is "$(cat "$T/out")" "created,updated,skipped,duplicates,removed
+1,2,0,0,1" "one created, two updated, one removed"
 is "$(sql "SELECT group_concat(wa_id || ':' || coalesce(json_extract(attrs, '$.external_id'), '-'), ' ') FROM (SELECT * FROM contact WHERE wa_id LIKE '1650555%' ORDER BY wa_id)")" \
 	"16505550001:- 16505550103:C3 16505550104:C4 16505550111:C1 16505550199:-" \
 	"a changed phone moves its contact (no duplicate); a contact that only wrote in stays"
@@ -167,4 +167,14 @@ like "$(cat "$T/err")" "clash.csv:2: 16505550104 is another contact's phone" "sa
 printf 'phone,name\n+1 650 555 0104,Di\n' >"$T/nokey.csv"
 exits 65 "--key names no column of the file" -- wb-contact import --key external_id "$T/nokey.csv"
 exits 64 "--delete-missing without --key" -- wb-contact import --delete-missing "$T/crm2.csv"
+# --- identities (b9): a user ID on every row; a changed number is an update ---
+n=$(sql "SELECT max(id) FROM change")
+printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","contacts":[{"profile":{"name":"Amara"},"wa_id":"447700900461"}],"messages":[{"from":"447700900461","id":"wamid.A1","timestamp":"1795600000","type":"text","text":{"body":"hi"}}]}}]}]}\n' |
+	wb-recv -q
+wb-recv -q <"$TOP/tests/samples/webhook/bsuid-system-user-changed-number.json"
+exits 0 "log --all after a change of number" -- wb-contact log --all --after "$n" -o csv
+is "$(tail -n +2 "$T/out" | cut -d, -f3-6 | tr '\n' ' ')" \
+	"contact,created,447700900461, message,in,447700900461, contact,updated,447700900461, contact,updated,447700900461, message,in,447700900512,GB.20761193348025167 " \
+	"the old phone and user ID, each an update with the identifiers as they were; the new ones after"
+like "$(sed -n 4p "$T/out")" '"changed"":\[""phone""\]' "the first names the phone"
 done_testing
