@@ -519,37 +519,38 @@ static void add_columns(opts *op, const char *list)
 		wb_usage("--columns: column names, separated by commas");
 }
 
+enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_WHERE, O_ATTRS, O_COLUMNS,
+       O_UNANSWERED, O_UNREAD, O_SORT, O_SKIP_BAD, O_ALL, O_AFTER, O_CURSOR, O_KEY, O_DELETE_MISSING,
+       O_DRY_RUN };
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
+	{"label", required_argument, NULL, O_LABEL},
+	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"inactive", required_argument, NULL, O_INACTIVE},
+	{"active", required_argument, NULL, O_ACTIVE},
+	{"opted-out", no_argument, NULL, O_OPTED_OUT},
+	{"skip-bad", no_argument, NULL, O_SKIP_BAD},
+	{"where", required_argument, NULL, O_WHERE},
+	{"attrs", no_argument, NULL, O_ATTRS},
+	{"columns", required_argument, NULL, O_COLUMNS},
+	{"unanswered", no_argument, NULL, O_UNANSWERED},
+	{"unread", no_argument, NULL, O_UNREAD},
+	{"sort", required_argument, NULL, O_SORT},
+	{"all", no_argument, NULL, O_ALL},
+	{"after", required_argument, NULL, O_AFTER},
+	{"cursor", required_argument, NULL, O_CURSOR},
+	{"key", required_argument, NULL, O_KEY},
+	{"delete-missing", no_argument, NULL, O_DELETE_MISSING},
+	{"dry-run", no_argument, NULL, O_DRY_RUN},
+	{0},
+};
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_WHERE, O_ATTRS, O_COLUMNS,
-	       O_UNANSWERED, O_UNREAD, O_SORT, O_SKIP_BAD, O_ALL, O_AFTER, O_CURSOR, O_KEY, O_DELETE_MISSING,
-	       O_DRY_RUN };
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		IN_TABLE_LONGOPTS,
-		{"label", required_argument, NULL, O_LABEL},
-		{"not-label", required_argument, NULL, O_NOT_LABEL},
-		{"inactive", required_argument, NULL, O_INACTIVE},
-		{"active", required_argument, NULL, O_ACTIVE},
-		{"opted-out", no_argument, NULL, O_OPTED_OUT},
-		{"skip-bad", no_argument, NULL, O_SKIP_BAD},
-		{"where", required_argument, NULL, O_WHERE},
-		{"attrs", no_argument, NULL, O_ATTRS},
-		{"columns", required_argument, NULL, O_COLUMNS},
-		{"unanswered", no_argument, NULL, O_UNANSWERED},
-		{"unread", no_argument, NULL, O_UNREAD},
-		{"sort", required_argument, NULL, O_SORT},
-		{"all", no_argument, NULL, O_ALL},
-		{"after", required_argument, NULL, O_AFTER},
-		{"cursor", required_argument, NULL, O_CURSOR},
-		{"key", required_argument, NULL, O_KEY},
-		{"delete-missing", no_argument, NULL, O_DELETE_MISSING},
-		{"dry-run", no_argument, NULL, O_DRY_RUN},
-		{0},
-	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
 	op->labels = xcalloc((size_t)argc + 1, sizeof *op->labels);
 	op->not_labels = xcalloc((size_t)argc + 1, sizeof *op->not_labels);
