@@ -20,6 +20,7 @@ static const char *const migrations[] = {
 };
 
 #define CACHE_SIZE 128
+#define BUSY_MS 5000 /* how long a statement waits for another process's lock */
 
 struct wb_db {
 	sqlite3 *h;
@@ -163,7 +164,7 @@ int db_open(const char *path, wb_db **out)
 			    db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_timeout(db->h, BUSY_MS);
 	/* Each utility is a short process; checkpointing the WAL as it
 	 * closes would make every bulk command pay to copy its pages twice.
 	 * SQLite's automatic checkpoints keep the WAL short instead. */
@@ -246,6 +247,26 @@ int db_begin(wb_db *db)
 	if (exec_patiently(db, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return db_fail(db, "starting a transaction");
 	return 0;
+}
+
+int db_begin_within(wb_db *db, int ms)
+{
+	sqlite3_busy_timeout(db->h, ms);
+	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(db->h, BUSY_MS);
+	return rc == SQLITE_OK ? 0 : db_fail(db, "starting a transaction");
+}
+
+int db_savepoint(wb_db *db)
+{
+	return db_step_done(db, db_stmt(db, "SAVEPOINT part"), "starting a savepoint");
+}
+
+int db_savepoint_end(wb_db *db, int keep)
+{
+	int rc = keep ? 0 : db_step_done(db, db_stmt(db, "ROLLBACK TO part"), "undoing a savepoint");
+	int r = db_step_done(db, db_stmt(db, "RELEASE part"), "ending a savepoint");
+	return rc ? rc : r;
 }
 
 int db_commit(wb_db *db)
