@@ -52,9 +52,9 @@ int inbound_stream(inbound *ib, in_docs *in);
 /* inbound_stream over each file of paths in turn ("-": stdin), or stdin
  * when n is 0. EX_NOINPUT for a missing file, which ends it. */
 int inbound_paths(inbound *ib, int n, char **paths);
-/* One body the listener took (a listen_fn; ctx is the inbound): stored
- * in a transaction of its own, all or nothing, its events written after
- * the commit. */
-int inbound_post(const char *body, size_t len, void *ctx);
+/* Writes the pending events to ib->events and flushes them; 0, or
+ * EX_IOERR saying why (errno is left as the write set it: EPIPE when the
+ * reader went away). The pending events are gone either way. */
+int inbound_write(inbound *ib);
 
 #endif

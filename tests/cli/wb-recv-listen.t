@@ -53,15 +53,24 @@ is "$(post "$T/big.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/big.json")")
 printf '{"object":"whatsapp_business_account","entry":[' > "$T/trunc.json"
 is "$(post "$T/trunc.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/trunc.json")")" 400 "bad JSON: 400"
 is "$(code -X PUT "$URL")" 405 "other methods: 405"
+is "$(code -X PUT --data-binary "@$W/msg-text.json" "$URL")" 405 "other methods with a body: 405, not a dropped connection"
+is "$(code -X DELETE -D "$T/head" "$URL")" 405 "DELETE: 405"
+like "$(cat "$T/head")" "Allow: GET, POST" "saying what is allowed"
+is "$(URL=http://127.0.0.1:$PORT/other; post "$W/msg-video.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/msg-video.json")")" 404 "a signed POST to another path: 404"
+is "$(code "http://127.0.0.1:$PORT/webhook/x?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1")" 404 \
+	"a handshake on another path: 404"
+is "$(q "select count(*) from message where type='video'")" 0 "nothing stored from another path"
 
 kill -TERM "$PID"
 wait "$PID"
 is "$?" 0 "SIGTERM: a clean exit"
 is "$(wc -l < "$T/events" | tr -d ' ')" 2 "two events in all"
 
-start --insecure
+start --insecure --path /hooks/wa
 like "$(cat "$T/log")" "insecure" "--insecure warns"
-is "$(post "$W/msg-video.json")" 200 "--insecure takes an unsigned post"
+like "$(cat "$T/log")" "path /hooks/wa" "and names the path it serves"
+is "$(post "$W/msg-video.json")" 404 "--path: the default path is not served"
+is "$(URL=http://127.0.0.1:$PORT/hooks/wa; post "$W/msg-video.json")" 200 "--insecure takes an unsigned post on --path"
 kill -INT "$PID"
 wait "$PID"
 is "$?" 0 "SIGINT: a clean exit"
