@@ -85,6 +85,9 @@ int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const c
 	 * insert wins, and the others fall through to the update. No
 	 * RETURNING: it costs a temporary table per row, which a 100k-row
 	 * import feels; the rowid and a lookup by the unique key do. */
+	int rc = contact_name_check(name);
+	if (rc)
+		return rc;
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO contact (wa_id, name, created_at, updated_at, attrs) "
 		/* json_patch only when a null (a removal) may be in it: parsing
@@ -96,8 +99,8 @@ int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const c
 	db_bind_text(st, 2, name);
 	sqlite3_bind_int64(st, 3, now);
 	db_bind_text(st, 4, attrs);
-	int fresh, rc = db_step_changed(db, st, "saving a contact", &fresh);
-	if (rc)
+	int fresh;
+	if ((rc = db_step_changed(db, st, "saving a contact", &fresh)))
 		return rc;
 	if (fresh) {
 		*id = sqlite3_last_insert_rowid(db_handle(db));
@@ -196,8 +199,27 @@ int contact_key_check(const char *key)
 	return 0;
 }
 
+int contact_name_check(const char *name)
+{
+	long n = name ? utf8_len(name) : 0;
+	if (n > CONTACT_NAME_MAX)
+		return wb_err(EX_DATAERR, "name: %ld characters, at most %d", n, CONTACT_NAME_MAX);
+	return 0;
+}
+
+int contact_value_check(const char *key, const char *value)
+{
+	long n = value ? utf8_len(value) : 0;
+	if (n > CONTACT_VALUE_MAX)
+		return wb_err(EX_DATAERR, "attribute '%s': %ld characters, at most %d", key, n, CONTACT_VALUE_MAX);
+	return 0;
+}
+
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value)
 {
+	int rc = contact_value_check(key, value);
+	if (rc)
+		return rc;
 	/* A JSON merge patch: a null value removes the key, and any key
 	 * spelling is safe (no JSON path to quote). */
 	sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET attrs = json_patch(attrs, "

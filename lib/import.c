@@ -63,14 +63,21 @@ int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 {
 	if (n != m->ncols)
 		return wb_err(EX_DATAERR, "%d field%s, the header has %d", n, n == 1 ? "" : "s", m->ncols);
-	for (int i = 0; i < n; i++)
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
 		if (utf8_len(f[i]) < 0)
 			return bad_utf8(m, i);
+		if (i == m->name)
+			rc = contact_name_check(f[i]);
+		else if (m->keys[i])
+			rc = contact_value_check(m->keys[i], f[i]);
+	}
+	if (rc)
+		return rc;
 	const char *phone = f[m->phone];
 	if (!*phone)
 		return wb_err(EX_DATAERR, "column 'phone': empty");
-	int rc = contact_resolve_phone(db, phone, r->wa_id);
-	if (rc)
+	if ((rc = contact_resolve_phone(db, phone, r->wa_id)))
 		return wb_err_prefix(rc, "column 'phone': ");
 	r->name = m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
 	return 0;

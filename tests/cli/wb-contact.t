@@ -86,6 +86,21 @@ is "$(sed 's/.*rows.csv://' "$T/err" | tr '\n' '|')" \
 	"each skipped row with its line and reason"
 is "$(tail -1 "$T/out")" "1,0,4" "one imported, four skipped"
 
+# names and values are bounded (256 and 1024 characters): refused, never cut
+long=$(printf 'é%.0s' $(seq 257))
+exits 65 "a name of 257 characters" -- wb-contact add 33700000009 "name=$long"
+is "$(cat "$T/err")" "wb-contact: name: 257 characters, at most 256" "says how long and how long it may be"
+exits 0 "a name of 256 characters" -- wb-contact add 33700000009 "name=${long%é}"
+exits 65 "a value of 1025 characters" -- wb-contact add 33700000009 "note=$(printf '%01025d' 0)"
+exits 0 "a value of 1024" -- wb-contact add 33700000009 "note=$(printf '%01024d' 0)"
+printf 'phone,name,note\n33700000011,Ann,ok\n33700000012,Bo,%01025d\n' 0 > "$T/long.csv"
+exits 65 "an import with a value too long" -- wb-contact import "$T/long.csv"
+is "$(cat "$T/err")" "wb-contact: $T/long.csv:3: attribute 'note': 1025 characters, at most 1024" "names file, line and column"
+printf 'phone,name\n33700000013,%s\n' "$long" > "$T/long2.csv"
+exits 65 "an import with a name too long" -- wb-contact import "$T/long2.csv"
+is "$(cat "$T/err")" "wb-contact: $T/long2.csv:2: name: 257 characters, at most 256" "names file and line"
+is "$(count "SELECT count(*) FROM contact WHERE wa_id IN ('33700000011', '33700000013')")" 0 "nothing of them stored"
+
 exits 66 "a missing file" -- wb-contact import "$T/nope.csv"
 like "$(cat "$T/err")" "^wb-contact: .*nope.csv: cannot open" "names it"
 exits 64 "two files" -- wb-contact import a.csv b.csv
