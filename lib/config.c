@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "err.h"
@@ -16,6 +17,29 @@ char *config_path(void)
 		return xasprintf("%s/wb/config", x);
 	const char *home = getenv("HOME");
 	return xasprintf("%s/.config/wb/config", home && *home ? home : ".");
+}
+
+void config_private(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* The file and its directory must be the user's own: refused (EX_NOPERM)
+ * when others may read the file or replace it. */
+static int check_modes(FILE *fp, const char *path)
+{
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & 077))
+		return wb_err(EX_NOPERM, "%s: readable by others (mode %03o); it holds secrets: chmod 600 it",
+			      path, (unsigned)(st.st_mode & 0777));
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = 0;
+	int rc = 0;
+	if (stat(dir, &st) == 0 && (st.st_mode & 022))
+		rc = wb_err(EX_NOPERM, "%s: writable by others (mode %03o), who could replace the secrets "
+				       "in it: chmod 700 it", dir, (unsigned)(st.st_mode & 0777));
+	free(dir);
+	return rc;
 }
 
 int config_get(const char *key, char **out)
@@ -34,10 +58,8 @@ int config_get(const char *key, char **out)
 		free(path);
 		return rc;
 	}
-	struct stat st;
-	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & 077)) {
-		int rc = wb_err(EX_NOPERM, "%s: readable by others (mode %03o); it holds secrets: chmod 600 it",
-				path, (unsigned)(st.st_mode & 0777));
+	int rc = check_modes(fp, path);
+	if (rc) {
 		fclose(fp);
 		free(path);
 		return rc;

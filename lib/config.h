@@ -2,7 +2,8 @@
  * machine's or secret: WB_TOKEN, WB_APP_SECRET, WB_PHONE_ID, WB_API_URL,
  * WB_VERIFY_TOKEN… Read from the environment first, then from
  * $XDG_CONFIG_HOME/wb/config (KEY=VALUE lines, # comments), which is
- * refused when group- or world-readable. Values are never printed. */
+ * refused when group- or world-readable, or when its directory is group-
+ * or world-writable (another user could put a file of theirs there). Values are never printed. */
 #ifndef WB_CONFIG_H
 #define WB_CONFIG_H
 
@@ -13,5 +14,9 @@ int config_get(const char *key, char **out);
 int config_need(const char *key, char **out);
 /* The file config_get reads. malloc'd. */
 char *config_path(void);
+/* For a process that holds a secret (the token, the app secret): it
+ * leaves no core dump and cannot be traced by other processes of its
+ * user, so the secret is in no file and no debugger's reach. */
+void config_private(void);
 
 #endif

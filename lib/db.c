@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,12 +153,25 @@ fail:
 	return rc;
 }
 
+/* A new database is made here, empty, 0600 whatever the umask: it holds
+ * customers' messages. SQLite gives its -wal and -shm the mode of the
+ * database file. */
+static int make_private(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	int rc = fchmod(fd, 0600) ? wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno)) : 0;
+	close(fd);
+	return rc;
+}
+
 int db_open(const char *path, wb_db **out)
 {
 	wb_db *db = xcalloc(1, sizeof *db);
 	db->path = path && *path ? xstrdup(path) : default_path();
 	int rc = make_parent(db->path);
-	if (rc)
+	if (rc || (strcmp(db->path, ":memory:") && (rc = make_private(db->path))))
 		goto fail;
 	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wb_err(EX_CANTCREAT, "%s: cannot open database: %s", db->path,

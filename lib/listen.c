@@ -497,6 +497,7 @@ int listen_serve(const listen_opts *o)
 	listen_opts with = *o;
 	char *secret = NULL, *token = NULL;
 	int rc = 0;
+	config_private();
 	if (o->insecure)
 		wb_warn("--insecure: POSTs are not checked; never use this facing the Internet");
 	else if ((rc = config_need("WB_APP_SECRET", &secret)))
