@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +28,8 @@ static const char *const migrations[] = {
 struct wb_db {
 	sqlite3 *h;
 	char *path;
+	int full;              /* the last failure was a full disk */
+	long long full_bytes;  /* what the failed transaction had written */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -73,10 +77,38 @@ static int make_parent(const char *path)
 	return 0;
 }
 
+/* The WAL's size in bytes, 0 when there is none. */
+static long long wal_bytes(const wb_db *db)
+{
+	struct stat st;
+	char *wal = xasprintf("%s-wal", db->path);
+	long long n = stat(wal, &st) ? 0 : (long long)st.st_size;
+	free(wal);
+	return n;
+}
+
+/* Whether a write failed for want of room: the file system has less
+ * than a few pages left, or the WAL is at the file size limit. SQLite
+ * does not keep the errno that would say so. */
+static int no_room(const wb_db *db)
+{
+	const long long slack = 64 * 1024;
+	struct statvfs vfs;
+	struct rlimit rl;
+	if (statvfs(db->path, &vfs) == 0 && (long long)vfs.f_bavail * (long long)vfs.f_frsize < slack)
+		return 1;
+	return getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	       wal_bytes(db) + slack >= (long long)rl.rlim_cur;
+}
+
 int db_fail(wb_db *db, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->h) & 0xff;
 	int code;
+	/* no room: SQLITE_FULL, or a write past the file size limit, which
+	 * SQLite calls an I/O error */
+	if (rc == SQLITE_IOERR && no_room(db))
+		rc = SQLITE_FULL;
 	switch (rc) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -88,6 +120,8 @@ int db_fail(wb_db *db, const char *what)
 		code = EX_IOERR;
 		break;
 	case SQLITE_FULL:
+		db->full = 1;
+		/* fall through */
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
@@ -294,8 +328,22 @@ int db_commit(wb_db *db)
 
 void db_rollback(wb_db *db)
 {
+	if (db->full)
+		db->full_bytes = wal_bytes(db);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	/* A full disk: what the failed transaction wrote to the WAL is given
+	 * back, or the disk would stay full and the database unwritable for
+	 * every other process too. */
+	if (db->full) {
+		sqlite3_exec(db->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		db->full = 0;
+	}
+}
+
+long long db_full_bytes(const wb_db *db)
+{
+	return db->full_bytes;
 }
 
 int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "contact.h"
 #include "err.h"
@@ -137,6 +138,31 @@ static int put_rows(wb_db *db, in_rows *r, const import_map *m, int64_t now, imp
 	return db_commit(db);
 }
 
+/* Megabytes, for a person. */
+static double mb(long long bytes)
+{
+	return (double)bytes / (1024 * 1024);
+}
+
+/* The disk filled up: says how much the import needed, estimated from
+ * what it had written for the part of the input it had read. */
+static int disk_full(wb_db *db, FILE *fp)
+{
+	long long wrote = db_full_bytes(db), at = ftello(fp);
+	struct stat st;
+	char *why = xstrdup(wb_errmsg());
+	int rc;
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && at > 0 && st.st_size >= at)
+		rc = wb_err(EX_CANTCREAT, "%s: the import needs more than %.1f MB free (it had written %.1f MB "
+			    "for %.0f%% of its input); nothing was imported", why, mb(wrote * st.st_size / at),
+			    mb(wrote), 100.0 * (double)at / (double)st.st_size);
+	else
+		rc = wb_err(EX_CANTCREAT, "%s: the import needs more than %.1f MB free; nothing was imported",
+			    why, mb(wrote));
+	free(why);
+	return rc;
+}
+
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		    import_skip_fn skip, void *ctx, import_stats *st)
 {
@@ -149,8 +175,8 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		rc = wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
 	if (!rc && (rc = import_header(head->cell, head->n, &m)))
 		in_row_err(head, rc);
-	if (!rc)
-		rc = put_rows(db, r, &m, now, skip, ctx, st);
+	if (!rc && (rc = put_rows(db, r, &m, now, skip, ctx, st)) && db_full_bytes(db))
+		rc = disk_full(db, fp);
 	import_map_free(&m);
 	in_rows_close(r);
 	return rc;

@@ -101,6 +101,20 @@ exits 65 "an import with a name too long" -- wb-contact import "$T/long2.csv"
 is "$(cat "$T/err")" "wb-contact: $T/long2.csv:2: name: 257 characters, at most 256" "names file and line"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id IN ('33700000011', '33700000013')")" 0 "nothing of them stored"
 
+# a full disk, made by a file size limit (the WAL cannot grow past it;
+# SIGXFSZ ignored, so the write fails as on a full disk)
+awk 'BEGIN { print "phone,name,city"; for (i = 0; i < 20000; i++) printf "+3361%07d,Name %d,Somewhere %d\n", i, i, i }' \
+	> "$T/huge.csv"
+wb-contact add 33700000020 name=Kept >/dev/null
+before=$(count "SELECT count(*) FROM contact")
+(trap '' XFSZ; ulimit -f 1000; wb-contact import "$T/huge.csv" >"$T/out" 2>"$T/err"; echo $? >"$T/rc")
+is "$(cat "$T/rc")" 73 "an import that fills the disk: 73"
+like "$(cat "$T/err")" "needs more than [0-9.]+ MB free \(it had written [0-9.]+ MB for [0-9]+% of its input\); nothing was imported" \
+	"says how much room it needed"
+is "$(stat -c %s "$WB_DB-wal")" 0 "the WAL it filled is emptied, the space given back"
+is "$(count "SELECT count(*) FROM contact")" "$before" "nothing imported"
+exits 0 "and the database takes writes again" -- wb-contact add 33700000021 name=After
+
 exits 66 "a missing file" -- wb-contact import "$T/nope.csv"
 like "$(cat "$T/err")" "^wb-contact: .*nope.csv: cannot open" "names it"
 exits 64 "two files" -- wb-contact import a.csv b.csv
