@@ -66,7 +66,7 @@ is "$(wc -l < "$T/listen-events" | tr -d ' ')" "$(wc -l < "$T/live" | tr -d ' ')
 kill -TERM $PID; wait $PID
 
 # ---- another process holds the write lock
-export WB_DB="$T/locked.db" WB_LISTEN_BUSY_MS=1000
+export WB_DB="$T/locked.db" WB_LISTEN_BUSY_MS=300
 wb-recv < /dev/null
 mkfifo "$T/sql"
 sqlite3 "$WB_DB" < "$T/sql" > "$T/held" &
