@@ -8,20 +8,8 @@ export WB_APP_SECRET=test-app-secret WB_VERIFY_TOKEN=test-verify-token
 q() { sqlite3 "$WB_DB" "$1"; }
 sign() { openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r < "$1" | cut -d' ' -f1; }
 
-# start ARGS...: a listener on a free port, events to $OUT_TO (default
-# $T/events); sets $PORT, $URL and $PID
-start() {
-	rm -f "$T/log" # the old log must not name the old port
-	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "${OUT_TO:-$T/events}" &
-	PID=$!
-	PORT=
-	for _ in $(seq 500); do
-		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
-		[ -n "$PORT" ] && break
-		sleep 0.02
-	done
-	URL="http://127.0.0.1:$PORT/webhook"
-}
+# start ARGS...: a listener, events to $OUT_TO (default $T/events)
+start() { listener "${OUT_TO:-$T/events}" "$@"; }
 code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
 post() { _f=$1; shift; code -X POST -H 'Content-Type: application/json' --data-binary "@$_f" "$URL" "$@"; }
 

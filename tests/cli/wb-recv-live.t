@@ -11,27 +11,12 @@ sign() { openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r < "$1" | cut -d' ' -f1; 
 # post FILE [CURL ARGS]: a signed POST of FILE; prints the HTTP status
 post() { _f=$1; shift; curl -s -o /dev/null --max-time 5 -w '%{http_code}' -X POST \
 	-H "X-Hub-Signature-256: sha256=$(sign "$_f")" --data-binary "@$_f" "$@" "$URL"; }
-# start OUT ARGS...: a listener on a free port, its events to OUT; sets
-# $PORT $URL $PID
-start() {
-	_out=$1; shift
-	rm -f "$T/log"
-	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "$_out" 3>&- &
-	PID=$!
-	PORT=
-	for _ in $(seq 500); do
-		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
-		[ -n "$PORT" ] && break
-		sleep 0.02
-	done
-	URL="http://127.0.0.1:$PORT/webhook"
-}
 
 # ---- the reader goes away: wb-recv --listen | head -n1
 mkfifo "$T/pipe"
 head -n1 < "$T/pipe" > "$T/first" &
 HEAD=$!
-start "$T/pipe"
+listener "$T/pipe"
 is "$(post "$W/msg-text.json")" 200 "the first message: 200"
 wait $HEAD
 is "$(wc -l < "$T/first" | tr -d ' ')" 1 "and its event reached the reader"
@@ -61,7 +46,7 @@ export WB_DB="$T/all.db"
 cat "$W"/*.json | wb-recv > "$T/live"
 wb-recv --replay --since 2000-01-01 > "$T/replay" 2>/dev/null
 is "$(sort "$T/replay" | cksum)" "$(sort "$T/live" | cksum)" "a replay of every fixture is the live events, line for line"
-start "$T/listen-events" --replay --since 2000-01-01
+listener "$T/listen-events" --replay --since 2000-01-01
 is "$(wc -l < "$T/listen-events" | tr -d ' ')" "$(wc -l < "$T/live" | tr -d ' ')" "--listen --replay writes the stored events before it listens"
 kill -TERM $PID; wait $PID
 
@@ -74,7 +59,7 @@ SQL=$!
 exec 3> "$T/sql"
 echo "BEGIN IMMEDIATE; SELECT 'held';" >&3
 while ! grep -q held "$T/held"; do sleep 0.02; done
-start /dev/null
+listener /dev/null
 post "$W/msg-text.json" > "$T/locked-code" 3>&- &
 CURL=$!
 is "$(curl -s --max-time 5 "$URL?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=77")" 77 \
@@ -97,7 +82,7 @@ unset WB_LISTEN_BUSY_MS
 # ---- slow clients: 300 connections, one byte each half second, from
 # three addresses (64 at most each: the rest are turned away at once),
 # and a second to send a whole request
-start /dev/null --timeout 1
+listener /dev/null --timeout 1
 "$TOP/build/bench/slow-clients" -n 300 -a 127.0.0.2,127.0.0.3,127.0.0.4 -i 500 -t 20 -r "$T/ready" \
 	127.0.0.1 "$PORT" > "$T/slow" &
 SLOW=$!
@@ -110,7 +95,7 @@ like "$(cat "$T/log")" "closed [0-9]+ connections that sent no whole request wit
 kill -TERM $PID; wait $PID
 
 # one address may hold --max-conn connections; the next is closed at once
-start /dev/null --max-conn 2 --timeout 60
+listener /dev/null --max-conn 2 --timeout 60
 "$TOP/build/bench/slow-clients" -n 3 -a 127.0.0.5 -i 60000 -e 1 -t 20 127.0.0.1 "$PORT" > "$T/slow"
 is "$(cat "$T/slow")" "closed 1 of 3" "--max-conn 2: a third connection from one address is refused"
 kill -TERM $PID; wait $PID
