@@ -44,6 +44,16 @@ static int dial(const char *from, const char *host, int port)
 	return fd;
 }
 
+/* Tells the test, through a file, that every connection is made. */
+static void say_ready(const char *path, long n)
+{
+	FILE *fp = path ? fopen(path, "w") : NULL;
+	if (fp) {
+		fprintf(fp, "connected %ld\n", n);
+		fclose(fp);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long n = 300, interval = 1000, until = -1, secs = 30;
@@ -74,13 +84,7 @@ int main(int argc, char **argv)
 	size_t *sent = calloc((size_t)n, sizeof *sent);
 	for (long i = 0; i < n; i++)
 		p[i] = (struct pollfd){.fd = dial(from[i % nfrom], argv[optind], atoi(argv[optind + 1])), .events = POLLIN};
-	if (ready) {
-		FILE *fp = fopen(ready, "w");
-		if (fp) {
-			fprintf(fp, "connected %ld\n", n);
-			fclose(fp);
-		}
-	}
+	say_ready(ready, n);
 	long closed = 0;
 	long long end = now_ms() + secs * 1000, next = now_ms();
 	while (closed < until && now_ms() < end) {
