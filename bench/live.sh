@@ -21,7 +21,7 @@ RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-5000
 MEM_SMALL=${BENCH_MEM_SMALL:-20000} MEM_BIG=${BENCH_MEM_BIG:-200000}
 T=$(mktemp -d "${TMPDIR:-/tmp}/wb-bench.XXXXXX")
 PIDS=
-trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for p in $PIDS; do kill $p 2>/dev/null || true; done; rm -rf "$T"' EXIT
 LOAD="$TOP/build/bench/webhook-load"
 export WB_APP_SECRET=bench-app-secret WB_VERIFY_TOKEN=bench-verify XDG_CONFIG_HOME="$T/config"
 unset WB_NOW WB_OUTPUT WB_DEFAULT_CC WB_DEFAULT_REGION
