@@ -10,7 +10,11 @@
 #   2. the listener alone, deliveries acknowledged per second as fast as
 #      16 keep-alive connections go, against a libmicrohttpd server that
 #      only answers 200 (build/bench/mhd-ok) (goal >= 0.5x);
-#   3. the listener's peak memory after a small and a big run (goal: flat).
+#   3. the listener's peak memory after a small and a big run (goal: flat);
+#   4. the listener's answers (p50, p99; target < 50 ms) to good signed
+#      POSTs at 200/s while 300 slowloris connections (build/bench/
+#      slow-clients, one byte every 4 s from five addresses) are open,
+#      against the same load without them.
 # Sizes: BENCH_LIVE_RATE (1000/s), BENCH_LIVE_N (10000), BENCH_LISTEN_N
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took (which one
@@ -102,3 +106,26 @@ listen_run "$MEM_SMALL"; small=$(cat "$T/rss")
 listen_run "$MEM_BIG"; big=$(cat "$T/rss")
 awk -v s="$small" -v b="$big" -v ns="$MEM_SMALL" -v nb="$MEM_BIG" 'BEGIN {
 	printf "listener peak memory: %d KB after %d deliveries, %d KB after %d: %.2fx (goal: flat, <= 1.2x)\n", s, ns, b, nb, b / s }'
+
+# 4. good POSTs while slow clients hold connections
+slow_run() { # slow_run SLOW: p50 and p99 of 2000 POSTs at 200/s with SLOW slow connections open
+	rm -f "$T/alone.db"* "$T/alone.log" "$T/ready"
+	WB_DB="$T/alone.db" wb-recv --listen 127.0.0.1:0 > /dev/null 2> "$T/alone.log" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	port=$(port_of "$T/alone.log")
+	if [ "$1" -gt 0 ]; then
+		"$TOP/build/bench/slow-clients" -n "$1" -a 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6 \
+			-i 4000 -t 15 -r "$T/ready" 127.0.0.1 "$port" > /dev/null &
+		slow=$!
+		while [ ! -s "$T/ready" ]; do sleep 0.05; done
+	fi
+	s=$("$LOAD" -c 4 -r 200 -n 2000 "http://127.0.0.1:$port/webhook")
+	[ "$1" -gt 0 ] && kill $slow 2>/dev/null
+	kill -TERM $pid; wait $pid
+	[ "$(field ok " $s")" = 2000 ] || { echo "the listener answered: $s" >&2; exit 1; }
+	echo "$(field p50_ms " $s") $(field p99_ms " $s")"
+}
+set -- $(slow_run 0) $(slow_run 300)
+printf 'answers at 200/s: p50 %s ms, p99 %s ms alone; p50 %s ms, p99 %s ms with 300 slow connections open (target < 50 ms)\n' \
+	"$1" "$2" "$3" "$4"
