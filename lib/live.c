@@ -2,18 +2,21 @@
 
 #include <stdlib.h>
 
+#include "config.h"
 #include "err.h"
 #include "util.h"
 
 int live_open(live *lv, inbound *ib)
 {
 	long ms = LIVE_BUSY_MS;
-	const char *s = getenv("WB_LISTEN_BUSY_MS");
+	char *s;
 	*lv = (live){.ib = ib};
-	if (s && *s && parse_long(s, 0, 600000, &ms))
-		return wb_err(EX_CONFIG, "WB_LISTEN_BUSY_MS '%s': milliseconds, 0 to 600000", s);
+	int rc = config_get("WB_LISTEN_BUSY_MS", &s);
+	if (!rc && s && parse_long(s, 0, 600000, &ms))
+		rc = wb_err(EX_CONFIG, "WB_LISTEN_BUSY_MS '%s': milliseconds, 0 to 600000", s);
+	free(s);
 	lv->busy_ms = (int)ms;
-	return 0;
+	return rc;
 }
 
 /* Every post of the batch gets rc. */

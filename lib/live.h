@@ -21,8 +21,8 @@ typedef struct {
 	int busy_ms;
 } live;
 
-/* Reads WB_LISTEN_BUSY_MS: EX_CONFIG when it is not a number of
- * milliseconds (0 to 600000). */
+/* Reads WB_LISTEN_BUSY_MS (config.h): EX_CONFIG when it is not a number
+ * of milliseconds (0 to 600000). */
 int live_open(live *lv, inbound *ib);
 /* The listen_store_fn; ctx is the live. Returns EX_IOERR when the events
  * cannot be written (the reader went away): the listener stops. */

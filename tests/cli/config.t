@@ -37,12 +37,34 @@ is "$(cat "$T/err")" "wb-profile: $XDG_CONFIG_HOME/wb: writable by others (mode 
 chmod 755 "$XDG_CONFIG_HOME/wb"
 exits 0 "one they may only read is taken" -- wb-profile push
 WB_TOKEN=wrong exits 78 "the environment wins over the file" -- wb-profile push
+
+# every setting wb(7) documents may be in the file; others are warned about
+cat >"$cfg" <<EOF2
+WB_DB=$T/from-config.db
+WB_OUTPUT=tsv
+WB_DEFAULT_REGION=GB
+WB_AGENT=till-2
+WB_TOKEN=$FAKE_TOKEN
+WB_PHONE_ID=106540352242922
+WB_API_URL=$api_url
+WB_DBB=$T/typo.db
+WB_NOW=2026-01-01
+EOF2
+env -u WB_DB wb-contact add '020 7946 0958' >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "0:$(printf 'phone\tcreated\n442079460958\ttrue')" \
+	"WB_OUTPUT and WB_DEFAULT_REGION from the file"
+is "$(sqlite3 "$T/from-config.db" 'SELECT wa_id FROM contact')" "442079460958" "WB_DB from the file"
+is "$(cat "$T/err")" "wb-contact: $cfg:8: WB_DBB: no such setting (wb(7) lists them); ignored
+wb-contact: $cfg:9: WB_NOW: read from the environment only; ignored" "other keys warned about, by line"
+env -u WB_DB wb-send --to 442079460958 --template hello_world >/dev/null 2>&1
+is "$(sqlite3 "$T/from-config.db" 'SELECT agent FROM message')" "till-2" "WB_AGENT from the file"
+
 rm "$cfg"
 exits 78 "no file and no environment: configuration missing" -- wb-profile push
 like "$(cat "$T/err")" "WB_(TOKEN|PHONE_ID) is not set \(environment or .*config\)" "names the key and where it looked"
 
 # a database and its -wal and -shm are the user's alone, whatever the umask
-(umask 000; wb-label -d "$T/open.db" ls >/dev/null)
+(umask 000; wb-contact -d "$T/open.db" add 33612345678 >/dev/null)
 is "$(stat -c %a "$T/open.db" "$T/open.db-wal" "$T/open.db-shm" | tr '\n' ' ')" "600 600 600 " \
 	"a new database, its -wal and -shm are created 0600 under umask 000"
 done_testing
