@@ -110,5 +110,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("closed %ld of %ld\n", closed, n);
+	free(p);
+	free(sent);
 	return 0;
 }
