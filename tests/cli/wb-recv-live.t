@@ -33,6 +33,12 @@ is "$(cat "$T/replayed-first")" "$(cat "$T/first")" "the event written live come
 WB_DB="$T/other.db" wb-recv < "$W/msg-image.json" > "$T/image-event"
 is "$(sed -n 2p "$T/out")" "$(cat "$T/image-event")" "the one never written comes as wb-recv writes it"
 like "$(cat "$T/err")" "replayed 2 events stored since 2025-11-01" "and says how many"
+# what wb-reply auto answered once it does not answer again when replayed
+wb-reply greeting set 'Welcome {{name}}' >/dev/null
+wb-recv --replay --since 2025-11-01 2>/dev/null | wb-reply auto > "$T/replies1"
+wb-recv --replay --since 2025-11-01 2>/dev/null | wb-reply auto > "$T/replies2"
+is "$(wc -l < "$T/replies1" | tr -d ' '),$(wc -l < "$T/replies2" | tr -d ' ')" "1,0" \
+	"a replay into wb-reply auto: one greeting, and none the second time"
 exits 0 "--replay --since after the last" -- wb-recv --replay --since 2026-01-01
 is "$(cat "$T/out")" "" "nothing stored since: nothing written"
 exits 65 "--since that is no time" -- wb-recv --replay --since yesteryear
