@@ -348,13 +348,13 @@ int db_begin_within(wb_db *db, int ms)
 
 int db_savepoint(wb_db *db)
 {
-	return db_step_done(db, db_stmt(db, "SAVEPOINT part"), "starting a savepoint");
+	return db_step_done(db, db_stmt(db, "SAVEPOINT one"), "starting a savepoint");
 }
 
 int db_savepoint_end(wb_db *db, int keep)
 {
-	int rc = keep ? 0 : db_step_done(db, db_stmt(db, "ROLLBACK TO part"), "undoing a savepoint");
-	int r = db_step_done(db, db_stmt(db, "RELEASE part"), "ending a savepoint");
+	int rc = keep ? 0 : db_step_done(db, db_stmt(db, "ROLLBACK TO one"), "undoing a savepoint");
+	int r = db_step_done(db, db_stmt(db, "RELEASE one"), "ending a savepoint");
 	return rc ? rc : r;
 }
 

@@ -47,7 +47,8 @@ long long db_full_bytes(const wb_db *db);
 int db_begin_within(wb_db *db, int ms);
 /* Inside a transaction, a part that may be undone alone: db_savepoint
  * starts it; db_savepoint_end keeps it (keep 1) or undoes it (keep 0),
- * the rest of the transaction going on either way. Not nested. */
+ * the rest of the transaction going on either way. Not nested in another
+ * db_savepoint; code inside may use savepoints of other names. */
 int db_savepoint(wb_db *db);
 int db_savepoint_end(wb_db *db, int keep);
 /* Runs SQL without results (several statements allowed). */
