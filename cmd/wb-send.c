@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "cloudapi.h"
 #include "complete.h"
@@ -49,11 +50,14 @@ static const char usage[] =
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
+	"  --rendered           the message is final: {{...}} in it are text, not placeholders\n"
 	"Rules and delivery:\n"
 	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d'); 09:00 is\n"
 	"                       the next 09:00; a time over a minute past is refused\n"
 	"  --now-if-past        send a past --at time now instead\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
+	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
+	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
 	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
@@ -76,8 +80,8 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
-	O_NOW_IF_PAST, O_COMPLETE,
+	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE,
 };
 
 static const struct option longopts[] = {
@@ -110,9 +114,11 @@ static const struct option longopts[] = {
 	{"interactive", required_argument, NULL, O_INTERACTIVE},
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
+	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
 	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
 	{"key", required_argument, NULL, O_KEY},
+	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
 	{"kind", required_argument, NULL, O_KIND},
 	{"cap", required_argument, NULL, O_CAP},
@@ -170,12 +176,15 @@ typedef struct {
 	compose_ctx sc;
 	deliver_stats total;
 	api_msg_type type; /* of the message on the command line */
+	long bad_lines;    /* '-': lines not sent for an error of their own */
+	const char *where; /* '-': the line being sent ("stdin:7"), for messages */
 	compose_media media; /* its medium, resolved once */
 	long recipients;     /* of a send: as the segment, the list or --to gave them */
 	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
+static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error,
+		const char *tag)
 {
 	if (r->o.dry) /* the request bodies are the output */
 		return;
@@ -190,6 +199,7 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 	out_str(o, wamid);
 	out_str(o, status);
 	out_str(o, error);
+	out_str(o, tag);
 	out_row_end(o);
 }
 
@@ -207,6 +217,15 @@ static void dry_run_note(run *r, const compose_note *n)
 	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
 }
 
+/* Why a message to phone did not go, with the line it came from. */
+static void warn_for(const run *r, const char *phone, const char *error)
+{
+	if (r->where)
+		wb_warn("%s: %s: %s", r->where, phone, error);
+	else
+		wb_warn("%s: %s", phone, error);
+}
+
 static void on_note(const compose_note *n, void *ctx)
 {
 	run *r = ctx;
@@ -215,16 +234,16 @@ static void on_note(const compose_note *n, void *ctx)
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
+		warn_for(r, n->phone, n->error);
+	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
+		warn_for(r, d->phone, d->error);
+	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error, d->tag);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -232,7 +251,7 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error);
+	row(r, id, phone, NULL, status_name(status), error, NULL);
 	return 0;
 }
 
@@ -342,30 +361,45 @@ static int bulk(run *r)
 	return r->sc.queued_now ? deliver(r, 1, r->sc.queued_now) : 0;
 }
 
+/* One line of JSONL (doc NULL: a line too long to keep), sent at once.
+ * A failure of the line's own is said with its number and counted. */
+static int line(run *r, const char *doc, size_t len, long lineno)
+{
+	char where[32];
+	snprintf(where, sizeof where, "stdin:%ld", lineno);
+	r->sc.queued_now = 0;
+	r->where = where;
+	int rc = doc ? compose_line(&r->sc, doc, len, where, r->o.spec.agent) : EX_DATAERR;
+	if (!rc && r->sc.queued_now && (rc = deliver(r, 1, 0)))
+		wb_err_prefix(rc, "%s: ", where);
+	r->where = NULL;
+	if (!rc || batch_fatal(rc))
+		return rc;
+	wb_warn("%s", wb_errmsg());
+	r->bad_lines++;
+	return 0;
+}
+
 /* JSONL message objects, each sent before the next line is read: a
- * live pipeline answers promptly. */
+ * live pipeline answers promptly. A bad line costs only itself: the
+ * stream ends for a broken database or configuration (batch_fatal), or
+ * when the API rejects the token. */
 static int lines(run *r)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	long lineno = 0;
-	int rc;
+	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
+	in_docs_lines(in, IN_LINE_MAX);
+	const char *doc;
+	size_t len;
+	long long offset;
+	long lineno;
+	int rc = 0;
 	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
-	while ((rc = in_line(stdin, &buf, &cap, &lineno)) == 1) {
-		if (!*strtrim(buf))
-			continue;
-		char where[64];
-		snprintf(where, sizeof where, "stdin:%ld", lineno);
-		r->sc.queued_now = 0;
-		rc = compose_line(&r->sc, buf, where, r->o.spec.agent);
-		if (!rc && r->sc.queued_now)
-			rc = deliver(r, 1, 0);
+	while (!rc && !r->total.auth && (rc = in_docs_next(in, &doc, &len, &offset, &lineno)) == 1) {
+		rc = line(r, doc, len, lineno);
 		fflush(stdout);
-		if (rc)
-			break;
 	}
-	free(buf);
-	return rc == 1 ? 0 : rc;
+	in_docs_close(in);
+	return rc;
 }
 
 static int queue_row_out(const queue_row *q, void *ctx)
@@ -379,6 +413,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out_int(o, q->attempts);
 	out_str(o, q->key);
 	out_str(o, q->error);
+	out_str(o, q->tag);
 	out_row_end(o);
 	return 0;
 }
@@ -394,6 +429,9 @@ static int verdict(const run *r)
 	if (r->total.later)
 		return wb_err(EX_TEMPFAIL, "%ld message%s wait for a retry (wb-send flush)", r->total.later,
 			      r->total.later == 1 ? "" : "s");
+	if (r->bad_lines)
+		return wb_err(EX_DATAERR, "%ld line%s not sent (said above), %ld failed, %ld refused", r->bad_lines,
+			      r->bad_lines == 1 ? "" : "s", r->total.failed, r->sc.refused);
 	if (r->total.failed || r->sc.refused)
 		return wb_err(EX_DATAERR, "%ld failed, %ld refused", r->total.failed, r->sc.refused);
 	return 0;
@@ -436,9 +474,11 @@ static void options(run *r, int argc, char **argv)
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
+		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
 		case O_NOW_IF_PAST: s->now_if_past = 1; break;
 		case O_KEY: s->key = optarg; break;
+		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;
 		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
@@ -543,8 +583,9 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
+	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", "tag", NULL};
+	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", "tag",
+					    NULL};
 	/* the queue is a listing, with a header when it is empty; what a
 	 * send or a flush did is a log, which cron appends to: no row, no
 	 * bytes */
@@ -568,7 +609,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
+			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
 	}
 	return rc;
 }

@@ -32,6 +32,43 @@ static const char *const migrations[] = {
 	"'utility') WHERE direction = 'out';"
 	"ALTER TABLE quick_reply ADD COLUMN media_type TEXT CHECK (media_type IN ('image', 'document'));"
 	"ALTER TABLE quick_reply ADD COLUMN media TEXT;",
+	/* 2 → 3, issues 9 and 10 (b10-streams): wb-send --tag kept on the
+	 * message (biz_opaque_callback_data); settings_version, moved by every
+	 * change to what wb-reply auto decides by, so a running pipeline
+	 * rereads its settings. */
+	"ALTER TABLE message ADD COLUMN tag TEXT;"
+	"CREATE TABLE settings_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO settings_version VALUES (1, 0);"
+	"CREATE TRIGGER setting_insert_bumps AFTER INSERT ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER setting_update_bumps AFTER UPDATE ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER setting_delete_bumps AFTER DELETE ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_insert_bumps AFTER INSERT ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_update_bumps AFTER UPDATE ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_delete_bumps AFTER DELETE ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_insert_bumps AFTER INSERT ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_update_bumps AFTER UPDATE ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_delete_bumps AFTER DELETE ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_insert_bumps AFTER INSERT ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_update_bumps AFTER UPDATE ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;",
 };
 
 #define CACHE_SIZE 128

@@ -21,6 +21,7 @@ typedef struct {
 	const char *phone, *wamid;
 	msg_status status;
 	const char *error;
+	const char *tag; /* wb-send --tag */
 } deliver_result;
 
 typedef struct {

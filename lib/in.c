@@ -567,6 +567,7 @@ int in_read_all(const char *path, char **text)
 
 struct in_docs {
 	int fd, eof, own_fd;
+	size_t line_max; /* line mode: the longest line kept; 0: documents */
 	char *name;
 	char *buf;
 	size_t cap, start, end; /* unread bytes are buf[start, end) */
@@ -648,20 +649,67 @@ static int fill(in_docs *r)
 	}
 }
 
-int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+void in_docs_lines(in_docs *r, size_t max)
 {
-	/* skip white space between documents, counting lines */
+	r->line_max = max;
+}
+
+/* Skips white space between documents, counting lines: 1 at the next
+ * document, 0 at the end, or fill's error. */
+static int skip_blank(in_docs *r)
+{
 	for (;;) {
 		while (r->start < r->end && strchr(" \t\r\n", r->buf[r->start]) && r->buf[r->start]) {
 			r->line += r->buf[r->start] == '\n';
 			r->start++;
 		}
 		if (r->start < r->end)
-			break;
+			return 1;
 		int rc = r->eof ? 0 : fill(r);
-		if (rc <= 0 || rc > 1)
+		if (rc != 1)
 			return rc;
 	}
+}
+
+/* Line mode: the line at r->start, up to its newline or the end. A line
+ * over the limit is dropped as it is read, so it never fills memory. */
+static int next_line(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+{
+	size_t i = 0;
+	int over = 0;
+	*offset = r->base + (long long)r->start;
+	*line = r->line;
+	for (;;) {
+		const char *nl = memchr(r->buf + r->start + i, '\n', r->end - r->start - i);
+		if (nl || r->eof) {
+			i = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+			break;
+		}
+		i = r->end - r->start;
+		if (i > r->line_max) { /* keep none of it */
+			over = 1;
+			r->start = r->end;
+			i = 0;
+		}
+		int rc = fill(r);
+		if (rc > 1)
+			return rc;
+	}
+	*doc = over || i > r->line_max ? NULL : r->buf + r->start;
+	*len = *doc ? i : 0;
+	r->start += i;
+	if (!*doc)
+		wb_err(EX_DATAERR, "%s:%ld: a line over %zu bytes (skipped)", r->name, *line, r->line_max);
+	return 1;
+}
+
+int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+{
+	int rc = skip_blank(r);
+	if (rc != 1)
+		return rc;
+	if (r->line_max)
+		return next_line(r, doc, len, offset, line);
 	/* a document ends where its outermost bracket closes; anything that
 	 * does not start with one runs to the end of the line */
 	size_t i = 0;

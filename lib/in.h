@@ -123,6 +123,14 @@ const char *in_docs_name(const in_docs *r);
 int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line);
 /* 1 when more input can be read without waiting. */
 int in_docs_pending(in_docs *r);
+
+/* Line mode, for the JSONL streams between utilities: each line is one
+ * document, whatever it holds (a bad line cannot swallow the lines after
+ * it), and a line over max bytes is not kept: in_docs_next hands it back
+ * as a document with *doc NULL, its error recorded ("stdin:7: a line
+ * over 1 MB"), and reads on after it. */
+#define IN_LINE_MAX (1L << 20)
+void in_docs_lines(in_docs *r, size_t max);
 void in_docs_close(in_docs *r);
 
 #endif
