@@ -35,8 +35,11 @@ static const char usage[] =
 	"  --to PHONE           a recipient (repeat for more)\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
+	"  --where KEY=VALUE    contacts whose attribute KEY is VALUE (repeat: all); a broadcast;\n"
+	"                       KEY!=VALUE: is not; KEY=: missing or empty; KEY!=: present\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
+	IN_TABLE_USAGE
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
 	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
@@ -59,7 +62,8 @@ static const char usage[] =
 	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
 	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
+	"                       else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
@@ -81,14 +85,16 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
-	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE,
 };
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
 	{"to", required_argument, NULL, O_TO},
 	{"label", required_argument, NULL, O_LABEL},
 	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"where", required_argument, NULL, O_WHERE},
 	{"text", required_argument, NULL, O_TEXT},
 	{"quick", required_argument, NULL, O_QUICK},
 	{"image", required_argument, NULL, O_IMAGE},
@@ -137,8 +143,8 @@ static const struct option longopts[] = {
 /* Options as given, before they become a spec. */
 typedef struct {
 	compose_spec spec;
-	const char **to, **labels, **not_labels;
-	size_t nto, nlabels, nnot;
+	const char **to, **labels, **not_labels, **where;
+	size_t nto, nlabels, nnot, nwhere;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
@@ -148,6 +154,7 @@ typedef struct {
 	int dry, retry_unknown;
 	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
+	int table; /* --delimiter or --phone-column */
 	char *text, *interactive; /* read from files */
 	char *agent; /* WB_AGENT, from the environment or the config file */
 } opts;
@@ -310,14 +317,16 @@ static int segment_one(const contact *ct, void *ctx)
 static int nobody(const run *r)
 {
 	const opts *o = &r->o;
-	if (!o->nlabels)
+	if (!o->nlabels && !o->nwhere)
 		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
 	sb b = {0};
 	for (size_t i = 0; i < o->nlabels; i++)
-		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+		sb_printf(&b, "%s%s", i ? " and " : "is labelled ", o->labels[i]);
+	for (size_t i = 0; i < o->nwhere; i++)
+		sb_printf(&b, "%s%s", i ? " and " : b.len ? " with " : "has ", o->where[i]);
 	for (size_t i = 0; i < o->nnot; i++)
 		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
-	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact %s", b.s);
 	sb_free(&b);
 	return rc;
 }
@@ -329,7 +338,8 @@ static int bulk(run *r)
 	opts *o = &r->o;
 	int rc;
 	/* a segment, a CSV list or anything named is a broadcast */
-	int broadcast = o->nlabels || o->name || o->broadcast || !o->nto;
+	int segment = o->nlabels || o->nwhere;
+	int broadcast = segment || o->name || o->broadcast || !o->nto;
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
@@ -344,11 +354,11 @@ static int bulk(run *r)
 			rc = compose_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
-	if (!rc && o->nlabels) {
-		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .now = now};
+	if (!rc && segment) {
+		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .where = o->where, .now = now};
 		rc = contact_each(r->db, &f, segment_one, r);
 	}
-	if (!rc && !o->nto && !o->nlabels)
+	if (!rc && !o->nto && !segment)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
 	if (!rc && !o->nto && !r->recipients)
 		rc = nobody(r);
@@ -445,10 +455,19 @@ static void options(run *r, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(r->c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			o->table = 1;
+			continue;
+		}
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
 		case O_LABEL: append(&o->labels, &o->nlabels, optarg); break;
 		case O_NOT_LABEL: append(&o->not_labels, &o->nnot, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			append(&o->where, &o->nwhere, optarg);
+			break;
 		case O_TEXT: s->text = optarg; break;
 		case O_QUICK: s->quick = optarg; break;
 		case O_IMAGE: s->image = optarg; break;
@@ -528,20 +547,23 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--retry-unknown goes with flush");
 	if (o->spec.now_if_past && !o->spec.at)
 		wb_usage("--now-if-past goes with --at");
-	if (o->lines && (o->nto || o->nlabels))
-		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
-	if (o->nnot && !o->nlabels)
-		wb_usage("--not-label narrows --label");
+	if (o->lines && (o->nto || o->nlabels || o->nwhere))
+		wb_usage("'-' reads recipients from stdin; it does not mix with --to, --label or --where");
+	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels || o->nwhere))
+		wb_usage("--delimiter and --phone-column go with recipients in a table on stdin");
+	if (o->nnot && !o->nlabels && !o->nwhere)
+		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
 	/* b12-templates: the template's category, when wb knows it, goes here */
-	o->category = send_category_default(o->nlabels > 0, NULL);
+	o->category = send_category_default(o->nlabels || o->nwhere, NULL);
 	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
 		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
-	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
-		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
-	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
-		wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
+	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
+		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
+	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
+	    !o->nwhere)
+		wb_usage("--text @- reads stdin, so recipients must come from --to, --label or --where");
 	return cmd;
 }
 
@@ -679,6 +701,7 @@ static void done(void *p)
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
+	free(o->where);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);

@@ -28,27 +28,53 @@ csvr *csvr_open(FILE *fp, const char *name, char sep);
 int csvr_next(csvr *r, char ***fields, int *n, long *line);
 void csvr_close(csvr *r);
 
+/* How a command's user overrides what the first line of a table says:
+ * --delimiter C and --phone-column NAME, on every command that reads
+ * tables. Process-wide: set while the options are read, before any
+ * input is. */
+enum { IN_OPT_DELIMITER = 0x1100, IN_OPT_PHONE_COLUMN }; /* beyond CLI_NO_HEADER */
+#define IN_TABLE_LONGOPTS                                              \
+	{"delimiter", required_argument, NULL, IN_OPT_DELIMITER},      \
+	{"phone-column", required_argument, NULL, IN_OPT_PHONE_COLUMN}
+#define IN_TABLE_USAGE                                                                     \
+	"  --delimiter C        a table's cells are separated by C (',' ';' tab), whatever\n"   \
+	"                       its first line suggests\n"                                      \
+	"  --phone-column NAME  the column of a table that holds the phone numbers\n"
+/* Handles opt when it is one of those (returns 1; exits 64 on a bad
+ * value), else returns 0. */
+int in_table_option(int opt, const char *arg);
+
 /* The first column of a header row named name, ignoring case and the
  * white space around it; -1 when there is none. */
 int in_column(char *const *header, int n, const char *name);
-/* The column that holds phone numbers: "phone", else "wa_id"; -1 when
- * there is none. The one place that knows these names. */
+/* The column that holds phone numbers: the one --phone-column names, or
+ * else the one whose name is the likeliest of the usual ones (WhatsApp,
+ * phone, wa_id, mobile, cell, tel, Telefon, Handy, téléphone, móvil,
+ * celular, 电话, 手机, msisdn…, in any case and spacing); -1 when there
+ * is none. The one place that knows these names. */
 int in_phone_column(char *const *header, int n);
-/* The delimiter of a table whose first line is line: a tab when the line
- * holds one, else a comma. The one place that tells CSV from TSV. */
+/* The delimiter of a table whose first line is line: --delimiter's, or
+ * the commonest outside quotes of tab, ';' and ',' (a comma when there
+ * is none). The one place that tells CSV from TSV and European CSV. */
 char in_delimiter(const char *line);
 
 /* Rows of a table, each with the names of its columns, its phone cell
  * and the line it starts on. The first non-blank line says the form:
- *  - a header row of CSV or TSV (in_delimiter) with a phone column
+ *  - a header row of CSV (in_delimiter) with a phone column
  *    (in_phone_column), then one row a record;
  *  - with IN_ROWS_JSONL, a line starting with '{': JSONL, one object a
- *    line, whose string members are its cells and their names;
- *  - with IN_ROWS_LIST, a first line of one cell that holds a digit and
- *    names no phone column: a plain list, one phone a line (that line
- *    included), the column called "phone".
- * Anything else is EX_DATAERR "FILE:LINE: no phone or wa_id column in the
- * header". Blank lines between rows are no rows. */
+ *    line, whose string members are its cells and their names; or one
+ *    starting with '[': a JSON array of such objects (-o json), each a
+ *    row on the line it starts on;
+ *  - with IN_ROWS_LIST, rows without a header: a first line of one cell
+ *    that reads as a number and names no phone column is a plain list,
+ *    one phone a line (that line included), the column called "phone";
+ *    a first line of several cells, one of which looks like a phone
+ *    number, is the first row of a table whose header was left out (a
+ *    listing filtered by grep): that cell's column holds the phones, and
+ *    the cells have no names.
+ * Anything else is EX_DATAERR "FILE:LINE: no phone column in the header
+ * (its cells…)". Blank lines between rows are no rows. */
 enum { IN_ROWS_LIST = 1, IN_ROWS_JSONL = 2 };
 
 typedef struct {
