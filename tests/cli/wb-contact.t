@@ -87,6 +87,9 @@ is "$(sed 's/.*rows.csv://' "$T/err" | tr '\n' '|')" \
 is "$(tail -1 "$T/out")" "1,0,4,0" "one imported, four skipped"
 
 # names and values are bounded (256 and 1024 characters): refused, never cut
+# (on a database of their own, which the listings below do not see)
+main_db=$WB_DB
+export WB_DB="$T/bounds.db"
 long=$(printf 'é%.0s' $(seq 257))
 exits 65 "a name of 257 characters" -- wb-contact add 33799900009 "name=$long"
 is "$(cat "$T/err")" "wb-contact: name: 257 characters, at most 256" "says how long and how long it may be"
@@ -114,6 +117,7 @@ like "$(cat "$T/err")" "needs more than [0-9.]+ MB free \(it had written [0-9.]+
 is "$(stat -c %s "$WB_DB-wal")" 0 "the WAL it filled is emptied, the space given back"
 is "$(count "SELECT count(*) FROM contact")" "$before" "nothing imported"
 exits 0 "and the database takes writes again" -- wb-contact add 33799900021 name=After
+export WB_DB="$main_db"
 
 # a phone twice in one file: told, the later row's cells win
 printf 'phone,name,city,notes\n33700000030,Ann,Paris,\n+33 7 00 00 00 31,Bo,,\n33700000030,,Nantes,x\n+33 700000030,Annie,,\n' >"$T/twice.csv"
