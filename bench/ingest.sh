@@ -22,7 +22,7 @@ now() { date +%s.%N; }
 # run NAME DB CMD...: times CMD with stdin from the input, into $NAME
 run() {
 	name=$1; shift
-	"$top/bin/wb-recv" -d "$1" < /dev/null # a fresh database with wb's schema (a writer makes it)
+	"$top/bin/wb-label" -d "$1" add bench > /dev/null # a fresh database with wb's schema (ls no longer makes one)
 	shift
 	t0=$(now)
 	"$@"

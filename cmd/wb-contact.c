@@ -51,7 +51,9 @@ static const char usage[] =
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
-	"with a phone column, or JSONL; so 'wb-label who vip | wb-contact optout' works.\n";
+	"with a phone column, or JSONL; so 'wb-label who vip | wb-contact optout' works.\n"
+	"Wherever a PHONE goes, a user ID (US.13491208655302741918) names a contact\n"
+	"who has no phone number; listings have a user_id column beside phone.\n";
 
 enum { ADD, IMPORT, LS, SHOW, LOG, OPTOUT, OPTIN, RM };
 static const cli_cmd commands[] = {
@@ -78,9 +80,18 @@ typedef struct {
 	contact_sort sort;
 } opts;
 
+/* A contact's key as the two cells phone and user_id. */
+static void key_cells(out *o, const char *key)
+{
+	int uid = bsuid_valid(key);
+	out_str(o, uid ? NULL : key);
+	out_str(o, uid ? key : NULL);
+}
+
 /* The cells ls and show share, in this order. */
-static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in", NULL};
-#define NCONTACT_COLS 6
+static const char *const contact_cols[] = {"phone", "user_id", "name", "profile_name", "username", "labels",
+					   "opted_out", "last_in", NULL};
+#define NCONTACT_COLS 8
 
 /* The index of name among contact_cols; -1 when it is none of them. */
 static int own_column(const char *name)
@@ -95,15 +106,17 @@ static void contact_cell(out *o, wb_db *db, const contact *c, int col)
 {
 	char *labels;
 	switch (col) {
-	case 0: out_str(o, c->wa_id); break;
-	case 1: out_str(o, c->name); break;
-	case 2: out_str(o, c->profile_name); break;
-	case 3:
+	case 0: out_str(o, *c->wa_id ? c->wa_id : NULL); break;
+	case 1: out_str(o, *c->user_id ? c->user_id : NULL); break;
+	case 2: out_str(o, c->name); break;
+	case 3: out_str(o, c->profile_name); break;
+	case 4: out_str(o, c->username); break;
+	case 5:
 		labels = label_names_of(db, c->id);
 		out_str(o, labels);
 		free(labels);
 		break;
-	case 4: out_bool(o, c->opted_out); break;
+	case 6: out_bool(o, c->opted_out); break;
 	default: out_time(o, c->last_in_at);
 	}
 }
@@ -192,13 +205,13 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 	return rc ? rc : cr;
 }
 
-/* The contact a phone argument names: EX_DATAERR for a bad number,
- * EX_FALSE for one that is not a contact. */
+/* The contact a phone (or user ID) argument names: EX_DATAERR for a bad
+ * number, EX_FALSE for one that is not a contact. */
 static int known_contact(wb_db *db, const char *arg, contact *c)
 {
-	char wa_id[PHONE_MAX];
-	int rc = contact_resolve_phone(db, arg, wa_id);
-	return rc ? rc : contact_get(db, wa_id, c);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(db, arg, key);
+	return rc ? rc : contact_get(db, key, c);
 }
 
 static int show(wb_db *db, cli *cl, const char *arg)
@@ -207,8 +220,9 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	int rc = known_contact(db, arg, &c);
 	if (rc)
 		return rc;
-	static const char *cols[NCONTACT_COLS + 6];
-	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs", NULL};
+	static const char *cols[NCONTACT_COLS + 9];
+	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs",
+					   "parent_user_id", "marketing_stop", "marketing_stop_at", NULL};
 	memcpy(cols, contact_cols, NCONTACT_COLS * sizeof *cols);
 	memcpy(cols + NCONTACT_COLS, more, sizeof more);
 	out *o = cli_out(cl, cols);
@@ -220,6 +234,9 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	out_time(o, c.last_out_at);
 	char *attrs = contact_attrs_json(db, c.id);
 	out_json(o, attrs);
+	out_str(o, c.parent_user_id);
+	out_bool(o, c.marketing_stop);
+	out_time(o, c.marketing_stop_at);
 	out_row_end(o);
 	free(attrs);
 	contact_free(&c);
@@ -274,11 +291,11 @@ static int add_args(int argc, char **argv, const char **name, kv *attrs)
 /* add PHONE [name=NAME] [KEY=VALUE...] */
 static int add(wb_db *db, cli *cl, int argc, char **argv)
 {
-	char wa_id[PHONE_MAX];
+	char wa_id[CONTACT_KEY_MAX];
 	const char *name = NULL;
 	kv attrs = {0};
 	int64_t now = when_now(), id;
-	int created = 0, rc = contact_resolve_phone(db, argv[0], wa_id);
+	int created = 0, rc = contact_resolve(db, argv[0], wa_id);
 	if (!rc && !(rc = add_args(argc - 1, argv + 1, &name, &attrs)) && !(rc = db_begin(db)))
 		rc = contact_upsert(db, wa_id, name, now, &id, &created);
 	/* KEY= (nothing after '=') removes the attribute */
@@ -291,9 +308,9 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 	}
 	if ((rc = db_commit(db)))
 		return rc;
-	static const char *const cols[] = {"phone", "created", NULL};
+	static const char *const cols[] = {"phone", "user_id", "created", NULL};
 	out *o = cli_out(cl, cols);
-	out_str(o, wa_id);
+	key_cells(o, wa_id);
 	out_bool(o, created);
 	out_row_end(o);
 	return out_close(o);
@@ -335,11 +352,11 @@ typedef struct {
 	int cmd;
 } phone_rows;
 
-static int phone_row(const char *wa_id, int changed, void *ctx)
+static int phone_row(const char *key, int changed, void *ctx)
 {
 	phone_rows *p = ctx;
 	out *o = cli_rows_out(&p->rows);
-	out_str(o, wa_id);
+	key_cells(o, key);
 	if (p->cmd != RM) {
 		out_bool(o, p->cmd == OPTOUT);
 		out_bool(o, changed);
@@ -352,8 +369,8 @@ static int phone_row(const char *wa_id, int changed, void *ctx)
  * the commit, so what is printed is what happened. */
 static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 {
-	static const char *const cols[] = {"phone", "opted_out", "changed", NULL};
-	static const char *const rm_cols[] = {"phone", NULL};
+	static const char *const cols[] = {"phone", "user_id", "opted_out", "changed", NULL};
+	static const char *const rm_cols[] = {"phone", "user_id", NULL};
 	phone_rows p = {{.c = cl, .cols = cmd == RM ? rm_cols : cols}, cmd};
 	int rc = cmd == RM ? contact_rm_phones(db, argc, argv, stdin, phone_row, &p)
 			   : contact_optout_phones(db, argc, argv, stdin, cmd == OPTOUT, phone_row, &p);

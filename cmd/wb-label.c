@@ -34,7 +34,8 @@ static const char usage[] =
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones on stdin: one a line, or CSV/TSV with a phone column, or JSONL;\n"
-	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works.\n";
+	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works. A user ID\n"
+	"(or a user_id column) names a contact who has no phone number.\n";
 
 enum { LS, ADD, RM, RENAME, COLOR, APPLY, REMOVE, WHO };
 static const cli_cmd commands[] = {
@@ -69,8 +70,9 @@ static int ls_row(const label *l, void *ctx)
 static int who_row(const contact *c, void *ctx)
 {
 	out *o = ctx;
-	out_str(o, c->wa_id);
-	out_str(o, c->name ? c->name : c->profile_name);
+	out_str(o, *c->wa_id ? c->wa_id : NULL);
+	out_str(o, *c->user_id ? c->user_id : NULL);
+	out_str(o, c->name ? c->name : c->profile_name ? c->profile_name : c->username);
 	out_row_end(o);
 	return 0;
 }
@@ -96,7 +98,7 @@ static int who(wb_db *db, cli *c, const char *name, int messages)
 		o = cli_out(c, msglog_cols);
 		rc = msglog_labelled(db, lid, message_row, o);
 	} else {
-		static const char *const cols[] = {"phone", "name", NULL};
+		static const char *const cols[] = {"phone", "user_id", "name", NULL};
 		const char *one[] = {name, NULL};
 		contact_filter f = {.labels = one, .now = when_now()};
 		o = cli_out(c, cols);

@@ -32,7 +32,7 @@ static const char usage[] =
 	"       wb-send queue | cancel ID... | flush [--retry-unknown]\n"
 	"\n"
 	"Recipients:\n"
-	"  --to PHONE           a recipient (repeat for more)\n"
+	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
 	"  --where KEY=VALUE    contacts whose attribute KEY is VALUE (repeat: all); a broadcast;\n"
@@ -67,6 +67,7 @@ static const char usage[] =
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
+	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
@@ -85,7 +86,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
-	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
 };
 
 static const struct option longopts[] = {
@@ -134,6 +135,7 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"from-number", required_argument, NULL, O_FROM_NUMBER},
 	/* for the shell completions, not in --help: the names --label,
 	 * --quick and --template take, one a line */
 	{"complete", required_argument, NULL, O_COMPLETE},
@@ -190,8 +192,8 @@ typedef struct {
 	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error,
-		const char *tag)
+static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
+		const char *error, const char *tag)
 {
 	if (r->o.dry) /* the request bodies are the output */
 		return;
@@ -202,7 +204,8 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 		out_int(o, id);
 	else
 		out_null(o);
-	out_str(o, phone);
+	out_str(o, phone && *phone ? phone : NULL);
+	out_str(o, user_id && *user_id ? user_id : NULL);
 	out_str(o, wamid);
 	out_str(o, status);
 	out_str(o, error);
@@ -221,7 +224,7 @@ static void dry_run_note(run *r, const compose_note *n)
 	if (n->due_at)
 		when_fmt_human(n->due_at, r->c->tz, when);
 	fflush(stdout);
-	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
+	wb_warn("%s: would be sent %s%s", n->phone ? n->phone : n->user_id, n->due_at ? "at " : "", when);
 }
 
 /* Why a message to phone did not go, with the line it came from. */
@@ -241,16 +244,16 @@ static void on_note(const compose_note *n, void *ctx)
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		warn_for(r, n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
+		warn_for(r, n->phone ? n->phone : n->user_id, n->error);
+	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		warn_for(r, d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error, d->tag);
+		warn_for(r, *d->phone ? d->phone : d->user_id, d->error);
+	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -258,7 +261,8 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error, NULL);
+	int uid = bsuid_valid(phone);
+	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error, NULL);
 	return 0;
 }
 
@@ -294,9 +298,9 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
 		r->recipients++;
 		in_row_vars(&row, &vars);
-		if (!row.phone || !*row.phone)
-			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
-		else if ((rc = compose_one(&r->sc, s, type, m, row.phone, &vars)))
+		if (!in_row_key(&row))
+			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone or user ID"));
+		else if ((rc = compose_one(&r->sc, s, type, m, in_row_key(&row), &vars)))
 			in_row_err(&row, rc);
 	}
 	kv_free(&vars);
@@ -308,7 +312,7 @@ static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
 	r->recipients++;
-	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, contact_key(ct), NULL);
 }
 
 /* A send to nobody is most likely a mistake (a label misspelt into an
@@ -417,6 +421,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out *o = cli_rows_out(&((run *)ctx)->rows);
 	out_int(o, q->id);
 	out_str(o, q->phone);
+	out_str(o, q->user_id);
 	out_str(o, q->type);
 	out_str(o, status_name(q->status));
 	out_time(o, q->due_at);
@@ -502,6 +507,7 @@ static void options(run *r, int argc, char **argv)
 		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
+		case O_FROM_NUMBER: s->from_number = optarg; break;
 		case O_AUTO: {
 			/* the kinds of automatic reply are wb-reply's */
 			const char *const *kinds = reply_kind_names + REPLY_AWAY;
@@ -605,9 +611,9 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", "tag", NULL};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", "tag",
-					    NULL};
+	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", "tag", NULL};
+	static const char *const qcols[] = {"id", "phone", "user_id", "type", "status", "due", "attempts", "key",
+					    "error", "tag", NULL};
 	/* the queue is a listing, with a header when it is empty; what a
 	 * send or a flush did is a log, which cron appends to: no row, no
 	 * bytes */
@@ -631,7 +637,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
+			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
 	}
 	return rc;
 }

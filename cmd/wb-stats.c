@@ -100,6 +100,7 @@ static int conv_row(const stats_conversation *v, void *p)
 {
 	ctx *c = p;
 	out_str(c->o, v->phone);
+	out_str(c->o, v->user_id);
 	out_str(c->o, v->name);
 	out_time(c->o, v->opened_at);
 	out_dur(c->o, v->first_response);
@@ -116,6 +117,7 @@ static int top_row(const stats_top_row *r, void *p)
 {
 	ctx *c = p;
 	out_str(c->o, r->phone);
+	out_str(c->o, r->user_id);
 	out_str(c->o, r->name);
 	out_int(c->o, r->received + r->sent);
 	out_int(c->o, r->received);
@@ -157,8 +159,9 @@ static int range(const opts *op, const char *tz, int64_t *since, int64_t *until)
 }
 
 /* The columns of each command and those --plot may draw. */
-static const char *const top_cols[] = {"phone", "name", "messages", "received", "sent", "last_message", NULL};
-static const char *const conv_cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
+static const char *const top_cols[] = {"phone", "user_id", "name", "messages", "received", "sent",
+				       "last_message", NULL};
+static const char *const conv_cols[] = {"phone", "user_id", "name", "opened_at", "first_response_s", "received",
 					"sent", "last_activity", "agent", "labels", NULL};
 static const char *const figures[] = {
 	"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
@@ -186,19 +189,19 @@ static out *open_out(cli *c, const opts *op, const char *const *cols, int nlabel
 
 static int top(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	x->o = open_out(c, op, top_cols, 2);
+	x->o = open_out(c, op, top_cols, 3);
 	return stats_top(db, since, until, op->top_by == TOP_BY_RECEIVED, op->limit, top_row, x);
 }
 
 static int conversations(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	x->o = open_out(c, op, conv_cols, 2);
+	x->o = open_out(c, op, conv_cols, 3);
 	return stats_conversations(db, since, until, conv_row, x);
 }
 
 static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *cols[2 + 14]; /* out keeps a pointer to the names */
+	static const char *cols[3 + 14]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);

@@ -103,8 +103,11 @@ static json_t *buttons_object(const api_msg *m)
 json_t *api_msg_json(const api_msg *m)
 {
 	const char *type = type_names[m->type];
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp",
-				 "recipient_type", "individual", "to", m->to, "type", type);
+	/* a user without a phone number is sent to by user ID, in a field of
+	 * its own (Meta: when both are given, "to" wins) */
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp", "recipient_type",
+				 "individual", m->to ? "to" : "recipient", m->to ? m->to : m->recipient ? m->recipient : "",
+				 "type", type);
 	json_t *content = NULL;
 	switch (m->type) {
 	case MSG_TEXT:
@@ -388,9 +391,14 @@ static CURL *handle(api *a, const char *endpoint, struct req *q)
 
 int api_start(api *a, const char *endpoint, const char *json, void *tag)
 {
+	return api_start_as(a, NULL, endpoint, json, tag);
+}
+
+int api_start_as(api *a, const char *phone_id, const char *endpoint, const char *json, void *tag)
+{
 	struct req *q = xcalloc(1, sizeof *q);
 	q->tag = tag;
-	CURL *h = handle(a, endpoint, q);
+	CURL *h = handle_at(a, phone_id, endpoint, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->json_headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
 	curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);

@@ -24,7 +24,8 @@ const char *api_type_name(api_msg_type t);
 
 typedef struct {
 	api_msg_type type;
-	const char *to;       /* wa_id */
+	const char *to;        /* wa_id */
+	const char *recipient; /* a user ID, for a contact without a phone (to NULL) */
 	const char *reply_to; /* context.message_id; for a reaction, the message reacted to */
 	/* text; also the body of interactive buttons */
 	const char *text;
@@ -111,6 +112,9 @@ void api_close(api *a);
 
 /* Starts POST {url}/{phone-id}/{endpoint} with a JSON body; returns at once. */
 int api_start(api *a, const char *endpoint, const char *json, void *tag);
+/* The same from another business number of the account (phone_id NULL:
+ * WB_PHONE_ID's). */
+int api_start_as(api *a, const char *phone_id, const char *endpoint, const char *json, void *tag);
 /* Requests started and not yet handed back. */
 int api_inflight(const api *a);
 /* Waits up to timeout_ms for a request to finish; 1 and *r filled, or 0. */

@@ -68,7 +68,7 @@ static const struct {
 	S("filename", filename), S("location", location), S("name", place), S("address", address),
 	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
 	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
-	S("kind", kind), S("tag", tag), B("voice", voice), B("upload", upload), B("force", force),
+	S("kind", kind), S("tag", tag), S("from_number", from_number), B("voice", voice), B("upload", upload), B("force", force),
 	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), O("param"),
 	O("button"), O("choice"), O("interactive"),
 };
@@ -172,6 +172,10 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
+	/* it goes into the request's URL */
+	if (s->from_number && (!*s->from_number || strlen(s->from_number) > 32 ||
+			       strspn(s->from_number, "0123456789") != strlen(s->from_number)))
+		return wb_err(code, "--from-number '%s': a phone number ID, digits", s->from_number);
 	for (int i = 0; s->kind && send_category_names[i]; i++)
 		if (!strcmp(s->kind, send_category_names[i]))
 			return 0;
@@ -420,12 +424,13 @@ static int read_parts(const compose_spec *s, api_msg_type type, const filled *f,
 	return 0;
 }
 
-/* The request body, as a compact JSON string. */
-static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const char *to, const filled *f,
-		 char **payload)
+/* The request body, as a compact JSON string: to the contact's phone, or
+ * its user ID when it has none. */
+static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const contact *ct,
+		 const filled *f, char **payload)
 {
 	api_msg msg = {
-		.type = type, .to = to, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
+		.type = type, .to = *ct->wa_id ? ct->wa_id : NULL, .recipient = ct->user_id, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
 		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
 		.voice = s->voice, .place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
 		.params = (const char *const *)f->params, .nparams = s->nparams,
@@ -457,10 +462,11 @@ const char *compose_outcome_name(compose_outcome o)
 	return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
 
-static void note(compose_ctx *c, int64_t id, const char *phone, compose_outcome outcome, const char *error,
+static void note(compose_ctx *c, int64_t id, const contact *ct, compose_outcome outcome, const char *error,
 		 int64_t due, const char *payload, const char *tag)
 {
-	compose_note n = {id, phone, outcome, error, due, payload, tag};
+	compose_note n = {id, *ct->wa_id ? ct->wa_id : NULL, *ct->user_id ? ct->user_id : NULL, outcome, error,
+			  due, payload, tag};
 	if (c->note)
 		c->note(&n, c->ctx);
 }
@@ -470,8 +476,8 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 {
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
-		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
-		.automatic = s->auto_kind != NULL, .category = category_of(c, s),
+		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
+		.direct = c->direct, .automatic = s->auto_kind != NULL, .category = category_of(c, s),
 	};
 	/* the cap counts this contact's other marketing: for a real broadcast only */
 	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
@@ -574,7 +580,7 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	if (!rc)
-		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
+		rc = build(s, type, m, ct, &out->f, &out->payload);
 	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
 		rc = due_check(c, s, out->f.at, &out->due);
 	free(quick);
@@ -594,6 +600,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
 		.tag = f->tag,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
+		.phone_number_id = s->from_number,
 		.kind = send_category_names[category_of(c, s)],
 	};
 	int64_t id;
@@ -604,14 +611,14 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (added == QUEUE_DUP_KEY) {
 		c->duplicates++;
 		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
-		note(c, id, ct->wa_id, COMPOSED_DUPLICATE, e, 0, NULL, f->tag);
+		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL, f->tag);
 		free(e);
 	} else if (added == QUEUE_DUP_BROADCAST) {
 		c->duplicates++;
-		note(c, 0, ct->wa_id, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL, f->tag);
+		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL, f->tag);
 	} else if (msg->due) {
 		c->later++;
-		note(c, id, ct->wa_id, COMPOSED_QUEUED, NULL, msg->due, NULL, f->tag);
+		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL, f->tag);
 	} else {
 		c->queued_now++;
 	}
@@ -621,9 +628,9 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row)
 {
-	char wa[PHONE_MAX];
-	int rc = contact_resolve_phone(c->db, phone, wa);
-	return rc ? rc : compose_one_wa_id(c, s, type, m, wa, row);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(c->db, phone, key);
+	return rc ? rc : compose_one_wa_id(c, s, type, m, key, row);
 }
 
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
@@ -642,10 +649,10 @@ int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, 
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, wa, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, s->tag);
+		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, s->tag);
 	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
 		if (c->dry)
-			note(c, 0, wa, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, msg.f.tag);
+			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, msg.f.tag);
 		else
 			rc = record(c, s, type, m, &ct, &msg);
 	}

@@ -31,6 +31,7 @@ typedef struct {
 	const char *interactive; /* a JSON object */
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
+	const char *from_number; /* the business number's id to send from; NULL: WB_PHONE_ID */
 	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
 	const char *tag;  /* biz_opaque_callback_data */
 	int force;
@@ -80,7 +81,8 @@ const char *compose_outcome_name(compose_outcome o);
 
 typedef struct {
 	int64_t id; /* the message row, 0 when none */
-	const char *phone;
+	const char *phone;   /* the contact's phone, NULL when it has none */
+	const char *user_id; /* the contact's user ID, NULL when it has none */
 	compose_outcome outcome;
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
@@ -110,14 +112,17 @@ typedef struct {
 int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, const char *const *labels,
 		      const char *const *not_labels);
 
-/* One message to one phone: contact, placeholders (the contact's fields
- * and attributes, then the row's columns), rules, body, row. A message
- * refused by a rule or a duplicate is reported through note and is not
- * an error; bad data (a placeholder without value, a bad time) is. */
+/* One message to one phone (or user ID): contact, placeholders (the
+ * contact's fields and attributes, then the row's columns), rules, body,
+ * row. The request goes to the contact's phone, or to its user ID when it
+ * has none. A message refused by a rule or a duplicate is reported
+ * through note and is not an error; bad data (a placeholder without
+ * value, a bad time) is. */
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row);
-/* The same to a number already read (a wa_id): read again, a number that
- * is no contact yet could read otherwise in the default region. */
+/* The same to a contact's key already read (a wa_id or a user ID): read
+ * again, a number that is no contact yet could read otherwise in the
+ * default region. */
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
 

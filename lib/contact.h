@@ -1,31 +1,50 @@
 /* contact — the people the business talks to: the contact table and
- * their attributes (contact.attrs, seen row by row in contact_attr). Finding, creating and updating contacts, their
- * attributes, opt-out, and the one query that selects contacts by labels
- * and activity (wb-contact ls and wb-send's segments share it). */
+ * their attributes (contact.attrs, seen row by row in contact_attr).
+ * Finding, creating and updating contacts, their attributes, opt-out, and
+ * the one query that selects contacts by labels and activity (wb-contact
+ * ls and wb-send's segments share it). A contact is named by a key: its
+ * phone number (wa_id) or its business-scoped user ID (bsuid.h). Which
+ * contact a webhook's identifiers name, and merging two, is identity's. */
 #ifndef WB_CONTACT_H
 #define WB_CONTACT_H
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bsuid.h"
 #include "bulk.h"
 #include "db.h"
 #include "kv.h"
 #include "phone.h"
 
+/* A phone number (wa_id) or a user ID: what names a contact. */
+#define CONTACT_KEY_MAX BSUID_MAX
+
 typedef struct {
 	int64_t id;
-	char wa_id[PHONE_MAX];
-	char *name;         /* NULL when unset */
-	char *profile_name; /* NULL when unset */
-	int opted_out;
-	int64_t opted_out_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
-	char *attrs;        /* the attributes: a JSON object of strings */
+	char wa_id[PHONE_MAX];    /* "" when the phone is not known */
+	char user_id[BSUID_MAX];  /* "" when none */
+	char *parent_user_id;     /* NULL when unset */
+	char *username;           /* NULL when unset */
+	char *name;               /* NULL when unset */
+	char *profile_name;       /* NULL when unset */
+	int opted_out, marketing_stop;
+	int64_t opted_out_at, marketing_stop_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
+	char *attrs;              /* the attributes: a JSON object of strings */
 } contact;
 
 void contact_free(contact *c);
+/* The contact's key: its phone, else its user ID. */
+const char *contact_key(const contact *c);
 
-/* 0 and *c filled, or EX_FALSE ("no contact …") when there is none. */
-int contact_get(wb_db *db, const char *wa_id, contact *c);
+/* The contact a key names: a phone number (wa_id) or a user ID, which
+ * may be a former one (contact_alias) or a parent ID. 0 and *c filled,
+ * or EX_FALSE ("no contact …") when there is none. */
+int contact_get(wb_db *db, const char *key, contact *c);
+/* Its id alone: 0, EX_FALSE, or the database's error. */
+int contact_find(wb_db *db, const char *key, int64_t *id);
+/* contact_resolve_phone that also takes a user ID (as it is): what
+ * commands read where a contact is named. */
+int contact_resolve(wb_db *db, const char *in, char out[CONTACT_KEY_MAX]);
 /* A phone number as the user or a file wrote it, read into out: digits
  * alone that are already a contact's wa_id are that contact (what wb
  * writes reads back as the same contact, whatever the default region
@@ -36,27 +55,24 @@ int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
  * alone that are a contact's wa_id; EX_FALSE when it is not (then the
  * rules read it), or the database's error. */
 int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
-/* The id of wa_id's contact, created (with nothing else) when missing. */
-int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
+/* The id of key's contact, created (with nothing else) when missing. */
+int contact_ensure(wb_db *db, const char *key, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */
-int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created);
+int contact_upsert(wb_db *db, const char *key, const char *name, int64_t now, int64_t *id, int *created);
 /* contact_upsert that also merges attrs, a JSON object of strings (a
  * null member removes that attribute), into the contact's attributes. */
-int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const char *attrs,
+int contact_upsert_attrs(wb_db *db, const char *key, const char *name, const char *attrs,
 			 int64_t now, int64_t *id, int *created);
-/* An inbound message at ts: creates the contact when new, keeps the
- * WhatsApp profile name, moves last_in_at forward (never back). */
-int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id);
 /* Our message at ts: moves last_out_at forward. */
 int contact_sent(wb_db *db, int64_t id, int64_t ts);
 /* Whether key may name an attribute: 1 to 64 characters of UTF-8 without
  * braces, '=' or control characters, no space at either end, and not one
  * of the names {{placeholders}} take from the contact itself (name,
- * phone, wa_id, profile_name, business, in any case). Pure; 0 or
+ * phone, wa_id, user_id, username, profile_name, business, in any case). Pure; 0 or
  * EX_DATAERR. */
 int contact_key_check(const char *key);
 /* The names {{placeholders}} take from the contact itself, NULL-terminated:
- * name phone wa_id profile_name business. */
+ * name phone wa_id user_id username profile_name business. */
 extern const char *const contact_fields[];
 /* Every attribute key some contact has, with how many contacts have it,
  * in key order; and how many contacts there are. */
@@ -84,11 +100,17 @@ char *contact_attrs_json(wb_db *db, int64_t id);
 void contact_attrs_of(const contact *c, kv *m);
 /* Fills m with what {{placeholders}} can name for this contact: its
  * attributes, then name (the business's name for them, else the profile
- * name, else the phone), phone, wa_id, profile_name and business. */
+ * name, else the username, else the phone or user ID), phone, wa_id,
+ * user_id, username, profile_name and business. */
 int contact_vars(wb_db *db, const contact *c, kv *m);
 int contact_set_optout(wb_db *db, int64_t id, int opted_out, int64_t ts);
+/* They stopped (1) or resumed (0) marketing messages in WhatsApp at ts;
+ * *changed (may be NULL) says whether that is news. */
+int contact_set_marketing(wb_db *db, int64_t id, int stop, int64_t ts, int *changed);
+/* The business's name for them (NULL: none). */
+int contact_set_name(wb_db *db, int64_t id, const char *name, int64_t ts);
 /* EX_FALSE when there was no such contact. */
-int contact_rm(wb_db *db, const char *wa_id);
+int contact_rm(wb_db *db, const char *key);
 
 /* wb-contact optout and optin: the phones of argv, or of fp (as
  * bulk_phones takes them), opted out (or in), unknown ones becoming

@@ -48,6 +48,7 @@ static void slot_free(slot *s)
 {
 	free(s->it.payload);
 	free(s->it.tag);
+	free(s->it.phone_number_id);
 	free(s);
 }
 
@@ -82,7 +83,7 @@ static double retry_base(void)
 
 static void emit(run *r, const slot *sl, const char *wamid, msg_status status, const char *error)
 {
-	deliver_result res = {sl->it.id, sl->it.phone, wamid, status, error, sl->it.tag};
+	deliver_result res = {sl->it.id, sl->it.phone, sl->it.user_id, wamid, status, error, sl->it.tag};
 	if (r->o->on_result)
 		r->o->on_result(&res, r->o->ctx);
 	r->done++;
@@ -372,7 +373,8 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 		if ((rc = record(&r, nrep, now, &go)))
 			break;
 		for (size_t i = 0; i < go; i++)
-			api_start(a, "messages", r.chosen.v[i]->it.payload, r.chosen.v[i]);
+			api_start_as(a, r.chosen.v[i]->it.phone_number_id, "messages", r.chosen.v[i]->it.payload,
+				     r.chosen.v[i]);
 		progress(&r, 0);
 	}
 	return finish(&r, rc);

@@ -1,9 +1,11 @@
 #include "import.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bsuid.h"
 #include "contact.h"
 #include "err.h"
 #include "in.h"
@@ -22,7 +24,7 @@ void import_map_free(import_map *m)
 /* The columns wb-contact ls writes about a contact's own state (what
  * WhatsApp and the message log say, and the labels): not attributes, so
  * a listing imports back unchanged. */
-static const char *const listing_columns[] = {"wa_id", "profile_name", "labels", "opted_out", "last_in"};
+static const char *const listing_columns[] = {"wa_id", "username", "profile_name", "labels", "opted_out", "last_in"};
 
 static int listing_column(const char *name)
 {
@@ -39,10 +41,11 @@ int import_header(char **f, int n, import_map *m)
 		strtrim(f[i]);
 	m->ncols = n;
 	m->phone = in_phone_column(f, n);
+	m->user_id = in_user_id_column(f, n);
 	m->name = m->other_phone = -1;
 	m->keys = xcalloc((size_t)n, sizeof *m->keys);
 	for (int i = 0; i < n && !rc; i++) {
-		if (i == m->phone || listing_column(f[i]))
+		if (i == m->phone || i == m->user_id || listing_column(f[i]))
 			continue;
 		if (streq_ci(f[i], "phone") && m->other_phone < 0)
 			m->other_phone = i; /* the phone is read from a likelier column */
@@ -59,16 +62,27 @@ int import_header(char **f, int n, import_map *m)
 		for (int j = 0; j < i && !rc; j++)
 			if (m->keys[i] && m->keys[j] && !strcmp(m->keys[i], m->keys[j]))
 				rc = wb_err(EX_DATAERR, "column '%s' appears twice", m->keys[i]);
-	if (!rc && m->phone < 0)
-		rc = wb_err(EX_DATAERR, "no phone column in the header (a header row is required)");
+	if (!rc && m->phone < 0 && m->user_id < 0)
+		rc = wb_err(EX_DATAERR, "no phone, wa_id or user_id column in the header (a header row is required)");
 	if (rc)
 		import_map_free(m);
 	return rc;
 }
 
+/* A row's phone and user ID cells, "" when the header has no such column. */
+static const char *phone_of(const import_map *m, char *const *f)
+{
+	return m->phone >= 0 ? f[m->phone] : "";
+}
+
+static const char *user_id_of(const import_map *m, char *const *f)
+{
+	return m->user_id >= 0 ? f[m->user_id] : "";
+}
+
 static int bad_utf8(const import_map *m, int i)
 {
-	const char *col = i == m->phone ? "phone" : i == m->name ? "name" : m->keys[i];
+	const char *col = i == m->phone ? "phone" : i == m->user_id ? "user_id" : i == m->name ? "name" : m->keys[i];
 	if (col)
 		return wb_err(EX_DATAERR, "column '%s': not valid UTF-8", col);
 	return wb_err(EX_DATAERR, "column %d: not valid UTF-8", i + 1);
@@ -94,8 +108,11 @@ static int check_shape(const import_map *m, char *const *f, int n)
 	}
 	if (rc)
 		return rc;
-	if (!*f[m->phone])
-		return wb_err(EX_DATAERR, "column 'phone': empty");
+	const char *phone = phone_of(m, f), *uid = user_id_of(m, f);
+	if (!*phone && !*uid)
+		return wb_err(EX_DATAERR, "column '%s': empty", m->phone >= 0 ? "phone" : "user_id");
+	if (!*phone && !bsuid_valid(uid))
+		return wb_err(EX_DATAERR, "column 'user_id': '%s' is not a user ID", uid);
 	return 0;
 }
 
@@ -109,15 +126,20 @@ int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 	int rc = check_shape(m, f, n);
 	if (rc)
 		return rc;
-	if ((rc = contact_resolve_phone(db, f[m->phone], r->wa_id)))
+	/* a row's phone, else its user ID, names the contact */
+	if (!*phone_of(m, f))
+		snprintf(r->key, sizeof r->key, "%s", user_id_of(m, f));
+	else if ((rc = contact_resolve_phone(db, phone_of(m, f), r->key)))
 		return wb_err_prefix(rc, "column 'phone': ");
 	r->name = name_of(m, f);
 	return 0;
 }
 
-/* The phones an import has written, each with the line it was first on:
- * an open-addressing table keyed by the number the digits make (a wa_id
- * has at most 15 and never starts with 0, so 0 marks a free slot). */
+/* The contacts an import has written, each with the line it was first
+ * on: an open-addressing table keyed by the number a wa_id's digits make
+ * (at most 15, never starting with 0, so 0 marks a free slot) or, for a
+ * user ID, a 63-bit hash of it with the top bit set (a wa_id is below
+ * 2^50); two user IDs sharing a hash would only be told as one twice. */
 typedef struct {
 	uint64_t *key;
 	long *line;
@@ -133,8 +155,18 @@ static long *seen_slot(seen_set *s, uint64_t key)
 	return &s->line[i];
 }
 
-/* The line wa_id was first on, or 0 when it is new (then this line). */
-static long seen_put(seen_set *s, const char *wa_id, long line)
+static uint64_t seen_key(const char *key)
+{
+	if (!bsuid_valid(key))
+		return strtoull(key, NULL, 10);
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h | 1ull << 63;
+}
+
+/* The line key was first on, or 0 when it is new (then this line). */
+static long seen_put(seen_set *s, const char *key, long line)
 {
 	if (2 * (s->n + 1) > s->cap) {
 		seen_set bigger = {xcalloc(s->cap ? 2 * s->cap : 1024, sizeof *s->key), NULL,
@@ -147,7 +179,7 @@ static long seen_put(seen_set *s, const char *wa_id, long line)
 		free(s->line);
 		*s = bigger;
 	}
-	long *first = seen_slot(s, strtoull(wa_id, NULL, 10));
+	long *first = seen_slot(s, seen_key(key));
 	if (*first)
 		return *first;
 	*first = line;
@@ -187,15 +219,15 @@ static int attrs_patch(const import_map *m, char *const *f, sb *patch)
 
 /* Writes one checked row; a phone seen before in this import is said
  * so, and the later row's cells win (as any update's do). */
-static int put_row(run *w, char *const *f, const char *wa_id, const char *attrs, long line)
+static int put_row(run *w, char *const *f, const char *key, const char *attrs, long line)
 {
-	long first = seen_put(&w->seen, wa_id, line);
+	long first = seen_put(&w->seen, key, line);
 	if (first) {
-		wb_warn("%s:%ld: %s is on line %ld too; the later row's cells win", w->name, line, wa_id, first);
+		wb_warn("%s:%ld: %s is on line %ld too; the later row's cells win", w->name, line, key, first);
 		w->st->duplicates++;
 	}
 	int64_t id;
-	int created, rc = contact_upsert_attrs(w->db, wa_id, name_of(w->m, f), attrs, w->now, &id, &created);
+	int created, rc = contact_upsert_attrs(w->db, key, name_of(w->m, f), attrs, w->now, &id, &created);
 	if (!rc && !first)
 		++*(created ? &w->st->created : &w->st->updated);
 	return rc;
@@ -214,7 +246,7 @@ typedef struct {
 	int rc;       /* the worker's check: 0, or an EX_ code and msg */
 	int phone_rc; /* rc is the phone's: a contact's wa_id may still be it */
 	char *msg;
-	char wa_id[PHONE_MAX];
+	char key[CONTACT_KEY_MAX]; /* the phone by the rules, else the user ID */
 	size_t attrs; /* where its attributes' patch starts in the batch's patches, + 1; 0: none */
 } slot;
 
@@ -273,7 +305,10 @@ static void check_batch(void *items, size_t n, void *ctx)
 	for (size_t i = 0; i < n; i++) {
 		slot *s = &b->row[i];
 		char *const *f = b->cell + s->first;
-		if (!(s->rc = check_shape(b->m, f, s->n)) && (s->rc = phone_norm_env(f[b->m->phone], s->wa_id))) {
+		if ((s->rc = check_shape(b->m, f, s->n))) {
+		} else if (!*phone_of(b->m, f)) {
+			snprintf(s->key, sizeof s->key, "%s", user_id_of(b->m, f));
+		} else if ((s->rc = phone_norm_env(phone_of(b->m, f), s->key))) {
 			s->phone_rc = 1;
 			wb_err_prefix(s->rc, "column 'phone': ");
 		}
@@ -296,18 +331,17 @@ static int write_batch(run *w, const batch *b)
 	for (size_t i = 0; i < b->nrows; i++) {
 		const slot *s = &b->row[i];
 		char *const *f = b->cell + s->first;
-		char wa_id[PHONE_MAX];
+		char key[CONTACT_KEY_MAX];
 		int rc = s->rc;
-		if (!rc || s->phone_rc) { /* what wb wrote reads back as that contact */
-			int known = contact_known_phone(w->db, f[w->m->phone], wa_id);
+		memcpy(key, s->key, sizeof key);
+		if ((!rc || s->phone_rc) && *phone_of(w->m, f)) { /* what wb wrote reads back as that contact */
+			int known = contact_known_phone(w->db, phone_of(w->m, f), key);
 			rc = known == EX_FALSE ? rc : known;
-			if (known == EX_FALSE && !rc)
-				memcpy(wa_id, s->wa_id, PHONE_MAX);
 		}
 		if (rc == s->rc && rc)
 			wb_err(rc, "%s", s->msg);
 		const char *attrs = s->attrs ? b->patches.s + s->attrs - 1 : NULL;
-		if (!rc && (rc = put_row(w, f, wa_id, attrs, s->line)))
+		if (!rc && (rc = put_row(w, f, key, attrs, s->line)))
 			return wb_err_prefix(rc, "%s:%ld: ", w->name, s->line);
 		if (rc) {
 			wb_err_prefix(rc, "%s:%ld: ", w->name, s->line);

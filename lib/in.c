@@ -312,6 +312,18 @@ int in_phone_column(char *const *header, int n)
 	return best;
 }
 
+int in_user_id_column(char *const *header, int n)
+{
+	return in_column(header, n, "user_id");
+}
+
+const char *in_row_key(const in_row *row)
+{
+	if (row->phone && *row->phone)
+		return row->phone;
+	return row->user_id && *row->user_id ? row->user_id : NULL;
+}
+
 /* Whether a first line of one cell (and no phone column) is the first
  * number of a plain list rather than a header: it holds digits, at
  * least as many as other characters that are no punctuation ("name" is
@@ -349,52 +361,58 @@ char in_delimiter(const char *line)
 	return seps[best];
 }
 
-void phone_list_add(phone_list *l, const char *wa_id)
+void phone_list_add(phone_list *l, const char *key)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
-	snprintf(l->v[l->n++], PHONE_MAX, "%s", wa_id);
+	l->v[l->n++] = xstrdup(key);
 }
 
 void phone_list_free(phone_list *l)
 {
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
 }
 
-static int cmp_phone(const void *a, const void *b)
+static int cmp_key(const void *a, const void *b)
 {
-	return strcmp(a, b);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Drops repeated numbers, keeping the first of each in its place. */
+/* Drops repeated keys, keeping the first of each in its place. */
 static void dedupe(phone_list *l)
 {
 	if (l->n < 2)
 		return;
-	char (*sorted)[PHONE_MAX] = xmalloc(l->n * sizeof *sorted);
+	char **sorted = xmalloc(l->n * sizeof *sorted);
 	memcpy(sorted, l->v, l->n * sizeof *sorted);
-	qsort(sorted, l->n, sizeof *sorted, cmp_phone);
-	char *seen = xcalloc(l->n, 1);
-	size_t w = 0;
+	qsort(sorted, l->n, sizeof *sorted, cmp_key);
+	char *seen = xcalloc(l->n, 1), *repeat = xcalloc(l->n, 1);
 	for (size_t i = 0; i < l->n; i++) {
-		char(*hit)[PHONE_MAX] = bsearch(l->v[i], sorted, l->n, sizeof *sorted, cmp_phone);
-		/* step back to the first equal entry: it marks the number seen */
+		char **hit = bsearch(&l->v[i], sorted, l->n, sizeof *sorted, cmp_key);
+		/* step back to the first equal entry: it marks the key seen */
 		while (hit > sorted && !strcmp(hit[-1], l->v[i]))
 			hit--;
 		size_t k = (size_t)(hit - sorted);
-		if (seen[k])
-			continue;
+		repeat[i] = seen[k];
 		seen[k] = 1;
-		if (w != i)
-			memcpy(l->v[w], l->v[i], PHONE_MAX);
-		w++;
+	}
+	/* the repeats go once the sorted copy no longer points at them */
+	size_t w = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (repeat[i])
+			free(l->v[i]);
+		else
+			l->v[w++] = l->v[i];
 	}
 	l->n = w;
 	free(seen);
+	free(repeat);
 	free(sorted);
 }
 
@@ -419,7 +437,8 @@ struct in_rows {
 	enum form form;
 	csvr *csv;      /* TABLE and LIST */
 	in_row head;    /* TABLE: the header; LIST: the first row */
-	int phone;      /* TABLE and LIST: the phone column */
+	int phone;      /* TABLE and LIST: the phone column (-1: none) */
+	int user_id;    /* TABLE: the user_id column (-1: none) */
 	int pending;    /* the first row is read but not handed out */
 	char *buf;      /* JSONL: the line; JSON: the whole input */
 	size_t cap, pos, len; /* JSON: where the next element starts */
@@ -531,7 +550,9 @@ static int open_table(in_rows *r, const char *first)
 		unneutralise(r->head.cell[i]);
 	}
 	r->head.names = r->head.cell;
-	if ((r->phone = in_phone_column(r->head.cell, n)) >= 0) {
+	r->phone = in_phone_column(r->head.cell, n);
+	r->user_id = in_user_id_column(r->head.cell, n);
+	if (r->phone >= 0 || r->user_id >= 0) {
 		r->form = TABLE;
 		return 0;
 	}
@@ -630,8 +651,9 @@ static int object_row(in_rows *r, json_t *o, long line, in_row *row)
 	json_decref(o);
 	*row = (in_row){.file = r->name, .line = line, .cell = r->jcells, .n = r->jn,
 			.names = r->jnames, .nnames = r->jn};
-	int col = in_phone_column(r->jnames, r->jn);
+	int col = in_phone_column(r->jnames, r->jn), uid = in_user_id_column(r->jnames, r->jn);
 	row->phone = col >= 0 ? r->jcells[col] : NULL;
+	row->user_id = uid >= 0 ? r->jcells[uid] : NULL;
 	return 1;
 }
 
@@ -728,7 +750,8 @@ static int next_record(in_rows *r, in_row *row)
 		row->names = r->head.names;
 		row->nnames = r->head.nnames;
 	}
-	row->phone = r->phone < n ? f[r->phone] : NULL;
+	row->phone = r->phone >= 0 && r->phone < n ? f[r->phone] : NULL;
+	row->user_id = r->form == TABLE && r->user_id >= 0 && r->user_id < n ? f[r->user_id] : NULL;
 	return 1;
 }
 
@@ -760,11 +783,11 @@ int in_row_err(const in_row *row, int rc)
 
 static int add_phone(phone_list *out, const in_row *row)
 {
-	char wa[PHONE_MAX];
-	int rc = contact_resolve_phone(out->db, row->phone, wa);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(out->db, in_row_key(row), key);
 	if (rc)
 		return in_row_err(row, rc);
-	phone_list_add(out, wa);
+	phone_list_add(out, key);
 	return 0;
 }
 
@@ -774,8 +797,8 @@ int in_phones_stream(FILE *fp, const char *name, phone_list *out)
 	in_row row;
 	int rc = in_rows_open(fp, name, IN_ROWS_LIST | IN_ROWS_JSONL, &r);
 	while (!rc && (rc = in_rows_next(r, &row)) == 1)
-		rc = row.phone && *row.phone ? add_phone(out, &row)
-					     : in_row_err(&row, wb_err(EX_DATAERR, "no phone in this row"));
+		rc = in_row_key(&row) ? add_phone(out, &row)
+				      : in_row_err(&row, wb_err(EX_DATAERR, "no phone or user ID in this row"));
 	in_rows_close(r);
 	if (!rc)
 		dedupe(out);
@@ -787,11 +810,11 @@ int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out
 	if (argc <= 0)
 		return in_phones_stream(fp, name, out);
 	for (int i = 0; i < argc; i++) {
-		char wa[PHONE_MAX];
-		int rc = contact_resolve_phone(out->db, argv[i], wa);
+		char key[CONTACT_KEY_MAX];
+		int rc = contact_resolve(out->db, argv[i], key);
 		if (rc)
 			return rc;
-		phone_list_add(out, wa);
+		phone_list_add(out, key);
 	}
 	dedupe(out);
 	return 0;

@@ -1,9 +1,9 @@
 /* in — the one reader of records from files and stdin: CSV (RFC 4180,
  * via libcsv), tables of rows (CSV or TSV with a header row naming the
  * columns, JSONL objects, or a plain list of phone numbers) with their
- * phone column, the list of phone numbers a contact command takes
- * (arguments, or such a table on stdin), and streams of JSON documents.
- * Errors name the file and line. */
+ * phone and user_id columns, the list of contacts a contact command takes
+ * (phone numbers or user IDs, as arguments, or such a table on stdin), and
+ * streams of JSON documents. Errors name the file and line. */
 #ifndef WB_IN_H
 #define WB_IN_H
 #include <stdio.h>
@@ -53,6 +53,9 @@ int in_column(char *const *header, int n, const char *name);
  * celular, 电话, 手机, msisdn…, in any case and spacing); -1 when there
  * is none. The one place that knows these names. */
 int in_phone_column(char *const *header, int n);
+/* The column that holds user IDs ("user_id"), which names a contact
+ * without a phone; -1 when there is none. */
+int in_user_id_column(char *const *header, int n);
 /* The delimiter of a table whose first line is line: --delimiter's, or
  * the commonest outside quotes of tab, ';' and ',' (a comma when there
  * is none). The one place that tells CSV from TSV and European CSV. */
@@ -61,7 +64,8 @@ char in_delimiter(const char *line);
 /* Rows of a table, each with the names of its columns, its phone cell
  * and the line it starts on. The first non-blank line says the form:
  *  - a header row of CSV (in_delimiter) with a phone column
- *    (in_phone_column), then one row a record;
+ *    (in_phone_column) or a user_id column, then one row a record (its
+ *    phone and user ID cells in the row);
  *  - with IN_ROWS_JSONL, a line starting with '{': JSONL, one object a
  *    line, whose string members are its cells and their names; or one
  *    starting with '[': a JSON array of such objects (-o json), each a
@@ -85,7 +89,11 @@ typedef struct {
 	char *const *names; /* cell i is in column names[i], for i < nnames */
 	int nnames;
 	const char *phone;  /* the phone cell; NULL when the row is too short */
+	const char *user_id; /* the user_id cell; NULL when none */
 } in_row;
+/* What names the row's contact: its phone cell, else (empty or none) its
+ * user ID cell; NULL when neither has anything. */
+const char *in_row_key(const in_row *row);
 
 typedef struct in_rows in_rows;
 /* Opens a reader on fp (called name in messages) and reads up to the
@@ -105,21 +113,23 @@ void in_row_vars(const in_row *row, kv *m);
 /* Prefixes the recorded message with the row's "FILE:LINE: "; returns rc. */
 int in_row_err(const in_row *row, int rc);
 
-/* A list of normalised phone numbers. */
+/* A list of contacts' keys: normalised phone numbers (wa_id) and user
+ * IDs. */
 typedef struct {
-	char (*v)[PHONE_MAX];
+	char **v;
 	size_t n, cap;
 	wb_db *db;
 } phone_list;
-void phone_list_add(phone_list *l, const char *wa_id);
+void phone_list_add(phone_list *l, const char *key);
 void phone_list_free(phone_list *l);
 
-/* Phones from args (argc/argv, after options), or, when there are none,
- * from fp named name. Every number is normalised; the first bad one is
- * EX_DATAERR naming it (and the line). Duplicates are dropped. */
+/* Phones or user IDs from args (argc/argv, after options), or, when
+ * there are none, from fp named name. Every number is normalised (as
+ * contact_resolve reads it); the first bad one is EX_DATAERR naming it
+ * (and the line). Duplicates are dropped. */
 int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out);
-/* The same for the phone cells of a table on fp (in_rows, plain lists
- * and JSONL allowed); a row without one is EX_DATAERR. */
+/* The same for the rows of a table on fp (in_rows, plain lists and JSONL
+ * allowed), by in_row_key; a row without one is EX_DATAERR. */
 int in_phones_stream(FILE *fp, const char *name, phone_list *out);
 
 /* Reads a line of at most max bytes (with its line number) — the JSONL

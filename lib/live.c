@@ -26,23 +26,23 @@ static void answer_all(listen_post *p, size_t n, int rc)
 		p[i].rc = rc;
 }
 
-/* One body in a savepoint: all of it, or nothing of it and its events. */
+/* One body in a savepoint: all of it, or nothing of it and its events.
+ * Its bad parts are no error: inbound quarantines them. */
 static int store_one(inbound *ib, const listen_post *p)
 {
-	static sb mine;
-	sb_reset(&mine);
+	size_t mark = ib->pending.len;
 	int rc = db_savepoint(ib->db);
 	if (rc)
 		return rc;
-	rc = inbound_document(ib->db, &ib->words, p->body, p->len, ib->events ? &mine : NULL);
+	rc = inbound_document(ib, p->body, p->len, "listener", -1, 0);
 	int end = db_savepoint_end(ib->db, !rc);
-	if (rc) {
-		wb_warn("refused a webhook: %s", wb_errmsg());
-		return rc;
+	if (rc || end) {
+		ib->pending.len = mark;
+		if (ib->pending.s)
+			ib->pending.s[mark] = 0;
+		wb_warn("a webhook answered 503 (Meta tries again): %s", wb_errmsg());
 	}
-	if (!end)
-		sb_add(&ib->pending, mine.s ? mine.s : "", mine.len);
-	return end;
+	return rc ? rc : end;
 }
 
 int live_store(listen_post *p, size_t n, void *ctx)

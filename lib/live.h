@@ -1,7 +1,8 @@
 /* live — wb-recv --listen's store (a listen_store_fn): the bodies the
  * listener took, stored a batch at a time in one transaction, each in a
- * savepoint of its own so that a bad one spoils none of the others, and
- * their events written and flushed before any of them is answered. A
+ * savepoint of its own so that one the database fails spoils none of the
+ * others (inbound quarantines bad parts), and their events written and
+ * flushed before any of them is answered. A
  * database locked by another process is waited for a bounded time, then
  * the batch is answered 503 so that Meta tries again. It neither parses
  * webhooks (inbound does) nor speaks HTTP (listen does). */

@@ -8,53 +8,56 @@
 #include "util.h"
 #include "webhook.h"
 
-/* A message as its webhook brought it: the stored payload, wrapped in
- * the document around it, so that its event is made by the very code
- * that made it live. */
-static int message_event(const char *payload, const char *wa_id, const char *name, sb *out)
+/* A message or status as its webhook brought it: the stored payload
+ * wrapped in the document around it, so that its event is made by the
+ * very code that made it live. */
+static int part_event(sqlite3_stmt *st, sb *out)
 {
 	static sb doc;
+	int status = sqlite3_column_int(st, 0);
 	sb_reset(&doc);
 	sb_puts(&doc, "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"field\":"
-		      "\"messages\",\"value\":{\"contacts\":[");
-	if (name) {
-		sb_puts(&doc, "{\"wa_id\":");
-		sb_json_string(&doc, wa_id);
-		sb_puts(&doc, ",\"profile\":{\"name\":");
-		sb_json_string(&doc, name);
-		sb_puts(&doc, "}}");
+		      "\"messages\",\"value\":{\"messaging_product\":\"whatsapp\"");
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+		sb_puts(&doc, ",\"metadata\":{\"phone_number_id\":");
+		sb_json_string(&doc, db_col_text(st, 7));
+		sb_puts(&doc, "}");
 	}
-	sb_puts(&doc, "],\"messages\":[");
-	sb_puts(&doc, payload);
+	if (!status) {
+		sb_puts(&doc, ",\"contacts\":[{\"profile\":{\"name\":");
+		sb_json_string(&doc, sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : db_col_text(st, 6));
+		sb_puts(&doc, "}");
+		for (int c = 4; c <= 5; c++)
+			if (sqlite3_column_type(st, c) != SQLITE_NULL) {
+				sb_puts(&doc, c == 4 ? ",\"wa_id\":" : ",\"user_id\":");
+				sb_json_string(&doc, db_col_text(st, c));
+			}
+		sb_puts(&doc, "}]");
+	}
+	sb_puts(&doc, status ? ",\"statuses\":[" : ",\"messages\":[");
+	sb_puts(&doc, db_col_text(st, 3));
 	sb_puts(&doc, "]}}]}]}");
 	wh_batch b;
-	int rc = webhook_parse(doc.s, doc.len, &b);
+	webhook_parse(doc.s, doc.len, &b);
+	int rc = b.bad ? wb_err(EX_DATAERR, "its payload is no part this wb reads") : 0;
 	for (size_t i = 0; i < b.n && !rc; i++)
 		event_render(&b.v[i], out);
 	webhook_free(&b);
 	return rc;
 }
 
-static void status_event(sqlite3_stmt *st, sb *out)
-{
-	wh_item it = {.kind = WH_STATUS, .wamid = db_col_text(st, 3), .phone = db_col_text(st, 4),
-		      .ts = sqlite3_column_int64(st, 1), .type = db_col_text(st, 6),
-		      .error_code = sqlite3_column_int(st, 7)};
-	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-		it.error_text = db_col_text(st, 8);
-	event_render(&it, out);
-}
-
 int replay_events(wb_db *db, int64_t since, FILE *out, long *n)
 {
 	/* a status with no recipient is wb-send's own "sent", which no
 	 * webhook brought and no event announced */
+	/* what a webhook brought has its payload; wb-send's own statuses
+	 * and messages have none */
 	sqlite3_stmt *st = db_stmt(db,
-		"SELECT 0, m.ts, m.id, m.wamid, c.wa_id, c.profile_name, m.payload, NULL, NULL "
+		"SELECT 0, m.ts, m.id, m.payload, c.wa_id, c.user_id, c.profile_name, m.phone_number_id "
 		"FROM message m JOIN contact c ON c.id = m.contact_id "
 		"WHERE m.direction = 'in' AND m.ts >= ?1 AND m.payload IS NOT NULL "
-		"UNION ALL SELECT 1, ts, id, wamid, recipient, NULL, status, error_code, error_text "
-		"FROM status_event WHERE recipient IS NOT NULL AND ts >= ?1 "
+		"UNION ALL SELECT 1, ts, id, payload, NULL, NULL, NULL, phone_number_id "
+		"FROM status_event WHERE payload IS NOT NULL AND ts >= ?1 "
 		"ORDER BY 2, 1, 3");
 	sqlite3_bind_int64(st, 1, since);
 	sb line = {0};
@@ -62,13 +65,9 @@ int replay_events(wb_db *db, int64_t since, FILE *out, long *n)
 	*n = 0;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		sb_reset(&line);
-		if (sqlite3_column_int(st, 0) == 0) {
-			const char *name = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : db_col_text(st, 5);
-			if ((rc = message_event(db_col_text(st, 6), db_col_text(st, 4), name, &line)))
-				wb_err_prefix(rc, "stored message %s: ", db_col_text(st, 3));
-		} else {
-			status_event(st, &line);
-		}
+		if ((rc = part_event(st, &line)))
+			wb_err_prefix(rc, "stored %s %lld: ", sqlite3_column_int(st, 0) ? "status" : "message",
+				      (long long)sqlite3_column_int64(st, 2));
 		if (!rc && fwrite(line.s, 1, line.len, out) != line.len)
 			rc = wb_err(EX_IOERR, "standard output: %s", strerror(errno));
 		*n += !rc;

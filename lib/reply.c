@@ -35,6 +35,20 @@ reply_kind reply_decide(const reply_settings *s, const reply_facts *f)
 	return f->keyword ? REPLY_KEYWORD : REPLY_NONE;
 }
 
+int reply_answers(const char *type, const char *interactive)
+{
+	static const char *const real[] = {"text", "image", "video", "audio", "document", "sticker", "location",
+					   "contacts", "button", "order", NULL};
+	if (!type)
+		return 0;
+	if (!strcmp(type, "interactive"))
+		return interactive && (!strcmp(interactive, "button_reply") || !strcmp(interactive, "list_reply"));
+	for (int i = 0; real[i]; i++)
+		if (!strcmp(type, real[i]))
+			return 1;
+	return 0;
+}
+
 int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts)
 {
 	switch (s->when) {
@@ -448,7 +462,8 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	wb_db *db = a->db;
 	f->ts = ev->ts;
 	f->opted_out = c->opted_out;
-	f->replyable = strcmp(ev->type, "reaction") != 0;
+	json_t *inter = json_object_get(json_object_get(ev->root, "interactive"), "type");
+	f->replyable = reply_answers(ev->type, json_string_value(inter));
 	/* walks the contact's messages back from ts and stops at the first
 	 * inbound one: cheap however long the history */
 	sqlite3_stmt *st = db_stmt(db, "SELECT ts FROM message WHERE contact_id = ?1 AND ts <= ?2 "
@@ -562,7 +577,7 @@ typedef struct {
 	reply_auto *a;
 	long failed; /* lines that got no answer for an error of their own */
 	struct held {
-		char *to, *text, *wamid;
+		char *to, *text, *wamid, *from_number;
 		reply_kind kind;
 		char *media_type, *media; /* copies: the settings may be read again before the commit */
 	} *v;
@@ -577,7 +592,8 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, repl
 		x->cap = x->cap ? x->cap * 2 : 64;
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind,
+	char *from = ev->phone_number_id ? xstrdup(ev->phone_number_id) : NULL;
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind,
 				     media.type ? xstrdup(media.type) : NULL, media.src ? xstrdup(media.src) : NULL};
 }
 
@@ -589,7 +605,9 @@ static int auto_doc(batch *b, const batch_doc *d, void *ctx)
 	auto_run *x = ctx;
 	event ev = {0};
 	int rc = d->text ? event_parse(d->text, d->len, &ev) : EX_DATAERR; /* NULL: a line too long */
-	if (!rc && ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
+	/* an edit or a deletion changes a message: no message of its own */
+	int change = ev.type && (!strcmp(ev.type, "edit") || !strcmp(ev.type, "revoke"));
+	if (!rc && ev.kind == EV_MESSAGE && !change && !(rc = batch_join(b))) {
 		reply_kind kind;
 		reply_media media;
 		char *text;
@@ -617,10 +635,11 @@ static int auto_done(int committed, void *ctx)
 		struct held *h = &x->v[i];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, {h->media_type, h->media}},
-				   x->ctx);
+			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->from_number,
+						{h->media_type, h->media}}, x->ctx);
 			free(key);
 		}
+		free(h->from_number);
 		free(h->to);
 		free(h->text);
 		free(h->wamid);

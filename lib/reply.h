@@ -36,7 +36,7 @@ typedef struct {
 typedef struct {
 	int64_t ts;
 	int opted_out;
-	int replyable;     /* 0 for what gets no automatic reply (reactions) */
+	int replyable;     /* 0 for what gets no automatic reply (reply_answers) */
 	int known;         /* the contact existed before this message */
 	int64_t prev_in;   /* their previous message, 0 when none */
 	int64_t last_away; /* our last away reply to them at or before ts, 0 when none */
@@ -49,6 +49,13 @@ typedef struct {
  * 24 h), else the greeting on first contact or after the inactivity
  * period, else the keyword's quick reply. Pure. */
 reply_kind reply_decide(const reply_settings *s, const reply_facts *f);
+/* Whether a message of this type (and interactive type, for type
+ * interactive) is one a customer wrote and may get an automatic reply:
+ * text, media, a location, contacts, a button or list reply, a template
+ * button, an order. Not reactions, edits, deletions, system notices,
+ * unsupported messages, welcome requests, flow or call-permission
+ * answers. Pure. */
+int reply_answers(const char *type, const char *interactive);
 /* Whether the away message applies at ts. Pure; h and tz only matter for
  * AWAY_OUTSIDE_HOURS. */
 int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts);
@@ -108,6 +115,7 @@ char *reply_auto_key(const char *wamid);
 typedef struct {
 	const char *to, *text, *reply_to, *key;
 	reply_kind kind;
+	const char *from_number; /* the business number they wrote to; NULL: not known */
 	reply_media media;
 } reply_msg;
 typedef int (*reply_msg_fn)(const reply_msg *m, void *ctx);

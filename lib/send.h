@@ -34,7 +34,8 @@ typedef struct {
 	int direct;        /* to recipients named one by one, not a segment */
 	int automatic;     /* an automatic reply (--auto) */
 	send_category category;
-	int marketing_opted_out; /* the contact stopped marketing messages only */
+	int marketing_opted_out; /* the contact stopped marketing messages only (in WhatsApp:
+	                          * user_preferences; contact.marketing_stop) */
 	long cap;          /* marketing broadcasts allowed within cap_period; 0: no cap */
 	int64_t cap_period;
 	int64_t cap_count; /* marketing messages the contact got within cap_period */

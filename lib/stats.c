@@ -294,7 +294,7 @@ static void i64s_add_unique(i64s *a, int64_t x)
 
 /* A row being counted. */
 typedef struct {
-	char *key[2];
+	char *key[3];
 	int64_t id;     /* what the row is for: label, broadcast, hour of day */
 	int id_is_key;  /* the row's first key is id, a number (hour, broadcast) */
 	int64_t received, sent, delivered, read, failed, auto_replies, contacts, new_contacts;
@@ -369,7 +369,7 @@ typedef struct {
 	int *cg;             /* by label: the contact's label groups */
 	size_t ncg, capcg;
 	int one;             /* otherwise: the one group of a message */
-	char *phone, *name, *labels; /* the contact, fetched when needed */
+	char *phone, *user_id, *name, *labels; /* the contact, fetched when needed */
 	stats_row_fn row_fn;
 	stats_conv_fn conv_fn;
 	void *ctx;
@@ -393,8 +393,8 @@ static int new_group(walk *w, const char *k0, const char *k1, int64_t id)
 
 static void reset_group(group *g)
 {
-	free(g->key[0]);
-	free(g->key[1]);
+	for (int i = 0; i < 3; i++)
+		free(g->key[i]);
 	free(g->broadcasts.v);
 	free(g->responses.v);
 	memset(g, 0, sizeof *g);
@@ -494,7 +494,8 @@ static void count(group *g, const msg *m, int64_t cid)
 static int emit_group(walk *w, group *g)
 {
 	stats_row r = {
-		.key = {{.text = g->key[0], .num = g->id, .numeric = g->id_is_key}, {.text = g->key[1]}},
+		.key = {{.text = g->key[0], .num = g->id, .numeric = g->id_is_key}, {.text = g->key[1]},
+			{.text = g->key[2]}},
 		.received = g->received, .sent = g->sent, .delivered = g->delivered,
 		.read = g->read, .failed = g->failed,
 		.delivery_rate = g->sent ? (double)g->delivered / (double)g->sent : NAN,
@@ -514,15 +515,22 @@ static int emit_group(walk *w, group *g)
 	return w->row_fn(&r, w->ctx);
 }
 
-/* The phone, name and labels of the contact being read. */
+static char *opt_dup(sqlite3_stmt *st, int row, int i)
+{
+	return row && sqlite3_column_type(st, i) != SQLITE_NULL ? xstrdup(db_col_text(st, i)) : NULL;
+}
+
+/* The phone, user ID, name and labels of the contact being read. */
 static void load_contact(walk *w, int labels)
 {
-	if (!w->phone) {
-		sqlite3_stmt *st = db_stmt(w->db, "SELECT wa_id, coalesce(name, profile_name) FROM contact WHERE id = ?");
+	if (!w->phone && !w->user_id) {
+		sqlite3_stmt *st = db_stmt(w->db, "SELECT wa_id, user_id, coalesce(name, profile_name, username) "
+						  "FROM contact WHERE id = ?");
 		sqlite3_bind_int64(st, 1, w->cid);
 		int row = sqlite3_step(st) == SQLITE_ROW;
-		w->phone = xstrdup(row ? db_col_text(st, 0) : "");
-		w->name = row && sqlite3_column_type(st, 1) != SQLITE_NULL ? xstrdup(db_col_text(st, 1)) : NULL;
+		w->phone = opt_dup(st, row, 0);
+		w->user_id = opt_dup(st, row, 1);
+		w->name = opt_dup(st, row, 2);
 		sqlite3_reset(st);
 	}
 	if (labels && !w->labels)
@@ -568,6 +576,7 @@ static int conv_flush(walk *w, conv_acc *a)
 		return 0;
 	load_contact(w, 1);
 	a->c.phone = w->phone;
+	a->c.user_id = w->user_id;
 	a->c.name = w->name;
 	a->c.labels = w->labels;
 	return w->conv_fn(&a->c, w->ctx);
@@ -628,8 +637,9 @@ static int emit_contact(walk *w)
 	if (w->by != STATS_CONTACT || !w->row_fn || !w->g[0].contacts)
 		return 0;
 	load_contact(w, 0);
-	w->g[0].key[0] = xstrdup(w->phone);
-	w->g[0].key[1] = w->name ? xstrdup(w->name) : NULL;
+	w->g[0].key[0] = w->phone ? xstrdup(w->phone) : NULL;
+	w->g[0].key[1] = w->user_id ? xstrdup(w->user_id) : NULL;
+	w->g[0].key[2] = w->name ? xstrdup(w->name) : NULL;
 	int rc = emit_group(w, &w->g[0]);
 	reset_group(&w->g[0]);
 	return rc;
@@ -639,9 +649,10 @@ static void forget_contact(walk *w)
 {
 	w->nbuf = 0;
 	free(w->phone);
+	free(w->user_id);
 	free(w->name);
 	free(w->labels);
-	w->phone = w->name = w->labels = NULL;
+	w->phone = w->user_id = w->name = w->labels = NULL;
 }
 
 /* Runs the rules over one contact's messages (its whole history, in time
@@ -785,11 +796,11 @@ static void walk_free(walk *w)
 
 int stats_key_cols(stats_by by, const char *const **cols)
 {
-	static const char *const none[] = {"since", "until"}, *const contact[] = {"phone", "name"},
+	static const char *const none[] = {"since", "until"}, *const contact[] = {"phone", "user_id", "name"},
 				 *const broadcast[] = {"broadcast", "name"}, *const hour_weekday[] = {"hour_weekday"};
 	switch (by) {
 	case STATS_NONE: *cols = none; return 2;
-	case STATS_CONTACT: *cols = contact; return 2;
+	case STATS_CONTACT: *cols = contact; return 3;
 	case STATS_BROADCAST: *cols = broadcast; return 2;
 	case STATS_HOUR_WEEKDAY: *cols = hour_weekday; return 1;
 	default: *cols = &stats_by_names[by]; return 1;
@@ -913,7 +924,7 @@ int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long lim
 	if (until <= since)
 		return wb_err(EX_DATAERR, "--until must be later than --since");
 	sqlite3_stmt *st = db_stmt(db,
-		"SELECT c.wa_id, coalesce(c.name, c.profile_name), m.received, m.sent, m.last_at "
+		"SELECT c.wa_id, coalesce(c.name, c.profile_name, c.username), m.received, m.sent, m.last_at, c.user_id "
 		"FROM (SELECT contact_id, sum(direction = 'in') AS received, "
 		"             sum(direction = 'out') AS sent, max(" STATS_T ") AS last_at "
 		"      FROM message "
@@ -922,7 +933,7 @@ int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long lim
 		"      GROUP BY contact_id) m "
 		"JOIN contact c ON c.id = m.contact_id "
 		"ORDER BY CASE WHEN ?3 THEN m.received ELSE m.received + m.sent END DESC, "
-		"         m.received DESC, c.wa_id "
+		"         m.received DESC, c.wa_id IS NULL, c.wa_id, c.user_id "
 		"LIMIT ?4");
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, until);
@@ -931,7 +942,8 @@ int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long lim
 	int step, rc = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		stats_top_row r = {
-			.phone = db_col_text(st, 0),
+			.phone = sqlite3_column_type(st, 0) == SQLITE_NULL ? NULL : db_col_text(st, 0),
+			.user_id = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : db_col_text(st, 5),
 			.name = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : db_col_text(st, 1),
 			.received = sqlite3_column_int64(st, 2),
 			.sent = sqlite3_column_int64(st, 3),

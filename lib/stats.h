@@ -86,7 +86,7 @@ typedef struct {
 } stats_key;
 
 typedef struct {
-	stats_key key[2];    /* the row: period, phone and name, label, agent, broadcast id and name */
+	stats_key key[3];    /* the row: period, phone, user ID and name, label, agent, broadcast id and name */
 	int64_t received, sent, delivered, read, failed;
 	double delivery_rate, read_rate; /* NaN when nothing was sent */
 	int64_t contacts, new_contacts;
@@ -116,7 +116,7 @@ int stats_report_views(wb_db *db, const stats_view *views, size_t n, int64_t sin
 		       const char *tz);
 
 typedef struct {
-	const char *phone, *name;
+	const char *phone, *user_id, *name; /* phone or user ID NULL when the contact has none */
 	int64_t opened_at, first_response; /* -1: not answered */
 	int64_t received, sent, last_at;
 	const char *agent, *labels;        /* who answered first; the contact's labels */
@@ -127,7 +127,7 @@ typedef int (*stats_conv_fn)(const stats_conversation *c, void *ctx);
 int stats_conversations(wb_db *db, int64_t since, int64_t until, stats_conv_fn fn, void *ctx);
 
 typedef struct {
-	const char *phone, *name;
+	const char *phone, *user_id, *name; /* phone or user ID NULL when the contact has none */
 	int64_t received, sent, last_at;
 } stats_top_row;
 typedef int (*stats_top_fn)(const stats_top_row *r, void *ctx);

@@ -48,7 +48,7 @@ before=$(api_requests)
 cron_run 1
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "flush: exit 0, nothing on stderr"
 sent="$HOME/.local/state/wb/sent.csv"
-like "$(cat "$sent")" "^[0-9]+,$C,wamid\.[^,]+,sent,,$" "the due message sent, its row appended without a header"
+like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,,$" "the due message sent, its row appended without a header"
 is "$(cat "$HOME/.local/state/wb/flush.log")" "" "the log directory made, nothing logged"
 cron_run 1
 is "$(cat "$T/rc"):$(wc -l <"$sent" | tr -d ' ')" "0:1" "nothing due: nothing appended, not even a header"

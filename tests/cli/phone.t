@@ -50,7 +50,7 @@ exits 65 "import of national numbers with no region" -- wb-contact import "$T/cr
 like "$(cat "$T/err")" "crm.csv:2: column 'phone': '\(650\) 555-0111': national number: set WB_DEFAULT_REGION" \
 	"names the file and line"
 exits 0 "import in region US" -- env WB_DEFAULT_REGION=US wb-contact import "$T/crm.csv"
-is "$(wb-contact show 16505550111 -o csv | tail -1 | cut -d, -f1,2)" "16505550111,Ann" "with the US country code"
+is "$(wb-contact show 16505550111 -o csv | tail -1 | cut -d, -f1,3)" "16505550111,Ann" "with the US country code"
 printf 'phone,name\n16505550112,Cy\n+1 650 555 011,Di\n' >"$T/bad.csv"
 exits 65 "an invalid number in an import" -- wb-contact import "$T/bad.csv"
 like "$(cat "$T/err")" "bad.csv:3: column 'phone': '\+1 650 555 011': not a valid phone number" "names the line"

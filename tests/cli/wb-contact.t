@@ -20,11 +20,11 @@ exits 64 "--skip-bad goes with import only" -- wb-contact ls --skip-bad
 
 # --- add --------------------------------------------------------------
 exits 0 "add with a name and attributes" -- wb-contact add "+1 (650) 555-1234" name=Mei city=Paris order_id=A-77
-is "$(cat "$T/out")" "$(printf 'phone,created\n16505551234,true')" "stored as E.164 digits, created"
+is "$(cat "$T/out")" "$(printf 'phone,user_id,created\n16505551234,,true')" "stored as E.164 digits, created"
 is "$(count "SELECT key || '=' || value FROM contact_attr ORDER BY key" | tr '\n' ' ')" "city=Paris order_id=A-77 " \
 	"extra keys are attributes"
 exits 0 "add again updates" -- wb-contact add 16505551234 city=Lyon note="a, b"
-like "$(cat "$T/out")" "16505551234,false" "not created twice"
+like "$(cat "$T/out")" "16505551234,,false" "not created twice"
 is "$(count "SELECT name || '|' || (SELECT value FROM contact_attr WHERE key = 'city') FROM contact")" "Mei|Lyon" \
 	"name kept, attribute replaced"
 exits 0 "KEY= removes an attribute" -- wb-contact add 16505551234 note=
@@ -160,8 +160,8 @@ is "$(count "SELECT count(*) FROM contact WHERE wa_id LIKE '33610%'")" "0" "noth
 sqlite3 "$WB_DB" "UPDATE contact SET last_in_at = strftime('%s', '2026-11-24T10:00:00Z') WHERE wa_id = '16505551234';
 	UPDATE contact SET last_in_at = strftime('%s', '2026-09-01T10:00:00Z') WHERE wa_id = '442079460958';"
 exits 0 "ls" -- wb-contact ls
-is "$(head -1 "$T/out")" "phone,name,profile_name,labels,opted_out,last_in" "columns, phone first"
-is "$(grep '^16505551234,' "$T/out")" "16505551234,Mei,,,false,2026-11-24T10:00:00Z" "last_in in ISO UTC"
+is "$(head -1 "$T/out")" "phone,user_id,name,profile_name,username,labels,opted_out,last_in" "columns, phone first"
+is "$(grep '^16505551234,' "$T/out")" "16505551234,,Mei,,,,false,2026-11-24T10:00:00Z" "last_in in ISO UTC"
 total=$(count "SELECT count(*) FROM contact")
 is "$(wb-contact ls -o jsonl | wc -l)" "$total" "every contact"
 is "$(wb-contact ls --active 7d | tail -n +2 | cut -d, -f1)" "16505551234" "--active 7d"
@@ -180,7 +180,7 @@ is "$(wb-contact ls --label vip --label late | tail -n +2 | cut -d, -f1)" "44207
 is "$(wb-contact ls --label vip --not-label late | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "16505551234 8613912345678 " \
 	"--label with --not-label"
 is "$(wb-contact ls --not-label vip --not-label late -o jsonl | wc -l)" "$((total - 4))" "two --not-label: neither"
-is "$(wb-contact ls --label vip -o tsv | grep '^442079460958' | cut -f2-4)" "$(printf 'Smith, J\t\tlate,vip')" "labels column"
+is "$(wb-contact ls --label vip -o tsv | grep '^442079460958' | cut -f3-6)" "$(printf 'Smith, J\t\t\tlate,vip')" "labels column"
 exits 65 "an unknown label" -- wb-contact ls --label nope
 is "$(cat "$T/out")" "" "no rows, not even a header"
 like "$(cat "$T/err")" "no label 'nope'" "names it"
@@ -207,7 +207,7 @@ exits 64 "--columns with a name that can be neither" -- wb-contact ls --columns 
 wb-contact add 33700000020 'name==Ann "the 2nd",
 line' 'note=@home' 'score=-5' 'dash=-x' "tab=$(printf '\tx')" >/dev/null
 exits 0 "--attrs: every attribute a column" -- wb-contact ls --attrs -o csv
-is "$(head -1 "$T/out")" "phone,name,profile_name,labels,opted_out,last_in,city,dash,\"it's \"\"odd\"\"\",note,notes,order_id,score,tab" \
+is "$(head -1 "$T/out")" "phone,user_id,name,profile_name,username,labels,opted_out,last_in,city,dash,\"it's \"\"odd\"\"\",note,notes,order_id,score,tab" \
 	"after ls's own, in name order"
 is "$(wb-contact ls --columns phone --attrs --where note=@home -o jsonl)" \
 	'{"phone":"33700000020","dash":"-x","note":"@home","score":"-5","tab":"\tx"}' \
@@ -222,12 +222,12 @@ sqlite3 "$WB_DB" .dump >"$T/after.sql"
 is "$(diff "$T/before.sql" "$T/after.sql")" "" \
 	"the database is unchanged (quotes, line breaks, cells neutralised for spreadsheets, labels, opt-outs)"
 exits 0 "-o jsonl" -- wb-contact ls --label late -o jsonl
-is "$(head -1 "$T/out")" '{"phone":"442079460958","name":"Smith, J","profile_name":null,"labels":"late,vip","opted_out":false,"last_in":"2026-09-01T10:00:00Z"}' \
+is "$(head -1 "$T/out")" '{"phone":"442079460958","user_id":null,"name":"Smith, J","profile_name":null,"username":null,"labels":"late,vip","opted_out":false,"last_in":"2026-09-01T10:00:00Z"}' \
 	"JSON types: booleans, nulls"
 
 # --- show ---------------------------------------------------------------
 exits 0 "show" -- wb-contact show "+1 650 555 1234" -o json
-like "$(cat "$T/out")" '"phone":"16505551234","name":"Mei"' "the record"
+like "$(cat "$T/out")" '"phone":"16505551234","user_id":null,"name":"Mei"' "the record"
 like "$(cat "$T/out")" '"labels":"vip"' "with labels"
 like "$(cat "$T/out")" '"attrs":\{"city":"Lyon","notes":"said \\"hi\\"","order_id":"A-77"\}' "with attributes, as an object"
 like "$(cat "$T/out")" '"created":"2026-11-25T10:00:00Z"' "times in ISO UTC"
@@ -238,7 +238,7 @@ exits 64 "show without a phone" -- wb-contact show
 
 # --- log ----------------------------------------------------------------
 exits 0 "log before any message" -- wb-contact log 16505551234
-is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels" "empty: only the header"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels" "empty: only the header"
 sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
 	SELECT 'wamid.OUT1', id, 'out', 'text', 'Hi Mei, it ships today', strftime('%s', '2026-11-24T10:05:00Z'), 'read' FROM contact WHERE wa_id = '16505551234';
 	INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
@@ -249,23 +249,23 @@ sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body,
 	SELECT 'wamid.OTHER', id, 'in', 'text', 'not Mei', strftime('%s', '2026-11-24T10:01:00Z'), 'received' FROM contact WHERE wa_id = '442079460958';"
 wb-label apply Paid --message wamid.IN1 >/dev/null
 exits 0 "log" -- wb-contact log 16505551234
-is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels
-2026-11-24T10:00:00Z,16505551234,in,text,Where is my order?,received,wamid.IN1,Paid
-2026-11-24T10:05:00Z,16505551234,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
-2026-11-24T11:00:00Z,16505551234,in,image,,received,wamid.IN2," "the message log, oldest first, with message labels"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels
+2026-11-24T10:00:00Z,16505551234,,in,text,Where is my order?,received,wamid.IN1,Paid
+2026-11-24T10:05:00Z,16505551234,,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
+2026-11-24T11:00:00Z,16505551234,,in,image,,received,wamid.IN2," "the message log, oldest first, with message labels"
 exits 1 "log of no such contact" -- wb-contact log 16505559999
 
 # --- optout / optin -------------------------------------------------------
 exits 0 "optout" -- wb-contact optout 16505551234 "+44 20 7946 0958"
-is "$(cat "$T/out")" "$(printf 'phone,opted_out,changed\n16505551234,true,true\n442079460958,true,true')" "reported"
+is "$(cat "$T/out")" "$(printf 'phone,user_id,opted_out,changed\n16505551234,,true,true\n442079460958,,true,true')" "reported"
 is "$(wb-contact ls --opted-out | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "16505551234 442079460958 " "--opted-out"
 is "$(count "SELECT opted_out_at = strftime('%s', '2026-11-25T10:00:00Z') FROM contact WHERE wa_id = '16505551234'")" "1" \
 	"when is recorded"
 exits 0 "optout again" -- wb-contact optout 16505551234
-is "$(tail -1 "$T/out")" "16505551234,true,false" "no change"
+is "$(tail -1 "$T/out")" "16505551234,,true,false" "no change"
 printf '{"phone":"16505551234"}\n' | wb-contact optin >"$T/out"
 ok $? "optin from JSONL on stdin"
-is "$(tail -1 "$T/out")" "16505551234,false,true" "opted back in"
+is "$(tail -1 "$T/out")" "16505551234,,false,true" "opted back in"
 exits 0 "optout of a new number records it" -- wb-contact optout 33799999999
 is "$(count "SELECT opted_out FROM contact WHERE wa_id = '33799999999'")" "1" "as an opted-out contact"
 exits 65 "a bad phone fails the whole optout" -- wb-contact optout 8613912345678 bad
@@ -277,7 +277,7 @@ like "$(cat "$T/err")" "16505559999: no such contact" "names it"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id = '33612345678'")" "1" "the known one is still there"
 printf 'phone\n33612345678\n33612345679\n' | wb-contact rm >"$T/out"
 ok $? "rm from CSV on stdin"
-is "$(cat "$T/out")" "$(printf 'phone\n33612345678\n33612345679')" "lists what it removed"
+is "$(cat "$T/out")" "$(printf 'phone,user_id\n33612345678,\n33612345679,')" "lists what it removed"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id IN ('33612345678', '33612345679')")" "0" "removed"
 exits 0 "rm takes the message log along" -- wb-contact rm 16505551234
 is "$(count "SELECT count(*) FROM message WHERE wamid LIKE 'wamid.IN%' OR wamid = 'wamid.OUT1'")" "0" "messages gone"

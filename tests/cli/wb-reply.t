@@ -29,7 +29,7 @@ is "$(tail -n +2 "$T/out" | cut -f2)" "Hi Mei Chen 陈梅, prices at Leaf & Co: 
 exits 0 "quick show --for an unknown number" -- wb-reply quick show /price --for 16505551234 -o tsv
 like "$(cat "$T/out")" "Hi 16505551234," "the phone stands in for the name"
 exits 65 "a placeholder no contact can fill is refused" -- wb-reply quick add /attr 'Order {{order_id}}'
-is "$(cat "$T/err")" "wb-reply: /attr: {{order_id}} is not a placeholder it can fill (known: name, phone, wa_id, profile_name, business)" \
+is "$(cat "$T/err")" "wb-reply: /attr: {{order_id}} is not a placeholder it can fill (known: name, phone, wa_id, user_id, username, profile_name, business)" \
 	"listing the known ones"
 wb-contact add 8613912345678 order_id=A-77 >/dev/null && wb-contact add 16505550000 >/dev/null
 exits 0 "once a contact has the attribute it is known" -- wb-reply quick add /attr 'Order {{order_id}}'

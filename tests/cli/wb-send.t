@@ -34,7 +34,7 @@ check() { # check FIXTURE DESCRIPTION -- wb-send ARGS…: sends, compares the bo
 }
 check text-reply.json "a reply" -- wb-send --to $MEI --text "2 boxes reserved." \
 	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0002AA=="
-like "$(cat "$T/out")" "^1,$MEI,wamid\.[^,]+,sent,,$" "one result row: id, phone, wamid, sent"
+like "$(cat "$T/out")" "^1,$MEI,,wamid\.[^,]+,sent,,$" "one result row: id, phone, user_id, wamid, sent"
 is "$(sql "SELECT status, type, body FROM message WHERE id = 1")" "sent|text|2 boxes reserved." "the row is sent"
 is "$(sql "SELECT count(*) FROM status_event WHERE status = 'sent'")" "1" "its status history has sent"
 check image-link.json "an image by link" -- wb-send --to $MEI --image https://example.com/img/oolong.jpg --caption "New harvest"
@@ -103,11 +103,11 @@ like "$(body_of "$(api_requests)")" '"filename": "invoice.txt"' "carries the fil
 printf '%s\n' '{"to":"'$MEI'","text":"Hi Sheena","reply_to":"wamid.IN1","key":"auto:wamid.IN1","auto":"greeting"}' \
 	'{"to":"'$MEI'","template":"order_shipped","lang":"en_US","param":["A-77"]}' > "$T/msgs.jsonl"
 exits 0 "JSONL on stdin with -" -- sh -c "wb-send - -o csv < '$T/msgs.jsonl'"
-is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "sent sent " "both sent"
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "sent sent " "both sent"
 is "$(sql "SELECT auto, idem_key FROM message WHERE reply_to = 'wamid.IN1'")" "greeting|auto:wamid.IN1" \
 	"auto and key are stored"
 exits 0 "the same lines again" -- sh -c "wb-send - -o csv < '$T/msgs.jsonl'"
-is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "duplicate sent " "the keyed reply is a duplicate"
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "duplicate sent " "the keyed reply is a duplicate"
 exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
 like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
 exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
@@ -119,7 +119,7 @@ is "$(sql "SELECT count(*) FROM message WHERE body = 'x'")" 0 "and nothing is se
   head -c 1100000 /dev/zero | tr '\0' x; echo; echo '{"to":"'$MEI'","text":"{{nosuch}}"}'
   echo '{"to":"16505550999","text":"never wrote"}'; echo '{"to":"'$MEI'","text":"good 2"}'; } > "$T/mixed.jsonl"
 exits 65 "good lines between bad ones" -- sh -c "wb-send - -o csv < '$T/mixed.jsonl'"
-is "$(tail -n +2 "$T/out" | cut -d, -f4 | tr '\n' ' ')" "sent refused sent " "are sent; a rule's refusal is a row"
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "sent refused sent " "are sent; a rule's refusal is a row"
 is "$(grep -o '^wb-send: stdin:[0-9]*' "$T/err" | tr '\n' ' ')" \
 	"wb-send: stdin:2 wb-send: stdin:3 wb-send: stdin:4 wb-send: stdin:5 wb-send: stdin:6 " "every other line is named"
 like "$(tail -1 "$T/err")" "4 lines not sent \(said above\), 0 failed, 1 refused" "and counted at the end"

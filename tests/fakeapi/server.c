@@ -405,7 +405,7 @@ struct request {
     /* status webhooks to queue once the answer goes out */
     bool wh_pending, wh_template;
     long wh_fail;
-    char wh_wamid[64], wh_recipient[24];
+    char wh_wamid[64], wh_recipient[140];
 };
 
 static void answer(struct request *r, unsigned status, char *body)
@@ -616,8 +616,11 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
     const char *rt = json_string_value(json_object_get(body, "recipient_type"));
     const char *type = json_string_value(json_object_get(body, "type"));
     bool is_template = type && !strcmp(type, "template");
-    char wa_id[24];
-    if (rt && !strcmp(rt, "group")) snprintf(wa_id, sizeof wa_id, "%s", to);
+    /* sent to a user ID: Meta answers with contacts[0].user_id, no wa_id */
+    const char *user_id = to ? NULL : json_string_value(json_object_get(body, "recipient"));
+    char wa_id[140];
+    if (user_id) snprintf(wa_id, sizeof wa_id, "%s", user_id);
+    else if (rt && !strcmp(rt, "group")) snprintf(wa_id, sizeof wa_id, "%s", to);
     else phone_digits(to, wa_id, sizeof wa_id);
 
     long fail = 0;
@@ -656,8 +659,8 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
     if (is_template)
         json_object_set_new(msg, "message_status", json_string("accepted"));
     json_t *ok = json_pack("{s:s,s:[{s:s,s:s}],s:[o]}", "messaging_product",
-                           "whatsapp", "contacts", "input", to, "wa_id", wa_id,
-                           "messages", msg);
+                           "whatsapp", "contacts", "input", user_id ? user_id : to,
+                           user_id ? "user_id" : "wa_id", wa_id, "messages", msg);
     answer(r, 200, json_take(ok));
     atomic_fetch_add(&stats.messages, 1);
     if (cfg.webhook_url) {
@@ -668,6 +671,22 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         snprintf(r->wh_recipient, sizeof r->wh_recipient, "%s", wa_id);
     }
     return fail ? "fail_to" : NULL;
+}
+
+/* Whether the account has this phone-number id: --phone-id lists them,
+ * comma-separated (none: any). */
+static bool phone_id_known(const char *id)
+{
+    if (!cfg.phone_id) return true;
+    size_t n = strlen(id);
+    for (const char *p = cfg.phone_id; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && !strncmp(p, id, n)) return true;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return false;
 }
 
 /* ---- POST /{phone-number-id}/media */
@@ -869,7 +888,7 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((phone_path && cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) ||
+    } else if ((phone_path && !phone_id_known(r->phone_id)) ||
                !((is_post && r->route != R_PHONE) || (is_get && get_ok))) {
         char msg[400], lower[16];
         size_t i;
@@ -897,8 +916,11 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     if (log_fp) {
         json_t *line = json_pack("{s:s,s:s}", "method", method, "path", url);
         const char *to = json_string_value(json_object_get(body, "to"));
+        const char *recipient = json_string_value(json_object_get(body, "recipient"));
         if (to && r->route == R_MESSAGES)
             json_object_set_new(line, "to", json_string(to));
+        else if (recipient && r->route == R_MESSAGES)
+            json_object_set_new(line, "recipient", json_string(recipient));
         json_object_set_new(line, "status", json_integer(r->drop ? 0 : r->status));
         if (*wamid) json_object_set_new(line, "wamid", json_string(wamid));
         if (fault) json_object_set_new(line, "fault", json_string(fault));

@@ -65,7 +65,7 @@ static void header_and_rows(void)
 	import_row r;
 	f = row(5, r1);
 	is_int(import_check(NULL, &m, f, 5, &r), 0, "a good row");
-	is_str(r.wa_id, "16505551234", "phone normalised");
+	is_str(r.key, "16505551234", "phone normalised");
 	ok(r.name == NULL, "an empty name is no name");
 	is_int(import_check(NULL, &m, f, 4, &r), EX_DATAERR, "too few fields");
 	is_str(wb_errmsg(), "4 fields, the header has 5: quote a cell that holds a line break, or add the missing cells",

@@ -338,6 +338,20 @@ static void decide(void)
 	is_str(send_category_names[SEND_MARKETING], "marketing", "named as --kind takes it");
 }
 
+/* Who a request goes to: a phone in "to", else a user ID in "recipient". */
+static void recipients(void)
+{
+	api_msg m = {.type = MSG_TEXT, .to = "16505551234", .recipient = "US.1", .text = "hi", .preview_url = -1};
+	json_t *j = api_msg_json(&m);
+	ok(json_object_get(j, "to") && !json_object_get(j, "recipient"), "a phone: to, and no recipient");
+	json_decref(j);
+	m.to = NULL;
+	j = api_msg_json(&m);
+	is_str(json_string_value(json_object_get(j, "recipient")), "US.1", "no phone: the user ID in recipient");
+	ok(!json_object_get(j, "to"), "and no to");
+	json_decref(j);
+}
+
 static void specs(void)
 {
 	is_str(compose_outcome_name(COMPOSED_DRY_RUN), "dry-run", "outcomes by the names wb-send prints");
@@ -386,6 +400,7 @@ static void specs(void)
 
 int main(void)
 {
+	recipients();
 	bodies();
 	answers();
 	pacing();
