@@ -16,7 +16,15 @@ extern const char wb_schema_sql[];
 /* Upgrades from version i+1 to i+2 (index 0 turns a version-1 database
  * into version 2). A fresh database gets schema.sql directly. */
 static const char *const migrations[] = {
-	NULL,
+	/* message templates (wb-template) and the messaging limit's index */
+	"CREATE TABLE template (id INTEGER PRIMARY KEY, name TEXT NOT NULL, lang TEXT NOT NULL, meta_id TEXT, "
+	"category TEXT, status TEXT NOT NULL, reason TEXT, quality TEXT, named INTEGER NOT NULL DEFAULT 0, "
+	"definition TEXT, synced_at INTEGER, updated_at INTEGER NOT NULL, gone_at INTEGER, UNIQUE (name, lang));"
+	"CREATE TABLE template_slot (template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE, "
+	"component TEXT NOT NULL, position INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, example TEXT, "
+	"PRIMARY KEY (template_id, component, position)) WITHOUT ROWID;"
+	"CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id) "
+	"WHERE direction = 'out' AND type = 'template';",
 };
 
 #define CACHE_SIZE 128
