@@ -42,8 +42,13 @@ static const char usage[] =
 	"                       a medium: files are uploaded, URLs sent as links\n"
 	"  --caption TEXT, --filename NAME, --voice (Ogg/Opus voice note), --upload (fetch the URL and upload it)\n"
 	"  --location LAT,LON   a place; --name NAME --address TEXT\n"
-	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}...)\n"
-	"                       --header text:V|image:URL|video:URL|document:URL --button V... (URL buttons)\n"
+	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}..., or\n"
+	"                       NAME=V for {{name}}; text:, currency:12.50 EUR, date_time: values)\n"
+	"                       --header text:V|image:URL|video:URL|document:URL|location:LAT,LON\n"
+	"                       --button [url:|copy_code:|quick_reply:|flow:]V... (buttons that take a value)\n"
+	"  --no-check           send a template as given, not checked against the synced ones\n"
+	"  --fallback-template NAME   outside the 24-hour window a free-form message goes as this\n"
+	"                       template instead; --fallback-lang CODE --fallback-param V...\n"
 	"  --choice ID:TITLE    reply buttons under --text (repeat, up to 3)\n"
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
@@ -53,6 +58,7 @@ static const char usage[] =
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
 	"  --cap N/DUR          broadcasts: skip contacts that got N broadcasts within DUR (1/7d)\n"
+	"  --spread             broadcasts over the messaging limit: queue the excess for the next days\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
@@ -63,7 +69,7 @@ static const char usage[] =
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
-	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT.\n"
+	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT, WB_TIER.\n"
 	"Exit: 0 sent, 75 some wait for a retry, 65 refused or failed, 69 API unreachable,\n"
 	"78 no token or phone id (or the token was rejected).\n";
 
@@ -72,6 +78,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD,
 };
 
 static const struct option longopts[] = {
@@ -114,6 +121,11 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"no-check", no_argument, NULL, O_NO_CHECK},
+	{"fallback-template", required_argument, NULL, O_FALLBACK},
+	{"fallback-lang", required_argument, NULL, O_FALLBACK_LANG},
+	{"fallback-param", required_argument, NULL, O_FALLBACK_PARAM},
+	{"spread", no_argument, NULL, O_SPREAD},
 	{0},
 };
 
@@ -127,7 +139,7 @@ typedef struct {
 	int64_t cap_period;
 	double rate;
 	long concurrency;
-	int dry, retry_unknown;
+	int dry, retry_unknown, no_check, spread;
 	int lines; /* '-': JSONL message objects on stdin */
 	char *text, *interactive; /* read from files */
 } opts;
@@ -160,7 +172,8 @@ typedef struct {
 	compose_media media; /* its medium, resolved once */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
+static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error,
+		const char *tmpl)
 {
 	if (!r->out) /* --dry-run: the request bodies are the output */
 		return;
@@ -172,6 +185,7 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 	out_str(r->out, wamid);
 	out_str(r->out, status);
 	out_str(r->out, error);
+	out_str(r->out, tmpl);
 	out_row_end(r->out);
 }
 
@@ -182,9 +196,13 @@ static void on_note(const compose_note *n, void *ctx)
 		printf("%s\n", n->payload);
 		return;
 	}
+	if (n->outcome == COMPOSED_FALLBACK) { /* its result row says which template went */
+		wb_warn("%s: %s: %s", n->phone, n->error, n->tmpl);
+		return;
+	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
 		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
+	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error, n->tmpl);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
@@ -192,7 +210,7 @@ static void on_result(const deliver_result *d, void *ctx)
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
 		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
+	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error, d->tmpl);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -200,7 +218,7 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error);
+	row(r, id, phone, NULL, status_name(status), error, NULL);
 	return 0;
 }
 
@@ -279,6 +297,8 @@ static int bulk(run *r)
 	}
 	if (!rc && !o->nto && !o->nlabels)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
+	if (!rc && broadcast)
+		rc = compose_limit(&r->sc, &o->spec, o->spread);
 	if (rc || o->dry) {
 		db_rollback(r->db);
 		return rc;
@@ -406,6 +426,11 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
+		case O_NO_CHECK: o->no_check = 1; break;
+		case O_FALLBACK: s->fallback = optarg; break;
+		case O_FALLBACK_LANG: s->fallback_lang = optarg; break;
+		case O_FALLBACK_PARAM: append(&s->fallback_params, &s->nfallback_params, optarg); break;
+		case O_SPREAD: o->spread = 1; break;
 		}
 	}
 }
@@ -430,6 +455,8 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("%s takes no arguments", argv[0]);
 	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
+	if (o->spread && (cmd != CMD_SEND || o->lines))
+		wb_usage("--spread goes with a broadcast (--label, --name or recipients on stdin)");
 	if (o->lines && (o->nto || o->nlabels))
 		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
 	if (o->nnot && !o->nlabels)
@@ -477,7 +504,7 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
+	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", "template", NULL};
 	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
 	if (r->cmd == CMD_QUEUE)
 		r->out = cli_out(r->c, qcols);
@@ -486,7 +513,7 @@ static void open_run(run *r, wb_db *db)
 	r->tz = profile_tz(r->db);
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
 			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
-			      .claimer = queue_me(), .note = on_note, .ctx = r};
+			      .claimer = queue_me(), .note = on_note, .ctx = r, .no_check = r->o.no_check};
 }
 
 static int cmd_queue(run *r)
@@ -502,7 +529,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
+			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
 	}
 	return rc;
 }
@@ -559,6 +586,7 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
+	compose_ctx_free(&r->sc);
 	free(r->tz);
 	free(o->to);
 	free(o->labels);
@@ -568,6 +596,7 @@ static void done(void *p)
 	free(o->spec.params);
 	free(o->spec.buttons);
 	free(o->spec.choices);
+	free(o->spec.fallback_params);
 	api_close(r->api);
 }
 

@@ -8,11 +8,13 @@
 #include "contact.h"
 #include "err.h"
 #include "in.h"
+#include "limit.h"
 #include "media.h"
 #include "phone.h"
 #include "queue.h"
 #include "quick.h"
 #include "send.h"
+#include "template.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -22,7 +24,7 @@
 static const char **str_array(json_t *v, size_t *n, const char *key, const char *where, int *rc)
 {
 	*n = 0;
-	if (!v)
+	if (!v || json_is_null(v))
 		return NULL;
 	if (json_is_string(v)) {
 		const char **a = xmalloc(sizeof *a);
@@ -65,12 +67,15 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 		F("filename", filename), F("location", location), F("name", place), F("address", address),
 		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
 		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
+		F("fallback_template", fallback), F("fallback_lang", fallback_lang),
 #undef F
 	};
 	const char *key;
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
+		if (json_is_null(v))
+			continue; /* a field a writer left empty (wb-reply auto's) */
 		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
 			if (strcmp(key, strs[i].key))
 				continue;
@@ -98,6 +103,9 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
 	if (!rc)
 		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
+	if (!rc)
+		s->fallback_params = str_array(json_object_get(o, "fallback_param"), &s->nfallback_params,
+					       "fallback_param", where, &rc);
 	json_t *inter = json_object_get(o, "interactive");
 	if (!rc && inter && !json_is_object(inter))
 		rc = wb_err(EX_DATAERR, "%s: \"interactive\" must be an object", where);
@@ -113,6 +121,7 @@ void compose_spec_free(compose_spec *s)
 	free(s->params);
 	free(s->buttons);
 	free(s->choices);
+	free(s->fallback_params);
 	free((char *)s->interactive);
 }
 
@@ -151,6 +160,10 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--voice goes with --audio");
 	if ((s->params || s->buttons || s->header || s->lang) && !s->tmpl)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
+	if ((s->fallback_params || s->fallback_lang) && !s->fallback)
+		return wb_err(code, "--fallback-param and --fallback-lang go with --fallback-template");
+	if (s->fallback && (s->tmpl || s->react))
+		return wb_err(code, "--fallback-template is for free-form messages, which the window can stop");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
 	return 0;
@@ -305,16 +318,122 @@ bad:
 	return wb_err(EX_DATAERR, "--location '%s': want LAT,LON in degrees", v);
 }
 
-/* The request body, as a compact JSON string. */
+/* ------------------------------------------------------------ templates */
+
+/* What this run knows of the templates it sends, each looked up once. */
+struct compose_templates {
+	struct compose_templates *next;
+	char *name, *lang;
+	template_info info;
+	int warned;
+};
+
+void compose_ctx_free(compose_ctx *c)
+{
+	while (c->templates) {
+		struct compose_templates *t = c->templates;
+		c->templates = t->next;
+		template_info_free(&t->info);
+		free(t->name);
+		free(t->lang);
+		free(t);
+	}
+}
+
+static int known_template(compose_ctx *c, const char *name, const char *lang, struct compose_templates **out)
+{
+	for (*out = c->templates; *out; *out = (*out)->next)
+		if (!strcmp((*out)->name, name) && !strcmp((*out)->lang, lang))
+			return 0;
+	struct compose_templates *t = xcalloc(1, sizeof *t);
+	int rc = template_info_get(c->db, name, lang, &t->info);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	t->name = xstrdup(name);
+	t->lang = xstrdup(lang);
+	t->next = c->templates;
+	*out = c->templates = t;
+	return 0;
+}
+
+/* What wb knows of the template decides: refused when the templates
+ * were synced and it is not among them, gone, or not approved; checked
+ * against its definition when wb has one (*d), else sent as given with
+ * a warning, once. */
+static tverdict template_known(struct compose_templates *t, const tdef **d)
+{
+	const template_info *i = &t->info;
+	tverdict v = {TC_OK, ""};
+	*d = NULL;
+	if (!i->found && i->synced) {
+		v.rule = TC_STATUS;
+		snprintf(v.why, sizeof v.why, "not among the synced templates%s%s%s (wb-template sync; --no-check "
+					      "sends it as it is)", i->langs ? " (it has " : "", i->langs ? i->langs : "",
+			 i->langs ? ")" : "");
+	} else if (i->found && i->gone_at) {
+		char when[32];
+		when_fmt_utc(i->gone_at, when);
+		v.rule = TC_STATUS;
+		snprintf(v.why, sizeof v.why, "%s since %s", i->status && !strcmp(i->status, "DELETED") ? "deleted"
+			 : "no longer listed by the Cloud API", when);
+	} else if (i->found && (v = tcheck_status(i->status)).rule) {
+		return v;
+	} else if (i->has_def) {
+		*d = &i->def;
+	} else if (!t->warned++) {
+		wb_warn("template %s (%s): not checked: %s", t->name, t->lang,
+			i->found ? "only its status is known (wb-template sync reads the rest)"
+				 : "no templates are synced (wb-template sync)");
+	}
+	return v;
+}
+
+/* A template message's values, checked against what wb knows of the
+ * template and bound to its components in b; *why says what refused it. */
+static int check_template(compose_ctx *c, const compose_spec *s, const filled *f, tbound *b, char **why)
+{
+	const char *lang = s->lang ? s->lang : "en_US";
+	const tdef *d = NULL;
+	tverdict v = {TC_OK, ""};
+	struct compose_templates *t;
+	if (!c->no_check) {
+		int rc = known_template(c, s->tmpl, lang, &t);
+		if (rc)
+			return rc;
+		v = template_known(t, &d);
+	}
+	tgiven g = {f->header, (const char *const *)f->params, s->nparams, (const char *const *)f->buttons,
+		    s->nbuttons};
+	if (!v.rule)
+		v = tcheck_bind(d, &g, b);
+	if (v.rule)
+		*why = xasprintf("template %s (%s): %s", s->tmpl, lang, v.why);
+	return 0;
+}
+
+/* The message a closed window turns s into: its fallback template, with
+ * the fallback's values, to the same recipient, under the same key. */
+static void fallback_spec(const compose_spec *s, compose_spec *fb)
+{
+	*fb = (compose_spec){
+		.to = s->to, .tmpl = s->fallback, .lang = s->fallback_lang, .params = s->fallback_params,
+		.nparams = s->nfallback_params, .preview_url = -1, .reply_to = s->reply_to, .key = s->key,
+		.at = s->at, .agent = s->agent, .auto_kind = s->auto_kind, .force = s->force,
+	};
+}
+
+/* The request body, as a compact JSON string; a template's values are
+ * b's, bound by check_template. */
 static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const char *to, const filled *f,
-		 char **payload)
+		 const tbound *b, char **payload)
 {
 	api_msg msg = {
 		.type = type, .to = to, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
 		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
 		.place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
-		.params = (const char *const *)f->params, .nparams = s->nparams,
-		.buttons = (const char *const *)f->buttons, .nbuttons = s->nbuttons,
+		.tcomps = b->comps, .ntcomps = b->ncomps,
 		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react,
 	};
 	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
@@ -326,33 +445,18 @@ static int build(const compose_spec *s, api_msg_type type, const compose_media *
 		if (rc)
 			return rc;
 	}
-	char *kind = NULL;
-	if (f->header) {
-		const char *colon = strchr(f->header, ':');
-		kind = colon ? xstrndup(f->header, (size_t)(colon - f->header)) : NULL;
-		if (!kind || (strcmp(kind, "text") && strcmp(kind, "image") && strcmp(kind, "video") &&
-			      strcmp(kind, "document"))) {
-			free(kind);
-			return wb_err(EX_DATAERR, "--header '%s': want text:VALUE, image:URL, video:URL or "
-						  "document:URL", f->header);
-		}
-		msg.header_kind = kind;
-		msg.header = colon + 1;
-	}
 	json_t *inter = NULL;
 	if (s->interactive) {
 		json_error_t e;
 		inter = json_loads(s->interactive, 0, &e);
 		if (!json_is_object(inter)) {
 			json_decref(inter);
-			free(kind);
 			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", e.text);
 		}
 		msg.interactive = inter;
 	}
 	json_t *j = api_msg_json(&msg);
 	json_decref(inter);
-	free(kind);
 	if (!j)
 		return EX_DATAERR;
 	*payload = json_dumps(j, JSON_COMPACT);
@@ -364,15 +468,15 @@ const char *compose_outcome_name(compose_outcome o)
 {
 	static const char *const names[] = {
 		[COMPOSED_QUEUED] = "queued", [COMPOSED_DUPLICATE] = "duplicate", [COMPOSED_SKIPPED] = "skipped",
-		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run",
+		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run", [COMPOSED_FALLBACK] = "fallback",
 	};
 	return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
 
 static void note(compose_ctx *c, int64_t id, const char *phone, compose_outcome outcome, const char *error,
-		 int64_t due, const char *payload)
+		 int64_t due, const char *payload, const char *tmpl)
 {
-	compose_note n = {id, phone, outcome, error, due, payload};
+	compose_note n = {id, phone, outcome, error, due, payload, tmpl};
 	if (c->note)
 		c->note(&n, c->ctx);
 }
@@ -383,7 +487,7 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
-		.automatic = s->auto_kind != NULL,
+		.automatic = s->auto_kind != NULL, .fallback = s->fallback != NULL,
 	};
 	/* the cap counts this contact's other broadcasts: a real one only */
 	if (c->broadcast_id && c->cap_n > 0) {
@@ -401,6 +505,8 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
  * body, and when it is due (0: now). */
 typedef struct {
 	filled f;
+	tbound bound;  /* a template's values, bound to its components */
+	char *refused; /* why a check refused it (malloc'd), or NULL */
 	char *payload;
 	int64_t due;
 } composed;
@@ -408,6 +514,8 @@ typedef struct {
 static void composed_free(composed *m, const compose_spec *s)
 {
 	filled_free(&m->f, s);
+	tbound_free(&m->bound);
+	free(m->refused);
 	free(m->payload);
 }
 
@@ -438,9 +546,11 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		kv_set(&vars, row->k[i], row->v[i]);
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
-	if (!rc)
-		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
-	if (!rc && out->f.at)
+	if (!rc && type == MSG_TEMPLATE)
+		rc = check_template(c, s, &out->f, &out->bound, &out->refused);
+	if (!rc && !out->refused)
+		rc = build(s, type, m, ct->wa_id, &out->f, &out->bound, &out->payload);
+	if (!rc && !out->refused && out->f.at)
 		rc = when_parse(out->f.at, c->now, c->tz, &out->due);
 	if (out->due <= c->now)
 		out->due = 0; /* a time already past: at once */
@@ -469,14 +579,15 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (added == QUEUE_DUP_KEY) {
 		c->duplicates++;
 		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
-		note(c, id, ct->wa_id, COMPOSED_DUPLICATE, e, 0, NULL);
+		note(c, id, ct->wa_id, COMPOSED_DUPLICATE, e, 0, NULL, type == MSG_TEMPLATE ? s->tmpl : NULL);
 		free(e);
 	} else if (added == QUEUE_DUP_BROADCAST) {
 		c->duplicates++;
-		note(c, 0, ct->wa_id, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL);
+		note(c, 0, ct->wa_id, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL,
+		     type == MSG_TEMPLATE ? s->tmpl : NULL);
 	} else if (msg->due) {
 		c->later++;
-		note(c, id, ct->wa_id, COMPOSED_QUEUED, NULL, msg->due, NULL);
+		note(c, id, ct->wa_id, COMPOSED_QUEUED, NULL, msg->due, NULL, type == MSG_TEMPLATE ? s->tmpl : NULL);
 	} else {
 		c->queued_now++;
 	}
@@ -499,20 +610,35 @@ int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, 
 	contact ct = {0};
 	composed msg = {0};
 	send_verdict v;
+	compose_spec fb;
+	static const compose_media none;
 	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)) ||
 	    (rc = judge(c, s, type, &ct, &v)))
 		goto out;
+	if (v.rule == SEND_FALLBACK) {
+		fallback_spec(s, &fb);
+		note(c, 0, wa, COMPOSED_FALLBACK, v.why, 0, NULL, fb.tmpl);
+		s = &fb;
+		type = MSG_TEMPLATE;
+		m = &none;
+		v.rule = SEND_GO;
+	}
+	const char *tmpl = type == MSG_TEMPLATE ? s->tmpl : NULL;
 	if (v.rule != SEND_GO) {
 		if (v.refused)
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, wa, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL);
+		note(c, 0, wa, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, tmpl);
 	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
-		if (c->dry)
-			note(c, 0, wa, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload);
-		else
+		if (msg.refused) {
+			c->refused++;
+			note(c, 0, wa, COMPOSED_REFUSED, msg.refused, 0, NULL, tmpl);
+		} else if (c->dry) {
+			note(c, 0, wa, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, tmpl);
+		} else {
 			rc = record(c, s, type, m, &ct, &msg);
+		}
 	}
 out:
 	if (rc)
@@ -539,6 +665,30 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 	json_decref(spec);
 	int rc = queue_broadcast_new(c->db, name, s->agent, js, c->now, &c->broadcast_id);
 	free(js);
+	return rc;
+}
+
+static void spread_note(int64_t id, const char *phone, int64_t due, void *ctx)
+{
+	compose_ctx *c = ctx;
+	c->queued_now--;
+	c->later++;
+	note(c, id, phone, COMPOSED_QUEUED, NULL, due, NULL, NULL);
+}
+
+int compose_limit(compose_ctx *c, const compose_spec *s, int spread)
+{
+	if (!c->broadcast_id || c->dry || !(s->tmpl || s->fallback))
+		return 0;
+	limit_plan p;
+	int rc = limit_guard(c->db, c->broadcast_id, c->now, spread, spread_note, c, &p);
+	if (!rc && p.later) {
+		char l[32], last[32];
+		limit_fmt(p.limit, l);
+		when_fmt_utc(p.last_due, last);
+		wb_warn("messaging limit %s a day: %lld of %lld go now, the rest later, the last at %s (wb-send queue)", l,
+			(long long)(p.adding - p.later), (long long)p.adding, last);
+	}
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "cloudapi.h"
 #include "db.h"
 #include "kv.h"
+#include "tmplcheck.h"
 
 /* One message, as wb-send's long options name it. Strings are borrowed. */
 typedef struct {
@@ -29,6 +30,12 @@ typedef struct {
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
 	int force;
+	/* a free-form message outside the 24-hour window goes as this
+	 * template instead (--fallback-template, --fallback-lang,
+	 * --fallback-param) */
+	const char *fallback, *fallback_lang;
+	const char **fallback_params;
+	size_t nfallback_params;
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
@@ -58,8 +65,10 @@ typedef enum {
 	COMPOSED_SKIPPED,   /* a rule left the contact out (opt-out, cap) */
 	COMPOSED_REFUSED,   /* a rule forbids it (the window): an error */
 	COMPOSED_DRY_RUN,   /* --dry-run: the body, nothing stored */
+	COMPOSED_FALLBACK,  /* outside the window: its fallback template goes instead (a
+			     * notice, not a result: the message's result follows) */
 } compose_outcome;
-/* queued, duplicate, skipped, refused, dry-run */
+/* queued, duplicate, skipped, refused, dry-run, fallback */
 const char *compose_outcome_name(compose_outcome o);
 
 typedef struct {
@@ -69,6 +78,7 @@ typedef struct {
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
 	const char *payload; /* the request body, for a dry run */
+	const char *tmpl;    /* the template it is (or would be), NULL for other messages */
 } compose_note;
 
 typedef struct {
@@ -84,7 +94,10 @@ typedef struct {
 	void (*note)(const compose_note *n, void *ctx);
 	void *ctx;
 	long queued_now, refused, skipped, duplicates, later;
+	int no_check;         /* --no-check: template sends go as given */
+	struct compose_templates *templates; /* what this run looked up (compose_ctx_free) */
 } compose_ctx;
+void compose_ctx_free(compose_ctx *c);
 
 /* A broadcast (a message to segments or a list): its row, which the
  * messages that follow join (c->broadcast_id). labels and not_labels
@@ -93,15 +106,22 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 		      const char *const *not_labels);
 
 /* One message to one phone: contact, placeholders (the contact's fields
- * and attributes, then the row's columns), rules, body, row. A message
- * refused by a rule or a duplicate is reported through note and is not
- * an error; bad data (a placeholder without value, a bad time) is. */
+ * and attributes, then the row's columns), rules, body, row. A template
+ * message is checked against what wb knows of the template (template.h,
+ * tmplcheck.h) with its placeholders filled. A message refused by a rule
+ * or a check, or a duplicate, is reported through note and is not an
+ * error; bad data (a placeholder without value, a bad time) is. */
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row);
 /* The same to a number already read (a wa_id): read again, a number that
  * is no contact yet could read otherwise in the default region. */
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
+
+/* A broadcast's messages made: keeps its template messages under the
+ * account's messaging limit (limit.h): refused with the figures, or with
+ * spread the excess queued for the following days (noted as queued). */
+int compose_limit(compose_ctx *c, const compose_spec *s, int spread);
 
 /* One JSONL message object (where names its line in errors): read,
  * checked, its medium resolved, and composed in a transaction of its

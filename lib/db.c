@@ -18,7 +18,7 @@ extern const char wb_schema_sql[];
 static const char *const migrations[] = {
 	/* message templates (wb-template) and the messaging limit's index */
 	"CREATE TABLE template (id INTEGER PRIMARY KEY, name TEXT NOT NULL, lang TEXT NOT NULL, meta_id TEXT, "
-	"category TEXT, status TEXT NOT NULL, reason TEXT, quality TEXT, named INTEGER NOT NULL DEFAULT 0, "
+	"category TEXT, status TEXT, reason TEXT, quality TEXT, named INTEGER NOT NULL DEFAULT 0, "
 	"definition TEXT, synced_at INTEGER, updated_at INTEGER NOT NULL, gone_at INTEGER, UNIQUE (name, lang));"
 	"CREATE TABLE template_slot (template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE, "
 	"component TEXT NOT NULL, position INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, example TEXT, "

@@ -21,6 +21,7 @@ typedef struct {
 	const char *phone, *wamid;
 	msg_status status;
 	const char *error;
+	const char *tmpl; /* the template it is, NULL for other messages */
 } deliver_result;
 
 typedef struct {

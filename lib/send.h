@@ -24,9 +24,12 @@ typedef struct {
 	long cap;          /* broadcasts allowed within cap_period; 0: no cap */
 	int64_t cap_period;
 	int64_t cap_count; /* broadcasts the contact got within cap_period */
+	int fallback;      /* a fallback template is named (--fallback-template) */
 } send_facts;
 
-typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW } send_rule;
+/* SEND_FALLBACK: a free-form message outside the window that goes as
+ * its fallback template instead. */
+typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW, SEND_FALLBACK } send_rule;
 
 typedef struct {
 	send_rule rule; /* SEND_GO: it may go */
@@ -36,7 +39,7 @@ typedef struct {
 
 /* Opt-out first (a direct, non-automatic send may --force it), then the
  * frequency cap, then the 24-hour window for free-form messages (which
- * --force lifts). */
+ * --force lifts, and a fallback template answers). */
 send_verdict send_decide(const send_facts *f);
 int send_window_open(int64_t last_in_at, int64_t now);
 /* "--cap 1/7d": at most n broadcasts per period seconds. */

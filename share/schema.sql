@@ -179,8 +179,9 @@ CREATE TABLE template (
 	lang        TEXT NOT NULL,                  -- en_US, pt_BR …
 	meta_id     TEXT,                           -- Meta's template id
 	category    TEXT,                           -- MARKETING UTILITY AUTHENTICATION
-	status      TEXT NOT NULL,                  -- APPROVED PENDING REJECTED PAUSED DISABLED
-	                                            -- PENDING_DELETION DELETED …
+	status      TEXT,                           -- APPROVED PENDING REJECTED PAUSED DISABLED
+	                                            -- PENDING_DELETION DELETED …; NULL: not
+	                                            -- known (a quality webhook named it)
 	reason      TEXT,                           -- why the status or category last changed
 	quality     TEXT,                           -- GREEN YELLOW RED UNKNOWN
 	named       INTEGER NOT NULL DEFAULT 0,     -- 1: {{first_name}} parameters; 0: {{1}}
