@@ -329,6 +329,8 @@ enum route {
     R_MESSAGES,
     R_MEDIA,
     R_PROFILE,
+    R_TEMPLATES, /* /{WABA}/message_templates */
+    R_NODE,      /* /{phone-number-id} itself: GET ?fields= */
     R_CTL,       /* /_fake/… */
 };
 
@@ -392,10 +394,16 @@ static void route_of(const char *url, struct request *r)
     if (*p++ != '/') return;
     const char *id = p;
     while (*p >= '0' && *p <= '9') p++;
-    if (p == id || *p != '/' || (size_t)(p - id) >= sizeof r->phone_id) return;
+    if (p == id || (*p != '/' && *p) || (size_t)(p - id) >= sizeof r->phone_id)
+        return;
     snprintf(r->phone_id, sizeof r->phone_id, "%.*s", (int)(p - id), id);
+    if (!*p) {
+        r->route = R_NODE;
+        return;
+    }
     p++;
     if (!strcmp(p, "messages")) r->route = R_MESSAGES;
+    else if (!strcmp(p, "message_templates")) r->route = R_TEMPLATES;
     else if (!strcmp(p, "media")) r->route = R_MEDIA;
     else if (!strcmp(p, "whatsapp_business_profile")) r->route = R_PROFILE;
 }
@@ -589,6 +597,15 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         answer(r, 400, meta_error_for_code(131056, NULL));
         return "pair_rate";
     }
+    char details[400];
+    long tcode = is_template ? templates_check_send(
+                                   json_object_get(body, "template"), details,
+                                   sizeof details)
+                             : 0;
+    if (tcode) {
+        answer(r, meta_http_status(tcode), meta_error_for_code(tcode, details));
+        return NULL;
+    }
 
     new_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
@@ -736,6 +753,81 @@ static void decide_profile(struct MHD_Connection *c, struct request *r,
     answer(r, 200, json_take(json_pack("{s:[o]}", "data", data)));
 }
 
+/* ---- /{WABA}/message_templates: list (paged), create, delete */
+
+static void decide_templates(struct MHD_Connection *c, struct request *r,
+                             const char *method, const char *url, json_t *body)
+{
+    unsigned status;
+    char *ans;
+    if (!strcmp(method, "GET")) {
+        char self[300];
+        const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_HOST);
+        snprintf(self, sizeof self, "http://%.100s%.190s", host ? host : "",
+                 url);
+        ans = templates_list(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+            self, &status);
+    } else if (!strcmp(method, "DELETE")) {
+        ans = templates_delete(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hsm_id"),
+            &status);
+    } else if (!content_type_is(c, "application/json") || !body) {
+        status = 400;
+        ans = bad_param_text("Request body must be JSON (application/json)");
+    } else {
+        ans = templates_create(body, &status);
+    }
+    answer(r, status, ans);
+}
+
+/* ---- GET /{phone-number-id}?fields=…: the number's fields */
+
+static void decide_node(struct MHD_Connection *c, struct request *r)
+{
+    const char *fields = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+                                                     "fields");
+    json_t *o = json_pack("{s:s}", "id", r->phone_id);
+    for (const char *p = fields ? fields : ""; *p;) {
+        size_t n = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), p);
+        if (!strcmp(name, "whatsapp_business_manager_messaging_limit")) {
+            json_object_set_new(o, name, json_string(cfg.tier));
+        } else if (!strcmp(name, "display_phone_number")) {
+            json_object_set_new(o, name, json_string(cfg.display_phone));
+        } else if (!strcmp(name, "quality_rating")) {
+            json_object_set_new(o, name, json_string("GREEN"));
+        } else if (n && strcmp(name, "id")) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "(#100) Tried accessing nonexisting "
+                     "field (%s) on node type (WhatsAppBusinessPhoneNumber)",
+                     name);
+            json_decref(o);
+            answer(r, 400, meta_error_body(100, msg, msg + 7, 0));
+            return;
+        }
+        p += n;
+        if (*p == ',') p++;
+    }
+    answer(r, 200, json_take(o));
+}
+
+/* Whether the id names something that exists and takes this method. */
+static bool id_and_method_ok(const struct request *r, bool is_post,
+                             bool is_get, bool is_delete)
+{
+    if (r->route == R_TEMPLATES)
+        return !strcmp(r->phone_id, cfg.waba_id) &&
+               (is_post || is_get || is_delete);
+    if (cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) return false;
+    if (r->route == R_NODE) return is_get;
+    return is_post || (is_get && r->route == R_PROFILE);
+}
+
 /* ---- everything on the API paths: faults, auth, then the endpoint */
 
 static void decide_api(struct MHD_Connection *c, struct request *r,
@@ -773,8 +865,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) ||
-               !(is_post || (is_get && r->route == R_PROFILE))) {
+    } else if (!id_and_method_ok(r, is_post, is_get,
+                                 !strcmp(method, "DELETE"))) {
         char msg[400], lower[16];
         size_t i;
         for (i = 0; method[i] && i + 1 < sizeof lower; i++)
@@ -792,6 +884,10 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         fault = decide_messages(c, r, body, wamid, sizeof wamid);
     } else if (r->route == R_MEDIA) {
         decide_media(r);
+    } else if (r->route == R_TEMPLATES) {
+        decide_templates(c, r, method, url, body);
+    } else if (r->route == R_NODE) {
+        decide_node(c, r);
     } else {
         decide_profile(c, r, is_post, body);
     }
@@ -920,6 +1016,12 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         else json_decref(rec);
         pthread_mutex_unlock(&s_lock);
         answer(r, 200, strdup("{\"success\":true}"));
+    } else if (!strcmp(r->ctl, "template_status") && is_post) {
+        json_t *body = r->len ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+        unsigned status;
+        char *ans = templates_set_status(body, &status);
+        json_decref(body);
+        answer(r, status, ans);
     } else if (!strcmp(r->ctl, "sink") && is_get) {
         pthread_mutex_lock(&s_lock);
         json_t *copy = json_deep_copy(sink);
@@ -928,7 +1030,7 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     } else {
         ctl_error(r, 404, "unknown control endpoint (GET/POST /_fake/faults, "
                           "GET /_fake/stats, POST /_fake/reset, "
-                          "GET/POST /_fake/sink)");
+                          "GET/POST /_fake/sink, POST /_fake/template_status)");
     }
 }
 
