@@ -62,6 +62,12 @@ int limit_set(wb_db *db, const char *tier)
 	return rc ? rc : db_set_setting(db, "limit.tier", tier);
 }
 
+int limit_status(wb_db *db, int64_t now, long *limit, int64_t *reached)
+{
+	int rc = limit_get(db, limit);
+	return rc ? rc : queue_template_reach(db, now - LIMIT_DAY, now + 1, 0, reached);
+}
+
 static int refuse(const limit_plan *p)
 {
 	char l[32];

@@ -26,6 +26,10 @@ int limit_get(wb_db *db, long *n);
 /* Stores the limit as the API named it (setting limit.tier). */
 int limit_set(wb_db *db, const char *tier);
 
+/* The limit (0: not known) and the customers template-messaged in the
+ * 24 hours up to now. */
+int limit_status(wb_db *db, int64_t now, long *limit, int64_t *reached);
+
 typedef struct {
 	long limit;         /* 0: not known, nothing was checked */
 	int64_t reached;    /* customers template-messaged within 24 hours of now, others */

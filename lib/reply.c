@@ -1,5 +1,6 @@
 #include "reply.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -214,10 +215,69 @@ void reply_settings_free(reply_settings *s)
 	s->greeting_text = s->away_text = NULL;
 }
 
+/* ---- fallback templates ---- */
+
+static char *fallback_key(reply_kind kind)
+{
+	return xasprintf("%s.fallback", reply_kind_names[kind]);
+}
+
+void reply_fallback_free(reply_fallback *f)
+{
+	for (size_t i = 0; i < f->nparams; i++)
+		free(f->params[i]);
+	free(f->params);
+	free(f->tmpl);
+	free(f->lang);
+	memset(f, 0, sizeof *f);
+}
+
+int reply_fallback_load(wb_db *db, reply_kind kind, reply_fallback *f)
+{
+	memset(f, 0, sizeof *f);
+	char *key = fallback_key(kind), *v = db_get_setting(db, key);
+	json_t *j = v ? json_loads(v, 0, NULL) : NULL, *p;
+	const char *t = json_string_value(json_object_get(j, "template"));
+	int rc = v && !t ? wb_err(EX_DATAERR, "setting %s: not {\"template\": …}", key) : 0;
+	if (t) {
+		const char *lang = json_string_value(json_object_get(j, "lang"));
+		f->tmpl = xstrdup(t);
+		f->lang = lang ? xstrdup(lang) : NULL;
+		size_t i;
+		f->params = xcalloc(json_array_size(json_object_get(j, "param")) + 1, sizeof *f->params);
+		json_array_foreach(json_object_get(j, "param"), i, p)
+			if (json_is_string(p))
+				f->params[f->nparams++] = xstrdup(json_string_value(p));
+	}
+	json_decref(j);
+	free(v);
+	free(key);
+	return rc;
+}
+
+int reply_fallback_save(wb_db *db, reply_kind kind, const reply_fallback *f)
+{
+	char *key = fallback_key(kind), *v = NULL;
+	if (f->tmpl && *f->tmpl) {
+		json_t *j = json_pack("{s:s,s:[]}", "template", f->tmpl, "param");
+		if (f->lang)
+			json_object_set_new(j, "lang", json_string(f->lang));
+		for (size_t i = 0; i < f->nparams; i++)
+			json_array_append_new(json_object_get(j, "param"), json_string(f->params[i]));
+		v = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	int rc = db_set_setting(db, key, v);
+	free(key);
+	free(v);
+	return rc;
+}
+
 /* ---- wb-reply auto ---- */
 
 struct reply_auto {
 	wb_db *db;
+	reply_fallback fallback[4]; /* by reply_kind */
 	reply_settings s;
 	hours_spec hours;
 	char *tz;
@@ -256,6 +316,8 @@ int reply_auto_new(wb_db *db, reply_auto **out)
 	a->tz = profile_tz(db);
 	if (!rc)
 		rc = quick_keyword_each(db, take_keyword, a);
+	for (reply_kind k = REPLY_AWAY; k <= REPLY_KEYWORD && !rc; k++)
+		rc = reply_fallback_load(db, k, &a->fallback[k]);
 	if (a->nkw)
 		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
 	if (rc) {
@@ -271,6 +333,8 @@ void reply_auto_free(reply_auto *a)
 	if (!a)
 		return;
 	reply_settings_free(&a->s);
+	for (size_t k = 0; k < sizeof a->fallback / sizeof *a->fallback; k++)
+		reply_fallback_free(&a->fallback[k]);
 	hours_free(&a->hours);
 	free(a->tz);
 	for (size_t i = 0; i < a->nkw; i++) {
@@ -422,11 +486,40 @@ typedef struct {
 	struct held {
 		char *to, *text, *wamid;
 		reply_kind kind;
+		char **fparams; /* the kind's fallback values, filled */
 	} *v;
 	size_t n, cap;
 	reply_msg_fn fn;
 	void *ctx;
 } auto_run;
+
+/* The values of the kind's fallback template, filled for the contact
+ * (NULL when it has none, or a value lacks its placeholder's value). */
+static char **fallback_values(reply_auto *a, const event *ev, reply_kind kind)
+{
+	const reply_fallback *f = &a->fallback[kind];
+	if (!f->tmpl)
+		return NULL;
+	contact c = {0};
+	kv vars = {0};
+	char **v = xcalloc(f->nparams + 1, sizeof *v);
+	int rc = contact_get(a->db, ev->phone, &c);
+	if (!rc)
+		rc = contact_vars(a->db, &c, &vars);
+	for (size_t i = 0; i < f->nparams && !rc; i++)
+		rc = tmpl_render(f->params[i], kv_lookup, &vars, &v[i]);
+	if (rc) {
+		wb_warn("%s: %s reply goes without its fallback template: %s", ev->phone, reply_kind_names[kind],
+			wb_errmsg());
+		for (size_t i = 0; i < f->nparams; i++)
+			free(v[i]);
+		free(v);
+		v = NULL;
+	}
+	kv_free(&vars);
+	contact_free(&c);
+	return v;
+}
 
 static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
 {
@@ -434,7 +527,8 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
 		x->cap = x->cap ? x->cap * 2 : 64;
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind};
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind,
+				     fallback_values(x->a, ev, kind)};
 }
 
 static int auto_doc(batch *b, const batch_doc *d, void *ctx)
@@ -466,11 +560,22 @@ static int auto_done(int committed, void *ctx)
 	int rc = 0;
 	for (size_t i = 0; i < x->n; i++) {
 		struct held *h = &x->v[i];
+		const reply_fallback *f = &x->a->fallback[h->kind];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind}, x->ctx);
+			reply_msg m = {.to = h->to, .text = h->text, .reply_to = h->wamid, .key = key, .kind = h->kind};
+			if (h->fparams) {
+				m.fallback = f->tmpl;
+				m.fallback_lang = f->lang;
+				m.fallback_params = h->fparams;
+				m.nfallback_params = f->nparams;
+			}
+			rc = x->fn(&m, x->ctx);
 			free(key);
 		}
+		for (size_t k = 0; h->fparams && k < f->nparams; k++)
+			free(h->fparams[k]);
+		free(h->fparams);
 		free(h->to);
 		free(h->text);
 		free(h->wamid);

@@ -76,9 +76,11 @@ static int store(wb_db *db, json_t *def, int64_t now, int synced, int64_t *id, i
 		wb_warn("%s", wb_errmsg());
 		rc = 0;
 	}
-	char *js = json_dumps(def, JSON_COMPACT | JSON_SORT_KEYS), *old = NULL;
+	char *js = json_dumps(def, JSON_COMPACT), *old = NULL;
 	if (!rc && !(rc = find(db, d.name, d.lang, id, &old))) {
-		*how = !*id ? 0 : old && !strcmp(old, js) ? 1 : 2;
+		json_t *was = old ? json_loads(old, 0, NULL) : NULL;
+		*how = !*id ? 0 : json_equal(was, def) ? 1 : 2;
+		json_decref(was);
 		sqlite3_stmt *st = db_stmt(db,
 			"INSERT INTO template (name, lang, meta_id, category, status, reason, quality, named, definition, "
 			"synced_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
