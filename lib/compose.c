@@ -405,7 +405,7 @@ static int check_template(compose_ctx *c, const compose_spec *s, const filled *f
 		v = template_known(t, &d);
 	}
 	tgiven g = {f->header, (const char *const *)f->params, s->nparams, (const char *const *)f->buttons,
-		    s->nbuttons};
+		    s->nbuttons, c->no_check};
 	if (!v.rule)
 		v = tcheck_bind(d, &g, b);
 	if (v.rule)

@@ -8,6 +8,7 @@
 #include "contact.h"
 #include "err.h"
 #include "event.h"
+#include "template.h"
 #include "track.h"
 #include "util.h"
 
@@ -141,6 +142,9 @@ int inbound_document(wb_db *db, const inbound_words *w, const char *doc, size_t 
 {
 	wh_batch b;
 	int rc = webhook_parse(doc, len, &b);
+	/* the template webhooks and the messaging limit (template.h) */
+	if (!rc)
+		rc = template_apply_document(db, b.root);
 	for (size_t i = 0; i < b.n && !rc; i++) {
 		int fresh;
 		rc = inbound_store(db, w, &b.v[i], &fresh);

@@ -397,8 +397,9 @@ static int currency(const char *s, api_tvalue *v)
 	return 0;
 }
 
-/* A text slot's value: text:, currency:, date_time: or plain text. */
-static tverdict text_value(const char *where, const char *s, api_tvalue *v)
+/* A text slot's value: text:, currency:, date_time: or plain text;
+ * Meta's rules for texts unless as_is. */
+static tverdict text_value(const char *where, const char *s, api_tvalue *v, int as_is)
 {
 	v->kind = TV_TEXT;
 	v->text = s;
@@ -410,6 +411,8 @@ static tverdict text_value(const char *where, const char *s, api_tvalue *v)
 	} else if (!strncmp(s, "currency:", 9) && currency(s + 9, v)) {
 		return verdict(TC_FORMAT, "%s: '%s': a currency is AMOUNT CODE, like currency:12.50 EUR", where, s + 9);
 	}
+	if (as_is)
+		return ok_verdict;
 	if (!*v->text)
 		return verdict(TC_TEXT, "%s: an empty value (Meta refuses it)", where);
 	/* Meta refuses these in parameters: they would break the layout */
@@ -465,12 +468,12 @@ static int kind_prefix(const char *s, const char *const *kinds, const char **res
 }
 
 /* The header's value of kind k (as tkind) into a new value. */
-static tverdict header_value(tbound *b, tkind k, const char *value, const char *name)
+static tverdict header_value(tbound *b, tkind k, const char *value, const char *name, int as_is)
 {
 	api_tvalue *v = push(b, "header", NULL, 0);
 	v->name = name;
 	if (k == TK_TEXT)
-		return text_value("header", value, v);
+		return text_value("header", value, v, as_is);
 	return k == TK_LOCATION ? location_value(value, v) : media_value(k, value, v);
 }
 
@@ -529,7 +532,7 @@ static tverdict bind_header(binding *x)
 		value += nl ? nl + 1 : 0;
 		name = s->name;
 	}
-	tverdict v = header_value(x->b, (tkind)k, value, name);
+	tverdict v = header_value(x->b, (tkind)k, value, name, 0);
 	x->filled[s - x->d->slots] = x->b->vals[x->b->nvals - 1].text;
 	return v;
 }
@@ -560,7 +563,7 @@ static tverdict body_value(binding *x, size_t slot, const char *value)
 	snprintf(where, sizeof where, "body {{%s}}", s->name);
 	api_tvalue *v = push(x->b, "body", NULL, 0);
 	v->name = x->d->named ? s->name : NULL;
-	tverdict r = text_value(where, value, v);
+	tverdict r = text_value(where, value, v, 0);
 	x->filled[slot] = v->text;
 	return r;
 }
@@ -731,7 +734,8 @@ static tverdict bind_as_given(const tgiven *g, tbound *b)
 		if (k < 0)
 			return verdict(TC_FORMAT, "header: '%s': want text:VALUE, image:URL, video:URL, document:URL "
 						  "or location:LAT,LON", g->header);
-		v = header_value(b, (tkind)k, value + (nl ? nl + 1 : 0), nl ? keep(b, xstrndup(value, nl)) : NULL);
+		v = header_value(b, (tkind)k, value + (nl ? nl + 1 : 0), nl ? keep(b, xstrndup(value, nl)) : NULL,
+				 g->as_is);
 	}
 	for (size_t i = 0; i < g->nparams && !v.rule; i++) {
 		const char *p = g->params[i];
@@ -740,7 +744,7 @@ static tverdict bind_as_given(const tgiven *g, tbound *b)
 		snprintf(where, sizeof where, "body value %zu", i + 1);
 		api_tvalue *pv = push(b, "body", NULL, 0);
 		pv->name = nl ? keep(b, xstrndup(p, nl)) : NULL;
-		v = text_value(where, p + (nl ? nl + 1 : 0), pv);
+		v = text_value(where, p + (nl ? nl + 1 : 0), pv, g->as_is);
 	}
 	for (size_t i = 0; i < g->nbuttons && !v.rule; i++) {
 		int k = kind_prefix(g->buttons[i], button_kinds, &value);

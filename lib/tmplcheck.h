@@ -63,6 +63,7 @@ typedef struct {
 	size_t nparams;
 	const char *const *buttons;
 	size_t nbuttons;
+	int as_is;  /* with no definition: bound with no rule at all (--no-check) */
 } tgiven;
 
 /* The request's components, the given values bound to them (what

@@ -74,7 +74,7 @@ static void bodies(void)
 	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "hello_world"}, "send/template-no-params.json");
 	/* a template wb has not synced: the values bound as given */
 	const char *params[] = {"Mei", "#1042"}, *buttons[] = {"1042"};
-	tgiven g = {"image:https://example.com/img/parcel.jpg", params, 2, buttons, 1};
+	tgiven g = {"image:https://example.com/img/parcel.jpg", params, 2, buttons, 1, 0};
 	tbound b;
 	tverdict v = tcheck_bind(NULL, &g, &b);
 	is_int(v.rule, TC_OK, "values bound as given");

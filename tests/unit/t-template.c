@@ -59,7 +59,7 @@ static char *bound_json(const tdef *d, const tgiven *g, tverdict *v)
 	return s;
 }
 
-#define GIVEN(h, p, b) ((tgiven){h, p, sizeof p / sizeof *p - 1, b, sizeof b / sizeof *b - 1})
+#define GIVEN(h, p, b) ((tgiven){h, p, sizeof p / sizeof *p - 1, b, sizeof b / sizeof *b - 1, 0})
 
 static void parse(void)
 {
@@ -200,6 +200,11 @@ static void unknown_and_status(void)
 	const char *nl[] = {"two\nlines", NULL}, *nob[] = {NULL};
 	bound_json(NULL, &GIVEN(NULL, nl, nob), &v);
 	is_int(v.rule, TC_TEXT, "Meta's text rules hold for it too");
+	tgiven as_is = GIVEN(NULL, nl, nob);
+	as_is.as_is = 1;
+	tbound tb;
+	is_int(tcheck_bind(NULL, &as_is, &tb).rule, TC_OK, "unless it goes as it is (--no-check)");
+	tbound_free(&tb);
 	bound_json(NULL, &GIVEN("photo.jpg", nob, nob), &v);
 	is_int(v.rule, TC_FORMAT, "a header without its kind");
 	is_int(tcheck_status("APPROVED").rule, TC_OK, "APPROVED goes");
