@@ -202,6 +202,9 @@ static int read_component(json_t *c, size_t i, tdef *d)
 	const char *type = str(c, "type");
 	if (!json_is_object(c) || !type)
 		return wb_err(EX_DATAERR, "%s: an object with a \"type\"", where);
+	if ((!strcasecmp(type, "HEADER") && d->header_format) || (!strcasecmp(type, "BODY") && d->body) ||
+	    (!strcasecmp(type, "FOOTER") && d->footer))
+		return wb_err(EX_DATAERR, "%s: a second %s", where, type);
 	if (!strcasecmp(type, "HEADER"))
 		return read_header(c, where, d);
 	if (!strcasecmp(type, "BODY")) {
