@@ -3,6 +3,9 @@ set -l cmds queue cancel flush
 function __wb_send_labels
 	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
 end
+function __wb_send_templates
+	wb-template ls -o tsv 2>/dev/null | tail -n +2 | cut -f1 | sort -u
+end
 complete -c wb-send -f
 complete -c wb-send -s d -l db -r -F -d 'database'
 complete -c wb-send -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
@@ -30,11 +33,16 @@ complete -c wb-send -l location -x -d 'LAT,LON'
 complete -c wb-send -l name -x -d 'place or broadcast name'
 complete -c wb-send -l broadcast -x -d 'broadcast name'
 complete -c wb-send -l address -x -d 'place address'
-complete -c wb-send -l template -x -d 'an approved template'
+complete -c wb-send -l template -x -a '(__wb_send_templates)' -d 'an approved template'
 complete -c wb-send -l lang -x -d 'template language'
-complete -c wb-send -l param -x -d 'a body parameter'
+complete -c wb-send -l param -x -d 'a body parameter, or NAME=VALUE'
 complete -c wb-send -l header -x -d 'KIND:VALUE header parameter'
-complete -c wb-send -l button -x -d 'a URL button parameter'
+complete -c wb-send -l button -x -d 'a button value'
+complete -c wb-send -l no-check -d 'send the template as given, unchecked'
+complete -c wb-send -l fallback-template -x -a '(__wb_send_templates)' -d 'the template outside the window'
+complete -c wb-send -l fallback-lang -x -d "the fallback template's language"
+complete -c wb-send -l fallback-param -x -d 'a value of the fallback template'
+complete -c wb-send -l spread -d 'queue what the messaging limit leaves for later'
 complete -c wb-send -l choice -x -d 'ID:TITLE reply button'
 complete -c wb-send -l interactive -x -d 'an interactive object'
 complete -c wb-send -l react -x -d 'a reaction emoji'
