@@ -13,4 +13,6 @@ like "$out" 'outside the 24-hour window \(they never wrote\)' "a text outside th
 like "$out" 'duplicate +key .shipped-A-1042. was used' "a used key sends nothing"
 like "$out" '"status":"read"' "statuses came back through the webhook"
 like "$out" 'first_response_median_s' "the statistics at the end"
+like "$out" 'body: 1 value given; the template has 2' "a template send checked before it leaves"
+like "$out" 'its fallback template goes instead: order_ready' "a closed window's text sent as its fallback"
 done_testing
