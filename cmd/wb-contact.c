@@ -61,17 +61,6 @@ typedef struct {
 	int opted_out, skip_bad, filtering;
 } opts;
 
-static void put_time(out *o, int64_t t)
-{
-	char buf[32];
-	if (!t) {
-		out_null(o);
-		return;
-	}
-	when_fmt_utc(t, buf);
-	out_str(o, buf);
-}
-
 /* The cells ls and show share, in this order. */
 static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in", NULL};
 #define NCONTACT_COLS 6
@@ -84,7 +73,7 @@ static void contact_cells(out *o, wb_db *db, const contact *c)
 	out_str(o, c->profile_name);
 	out_str(o, labels);
 	out_bool(o, c->opted_out);
-	put_time(o, c->last_in_at);
+	out_utc(o, c->last_in_at);
 	free(labels);
 }
 
@@ -141,10 +130,10 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	memcpy(cols + NCONTACT_COLS, more, sizeof more);
 	out *o = cli_out(cl, cols);
 	contact_cells(o, db, &c);
-	put_time(o, c.opted_out_at);
-	put_time(o, c.created_at);
-	put_time(o, c.updated_at);
-	put_time(o, c.last_out_at);
+	out_utc(o, c.opted_out_at);
+	out_utc(o, c.created_at);
+	out_utc(o, c.updated_at);
+	out_utc(o, c.last_out_at);
 	char *attrs = contact_attrs_json(db, c.id);
 	out_json(o, attrs);
 	out_row_end(o);

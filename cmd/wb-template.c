@@ -65,24 +65,6 @@ typedef struct {
 	char *waba;
 } opts;
 
-static void append(const char ***v, size_t *n, const char *s)
-{
-	*v = xrealloc(*v, (*n + 2) * sizeof **v);
-	(*v)[(*n)++] = s;
-	(*v)[*n] = NULL;
-}
-
-static void when_cell(out *o, int64_t t)
-{
-	char buf[32];
-	if (!t) {
-		out_null(o);
-		return;
-	}
-	when_fmt_utc(t, buf);
-	out_str(o, buf);
-}
-
 static int ls_row(const template_row *t, void *ctx)
 {
 	out *o = ctx;
@@ -91,8 +73,8 @@ static int ls_row(const template_row *t, void *ctx)
 		out_str(o, cells[i]);
 	out_int(o, t->params);
 	out_str(o, t->reason);
-	when_cell(o, t->updated_at);
-	when_cell(o, t->gone_at);
+	out_utc(o, t->updated_at);
+	out_utc(o, t->gone_at);
 	out_row_end(o);
 	return 0;
 }
@@ -325,6 +307,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{0},
 	};
 	tcreate *t = &op->create;
+	/* room for every argument: no option is given more often */
+	op->examples = xcalloc((size_t)argc, sizeof *op->examples);
+	op->buttons = xcalloc((size_t)argc, sizeof *op->buttons);
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
@@ -336,8 +321,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_BODY: t->body = optarg; break;
 		case O_HEADER: t->header = optarg; break;
 		case O_FOOTER: t->footer = optarg; break;
-		case O_EXAMPLE: append(&op->examples, &t->nexamples, optarg); break;
-		case O_BUTTON: append(&op->buttons, &t->nbuttons, optarg); break;
+		case O_EXAMPLE: op->examples[t->nexamples++] = optarg; break;
+		case O_BUTTON: op->buttons[t->nbuttons++] = optarg; break;
 		}
 	}
 	t->examples = op->examples;

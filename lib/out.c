@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "util.h"
+#include "when.h"
 
 enum cell_kind { C_NULL, C_STR, C_NUM, C_BOOL, C_JSON };
 
@@ -233,6 +234,17 @@ static void write_json_row(out *o)
 	fputc('}', o->fp);
 	if (o->f == OUT_JSONL)
 		fputc('\n', o->fp);
+}
+
+void out_utc(out *o, int64_t t)
+{
+	char buf[32];
+	if (!t) {
+		out_null(o);
+		return;
+	}
+	when_fmt_utc(t, buf);
+	out_str(o, buf);
 }
 
 void out_row_end(out *o)

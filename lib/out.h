@@ -26,6 +26,7 @@ void out_num(out *o, double v);     /* up to 4 decimals; NaN is empty/null */
 void out_bool(out *o, int b);
 void out_null(out *o);
 void out_json(out *o, const char *json); /* a JSON value: nested in json modes, text elsewhere */
+void out_utc(out *o, int64_t t);         /* a Unix time as ISO 8601 UTC; 0 is an empty cell */
 void out_row_end(out *o);
 /* A whole row of n text cells (NULL cells empty), ended. */
 void out_row_strs(out *o, const char *const *cells, int n);

@@ -95,16 +95,21 @@ int queue_broadcasts_to(wb_db *db, int64_t contact_id, int64_t since, int64_t ex
 	"AND coalesce(due_at, ts) > ?1 AND coalesce(due_at, ts) < ?2 " \
 	"AND status NOT IN ('failed', 'cancelled') AND coalesce(broadcast_id, -1) != ?3"
 
-int queue_template_reach(wb_db *db, int64_t from, int64_t to, int64_t except, int64_t *n)
+/* A count over a window (?1, ?2) and a broadcast ?3. */
+static int count_in(wb_db *db, sqlite3_stmt *st, int64_t from, int64_t to, int64_t broadcast, int64_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(DISTINCT contact_id)" REACHED);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
-	sqlite3_bind_int64(st, 3, except);
+	sqlite3_bind_int64(st, 3, broadcast);
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(db, "counting template recipients");
 	*n = rc ? 0 : sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int queue_template_reach(wb_db *db, int64_t from, int64_t to, int64_t except, int64_t *n)
+{
+	return count_in(db, db_stmt(db, "SELECT count(DISTINCT contact_id)" REACHED), from, to, except, n);
 }
 
 /* Broadcast ?3's template messages due now to contacts not reached otherwise. */
@@ -113,14 +118,7 @@ int queue_template_reach(wb_db *db, int64_t from, int64_t to, int64_t except, in
 
 int queue_newcomers(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" NEWCOMERS);
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	sqlite3_bind_int64(st, 3, broadcast);
-	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(db, "counting a broadcast's new recipients");
-	*n = rc ? 0 : sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc;
+	return count_in(db, db_stmt(db, "SELECT count(*)" NEWCOMERS), from, to, broadcast, n);
 }
 
 int queue_newcomers_defer(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t skip, int64_t n,

@@ -107,6 +107,17 @@ static int parse_statuses(const char *list)
     return 0;
 }
 
+/* A whole decimal number from lo to hi into *out; -1 when it is not. */
+static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
+                      unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || *s == '-' || v < lo || v > hi) return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
 /* "127.0.0.1:8080", "[::1]:0", ":0" or "8080" */
 static int parse_listen(const char *s, char *host, size_t cap, unsigned *port,
                         bool *ipv6)
@@ -242,28 +253,20 @@ int main(int argc, char **argv)
                 goto usage_error;
             }
             break;
-        case OPT_WH_DELAY: {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || v > 3600000) {
+        case OPT_WH_DELAY:
+            if (parse_uint(optarg, 0, 3600000, &cfg.webhook_delay_ms)) {
                 warn("--webhook-delay-ms wants milliseconds");
                 goto usage_error;
             }
-            cfg.webhook_delay_ms = (unsigned)v;
             break;
-        }
         case OPT_WABA: cfg.waba_id = optarg; break;
         case OPT_DISPLAY: cfg.display_phone = optarg; break;
-        case OPT_THREADS: {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || v < 1 || v > 256) {
+        case OPT_THREADS:
+            if (parse_uint(optarg, 1, 256, &cfg.threads)) {
                 warn("--threads wants a number from 1 to 256");
                 goto usage_error;
             }
-            cfg.threads = (unsigned)v;
             break;
-        }
         case OPT_QUIET: cfg.quiet = true; break;
         case OPT_TEMPLATES:
             if (templates_load(optarg, err, sizeof err)) {
@@ -271,16 +274,12 @@ int main(int argc, char **argv)
                 goto usage_error;
             }
             break;
-        case OPT_PAGE_SIZE: {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || v < 1 || v > 1000) {
+        case OPT_PAGE_SIZE:
+            if (parse_uint(optarg, 1, 1000, &cfg.page_size)) {
                 warn("--page-size wants a number from 1 to 1000");
                 goto usage_error;
             }
-            cfg.page_size = (unsigned)v;
             break;
-        }
         case OPT_TIER: cfg.tier = optarg; break;
         case OPT_CREATE_STATUS: cfg.create_status = optarg; break;
         case 'h':

@@ -73,6 +73,31 @@ static void wh_append_locked(struct wh_item *it)
     wh_len++;
 }
 
+static void item_free(struct wh_item *it)
+{
+    free(it->raw);
+    free(it);
+}
+
+/* Queues an item for the worker (or drops it when stopping or full). */
+static void enqueue(struct wh_item *it)
+{
+    pthread_mutex_lock(&wh_lock);
+    if (!wh_running || wh_stopping || wh_len >= WH_QUEUE_MAX) {
+        pthread_mutex_unlock(&wh_lock);
+        atomic_fetch_add(&stats.webhook_dropped, 1);
+        item_free(it);
+        return;
+    }
+    bool was_empty = wh_head == NULL;
+    wh_append_locked(it);
+    /* The worker sleeps only when the queue is empty or its head is not
+     * due; a new tail never becomes due earlier than the head (delays are
+     * constant), so only the empty→non-empty change needs a wake-up. */
+    if (was_empty) pthread_cond_signal(&wh_cond);
+    pthread_mutex_unlock(&wh_lock);
+}
+
 void webhook_message(const char *wamid, const char *recipient,
                      const char *phone_id, bool is_template, long fail_code)
 {
@@ -85,20 +110,7 @@ void webhook_message(const char *wamid, const char *recipient,
     it->fail_code = fail_code;
     it->is_template = is_template;
     it->not_before = now_ms() + cfg.webhook_delay_ms;
-    pthread_mutex_lock(&wh_lock);
-    if (!wh_running || wh_stopping || wh_len >= WH_QUEUE_MAX) {
-        pthread_mutex_unlock(&wh_lock);
-        atomic_fetch_add(&stats.webhook_dropped, 1);
-        free(it);
-        return;
-    }
-    bool was_empty = wh_head == NULL;
-    wh_append_locked(it);
-    /* The worker sleeps only when the queue is empty or its head is not
-     * due; a new tail never becomes due earlier than the head (delays are
-     * constant), so only the empty→non-empty change needs a wake-up. */
-    if (was_empty) pthread_cond_signal(&wh_cond);
-    pthread_mutex_unlock(&wh_lock);
+    enqueue(it);
 }
 
 void webhook_raw(char *body)
@@ -110,23 +122,7 @@ void webhook_raw(char *body)
     }
     it->raw = body;
     it->not_before = now_ms();
-    pthread_mutex_lock(&wh_lock);
-    if (!wh_running || wh_stopping) {
-        pthread_mutex_unlock(&wh_lock);
-        free(body);
-        free(it);
-        return;
-    }
-    bool was_empty = wh_head == NULL;
-    wh_append_locked(it);
-    if (was_empty) pthread_cond_signal(&wh_cond);
-    pthread_mutex_unlock(&wh_lock);
-}
-
-static void item_free(struct wh_item *it)
-{
-    free(it->raw);
-    free(it);
+    enqueue(it);
 }
 
 static const char *status_name(enum wh_status s)
