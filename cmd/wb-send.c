@@ -368,13 +368,33 @@ static int verdict(const run *r)
 	return 0;
 }
 
+/* The options of a template send; 1 when opt was one. */
+static int template_option(opts *o, int opt)
+{
+	compose_spec *s = &o->spec;
+	switch (opt) {
+	case O_TEMPLATE: s->tmpl = optarg; break;
+	case O_LANG: s->lang = optarg; break;
+	case O_PARAM: append(&s->params, &s->nparams, optarg); break;
+	case O_HEADER: s->header = optarg; break;
+	case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
+	case O_NO_CHECK: o->no_check = 1; break;
+	case O_FALLBACK: s->fallback = optarg; break;
+	case O_FALLBACK_LANG: s->fallback_lang = optarg; break;
+	case O_FALLBACK_PARAM: append(&s->fallback_params, &s->nfallback_params, optarg); break;
+	case O_SPREAD: o->spread = 1; break;
+	default: return 0;
+	}
+	return 1;
+}
+
 static void options(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
 	compose_spec *s = &o->spec;
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common(r->c, opt, optarg))
+		if (cli_common(r->c, opt, optarg) || template_option(o, opt))
 			continue;
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
@@ -396,11 +416,6 @@ static void options(run *r, int argc, char **argv)
 		case O_NAME: o->name = optarg; break;
 		case O_BROADCAST: o->broadcast = optarg; break;
 		case O_ADDRESS: s->address = optarg; break;
-		case O_TEMPLATE: s->tmpl = optarg; break;
-		case O_LANG: s->lang = optarg; break;
-		case O_PARAM: append(&s->params, &s->nparams, optarg); break;
-		case O_HEADER: s->header = optarg; break;
-		case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
 		case O_CHOICE: append(&s->choices, &s->nchoices, optarg); break;
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
@@ -426,11 +441,6 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
-		case O_NO_CHECK: o->no_check = 1; break;
-		case O_FALLBACK: s->fallback = optarg; break;
-		case O_FALLBACK_LANG: s->fallback_lang = optarg; break;
-		case O_FALLBACK_PARAM: append(&s->fallback_params, &s->nfallback_params, optarg); break;
-		case O_SPREAD: o->spread = 1; break;
 		}
 	}
 }

@@ -51,6 +51,21 @@ static const char **str_array(json_t *v, size_t *n, const char *key, const char 
 	return a;
 }
 
+/* The members that hold arrays of strings. */
+static int spec_arrays(json_t *o, compose_spec *s, const char *where)
+{
+	int rc = 0;
+	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
+	if (!rc)
+		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
+	if (!rc)
+		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
+	if (!rc)
+		s->fallback_params = str_array(json_object_get(o, "fallback_param"), &s->nfallback_params,
+					       "fallback_param", where, &rc);
+	return rc;
+}
+
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 {
 	memset(s, 0, sizeof *s);
@@ -98,14 +113,7 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 				s->preview_url = b;
 		}
 	}
-	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
-	if (!rc)
-		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
-	if (!rc)
-		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
-	if (!rc)
-		s->fallback_params = str_array(json_object_get(o, "fallback_param"), &s->nfallback_params,
-					       "fallback_param", where, &rc);
+	rc = spec_arrays(o, s, where);
 	json_t *inter = json_object_get(o, "interactive");
 	if (!rc && inter && !json_is_object(inter))
 		rc = wb_err(EX_DATAERR, "%s: \"interactive\" must be an object", where);

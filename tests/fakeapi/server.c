@@ -529,6 +529,17 @@ static char *bad_param_text(const char *details)
 
 /* ---- POST /{phone-number-id}/messages */
 
+/* A template send the stored templates refuse: answered as Meta would. */
+static bool refuse_template(struct request *r, json_t *body)
+{
+    char details[400];
+    long code = templates_check_send(json_object_get(body, "template"),
+                                     details, sizeof details);
+    if (code)
+        answer(r, meta_http_status(code), meta_error_for_code(code, details));
+    return code != 0;
+}
+
 static const char *decide_messages(struct MHD_Connection *c, struct request *r,
                                    json_t *body, char *wamid, size_t wcap)
 {
@@ -597,15 +608,7 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         answer(r, 400, meta_error_for_code(131056, NULL));
         return "pair_rate";
     }
-    char details[400];
-    long tcode = is_template ? templates_check_send(
-                                   json_object_get(body, "template"), details,
-                                   sizeof details)
-                             : 0;
-    if (tcode) {
-        answer(r, meta_http_status(tcode), meta_error_for_code(tcode, details));
-        return NULL;
-    }
+    if (is_template && refuse_template(r, body)) return NULL;
 
     new_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
