@@ -73,8 +73,8 @@ static int ls_row(const template_row *t, void *ctx)
 		out_str(o, cells[i]);
 	out_int(o, t->params);
 	out_str(o, t->reason);
-	out_utc(o, t->updated_at);
-	out_utc(o, t->gone_at);
+	out_time(o, t->updated_at);
+	out_time(o, t->gone_at);
 	out_row_end(o);
 	return 0;
 }
@@ -151,7 +151,7 @@ static int show(wb_db *db, cli *c, const opts *op)
 					    "id", NULL};
 	out_format f;
 	out_parse_format(c->format, &f);
-	show_ctx s = {{c, NULL, NULL}, f == OUT_JSON || f == OUT_JSONL, 0};
+	show_ctx s = {{.c = c}, f == OUT_JSON || f == OUT_JSONL, 0};
 	s.rows.cols = s.json ? jcols : cols;
 	template_filter filter = {op->argv[0], op->lang, NULL, NULL};
 	int rc = template_each(db, &filter, show_row, &s);

@@ -150,6 +150,16 @@ int api_each_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), 
 /* The business number's messaging limit as the API names it
  * (whatsapp_business_manager_messaging_limit: "TIER_2K" …), malloc'd. */
 int api_messaging_limit(api *a, char **tier);
+/* The business's phone number as Meta shows it ("+1 555-078-3881";
+ * GET /{phone-id}?fields=display_phone_number), malloc'd. */
+int api_display_phone(api *a, char **number);
+
+/* Sets the business profile picture from a file's n bytes (of type
+ * mime; path names it): Meta's Resumable Upload API on the app WB_APP_ID
+ * (POST /{app-id}/uploads, then the bytes to the session it opens), then
+ * the handle it gives as profile_picture_handle on the business profile.
+ * EX_CONFIG without WB_APP_ID. */
+int api_profile_photo(api *a, const char *path, const char *mime, const char *bytes, size_t n);
 
 /* Sends the business profile: body is the JSON object for
  * POST /{phone-id}/whatsapp_business_profile (messaging_product is added

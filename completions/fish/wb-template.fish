@@ -1,11 +1,12 @@
 # fish completion for wb-template
 set -l cmds sync ls show create rm limit
 function __wb_template_names
-	wb-template ls -o tsv 2>/dev/null | tail -n +2 | cut -f1 | sort -u
+	wb-send --complete template 2>/dev/null
 end
 complete -c wb-template -f
 complete -c wb-template -s d -l db -r -F -d 'database'
 complete -c wb-template -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-template -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-template -s h -l help -d 'show usage'
 complete -c wb-template -s V -l version -d 'show version'
 complete -c wb-template -n "not __fish_seen_subcommand_from $cmds" -a sync -d 'read templates and the limit'
