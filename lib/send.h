@@ -48,7 +48,7 @@ typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW, SEND_F
 typedef struct {
 	send_rule rule; /* SEND_GO: it may go */
 	int refused;    /* 1: the rules forbid what was asked (an error); 0: skipped, as a segment expects */
-	char why[112];  /* the reason in words, "" for SEND_GO */
+	char why[160];  /* the reason in words, "" for SEND_GO (room for the window's, with its time and the fallback) */
 } send_verdict;
 
 /* Opt-out first (a direct, non-automatic send may --force it; a marketing
