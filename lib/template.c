@@ -316,7 +316,7 @@ int template_apply_update(wb_db *db, const char *field, json_t *value)
 		return 0;
 	const char *name = str(value, "message_template_name"), *lang = str(value, "message_template_language");
 	if (!name || !lang)
-		return wb_err(EX_DATAERR, "%s: no message_template_name and message_template_language", field);
+		return wb_err(EX_DATAERR, "no message_template_name and message_template_language");
 	int64_t now = when_now();
 	int rc = ensure_row(db, name, lang, value, now);
 	static const char *const sql[] = {
@@ -336,23 +336,8 @@ int template_apply_update(wb_db *db, const char *field, json_t *value)
 	db_bind_text(st, 5, str(value, "message_template_category"));
 	sqlite3_bind_int64(st, 6, now);
 	if (!rc && k != 1 && !val[k])
-		rc = wb_err(EX_DATAERR, "%s: no %s", field, k ? "new_category" : "event");
+		rc = wb_err(EX_DATAERR, "no %s", k ? "new_category" : "event"); /* the caller names the field */
 	return rc ? rc : db_step_done(db, st, "updating a template");
-}
-
-int template_apply_document(wb_db *db, json_t *root)
-{
-	size_t i, k;
-	json_t *entry, *change;
-	json_array_foreach(json_object_get(root, "entry"), i, entry) {
-		json_array_foreach(json_object_get(entry, "changes"), k, change) {
-			const char *field = str(change, "field");
-			int rc = field ? template_apply_update(db, field, json_object_get(change, "value")) : 0;
-			if (rc)
-				return wb_err_prefix(rc, "entry[%zu].changes[%zu]: ", i, k);
-		}
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------ create and rm */

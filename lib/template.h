@@ -60,8 +60,6 @@ void template_info_free(template_info *t);
  * Other fields are not this module's: 0, nothing done. A change of these
  * fields without a template name and language is EX_DATAERR. */
 int template_apply_update(wb_db *db, const char *field, json_t *value);
-/* template_apply_update for every change of a webhook document. */
-int template_apply_document(wb_db *db, json_t *root);
 
 /* Submits a definition (Meta's JSON) to POST /{waba}/message_templates
  * and stores it with the status the API answers (*status, malloc'd). */

@@ -20,7 +20,7 @@ last() { sed -n "$(api_requests)p" "$T/api.log" | jq -c "$1"; }
 
 exits 0 "a template with every kind of value" -- wb-send --to $A --template order_shipped --header text:A-1042 \
 	--param '{{name}}' --param A-1042 --button A-1042 --button TEA10
-like "$(tail -n +2 "$T/out")" ",$A,wamid\.[^,]+,sent,,order_shipped$" "sent; the row names the template"
+like "$(tail -n +2 "$T/out")" ",$A,,wamid\.[^,]+,sent,,,order_shipped$" "sent; the row names the template"
 is "$(last '.body.template.components')" '[{"type":"header","parameters":[{"type":"text","text":"A-1042"}]},{"type":"body","parameters":[{"type":"text","text":"Mei"},{"type":"text","text":"A-1042"}]},{"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":"A-1042"}]},{"type":"button","sub_type":"copy_code","index":"1","parameters":[{"type":"coupon_code","coupon_code":"TEA10"}]}]' \
 	"each value where the template has it"
 exits 0 "named parameters by name" -- wb-send --to $A --template winter_sampler_promo \
@@ -62,7 +62,7 @@ is "$(sql "SELECT count(*) FROM message WHERE status = 'queued'")" "0" "and no r
 printf 'phone,name,order\n%s,Mei,A-1\n%s,Bo,\n' $A $B > "$T/rows.csv"
 exits 65 "a CSV row with an empty value" -- sh -c "wb-send --template order_shipped --lang fr --param '{{name}}' \
 	--param '{{order}}' -o csv < '$T/rows.csv'"
-is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,sent $B,refused " "is refused; the others go"
+is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | sort | tr '\n' ' ')" "$A,sent $B,refused " "is refused; the others go"
 like "$(cat "$T/err")" "$B: template order_shipped \(fr\): body \{\{2\}\}: an empty value" "naming the row's recipient"
 
 # bypassed: Meta's own answers (the fake checks against the same templates)
@@ -86,19 +86,19 @@ like "$(tail -n +2 "$T/out")" ",failed,\(#132000\)" "and Meta answers"
 # the window is closed for B: a text goes as its fallback template
 exits 0 "--fallback-template outside the window" -- wb-send --to $B --text 'Your oolong is in.' \
 	--fallback-template hello_again --fallback-param '{{name}}' -o csv
-like "$(tail -n +2 "$T/out")" ",$B,wamid\.[^,]+,sent,,hello_again$" "the row says the fallback went"
+like "$(tail -n +2 "$T/out")" ",$B,,wamid\.[^,]+,sent,,,hello_again$" "the row says the fallback went"
 like "$(cat "$T/err")" "$B: outside the 24-hour window \(closed 2026-11-24T09:00:00Z\); its fallback template goes instead: hello_again" \
 	"and a line says why"
 is "$(last '[.body.type, .body.template.name, .body.template.components[0].parameters[0].text] | join(" ")')" \
 	'"template hello_again Bo"' "the API got the template, placeholders filled"
 exits 0 "inside the window the text goes" -- wb-send --to $A --text 'Your oolong is in.' --fallback-template hello_again \
 	--fallback-param '{{name}}' -o csv
-like "$(tail -n +2 "$T/out")" ",$A,wamid\.[^,]+,sent,,$" "as a text"
+like "$(tail -n +2 "$T/out")" ",$A,,wamid\.[^,]+,sent,,,$" "as a text"
 exits 65 "a fallback is checked like any template" -- wb-send --to $B --text hi --fallback-template hello_again
 like "$(cat "$T/err")" "template hello_again \(en_US\): body: 0 values given; the template has 1" "refused before sending"
 printf '{"to":"%s","text":"Still there?","fallback_template":"hello_again","fallback_param":["Bo"],"fallback_lang":null}\n' $B |
 	wb-send - -o csv > "$T/out" 2>/dev/null
-like "$(tail -n +2 "$T/out")" ",$B,wamid\.[^,]+,sent,,hello_again$" "a JSONL line names its fallback too"
+like "$(tail -n +2 "$T/out")" ",$B,,wamid\.[^,]+,sent,,,hello_again$" "a JSONL line names its fallback too"
 exits 64 "--fallback-template with --template" -- wb-send --to $B --template hello_again --fallback-template x
 exits 64 "--fallback-param alone" -- wb-send --to $B --text hi --fallback-param x
 
@@ -112,16 +112,16 @@ like "$(cat "$T/err")" "messaging limit: 3 customers a day; 0 got a template wit
 	"is refused with the figures"
 is "$(api_requests) $(sql 'SELECT count(*) FROM message')" "$before 0" "nothing sent, nothing kept"
 exits 0 "--spread" -- wb-send --label tier --template hello_again --param Hi --spread -o csv
-is "$(tail -n +2 "$T/out" | cut -d, -f4 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 2 queued  3 sent " \
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 2 queued  3 sent " \
 	"three go now, two wait"
 exits 0 "wb-send queue shows them" -- wb-send queue -o csv
-is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | tr '\n' ' ')" \
+is "$(tail -n +2 "$T/out" | cut -d, -f2,6 | tr '\n' ' ')" \
 	"16505550204,2026-11-26T10:00:00Z 16505550205,2026-11-26T10:00:00Z " "for a day later"
 wb-label apply tier 16505550206 16505550207 >/dev/null
 exits 0 "another broadcast the same day" -- wb-send --label tier --not-label Paid --template hello_again --param Hi \
 	--spread --name second -o csv
 exits 0 "queue" -- wb-send queue -o csv
-is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" \
+is "$(tail -n +2 "$T/out" | cut -d, -f6 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" \
 	" 3 2026-11-26T10:00:00Z  3 2026-11-27T10:00:00Z " \
 	"its new customers fill the next day up to the limit, then the one after"
 WB_NOW=2026-11-26T10:00:01Z exits 0 "a flush the next day" -- wb-send flush -o csv

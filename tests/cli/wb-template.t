@@ -120,4 +120,18 @@ wb-recv "$S/template-category-update-completed.json" "$S/phone-number-quality-up
 is "$(sql "SELECT category || '|' || reason FROM template WHERE name = 'loyalty_points'")" "MARKETING|category was UTILITY" \
 	"and done"
 is "$(sql "SELECT value FROM setting WHERE key = 'limit.tier'")" "TIER_10K" "a throughput webhook raises the limit"
+
+# a template change wb cannot apply (no name) costs only itself: quarantined,
+# the delivery's other change applied; a repeated delivery changes nothing
+printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"884120553010742","time":1795609000,"changes":[
+{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":1}},
+{"field":"message_template_quality_update","value":{"message_template_id":2,"message_template_name":"order_ready_v2",
+"message_template_language":"en_US","previous_quality_score":"GREEN","new_quality_score":"RED"}}]}]}' >"$T/half.json"
+exits 3 "a template change without its name (exit 3: quarantined)" -- wb-recv "$T/half.json"
+like "$(cat "$T/err")" "message_template_status_update change: no message_template_name .*\(quarantined\)" "said so"
+is "$(sql "SELECT count(*) FROM quarantine WHERE reason LIKE '%message_template_name%'")" 1 "kept in the quarantine"
+is "$(sql "SELECT quality FROM template WHERE name = 'order_ready_v2'")" RED "the other change applied"
+sql "UPDATE template SET quality = 'GREEN' WHERE name = 'order_ready_v2'"
+wb-recv "$T/half.json" >/dev/null 2>&1
+is "$(sql "SELECT quality FROM template WHERE name = 'order_ready_v2'")" GREEN "a repeated delivery applies nothing again"
 done_testing
