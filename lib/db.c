@@ -16,7 +16,32 @@ extern const char wb_schema_sql[];
 /* Upgrades from version i+1 to i+2 (index 0 turns a version-1 database
  * into version 2). A fresh database gets schema.sql directly. */
 static const char *const migrations[] = {
-	NULL,
+	/* the shared inbox (wb-inbox, wb-agent): agents, conversations,
+	 * their events and notes; a database from before has no
+	 * conversation until a customer writes */
+	"CREATE TABLE agent (name TEXT PRIMARY KEY, display TEXT, on_duty INTEGER NOT NULL DEFAULT 1,"
+	" created_at INTEGER NOT NULL, last_assigned INTEGER) WITHOUT ROWID;"
+	"CREATE TABLE conversation (id INTEGER PRIMARY KEY,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'pending', 'resolved')),"
+	" assignee TEXT REFERENCES agent(name) ON DELETE SET NULL, opened_at INTEGER NOT NULL,"
+	" waiting_since INTEGER, last_in_at INTEGER, unread INTEGER NOT NULL DEFAULT 0, assigned_at INTEGER,"
+	" first_response_at INTEGER, first_response_by TEXT, resolved_at INTEGER, version INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';"
+	"CREATE INDEX conversation_by_contact ON conversation(contact_id, id);"
+	"CREATE INDEX conversation_queue ON conversation(state, waiting_since);"
+	"CREATE INDEX conversation_by_version ON conversation(version);"
+	"CREATE TABLE conversation_event (id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,"
+	" ts INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('opened', 'reopened', 'assigned',"
+	" 'unassigned', 'answered', 'resolved')), agent TEXT, actor TEXT);"
+	"CREATE INDEX conversation_event_by_conversation ON conversation_event(conversation_id, id);"
+	"CREATE INDEX conversation_event_by_ts ON conversation_event(ts);"
+	"CREATE TABLE note (id INTEGER PRIMARY KEY,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,"
+	" agent TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL);"
+	"CREATE INDEX note_by_contact ON note(contact_id, created_at);",
 };
 
 #define CACHE_SIZE 128
