@@ -8,6 +8,7 @@
 #include "contact.h"
 #include "err.h"
 #include "event.h"
+#include "inbox.h"
 #include "track.h"
 #include "util.h"
 
@@ -105,6 +106,8 @@ static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, i
 	db_bind_opt_int(st, 10, it->error_code);
 	db_bind_text(st, 11, it->error_text);
 	if ((rc = db_step_changed(db, st, "saving a message", fresh)))
+		return rc;
+	if (*fresh && (rc = inbox_customer_message(db, cid, it->type, it->ts)))
 		return rc;
 	if (!*fresh || strcmp(it->type, "text"))
 		return 0;
