@@ -6,13 +6,13 @@
 #include "when.h"
 
 const char *const msglog_cols[MSGLOG_NCOLS + 1] = {"time", "phone", "direction", "type",
-						   "text", "status", "wamid", "labels", NULL};
+						   "text", "status", "wamid", "labels", "agent", NULL};
 
 void msglog_cells(const msglog_msg *m, msglog_row *r)
 {
 	when_fmt_utc(m->ts, r->time);
 	const char *cells[MSGLOG_NCOLS] = {r->time, m->wa_id, m->direction, m->type,
-					   m->body, m->status, m->wamid, m->labels};
+					   m->body, m->status, m->wamid, m->labels, m->agent};
 	memcpy(r->cell, cells, sizeof cells);
 }
 
@@ -20,7 +20,7 @@ void msglog_cells(const msglog_msg *m, msglog_row *r)
 #define MSGLOG_SELECT                                                                 \
 	"SELECT m.id, m.ts, c.wa_id, m.wamid, m.direction, m.type, m.status, m.body, " \
 	"(SELECT group_concat(name, ',') FROM (SELECT l.name FROM message_label ml "    \
-	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)) " \
+	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)), m.agent " \
 	"FROM message m JOIN contact c ON c.id = m.contact_id "
 
 static const char *opt_text(sqlite3_stmt *st, int i)
@@ -37,11 +37,12 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 			.ts = sqlite3_column_int64(st, 1),
 			.wa_id = db_col_text(st, 2),
 			.wamid = opt_text(st, 3),
-			.direction = db_col_text(st, 4),
+			.direction = opt_text(st, 4),
 			.type = db_col_text(st, 5),
-			.status = db_col_text(st, 6),
+			.status = opt_text(st, 6),
 			.body = opt_text(st, 7),
 			.labels = db_col_text(st, 8),
+			.agent = opt_text(st, 9),
 		};
 		if ((rc = fn(&m, ctx)))
 			break;
@@ -54,7 +55,11 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 
 int msglog_each(wb_db *db, int64_t contact_id, msglog_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, MSGLOG_SELECT "WHERE m.contact_id = ? ORDER BY m.ts, m.id");
+	/* a note is a row of its own type among the messages */
+	sqlite3_stmt *st = db_stmt(db, MSGLOG_SELECT "WHERE m.contact_id = ?1 UNION ALL "
+				       "SELECT n.id, n.created_at, c.wa_id, NULL, NULL, 'note', NULL, n.text, '', n.agent "
+				       "FROM note n JOIN contact c ON c.id = n.contact_id WHERE n.contact_id = ?1 "
+				       "ORDER BY 2, 1");
 	sqlite3_bind_int64(st, 1, contact_id);
 	return walk(db, st, fn, ctx);
 }

@@ -1,6 +1,6 @@
 /* msglog — a contact's message log, read-only: the message rows both
- * ways in time order with the labels each carries, and the messages that
- * carry a label. Writing messages belongs to the sender and the receiver;
+ * ways in time order with the labels each carries, the agents' private
+ * notes among them, and the messages that carry a label. Writing messages belongs to the sender and the receiver;
  * writing rows out belongs to whoever owns the output, so this module
  * hands over plain text cells and knows no output format. */
 #ifndef WB_MSGLOG_H
@@ -10,19 +10,21 @@
 #include "db.h"
 
 typedef struct {
-	int64_t id, ts;
+	int64_t id, ts;        /* id: the message's, or the note's */
 	const char *wa_id;     /* the contact's phone */
 	const char *wamid;     /* NULL until the API accepted it */
-	const char *direction; /* in, out */
-	const char *type, *status;
+	const char *direction; /* in, out; NULL for a note */
+	const char *type;      /* the message's, or "note" */
+	const char *status;    /* NULL for a note */
 	const char *body;      /* NULL when the message has none */
 	const char *labels;    /* comma-separated label names, "" when none */
+	const char *agent;     /* who sent it or wrote the note; NULL: nobody said */
 } msglog_msg;
 
 /* Called per message; a non-zero return stops the walk and is returned. */
 typedef int (*msglog_fn)(const msglog_msg *m, void *ctx);
 
-/* The messages to and from a contact, oldest first. */
+/* The messages to and from a contact and the notes on it, oldest first. */
 int msglog_each(wb_db *db, int64_t contact_id, msglog_fn fn, void *ctx);
 /* The messages that carry a label, oldest first. */
 int msglog_labelled(wb_db *db, int64_t label_id, msglog_fn fn, void *ctx);
@@ -31,7 +33,7 @@ int msglog_labelled(wb_db *db, int64_t label_id, msglog_fn fn, void *ctx);
  * --message), so they read alike and pipe alike: the column names
  * (NULL-terminated) and one message's cells in their order, all text
  * (NULL: none). The cells point into m and into the row's time. */
-#define MSGLOG_NCOLS 8
+#define MSGLOG_NCOLS 9
 extern const char *const msglog_cols[MSGLOG_NCOLS + 1];
 typedef struct {
 	const char *cell[MSGLOG_NCOLS];
