@@ -58,6 +58,7 @@ typedef struct {
 	out *o;
 	const char *tz;
 	int nkeys;
+	int by_agent; /* the inbox's columns follow */
 } ctx;
 
 static void out_time(ctx *c, int64_t t)
@@ -98,6 +99,14 @@ static int report_row(const stats_row *r, void *p)
 	out_opt_int(c->o, r->response_p90);
 	out_int(c->o, r->auto_replies);
 	out_int(c->o, r->broadcasts);
+	if (c->by_agent) {
+		out_int(c->o, r->assigned);
+		out_int(c->o, r->resolved);
+		out_opt_int(c->o, r->inbox_response_median);
+		out_opt_int(c->o, r->inbox_response_p90);
+		out_opt_int(c->o, r->resolution_median);
+		out_opt_int(c->o, r->resolution_p90);
+	}
 	out_row_end(c->o);
 	return 0;
 }
@@ -183,11 +192,17 @@ static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t unti
 		"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
 		"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
 		"auto_replies", "broadcasts", NULL};
-	static const char *cols[2 + 14]; /* out keeps a pointer to the names */
+	/* by agent, the shared inbox's figures follow */
+	static const char *const inbox[] = {"assigned", "resolved", "inbox_response_median_s",
+					    "inbox_response_p90_s", "resolution_median_s", "resolution_p90_s", NULL};
+	static const char *cols[2 + 13 + 7]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
+	x->by_agent = op->by == STATS_AGENT;
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
 	memcpy(cols + nkeys, figures, sizeof figures);
+	if (x->by_agent)
+		memcpy(cols + nkeys + 13, inbox, sizeof inbox);
 	x->o = cli_out(c, cols);
 	return stats_report(db, op->by, since, until, x->tz, report_row, x);
 }
