@@ -16,6 +16,7 @@
 #include "deliver.h"
 #include "err.h"
 #include "in.h"
+#include "inbox.h"
 #include "profile.h"
 #include "queue.h"
 #include "ratelimit.h"
@@ -28,6 +29,7 @@
 static const char usage[] =
 	"usage: wb-send [OPTIONS] --to PHONE... | --label L... | - | < recipients.csv\n"
 	"       wb-send queue | cancel ID... | flush [--retry-unknown]\n"
+	"       wb-send --read WAMID... | --typing WAMID...\n"
 	"\n"
 	"Recipients:\n"
 	"  --to PHONE           a recipient (repeat for more)\n"
@@ -60,6 +62,10 @@ static const char usage[] =
 	"  --concurrency N      requests in flight (default 32)\n"
 	"  --dry-run            print the request bodies as JSONL; send and store nothing\n"
 	"  --retry-unknown      flush: resend messages a crash left unknown\n"
+	"Read receipts:\n"
+	"  --read WAMID         mark a customer's message read on WhatsApp (and those before it)\n"
+	"  --typing WAMID       the same, and show them the typing indicator (until the next\n"
+	"                       message, or 25 s)\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -72,6 +78,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_READ, O_TYPING,
 };
 
 static const struct option longopts[] = {
@@ -114,6 +121,8 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"read", required_argument, NULL, O_READ},
+	{"typing", required_argument, NULL, O_TYPING},
 	{0},
 };
 
@@ -122,6 +131,9 @@ typedef struct {
 	compose_spec spec;
 	const char **to, **labels, **not_labels;
 	size_t nto, nlabels, nnot;
+	const char **reads;  /* --read and --typing, in order */
+	char *typing;        /* typing[i]: reads[i] came with --typing */
+	size_t nreads;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
@@ -140,7 +152,7 @@ static void append(const char ***v, size_t *n, const char *s)
 }
 
 /* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND } command;
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_READ } command;
 static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
 /* The run: the database, the API, the output and the counts. */
@@ -406,6 +418,12 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
+		case O_READ:
+		case O_TYPING:
+			o->typing = xrealloc(o->typing, o->nreads + 1);
+			o->typing[o->nreads] = opt == O_TYPING;
+			append(&o->reads, &o->nreads, optarg);
+			break;
 		}
 	}
 }
@@ -420,6 +438,11 @@ static command command_of(run *r, int argc, char **argv)
 		o->spec.place = o->name;
 		o->name = NULL;
 	}
+	api_msg_type type;
+	if (o->nreads && (argc || o->nto || o->nlabels || !compose_spec_type(&o->spec, EX_USAGE, &type)))
+		wb_usage("--read and --typing go alone: no recipients, message or command");
+	if (o->nreads)
+		return CMD_READ;
 	command cmd = argc && strcmp(argv[0], "-") ? (command)cli_subcommand(argv[0], commands) : CMD_SEND;
 	o->lines = argc == 1 && !strcmp(argv[0], "-");
 	if (cmd == CMD_SEND && argc > (o->lines ? 1 : 0))
@@ -468,7 +491,7 @@ static int prepare(cli *c, void *p)
 	int rc;
 	if (r->cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
 		return rc;
-	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH)
+	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH || r->cmd == CMD_READ)
 		return api_open((int)r->o.concurrency, &r->api);
 	return 0;
 }
@@ -515,6 +538,18 @@ static int cmd_flush(run *r)
 	return rc ? rc : verdict(r);
 }
 
+/* --read and --typing, one request each, in order. */
+static int cmd_read(run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->o.nreads && !rc; i++) {
+		char phone[PHONE_MAX];
+		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone)))
+			row(r, 0, phone, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL);
+	}
+	return rc;
+}
+
 static int cmd_send(run *r)
 {
 	int rc;
@@ -535,6 +570,7 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_CANCEL: rc = cmd_cancel(r, r->argc - 1, r->argv + 1); break;
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
+	case CMD_READ: rc = cmd_read(r); break;
 	}
 	int orc = r->out ? out_close(r->out) : 0;
 	r->out = NULL;
@@ -563,6 +599,8 @@ static void done(void *p)
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
+	free(o->reads);
+	free(o->typing);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);

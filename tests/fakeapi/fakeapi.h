@@ -127,8 +127,8 @@ void ids_init(void);
 
 /* ---- the customers' messages (inbound.c); thread-safe */
 
-/* POST /_fake/inbound: a body {"from","text","name"} makes a customer's
- * text message, a webhook document is taken as it is; either way the
+/* POST /_fake/inbound: a body {"from","text","name","timestamp"} makes a
+ * customer's text message (at that Unix time, default now), a webhook document is taken as it is; either way the
  * answer (malloc'd JSON, *status set) is the webhook document, and its
  * message ids are known from then on. */
 char *inbound_post(const char *body, size_t len, unsigned *status);

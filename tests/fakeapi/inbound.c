@@ -1,10 +1,11 @@
 /*
  * inbound.c — the customers' side of the fake Cloud API: the messages
- * they send. POST /_fake/inbound makes one (or takes a webhook document
- * of them) and answers with the webhook Meta would deliver for it, for a
- * test to feed to wb-recv. The fake then knows those message ids, so a
- * read receipt (mark as read, typing indicator) for any other id is
- * refused as Meta refuses it.
+ * they send. POST /_fake/inbound makes one ({"from","text","name",
+ * "timestamp"}, all but from optional) or takes a webhook document of
+ * them, and answers with the webhook Meta would deliver, for a test to
+ * feed to wb-recv. The fake then knows those message ids, so a read
+ * receipt (mark as read, typing indicator) for any other id is refused
+ * as Meta refuses it.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -61,11 +62,11 @@ static int learn(json_t *doc)
 }
 
 /* A text message from a customer, as Meta delivers it by webhook. */
-static json_t *text_message(const char *from, const char *name, const char *text)
+static json_t *text_message(const char *from, const char *name, const char *text, long long at)
 {
     char wamid[64], ts[24];
     new_wamid(wamid, sizeof wamid);
-    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+    snprintf(ts, sizeof ts, "%lld", at ? at : (long long)time(NULL));
     json_t *value = json_pack(
         "{s:s,s:{s:s,s:s},s:[{s:{s:s},s:s}],s:[{s:s,s:s,s:s,s:s,s:{s:s}}]}",
         "messaging_product", "whatsapp", "metadata", "display_phone_number", cfg.display_phone,
@@ -87,7 +88,8 @@ char *inbound_post(const char *body, size_t len, unsigned *status)
         const char *name = json_string_value(json_object_get(in, "name"));
         const char *text = json_string_value(json_object_get(in, "text"));
         phone_digits(from, digits, sizeof digits);
-        out = text_message(digits, name ? name : "Customer", text ? text : "Hello");
+        long long at = (long long)json_integer_value(json_object_get(in, "timestamp"));
+        out = text_message(digits, name ? name : "Customer", text ? text : "Hello", at);
     }
     json_decref(in);
     if (!out || !learn(out)) {
