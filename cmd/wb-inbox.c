@@ -62,14 +62,6 @@ typedef struct {
 static const char *const conv_cols[] = {"phone", "name", "state", "assignee", "wait_s", "unread",
 					"window_left_s", "labels", "last_message", "opened", NULL};
 
-static void opt_secs(out *o, int64_t s)
-{
-	if (s < 0)
-		out_null(o);
-	else
-		out_int(o, s);
-}
-
 static int conv_row(const inbox_conv *v, void *o)
 {
 	char opened[32];
@@ -78,7 +70,7 @@ static int conv_row(const inbox_conv *v, void *o)
 	out_str(o, v->name);
 	out_str(o, inbox_state_names[v->state]);
 	out_str(o, v->assignee);
-	opt_secs(o, v->wait);
+	out_opt_int(o, v->wait);
 	out_int(o, v->unread);
 	out_int(o, v->window_left);
 	out_str(o, v->labels);

@@ -68,15 +68,6 @@ static void out_time(ctx *c, int64_t t)
 	out_str(c->o, buf);
 }
 
-/* -1 stands for "no such figure": an empty cell, JSON null. */
-static void out_opt_int(out *o, int64_t v)
-{
-	if (v < 0)
-		out_null(o);
-	else
-		out_int(o, v);
-}
-
 static int report_row(const stats_row *r, void *p)
 {
 	ctx *c = p;

@@ -126,6 +126,14 @@ void out_int(out *o, int64_t v)
 	put(o, C_NUM, xasprintf("%lld", (long long)v));
 }
 
+void out_opt_int(out *o, int64_t v)
+{
+	if (v < 0)
+		out_null(o);
+	else
+		out_int(o, v);
+}
+
 void out_num(out *o, double v)
 {
 	if (isnan(v) || isinf(v)) {

@@ -22,6 +22,7 @@ out *out_new(out_format f, FILE *fp, const char *const *cols);
 void out_line_buffered(out *o);
 void out_str(out *o, const char *s); /* NULL is an empty cell / JSON null */
 void out_int(out *o, int64_t v);
+void out_opt_int(out *o, int64_t v); /* negative: no such figure, an empty cell / JSON null */
 void out_num(out *o, double v);     /* up to 4 decimals; NaN is empty/null */
 void out_bool(out *o, int b);
 void out_null(out *o);
