@@ -360,6 +360,14 @@ static int verdict(const run *r)
 	return 0;
 }
 
+/* --read and --typing, kept in the order given. */
+static void add_read(opts *o, const char *wamid, int typing)
+{
+	o->typing = xrealloc(o->typing, o->nreads + 1);
+	o->typing[o->nreads] = (char)typing;
+	append(&o->reads, &o->nreads, wamid);
+}
+
 static void options(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
@@ -419,11 +427,7 @@ static void options(run *r, int argc, char **argv)
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
 		case O_READ:
-		case O_TYPING:
-			o->typing = xrealloc(o->typing, o->nreads + 1);
-			o->typing[o->nreads] = opt == O_TYPING;
-			append(&o->reads, &o->nreads, optarg);
-			break;
+		case O_TYPING: add_read(o, optarg, opt == O_TYPING); break;
 		}
 	}
 }
