@@ -14,7 +14,7 @@ WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 # Flags of the libraries that ship a pkg-config file; libcsv ships none.
 # Deferred (=), so that `make deps` runs before pkg-config is installed.
 PKG_CONFIG ?= pkg-config
-PKGS     = sqlite3 jansson libcurl libmicrohttpd libcrypto
+PKGS     = sqlite3 jansson libcurl libmicrohttpd libcrypto libqrencode libpng
 CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS))
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm -lpthread
@@ -37,8 +37,9 @@ FUZZ     = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
 
 # Debian packages: build libraries, then what the tests and the demo run.
 DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
-	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata
-DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps
+	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata libqrencode-dev libpng-dev
+DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps \
+	zbar-tools
 
 # Phone numbers are read by libphonenumber, a C++ library (no .pc file):
 # lib/ has one C++ file, its C-callable shim, and every program links the

@@ -42,16 +42,10 @@ static const char *const switches[] = {"off", "on", NULL};
 typedef struct {
 	int cmd, argc;
 	char **argv; /* the command's arguments */
-	const char *display, *me;
+	const char *display;
+	char *me;    /* WB_AGENT */
 	int on;      /* auto-assign's argument; -1: none */
 } opts;
-
-static void put_time(out *o, int64_t t)
-{
-	char buf[32];
-	when_fmt_utc(t, buf);
-	out_str(o, buf);
-}
 
 static int ls_row(const agent *a, void *o)
 {
@@ -59,7 +53,7 @@ static int ls_row(const agent *a, void *o)
 	out_str(o, a->display);
 	out_bool(o, a->on_duty);
 	out_int(o, a->conversations);
-	put_time(o, a->created_at);
+	out_time(o, a->created_at);
 	out_row_end(o);
 	return 0;
 }
@@ -95,8 +89,8 @@ static int name_row(const char *name, int changed, void *ctx)
 static int each_name(wb_db *db, cli *c, const opts *op)
 {
 	static const char *const cols[] = {"name", "on_duty", "changed", NULL}, *const rm_cols[] = {"name", NULL};
-	name_rows n = {{c, op->cmd == RM ? rm_cols : cols, NULL}, op->cmd};
-	char *me[] = {(char *)op->me, NULL};
+	name_rows n = {{.c = c, .cols = op->cmd == RM ? rm_cols : cols}, op->cmd};
+	char *me[] = {op->me, NULL};
 	int argc = op->argc ? op->argc : 1;
 	char **argv = op->argc ? op->argv : me;
 	int rc = op->argc ? 0 : agent_me(db, op->me);
@@ -140,7 +134,17 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	if (op->display && op->cmd != ADD)
 		wb_usage("--display goes with add");
 	op->on = op->cmd == AUTO && op->argc ? cli_choice("auto-assign", op->argv[0], switches) : -1;
-	op->me = getenv("WB_AGENT");
+	c->reads = op->cmd == LS || (op->cmd == AUTO && op->on < 0);
+}
+
+static int prepare(cli *c, void *p)
+{
+	return agent_whoami(&((opts *)p)->me);
+}
+
+static void done(void *p)
+{
+	free(((opts *)p)->me);
 }
 
 static int run(wb_db *db, cli *c, void *p)
@@ -156,5 +160,5 @@ static int run(wb_db *db, cli *c, void *p)
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run}, argc, argv, &(opts){0});
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run, .done = done}, argc, argv, &(opts){0});
 }

@@ -33,6 +33,10 @@ static const char usage[] =
 	"  --inactive DUR       no message from them within DUR (30d); never wrote counts\n"
 	"  --active DUR         a message from them within DUR\n"
 	"  --opted-out          only those who opted out\n"
+	"  --unanswered         their last message came after our last reply (automatic\n"
+	"                       replies are no answer)\n"
+	"  --unread             a message of theirs nobody opened, with no reply after it\n"
+	"  --sort KEY           last-in or last-out (the latest first), name (default: phone)\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -58,19 +62,9 @@ typedef struct {
 	const char **labels, **not_labels;
 	int nlabels, nnot;
 	int64_t inactive, active;
-	int opted_out, skip_bad, filtering;
+	int opted_out, skip_bad, filtering, unanswered, unread;
+	contact_sort sort;
 } opts;
-
-static void put_time(out *o, int64_t t)
-{
-	char buf[32];
-	if (!t) {
-		out_null(o);
-		return;
-	}
-	when_fmt_utc(t, buf);
-	out_str(o, buf);
-}
 
 /* The cells ls and show share, in this order. */
 static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in", NULL};
@@ -84,7 +78,7 @@ static void contact_cells(out *o, wb_db *db, const contact *c)
 	out_str(o, c->profile_name);
 	out_str(o, labels);
 	out_bool(o, c->opted_out);
-	put_time(o, c->last_in_at);
+	out_time(o, c->last_in_at);
 	free(labels);
 }
 
@@ -113,7 +107,8 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 			return rc == EX_FALSE ? EX_DATAERR : rc;
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
-			    .active = op->active, .opted_out = op->opted_out, .now = when_now()};
+			    .active = op->active, .opted_out = op->opted_out, .now = when_now(),
+			    .unanswered = op->unanswered, .unread = op->unread, .sort = op->sort};
 	ls_ctx l = {cli_out(cl, contact_cols), db};
 	int rc = contact_each(db, &f, ls_row, &l);
 	int cr = out_close(l.o);
@@ -140,11 +135,12 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	memcpy(cols, contact_cols, NCONTACT_COLS * sizeof *cols);
 	memcpy(cols + NCONTACT_COLS, more, sizeof more);
 	out *o = cli_out(cl, cols);
+	out_one_row_vertical(o);
 	contact_cells(o, db, &c);
-	put_time(o, c.opted_out_at);
-	put_time(o, c.created_at);
-	put_time(o, c.updated_at);
-	put_time(o, c.last_out_at);
+	out_time(o, c.opted_out_at);
+	out_time(o, c.created_at);
+	out_time(o, c.updated_at);
+	out_time(o, c.last_out_at);
 	char *attrs = contact_attrs_json(db, c.id);
 	out_json(o, attrs);
 	out_row_end(o);
@@ -157,7 +153,8 @@ static int log_row(const msglog_msg *m, void *o)
 {
 	msglog_row r;
 	msglog_cells(m, &r);
-	out_row_strs(o, r.cell, MSGLOG_NCOLS);
+	out_time(o, m->ts);
+	out_row_strs(o, r.cell, MSGLOG_NCOLS - 1);
 	return 0;
 }
 
@@ -279,7 +276,7 @@ static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 {
 	static const char *const cols[] = {"phone", "opted_out", "changed", NULL};
 	static const char *const rm_cols[] = {"phone", NULL};
-	phone_rows p = {{cl, cmd == RM ? rm_cols : cols, NULL}, cmd};
+	phone_rows p = {{.c = cl, .cols = cmd == RM ? rm_cols : cols}, cmd};
 	int rc = cmd == RM ? contact_rm_phones(db, argc, argv, stdin, phone_row, &p)
 			   : contact_optout_phones(db, argc, argv, stdin, cmd == OPTOUT, phone_row, &p);
 	return cli_rows_end(&p.rows, rc);
@@ -300,7 +297,8 @@ static int64_t parse_dur(const char *opt, const char *arg)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD };
+	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
+	       O_SORT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
@@ -309,6 +307,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"active", required_argument, NULL, O_ACTIVE},
 		{"opted-out", no_argument, NULL, O_OPTED_OUT},
 		{"skip-bad", no_argument, NULL, O_SKIP_BAD},
+		{"unanswered", no_argument, NULL, O_UNANSWERED},
+		{"unread", no_argument, NULL, O_UNREAD},
+		{"sort", required_argument, NULL, O_SORT},
 		{0},
 	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
@@ -326,13 +327,18 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_ACTIVE: op->active = parse_dur("--active", optarg); break;
 		case O_OPTED_OUT: op->opted_out = 1; break;
 		case O_SKIP_BAD: op->skip_bad = 1; break;
+		case O_UNANSWERED: op->unanswered = 1; break;
+		case O_UNREAD: op->unread = 1; break;
+		case O_SORT: op->sort = CONTACT_BY_LAST_IN + cli_choice("--sort", optarg, contact_sort_names); break;
 		}
 	}
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG;
 	if (op->filtering && op->cmd != LS)
-		wb_usage("--label, --not-label, --inactive, --active and --opted-out go with ls");
+		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread "
+			 "and --sort go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)

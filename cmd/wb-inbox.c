@@ -55,7 +55,7 @@ typedef struct {
 	char **argv; /* the command's arguments */
 	inbox_filter f;
 	int mine, filtering;
-	const char *me; /* WB_AGENT */
+	char *me;       /* WB_AGENT */
 	char *text;     /* note's */
 } opts;
 
@@ -64,18 +64,16 @@ static const char *const conv_cols[] = {"phone", "name", "state", "assignee", "w
 
 static int conv_row(const inbox_conv *v, void *o)
 {
-	char opened[32];
-	when_fmt_utc(v->opened_at, opened);
 	out_str(o, v->phone);
 	out_str(o, v->name);
 	out_str(o, inbox_state_names[v->state]);
 	out_str(o, v->assignee);
-	out_opt_int(o, v->wait);
+	out_dur(o, v->wait);
 	out_int(o, v->unread);
-	out_int(o, v->window_left);
+	out_dur(o, v->window_left);
 	out_str(o, v->labels);
 	out_str(o, v->last_message);
-	out_str(o, opened);
+	out_time(o, v->opened_at);
 	out_row_end(o);
 	return 0;
 }
@@ -127,7 +125,7 @@ static int act(wb_db *db, cli *c, const opts *op)
 					 [RESOLVE] = INBOX_RESOLVE, [REOPEN] = INBOX_REOPEN};
 	int assigning = op->cmd == ASSIGN || op->cmd == UNASSIGN;
 	const char *agent = op->cmd == ASSIGN ? op->argv[1] : NULL;
-	act_rows a = {{c, assigning ? assign_cols : state_cols, NULL}, op->cmd, agent};
+	act_rows a = {{.c = c, .cols = assigning ? assign_cols : state_cols}, op->cmd, agent};
 	int argc = op->cmd == ASSIGN ? 1 : op->argc;
 	int rc = inbox_act_phones(db, acts[op->cmd], agent, op->me, argc, op->argv, stdin, act_row, &a);
 	return cli_rows_end(&a.rows, rc);
@@ -175,9 +173,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--mine, --unassigned, --agent, --label and --state go with ls");
 	if (op->mine + op->f.unassigned + !!op->f.agent > 1)
 		wb_usage("--mine, --unassigned and --agent: one at most");
-	op->me = getenv("WB_AGENT");
-	if (op->me && !*op->me)
-		op->me = NULL;
+	c->reads = op->cmd == LS;
 	if (op->cmd == NOTE)
 		op->text = join(op->argc - 1, op->argv + 1);
 }
@@ -200,12 +196,18 @@ static int run(wb_db *db, cli *c, void *p)
 	}
 }
 
+static int prepare(cli *c, void *p)
+{
+	return agent_whoami(&((opts *)p)->me);
+}
+
 static void done(void *p)
 {
 	free(((opts *)p)->text);
+	free(((opts *)p)->me);
 }
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run, .done = done}, argc, argv, &(opts){0});
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run, .done = done}, argc, argv, &(opts){0});
 }

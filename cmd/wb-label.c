@@ -75,7 +75,8 @@ static int message_row(const msglog_msg *m, void *o)
 {
 	msglog_row r;
 	msglog_cells(m, &r);
-	out_row_strs(o, r.cell, MSGLOG_NCOLS);
+	out_time(o, m->ts);
+	out_row_strs(o, r.cell, MSGLOG_NCOLS - 1);
 	return 0;
 }
 
@@ -132,7 +133,7 @@ static int tag_row(const char *target, int changed, void *ctx)
 static int tag(wb_db *db, cli *c, const opts *op)
 {
 	static const char *const cols[] = {"label", "target", "changed", NULL};
-	tag_rows t = {{c, cols, NULL}, op->argv[0]};
+	tag_rows t = {{.c = c, .cols = cols}, op->argv[0]};
 	int rc = label_tag(db, op->argv[0], op->cmd == APPLY, op->messages, op->argc - 1, op->argv + 1, stdin,
 			   tag_row, &t);
 	return cli_rows_end(&t.rows, rc);
@@ -170,6 +171,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
+	c->reads = op->cmd == LS || op->cmd == WHO;
 	if (op->color && op->cmd != ADD)
 		wb_usage("--color goes with add (use 'color NAME N' to change one)");
 	if (op->messages && op->cmd != APPLY && op->cmd != REMOVE && op->cmd != WHO)

@@ -1,6 +1,8 @@
 /* wb-profile — the business profile and opening hours: show and set the
  * fields, the weekly hours, holidays and special days, ask whether the
- * business is open, and move the whole profile in and out as JSON. */
+ * business is open, move the whole profile in and out as JSON, and the
+ * small tools of the WhatsApp Business app: the wa.me link with its QR
+ * code, and the profile picture. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "hours.h"
 #include "in.h"
 #include "profile.h"
+#include "qr.h"
 #include "util.h"
 #include "when.h"
 
@@ -33,10 +36,17 @@ static const char usage[] =
 	"  import [FILE]                 read such a document (stdin when no FILE)\n"
 	"  push [--dry-run]              send the profile to the Cloud API (--dry-run:\n"
 	"                                print the request body instead)\n"
+	"  link [--text TEXT] [--qr FILE.svg|FILE.png]\n"
+	"                                the wa.me link to chat with the business, with a\n"
+	"                                message to prefill, and its QR code\n"
+	"  photo FILE                    set the profile picture (JPEG or PNG)\n"
 	"\n"
-	CLI_COMMON_USAGE;
+	CLI_COMMON_USAGE
+	"\n"
+	"Environment: WB_DISPLAY_PHONE (link: the business's number; else asked of the\n"
+	"Cloud API), WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_APP_ID (photo).\n";
 
-enum { SHOW, SET, HOURS, OPEN, EXPORT, IMPORT, PUSH };
+enum { SHOW, SET, HOURS, OPEN, EXPORT, IMPORT, PUSH, LINK, PHOTO };
 static const cli_cmd commands[] = {
 	[SHOW] = {"show", 0, 0, NULL},
 	[SET] = {"set", 1, -1, "KEY=VALUE"},
@@ -45,6 +55,8 @@ static const cli_cmd commands[] = {
 	[EXPORT] = {"export", 0, 0, NULL},
 	[IMPORT] = {"import", 0, 1, NULL},
 	[PUSH] = {"push", 0, 0, NULL},
+	[LINK] = {"link", 0, 0, NULL},
+	[PHOTO] = {"photo", 1, 1, "an image file"},
 	{0},
 };
 /* What hours does: the first four are named by its first argument; with
@@ -55,7 +67,7 @@ static const char *const hours_subs[] = {"exceptions", "closed", "on", "clear", 
 typedef struct {
 	int cmd, sub, argc;
 	char **argv; /* the command's arguments */
-	const char *at;
+	const char *at, *text, *qr;
 	int all, dry_run;
 	profile set; /* set's fields, read before the database is opened */
 } opts;
@@ -236,13 +248,10 @@ static int open_at(wb_db *db, cli *c, const char *at)
 		return rc;
 	}
 	int open = hours_open_at(&h, t, tz, &until);
-	char buf[40];
-	if (until)
-		when_fmt_local(until, tz, buf);
 	static const char *const cols[] = {"state", "until", NULL};
 	out *o = cli_out(c, cols);
 	out_str(o, open ? "open" : "closed");
-	out_str(o, until ? buf : NULL);
+	out_time(o, until);
 	out_row_end(o);
 	hours_free(&h);
 	free(tz);
@@ -296,6 +305,26 @@ static int push(wb_db *db, int dry_run)
 	return rc;
 }
 
+/* The wa.me link, and its QR code when --qr names a file. */
+static int wa_link(cli *c, const char *text, const char *qr)
+{
+	char digits[PHONE_MAX];
+	int rc = profile_number(digits);
+	if (rc)
+		return rc;
+	char *link = profile_wa_link(digits, text);
+	if (qr)
+		rc = qr_write(link, qr);
+	if (!rc) {
+		static const char *const cols[] = {"phone", "link", "qr", NULL};
+		out *o = cli_out(c, cols);
+		out_row_strs(o, (const char *const[]){digits, link, qr}, 3);
+		rc = out_close(o);
+	}
+	free(link);
+	return rc;
+}
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line, 65 on a bad value for set. */
 static void parse(int argc, char **argv, cli *c, void *p)
@@ -306,6 +335,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"at", required_argument, NULL, 'a'},
 		{"all", no_argument, NULL, 'A'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"text", required_argument, NULL, 't'},
+		{"qr", required_argument, NULL, 'q'},
 		{0},
 	};
 	int opt;
@@ -318,18 +349,28 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			op->all = 1;
 		else if (opt == 'n')
 			op->dry_run = 1;
+		else if (opt == 't')
+			op->text = optarg;
+		else if (opt == 'q')
+			op->qr = optarg;
 	}
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	if (op->cmd == HOURS)
 		op->sub = hours_sub(op->argc, op->argv);
+	c->reads = op->cmd == SHOW || op->cmd == OPEN || op->cmd == EXPORT || op->cmd == PUSH ||
+		   (op->cmd == HOURS && (op->sub == HOURS_SHOW_WEEK || op->sub == HOURS_EXCEPTIONS));
 	if (op->at && op->cmd != OPEN)
 		wb_usage("--at goes with open");
 	if (op->all && !(op->cmd == HOURS && op->sub == HOURS_EXCEPTIONS))
 		wb_usage("--all goes with 'hours exceptions'");
 	if (op->dry_run && op->cmd != PUSH)
 		wb_usage("--dry-run goes with push");
+	if ((op->text || op->qr) && op->cmd != LINK)
+		wb_usage("--text and --qr go with link");
+	if (op->qr && !qr_format_ok(op->qr))
+		wb_usage("--qr %s: the file name ends in .svg or .png", op->qr);
 	int rc = op->cmd == SET ? profile_parse_set(op->argc, op->argv, &op->set) : 0;
 	if (rc == EX_USAGE)
 		wb_usage("%s", wb_errmsg());
@@ -349,6 +390,8 @@ static int run(wb_db *db, cli *c, void *p)
 		return open_at(db, c, op->at);
 	case EXPORT: return export(db);
 	case IMPORT: return import(db, op->argc ? op->argv[0] : NULL);
+	case LINK: return wa_link(c, op->text, op->qr);
+	case PHOTO: return profile_photo(op->argv[0]);
 	default: return push(db, op->dry_run);
 	}
 }

@@ -22,9 +22,12 @@
 static const char usage[] =
 	"usage: wb-reply [-d DB] [-o FORMAT] COMMAND [ARGS]\n"
 	"\n"
-	"  quick ls                             quick replies and their keywords\n"
-	"  quick add /SHORTCUT TEXT [--keyword W]...   add one ({{name}}, {{phone}},\n"
-	"                                       {{business}}, any contact attribute)\n"
+	"  quick ls                             quick replies, their keywords and media\n"
+	"  quick add /SHORTCUT TEXT [--keyword W]... [--image FILE | --document FILE]\n"
+	"                                       add one; the medium goes with the text\n"
+	"                                       as its caption (FILE, URL or media id)\n"
+	"  quick set /SHORTCUT TEXT [--image FILE | --document FILE]\n"
+	"                                       change one; its keywords stay\n"
 	"  quick rm /SHORTCUT                   remove one (and its keywords)\n"
 	"  quick show /SHORTCUT [--for PHONE]   its text, placeholders filled for PHONE\n"
 	"  greeting [set TEXT] [--after DUR] [--to everyone|new] [--on|--off]\n"
@@ -38,6 +41,9 @@ static const char usage[] =
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
+	"Texts may hold {{name}}, {{phone}}, {{wa_id}}, {{profile_name}}, {{business}},\n"
+	"{{KEY}} of an attribute some contact has, and in the away message {{opens_at}}\n"
+	"(when the business opens again); set refuses any other.\n"
 	"auto writes JSONL unless -o says otherwise.\n";
 
 enum { QUICK, GREETING, AWAY, KEYWORD, WORDS, AUTO };
@@ -50,10 +56,11 @@ static const cli_cmd commands[] = {
 	[AUTO] = {"auto", 0, 0, NULL},
 	{0},
 };
-enum { QUICK_LS, QUICK_ADD, QUICK_RM, QUICK_SHOW };
+enum { QUICK_LS, QUICK_ADD, QUICK_SET, QUICK_RM, QUICK_SHOW };
 static const cli_cmd quick_cmds[] = {
 	[QUICK_LS] = {"ls", 0, 0, NULL},
 	[QUICK_ADD] = {"add", 2, 2, NULL},
+	[QUICK_SET] = {"set", 2, 2, NULL},
 	[QUICK_RM] = {"rm", 1, 1, NULL},
 	[QUICK_SHOW] = {"show", 1, 1, NULL},
 	{0},
@@ -72,6 +79,7 @@ typedef struct {
 	const char **keywords;
 	int nkeywords;
 	const char *for_phone, *after, *to, *when, *stop, *start;
+	const char *media_type, *media; /* --image or --document FILE */
 	int on; /* 1 --on, 0 --off, -1 neither */
 } opts;
 
@@ -90,11 +98,20 @@ static void out_shortcut(out *o, const char *sc)
 	free(slashed);
 }
 
+/* A medium as a cell: "image:/srv/menu.jpg", or empty. */
+static void out_media(out *o, const char *type, const char *src)
+{
+	char *cell = type ? xasprintf("%s:%s", type, src) : NULL;
+	out_str(o, cell);
+	free(cell);
+}
+
 static int quick_row(const quick_reply *q, void *ctx)
 {
 	out_shortcut(ctx, q->shortcut);
 	out_str(ctx, q->text);
 	out_str(ctx, q->keywords);
+	out_media(ctx, q->media_type, q->media);
 	out_row_end(ctx);
 	return 0;
 }
@@ -109,10 +126,12 @@ static int keyword_row(const quick_keyword *k, void *ctx)
 
 static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 {
-	char *text, *filled = NULL;
-	int rc = quick_text(db, sc, &text);
+	quick_content q;
+	char *filled = NULL;
+	int rc = quick_get(db, sc, &q);
 	if (rc)
 		return rc;
+	const char *text = q.text;
 	if (phone) {
 		contact ct = {0};
 		if ((rc = contact_resolve_phone(db, phone, ct.wa_id)))
@@ -128,15 +147,41 @@ static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 		if (rc)
 			goto out;
 	}
-	static const char *const cols[] = {"shortcut", "text", NULL};
+	static const char *const cols[] = {"shortcut", "text", "media", NULL};
 	out *o = cli_out(c, cols);
 	out_shortcut(o, sc);
 	out_str(o, filled ? filled : text);
+	out_media(o, q.media_type, q.media);
 	out_row_end(o);
 	rc = out_close(o);
 out:
-	free(text);
+	quick_content_free(&q);
 	free(filled);
+	return rc;
+}
+
+/* quick add and quick set: the text checked, the medium read, then the
+ * reply and its keywords in one transaction. */
+static int quick_save(wb_db *db, opts *op, int sub, char **argv)
+{
+	const char *sc = shortcut(argv[1]);
+	char *what = xasprintf("/%s", sc), *src = NULL;
+	int rc = *argv[2] ? reply_text_check(db, what, argv[2], 0) : wb_err(EX_DATAERR, "%s: an empty text", what);
+	if (!rc && op->media_type)
+		rc = quick_media_read(op->media_type, op->media, &src);
+	quick_media m = {op->media_type, src};
+	if (!rc && !(rc = db_begin(db))) {
+		rc = sub == QUICK_ADD ? quick_add(db, sc, argv[2], &m, when_now())
+				      : quick_set(db, sc, argv[2], op->media_type ? &m : NULL);
+		for (int i = 0; i < op->nkeywords && !rc; i++)
+			rc = quick_keyword_add(db, op->keywords[i], sc);
+		if (rc)
+			db_rollback(db);
+		else
+			rc = db_commit(db);
+	}
+	free(src);
+	free(what);
 	return rc;
 }
 
@@ -145,24 +190,14 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 	int rc;
 	switch (sub) {
 	case QUICK_LS: {
-		static const char *const cols[] = {"shortcut", "text", "keywords", NULL};
+		static const char *const cols[] = {"shortcut", "text", "keywords", "media", NULL};
 		out *o = cli_out(c, cols);
 		rc = quick_each(db, quick_row, o);
 		return rc ? rc : out_close(o);
 	}
-	case QUICK_ADD: {
-		const char *sc = shortcut(argv[1]);
-		if (!*argv[2])
-			return wb_err(EX_DATAERR, "/%s: an empty text", sc);
-		if ((rc = db_begin(db)))
-			return rc;
-		rc = quick_add(db, sc, argv[2], when_now());
-		for (int i = 0; i < op->nkeywords && !rc; i++)
-			rc = quick_keyword_add(db, op->keywords[i], sc);
-		if (rc)
-			db_rollback(db);
-		return rc ? rc : db_commit(db);
-	}
+	case QUICK_ADD:
+	case QUICK_SET:
+		return quick_save(db, op, sub, argv);
 	case QUICK_RM:
 		return quick_rm(db, shortcut(argv[1]));
 	default:
@@ -182,6 +217,19 @@ static int keyword(wb_db *db, cli *c, int sub, char **argv)
 	return rc ? rc : out_close(o);
 }
 
+/* Whether the command only shows what is stored. */
+static int only_shows(const opts *op)
+{
+	switch (op->cmd) {
+	case QUICK: return op->sub == QUICK_LS || op->sub == QUICK_SHOW;
+	case KEYWORD: return op->sub == KEYWORD_LS;
+	case GREETING:
+	case AWAY: return !op->argc && op->on < 0 && !op->after && !op->to && !op->when;
+	case WORDS: return !op->stop && !op->start;
+	default: return 0;
+	}
+}
+
 /* greeting and away: what the options and "set TEXT" change, saved. */
 static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **argv, reply_settings *s)
 {
@@ -191,6 +239,8 @@ static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **ar
 	if (argc) {
 		if (!*argv[1])
 			return wb_err(EX_DATAERR, "%s: an empty text", name);
+		if ((rc = reply_text_check(db, name, argv[1], is_away)))
+			return rc;
 		free(*text);
 		*text = xstrdup(argv[1]);
 		*on = 1; /* setting a text means using it, unless --off says not */
@@ -211,7 +261,7 @@ static int change_settings(wb_db *db, int is_away, opts *op, int argc, char **ar
 		if (rc)
 			return rc;
 	}
-	if (argc || op->on >= 0 || op->after || op->to || op->when)
+	if (!only_shows(op))
 		return reply_settings_save(db, s);
 	return 0;
 }
@@ -277,10 +327,15 @@ static int words(wb_db *db, cli *c, opts *op)
 	return out_close(o);
 }
 
+/* A reply as wb-send - reads it: a text, or a medium with its caption. */
 static int auto_row(const reply_msg *m, void *ctx)
 {
+	const char *type = m->media.type;
 	out_str(ctx, m->to);
-	out_str(ctx, m->text);
+	out_str(ctx, type ? NULL : m->text);
+	out_str(ctx, type && !strcmp(type, "image") ? m->media.src : NULL);
+	out_str(ctx, type && !strcmp(type, "document") ? m->media.src : NULL);
+	out_str(ctx, type ? m->text : NULL);
 	out_str(ctx, m->reply_to);
 	out_str(ctx, m->key);
 	out_str(ctx, reply_kind_names[m->kind]);
@@ -292,7 +347,7 @@ static int auto_reply(wb_db *db, cli *c)
 {
 	if (!c->format)
 		c->format = "jsonl";
-	static const char *const cols[] = {"to", "text", "reply_to", "key", "auto", NULL};
+	static const char *const cols[] = {"to", "text", "image", "document", "caption", "reply_to", "key", "auto", NULL};
 	out *o = cli_out(c, cols);
 	out_line_buffered(o);
 	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
@@ -309,8 +364,8 @@ static void check(opts *op)
 {
 	int cmd = op->cmd, n = op->argc;
 	char **v = op->argv;
-	if ((op->nkeywords || op->for_phone) && cmd != QUICK)
-		wb_usage("--keyword and --for go with quick");
+	if ((op->nkeywords || op->for_phone || op->media_type) && cmd != QUICK)
+		wb_usage("--keyword, --for, --image and --document go with quick");
 	if ((op->after || op->to || op->when || op->on >= 0) && cmd != GREETING && cmd != AWAY)
 		wb_usage("--after, --to, --when, --on and --off go with greeting and away");
 	if ((op->stop || op->start) && cmd != WORDS)
@@ -319,6 +374,8 @@ static void check(opts *op)
 		op->sub = cli_command("quick", quick_cmds, &n, &v);
 		if (op->nkeywords && op->sub != QUICK_ADD)
 			wb_usage("--keyword goes with quick add");
+		if (op->media_type && op->sub != QUICK_ADD && op->sub != QUICK_SET)
+			wb_usage("--image and --document go with quick add and quick set");
 		if (op->for_phone && op->sub != QUICK_SHOW)
 			wb_usage("--for goes with quick show");
 	} else if (cmd == KEYWORD) {
@@ -336,7 +393,8 @@ static void check(opts *op)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START };
+	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START, OPT_IMAGE,
+	       OPT_DOCUMENT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"keyword", required_argument, NULL, 'k'},
@@ -348,6 +406,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"off", no_argument, NULL, OPT_OFF},
 		{"stop", required_argument, NULL, OPT_STOP},
 		{"start", required_argument, NULL, OPT_START},
+		{"image", required_argument, NULL, OPT_IMAGE},
+		{"document", required_argument, NULL, OPT_DOCUMENT},
 		{0},
 	};
 	op->keywords = xcalloc((size_t)argc, sizeof *op->keywords);
@@ -366,12 +426,20 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case OPT_OFF: op->on = 0; break;
 		case OPT_STOP: op->stop = optarg; break;
 		case OPT_START: op->start = optarg; break;
+		case OPT_IMAGE:
+		case OPT_DOCUMENT:
+			if (op->media_type)
+				wb_usage("one medium: --image or --document, once");
+			op->media_type = opt == OPT_IMAGE ? "image" : "document";
+			op->media = optarg;
+			break;
 		}
 	}
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	check(op);
+	c->reads = only_shows(op);
 }
 
 static int run(wb_db *db, cli *c, void *p)

@@ -11,13 +11,14 @@
 
 #include "cli.h"
 #include "cloudapi.h"
+#include "complete.h"
 #include "compose.h"
+#include "config.h"
 #include "contact.h"
 #include "deliver.h"
 #include "err.h"
 #include "in.h"
 #include "inbox.h"
-#include "profile.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "reply.h"
@@ -39,7 +40,7 @@ static const char usage[] =
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
-	"  --quick /SHORTCUT    a quick reply's text\n"
+	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
 	"  --image/--video/--audio/--document/--sticker FILE|URL\n"
 	"                       a medium: files are uploaded, URLs sent as links\n"
 	"  --caption TEXT, --filename NAME, --voice (Ogg/Opus voice note), --upload (fetch the URL and upload it)\n"
@@ -51,16 +52,20 @@ static const char usage[] =
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
 	"Rules and delivery:\n"
-	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d')\n"
+	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d'); 09:00 is\n"
+	"                       the next 09:00; a time over a minute past is refused\n"
+	"  --now-if-past        send a past --at time now instead\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --cap N/DUR          broadcasts: skip contacts that got N broadcasts within DUR (1/7d)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
+	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
-	"  --dry-run            print the request bodies as JSONL; send and store nothing\n"
+	"  --dry-run            print the request bodies as JSONL (with --at, each one's time\n"
+	"                       on stderr); send and store nothing\n"
 	"  --retry-unknown      flush: resend messages a crash left unknown\n"
 	"Read receipts:\n"
 	"  --read WAMID         mark a customer's message read on WhatsApp (and those before it)\n"
@@ -70,15 +75,15 @@ static const char usage[] =
 	CLI_COMMON_USAGE
 	"\n"
 	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT.\n"
-	"Exit: 0 sent, 75 some wait for a retry, 65 refused or failed, 69 API unreachable,\n"
-	"78 no token or phone id (or the token was rejected).\n";
+	"Exit: 0 sent, 1 nobody to send to, 75 some wait for a retry, 65 refused or failed,\n"
+	"69 API unreachable, 78 no token or phone id (or the token was rejected).\n";
 
 enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
-	O_READ, O_TYPING,
+	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
+	O_NOW_IF_PAST, O_COMPLETE, O_READ, O_TYPING,
 };
 
 static const struct option longopts[] = {
@@ -112,8 +117,10 @@ static const struct option longopts[] = {
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
 	{"at", required_argument, NULL, O_AT},
+	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
 	{"key", required_argument, NULL, O_KEY},
 	{"force", no_argument, NULL, O_FORCE},
+	{"kind", required_argument, NULL, O_KIND},
 	{"cap", required_argument, NULL, O_CAP},
 	{"agent", required_argument, NULL, O_AGENT},
 	{"auto", required_argument, NULL, O_AUTO},
@@ -123,6 +130,9 @@ static const struct option longopts[] = {
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
 	{"read", required_argument, NULL, O_READ},
 	{"typing", required_argument, NULL, O_TYPING},
+	/* for the shell completions, not in --help: the names --label,
+	 * --quick and --template take, one a line */
+	{"complete", required_argument, NULL, O_COMPLETE},
 	{0},
 };
 
@@ -137,11 +147,14 @@ typedef struct {
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
+	send_category category; /* when --kind does not say */
 	double rate;
 	long concurrency;
 	int dry, retry_unknown;
+	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
 	char *text, *interactive; /* read from files */
+	char *agent; /* WB_AGENT, from the environment or the config file */
 } opts;
 
 static void append(const char ***v, size_t *n, const char *s)
@@ -152,7 +165,7 @@ static void append(const char ***v, size_t *n, const char *s)
 }
 
 /* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_READ } command;
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE, CMD_READ } command;
 static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
 /* The run: the database, the API, the output and the counts. */
@@ -164,34 +177,52 @@ typedef struct {
 	char **argv;
 	wb_db *db;
 	api *api;
-	out *out;
+	cli_rows rows; /* opened at the first row: nobody, nothing written */
 	compose_ctx sc;
 	deliver_stats total;
-	char *tz;          /* the business's, for --at */
 	api_msg_type type; /* of the message on the command line */
 	compose_media media; /* its medium, resolved once */
+	long recipients;     /* of a send: as the segment, the list or --to gave them */
+	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
 {
-	if (!r->out) /* --dry-run: the request bodies are the output */
+	if (r->o.dry) /* the request bodies are the output */
 		return;
+	out *o = cli_rows_out(&r->rows);
+	if (r->o.lines) /* read live by the next program in the pipe */
+		out_line_buffered(o);
 	if (id)
-		out_int(r->out, id);
+		out_int(o, id);
 	else
-		out_null(r->out);
-	out_str(r->out, phone);
-	out_str(r->out, wamid);
-	out_str(r->out, status);
-	out_str(r->out, error);
-	out_row_end(r->out);
+		out_null(o);
+	out_str(o, phone);
+	out_str(o, wamid);
+	out_str(o, status);
+	out_str(o, error);
+	out_row_end(o);
+}
+
+/* A dry run's request body, and on stderr when it would go: the time
+ * --at was read as, in the business zone. */
+static void dry_run_note(run *r, const compose_note *n)
+{
+	printf("%s\n", n->payload);
+	if (!n->due_at && !r->o.spec.at)
+		return;
+	char when[40] = "now";
+	if (n->due_at)
+		when_fmt_human(n->due_at, r->c->tz, when);
+	fflush(stdout);
+	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
 }
 
 static void on_note(const compose_note *n, void *ctx)
 {
 	run *r = ctx;
 	if (n->outcome == COMPOSED_DRY_RUN) {
-		printf("%s\n", n->payload);
+		dry_run_note(r, n);
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
@@ -246,6 +277,7 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 	kv vars = {0};
 	int rc = in_rows_open(stdin, "stdin", IN_ROWS_LIST, &in);
 	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
+		r->recipients++;
 		in_row_vars(&row, &vars);
 		if (!row.phone || !*row.phone)
 			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
@@ -260,7 +292,26 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
+	r->recipients++;
 	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+}
+
+/* A send to nobody is most likely a mistake (a label misspelt into an
+ * empty segment, an empty export), so it says so and exits 1, the
+ * status of "nothing matched", which cron reports. */
+static int nobody(const run *r)
+{
+	const opts *o = &r->o;
+	if (!o->nlabels)
+		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
+	sb b = {0};
+	for (size_t i = 0; i < o->nlabels; i++)
+		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+	for (size_t i = 0; i < o->nnot; i++)
+		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	sb_free(&b);
+	return rc;
 }
 
 /* A message for many (or one): rows first, in one transaction, then
@@ -291,6 +342,8 @@ static int bulk(run *r)
 	}
 	if (!rc && !o->nto && !o->nlabels)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
+	if (!rc && !o->nto && !r->recipients)
+		rc = nobody(r);
 	if (rc || o->dry) {
 		db_rollback(r->db);
 		return rc;
@@ -308,8 +361,7 @@ static int lines(run *r)
 	size_t cap = 0;
 	long lineno = 0;
 	int rc;
-	if (r->out)
-		out_line_buffered(r->out);
+	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
 	while ((rc = in_line(stdin, &buf, &cap, &lineno)) == 1) {
 		if (!*strtrim(buf))
 			continue;
@@ -329,18 +381,16 @@ static int lines(run *r)
 
 static int queue_row_out(const queue_row *q, void *ctx)
 {
-	run *r = ctx;
-	char due[32];
-	when_fmt_utc(q->due_at, due);
-	out_int(r->out, q->id);
-	out_str(r->out, q->phone);
-	out_str(r->out, q->type);
-	out_str(r->out, status_name(q->status));
-	out_str(r->out, due);
-	out_int(r->out, q->attempts);
-	out_str(r->out, q->key);
-	out_str(r->out, q->error);
-	out_row_end(r->out);
+	out *o = cli_rows_out(&((run *)ctx)->rows);
+	out_int(o, q->id);
+	out_str(o, q->phone);
+	out_str(o, q->type);
+	out_str(o, status_name(q->status));
+	out_time(o, q->due_at);
+	out_int(o, q->attempts);
+	out_str(o, q->key);
+	out_str(o, q->error);
+	out_row_end(o);
 	return 0;
 }
 
@@ -406,8 +456,10 @@ static void options(run *r, int argc, char **argv)
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
 		case O_AT: s->at = optarg; break;
+		case O_NOW_IF_PAST: s->now_if_past = 1; break;
 		case O_KEY: s->key = optarg; break;
 		case O_FORCE: s->force = 1; break;
+		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
 		case O_AUTO: {
@@ -428,6 +480,7 @@ static void options(run *r, int argc, char **argv)
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
 		case O_READ:
 		case O_TYPING: add_read(o, optarg, opt == O_TYPING); break;
+		case O_COMPLETE: o->complete = 1 + cli_choice("--complete", optarg, complete_kinds); break;
 		}
 	}
 }
@@ -437,6 +490,8 @@ static void options(run *r, int argc, char **argv)
 static command command_of(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
+	if (o->complete)
+		return CMD_COMPLETE;
 	/* --name names the place when there is one, else the broadcast */
 	if (o->spec.location && o->name) {
 		o->spec.place = o->name;
@@ -457,12 +512,18 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("%s takes no arguments", argv[0]);
 	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
+	if (o->spec.now_if_past && !o->spec.at)
+		wb_usage("--now-if-past goes with --at");
 	if (o->lines && (o->nto || o->nlabels))
 		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
 	if (o->nnot && !o->nlabels)
 		wb_usage("--not-label narrows --label");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
+	/* b12-templates: the template's category, when wb knows it, goes here */
+	o->category = send_category_default(o->nlabels > 0, NULL);
+	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
+		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
 	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
 		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
 	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
@@ -493,6 +554,10 @@ static int prepare(cli *c, void *p)
 {
 	run *r = p;
 	int rc;
+	if (!r->o.spec.agent && (rc = config_get("WB_AGENT", &r->o.agent)))
+		return rc;
+	if (!r->o.spec.agent && r->o.agent && *r->o.agent)
+		r->o.spec.agent = r->o.agent;
 	if (r->cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
 		return rc;
 	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH || r->cmd == CMD_READ)
@@ -506,13 +571,13 @@ static void open_run(run *r, wb_db *db)
 	r->db = db;
 	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
 	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
-	if (r->cmd == CMD_QUEUE)
-		r->out = cli_out(r->c, qcols);
-	else if (!r->o.dry)
-		r->out = cli_out(r->c, cols);
-	r->tz = profile_tz(r->db);
-	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->tz, .now = when_now(), .dry = r->o.dry,
-			      .force = r->o.spec.force, .cap_n = r->o.cap_n, .cap_period = r->o.cap_period,
+	/* the queue is a listing, with a header when it is empty; what a
+	 * send or a flush did is a log, which cron appends to: no row, no
+	 * bytes */
+	r->rows = (cli_rows){.c = r->c, .cols = r->cmd == CMD_QUEUE ? qcols : cols, .quiet = r->cmd != CMD_QUEUE};
+	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->c->tz, .now = when_now(), .dry = r->o.dry,
+			      .force = r->o.spec.force, .category = r->o.category, .cap_n = r->o.cap_n,
+			      .cap_period = r->o.cap_period,
 			      .claimer = queue_me(), .note = on_note, .ctx = r};
 }
 
@@ -559,14 +624,22 @@ static int cmd_send(run *r)
 	int rc;
 	if (r->o.lines)
 		rc = lines(r);
-	else if (!(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
+	else if (!(rc = compose_quick_media(r->db, &r->o.spec, &r->type, &r->quick)) &&
+		 !(rc = compose_media_resolve(r->api, &r->o.spec, r->type, r->o.dry, &r->media)))
 		rc = bulk(r);
 	return rc ? rc : verdict(r);
+}
+
+static int print_name(const char *name, void *ctx)
+{
+	return puts(name) < 0 ? wb_err(EX_IOERR, "stdout: write error") : 0;
 }
 
 static int run_command(wb_db *db, cli *c, void *p)
 {
 	run *r = p;
+	if (r->cmd == CMD_COMPLETE)
+		return complete_names(db, (complete_kind)(r->o.complete - 1), print_name, NULL);
 	open_run(r, db);
 	int rc = 0;
 	switch (r->cmd) {
@@ -575,12 +648,11 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
 	case CMD_READ: rc = cmd_read(r); break;
+	case CMD_COMPLETE: break;
 	}
-	int orc = r->out ? out_close(r->out) : 0;
-	r->out = NULL;
 	if (rc)
 		fflush(stdout); /* the rows written so far, before the error */
-	return rc ? rc : orc;
+	return cli_rows_end(&r->rows, rc);
 }
 
 static void parse(int argc, char **argv, cli *c, void *p)
@@ -591,6 +663,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	r->argc = argc - optind;
 	r->argv = argv + optind;
 	r->cmd = command_of(r, r->argc, r->argv);
+	c->reads = r->cmd == CMD_QUEUE || r->cmd == CMD_COMPLETE;
 }
 
 /* Frees what parse and run kept; the database is cli_main's to close. */
@@ -599,7 +672,8 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
-	free(r->tz);
+	quick_content_free(&r->quick);
+	free(o->agent);
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
@@ -616,8 +690,5 @@ static void done(void *p)
 int main(int argc, char **argv)
 {
 	run r = {.o = {.spec = {.preview_url = -1}, .rate = 80, .concurrency = 32}};
-	r.o.spec.agent = getenv("WB_AGENT");
-	if (r.o.spec.agent && !*r.o.spec.agent)
-		r.o.spec.agent = NULL;
 	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run_command, .done = done}, argc, argv, &r);
 }

@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "err.h"
-#include "profile.h"
 #include "stats.h"
 #include "util.h"
 #include "when.h"
@@ -30,6 +29,7 @@ static const char usage[] =
 	"  -b, --by GROUPING    day, week, month, hour, weekday, contact, label, agent,\n"
 	"                       broadcast; with top: messages (default) or received\n"
 	"  -n, --limit N        top: how many customers (default 10)\n"
+	"      --plot COLUMN    a bar chart of a column (received, read_rate…) on the terminal\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Times: 2026-11-24, 2026-11-24T09:00, -7d, today, now; periods and times\n"
@@ -52,27 +52,22 @@ typedef struct {
 	stats_by by;
 	int top_by;
 	long limit;
+	const char *plot; /* --plot: the column to draw */
 } opts;
 
 typedef struct {
 	out *o;
-	const char *tz;
 	int nkeys;
 	int by_agent; /* the inbox's columns follow */
 } ctx;
-
-static void out_time(ctx *c, int64_t t)
-{
-	char buf[40];
-	when_fmt_local(t, c->tz, buf);
-	out_str(c->o, buf);
-}
 
 static int report_row(const stats_row *r, void *p)
 {
 	ctx *c = p;
 	for (int i = 0; i < c->nkeys; i++) {
-		if (r->key[i].numeric)
+		if (r->key[i].time)
+			out_time(c->o, r->key[i].time);
+		else if (r->key[i].numeric)
 			out_int(c->o, r->key[i].num);
 		else
 			out_str(c->o, r->key[i].text);
@@ -82,21 +77,21 @@ static int report_row(const stats_row *r, void *p)
 	out_int(c->o, r->delivered);
 	out_int(c->o, r->read);
 	out_int(c->o, r->failed);
-	out_num(c->o, r->delivery_rate);
-	out_num(c->o, r->read_rate);
+	out_rate(c->o, r->delivery_rate);
+	out_rate(c->o, r->read_rate);
 	out_int(c->o, r->contacts);
 	out_int(c->o, r->new_contacts);
-	out_opt_int(c->o, r->response_median);
-	out_opt_int(c->o, r->response_p90);
+	out_dur(c->o, r->response_median);
+	out_dur(c->o, r->response_p90);
 	out_int(c->o, r->auto_replies);
 	out_int(c->o, r->broadcasts);
 	if (c->by_agent) {
 		out_int(c->o, r->assigned);
 		out_int(c->o, r->resolved);
-		out_opt_int(c->o, r->inbox_response_median);
-		out_opt_int(c->o, r->inbox_response_p90);
-		out_opt_int(c->o, r->resolution_median);
-		out_opt_int(c->o, r->resolution_p90);
+		out_dur(c->o, r->inbox_response_median);
+		out_dur(c->o, r->inbox_response_p90);
+		out_dur(c->o, r->resolution_median);
+		out_dur(c->o, r->resolution_p90);
 	}
 	out_row_end(c->o);
 	return 0;
@@ -107,11 +102,11 @@ static int conv_row(const stats_conversation *v, void *p)
 	ctx *c = p;
 	out_str(c->o, v->phone);
 	out_str(c->o, v->name);
-	out_time(c, v->opened_at);
-	out_opt_int(c->o, v->first_response);
+	out_time(c->o, v->opened_at);
+	out_dur(c->o, v->first_response);
 	out_int(c->o, v->received);
 	out_int(c->o, v->sent);
-	out_time(c, v->last_at);
+	out_time(c->o, v->last_at);
 	out_str(c->o, v->agent);
 	out_str(c->o, v->labels);
 	out_row_end(c->o);
@@ -126,7 +121,7 @@ static int top_row(const stats_top_row *r, void *p)
 	out_int(c->o, r->received + r->sent);
 	out_int(c->o, r->received);
 	out_int(c->o, r->sent);
-	out_time(c, r->last_at);
+	out_time(c->o, r->last_at);
 	out_row_end(c->o);
 	return 0;
 }
@@ -162,40 +157,72 @@ static int range(const opts *op, const char *tz, int64_t *since, int64_t *until)
 	return rc;
 }
 
+/* The columns of each command and those --plot may draw. */
+static const char *const top_cols[] = {"phone", "name", "messages", "received", "sent", "last_message", NULL};
+static const char *const conv_cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
+					"sent", "last_activity", "agent", "labels", NULL};
+static const char *const figures[] = {
+	"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
+	"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
+	"auto_replies", "broadcasts", NULL};
+#define NFIGURES (sizeof figures / sizeof *figures - 1)
+static const char *const *const plottable[] = {
+	[REPORT] = figures,
+	[TOP] = (const char *const[]){"messages", "received", "sent", NULL},
+	[CONVERSATIONS] = (const char *const[]){"first_response_s", "received", "sent", NULL},
+};
+
+/* The output, drawn for people as its rows ask: a single row on lines
+ * of its own, a sparkline of what came in over periods, or the chart
+ * --plot asks for, each bar named by the row's first nlabels columns. */
+static out *open_out(cli *c, const opts *op, const char *const *cols, int nlabels)
+{
+	out *o = cli_out(c, cols);
+	out_one_row_vertical(o);
+	if (op->plot)
+		out_plot(o, op->plot, nlabels);
+	else if (op->cmd == REPORT && op->by <= STATS_WEEKDAY)
+		out_spark(o, "received");
+	return o;
+}
+
 static int top(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *const cols[] = {"phone", "name", "messages", "received", "sent", "last_message", NULL};
-	x->o = cli_out(c, cols);
+	x->o = open_out(c, op, top_cols, 2);
 	return stats_top(db, since, until, op->top_by == TOP_BY_RECEIVED, op->limit, top_row, x);
 }
 
-static int conversations(wb_db *db, cli *c, int64_t since, int64_t until, ctx *x)
+static int conversations(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *const cols[] = {"phone", "name", "opened_at", "first_response_s", "received",
-					   "sent", "last_activity", "agent", "labels", NULL};
-	x->o = cli_out(c, cols);
+	x->o = open_out(c, op, conv_cols, 2);
 	return stats_conversations(db, since, until, conv_row, x);
 }
 
 static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *const figures[] = {
-		"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
-		"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-		"auto_replies", "broadcasts", NULL};
 	/* by agent, the shared inbox's figures follow */
 	static const char *const inbox[] = {"assigned", "resolved", "inbox_response_median_s",
 					    "inbox_response_p90_s", "resolution_median_s", "resolution_p90_s", NULL};
-	static const char *cols[2 + 13 + 7]; /* out keeps a pointer to the names */
+	static const char *cols[2 + NFIGURES + 7]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
 	x->by_agent = op->by == STATS_AGENT;
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
 	memcpy(cols + nkeys, figures, sizeof figures);
 	if (x->by_agent)
-		memcpy(cols + nkeys + 13, inbox, sizeof inbox);
-	x->o = cli_out(c, cols);
-	return stats_report(db, op->by, since, until, x->tz, report_row, x);
+		memcpy(cols + nkeys + NFIGURES, inbox, sizeof inbox);
+	x->o = open_out(c, op, cols, nkeys);
+	return stats_report(db, op->by, since, until, c->tz, report_row, x);
+}
+
+/* --plot: a column of the command's to draw, as a chart for the
+ * terminal, whatever WB_OUTPUT says; -o can only ask for that. */
+static void plot_option(cli *c, opts *op, const char *plot)
+{
+	op->plot = plottable[op->cmd][cli_choice("--plot", plot, plottable[op->cmd])];
+	if (c->format && strcmp(c->format, "table"))
+		wb_usage("--plot draws a chart; it does not go with -o %s", c->format);
+	c->format = "table";
 }
 
 /* The options and the command; exits 64 on a malformed command line,
@@ -209,11 +236,13 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"until", required_argument, NULL, 'u'},
 		{"by", required_argument, NULL, 'b'},
 		{"limit", required_argument, NULL, 'n'},
+		{"plot", required_argument, NULL, 'p'},
 		{0},
 	};
-	const char *by = NULL, *limit = NULL;
+	const char *by = NULL, *limit = NULL, *plot = NULL;
 	int opt;
 	op->by = STATS_NONE;
+	c->reads = 1;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:u:b:n:", longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
@@ -222,6 +251,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case 'u': op->until = optarg; break;
 		case 'b': by = optarg; break;
 		case 'n': limit = optarg; break;
+		case 'p': plot = optarg; break;
 		}
 	}
 	argc -= optind;
@@ -235,6 +265,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--by goes with a report or top");
 	if (limit && op->cmd != TOP)
 		wb_usage("--limit goes with top");
+	if (plot)
+		plot_option(c, op, plot);
 	op->limit = 10;
 	if (limit && parse_long(limit, 1, 1000000000, &op->limit))
 		wb_die(EX_DATAERR, "--limit '%s': a count from 1", limit);
@@ -243,18 +275,16 @@ static void parse(int argc, char **argv, cli *c, void *p)
 static int run(wb_db *db, cli *c, void *p)
 {
 	const opts *op = p;
-	char *tz = profile_tz(db);
-	ctx x = {.tz = tz};
+	ctx x = {0};
 	int64_t since, until;
-	int rc = range(op, tz, &since, &until);
+	int rc = range(op, c->tz, &since, &until);
 	if (!rc && op->cmd == TOP)
 		rc = top(db, c, op, since, until, &x);
 	else if (!rc && op->cmd == CONVERSATIONS)
-		rc = conversations(db, c, since, until, &x);
+		rc = conversations(db, c, op, since, until, &x);
 	else if (!rc)
 		rc = report(db, c, op, since, until, &x);
 	int cr = out_close(x.o);
-	free(tz);
 	return rc ? rc : cr;
 }
 

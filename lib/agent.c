@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "err.h"
 #include "inbox.h"
 #include "util.h"
@@ -48,6 +49,16 @@ int agent_find(wb_db *db, const char *name)
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "reading agents");
 	return wb_err(EX_FALSE, "no agent '%s' (wb-agent add %s)", name, name);
+}
+
+int agent_whoami(char **me)
+{
+	int rc = config_get("WB_AGENT", me);
+	if (!rc && *me && !**me) {
+		free(*me);
+		*me = NULL;
+	}
+	return rc;
 }
 
 int agent_me(wb_db *db, const char *name)

@@ -25,6 +25,9 @@ int agent_name_check(const char *name);
 int agent_add(wb_db *db, const char *name, const char *display, int64_t now);
 /* 0 when name is an agent, else EX_FALSE "no agent 'x' (wb-agent add x)". */
 int agent_find(wb_db *db, const char *name);
+/* WB_AGENT from the environment or the config file (config.h) into *me,
+ * malloc'd; NULL when unset or empty. 0 or config_get's error. */
+int agent_whoami(char **me);
 /* Who the caller is: WB_AGENT's value, which must name an agent; NULL
  * (unset) or an unknown name is EX_CONFIG saying what to do. */
 int agent_me(wb_db *db, const char *name);

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "err.h"
+#include "profile.h"
 #include "util.h"
 #include "version.h"
 
@@ -21,6 +23,9 @@ int cli_common(cli *c, int opt, const char *arg)
 		c->format = arg;
 		return 1;
 	}
+	case CLI_NO_HEADER:
+		c->no_header = 1;
+		return 1;
 	case 'h':
 		fputs(c->usage, stdout);
 		exit(0);
@@ -38,7 +43,7 @@ int cli_common(cli *c, int opt, const char *arg)
 wb_db *cli_db(cli *c)
 {
 	wb_db *db;
-	int rc = db_open(c->db_path, &db);
+	int rc = c->reads ? db_open_existing(c->db_path, &db) : db_open(c->db_path, &db);
 	if (rc)
 		wb_fail(rc);
 	return db;
@@ -47,9 +52,18 @@ wb_db *cli_db(cli *c)
 out *cli_out(cli *c, const char *const *cols)
 {
 	out_format f;
-	if (out_parse_format(c->format, &f))
+	char *setting = NULL;
+	int rc = c->format ? 0 : config_get("WB_OUTPUT", &setting);
+	if (rc)
+		wb_fail(rc);
+	if (out_parse_format(c->format ? c->format : setting, &f))
 		wb_usage("%s", wb_errmsg());
-	return out_new(f, stdout, cols);
+	free(setting);
+	out *o = out_new(f, stdout, cols);
+	out_zone(o, c->tz);
+	if (c->no_header)
+		out_no_header(o);
+	return o;
 }
 
 out *cli_rows_out(cli_rows *r)
@@ -61,7 +75,7 @@ out *cli_rows_out(cli_rows *r)
 
 int cli_rows_end(cli_rows *r, int rc)
 {
-	if (!rc)
+	if (!rc && !r->quiet)
 		cli_rows_out(r);
 	int cr = out_close(r->o);
 	r->o = NULL;
@@ -76,8 +90,10 @@ int cli_main(const cli_tool *t, int argc, char **argv, void *opts)
 	int rc = t->prepare ? t->prepare(&c, opts) : 0;
 	if (!rc) {
 		wb_db *db = cli_db(&c);
+		c.tz = profile_tz(db);
 		rc = t->run(db, &c, opts);
 		db_close(db);
+		free(c.tz);
 	}
 	if (t->done)
 		t->done(opts);

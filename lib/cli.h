@@ -11,9 +11,11 @@
 #include "out.h"
 
 /* getopt_long entries for the options every utility takes. */
+#define CLI_NO_HEADER 0x1000 /* --no-header: beyond every utility's own codes */
 #define CLI_COMMON_LONGOPTS                                   \
 	{"db", required_argument, NULL, 'd'},                 \
 	{"output", required_argument, NULL, 'o'},             \
+	{"no-header", no_argument, NULL, CLI_NO_HEADER},      \
 	{"help", no_argument, NULL, 'h'},                     \
 	{"version", no_argument, NULL, 'V'}
 #define CLI_COMMON_SHORTOPTS "d:o:hV"
@@ -21,6 +23,7 @@
 #define CLI_COMMON_USAGE                                                                \
 	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n" \
 	"  -o, --output FMT     table, csv, tsv, json, jsonl (env WB_OUTPUT)\n"          \
+	"      --no-header      csv, tsv and table without the header line\n"            \
 	"  -h, --help           this help\n"                                            \
 	"  -V, --version        version\n"
 
@@ -30,6 +33,10 @@ typedef struct {
 	const char *usage;   /* the --help text */
 	int answer;          /* a status that is an answer, not a failure (wb-profile
 	                      * open's 1 when closed): it goes without a message */
+	int no_header;       /* --no-header */
+	int reads;           /* the command only reads: a database that does not
+	                      * exist is an error, never created (parse sets it) */
+	char *tz;            /* the business zone, once the database is open */
 } cli;
 
 /* A utility: how it reads its command line and what it runs. */
@@ -58,10 +65,12 @@ int cli_main(const cli_tool *t, int argc, char **argv, void *opts);
  * bad option, already reported by getopt) exits 64. */
 int cli_common(cli *c, int opt, const char *arg);
 
-/* Opens the database the options name, or exits with its error. */
+/* Opens the database the options name (only an existing one when
+ * c->reads), or exits with its error. */
 wb_db *cli_db(cli *c);
 /* An output for the columns, in the format the options name (exits 64 on
- * a bad -o). */
+ * a bad -o or WB_OUTPUT), with their header setting, its times in the
+ * business zone. */
 out *cli_out(cli *c, const char *const *cols);
 /* An output opened at its first row: a command that fails before it has
  * a row to show prints nothing, not even the header. */
@@ -69,12 +78,15 @@ typedef struct {
 	cli *c;
 	const char *const *cols;
 	out *o;
+	int quiet; /* no row, no output at all: not even a header (for a log
+	            * that cron appends to) */
 } cli_rows;
 /* The output, opened on first use. */
 out *cli_rows_out(cli_rows *r);
 /* Ends the command with rc: on success the output (opened now when no
- * row came, for the header of an empty result) is closed, and its code
- * returned; on failure it is closed if it was opened, and rc returned. */
+ * row came, for the header of an empty result, unless quiet) is closed,
+ * and its code returned; on failure it is closed if it was opened, and
+ * rc returned. */
 int cli_rows_end(cli_rows *r, int rc);
 
 /* Looks name up in a NULL-terminated list of subcommand names; returns

@@ -222,7 +222,7 @@ api_outcome api_classify(long http, long code)
 struct api {
 	char *base, *phone;
 	CURLM *multi;
-	struct curl_slist *json_headers, *auth_headers;
+	struct curl_slist *json_headers, *auth_headers, *upload_headers;
 	long timeout_ms;
 	int inflight;
 	CURL **idle;
@@ -282,12 +282,24 @@ int api_open(int concurrency, api **out)
 	a->json_headers = curl_slist_append(NULL, auth);
 	a->json_headers = curl_slist_append(a->json_headers, "Expect:");
 	a->json_headers = curl_slist_append(a->json_headers, "Content-Type: application/json");
+	/* the Resumable Upload API takes a file's bytes with "OAuth" */
+	char *oauth = xasprintf("Authorization: OAuth %s", token);
+	a->upload_headers = curl_slist_append(NULL, oauth);
+	a->upload_headers = curl_slist_append(a->upload_headers, "Expect:");
+	a->upload_headers = curl_slist_append(a->upload_headers, "file_offset: 0");
+	a->upload_headers = curl_slist_append(a->upload_headers, "Content-Type: application/octet-stream");
+	memset(oauth, 0, strlen(oauth));
+	free(oauth);
 	memset(auth, 0, strlen(auth));
 	memset(token, 0, strlen(token));
 	free(auth);
 	free(token);
-	char *t = getenv("WB_API_TIMEOUT");
+	char *t = NULL;
+	/* optional: a file refused has failed the settings above, unless
+	 * the environment holds them all */
+	config_get("WB_API_TIMEOUT", &t);
 	double secs = t && *t ? strtod(t, NULL) : 30;
+	free(t);
 	a->timeout_ms = secs > 0 ? (long)(secs * 1000) : 30000;
 	a->multi = curl_multi_init();
 	if (concurrency < 1)
@@ -308,19 +320,21 @@ void api_close(api *a)
 	curl_multi_cleanup(a->multi);
 	curl_slist_free_all(a->json_headers);
 	curl_slist_free_all(a->auth_headers);
+	curl_slist_free_all(a->upload_headers);
 	free(a->idle);
 	free(a->base);
 	free(a->phone);
 	free(a);
 }
 
-/* An easy handle set up for url, from the idle pool when there is one
+/* An easy handle set up for {url}/{node} (the phone number's when node
+ * is NULL) and /{edge} when not NULL, from the idle pool when there is one
  * (reusing it keeps its connection warm). */
-static CURL *handle(api *a, const char *endpoint, struct req *q)
+static CURL *handle_at(api *a, const char *node, const char *edge, struct req *q)
 {
 	CURL *h = a->nidle ? a->idle[--a->nidle] : curl_easy_init();
 	curl_easy_reset(h);
-	char *url = xasprintf("%s/%s/%s", a->base, a->phone, endpoint);
+	char *url = xasprintf("%s/%s%s%s", a->base, node ? node : a->phone, edge ? "/" : "", edge ? edge : "");
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	free(url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, q);
@@ -336,6 +350,11 @@ static CURL *handle(api *a, const char *endpoint, struct req *q)
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "wb/" WB_VERSION);
 	return h;
+}
+
+static CURL *handle(api *a, const char *endpoint, struct req *q)
+{
+	return handle_at(a, NULL, endpoint, q);
 }
 
 int api_start(api *a, const char *endpoint, const char *json, void *tag)
@@ -427,6 +446,96 @@ static int wait_one(api *a, api_reply *r)
 	while (!api_next(a, 1000, r))
 		;
 	return r->http >= 200 && r->http < 300 ? 0 : 1;
+}
+
+/* Runs a request set up on h and waits for it: 0, or call_error's code
+ * (what names it). r is filled either way. */
+static int run_one(api *a, CURL *h, const char *what, api_reply *r)
+{
+	curl_multi_add_handle(a->multi, h);
+	a->inflight++;
+	return wait_one(a, r) ? call_error(what, r) : 0;
+}
+
+/* Runs the request on h for one string member key of its answer
+ * (*out, malloc'd); EX_PROTOCOL when the answer has none. */
+static int call_for(api *a, CURL *h, const char *what, const char *key, char **out)
+{
+	api_reply r;
+	int rc = run_one(a, h, what, &r);
+	if (!rc) {
+		json_t *j = json_loads(r.body, 0, NULL);
+		const char *v = json_string_value(json_object_get(j, key));
+		*out = v && *v ? xstrdup(v) : NULL;
+		json_decref(j);
+		if (!*out)
+			rc = wb_err(EX_PROTOCOL, "%s: the answer holds no %s", what, key);
+	}
+	api_reply_free(&r);
+	return rc;
+}
+
+int api_display_phone(api *a, char **number)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	char *node = xasprintf("%s?fields=display_phone_number", a->phone);
+	CURL *h = handle_at(a, node, NULL, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
+	free(node);
+	return call_for(a, h, "the phone number", "display_phone_number", number);
+}
+
+/* Step 1 of a resumable upload: a session on the app for a file of size
+ * bytes and type mime; *session is its id ("upload:…"). */
+static int upload_session(api *a, const char *app, const char *path, const char *mime, long long size,
+			  char **session)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	CURL *h = handle_at(a, app, NULL, q);
+	char *name = curl_easy_escape(h, base, 0), *type = curl_easy_escape(h, mime, 0);
+	char *url = xasprintf("%s/%s/uploads?file_name=%s&file_length=%lld&file_type=%s", a->base, app, name, size,
+			      type);
+	curl_free(name);
+	curl_free(type);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	free(url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+	return call_for(a, h, "starting an upload session", "id", session);
+}
+
+/* Step 2: the file's bytes, all at once (from offset 0); *handle is what
+ * other endpoints take ("h"). */
+static int upload_file(api *a, const char *session, const char *bytes, size_t n, char **handle_out)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	CURL *h = handle_at(a, session, NULL, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->upload_headers);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, bytes);
+	return call_for(a, h, "uploading the file", "h", handle_out);
+}
+
+int api_profile_photo(api *a, const char *path, const char *mime, const char *bytes, size_t n)
+{
+	char *app = NULL, *session = NULL, *h = NULL;
+	int rc = config_need("WB_APP_ID", &app);
+	if (!rc)
+		rc = upload_session(a, app, path, mime, (long long)n, &session);
+	if (!rc)
+		rc = upload_file(a, session, bytes, n, &h);
+	if (!rc) {
+		json_t *body = json_pack("{s:s}", "profile_picture_handle", h);
+		char *s = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+		rc = api_profile_push(a, s);
+		free(s);
+	}
+	free(app);
+	free(session);
+	free(h);
+	return rc;
 }
 
 int api_call(api *a, const char *endpoint, const char *json, api_reply *r)

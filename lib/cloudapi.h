@@ -127,6 +127,17 @@ int api_upload(api *a, const char *path, const char *mime, char **id);
  * the API answered {"success":true}. */
 int api_mark_read(api *a, const char *wamid, int typing);
 
+/* The business's phone number as Meta shows it ("+1 555-078-3881";
+ * GET /{phone-id}?fields=display_phone_number), malloc'd. */
+int api_display_phone(api *a, char **number);
+
+/* Sets the business profile picture from a file's n bytes (of type
+ * mime; path names it): Meta's Resumable Upload API on the app WB_APP_ID
+ * (POST /{app-id}/uploads, then the bytes to the session it opens), then
+ * the handle it gives as profile_picture_handle on the business profile.
+ * EX_CONFIG without WB_APP_ID. */
+int api_profile_photo(api *a, const char *path, const char *mime, const char *bytes, size_t n);
+
 /* Sends the business profile: body is the JSON object for
  * POST /{phone-id}/whatsapp_business_profile (messaging_product is added
  * when missing). 0 when the API answered {"success":true}. */

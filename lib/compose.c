@@ -65,12 +65,15 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 		F("filename", filename), F("location", location), F("name", place), F("address", address),
 		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
 		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
+		F("kind", kind),
 #undef F
 	};
 	const char *key;
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
+		if (json_is_null(v)) /* a column the writer had no value for */
+			continue;
 		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
 			if (strcmp(key, strs[i].key))
 				continue;
@@ -79,7 +82,7 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 			*(const char **)((char *)s + strs[i].off) = json_string_value(v);
 		}
 		if (!strcmp(key, "voice") || !strcmp(key, "upload") || !strcmp(key, "force") ||
-		    !strcmp(key, "preview_url")) {
+		    !strcmp(key, "preview_url") || !strcmp(key, "now_if_past")) {
 			if (!json_is_boolean(v))
 				return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
 			int b = json_is_true(v);
@@ -89,6 +92,8 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 				s->upload = b;
 			else if (!strcmp(key, "force"))
 				s->force = b;
+			else if (!strcmp(key, "now_if_past"))
+				s->now_if_past = b;
 			else
 				s->preview_url = b;
 		}
@@ -153,7 +158,16 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
-	return 0;
+	for (int i = 0; s->kind && send_category_names[i]; i++)
+		if (!strcmp(s->kind, send_category_names[i]))
+			return 0;
+	return s->kind ? wb_err(code, "--kind: '%s' is not one of marketing, utility", s->kind) : 0;
+}
+
+/* The kind of the spec's message: its own, else the run's. */
+static send_category category_of(const compose_ctx *c, const compose_spec *s)
+{
+	return s->kind ? (strcmp(s->kind, "marketing") ? SEND_UTILITY : SEND_MARKETING) : c->category;
 }
 
 int compose_read_text(const char *arg, char **out)
@@ -196,6 +210,11 @@ int compose_media_resolve(api *a, const compose_spec *s, api_msg_type type, int 
 	const char *src = media_src(s, type);
 	if (!src)
 		return 0;
+	/* digits that name no file: a medium uploaded before (a quick reply's) */
+	if (*src && strspn(src, "0123456789") == strlen(src) && access(src, F_OK)) {
+		m->id = xstrdup(src);
+		return 0;
+	}
 	if (media_is_url(src) && !s->upload) {
 		m->link = xstrdup(src);
 		return 0;
@@ -383,13 +402,13 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
-		.automatic = s->auto_kind != NULL,
+		.automatic = s->auto_kind != NULL, .category = category_of(c, s),
 	};
-	/* the cap counts this contact's other broadcasts: a real one only */
-	if (c->broadcast_id && c->cap_n > 0) {
+	/* the cap counts this contact's other marketing: for a real broadcast only */
+	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
 		f.cap = c->cap_n;
 		f.cap_period = c->cap_period;
-		int rc = queue_broadcasts_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
+		int rc = queue_marketing_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
 		if (rc)
 			return rc;
 	}
@@ -411,16 +430,63 @@ static void composed_free(composed *m, const compose_spec *s)
 	free(m->payload);
 }
 
+/* The quick reply --quick names. */
+static int quick_of(wb_db *db, const compose_spec *s, quick_content *q)
+{
+	int rc = quick_get(db, s->quick[0] == '/' ? s->quick + 1 : s->quick, q);
+	if (rc == EX_FALSE)
+		rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)", s->quick);
+	return rc;
+}
+
 /* The text of --quick, from the quick replies (NULL without --quick). */
 static int quick_body(compose_ctx *c, const compose_spec *s, char **text)
 {
 	*text = NULL;
 	if (!s->quick)
 		return 0;
-	int rc = quick_text(c->db, s->quick[0] == '/' ? s->quick + 1 : s->quick, text);
-	if (rc == EX_FALSE)
-		rc = wb_err(EX_DATAERR, "--quick %s: no such quick reply (wb-reply quick ls lists them)", s->quick);
+	quick_content q;
+	int rc = quick_of(c->db, s, &q);
+	*text = q.text;
+	q.text = NULL;
+	quick_content_free(&q);
 	return rc;
+}
+
+int compose_quick_media(wb_db *db, compose_spec *s, api_msg_type *type, quick_content *q)
+{
+	memset(q, 0, sizeof *q);
+	if (!s->quick)
+		return 0;
+	int rc = quick_of(db, s, q);
+	if (rc || !q->media_type)
+		return rc;
+	if (s->nchoices)
+		return wb_err(EX_DATAERR, "--quick %s carries %s %s: no --choice buttons under it", s->quick,
+			      strcmp(q->media_type, "image") ? "a" : "an", q->media_type);
+	int image = !strcmp(q->media_type, "image");
+	*(image ? &s->image : &s->document) = q->media;
+	*type = image ? MSG_IMAGE : MSG_DOCUMENT;
+	s->caption = q->text;
+	s->quick = NULL;
+	return 0;
+}
+
+/* A time --at gave, checked: a minute late is now (the time it took to
+ * type the command), but a time further past is most likely a mistake
+ * (a wrong day, a clock time meant for tomorrow) and sending at once
+ * could not be undone: refused, showing the time it was read as, unless
+ * the spec says to send it now. *due becomes 0 for now. */
+static int due_check(const compose_ctx *c, const compose_spec *s, const char *at, int64_t *due)
+{
+	if (*due < c->now - 60 && !s->now_if_past) {
+		char shown[40];
+		when_fmt_human(*due, c->tz, shown);
+		return wb_err(EX_DATAERR, "--at '%s' is %s, in the past; --now-if-past sends it now", at, shown);
+	}
+	if (*due <= c->now)
+		*due = 0;
+	return 0;
 }
 
 /* Placeholders filled from the contact's fields and attributes, then the
@@ -440,10 +506,8 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	if (!rc)
 		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
-	if (!rc && out->f.at)
-		rc = when_parse(out->f.at, c->now, c->tz, &out->due);
-	if (out->due <= c->now)
-		out->due = 0; /* a time already past: at once */
+	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+		rc = due_check(c, s, out->f.at, &out->due);
 	free(quick);
 	kv_free(&vars);
 	return rc;
@@ -460,6 +524,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		.reply_to = s->reply_to, .payload = msg->payload, .ts = c->now, .due_at = msg->due,
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
+		.kind = send_category_names[category_of(c, s)],
 	};
 	int64_t id;
 	queue_added added;
@@ -537,7 +602,8 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 		json_object_set_new(spec, "template", json_string(s->tmpl));
 	char *js = json_dumps(spec, JSON_COMPACT);
 	json_decref(spec);
-	int rc = queue_broadcast_new(c->db, name, s->agent, js, c->now, &c->broadcast_id);
+	int rc = queue_broadcast_new(c->db, name, s->agent, send_category_names[category_of(c, s)], js, c->now,
+				     &c->broadcast_id);
 	free(js);
 	return rc;
 }
@@ -548,11 +614,14 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	compose_spec s;
 	api_msg_type type;
 	compose_media m = {0};
+	quick_content q = {0};
 	int rc = compose_spec_from_json(j, &s, where);
 	if (!rc && (rc = compose_spec_type(&s, EX_DATAERR, &type)))
 		wb_err_prefix(rc, "%s: ", where);
 	if (!s.agent)
 		s.agent = agent;
+	if (!rc && (rc = compose_quick_media(c->db, &s, &type, &q)))
+		wb_err_prefix(rc, "%s: ", where);
 	if (!rc)
 		rc = compose_media_resolve(c->api, &s, type, c->dry, &m);
 	if (!rc && !(rc = db_begin(c->db))) {
@@ -566,6 +635,7 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	}
 	compose_media_free(&m);
 	compose_spec_free(&s);
+	quick_content_free(&q);
 	return rc;
 }
 

@@ -14,6 +14,8 @@
 #include "cloudapi.h"
 #include "db.h"
 #include "kv.h"
+#include "quick.h"
+#include "send.h"
 
 /* One message, as wb-send's long options name it. Strings are borrowed. */
 typedef struct {
@@ -28,16 +30,27 @@ typedef struct {
 	const char *interactive; /* a JSON object */
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
+	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
 	int force;
+	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
- * the line in errors. Unknown keys are ignored (the stream may grow). */
+ * the line in errors. Unknown keys are ignored (the stream may grow), and
+ * so are nulls. */
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
 /* The content type the spec asks for; EX_USAGE (code) naming the clash
- * when it asks for none or for two. */
+ * when it asks for none or for two, or a kind that is not one. */
 int compose_spec_type(const compose_spec *s, int code, api_msg_type *type);
 void compose_spec_free(compose_spec *s); /* the arrays from compose_spec_from_json */
+
+/* --quick of a quick reply that carries a medium becomes that medium
+ * (--image or --document) with the text as its caption: s and *type
+ * change, borrowing from *q, which the caller frees with
+ * quick_content_free after s is done with. Nothing changes for a quick
+ * reply without one, or without --quick. EX_DATAERR when there is no
+ * such quick reply. */
+int compose_quick_media(wb_db *db, compose_spec *s, api_msg_type *type, quick_content *q);
 
 /* Reads --text @FILE (or @- from stdin); other text is copied. */
 int compose_read_text(const char *arg, char **out);
@@ -77,6 +90,7 @@ typedef struct {
 	const char *tz;      /* business zone for --at */
 	int64_t now;
 	int dry, direct, force;
+	send_category category; /* the kind of a spec that names none */
 	long cap_n;
 	int64_t cap_period;
 	int64_t broadcast_id; /* 0: none */

@@ -1,8 +1,10 @@
 /* config — settings that are not in the database because they are the
- * machine's or secret: WB_TOKEN, WB_APP_SECRET, WB_PHONE_ID, WB_API_URL,
- * WB_VERIFY_TOKEN… Read from the environment first, then from
- * $XDG_CONFIG_HOME/wb/config (KEY=VALUE lines, # comments), which is
- * refused when group- or world-readable. Values are never printed. */
+ * machine's, the user's or secret: WB_DB, WB_OUTPUT, WB_AGENT,
+ * WB_DEFAULT_REGION, WB_TOKEN, WB_APP_SECRET, WB_PHONE_ID, WB_API_URL…
+ * (every one wb(7) documents). Read from the environment first, then from
+ * $XDG_CONFIG_HOME/wb/config (KEY=VALUE lines, # comments; read once, a
+ * key that is no setting warned about by line), which is refused when
+ * group- or world-readable. Values are never printed. */
 #ifndef WB_CONFIG_H
 #define WB_CONFIG_H
 
@@ -11,7 +13,8 @@
 int config_get(const char *key, char **out);
 /* Like config_get, but a missing key is EX_CONFIG naming it. */
 int config_need(const char *key, char **out);
-/* The file config_get reads. malloc'd. */
+/* The file config_get reads, malloc'd; NULL when neither
+ * XDG_CONFIG_HOME nor HOME says where it is. */
 char *config_path(void);
 
 #endif

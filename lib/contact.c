@@ -176,9 +176,10 @@ int contact_sent(wb_db *db, int64_t id, int64_t ts)
 	return db_step_done(db, st, "updating a contact");
 }
 
+const char *const contact_fields[] = {"name", "phone", "wa_id", "profile_name", "business", NULL};
+
 int contact_key_check(const char *key)
 {
-	static const char *const reserved[] = {"name", "phone", "wa_id", "profile_name", "business"};
 	long n = utf8_len(key);
 	if (n < 1 || n > 64)
 		return wb_err(EX_DATAERR, "an attribute name is 1 to 64 characters of UTF-8");
@@ -190,8 +191,8 @@ int contact_key_check(const char *key)
 		return wb_err(EX_DATAERR, "'%s': an attribute name cannot start or end with a space", key);
 	/* {{name}} and the others come from the contact itself: an attribute
 	 * of that name would never be seen. */
-	for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
-		if (streq_ci(key, reserved[i]))
+	for (size_t i = 0; contact_fields[i]; i++)
+		if (streq_ci(key, contact_fields[i]))
 			return wb_err(EX_DATAERR, "'%s' is the contact's own field, not an attribute", key);
 	return 0;
 }
@@ -207,6 +208,27 @@ int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value)
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	db_bind_text(st, 3, value);
 	return db_step_done(db, st, "saving an attribute");
+}
+
+int contact_attr_keys(wb_db *db, contact_key_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT key, count(*) FROM contact_attr GROUP BY key ORDER BY key");
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(db_col_text(st, 0), sqlite3_column_int64(st, 1), ctx);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "reading attributes");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int contact_count(wb_db *db, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM contact");
+	int step = sqlite3_step(st);
+	*n = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : db_fail(db, "counting contacts");
 }
 
 int contact_attrs(wb_db *db, int64_t id, kv *m)
@@ -305,6 +327,29 @@ int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn ro
 	return bulk_phones(db, argc, argv, fp, rm_one, NULL, row, ctx);
 }
 
+const char *const contact_sort_names[] = {"last-in", "last-out", "name", NULL};
+
+/* The conversation filters and the order, appended to a query over
+ * contact c. The last reply is read from the message index, per contact. */
+static void conversation_sql(const contact_filter *f, sb *sql)
+{
+#define LAST_REPLY "coalesce((SELECT max(sent_at) FROM message WHERE contact_id = c.id AND direction = 'out' " \
+		   "AND auto IS NULL AND sent_at IS NOT NULL AND status != 'failed'), 0)"
+	if (f->unanswered)
+		sb_puts(sql, " AND c.last_in_at > " LAST_REPLY);
+	if (f->unread)
+		sb_puts(sql, " AND EXISTS (SELECT 1 FROM message m WHERE m.contact_id = c.id AND m.direction = 'in' "
+			     "AND m.read_at IS NULL AND m.ts > " LAST_REPLY ")");
+#undef LAST_REPLY
+	static const char *const order[] = {
+		[CONTACT_BY_PHONE] = "wa_id",
+		[CONTACT_BY_LAST_IN] = "last_in_at IS NULL, last_in_at DESC, wa_id",
+		[CONTACT_BY_LAST_OUT] = "last_out_at IS NULL, last_out_at DESC, wa_id",
+		[CONTACT_BY_NAME] = "coalesce(name, profile_name, wa_id) COLLATE NOCASE, wa_id",
+	};
+	sb_printf(sql, " ORDER BY %s", order[f->sort]);
+}
+
 /* Label names become ids up front, so a typo is an error rather than an
  * empty segment. */
 static int label_ids(wb_db *db, const char *const *names, sb *list)
@@ -347,7 +392,7 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		sb_puts(&sql, " AND opted_out");
 	else if (f->opted_out < 0)
 		sb_puts(&sql, " AND NOT opted_out");
-	sb_puts(&sql, " ORDER BY wa_id");
+	conversation_sql(f, &sql);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db_handle(db), sql.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(db, "listing contacts");

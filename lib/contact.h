@@ -50,6 +50,14 @@ int contact_sent(wb_db *db, int64_t id, int64_t ts);
  * phone, wa_id, profile_name, business, in any case). Pure; 0 or
  * EX_DATAERR. */
 int contact_key_check(const char *key);
+/* The names {{placeholders}} take from the contact itself, NULL-terminated:
+ * name phone wa_id profile_name business. */
+extern const char *const contact_fields[];
+/* Every attribute key some contact has, with how many contacts have it,
+ * in key order; and how many contacts there are. */
+typedef int (*contact_key_fn)(const char *key, int64_t contacts, void *ctx);
+int contact_attr_keys(wb_db *db, contact_key_fn fn, void *ctx);
+int contact_count(wb_db *db, int64_t *n);
 /* value NULL removes the attribute. */
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 /* Fills m with the attributes (key → value), in key order. */
@@ -73,6 +81,13 @@ int contact_optout_phones(wb_db *db, int argc, char **argv, FILE *fp, int opted_
  * that is no contact is EX_FALSE, and nothing is removed. */
 int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn row, void *ctx);
 
+/* The order of a listing: by phone; by their last message or ours, the
+ * latest first (never: last); by name (the business's, else the
+ * profile's, else the phone), ignoring ASCII case. */
+typedef enum { CONTACT_BY_PHONE, CONTACT_BY_LAST_IN, CONTACT_BY_LAST_OUT, CONTACT_BY_NAME } contact_sort;
+/* The --sort names of the orders after phone: last-in last-out name. */
+extern const char *const contact_sort_names[];
+
 /* Which contacts a listing or a segment takes. Lists are NULL-terminated
  * label names; every label must exist (EX_DATAERR naming it otherwise). */
 typedef struct {
@@ -82,9 +97,15 @@ typedef struct {
 	int64_t active;                /* > 0: a message from them within this many seconds */
 	int opted_out;                 /* 1: only opted out, -1: none opted out, 0: either */
 	int64_t now;
+	/* Replies are the messages sent to a contact that are not automatic;
+	 * a reply counts from when the API accepted it. */
+	int unanswered; /* their last message came after our last reply */
+	int unread;     /* a message of theirs that nobody opened (read_at),
+	                 * with no reply after it */
+	contact_sort sort;
 } contact_filter;
 
-/* Calls fn for each matching contact in phone order; a non-zero return
+/* Calls fn for each matching contact in f's order; a non-zero return
  * from fn stops the walk and is returned. */
 typedef int (*contact_fn)(const contact *c, void *ctx);
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "err.h"
 #include "util.h"
 
@@ -16,9 +17,21 @@ extern const char wb_schema_sql[];
 /* Upgrades from version i+1 to i+2 (index 0 turns a version-1 database
  * into version 2). A fresh database gets schema.sql directly. */
 static const char *const migrations[] = {
-	/* the shared inbox (wb-inbox, wb-agent): agents, conversations,
-	 * their events and notes; a database from before has no
-	 * conversation until a customer writes */
+	/* 1 → 2, issue 11 (b11-texts): a message's kind (wb-send --kind
+	 * marketing|utility; broadcasts to a label segment were marketing,
+	 * CSV lists utility) and a quick reply's medium. */
+	"ALTER TABLE broadcast ADD COLUMN kind TEXT NOT NULL DEFAULT 'marketing' "
+	"CHECK (kind IN ('marketing', 'utility'));"
+	"UPDATE broadcast SET kind = CASE WHEN json_array_length(spec, '$.labels') > 0 "
+	"THEN 'marketing' ELSE 'utility' END;"
+	"ALTER TABLE message ADD COLUMN kind TEXT CHECK (kind IN ('marketing', 'utility'));"
+	"UPDATE message SET kind = coalesce((SELECT b.kind FROM broadcast b WHERE b.id = broadcast_id), "
+	"'utility') WHERE direction = 'out';"
+	"ALTER TABLE quick_reply ADD COLUMN media_type TEXT CHECK (media_type IN ('image', 'document'));"
+	"ALTER TABLE quick_reply ADD COLUMN media TEXT;",
+	/* 2 → 3, issue 13 (b13-inbox): the shared inbox (wb-inbox,
+	 * wb-agent): agents, conversations, their events and notes; a
+	 * database from before has no conversation until a customer writes */
 	"CREATE TABLE agent (name TEXT PRIMARY KEY, display TEXT, on_duty INTEGER NOT NULL DEFAULT 1,"
 	" created_at INTEGER NOT NULL, last_assigned INTEGER) WITHOUT ROWID;"
 	"CREATE TABLE conversation (id INTEGER PRIMARY KEY,"
@@ -55,16 +68,31 @@ struct wb_db {
 	} cache[CACHE_SIZE];
 };
 
-static char *default_path(void)
+/* The database -d names, or WB_DB (environment or config file), or the
+ * one under XDG_DATA_HOME or HOME. Without any of them there is no
+ * place: a database made in whatever directory cron or a service runs
+ * in would be lost, so that is an error (EX_CONFIG). */
+static int db_path_of(const char *path, char **out)
 {
-	const char *p = getenv("WB_DB");
-	if (p && *p)
-		return xstrdup(p);
+	*out = NULL;
+	if (path && *path) {
+		*out = xstrdup(path);
+		return 0;
+	}
+	int rc = config_get("WB_DB", out);
+	if (rc || (*out && **out))
+		return rc;
+	free(*out);
+	*out = NULL;
 	const char *xdg = getenv("XDG_DATA_HOME");
-	if (xdg && *xdg == '/')
-		return xasprintf("%s/wb/wb.db", xdg);
 	const char *home = getenv("HOME");
-	return xasprintf("%s/.local/share/wb/wb.db", home && *home ? home : ".");
+	if (xdg && *xdg == '/')
+		*out = xasprintf("%s/wb/wb.db", xdg);
+	else if (home && *home == '/')
+		*out = xasprintf("%s/.local/share/wb/wb.db", home);
+	else
+		return wb_err(EX_CONFIG, "no database: HOME is not set; name one with -d or WB_DB");
+	return 0;
 }
 
 /* mkdir -p of the directory part of path. */
@@ -179,9 +207,8 @@ fail:
 int db_open(const char *path, wb_db **out)
 {
 	wb_db *db = xcalloc(1, sizeof *db);
-	db->path = path && *path ? xstrdup(path) : default_path();
-	int rc = make_parent(db->path);
-	if (rc)
+	int rc = db_path_of(path, &db->path);
+	if (rc || (rc = make_parent(db->path)))
 		goto fail;
 	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wb_err(EX_CANTCREAT, "%s: cannot open database: %s", db->path,
@@ -206,6 +233,21 @@ int db_open(const char *path, wb_db **out)
 fail:
 	db_close(db);
 	*out = NULL;
+	return rc;
+}
+
+int db_open_existing(const char *path, wb_db **out)
+{
+	char *p;
+	struct stat st;
+	*out = NULL;
+	int rc = db_path_of(path, &p);
+	if (!rc && stat(p, &st) != 0 && errno == ENOENT)
+		rc = wb_err(EX_NOINPUT, "%s: no database yet; commands that write make it "
+					"(wb-contact add or import, wb-profile set); -d or WB_DB names another", p);
+	if (!rc)
+		rc = db_open(p, out);
+	free(p);
 	return rc;
 }
 

@@ -8,14 +8,19 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define WB_SCHEMA_VERSION 2
+#define WB_SCHEMA_VERSION 3
 
 typedef struct wb_db wb_db;
 
 /* Opens (creating with its schema, migrating an older one) the database
- * at path, or WB_DB, or $XDG_DATA_HOME/wb/wb.db. Returns 0 or an EX_ code
- * with the message recorded. */
+ * at path, or WB_DB (environment or config file), or
+ * $XDG_DATA_HOME/wb/wb.db, or ~/.local/share/wb/wb.db; with none of these
+ * set, EX_CONFIG. Returns 0 or an EX_ code with the message recorded. */
 int db_open(const char *path, wb_db **out);
+/* The same for a command that only reads: a database that does not
+ * exist is EX_NOINPUT, naming the path and how to start, and is not
+ * created. */
+int db_open_existing(const char *path, wb_db **out);
 void db_close(wb_db *db);
 sqlite3 *db_handle(wb_db *db);
 const char *db_path(wb_db *db);

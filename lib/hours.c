@@ -223,6 +223,31 @@ int hours_open_at(const hours_spec *h, int64_t t, const char *tz, int64_t *until
 	return 0;
 }
 
+int hours_next_open(const hours_spec *h, int64_t t, const char *tz, int64_t *at)
+{
+	int64_t until;
+	if (hours_open_at(h, t, tz, &until) && until)
+		hours_open_at(h, until, tz, &until);
+	*at = until;
+	return until ? 0 : EX_FALSE;
+}
+
+void hours_fmt_opening(int64_t at, int64_t from, const char *tz, char buf[32])
+{
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tm tm;
+	when_local(at, tz, &tm);
+	int64_t day = when_day(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), ahead = day - when_local_day(from, tz);
+	const char *name = when_day_name(when_weekday(day), 0);
+	if (ahead <= 0)
+		snprintf(buf, 32, "%02d:%02d", tm.tm_hour, tm.tm_min);
+	else if (ahead < 7)
+		snprintf(buf, 32, "%s %02d:%02d", name, tm.tm_hour, tm.tm_min);
+	else
+		snprintf(buf, 32, "%s %d %s %02d:%02d", name, tm.tm_mday, months[tm.tm_mon], tm.tm_hour, tm.tm_min);
+}
+
 int hours_load(wb_db *db, hours_spec *h)
 {
 	memset(h, 0, sizeof *h);

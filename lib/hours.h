@@ -48,6 +48,14 @@ void hours_fmt_ranges(const hours_range *r, int n, char *buf, size_t size);
  * HOURS_APPOINTMENT as closed. */
 int hours_open_at(const hours_spec *h, int64_t t, const char *tz, int64_t *until);
 
+/* The next opening after t (the end of the break when closed at t, else
+ * the opening after this open period): 0 and *at, or EX_FALSE when the
+ * hours give none (always open, by appointment, none within a year). */
+int hours_next_open(const hours_spec *h, int64_t t, const char *tz, int64_t *at);
+/* An opening as a customer reads it, in tz: "13:00" on the day of from,
+ * "Mon 09:00" within the next six days, "Mon 4 Jan 09:00" later. */
+void hours_fmt_opening(int64_t at, int64_t from, const char *tz, char buf[32]);
+
 int hours_load(wb_db *db, hours_spec *h);
 /* Replaces the weekly schedule and mode (not the exceptions). */
 int hours_save_week(wb_db *db, const hours_spec *h);

@@ -364,8 +364,16 @@ static int open_table(in_rows *r, const char *first)
 		      r->forms & IN_ROWS_LIST ? "" : " (a header row is required)");
 }
 
+void in_tty_hint(int fd, const char *what)
+{
+	if (isatty(fd))
+		wb_warn("stdin is the terminal: type %s, then Ctrl-D", what);
+}
+
 int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out)
 {
+	in_tty_hint(fileno(fp), forms & IN_ROWS_LIST ? "phone numbers, one a line (or CSV with a phone column)"
+						   : "CSV with a header row");
 	in_rows *r = *out = xcalloc(1, sizeof *r);
 	r->fp = fp;
 	r->name = xstrdup(name);
@@ -535,6 +543,8 @@ int in_read_all(const char *path, char **text)
 	int use_stdin = !path || !strcmp(path, "-");
 	const char *name = use_stdin ? "stdin" : path;
 	FILE *fp = use_stdin ? stdin : fopen(path, "r");
+	if (use_stdin)
+		in_tty_hint(STDIN_FILENO, "text");
 	if (!fp)
 		return wb_err(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s: %s", name, strerror(errno));
 	sb b = {0};
@@ -566,6 +576,7 @@ struct in_docs {
 
 in_docs *in_docs_open(int fd, const char *name)
 {
+	in_tty_hint(fd, "JSON documents, one after another");
 	in_docs *r = xcalloc(1, sizeof *r);
 	r->fd = fd;
 	r->name = xstrdup(name);

@@ -12,6 +12,12 @@
 #include "kv.h"
 #include "phone.h"
 
+/* When fd is a terminal, says on stderr what the command waits for there
+ * (what: "phone numbers, one a line") and how to end it: input typed at a
+ * terminal waits for the person, who should not meet a silent hang. The
+ * readers below say it themselves. */
+void in_tty_hint(int fd, const char *what);
+
 /* A CSV reader that hands out one record at a time. */
 typedef struct csvr csvr;
 /* name is what errors call the input ("contacts.csv", "stdin"). */

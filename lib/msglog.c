@@ -3,16 +3,14 @@
 #include <string.h>
 
 #include "err.h"
-#include "when.h"
 
 const char *const msglog_cols[MSGLOG_NCOLS + 1] = {"time", "phone", "direction", "type",
 						   "text", "status", "wamid", "labels", "agent", NULL};
 
 void msglog_cells(const msglog_msg *m, msglog_row *r)
 {
-	when_fmt_utc(m->ts, r->time);
-	const char *cells[MSGLOG_NCOLS] = {r->time, m->wa_id, m->direction, m->type,
-					   m->body, m->status, m->wamid, m->labels, m->agent};
+	const char *cells[MSGLOG_NCOLS - 1] = {m->wa_id, m->direction, m->type, m->body,
+					       m->status, m->wamid, m->labels, m->agent};
 	memcpy(r->cell, cells, sizeof cells);
 }
 

@@ -31,13 +31,13 @@ int msglog_labelled(wb_db *db, int64_t label_id, msglog_fn fn, void *ctx);
 
 /* The row every listing of messages writes (wb-contact log, wb-label who
  * --message), so they read alike and pipe alike: the column names
- * (NULL-terminated) and one message's cells in their order, all text
- * (NULL: none). The cells point into m and into the row's time. */
+ * (NULL-terminated), the first of them the time (m->ts, a time cell for
+ * the output to render), and one message's other cells in their order,
+ * all text (NULL: none), pointing into m. */
 #define MSGLOG_NCOLS 9
 extern const char *const msglog_cols[MSGLOG_NCOLS + 1];
 typedef struct {
-	const char *cell[MSGLOG_NCOLS];
-	char time[32];
+	const char *cell[MSGLOG_NCOLS - 1]; /* after the time */
 } msglog_row;
 void msglog_cells(const msglog_msg *m, msglog_row *r);
 

@@ -7,33 +7,32 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "table.h"
 #include "util.h"
+#include "when.h"
 
 enum cell_kind { C_NULL, C_STR, C_NUM, C_BOOL, C_JSON };
 
 typedef struct {
 	enum cell_kind kind;
 	char *text; /* the rendering; for strings the string itself */
+	double v;   /* a number's value, for charts; NaN otherwise */
 } cell;
 
 struct out {
 	out_format f;
 	FILE *fp;
-	int ncols, ncell, line_buffered;
+	int ncols, ncell, line_buffered, begun, no_header;
 	const char *const *cols;
 	cell *row;
 	long rows;
-	/* table mode keeps every row to measure the columns */
-	char **tab;
-	unsigned char *tab_num;
-	size_t tab_len, tab_cap;
+	char *tz;     /* the zone a table shows times in; NULL: the system's */
+	table *table; /* table mode keeps every row to measure the columns */
 };
 
 int out_parse_format(const char *name, out_format *f)
 {
 	static const char *const names[] = {"table", "csv", "tsv", "json", "jsonl"};
-	if (!name || !*name)
-		name = getenv("WB_OUTPUT");
 	if (!name || !*name) {
 		*f = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
 		return 0;
@@ -56,18 +55,6 @@ static void check_write(out *o)
 	wb_die(EX_IOERR, "write error: %s", strerror(errno));
 }
 
-/* Keeps one table cell (taking text) until the table is written. */
-static void tab_push(out *o, char *text, int numeric)
-{
-	if (o->tab_len == o->tab_cap) {
-		o->tab_cap = o->tab_cap ? o->tab_cap * 2 : 256;
-		o->tab = xrealloc(o->tab, o->tab_cap * sizeof *o->tab);
-		o->tab_num = xrealloc(o->tab_num, o->tab_cap);
-	}
-	o->tab[o->tab_len] = text;
-	o->tab_num[o->tab_len++] = (unsigned char)numeric;
-}
-
 out *out_new(out_format f, FILE *fp, const char *const *cols)
 {
 	int ncols = 0;
@@ -79,22 +66,33 @@ out *out_new(out_format f, FILE *fp, const char *const *cols)
 	o->cols = cols;
 	o->ncols = ncols;
 	o->row = xcalloc((size_t)ncols, sizeof *o->row);
-	if (f == OUT_CSV || f == OUT_TSV) {
-		char sep = f == OUT_CSV ? ',' : '\t';
-		for (int i = 0; i < ncols; i++) {
-			if (i)
-				fputc(sep, fp);
-			out_csv_cell(fp, cols[i], 1, sep);
-		}
-		fputc('\n', fp);
-	} else if (f == OUT_JSON) {
-		fputc('[', fp);
-	} else if (f == OUT_TABLE) {
-		for (int i = 0; i < ncols; i++) {
-			tab_push(o, xstrdup(cols[i]), 0);
-		}
-	}
+	if (f == OUT_TABLE)
+		o->table = table_new(ncols, fp);
 	return o;
+}
+
+/* The document's start, at the first row or at the end: the header
+ * (unless it is turned off), or json's '['. Late, so that the settings
+ * made after out_new count. */
+static void begin(out *o)
+{
+	if (o->begun)
+		return;
+	o->begun = 1;
+	if (o->f == OUT_JSON) {
+		fputc('[', o->fp);
+	} else if (o->table) {
+		for (int i = 0; i < o->ncols; i++)
+			table_cell(o->table, xstrdup(o->cols[i]), NAN, 0);
+	} else if ((o->f == OUT_CSV || o->f == OUT_TSV) && !o->no_header) {
+		char sep = o->f == OUT_CSV ? ',' : '\t';
+		for (int i = 0; i < o->ncols; i++) {
+			if (i)
+				fputc(sep, o->fp);
+			out_csv_cell(o->fp, o->cols[i], 1, sep);
+		}
+		fputc('\n', o->fp);
+	}
 }
 
 void out_line_buffered(out *o)
@@ -102,67 +100,140 @@ void out_line_buffered(out *o)
 	o->line_buffered = 1;
 }
 
+void out_no_header(out *o)
+{
+	o->no_header = 1;
+	if (o->table)
+		table_no_header(o->table);
+}
+
+void out_zone(out *o, const char *tz)
+{
+	free(o->tz);
+	o->tz = tz ? xstrdup(tz) : NULL;
+}
+
+void out_one_row_vertical(out *o)
+{
+	if (o->table)
+		table_vertical(o->table);
+}
+
+/* The index of a column by name; naming none is a bug. */
+static int col_index(out *o, const char *name)
+{
+	for (int i = 0; i < o->ncols; i++)
+		if (!strcmp(o->cols[i], name))
+			return i;
+	wb_die(EX_SOFTWARE, "internal error: no column '%s'", name);
+}
+
+void out_spark(out *o, const char *col)
+{
+	if (o->table)
+		table_spark(o->table, col_index(o, col));
+}
+
+void out_plot(out *o, const char *col, int nlabels)
+{
+	if (o->table)
+		table_plot(o->table, col_index(o, col), nlabels);
+}
+
 long out_rows(out *o)
 {
 	return o->rows;
 }
 
-static void put(out *o, enum cell_kind k, char *text)
+static void put(out *o, enum cell_kind k, char *text, double v)
 {
 	if (o->ncell >= o->ncols)
 		wb_die(EX_SOFTWARE, "internal error: more cells than columns");
-	o->row[o->ncell].kind = k;
-	o->row[o->ncell].text = text;
-	o->ncell++;
+	o->row[o->ncell++] = (cell){k, text, v};
 }
 
 void out_str(out *o, const char *s)
 {
-	put(o, s ? C_STR : C_NULL, s ? xstrdup(s) : NULL);
+	put(o, s ? C_STR : C_NULL, s ? xstrdup(s) : NULL, NAN);
 }
 
 void out_int(out *o, int64_t v)
 {
-	put(o, C_NUM, xasprintf("%lld", (long long)v));
+	put(o, C_NUM, xasprintf("%lld", (long long)v), (double)v);
 }
 
-void out_opt_int(out *o, int64_t v)
+/* v with up to so many decimals and no trailing zeros: 0.5000 → 0.5,
+ * 3.0000 → 3. */
+static char *fmt_num(double v, int decimals)
 {
-	if (v < 0)
-		out_null(o);
-	else
-		out_int(o, v);
+	char *s = xasprintf("%.*f", decimals, v);
+	char *e = s + strlen(s) - 1;
+	while (strchr(s, '.') && *e == '0')
+		*e-- = 0;
+	if (*e == '.')
+		*e = 0;
+	return s;
 }
 
 void out_num(out *o, double v)
 {
-	if (isnan(v) || isinf(v)) {
+	if (isnan(v) || isinf(v))
 		out_null(o);
-		return;
-	}
-	char *s = xasprintf("%.4f", v);
-	/* 0.5000 → 0.5, 3.0000 → 3 */
-	char *e = s + strlen(s) - 1;
-	while (*e == '0')
-		*e-- = 0;
-	if (*e == '.')
-		*e = 0;
-	put(o, C_NUM, s);
+	else
+		put(o, C_NUM, fmt_num(v, 4), v);
 }
 
 void out_bool(out *o, int b)
 {
-	put(o, C_BOOL, xstrdup(b ? "true" : "false"));
+	put(o, C_BOOL, xstrdup(b ? "true" : "false"), NAN);
 }
 
 void out_null(out *o)
 {
-	put(o, C_NULL, NULL);
+	put(o, C_NULL, NULL, NAN);
 }
 
 void out_json(out *o, const char *json)
 {
-	put(o, json ? C_JSON : C_NULL, json ? xstrdup(json) : NULL);
+	put(o, json ? C_JSON : C_NULL, json ? xstrdup(json) : NULL, NAN);
+}
+
+void out_time(out *o, int64_t t)
+{
+	char buf[40];
+	if (!t) {
+		out_null(o);
+		return;
+	}
+	if (o->table)
+		when_fmt_human(t, o->tz, buf);
+	else
+		when_fmt_utc(t, buf);
+	put(o, C_STR, xstrdup(buf), NAN);
+}
+
+void out_dur(out *o, int64_t secs)
+{
+	char buf[48];
+	if (secs < 0) {
+		out_null(o);
+	} else if (!o->table) {
+		out_int(o, secs);
+	} else {
+		when_dur_human(secs, buf);
+		put(o, C_NUM, xstrdup(buf), (double)secs);
+	}
+}
+
+void out_rate(out *o, double r)
+{
+	if (isnan(r) || isinf(r) || !o->table) {
+		out_num(o, r);
+		return;
+	}
+	char *pct = fmt_num(r * 100, 1);
+	put(o, C_NUM, xasprintf("%s%%", pct), r);
+	free(pct);
 }
 
 static int looks_numeric(const char *s)
@@ -247,6 +318,7 @@ void out_row_end(out *o)
 {
 	while (o->ncell < o->ncols)
 		out_null(o);
+	begin(o);
 	switch (o->f) {
 	case OUT_CSV:
 	case OUT_TSV: {
@@ -267,11 +339,10 @@ void out_row_end(out *o)
 		for (int i = 0; i < o->ncols; i++) {
 			cell *c = &o->row[i];
 			/* newlines would break the grid */
-			char *t = c->text ? c->text : xstrdup("");
-			for (char *p = t; *p; p++)
+			for (char *p = c->text; p && *p; p++)
 				if (*p == '\n' || *p == '\r' || *p == '\t')
 					*p = ' ';
-			tab_push(o, t, c->kind == C_NUM);
+			table_cell(o->table, c->text, c->v, c->kind == C_NUM);
 			c->text = NULL;
 		}
 		break;
@@ -287,29 +358,6 @@ void out_row_end(out *o)
 	check_write(o);
 }
 
-static void write_table(out *o)
-{
-	size_t *w = xcalloc((size_t)o->ncols, sizeof *w);
-	for (size_t i = 0; i < o->tab_len; i++) {
-		size_t cw = utf8_width(o->tab[i]);
-		if (cw > w[i % o->ncols])
-			w[i % o->ncols] = cw;
-	}
-	for (size_t i = 0; i < o->tab_len; i++) {
-		int col = (int)(i % o->ncols);
-		size_t pad = w[col] - utf8_width(o->tab[i]);
-		int last = col == o->ncols - 1;
-		if (o->tab_num[i])
-			fprintf(o->fp, "%*s", (int)pad, "");
-		fputs(o->tab[i], o->fp);
-		if (!last && !o->tab_num[i])
-			fprintf(o->fp, "%*s", (int)pad, "");
-		fputs(last ? "\n" : "  ", o->fp);
-		free(o->tab[i]);
-	}
-	free(w);
-}
-
 void out_row_strs(out *o, const char *const *cells, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -321,15 +369,15 @@ int out_close(out *o)
 {
 	if (!o)
 		return 0;
+	begin(o);
 	if (o->f == OUT_JSON)
 		fputs(o->rows ? "\n]\n" : "]\n", o->fp);
-	else if (o->f == OUT_TABLE)
-		write_table(o);
+	else if (o->table)
+		table_write(o->table);
 	fflush(o->fp);
 	check_write(o);
-	free(o->tab);
-	free(o->tab_num);
 	free(o->row);
+	free(o->tz);
 	free(o);
 	return 0;
 }

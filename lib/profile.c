@@ -5,7 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cloudapi.h"
+#include "config.h"
 #include "err.h"
+#include "media.h"
+#include "phone.h"
 #include "util.h"
 #include "when.h"
 
@@ -466,6 +470,73 @@ int profile_import(wb_db *db, const char *text, const char *name)
 	hours_free(&h);
 	profile_free(&p);
 	return rc;
+}
+
+int profile_number(char digits[PHONE_MAX])
+{
+	char *number = NULL;
+	api *a = NULL;
+	int rc = config_get("WB_DISPLAY_PHONE", &number);
+	if (!rc && !number && !(rc = api_open(1, &a)))
+		rc = api_display_phone(a, &number);
+	api_close(a);
+	/* international, as Meta writes it: the digits are the number (Meta's
+	 * own test numbers, +1 555…, are in no numbering plan) */
+	size_t n = 0;
+	for (const char *p = number; !rc && *p; p++)
+		if (*p >= '0' && *p <= '9' && n < PHONE_MAX - 1)
+			digits[n++] = *p;
+		else if (!strchr("+-() .", *p) || (*p >= '0' && *p <= '9'))
+			n = PHONE_MAX;
+	digits[n < PHONE_MAX ? n : 0] = 0;
+	if (!rc && (n < 7 || n >= PHONE_MAX))
+		rc = wb_err(EX_DATAERR, "the business's number '%s' is not one in international form (+1 555-078-3881)",
+			    number);
+	free(number);
+	return rc;
+}
+
+int profile_photo(const char *path)
+{
+	const char *mime;
+	int rc = media_probe(MSG_IMAGE, 0, path, &mime);
+	if (!rc && strcmp(mime, "image/jpeg") && strcmp(mime, "image/png"))
+		rc = wb_err(EX_DATAERR, "%s: %s; a profile picture is a JPEG or PNG image", path, mime);
+	if (rc)
+		return rc;
+	FILE *fp = fopen(path, "rb");
+	sb bytes = {0};
+	char buf[65536];
+	size_t n;
+	while (fp && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sb_add(&bytes, buf, n);
+	if (!fp || ferror(fp))
+		rc = wb_err(EX_IOERR, "%s: cannot read", path);
+	if (fp)
+		fclose(fp);
+	api *a;
+	if (!rc && !(rc = api_open(1, &a))) {
+		rc = api_profile_photo(a, path, mime, bytes.s ? bytes.s : "", bytes.len);
+		api_close(a);
+	}
+	sb_free(&bytes);
+	return rc;
+}
+
+char *profile_wa_link(const char *digits, const char *text)
+{
+	sb b = {0};
+	sb_printf(&b, "https://wa.me/%s", digits);
+	if (text && *text) {
+		sb_puts(&b, "?text=");
+		for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			    strchr("-._~", *p))
+				sb_putc(&b, (char)*p);
+			else
+				sb_printf(&b, "%%%02X", *p);
+	}
+	return sb_take(&b);
 }
 
 json_t *profile_api_body(const profile *p)

@@ -1,14 +1,16 @@
 /* profile — the business profile kept in the setting table (profile.*):
  * name, about, description, category, address, email, websites and the
  * business time zone every rule about hours and days uses; its checks
- * (pure), its JSON export document and the Cloud API request body.
- * It sends nothing: the HTTP client posts what profile_to_api_json makes. */
+ * (pure), its JSON export document and the Cloud API request body; the
+ * business's own number, its wa.me link and its picture. HTTP is the
+ * client's (cloudapi): this module only says what to ask it. */
 #ifndef WB_PROFILE_H
 #define WB_PROFILE_H
 #include <jansson.h>
 
 #include "db.h"
 #include "hours.h"
+#include "phone.h"
 
 /* The business time zone (profile.timezone), malloc'd; NULL means the
  * system's zone. */
@@ -79,5 +81,21 @@ int profile_import(wb_db *db, const char *text, const char *name);
  * set (about, address, description, email, websites, vertical). */
 json_t *profile_api_body(const profile *p);
 int profile_to_api_json(wb_db *db, json_t **body);
+
+/* The business's number, as digits (E.164 without '+'): WB_DISPLAY_PHONE
+ * (environment or config file) when set, else the Cloud API's
+ * display_phone_number of WB_PHONE_ID; either in international form.
+ * 0, or EX_DATAERR for a number that is none, or the client's errors
+ * (EX_CONFIG without a token…). */
+int profile_number(char digits[PHONE_MAX]);
+/* Sets the profile picture to the JPEG or PNG file at path (as Meta
+ * takes it, at most 5 MB) through the Cloud API: 0, EX_NOINPUT,
+ * EX_DATAERR for another type, or the client's errors. */
+int profile_photo(const char *path);
+
+/* The wa.me short link that opens a chat with the business: digits is
+ * its number (E.164 without '+'), text a message to prefill (NULL: none),
+ * percent-encoded as UTF-8. malloc'd. Pure. */
+char *profile_wa_link(const char *digits, const char *text);
 
 #endif

@@ -18,8 +18,8 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO message (contact_id, direction, type, body, media_id, reply_to, payload, ts, "
-		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced) "
-		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced, kind) "
+		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
 		"ON CONFLICT DO NOTHING");
 	sqlite3_bind_int64(st, 1, m->contact_id);
 	db_bind_text(st, 2, m->type);
@@ -35,6 +35,7 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 	db_bind_text(st, 12, m->idem_key);
 	db_bind_text(st, 13, m->claimed_by);
 	sqlite3_bind_int(st, 14, m->forced ? 1 : 0);
+	db_bind_text(st, 15, m->kind);
 	int rc = db_step_done(db, st, "queueing a message");
 	if (rc)
 		return rc;
@@ -57,31 +58,32 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 	return 0;
 }
 
-int queue_broadcast_new(wb_db *db, const char *name, const char *agent, const char *spec, int64_t now,
-			int64_t *id)
+int queue_broadcast_new(wb_db *db, const char *name, const char *agent, const char *kind, const char *spec,
+			int64_t now, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO broadcast (name, agent, spec, created_at) VALUES (?, ?, ?, ?)");
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO broadcast (name, agent, spec, created_at, kind) "
+				       "VALUES (?, ?, ?, ?, ?)");
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, agent);
 	db_bind_text(st, 3, spec);
 	sqlite3_bind_int64(st, 4, now);
+	db_bind_text(st, 5, kind);
 	int rc = db_step_done(db, st, "creating a broadcast");
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
 }
 
-int queue_broadcasts_to(wb_db *db, int64_t contact_id, int64_t since, int64_t except_broadcast,
-			int64_t *count)
+int queue_marketing_to(wb_db *db, int64_t contact_id, int64_t since, int64_t except_broadcast, int64_t *count)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"SELECT count(*) FROM message WHERE contact_id = ? AND ts >= ? AND direction = 'out' "
-		"AND broadcast_id IS NOT NULL AND broadcast_id != ? AND status NOT IN ('failed', 'cancelled')");
+		"AND kind = 'marketing' AND broadcast_id IS NOT ? AND status NOT IN ('failed', 'cancelled')");
 	sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, except_broadcast);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		int rc = db_fail(db, "counting broadcasts");
+		int rc = db_fail(db, "counting marketing messages");
 		sqlite3_reset(st);
 		return rc;
 	}

@@ -21,6 +21,7 @@ typedef struct {
 	const char *payload; /* the request body for the API */
 	int64_t ts, due_at;  /* due_at 0: now */
 	const char *agent, *auto_kind, *idem_key;
+	const char *kind;     /* marketing or utility (send_category_names) */
 	int64_t broadcast_id; /* 0: none */
 	int forced;           /* --force: no 24-hour window check when it goes out */
 	const char *claimed_by; /* reserved for this process (sent by it at once); NULL: for any flush */
@@ -32,12 +33,12 @@ typedef enum { QUEUE_NEW, QUEUE_DUP_KEY, QUEUE_DUP_BROADCAST } queue_added;
  * broadcast already has, inserts nothing: *added says which, *id is then
  * the existing row's (0 for a broadcast duplicate). */
 int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added);
-int queue_broadcast_new(wb_db *db, const char *name, const char *agent, const char *spec, int64_t now,
-			int64_t *id);
-/* Broadcast messages to contact_id since since (any broadcast but
- * except_broadcast; failed and cancelled ones do not count). */
-int queue_broadcasts_to(wb_db *db, int64_t contact_id, int64_t since, int64_t except_broadcast,
-			int64_t *count);
+int queue_broadcast_new(wb_db *db, const char *name, const char *agent, const char *kind, const char *spec,
+			int64_t now, int64_t *id);
+/* Marketing messages to contact_id since since (but those of broadcast
+ * except_broadcast; failed and cancelled ones do not count): what the
+ * frequency cap counts. */
+int queue_marketing_to(wb_db *db, int64_t contact_id, int64_t since, int64_t except_broadcast, int64_t *count);
 
 /* This process's claim name, "pid@boot_id". */
 const char *queue_me(void);

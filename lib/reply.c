@@ -158,6 +158,87 @@ void reply_fmt_when(const reply_settings *st, char buf[80])
 	snprintf(buf, 80, "%s/%s", a, b);
 }
 
+int reply_opens_at(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts, char buf[32])
+{
+	int64_t at = s->away_to;
+	int rc = s->when == AWAY_WINDOW ? 0 : hours_next_open(h, ts, tz, &at);
+	if (!rc)
+		hours_fmt_opening(at, ts, tz, buf);
+	return rc;
+}
+
+/* ---- texts checked as they are saved ---- */
+
+typedef struct {
+	wb_db *db;
+	const char *what;
+	int64_t contacts; /* how many there are */
+	kv known;         /* placeholder → how many contacts have it ("" for all) */
+	kv warned;
+} text_check;
+
+static int take_key(const char *key, int64_t n, void *ctx)
+{
+	text_check *t = ctx;
+	char count[24];
+	snprintf(count, sizeof count, "%lld", (long long)n);
+	kv_set(&t->known, key, n < t->contacts ? count : "");
+	return 0;
+}
+
+/* The warnings a known placeholder earns, once each. */
+static void warn_key(text_check *t, const char *key, const char *count)
+{
+	if (kv_get(&t->warned, key))
+		return;
+	kv_set(&t->warned, key, "");
+	if (*count) {
+		wb_warn("%s: {{%s}}: %s of %lld contacts have it; the others will get no such reply", t->what, key,
+			count, (long long)t->contacts);
+	} else if (!strcmp(key, "opens_at")) {
+		hours_spec h;
+		char *tz = profile_tz(t->db), buf[32];
+		reply_settings s = {.when = AWAY_OUTSIDE_HOURS};
+		if (!hours_load(t->db, &h) && reply_opens_at(&s, &h, tz, when_now(), buf))
+			wb_warn("%s: {{opens_at}}: the opening hours give no next opening (wb-profile hours)", t->what);
+		hours_free(&h);
+		free(tz);
+	}
+}
+
+static const char *check_key(const char *key, void *ctx)
+{
+	text_check *t = ctx;
+	const char *count = kv_get(&t->known, key);
+	if (count)
+		warn_key(t, key, count);
+	return count;
+}
+
+int reply_text_check(wb_db *db, const char *what, const char *text, int away)
+{
+	text_check t = {.db = db, .what = what};
+	int rc = contact_count(db, &t.contacts);
+	for (int i = 0; !rc && contact_fields[i]; i++)
+		kv_set(&t.known, contact_fields[i], "");
+	if (!rc && away)
+		kv_set(&t.known, "opens_at", "");
+	if (!rc)
+		rc = contact_attr_keys(db, take_key, &t);
+	if (!rc && (rc = tmpl_check(text, check_key, &t)) == EX_DATAERR) {
+		sb list = {0};
+		for (size_t i = 0; i < t.known.n; i++)
+			sb_printf(&list, "%s%s", i ? ", " : "", t.known.k[i]);
+		char *unknown = xstrdup(wb_errmsg());
+		rc = wb_err(EX_DATAERR, "%s: %s is not a placeholder it can fill (known: %s)", what, unknown, list.s);
+		free(unknown);
+		sb_free(&list);
+	}
+	kv_free(&t.known);
+	kv_free(&t.warned);
+	return rc;
+}
+
 /* ---- settings ---- */
 
 static int flag(wb_db *db, const char *key)
@@ -221,7 +302,7 @@ struct reply_auto {
 	reply_settings s;
 	hours_spec hours;
 	char *tz;
-	struct kw { char *word, *text; } *kw;
+	struct kw { char *word, *text, *media_type, *media; } *kw;
 	size_t nkw;
 	/* the last answer of hours_open_at holds from open_from until open_until */
 	int64_t open_from, open_until;
@@ -232,8 +313,8 @@ static int take_keyword(const quick_keyword *k, void *ctx)
 {
 	reply_auto *a = ctx;
 	a->kw = xrealloc(a->kw, (a->nkw + 1) * sizeof *a->kw);
-	a->kw[a->nkw].word = xstrdup(k->word);
-	a->kw[a->nkw++].text = xstrdup(k->text);
+	a->kw[a->nkw++] = (struct kw){xstrdup(k->word), xstrdup(k->text), k->media_type ? xstrdup(k->media_type) : NULL,
+				      k->media ? xstrdup(k->media) : NULL};
 	return 0;
 }
 
@@ -276,6 +357,8 @@ void reply_auto_free(reply_auto *a)
 	for (size_t i = 0; i < a->nkw; i++) {
 		free(a->kw[i].word);
 		free(a->kw[i].text);
+		free(a->kw[i].media_type);
+		free(a->kw[i].media);
 	}
 	free(a->kw);
 	free(a);
@@ -296,15 +379,15 @@ static int closed_at(reply_auto *a, int64_t ts)
 }
 
 /* The keyword found earliest in text (the longest word on a tie). */
-static const char *keyword_text(reply_auto *a, const char *text)
+static const struct kw *keyword_in(reply_auto *a, const char *text)
 {
-	const char *best = NULL;
+	const struct kw *best = NULL;
 	long at = -1;
 	for (size_t i = 0; text && i < a->nkw; i++) {
 		long p = reply_word_at(text, a->kw[i].word);
 		if (p >= 0 && (at < 0 || p < at)) {
 			at = p;
-			best = a->kw[i].text;
+			best = &a->kw[i];
 		}
 	}
 	return best;
@@ -364,10 +447,12 @@ static int record(reply_auto *a, const event *ev, int64_t contact_id, reply_kind
 	return rc;
 }
 
-int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, int *again)
+int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, reply_media *media,
+		      int *again)
 {
 	*kind = REPLY_NONE;
 	*text = NULL;
+	*media = (reply_media){0};
 	*again = 0;
 	sqlite3_stmt *st = db_stmt(a->db, "SELECT 1 FROM auto_reply WHERE inbound_wamid = ?");
 	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
@@ -385,13 +470,20 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 							 "before wb-reply answers them)", ev->wamid) : rc;
 	reply_facts f = {0};
 	gather(a, ev, &c, msg_id, &f);
-	const char *kw = keyword_text(a, strcmp(ev->type, "text") ? NULL : ev->text);
+	const struct kw *kw = keyword_in(a, strcmp(ev->type, "text") ? NULL : ev->text);
 	f.keyword = kw != NULL;
 	*kind = reply_decide(&a->s, &f);
-	const char *tmpl = *kind == REPLY_AWAY ? a->s.away_text : *kind == REPLY_GREETING ? a->s.greeting_text : kw;
+	const char *tmpl = *kind == REPLY_AWAY ? a->s.away_text : *kind == REPLY_GREETING ? a->s.greeting_text
+			 : kw ? kw->text : NULL;
+	if (*kind == REPLY_KEYWORD)
+		*media = (reply_media){kw->media_type, kw->media};
 	if (*kind != REPLY_NONE) {
 		kv vars = {0};
-		if (!(rc = contact_vars(a->db, &c, &vars)) && (rc = tmpl_render(tmpl, kv_lookup, &vars, text)) == EX_DATAERR) {
+		char opens[32];
+		rc = contact_vars(a->db, &c, &vars);
+		if (*kind == REPLY_AWAY && !reply_opens_at(&a->s, &a->hours, a->tz, ev->ts, opens))
+			kv_set(&vars, "opens_at", opens);
+		if (!rc && (rc = tmpl_render(tmpl, kv_lookup, &vars, text)) == EX_DATAERR) {
 			/* one contact without an attribute must not stop the stream */
 			wb_warn("%s: %s reply not sent: %s", c.wa_id, reply_kind_names[*kind], wb_errmsg());
 			*kind = REPLY_NONE;
@@ -422,19 +514,20 @@ typedef struct {
 	struct held {
 		char *to, *text, *wamid;
 		reply_kind kind;
+		reply_media media; /* held by the reply_auto */
 	} *v;
 	size_t n, cap;
 	reply_msg_fn fn;
 	void *ctx;
 } auto_run;
 
-static void hold(auto_run *x, const event *ev, char *text, reply_kind kind)
+static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, reply_media media)
 {
 	if (x->n == x->cap) {
 		x->cap = x->cap ? x->cap * 2 : 64;
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind};
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind, media};
 }
 
 static int auto_doc(batch *b, const batch_doc *d, void *ctx)
@@ -446,14 +539,15 @@ static int auto_doc(batch *b, const batch_doc *d, void *ctx)
 		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
 	} else if (ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
 		reply_kind kind;
+		reply_media media;
 		char *text;
 		int again;
-		rc = reply_auto_decide(x->a, &ev, &kind, &text, &again);
+		rc = reply_auto_decide(x->a, &ev, &kind, &text, &media, &again);
 		if (rc == EX_FALSE) {
 			wb_warn("%s:%ld: %s", d->name, d->line, wb_errmsg());
 			rc = 0;
 		} else if (!rc && text) {
-			hold(x, &ev, text, kind);
+			hold(x, &ev, text, kind, media);
 		}
 	}
 	event_free(&ev);
@@ -468,7 +562,7 @@ static int auto_done(int committed, void *ctx)
 		struct held *h = &x->v[i];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind}, x->ctx);
+			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->media}, x->ctx);
 			free(key);
 		}
 		free(h->to);

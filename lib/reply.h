@@ -56,6 +56,19 @@ int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, i
  * in scripts written without spaces (Chinese, Japanese, Thai…) any
  * occurrence counts. -1 when it does not. Pure. */
 long reply_word_at(const char *text, const char *word);
+/* {{opens_at}} of an away message to a message at ts: when the away
+ * window ends (FROM/TO), else the next opening by the hours, written as
+ * hours_fmt_opening does ("13:00", "Mon 09:00"). 0, or EX_FALSE when
+ * the hours give none. Pure. */
+int reply_opens_at(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts, char buf[32]);
+/* Whether a text about to be saved (the greeting, the away message, a
+ * quick reply; what names it in messages) names only placeholders it can
+ * fill: the contact's fields, the attribute keys some contact has, and,
+ * in the away message, {{opens_at}}. EX_DATAERR naming the unknown one
+ * and listing the known ones. Warns of an attribute that some contacts
+ * lack (they will get no such reply) and of {{opens_at}} when the hours
+ * give no next opening. */
+int reply_text_check(wb_db *db, const char *what, const char *text, int away);
 /* Reads "always", "outside-hours" or "FROM/TO" (times as wb-send --at
  * reads them, in tz). 0 or EX_DATAERR. */
 int reply_parse_when(const char *s, int64_t now, const char *tz, reply_settings *st);
@@ -70,20 +83,29 @@ void reply_settings_free(reply_settings *s);
 typedef struct reply_auto reply_auto;
 int reply_auto_new(wb_db *db, reply_auto **out);
 void reply_auto_free(reply_auto *a);
+/* A keyword's quick reply may carry a medium (quick.h): type and src,
+ * both NULL when it has none. */
+typedef struct {
+	const char *type, *src;
+} reply_media;
 /* Decides once for a message event (call inside a transaction): *kind,
- * and for a reply its text with placeholders filled (*text, malloc'd).
- * *again is 1 when it was decided before: answer nothing. EX_FALSE when
- * the message is not in the database (stored by wb-recv elsewhere). */
-int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, int *again);
+ * and for a reply its text with placeholders filled (*text, malloc'd)
+ * and its medium (*media, held by a). *again is 1 when it was decided
+ * before: answer nothing. EX_FALSE when the message is not in the
+ * database (stored by wb-recv elsewhere). */
+int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, reply_media *media,
+		      int *again);
 
 /* The idempotency key of the automatic reply to inbound message wamid
  * ("auto:WAMID"): wb-send sends nothing twice under one key. malloc'd. */
 char *reply_auto_key(const char *wamid);
 
-/* One reply of wb-reply auto, as the message stream carries it. */
+/* One reply of wb-reply auto, as the message stream carries it: a text,
+ * or a medium with the text as its caption. */
 typedef struct {
 	const char *to, *text, *reply_to, *key;
 	reply_kind kind;
+	reply_media media;
 } reply_msg;
 typedef int (*reply_msg_fn)(const reply_msg *m, void *ctx);
 

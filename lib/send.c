@@ -13,18 +13,28 @@ int send_window_open(int64_t last_in_at, int64_t now)
 	return last_in_at > 0 && now - last_in_at < SEND_WINDOW;
 }
 
+const char *const send_category_names[] = {"utility", "marketing", NULL};
+
+send_category send_category_default(int segment, const char *template_category)
+{
+	if (template_category && *template_category)
+		return streq_ci(template_category, "MARKETING") ? SEND_MARKETING : SEND_UTILITY;
+	return segment ? SEND_MARKETING : SEND_UTILITY;
+}
+
 send_verdict send_decide(const send_facts *f)
 {
 	send_verdict v = {SEND_GO, 0, ""};
-	if (f->opted_out && !(f->direct && f->forced && !f->automatic)) {
+	int stopped = f->opted_out || (f->category == SEND_MARKETING && f->marketing_opted_out);
+	if (stopped && !(f->direct && f->forced && !f->automatic)) {
 		v.rule = SEND_OPTED_OUT;
-		snprintf(v.why, sizeof v.why, "%s",
-			 f->direct && !f->automatic ? "opted out (--force sends anyway)" : "opted out");
-	} else if (!f->direct && f->cap > 0 && f->cap_count >= f->cap) {
+		snprintf(v.why, sizeof v.why, "%s%s", f->opted_out ? "opted out" : "opted out of marketing",
+			 f->direct && !f->automatic ? " (--force sends anyway)" : "");
+	} else if (!f->direct && f->category == SEND_MARKETING && f->cap > 0 && f->cap_count >= f->cap) {
 		char d[32];
 		when_dur_fmt(f->cap_period, d);
 		v.rule = SEND_CAPPED;
-		snprintf(v.why, sizeof v.why, "frequency cap: %lld broadcast%s in %s", (long long)f->cap_count,
+		snprintf(v.why, sizeof v.why, "frequency cap: %lld marketing message%s in %s", (long long)f->cap_count,
 			 f->cap_count == 1 ? "" : "s", d);
 	} else if (f->kind == SEND_FREE_FORM && !f->forced && !send_window_open(f->last_in, f->now)) {
 		char t[32] = "";

@@ -253,8 +253,8 @@ static void i64s_push(i64s *a, int64_t x)
 	a->v[a->n++] = x;
 }
 
-/* Adds x unless present (v kept sorted): a group meets few broadcasts. */
-static void i64s_add_unique(i64s *a, int64_t x)
+/* Where x is or would go in v, kept sorted. */
+static size_t i64s_find(const i64s *a, int64_t x)
 {
 	size_t lo = 0, hi = a->n;
 	while (lo < hi) {
@@ -264,6 +264,19 @@ static void i64s_add_unique(i64s *a, int64_t x)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static int i64s_has(const i64s *a, int64_t x)
+{
+	size_t i = i64s_find(a, x);
+	return i < a->n && a->v[i] == x;
+}
+
+/* Adds x unless present (v kept sorted): a group meets few broadcasts. */
+static void i64s_add_unique(i64s *a, int64_t x)
+{
+	size_t lo = i64s_find(a, x);
 	if (lo < a->n && a->v[lo] == x)
 		return;
 	i64s_push(a, x);
@@ -286,6 +299,7 @@ typedef struct {
 typedef struct {
 	int64_t id, t, broadcast;
 	int flags, automatic, agent; /* agent: index into walk.agents, -1 none */
+	int marketing;               /* of a marketing broadcast: what --by broadcast counts */
 } msg;
 
 /* A small map from an id (broadcast, label) to a group. */
@@ -330,6 +344,7 @@ typedef struct {
 	group *g;
 	size_t ng, gcap;
 	idmap ids;           /* label or broadcast id → group */
+	i64s marketing;      /* the ids of marketing broadcasts, sorted */
 	int null_agent;      /* the group of messages without an agent */
 	int *agent_group;    /* agent index → group */
 	char **agents;       /* every agent name met */
@@ -428,7 +443,7 @@ static size_t groups_of(walk *w, const msg *m, const int **gs)
 		w->one = agent_group(w, m->agent < 0 ? NULL : w->agents[m->agent]);
 		return 1;
 	case STATS_BROADCAST: {
-		if (!m->broadcast)
+		if (!m->marketing)
 			return 0;
 		int *slot = idmap_slot(&w->ids, m->broadcast);
 		if (*slot < 0)
@@ -454,7 +469,7 @@ static void count(group *g, const msg *m, int64_t cid)
 	g->read += !!(m->flags & STATS_READ);
 	g->failed += !!(m->flags & STATS_FAILED);
 	g->auto_replies += (m->flags & STATS_SENT) && m->automatic;
-	if (m->broadcast)
+	if (m->marketing)
 		i64s_add_unique(&g->broadcasts, m->broadcast);
 }
 
@@ -477,6 +492,10 @@ static int emit_group(walk *w, group *g)
 		.resolution_median = stats_rank(g->resolutions.v, g->resolutions.n, 50),
 		.resolution_p90 = stats_rank(g->resolutions.v, g->resolutions.n, 90),
 	};
+	if (w->by == STATS_NONE) {
+		r.key[0].time = w->since;
+		r.key[1].time = w->until;
+	}
 	return w->row_fn(&r, w->ctx);
 }
 
@@ -648,16 +667,31 @@ static int finish_contact(walk *w)
 	return rc;
 }
 
+/* The marketing broadcasts, few: the message index, which the walk reads
+ * alone, has no room for each message's kind. */
+static int load_marketing(walk *w)
+{
+	sqlite3_stmt *st = db_stmt(w->db, "SELECT id FROM broadcast WHERE kind = 'marketing' ORDER BY id");
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		i64s_push(&w->marketing, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? 0 : db_fail(w->db, "reading broadcasts");
+}
+
 /* Reads every counted message, contact by contact: the conversation rule
  * and "first message ever" need each contact's whole history, however
  * short the range. */
 static int walk_messages(walk *w)
 {
+	int rc = load_marketing(w);
+	if (rc)
+		return rc;
 	int need_agent = w->by == STATS_AGENT || w->conv_fn;
 	sqlite3_stmt *st = db_stmt(w->db,
 		"SELECT contact_id, id, ts, direction, status, sent_at, auto, broadcast_id, agent "
 		"FROM message ORDER BY contact_id, ts");
-	int step, rc = 0;
+	int step;
 	w->cid = -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t cid = sqlite3_column_int64(st, 0);
@@ -675,12 +709,14 @@ static int walk_messages(walk *w)
 			w->capbuf = w->capbuf ? w->capbuf * 2 : 256;
 			w->buf = xrealloc(w->buf, w->capbuf * sizeof *w->buf);
 		}
+		int64_t broadcast = sqlite3_column_int64(st, 7);
 		w->buf[w->nbuf++] = (msg){
 			.id = sqlite3_column_int64(st, 1),
 			.t = t,
 			.flags = flags,
 			.automatic = sqlite3_column_type(st, 6) != SQLITE_NULL,
-			.broadcast = sqlite3_column_int64(st, 7),
+			.broadcast = broadcast,
+			.marketing = broadcast && i64s_has(&w->marketing, broadcast),
 			.agent = need_agent && sqlite3_column_type(st, 8) != SQLITE_NULL
 					 ? intern_agent(w, (const char *)sqlite3_column_text(st, 8)) : -1,
 		};
@@ -704,6 +740,7 @@ static void walk_free(walk *w)
 	free(w->agent_group);
 	free(w->ids.k);
 	free(w->ids.v);
+	free(w->marketing.v);
 	free(w->buf);
 	free(w->cg);
 	stats_periods_free(&w->per);
@@ -755,13 +792,9 @@ static void prepare_groups(walk *w)
 	case STATS_AGENT:
 	case STATS_BROADCAST:
 		break;
-	case STATS_NONE: {
-		char a[40], b[40];
-		when_fmt_local(w->since, w->tz, a);
-		when_fmt_local(w->until, w->tz, b);
-		new_group(w, a, b, 0);
+	case STATS_NONE: /* its keys are the range's times */
+		new_group(w, NULL, NULL, 0);
 		break;
-	}
 	default:
 		for (int i = 0; i < w->per.nrows; i++)
 			if (w->by == STATS_HOUR)

@@ -73,12 +73,14 @@ void stats_periods_free(stats_periods *p);
 
 /* ---- reports ---- */
 
-/* A key cell of a row: a whole number (the hour of day, a broadcast id),
- * or text (NULL: none, as for messages without an agent). */
+/* A key cell of a row: a time (the summary's since and until), a whole
+ * number (the hour of day, a broadcast id), or text (NULL: none, as for
+ * messages without an agent). */
 typedef struct {
 	const char *text;
 	int64_t num;
 	int numeric;
+	int64_t time; /* 0: not a time */
 } stats_key;
 
 typedef struct {

@@ -10,6 +10,10 @@ typedef const char *(*tmpl_lookup)(const char *key, void *ctx);
 /* Fills every {{key}} ({{ key }} too) in text. Returns 0 and a malloc'd
  * *out, or EX_DATAERR naming the first placeholder without a value. */
 int tmpl_render(const char *text, tmpl_lookup fn, void *ctx, char **out);
+/* Whether every {{key}} of text is known (known returns non-NULL):
+ * 0, or EX_DATAERR with the first unknown one as the message ("{{x}}"),
+ * for the caller to say what it knows. */
+int tmpl_check(const char *text, tmpl_lookup known, void *ctx);
 /* 1 when text holds a {{placeholder}}. */
 int tmpl_has(const char *text);
 

@@ -195,15 +195,34 @@ static int cp_width(unsigned c)
 	return 1;
 }
 
+/* The columns of the character at s, and its length in *len. */
+static size_t char_width(const char *s, int *len)
+{
+	unsigned cp;
+	int k = utf8_next(s, &cp);
+	*len = k ? k : 1; /* a stray byte takes a column */
+	return k ? (size_t)cp_width(cp) : 1;
+}
+
 size_t utf8_width(const char *s)
 {
 	size_t w = 0;
-	for (unsigned cp; *s;) {
-		int k = utf8_next(s, &cp);
-		w += k ? (size_t)cp_width(cp) : 1; /* a stray byte takes a column */
-		s += k ? k : 1;
-	}
+	for (int k; *s; s += k)
+		w += char_width(s, &k);
 	return w;
+}
+
+size_t utf8_prefix(const char *s, size_t width)
+{
+	const char *p = s;
+	size_t w = 0;
+	for (int k; *p; p += k) {
+		size_t cw = char_width(p, &k);
+		if (w + cw > width)
+			break;
+		w += cw;
+	}
+	return (size_t)(p - s);
 }
 
 int streq_ci(const char *a, const char *b)

@@ -37,6 +37,9 @@ int utf8_next(const char *s, unsigned *cp);
 long utf8_len(const char *s);
 /* Terminal columns the UTF-8 text takes (CJK and emoji count two). */
 size_t utf8_width(const char *s);
+/* Bytes of the longest start of s that takes at most width columns and
+ * ends on a whole character: where to cut text to fit. */
+size_t utf8_prefix(const char *s, size_t width);
 
 /* ASCII-only case-insensitive equality, independent of the locale. */
 int streq_ci(const char *a, const char *b);

@@ -313,6 +313,23 @@ static int read_word(const char **p, const char *word)
 	return 1;
 }
 
+/* A clock time, "09:00" or "9:00", as a whole word at *pp (after white
+ * space): its minutes from midnight, and *pp moved past it; else -1. */
+static int read_clock(const char **pp)
+{
+	const char *q = *pp;
+	while (isspace((unsigned char)*q))
+		q++;
+	int h = 0, m;
+	if (!isdigit((unsigned char)*q))
+		return -1;
+	if (digits(&q, isdigit((unsigned char)q[1]) ? 2 : 1, &h) || *q++ != ':' || digits(&q, 2, &m) ||
+	    (*q && !isspace((unsigned char)*q)) || h > 23 || m > 59)
+		return -1;
+	*pp = q;
+	return h * 60 + m;
+}
+
 /* "yesterday", "today" or "tomorrow" at *p, and a clock time after it
  * ("tomorrow 09:00"; midnight without): a wall-clock time in tz. */
 static int read_day(const char **pp, int64_t now, const char *tz, int64_t *t)
@@ -324,17 +341,23 @@ static int read_day(const char **pp, int64_t now, const char *tz, int64_t *t)
 		i++;
 	if (i == 3)
 		return 0;
-	const char *q = *pp;
-	while (isspace((unsigned char)*q))
-		q++;
-	int h = 0, m = 0;
-	if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && q[2] == ':' &&
-	    !digits(&q, 2, &h) && *q++ == ':' && !digits(&q, 2, &m) &&
-	    (!*q || isspace((unsigned char)*q)) && h < 24 && m < 60)
-		*pp = q;
-	else
-		h = m = 0;
-	*t = when_day_at(when_local_day(now, tz) + days[i].shift, h * 60 + m, tz);
+	int min = read_clock(pp);
+	*t = when_day_at(when_local_day(now, tz) + days[i].shift, min < 0 ? 0 : min, tz);
+	return 1;
+}
+
+/* A clock time alone ("09:00"): the next time the clock in tz shows it,
+ * today or tomorrow. Someone scheduling "at nine" means the coming nine,
+ * never one that has passed. */
+static int read_next_clock(const char **pp, int64_t now, const char *tz, int64_t *t)
+{
+	int min = read_clock(pp);
+	if (min < 0)
+		return 0;
+	int64_t today = when_local_day(now, tz);
+	*t = when_day_at(today, min, tz);
+	if (*t <= now)
+		*t = when_day_at(today + 1, min, tz);
 	return 1;
 }
 
@@ -368,12 +391,12 @@ int when_parse(const char *s, int64_t now, const char *tz, int64_t *out)
 	while (isspace((unsigned char)*p))
 		p++;
 	/* based: a time to start from was given (-1: a bad one) */
-	int based = read_day(&p, now, tz, &t) || read_word(&p, "now");
+	int based = read_day(&p, now, tz, &t) || read_word(&p, "now") || read_next_clock(&p, now, tz, &t);
 	if (!based && isdigit((unsigned char)p[0]) && strlen(p) >= 10 && p[4] == '-')
 		based = read_iso(&p, tz, &t) ? -1 : 1;
 	int offsets = based < 0 ? -1 : read_offsets(p, based, &t);
 	if (offsets < 0 || (!based && !offsets))
-		return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, now, today, -7d, "
+		return wb_err(EX_DATAERR, "'%s': not a time (like 2026-11-24T09:00, 09:00, now, today, -7d, "
 					  "or a time and an offset: 2026-12-03T15:00 -1d)", s);
 	*out = t;
 	return 0;
@@ -409,4 +432,31 @@ void when_fmt_local(int64_t t, const char *tz, char buf[40])
 		snprintf(buf + n, 40 - n, "Z");
 	else
 		snprintf(buf + n, 40 - n, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60);
+}
+
+void when_fmt_human(int64_t t, const char *tz, char buf[40])
+{
+	struct tm tm;
+	when_local(t, tz, &tm);
+	long off = tm.tm_gmtoff;
+	size_t n = strftime(buf, 40, "%Y-%m-%d %H:%M", &tm);
+	snprintf(buf + n, 40 - n, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60);
+}
+
+void when_dur_human(int64_t secs, char buf[48])
+{
+	/* two units, the second zero-padded so that a column of them lines
+	 * up: 45s, 5m 03s, 2h 05m, 3d 04h */
+	static const struct { int64_t n; char u; } units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+	if (secs < 0)
+		secs = 0;
+	int i = 0;
+	while (i < 3 && secs < units[i].n)
+		i++;
+	if (i == 3) {
+		snprintf(buf, 48, "%llds", (long long)secs);
+		return;
+	}
+	snprintf(buf, 48, "%lld%c %02lld%c", (long long)(secs / units[i].n), units[i].u,
+		 (long long)(secs % units[i].n / units[i + 1].n), units[i + 1].u);
 }

@@ -13,7 +13,7 @@ int64_t when_now(void);
 
 /* Reads "2026-11-24", "2026-11-24T09:00", "…:30Z", "…+08:00", "now",
  * "today", "yesterday", "tomorrow" (with a clock time: "tomorrow 09:00"),
- * an offset from now ("-7d", "+2h",
+ * a clock time alone ("09:00": the next 09:00), an offset from now ("-7d", "+2h",
  * "30m"), or a time followed by offsets ("2026-12-03T15:00 -1d"). A time
  * without zone is in tz (an IANA name; NULL: the system's zone). Returns 0
  * or EX_DATAERR with a message. */
@@ -29,6 +29,12 @@ void when_dur_fmt(int64_t secs, char buf[32]);
 void when_fmt_utc(int64_t t, char buf[32]);
 /* 2026-11-25T18:00:00+08:00 in tz (NULL: system zone). */
 void when_fmt_local(int64_t t, const char *tz, char buf[40]);
+/* 2026-11-25 18:00+08:00: a time for people to read, in tz to the minute
+ * with its offset (+00:00 too), as every table shows times; when_parse
+ * reads it back. */
+void when_fmt_human(int64_t t, const char *tz, char buf[40]);
+/* A duration for people: "45s", "5m 03s", "2h 05m", "3d 04h". */
+void when_dur_human(int64_t secs, char buf[48]);
 
 /* 1 when tz names a zone in the system's tzdata (or is UTC). */
 int when_tz_valid(const char *tz);

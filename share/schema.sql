@@ -52,7 +52,9 @@ CREATE TABLE broadcast (
 	name       TEXT,
 	agent      TEXT,
 	spec       TEXT,                            -- the command's options, as JSON
-	created_at INTEGER NOT NULL
+	created_at INTEGER NOT NULL,
+	kind       TEXT NOT NULL DEFAULT 'marketing' -- wb-send --kind: marketing (a segment; the
+	           CHECK (kind IN ('marketing', 'utility'))  -- frequency cap counts these) or utility
 );
 
 -- Every message, both ways. Outbound rows exist before they are sent.
@@ -83,13 +85,15 @@ CREATE TABLE message (
 	claimed_at  INTEGER,
 	sent_at     INTEGER,
 	delivered_at INTEGER,
-	read_at     INTEGER,
+	read_at     INTEGER,                        -- out: the customer read it; in: the business
+	                                            -- did (an agent opened it; wb(7), --unread)
 	error_code  INTEGER,
 	error_text  TEXT,
 	agent       TEXT,                           -- who sent it (wb-send --agent, WB_AGENT)
 	auto        TEXT,                           -- away greeting keyword: automatic replies
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
-	idem_key    TEXT UNIQUE                     -- wb-send --key: sent at most once
+	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
+	kind        TEXT CHECK (kind IN ('marketing', 'utility')) -- out: wb-send --kind; in: NULL
 );
 -- A contact's message log in time order. It also covers what wb-stats
 -- (lib/stats.c) reads as it follows conversations contact by contact, so
@@ -132,7 +136,9 @@ CREATE TABLE quick_reply (
 	id         INTEGER PRIMARY KEY,
 	shortcut   TEXT NOT NULL UNIQUE,            -- without the leading '/'
 	text       TEXT NOT NULL,
-	created_at INTEGER NOT NULL
+	created_at INTEGER NOT NULL,
+	media_type TEXT CHECK (media_type IN ('image', 'document')), -- a medium sent with the text
+	media      TEXT                             -- its file (absolute path), URL or media id
 );
 CREATE TABLE keyword (
 	word           TEXT PRIMARY KEY COLLATE NOCASE,

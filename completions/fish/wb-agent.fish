@@ -1,11 +1,12 @@
 # fish completion for wb-agent
 set -l cmds ls add rm on off auto-assign
 function __wb_agent_names
-	wb-agent ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+	wb-send --complete agent 2>/dev/null
 end
 complete -c wb-agent -f
 complete -c wb-agent -s d -l db -r -F -d 'database'
 complete -c wb-agent -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-agent -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-agent -s h -l help -d 'show usage'
 complete -c wb-agent -s V -l version -d 'show version'
 complete -c wb-agent -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'the agents'

@@ -1,11 +1,12 @@
 # fish completion for wb-contact
 set -l cmds add import ls show log optout optin rm
 function __wb_contact_labels
-	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+	wb-send --complete label 2>/dev/null
 end
 complete -c wb-contact -f
 complete -c wb-contact -s d -l db -r -F -d 'database'
 complete -c wb-contact -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-contact -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-contact -s h -l help -d 'show usage'
 complete -c wb-contact -s V -l version -d 'show version'
 complete -c wb-contact -n "not __fish_seen_subcommand_from $cmds" -a add -d 'add or update a contact'
@@ -21,5 +22,8 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l not-label -x -a '(
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l inactive -x -a '7d 14d 30d 90d' -d 'no message within'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l active -x -a '7d 14d 30d 90d' -d 'a message within'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l opted-out -d 'only opted-out contacts'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unanswered -d 'our reply is due'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unread -d 'a message nobody opened'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l sort -x -a 'last-in last-out name' -d 'the order'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -F

@@ -1,11 +1,12 @@
 # fish completion for wb-label
 set -l cmds ls add rm rename color apply remove who
 function __wb_label_names
-	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+	wb-send --complete label 2>/dev/null
 end
 complete -c wb-label -f
 complete -c wb-label -s d -l db -r -F -d 'database'
 complete -c wb-label -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-label -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-label -s h -l help -d 'show usage'
 complete -c wb-label -s V -l version -d 'show version'
 complete -c wb-label -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'labels with counts'

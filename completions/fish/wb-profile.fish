@@ -1,8 +1,9 @@
 # fish completion for wb-profile
-set -l cmds show set hours open export import push
+set -l cmds show set hours open export import push link photo
 complete -c wb-profile -f
 complete -c wb-profile -s d -l db -r -F -d 'database'
 complete -c wb-profile -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-profile -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-profile -s h -l help -d 'usage'
 complete -c wb-profile -s V -l version -d 'version'
 complete -c wb-profile -n "not __fish_seen_subcommand_from $cmds" -a show -d 'every profile field, the time zone, the hours mode'
@@ -21,3 +22,8 @@ complete -c wb-profile -n "__fish_seen_subcommand_from open" -l at -x -a 'now to
 complete -c wb-profile -n "__fish_seen_subcommand_from import" -F
 complete -c wb-profile -n "not __fish_seen_subcommand_from $cmds" -a push -d 'send the profile to the Cloud API'
 complete -c wb-profile -n "__fish_seen_subcommand_from push" -l dry-run -d 'print the request body instead'
+complete -c wb-profile -n "not __fish_seen_subcommand_from $cmds" -a link -d 'the wa.me link and its QR code'
+complete -c wb-profile -n "not __fish_seen_subcommand_from $cmds" -a photo -d 'set the profile picture'
+complete -c wb-profile -n "__fish_seen_subcommand_from link" -l text -x -d 'the message to prefill'
+complete -c wb-profile -n "__fish_seen_subcommand_from link" -l qr -r -F -d 'write its QR code (.svg, .png)'
+complete -c wb-profile -n "__fish_seen_subcommand_from photo" -F

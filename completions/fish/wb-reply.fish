@@ -1,4 +1,7 @@
 set -l cmds quick greeting away keyword words auto
+function __wb_reply_shortcuts
+	wb-send --complete quick 2>/dev/null
+end
 complete -c wb-reply -f
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a quick -d 'quick replies'
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a greeting -d 'the greeting'
@@ -6,11 +9,13 @@ complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a away -d 'the 
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a keyword -d 'keywords'
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a words -d 'opt-out and opt-in words'
 complete -c wb-reply -n "not __fish_seen_subcommand_from $cmds" -a auto -d 'events to replies'
-complete -c wb-reply -n "__fish_seen_subcommand_from quick" -a 'ls add rm show'
+complete -c wb-reply -n "__fish_seen_subcommand_from quick" -a 'ls add set rm show'
 complete -c wb-reply -n "__fish_seen_subcommand_from keyword" -a 'ls add rm'
 complete -c wb-reply -n "__fish_seen_subcommand_from greeting away" -a 'set'
 complete -c wb-reply -s k -l keyword -r -d 'keyword for quick add'
 complete -c wb-reply -l for -r -d 'fill placeholders for this contact'
+complete -c wb-reply -l image -r -F -d 'an image sent with the quick reply'
+complete -c wb-reply -l document -r -F -d 'a document sent with the quick reply'
 complete -c wb-reply -l after -r -d 'greeting inactivity period'
 complete -c wb-reply -l to -x -a 'everyone new' -d 'who gets the greeting'
 complete -c wb-reply -l when -x -a 'always outside-hours' -d 'when away applies'
@@ -20,5 +25,8 @@ complete -c wb-reply -l stop -r -d 'opt-out words'
 complete -c wb-reply -l start -r -d 'opt-in words'
 complete -c wb-reply -s d -l db -r -F -d 'database'
 complete -c wb-reply -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-reply -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-reply -s h -l help -d 'usage'
 complete -c wb-reply -s V -l version -d 'version'
+complete -c wb-reply -n "__fish_seen_subcommand_from set rm show; and __fish_seen_subcommand_from quick" -a '(__wb_reply_shortcuts)'
+complete -c wb-reply -n "__fish_seen_subcommand_from add; and __fish_seen_subcommand_from keyword" -a '(__wb_reply_shortcuts)'

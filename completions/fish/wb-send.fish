@@ -1,21 +1,23 @@
 # fish completion for wb-send
 set -l cmds queue cancel flush
-function __wb_send_labels
-	wb-label ls -o tsv 2>/dev/null | tail -n +2 | cut -f1
+# labels, quick replies or templates, as wb-send names them for completion
+function __wb_send_names
+	wb-send --complete $argv[1] 2>/dev/null
 end
 complete -c wb-send -f
 complete -c wb-send -s d -l db -r -F -d 'database'
 complete -c wb-send -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-send -l no-header -d 'no header line (csv, tsv, table)'
 complete -c wb-send -s h -l help -d 'show usage'
 complete -c wb-send -s V -l version -d 'show version'
 complete -c wb-send -n "not __fish_seen_subcommand_from $cmds" -a queue -d 'messages waiting or in doubt'
 complete -c wb-send -n "not __fish_seen_subcommand_from $cmds" -a cancel -d 'cancel queued messages'
 complete -c wb-send -n "not __fish_seen_subcommand_from $cmds" -a flush -d 'send what is due'
 complete -c wb-send -l to -x -d 'a recipient'
-complete -c wb-send -l label -x -a '(__wb_send_labels)' -d 'contacts with this label'
-complete -c wb-send -l not-label -x -a '(__wb_send_labels)' -d 'leave out this label'
+complete -c wb-send -l label -x -a '(__wb_send_names label)' -d 'contacts with this label'
+complete -c wb-send -l not-label -x -a '(__wb_send_names label)' -d 'leave out this label'
 complete -c wb-send -l text -x -d 'a text (@FILE, @-)'
-complete -c wb-send -l quick -x -d 'a quick reply'
+complete -c wb-send -l quick -x -a '(__wb_send_names quick)' -d 'a quick reply'
 complete -c wb-send -l image -r -F -d 'an image'
 complete -c wb-send -l video -r -F -d 'a video'
 complete -c wb-send -l audio -r -F -d 'audio'
@@ -30,7 +32,7 @@ complete -c wb-send -l location -x -d 'LAT,LON'
 complete -c wb-send -l name -x -d 'place or broadcast name'
 complete -c wb-send -l broadcast -x -d 'broadcast name'
 complete -c wb-send -l address -x -d 'place address'
-complete -c wb-send -l template -x -d 'an approved template'
+complete -c wb-send -l template -x -a '(__wb_send_names template)' -d 'an approved template'
 complete -c wb-send -l lang -x -d 'template language'
 complete -c wb-send -l param -x -d 'a body parameter'
 complete -c wb-send -l header -x -d 'KIND:VALUE header parameter'
@@ -40,9 +42,11 @@ complete -c wb-send -l interactive -x -d 'an interactive object'
 complete -c wb-send -l react -x -d 'a reaction emoji'
 complete -c wb-send -l reply-to -x -d 'quote a message'
 complete -c wb-send -l at -x -d 'send at TIME'
+complete -c wb-send -l now-if-past -d 'send a past --at time now'
 complete -c wb-send -l key -x -d 'idempotency key'
 complete -c wb-send -l force -d 'outside the window; opted-out direct sends'
-complete -c wb-send -l cap -x -d 'N/DURATION broadcast cap'
+complete -c wb-send -l kind -x -a 'marketing utility' -d 'what the message is for'
+complete -c wb-send -l cap -x -d 'N/DURATION marketing cap'
 complete -c wb-send -l agent -x -d 'who sends'
 complete -c wb-send -l auto -x -a 'away greeting keyword' -d 'automatic reply kind'
 complete -c wb-send -l rate -x -a '80/s 1000/s off' -d 'messages a second'

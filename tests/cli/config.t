@@ -30,6 +30,28 @@ WB_TOKEN=$FAKE_TOKEN WB_PHONE_ID=106540352242922 WB_API_URL=$api_url exits 0 \
 	"with everything in the environment the file is not needed" -- wb-profile push
 chmod 600 "$cfg"
 WB_TOKEN=wrong exits 78 "the environment wins over the file" -- wb-profile push
+
+# every setting wb(7) documents may be in the file; others are warned about
+cat >"$cfg" <<EOF2
+WB_DB=$T/from-config.db
+WB_OUTPUT=tsv
+WB_DEFAULT_REGION=GB
+WB_AGENT=till-2
+WB_TOKEN=$FAKE_TOKEN
+WB_PHONE_ID=106540352242922
+WB_API_URL=$api_url
+WB_DBB=$T/typo.db
+WB_NOW=2026-01-01
+EOF2
+env -u WB_DB wb-contact add '020 7946 0958' >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "0:$(printf 'phone\tcreated\n442079460958\ttrue')" \
+	"WB_OUTPUT and WB_DEFAULT_REGION from the file"
+is "$(sqlite3 "$T/from-config.db" 'SELECT wa_id FROM contact')" "442079460958" "WB_DB from the file"
+is "$(cat "$T/err")" "wb-contact: $cfg:8: WB_DBB: no such setting (wb(7) lists them); ignored
+wb-contact: $cfg:9: WB_NOW: read from the environment only; ignored" "other keys warned about, by line"
+env -u WB_DB wb-send --to 442079460958 --template hello_world >/dev/null 2>&1
+is "$(sqlite3 "$T/from-config.db" 'SELECT agent FROM message')" "till-2" "WB_AGENT from the file"
+
 rm "$cfg"
 exits 78 "no file and no environment: configuration missing" -- wb-profile push
 like "$(cat "$T/err")" "WB_(TOKEN|PHONE_ID) is not set \(environment or .*config\)" "names the key and where it looked"

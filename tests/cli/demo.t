@@ -4,13 +4,21 @@
 sh "$TOP/share/examples/demo.sh" >"$T/demo" 2>&1
 ok $? "the demo runs to the end"
 out=$(cat "$T/demo")
-like "$out" 'POST 200  Mei Chen' "signed webhooks accepted by the listener"
+like "$out" 'Mei Chen writes: .*\(POST 200\)' "signed webhooks accepted by the listener"
 like "$out" 'unsigned POST: 401' "an unsigned one refused"
+like "$out" "^\\\$ wb-reply greeting set 'Hi \\{\\{name\\}\\}, welcome to \\{\\{business\\}\\}! How can we help\\?' --after 14d\$" \
+	"commands are shown with their quotes"
+like "$out" "^\\\$ wb-send --template order_shipped .* < orders.csv\$" "and their redirections"
+like "$out" 'open again Mon 09:00 \(Shanghai time\)' "the away message says when the shop opens"
+like "$out" '== Tuesday 1 December, 09:00: .*\(WB_NOW=2026-12-01T01:00:30Z\)' "the clock moves with the story"
+like "$out" '447400123456 +wamid\.[^ ]+ +sent' "so the reminder due on Tuesday goes"
+like "$out" 'https://wa.me/15550783881\?text=Hello%20Lucky%20Tea%20House%21 +shop-window.png' "the chat link and its QR code"
 like "$out" '"auto":"greeting"' "a greeting chosen"
 like "$out" '"auto":"keyword"' "a keyword's quick reply chosen"
 like "$out" '"auto":"away"' "the away message chosen"
 like "$out" 'outside the 24-hour window \(they never wrote\)' "a text outside the window refused"
 like "$out" 'duplicate +key .shipped-A-1042. was used' "a used key sends nothing"
-like "$out" '"status":"read"' "statuses came back through the webhook"
+like "$out" 'out +text +Hi Mei Chen, welcome to Lucky Tea House! How can we help\? +read' \
+	"statuses came back through the webhook"
 like "$out" 'first_response_median_s' "the statistics at the end"
 done_testing

@@ -12,6 +12,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/wb-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export WB_DB="$T/wb.db" HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
 unset WB_OUTPUT WB_DEFAULT_CC WB_DEFAULT_REGION WB_TOKEN WB_APP_SECRET WB_PHONE_ID WB_API_URL WB_NOW WB_AGENT
+# tables as wide as their cells unless a test sets a width
+unset COLUMNS
 # retries do not wait (a test that needs the backoff sets its own)
 export WB_RETRY_BASE_MS=0
 mkdir -p "$HOME"

@@ -172,8 +172,8 @@ def conversations(per):
 
 
 def iso(t, tz):
-    s = datetime.fromtimestamp(t, tz).isoformat()
-    return s[:-6] + "Z" if s.endswith("+00:00") else s
+    # CSV times are UTC, whatever the business zone
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def num(v):

@@ -3,10 +3,12 @@
 # message labels, who, exit codes.
 . "$(dirname "$0")/lib.sh"
 
-exits 0 "ls on a new database" -- wb-label ls
-is "$(cut -d, -f1 "$T/out" | tr '\n' '|')" "name|New customer|New order|Order complete|Paid|Pending payment|" \
-	"a new database has WhatsApp's default labels"
+exits 66 "ls without a database" -- wb-label ls
+[ ! -e "$WB_DB" ]; ok $? "makes none"
 exits 0 "add with a color" -- wb-label add vip --color 7
+exits 0 "ls on a new database" -- wb-label ls
+is "$(cut -d, -f1 "$T/out" | tr '\n' '|')" "name|New customer|New order|Order complete|Paid|Pending payment|vip|" \
+	"a new database has WhatsApp's default labels"
 exits 65 "add an existing label (any case)" -- wb-label add VIP
 like "$(cat "$T/err")" "^wb-label: label 'VIP' exists" "says it exists"
 exits 65 "color out of range" -- wb-label add x --color 21

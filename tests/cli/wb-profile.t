@@ -16,7 +16,11 @@ exits 64 "no command" -- wb-profile
 exits 64 "unknown command" -- wb-profile frob
 exits 64 "unknown option" -- wb-profile show --frob
 
-# show on a new database
+# show reads: it makes no database
+exits 66 "show without a database" -- wb-profile show
+like "$(cat "$T/err")" "^wb-profile: $WB_DB: no database yet; commands that write make it" "names it and how to start"
+[ ! -e "$WB_DB" ]; ok $? "and makes none"
+wb-profile set name= >/dev/null
 exits 0 "show on a new database" -- wb-profile show -o csv
 is "$(tail -n +2 "$T/out" | tr '\n' '|')" "name,|about,|description,|category,|address,|email,|websites,|timezone,|hours,unset|" \
 	"every field, empty; hours unset"
@@ -97,24 +101,26 @@ exits 64 "clear without dates" -- wb-profile hours clear
 # open: Asia/Shanghai, 2026-11-30 is a Monday
 openat() { WB_NOW=2026-11-30T00:00:00Z wb-profile open -o csv "$@"; }
 WB_NOW=2026-11-30T02:00:00Z exits 0 "open now (WB_NOW, 10:00 local)" -- wb-profile open -o csv
-is "$(tail -n +2 "$T/out")" "open,2026-11-30T12:00:00+08:00" "until noon, in the business zone"
+is "$(tail -n +2 "$T/out")" "open,2026-11-30T04:00:00Z" "until noon in the business zone (CSV: UTC)"
+WB_NOW=2026-11-30T02:00:00Z exits 0 "a table" -- wb-profile open -o table --no-header
+is "$(cat "$T/out")" "open  2026-11-30 12:00+08:00" "shows it in the business zone"
 exits 1 "closed at lunch" -- openat --at 2026-11-30T12:30
 is "$(cat "$T/err")" "" "an answer, not an error: nothing on stderr"
-is "$(tail -n +2 "$T/out")" "closed,2026-11-30T13:00:00+08:00" "until 13:00"
+is "$(tail -n +2 "$T/out")" "closed,2026-11-30T05:00:00Z" "until 13:00"
 exits 0 "a UTC time is read as UTC" -- openat --at 2026-11-30T01:30:00Z
-is "$(tail -n +2 "$T/out")" "open,2026-11-30T12:00:00+08:00" "09:30 local is open"
+is "$(tail -n +2 "$T/out")" "open,2026-11-30T04:00:00Z" "09:30 local is open"
 exits 1 "a second before opening" -- openat --at 2026-11-30T08:59:59
-is "$(tail -n +2 "$T/out")" "closed,2026-11-30T09:00:00+08:00" "opens at nine"
+is "$(tail -n +2 "$T/out")" "closed,2026-11-30T01:00:00Z" "opens at nine"
 exits 1 "Saturday night, across the day boundary" -- openat --at 2026-12-05T23:59
-is "$(tail -n +2 "$T/out")" "closed,2026-12-07T09:00:00+08:00" "closed through Sunday, until Monday"
+is "$(tail -n +2 "$T/out")" "closed,2026-12-07T01:00:00Z" "closed through Sunday, until Monday"
 exits 1 "the holiday" -- openat --at 2026-12-25T10:00
-is "$(tail -n +2 "$T/out")" "closed,2026-12-28T09:00:00+08:00" "holidays Friday and Saturday, Sunday closed: Monday"
+is "$(tail -n +2 "$T/out")" "closed,2026-12-28T01:00:00Z" "holidays Friday and Saturday, Sunday closed: Monday"
 exits 1 "the special day, before it opens" -- openat --at 2026-12-24T09:30
-is "$(tail -n +2 "$T/out")" "closed,2026-12-24T10:00:00+08:00" "opens at ten that day"
+is "$(tail -n +2 "$T/out")" "closed,2026-12-24T02:00:00Z" "opens at ten that day"
 exits 0 "the special day, open" -- openat --at 2026-12-24T13:30
-is "$(tail -n +2 "$T/out")" "open,2026-12-24T14:00:00+08:00" "until its own closing"
+is "$(tail -n +2 "$T/out")" "open,2026-12-24T06:00:00Z" "until its own closing"
 exits 0 "a relative time" -- openat --at +2h
-is "$(tail -n +2 "$T/out")" "open,2026-11-30T12:00:00+08:00" "now +2h is Monday 10:00 local"
+is "$(tail -n +2 "$T/out")" "open,2026-11-30T04:00:00Z" "now +2h is Monday 10:00 local"
 exits 65 "a bad time" -- openat --at someday
 like "$(cat "$T/err")" "someday" "is named on stderr"
 exits 64 "--at goes with open" -- wb-profile show --at now
@@ -158,5 +164,5 @@ exits 0 "hours appointment" -- wb-profile hours appointment
 exits 1 "by appointment counts as closed" -- openat
 exits 0 "a night across midnight" -- wb-profile hours fri 20:00-24:00 sat 00:00-02:00
 exits 0 "Friday 23:30" -- openat --at 2026-12-04T23:30
-is "$(tail -n +2 "$T/out")" "open,2026-12-05T02:00:00+08:00" "open until Saturday 02:00"
+is "$(tail -n +2 "$T/out")" "open,2026-12-04T18:00:00Z" "open until Saturday 02:00"
 done_testing

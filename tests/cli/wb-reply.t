@@ -10,7 +10,8 @@ msg() {
 	    -e "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$2\"/" -e "s/8613912345678/${4:-8613912345678}/g" "$W/msg-text.json"
 }
 # ingest and answer: events of the messages go through wb-reply auto
-answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | tr '\t' '|'; }
+# (to, text, reply_to, key, auto: the columns of a text reply)
+answer() { wb-recv | wb-reply auto -o tsv | tail -n +2 | cut -f1,2,6-8 | tr '\t' '|'; }
 
 exits 0 "quick add with keywords" -- wb-reply quick add /price 'Hi {{name}}, prices at {{business}}: tea 5' --keyword price --keyword 价格
 exits 65 "quick add again" -- wb-reply quick add /price 'x'
@@ -18,16 +19,22 @@ exits 65 "a shortcut needs its slash" -- wb-reply quick add price 'x'
 exits 65 "an empty text" -- wb-reply quick add /empty ''
 exits 64 "quick add without text" -- wb-reply quick add /x
 exits 0 "quick ls" -- wb-reply quick ls -o csv
-is "$(tail -n +2 "$T/out")" '/price,"Hi {{name}}, prices at {{business}}: tea 5","price,价格"' "lists it with keywords"
+is "$(tail -n +2 "$T/out")" '/price,"Hi {{name}}, prices at {{business}}: tea 5","price,价格",' "lists it with keywords"
 exits 0 "quick show" -- wb-reply quick show /price -o tsv
-is "$(tail -n +2 "$T/out")" "$(printf '/price\tHi {{name}}, prices at {{business}}: tea 5')" "raw text"
+is "$(tail -n +2 "$T/out")" "$(printf '/price\tHi {{name}}, prices at {{business}}: tea 5\t')" "raw text"
 wb-recv -q "$W/msg-text.json"
 q "insert into setting values ('profile.name', 'Leaf & Co')"
 exits 0 "quick show --for" -- wb-reply quick show /price --for '+86 139 1234 5678' -o tsv
 is "$(tail -n +2 "$T/out" | cut -f2)" "Hi Mei Chen 陈梅, prices at Leaf & Co: tea 5" "placeholders filled"
 exits 0 "quick show --for an unknown number" -- wb-reply quick show /price --for 16505551234 -o tsv
 like "$(cat "$T/out")" "Hi 16505551234," "the phone stands in for the name"
-wb-reply quick add /attr 'Order {{order_id}}' >/dev/null
+exits 65 "a placeholder no contact can fill is refused" -- wb-reply quick add /attr 'Order {{order_id}}'
+is "$(cat "$T/err")" "wb-reply: /attr: {{order_id}} is not a placeholder it can fill (known: name, phone, wa_id, profile_name, business)" \
+	"listing the known ones"
+wb-contact add 8613912345678 order_id=A-77 >/dev/null && wb-contact add 16505550000 >/dev/null
+exits 0 "once a contact has the attribute it is known" -- wb-reply quick add /attr 'Order {{order_id}}'
+like "$(cat "$T/err")" "/attr: \{\{order_id\}\}: 1 of 2 contacts have it; the others will get no such reply" \
+	"and who lacks it is said"
 exits 65 "a missing attribute" -- wb-reply quick show /attr --for 16505551234
 exits 1 "quick show of nothing" -- wb-reply quick show /nope
 exits 1 "quick rm of nothing" -- wb-reply quick rm /nope

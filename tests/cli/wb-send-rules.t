@@ -1,7 +1,8 @@
 #!/bin/sh
 # wb-send rules: the 24-hour window, opt-out and --force, segments and
 # CSV broadcasts (dedup, placeholders, --cap), idempotency keys, --at
-# scheduling with per-row times, queue, cancel and flush.
+# scheduling with per-row times, queue, cancel and flush; --kind, and
+# what the cap and wb-stats --by broadcast count.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 export WB_NOW=2026-11-25T10:00:00Z
@@ -39,7 +40,7 @@ is "$(sql "SELECT name, count(m.id) FROM broadcast b JOIN message m ON m.broadca
 like "$(body_of "$(api_requests)")" '"text": "16505550002"' "{{name}} falls back to the phone"
 exits 0 "--cap 1/7d skips who got a broadcast this week" -- wb-send --label vip --template dec_promo --cap 1/7d
 is "$(tail -n +2 "$T/out" | cut -d, -f4 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 skipped " "all skipped"
-like "$(cat "$T/out")" "frequency cap: 1 broadcast in 1w" "says why"
+like "$(cat "$T/out")" "frequency cap: 1 marketing message in 1w" "says why"
 exits 0 "--cap 2/7d lets a second one through" -- wb-send --label vip --not-label Paid --template dec_promo --cap 2/7d
 is "$(grep -c ',sent,' "$T/out")" "2" "sent to the two who may get it"
 exits 64 "a bad --cap" -- wb-send --label vip --template t --cap often
@@ -62,10 +63,15 @@ exits 65 "a bad phone in row 3 fails the whole CSV" -- sh -c "printf 'phone\n165
 like "$(cat "$T/err")" "^wb-send: stdin:3:" "names the line"
 is "$(sql "SELECT count(*) FROM broadcast")" "5" "and wrote nothing, not even the broadcast"
 
-# --at: per-row times; a time already past is sent at once
+# --at: per-row times; a time already past is refused, showing the time
+# it was read as, or with --now-if-past sent at once
 printf 'phone,name,appointment\n16505550001,Ann,2026-12-03T15:00\n16505550002,Bob,2026-11-25T10:30\n' > "$T/appts.csv"
 before=$(api_requests)
-exits 0 "reminders a day before each appointment" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' -o csv < '$T/appts.csv'"
+exits 65 "a past --at is refused" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' < '$T/appts.csv'"
+is "$(cat "$T/err")" "wb-send: stdin:3: $B: --at '2026-11-25T10:30 -1d' is 2026-11-24 10:30+00:00, in the past; --now-if-past sends it now" \
+	"naming the row and the time it was read as"
+is "$(sql "SELECT count(*) FROM message WHERE body = 'appt_reminder'")$(($(api_requests) - before))" "00" "nothing queued, nothing sent"
+exits 0 "reminders a day before each appointment" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' --now-if-past -o csv < '$T/appts.csv'"
 is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,queued $B,sent " "Ann's waits; Bob's was due already"
 exits 0 "queue lists it" -- wb-send queue -o csv
 like "$(cat "$T/out")" "^[0-9]+,$A,template,queued,2026-12-02T15:00:00Z,0,," "with its due time (UTC)"
@@ -99,4 +105,23 @@ like "$(cat "$T/out")" "^$forced,$A,wamid\.[^,]+,sent," "the forced one goes"
 is "$(($(sends_to $A) - before))" "1" "only the forced one reached the API"
 is "$(sql "SELECT status || '|' || error_text FROM message WHERE id = $late")" \
 	"failed|outside the 24-hour window (closed 2026-11-26T09:00:00Z); use a template" "recorded as failed"
+
+# --kind: a segment is marketing, a CSV list utility; only marketing
+# counts toward the cap (A and B got two promotions and several notices)
+is "$(sql "SELECT group_concat(DISTINCT kind) FROM message WHERE broadcast_id IN (SELECT id FROM broadcast WHERE name = 'nov')")" \
+	"marketing" "the label broadcast's messages are marketing"
+is "$(sql "SELECT group_concat(DISTINCT kind) FROM message WHERE body = 'shipped'")" "utility" "the CSV's order notices utility"
+exits 0 "--cap 3/7d counts the promotions, not the order notices" -- wb-send --label vip --template jan_promo --name jan --cap 3/7d
+is "$(tail -n +2 "$T/out" | cut -d, -f2,4 | sort | tr '\n' ' ')" "$A,sent $B,sent $C,skipped " "so A and B get it"
+exits 64 "--cap on a CSV list (utility) is a usage error" -- sh -c "printf 'phone\n$A\n' | wb-send --template t --cap 1/7d"
+like "$(cat "$T/err")" "cap limits marketing sends.*--kind marketing" "saying how to make it marketing"
+exits 0 "--kind marketing makes a CSV list a marketing broadcast" -- sh -c "printf 'phone\n$A\n' | wb-send --template feb_promo --kind marketing --cap 3/7d"
+like "$(cat "$T/out")" ",$A,,skipped,frequency cap: 3 marketing messages in 1w" "which the cap stops"
+exits 0 "--kind utility makes a segment send an order notice" -- wb-send --label vip --not-label Paid --template t --kind utility --name notice
+is "$(sql "SELECT kind FROM broadcast WHERE name = 'notice'")" "utility" "stored on the broadcast"
+exits 64 "--kind takes marketing or utility" -- wb-send --to $A --template t --kind promo
+printf '{"to":"%s","template":"t","kind":"marketing"}\n' $A | wb-send - >/dev/null 2>&1
+is "$(sql "SELECT kind FROM message ORDER BY id DESC LIMIT 1")" "marketing" "a JSONL line may say its kind"
+exits 0 "wb-stats --by broadcast" -- wb-stats --by broadcast --since 2026-11-01 --until 2026-12-31 -o csv
+is "$(tail -n +2 "$T/out" | cut -d, -f2 | tr '\n' ' ')" "nov  jan " "lists the marketing broadcasts only"
 done_testing

@@ -19,6 +19,9 @@ csv() { wb-stats -o csv "$@" 2>&1; }
 H="received,sent,delivered,read,failed,delivery_rate,read_rate,contacts,new_contacts,first_response_median_s,first_response_p90_s,auto_replies,broadcasts"
 HA="assigned,resolved,inbox_response_median_s,inbox_response_p90_s,resolution_median_s,resolution_p90_s"
 
+exits 66 "no database: an error, none made" -- wb-stats
+[ ! -e "$WB_DB" ]; ok $? "no file either"
+wb-profile set timezone=UTC >/dev/null
 exits 0 "a new database has no statistics" -- wb-stats --since 2026-11-01 --until 2026-11-02 -o csv
 is "$(tail -n 1 "$T/out")" "2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,0,0,0,0,0,,,0,0,,,0,0" \
 	"one summary row of zeros, rates and times empty"
@@ -68,7 +71,7 @@ is "$(csv --since 2026-11-24 --until 2026-11-25 --by day | tail -n 1)" \
 	"2026-11-24,1,2,2,1,0,1,0.5,1,1,601,601,1,0" "in UTC the same messages fall on one day"
 zone Asia/Shanghai
 is "$(csv --since 2026-11-23 --until 2026-11-28 | tail -n 1)" \
-	"2026-11-23T00:00:00+08:00,2026-11-28T00:00:00+08:00,7,14,12,6,2,0.8571,0.4286,3,3,40,1000,6,1" \
+	"2026-11-22T16:00:00Z,2026-11-27T16:00:00Z,7,14,12,6,2,0.8571,0.4286,3,3,40,1000,6,1" \
 	"the summary row"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by contact)" "phone,name,$H
 8613900000001,Ann Lee,1,3,2,1,0,0.6667,0.3333,1,1,601,601,1,1
@@ -103,17 +106,17 @@ is "$(csv --since 2026-10-01 --until 2027-01-01 --by month | cut -d, -f1,2 | tr 
 
 exits 0 "conversations" -- wb-stats conversations --since 2026-11-24 --until 2026-11-27 -o csv
 is "$(cat "$T/out")" "phone,name,opened_at,first_response_s,received,sent,last_activity,agent,labels
-8613900000001,Ann Lee,2026-11-24T23:59:59+08:00,601,1,2,2026-11-25T00:10:00+08:00,bob,vip
-8613900000002,\"'=HYPERLINK(1)\",2026-11-26T00:00:00+08:00,60,1,1,2026-11-26T01:00:00+08:00,ann," \
+8613900000001,Ann Lee,2026-11-24T15:59:59Z,601,1,2,2026-11-24T16:10:00Z,bob,vip
+8613900000002,\"'=HYPERLINK(1)\",2026-11-25T16:00:00Z,60,1,1,2026-11-25T17:00:00Z,ann," \
 	"one row per conversation, times in the business zone"
 is "$(csv conversations --since 2026-11-27 --until 2026-11-28 | sed -n 2p)" \
-	"8613900000003,Cai,2026-11-27T11:00:00+08:00,10,1,2,2026-11-27T11:00:10+08:00,ann,\"Paid,vip\"" \
+	"8613900000003,Cai,2026-11-27T03:00:00Z,10,1,2,2026-11-27T03:00:10Z,ann,\"Paid,vip\"" \
 	"labels of the contact, quoted in CSV"
 exits 0 "top" -- wb-stats top --since 2026-11-23 --until 2026-11-28 -o csv
 is "$(cat "$T/out")" "phone,name,messages,received,sent,last_message
-8613900000003,Cai,15,5,10,2026-11-27T19:16:40+08:00
-8613900000001,Ann Lee,4,1,3,2026-11-27T10:00:00+08:00
-8613900000002,\"'=HYPERLINK(1)\",2,1,1,2026-11-26T00:01:00+08:00" "top by messages"
+8613900000003,Cai,15,5,10,2026-11-27T11:16:40Z
+8613900000001,Ann Lee,4,1,3,2026-11-27T02:00:00Z
+8613900000002,\"'=HYPERLINK(1)\",2,1,1,2026-11-25T16:01:00Z" "top by messages"
 is "$(csv top --by received --limit 2 --since 2026-11-23 --until 2026-11-28 | cut -d, -f1,4 | tr '\n' ' ')" \
 	"phone,received 8613900000003,5 8613900000001,1 " "top --by received --limit 2 (ties by phone)"
 
@@ -128,7 +131,7 @@ is "$(csv --since 2026-10-31 --until 2026-11-03 --by day | cut -d, -f1,2,9 | tr 
 is "$(csv --since 2026-11-01 --until 2026-11-02 --by hour | grep -E '^(1|2|23),' | cut -d, -f1,2 | tr '\n' ' ')" \
 	"1,2 2,0 23,1 " "the repeated hour counts as hour 1"
 is "$(csv conversations --since 2026-11-01 --until 2026-11-03 | sed -n 2p)" \
-	"12125550004,,2026-11-01T01:30:00-04:00,,3,0,2026-11-01T23:30:00-05:00,," \
+	"12125550004,,2026-11-01T05:30:00Z,,3,0,2026-11-02T04:30:00Z,," \
 	"an unanswered conversation: no first response, offsets change with DST"
 
 # --- the default range: the last 7 days, today included ---
@@ -137,7 +140,7 @@ WB_NOW=2026-11-28T03:00:00Z wb-stats --by day -o csv >"$T/out"
 is "$(cut -d, -f1 "$T/out" | sed -n '2p;$p' | tr '\n' ' ')$(($(wc -l <"$T/out") - 1))" \
 	"2026-11-22 2026-11-28 7" "seven days ending today"
 is "$(WB_NOW=2026-11-28T03:00:00Z wb-stats -o csv --until 2026-11-27 | tail -n 1 | cut -d, -f1,2)" \
-	"2026-11-20T00:00:00+08:00,2026-11-27T00:00:00+08:00" "seven days before --until"
+	"2026-11-19T16:00:00Z,2026-11-26T16:00:00Z" "seven days before --until"
 
 # --- formats ---
 exits 0 "json" -- wb-stats --since 2026-11-23 --until 2026-11-28 --by day -o json
@@ -146,11 +149,12 @@ is "$(jq -c '[length, .[1].first_response_median_s, .[0].delivery_rate, .[4].rea
 is "$(wb-stats --since 2026-11-23 --until 2026-11-28 --by hour -o jsonl | wc -l)" "24" "jsonl: a line per row"
 is "$(wb-stats --since 2026-11-24 --until 2026-11-25 --by day -o tsv | tail -n 1)" \
 	"$(printf '2026-11-24\t1\t0\t0\t0\t0\t\t\t1\t1\t601\t601\t0\t0')" "tsv"
-like "$(wb-stats --since 2026-11-24 --until 2026-11-25 --by day -o table)" "^day +received" "table"
+like "$(wb-stats --since 2026-11-24 --until 2026-11-26 --by day -o table)" "^day +received" "table"
+like "$(wb-stats --since 2026-11-24 --until 2026-11-25 --by day -o table)" "^day: +2026-11-24" "a table of one row: a line a column"
 
 # --- against the independent model, on a generated month ---
 rm -f "$WB_DB"*
-wb-label ls >/dev/null
+wb-profile set timezone=UTC >/dev/null
 python3 "$MODEL" gen "$WB_DB" 7
 # model DESCRIPTION QUERY -- WB-STATS ARGS…: keeps what wb-stats says now
 # and the query whose answer the model must give; the model then answers

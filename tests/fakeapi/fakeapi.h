@@ -11,6 +11,7 @@
  *               business profile (pure functions, no I/O)
  *   metaerr.c   Meta-shaped error bodies, ids (wamid, media id, fbtrace_id)
  *   webhook.c   the background thread that posts signed status webhooks
+ *   upload.c    the Resumable Upload API: sessions and the handles issued
  *
  * Nothing here is part of wb itself; it only has to answer like Meta does.
  */
@@ -135,6 +136,17 @@ char *inbound_post(const char *body, size_t len, unsigned *status);
 /* Whether wamid is a customer's message the fake has seen. */
 bool inbound_known(const char *wamid);
 void inbound_reset(void); /* forgets them all (and frees) */
+
+/* ---- resumable uploads (upload.c); thread-safe. Each answers an HTTP
+ * status and a malloc'd JSON body (Meta's error body on 400). */
+
+/* POST /{app-id}/uploads with its query parameters. */
+unsigned upload_session_new(const char *name, const char *length, const char *type, char **body);
+/* POST /{session}: the file's n bytes at header file_offset. */
+unsigned upload_session_put(const char *session, const char *offset, size_t n, char **body);
+/* Whether h is a handle a finished upload gave. */
+bool upload_handle_known(const char *h);
+void uploads_reset(void);
 
 /* ---- status webhooks (webhook.c) */
 

@@ -3,7 +3,9 @@
  * worker threads on epoll, keep-alive).
  *
  * Owns: routing of /vNN.N/{phone-number-id}/{messages,media,
- * whatsapp_business_profile}, bearer-token checks, fault injection (state,
+ * whatsapp_business_profile}, GET /vNN.N/{phone-number-id} (the display
+ * number), /vNN.N/{app-id}/uploads and /vNN.N/upload:… (upload.c),
+ * bearer-token checks, fault injection (state,
  * command-line and /_fake/faults), the request log (--log), the stored
  * business profile, the webhook sink (/_fake/sink), and answers delayed by
  * slow_ms or held by stall_after. A delayed answer suspends its connection
@@ -329,12 +331,16 @@ enum route {
     R_MESSAGES,
     R_MEDIA,
     R_PROFILE,
+    R_PHONE,     /* GET /{phone-number-id}?fields=… */
+    R_UPLOADS,   /* POST /{app-id}/uploads: a resumable upload session */
+    R_SESSION,   /* POST /upload:…: the file's bytes */
     R_CTL,       /* /_fake/… */
 };
 
 struct request {
     enum route route;
-    char phone_id[64];
+    char phone_id[64];            /* R_UPLOADS: the app id */
+    char session[128];            /* R_SESSION: upload:… */
     char ctl[32];                 /* the name after /_fake/ */
     char *body;                   /* JSON endpoints: the raw body */
     size_t len, cap;
@@ -390,14 +396,24 @@ static void route_of(const char *url, struct request *r)
     if (*p < '0' || *p > '9') return;
     while (*p >= '0' && *p <= '9') p++;
     if (*p++ != '/') return;
+    if (!strncmp(p, "upload:", 7) && strlen(p) < sizeof r->session) {
+        snprintf(r->session, sizeof r->session, "%s", p);
+        r->route = R_SESSION;
+        return;
+    }
     const char *id = p;
     while (*p >= '0' && *p <= '9') p++;
-    if (p == id || *p != '/' || (size_t)(p - id) >= sizeof r->phone_id) return;
+    if (p == id || (*p && *p != '/') || (size_t)(p - id) >= sizeof r->phone_id) return;
     snprintf(r->phone_id, sizeof r->phone_id, "%.*s", (int)(p - id), id);
+    if (!*p) {
+        r->route = R_PHONE;
+        return;
+    }
     p++;
     if (!strcmp(p, "messages")) r->route = R_MESSAGES;
     else if (!strcmp(p, "media")) r->route = R_MEDIA;
     else if (!strcmp(p, "whatsapp_business_profile")) r->route = R_PROFILE;
+    else if (!strcmp(p, "uploads")) r->route = R_UPLOADS;
 }
 
 static bool content_type_is(struct MHD_Connection *c, const char *want)
@@ -416,8 +432,9 @@ static const char *bearer(struct MHD_Connection *c)
     const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                 MHD_HTTP_HEADER_AUTHORIZATION);
     if (a) {
-        if (strncasecmp(a, "Bearer ", 7)) return NULL;
-        a += 7;
+        /* the Resumable Upload API's file step says OAuth */
+        if (strncasecmp(a, "Bearer ", 7) && strncasecmp(a, "OAuth ", 6)) return NULL;
+        a += a[0] == 'O' || a[0] == 'o' ? 6 : 7;
         while (*a == ' ') a++;
         return *a ? a : NULL;
     }
@@ -689,6 +706,12 @@ static void decide_profile(struct MHD_Connection *c, struct request *r,
             answer(r, 400, bad_param(&e));
             return;
         }
+        json_t *handle = json_object_get(body, "profile_picture_handle");
+        if (handle && !upload_handle_known(json_string_value(handle))) {
+            answer(r, 400, bad_param_text("Param profile_picture_handle is not the "
+                                          "handle of a finished upload"));
+            return;
+        }
         pthread_mutex_lock(&p_lock);
         const char *key;
         json_t *v;
@@ -745,6 +768,32 @@ static void decide_profile(struct MHD_Connection *c, struct request *r,
     answer(r, 200, json_take(json_pack("{s:[o]}", "data", data)));
 }
 
+/* ---- GET /{phone-number-id}, and the Resumable Upload API (upload.c) */
+
+static void decide_node(struct MHD_Connection *c, struct request *r)
+{
+    char *body;
+    if (r->route == R_UPLOADS) {
+        r->status = upload_session_new(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "file_name"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "file_length"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "file_type"), &body);
+    } else if (r->route == R_SESSION) {
+        r->status = upload_session_put(
+            r->session, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "file_offset"), r->len, &body);
+    } else {
+        /* Meta writes the number as people read it */
+        const char *d = cfg.display_phone ? cfg.display_phone : "15550783881";
+        char shown[40];
+        snprintf(shown, sizeof shown, "+%.30s", d);
+        body = json_take(json_pack("{s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
+                                   "display_phone_number", shown, "quality_rating", "GREEN",
+                                   "id", r->phone_id));
+        r->status = 200;
+    }
+    answer(r, r->status, body);
+}
+
 /* ---- everything on the API paths: faults, auth, then the endpoint */
 
 static void decide_api(struct MHD_Connection *c, struct request *r,
@@ -755,8 +804,11 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     const char *fault = NULL;
     char wamid[64] = "";
     json_t *body = NULL;
-    if (r->len && r->route != R_MEDIA)
+    if (r->len && r->route != R_MEDIA && r->route != R_SESSION)
         body = json_loadb(r->body, r->len, 0, NULL);
+    /* the app's and the session's paths name no phone number */
+    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
+    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
 
     if (fault_take(&F.drop)) {
         /* the request arrived (it is logged) but gets no answer */
@@ -782,8 +834,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) ||
-               !(is_post || (is_get && r->route == R_PROFILE))) {
+    } else if ((phone_path && cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) ||
+               !((is_post && r->route != R_PHONE) || (is_get && get_ok))) {
         char msg[400], lower[16];
         size_t i;
         for (i = 0; method[i] && i + 1 < sizeof lower; i++)
@@ -801,6 +853,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         fault = decide_messages(c, r, body, wamid, sizeof wamid);
     } else if (r->route == R_MEDIA) {
         decide_media(r);
+    } else if (r->route == R_PHONE || r->route == R_UPLOADS || r->route == R_SESSION) {
+        decide_node(c, r);
     } else {
         decide_profile(c, r, is_post, body);
     }
@@ -827,6 +881,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                               "content_type", r->file_ctype, "size",
                               (json_int_t)r->file_size));
             json_object_set_new(line, "body", m);
+        } else if (r->route == R_SESSION) {
+            json_object_set_new(line, "body", json_pack("{s:I}", "size", (json_int_t)r->len));
         } else if (body) {
             json_object_set(line, "body", body);
         } else if (r->len) {
@@ -894,6 +950,7 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         pthread_mutex_lock(&p_lock);
         json_object_clear(profile);
         pthread_mutex_unlock(&p_lock);
+        uploads_reset();
         pthread_mutex_lock(&s_lock);
         json_array_clear(sink);
         pthread_mutex_unlock(&s_lock);

@@ -90,6 +90,11 @@ static void placeholders(void)
 	is_int(tmpl_render("no {{ braces", kv_lookup, &m, &s), 0, "an unclosed brace is text");
 	is_str(s, "no {{ braces", "kept as is");
 	free(s);
+	is_int(tmpl_check("Hi {{ name }}, {{order_id}}", kv_lookup, &m), 0, "known placeholders pass the check");
+	is_int(tmpl_check("Hi {{nmae}} {{x}}", kv_lookup, &m), EX_DATAERR, "an unknown one does not");
+	is_str(wb_errmsg(), "{{nmae}}", "the first unknown one is named");
+	is_int(tmpl_check("Hi {{}}", kv_lookup, &m), EX_DATAERR, "nor does an empty one");
+	is_int(tmpl_check("no {{ braces", kv_lookup, &m), 0, "an unclosed brace is text");
 	kv_free(&m);
 }
 
@@ -133,6 +138,9 @@ static void text(void)
 	is_int(utf8_len("a\xff" "b"), -1, "invalid text has no length");
 	is_int(utf8_width("a价👍"), 5, "wide characters take two columns");
 	is_int(utf8_width("a\xff" "b"), 3, "a stray byte takes one");
+	is_int(utf8_prefix("a价👍", 2), 1, "a cut never splits a wide character");
+	is_int(utf8_prefix("a价👍", 3), 4, "nor a character's bytes");
+	is_int(utf8_prefix("abc", 9), 3, "what fits is whole");
 }
 
 static void output(void)

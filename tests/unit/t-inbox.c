@@ -37,7 +37,7 @@ static int out(int64_t cid, const char *agent, const char *auto_kind, int64_t br
 		       .agent = agent, .auto_kind = auto_kind};
 	int64_t id;
 	queue_added added;
-	int rc = broadcast ? queue_broadcast_new(db, "b", NULL, "{}", ts, &m.broadcast_id) : 0;
+	int rc = broadcast ? queue_broadcast_new(db, "b", NULL, "marketing", "{}", ts, &m.broadcast_id) : 0;
 	char wamid[32];
 	snprintf(wamid, sizeof wamid, "wamid.OUT%lld", (long long)ts);
 	if (!rc)

@@ -259,8 +259,21 @@ static void database(void)
 	}
 }
 
+/* The wa.me link: digits, and the text percent-encoded as UTF-8. */
+static void links(void)
+{
+	char *l = profile_wa_link("15550783881", NULL);
+	is_str(l, "https://wa.me/15550783881", "the number alone");
+	free(l);
+	l = profile_wa_link("15550783881", "Hi! 50% off? 茶~_.-");
+	is_str(l, "https://wa.me/15550783881?text=Hi%21%2050%25%20off%3F%20%E8%8C%B6~_.-",
+	       "unreserved characters stay, the rest is encoded byte by byte");
+	free(l);
+}
+
 int main(void)
 {
+	links();
 	checks();
 	parse_set();
 	document();

@@ -30,9 +30,9 @@ static int stop_at_first(const quick_reply *q, void *ctx)
 
 static void quick_replies(wb_db *db)
 {
-	is_int(quick_add(db, "price", "Tea is 5, {{name}}", 100), 0, "add");
-	is_int(quick_add(db, "hours", "Open 9 to 6", 100), 0, "add another");
-	is_int(quick_add(db, "price", "other", 100), EX_DATAERR, "a shortcut is added once");
+	is_int(quick_add(db, "price", "Tea is 5, {{name}}", NULL, 100), 0, "add");
+	is_int(quick_add(db, "hours", "Open 9 to 6", NULL, 100), 0, "add another");
+	is_int(quick_add(db, "price", "other", NULL, 100), EX_DATAERR, "a shortcut is added once");
 	char *text;
 	is_int(quick_text(db, "price", &text), 0, "text by shortcut");
 	is_str(text, "Tea is 5, {{name}}", "placeholders kept");

@@ -62,6 +62,19 @@ static void rule(void)
 	is_int(reply_parse_when("2026-12-27/2026-12-24", 0, "UTC", &w), EX_DATAERR, "a backwards window");
 }
 
+/* {{opens_at}}: the end of an away window, else the hours' next opening. */
+static void opens_at(void)
+{
+	reply_settings s = {.when = AWAY_WINDOW, .away_from = 1796083200, .away_to = 1796342400};
+	hours_spec none = {0};
+	char buf[32];
+	/* the window ends Fri 2026-12-04 00:00 UTC; asked on Tue 2026-12-01 */
+	is_int(reply_opens_at(&s, &none, "UTC", 1796083200, buf), 0, "an away window");
+	is_str(buf, "Fri 00:00", "ends when the window does");
+	s.when = AWAY_OUTSIDE_HOURS;
+	is_int(reply_opens_at(&s, &none, "UTC", 1796083200, buf), EX_FALSE, "without hours there is no opening");
+}
+
 static void words(void)
 {
 	is_int(reply_word_at("What is the PRICE?", "price"), 12, "case-insensitive, punctuation ends a word");
@@ -162,6 +175,7 @@ static void signature(void)
 
 int main(void)
 {
+	opens_at();
 	rule();
 	words();
 	parser();

@@ -112,9 +112,44 @@ static void statuses(void)
 	is_str(status_name(STATUS_CANCELLED), "cancelled", "name of the last");
 }
 
+/* When the business opens again, as an away message says it. */
+static void openings(void)
+{
+	const char *tz = "Asia/Shanghai";
+	hours_spec h = {0};
+	char *args[] = {"mon-fri", "09:00-12:00,13:00-18:00", "sat", "10:00-14:00"};
+	hours_parse_week(4, args, &h);
+	hours_set_exception(&h, "2026-12-25", NULL, 0);
+	static const char *const cases[][3] = {
+		{"2026-11-30T12:30", "13:00", "in the lunch break it opens again today: the time alone"},
+		{"2026-11-30T22:00", "Tue 09:00", "at night: tomorrow's day and time"},
+		{"2026-12-05T20:00", "Mon 09:00", "Saturday evening: Monday, skipping Sunday"},
+		{"2026-11-30T10:00", "13:00", "while open: the opening after this stretch"},
+		{"2026-12-24T19:00", "Sat 10:00", "past a holiday"},
+	};
+	int64_t t = 0, next;
+	char buf[32];
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		t = at(cases[i][0], tz);
+		is_int(hours_next_open(&h, t, tz, &next), 0, "an opening after %s", cases[i][0]);
+		hours_fmt_opening(next, t, tz, buf);
+		is_str(buf, cases[i][1], "%s", cases[i][2]);
+	}
+	hours_fmt_opening(at("2027-01-04T09:00", tz), t, tz, buf);
+	is_str(buf, "Mon 4 Jan 09:00", "a week or more ahead: the date too");
+	hours_free(&h);
+	char *always[] = {"always"};
+	hours_spec a = {0};
+	hours_parse_week(1, always, &a);
+	is_int(hours_next_open(&a, t, tz, &next), EX_FALSE, "always open: no next opening");
+	hours_spec unset = {0};
+	is_int(hours_next_open(&unset, t, tz, &next), EX_FALSE, "nor without hours");
+}
+
 int main(void)
 {
 	week();
+	openings();
 	statuses();
 	return done_testing();
 }

@@ -280,14 +280,18 @@ static void decide(void)
 	out.last_in = 0;
 	is_int(send_decide(&out).rule, SEND_OPTED_OUT, "opt-out comes before the window");
 
-	send_facts seg = {.now = now, .kind = SEND_TEMPLATE, .cap = 1, .cap_period = 7 * 86400, .cap_count = 1};
+	send_facts seg = {.now = now, .kind = SEND_TEMPLATE, .category = SEND_MARKETING, .cap = 1,
+			  .cap_period = 7 * 86400, .cap_count = 1};
 	v = send_decide(&seg);
-	is_int(v.rule, SEND_CAPPED, "a broadcast over the cap stops");
+	is_int(v.rule, SEND_CAPPED, "a marketing broadcast over the cap stops");
 	ok(!v.refused, "skipped");
-	is_str(v.why, "frequency cap: 1 broadcast in 1w", "saying which cap");
+	is_str(v.why, "frequency cap: 1 marketing message in 1w", "saying which cap");
+	seg.category = SEND_UTILITY;
+	is_int(send_decide(&seg).rule, SEND_GO, "a utility send (order notices) is never capped");
+	seg.category = SEND_MARKETING;
 	seg.cap = 2;
 	seg.cap_count = 3;
-	is_str(send_decide(&seg).why, "frequency cap: 3 broadcasts in 1w", "counted in words");
+	is_str(send_decide(&seg).why, "frequency cap: 3 marketing messages in 1w", "counted in words");
 	seg.cap_count = 1;
 	is_int(send_decide(&seg).rule, SEND_GO, "under the cap it goes");
 	seg.cap = 0;
@@ -299,6 +303,24 @@ static void decide(void)
 	seg.direct = 0;
 	seg.kind = SEND_FREE_FORM;
 	is_int(send_decide(&seg).rule, SEND_CAPPED, "the cap comes before the window");
+
+	/* a marketing opt-out (Meta's user preferences) stops marketing alone */
+	send_facts mk = {.now = now, .kind = SEND_TEMPLATE, .category = SEND_MARKETING, .marketing_opted_out = 1};
+	v = send_decide(&mk);
+	is_int(v.rule, SEND_OPTED_OUT, "marketing to a contact who stopped marketing stops");
+	is_str(v.why, "opted out of marketing", "saying which opt-out");
+	mk.category = SEND_UTILITY;
+	is_int(send_decide(&mk).rule, SEND_GO, "an order notice to them goes");
+	mk.category = SEND_MARKETING;
+	mk.direct = mk.forced = 1;
+	is_int(send_decide(&mk).rule, SEND_GO, "a direct marketing send with --force goes");
+
+	is_int(send_category_default(1, NULL), SEND_MARKETING, "a label segment is marketing");
+	is_int(send_category_default(0, NULL), SEND_UTILITY, "a CSV list or --to is utility");
+	is_int(send_category_default(0, "marketing"), SEND_MARKETING, "a marketing template is marketing");
+	is_int(send_category_default(1, "UTILITY"), SEND_UTILITY, "a utility template is utility, even to a segment");
+	is_int(send_category_default(1, "AUTHENTICATION"), SEND_UTILITY, "so is an authentication one");
+	is_str(send_category_names[SEND_MARKETING], "marketing", "named as --kind takes it");
 }
 
 static void specs(void)

@@ -110,19 +110,52 @@ static void words(void)
 		{"tomorrow 23:59", 1764201540},
 		{"today +1h -30m", 1764028800 + 1800},
 		{"30m +1h", 1764064800 + 5400},
+		{"11:00", 1764064800 + 3600},        /* later today */
+		{"9:00", 1764064800 + 23 * 3600},    /* passed: tomorrow's */
+		{"10:00", 1764064800 + 86400},       /* now is not "next" */
+		{"09:00 +30m", 1764064800 + 23 * 3600 + 1800},
+		{"tomorrow 9:05", 1764061200 + 86400 + 300},
 	};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		t = 0;
 		is_int(when_parse(good[i].in, now, "UTC", &t), 0, "'%s' reads", good[i].in);
 		is_int(t, good[i].want, "'%s' is right", good[i].in);
 	}
-	static const char *const bad[] = {"nowadays", "today 1d", "30m 1h", "now now", "todays", "2026-11-24T9"};
+	static const char *const bad[] = {"nowadays", "today 1d", "30m 1h", "now now", "todays", "2026-11-24T9",
+					  "24:00", "9:60", "09:00x", "123:00", "9:0"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		is_int(when_parse(bad[i], now, "UTC", &t), EX_DATAERR, "'%s' is not a time", bad[i]);
 }
 
+/* A clock time alone is the next one in the zone; times and durations
+ * for people read as a table shows them. */
+static void for_people(void)
+{
+	int64_t t, now = 1764064800; /* 2025-11-25T10:00:00Z, 18:00 in Shanghai */
+	char buf[48];
+	when_parse("09:00", now, "Asia/Shanghai", &t);
+	when_fmt_human(t, "Asia/Shanghai", buf);
+	is_str(buf, "2025-11-26 09:00+08:00", "09:00 after 18:00 in Shanghai is tomorrow's");
+	is_int(when_parse(buf, now, "UTC", &t), 0, "the form people read is read back");
+	is_int(t, 1764118800, "as the same time");
+	when_fmt_human(now, "America/New_York", buf);
+	is_str(buf, "2025-11-25 05:00-05:00", "a negative offset");
+	when_fmt_human(now, "UTC", buf);
+	is_str(buf, "2025-11-25 10:00+00:00", "UTC says +00:00");
+	static const struct {
+		int64_t secs;
+		const char *want;
+	} durs[] = {{0, "0s"}, {45, "45s"}, {183, "3m 03s"}, {7500, "2h 05m"}, {3600, "1h 00m"},
+		    {273600, "3d 04h"}, {-5, "0s"}};
+	for (size_t i = 0; i < sizeof durs / sizeof *durs; i++) {
+		when_dur_human(durs[i].secs, buf);
+		is_str(buf, durs[i].want, "%lld seconds read %s", (long long)durs[i].secs, durs[i].want);
+	}
+}
+
 int main(void)
 {
+	for_people();
 	days();
 	names();
 	dates();
