@@ -9,6 +9,7 @@
 #include "label.h"
 #include "send.h"
 #include "util.h"
+#include "when.h"
 
 const char *const inbox_state_names[] = {"open", "pending", "resolved", "all", NULL};
 
@@ -508,7 +509,17 @@ static int seen(wb_db *db, int64_t contact_id, int64_t ts)
 	sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_int64(st, 2, ts);
 	sqlite3_bind_int64(st, 3, v);
-	if ((rc = db_step_done(db, st, "counting unread messages"))) {
+	rc = db_step_done(db, st, "counting unread messages");
+	/* the business has read them: wb-contact ls --unread leaves them out */
+	st = rc ? NULL : db_stmt(db, "UPDATE message SET read_at = ?3 WHERE contact_id = ?1 "
+				     "AND direction = 'in' AND ts <= ?2 AND read_at IS NULL");
+	if (st) {
+		sqlite3_bind_int64(st, 1, contact_id);
+		sqlite3_bind_int64(st, 2, ts);
+		sqlite3_bind_int64(st, 3, when_now());
+		rc = db_step_done(db, st, "marking messages read");
+	}
+	if (rc) {
 		db_rollback(db);
 		return rc;
 	}

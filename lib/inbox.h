@@ -104,7 +104,8 @@ int inbox_release(wb_db *db, const char *agent, const char *actor, int64_t now);
 
 /* Marks the customer's message wamid (and, as WhatsApp does, the ones
  * before it) read on WhatsApp, with the typing indicator when typing,
- * and counts the conversation's unread messages again. EX_DATAERR when
+ * and so in the database (their read_at), and counts the conversation's
+ * unread messages again. EX_DATAERR when
  * wamid is no customer message this database has; cloudapi's errors.
  * phone is set to the customer's. */
 int inbox_mark_read(wb_db *db, api *a, const char *wamid, int typing, char phone[PHONE_MAX]);

@@ -78,6 +78,7 @@ is "$(cat "$T/out")" "id,phone,wamid,status,error
 json_same "$(body_of "$(api_requests)")" "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"$(cat "$T/wamid")\"}"
 ok $? "the API got Meta's mark-as-read body"
 is "$(wb-inbox -o csv | grep "^$A" | cut -d, -f6)" "0" "nothing unread"
+is "$(wb-contact ls --unread -o csv --no-header | grep -c "^$A")" "0" "nor in wb-contact ls --unread"
 exits 0 "--typing" -- wb-send --typing "$(cat "$T/wamid")"
 is "$(jq -c '.body.typing_indicator' "$T/api.log" | tail -1)" '{"type":"text"}' "with the typing indicator"
 n=$(api_requests)
