@@ -178,7 +178,7 @@ static void round_robin(void)
 	agent_set_auto_assign(db, 1);
 	const char *want[] = {"ann", "mei", "bob", "ann"};
 	for (int i = 0; i < 4; i++) {
-		char phone[16];
+		char phone[24];
 		snprintf(phone, sizeof phone, "1650555003%d", i);
 		int64_t k = customer(phone);
 		in(k, T0 + i);
