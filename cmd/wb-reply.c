@@ -134,11 +134,15 @@ static int quick_show(wb_db *db, cli *c, const char *sc, const char *phone)
 	const char *text = q.text;
 	if (phone) {
 		contact ct = {0};
-		if ((rc = contact_resolve_phone(db, phone, ct.wa_id)))
+		char key[CONTACT_KEY_MAX];
+		if ((rc = contact_resolve(db, phone, key)))
 			goto out;
-		rc = contact_get(db, ct.wa_id, &ct);
-		if (rc == EX_FALSE) /* a number not yet known: only its phone */
+		rc = contact_get(db, key, &ct);
+		if (rc == EX_FALSE) { /* a number not yet known: only its phone */
+			snprintf(bsuid_valid(key) ? ct.user_id : ct.wa_id, bsuid_valid(key) ? BSUID_MAX : PHONE_MAX,
+				 "%s", key);
 			rc = 0;
+		}
 		kv vars = {0};
 		if (!rc && !(rc = contact_vars(db, &ct, &vars)))
 			rc = tmpl_render(text, kv_lookup, &vars, &filled);
@@ -339,6 +343,8 @@ static int auto_row(const reply_msg *m, void *ctx)
 	out_str(ctx, m->reply_to);
 	out_str(ctx, m->key);
 	out_str(ctx, reply_kind_names[m->kind]);
+	out_bool(ctx, 1); /* the text is filled: wb-send fills nothing again */
+	out_str(ctx, m->from_number);
 	out_row_end(ctx);
 	return 0;
 }
@@ -347,7 +353,8 @@ static int auto_reply(wb_db *db, cli *c)
 {
 	if (!c->format)
 		c->format = "jsonl";
-	static const char *const cols[] = {"to", "text", "image", "document", "caption", "reply_to", "key", "auto", NULL};
+	static const char *const cols[] = {"to", "text", "image", "document", "caption", "reply_to", "key", "auto",
+					   "rendered", "from_number", NULL};
 	out *o = cli_out(c, cols);
 	out_line_buffered(o);
 	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");

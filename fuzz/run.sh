@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs each fuzz target given for $FUZZ_SECONDS (default 20) with a corpus
-# seeded from the webhook fixtures; exits non-zero when one crashes.
+# seeded from the webhook fixtures and samples; exits non-zero when one crashes.
 # Crash inputs are left in build/fuzz/crash-<target>-*.
 set -u
 secs=${FUZZ_SECONDS:-20}
@@ -13,7 +13,8 @@ for t in "$@"; do
 	corpus="$top/build/fuzz/corpus-$name"
 	mkdir -p "$corpus"
 	case $name in
-	fuzz-webhook|fuzz-docs) cp "$fixtures"/webhook/*.json "$corpus"/ 2>/dev/null ;;
+	fuzz-webhook|fuzz-docs|fuzz-quarantine) cp "$fixtures"/webhook/*.json "$corpus"/ 2>/dev/null
+		cp "$top"/tests/samples/webhook/*.json "$corpus"/ ;;
 	fuzz-event) for f in "$fixtures"/webhook/*.json; do
 			"$top/bin/wb-recv" -d "$top/build/fuzz/seed.db" -q "$f" >/dev/null 2>&1
 		done

@@ -42,6 +42,8 @@ static json_t *media_object(const api_msg *m)
 		set_str(o, "caption", m->caption);
 	if (m->type == MSG_DOCUMENT)
 		set_str(o, "filename", m->filename);
+	if (m->type == MSG_AUDIO && m->voice)
+		json_object_set_new(o, "voice", json_true());
 	return o;
 }
 
@@ -101,8 +103,11 @@ static json_t *buttons_object(const api_msg *m)
 json_t *api_msg_json(const api_msg *m)
 {
 	const char *type = type_names[m->type];
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp",
-				 "recipient_type", "individual", "to", m->to, "type", type);
+	/* a user without a phone number is sent to by user ID, in a field of
+	 * its own (Meta: when both are given, "to" wins) */
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp", "recipient_type",
+				 "individual", m->to ? "to" : "recipient", m->to ? m->to : m->recipient ? m->recipient : "",
+				 "type", type);
 	json_t *content = NULL;
 	switch (m->type) {
 	case MSG_TEXT:
@@ -119,7 +124,8 @@ json_t *api_msg_json(const api_msg *m)
 		content = media_object(m);
 		break;
 	case MSG_LOCATION:
-		content = json_pack("{s:f,s:f}", "latitude", m->lat, "longitude", m->lon);
+		content = json_pack("{s:f,s:f}", "latitude", strtod(m->lat, NULL), "longitude",
+				    strtod(m->lon, NULL));
 		set_str(content, "name", m->place);
 		set_str(content, "address", m->address);
 		break;
@@ -141,6 +147,7 @@ json_t *api_msg_json(const api_msg *m)
 	json_object_set_new(body, type, content);
 	if (m->reply_to && m->type != MSG_REACTION)
 		json_object_set_new(body, "context", json_pack("{s:s}", "message_id", m->reply_to));
+	set_str(body, "biz_opaque_callback_data", m->tag);
 	return body;
 }
 
@@ -151,6 +158,39 @@ json_t *api_read_json(const char *wamid, int typing)
 	if (typing)
 		json_object_set_new(body, "typing_indicator", json_pack("{s:s}", "type", "text"));
 	return body;
+}
+
+/* The significant digits of a decimal number as written ("-037.460" has
+ * 5): printed with that many, its double gives those digits back. */
+static int digits_of(const char *s)
+{
+	int n = 0, lead = 1;
+	for (; *s && *s != 'e' && *s != 'E'; s++) {
+		if (*s < '0' || *s > '9')
+			continue;
+		if (*s != '0')
+			lead = 0;
+		n += !lead;
+	}
+	return n;
+}
+
+char *api_msg_body(const api_msg *m)
+{
+	json_t *j = api_msg_json(m);
+	if (!j)
+		return NULL;
+	/* a body's only reals are a location's: printed with as many digits
+	 * as the user gave (a double has at most 17 worth printing) */
+	int prec = 17;
+	if (m->type == MSG_LOCATION) {
+		int a = digits_of(m->lat), b = digits_of(m->lon);
+		prec = a > b ? a : b;
+		prec = prec < 1 ? 1 : prec > 17 ? 17 : prec;
+	}
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(prec));
+	json_decref(j);
+	return s;
 }
 
 /* ------------------------------------------------------------ answers */
@@ -359,9 +399,14 @@ static CURL *handle(api *a, const char *endpoint, struct req *q)
 
 int api_start(api *a, const char *endpoint, const char *json, void *tag)
 {
+	return api_start_as(a, NULL, endpoint, json, tag);
+}
+
+int api_start_as(api *a, const char *phone_id, const char *endpoint, const char *json, void *tag)
+{
 	struct req *q = xcalloc(1, sizeof *q);
 	q->tag = tag;
-	CURL *h = handle(a, endpoint, q);
+	CURL *h = handle_at(a, phone_id, endpoint, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->json_headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
 	curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);

@@ -23,6 +23,7 @@ typedef struct {
 	const char *text, *quick, *image, *video, *audio, *document, *sticker;
 	const char *caption, *filename;
 	int voice, upload, preview_url; /* preview_url -1: leave out */
+	int rendered; /* the message is final: no {{placeholder}} is filled */
 	const char *location, *place, *address; /* place: --name with --location */
 	const char *tmpl, *lang, *header;       /* header: KIND:VALUE */
 	const char **params, **buttons, **choices;
@@ -30,14 +31,17 @@ typedef struct {
 	const char *interactive; /* a JSON object */
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
+	const char *from_number; /* the business number's id to send from; NULL: WB_PHONE_ID */
 	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
+	const char *tag;  /* biz_opaque_callback_data */
 	int force;
 	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
- * the line in errors. Unknown keys are ignored (the stream may grow), and
- * so are nulls. */
+ * the line in errors. Its keys are wb-send's long option names; any
+ * other key is EX_DATAERR naming it. A key whose value is null is absent
+ * (a column the writer had no value for). */
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
 /* The content type the spec asks for; EX_USAGE (code) naming the clash
  * when it asks for none or for two, or a kind that is not one. */
@@ -77,11 +81,13 @@ const char *compose_outcome_name(compose_outcome o);
 
 typedef struct {
 	int64_t id; /* the message row, 0 when none */
-	const char *phone;
+	const char *phone;   /* the contact's phone, NULL when it has none */
+	const char *user_id; /* the contact's user ID, NULL when it has none */
 	compose_outcome outcome;
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
 	const char *payload; /* the request body, for a dry run */
+	const char *tag;     /* --tag, filled */
 } compose_note;
 
 typedef struct {
@@ -106,20 +112,24 @@ typedef struct {
 int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, const char *const *labels,
 		      const char *const *not_labels);
 
-/* One message to one phone: contact, placeholders (the contact's fields
- * and attributes, then the row's columns), rules, body, row. A message
- * refused by a rule or a duplicate is reported through note and is not
- * an error; bad data (a placeholder without value, a bad time) is. */
+/* One message to one phone (or user ID): contact, placeholders (the
+ * contact's fields and attributes, then the row's columns), rules, body,
+ * row. The request goes to the contact's phone, or to its user ID when it
+ * has none. A message refused by a rule or a duplicate is reported
+ * through note and is not an error; bad data (a placeholder without
+ * value, a bad time) is. */
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row);
-/* The same to a number already read (a wa_id): read again, a number that
- * is no contact yet could read otherwise in the default region. */
+/* The same to a contact's key already read (a wa_id or a user ID): read
+ * again, a number that is no contact yet could read otherwise in the
+ * default region. */
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
 
-/* One JSONL message object (where names its line in errors): read,
- * checked, its medium resolved, and composed in a transaction of its
- * own (rolled back with dry). agent stands for a line that names none. */
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent);
+/* One JSONL message object of len bytes (where names its line in
+ * errors): read, checked, its medium resolved, and composed in a
+ * transaction of its own (rolled back with dry). agent stands for a line
+ * that names none. */
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent);
 
 #endif

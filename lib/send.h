@@ -21,8 +21,8 @@ typedef enum { SEND_UTILITY, SEND_MARKETING } send_category;
 extern const char *const send_category_names[]; /* utility marketing, NULL-terminated */
 /* The kind of a send not told one: a template's own category when known
  * (MARKETING, UTILITY, AUTHENTICATION, any case; NULL: unknown), else
- * marketing for a label segment and utility for anything else (a CSV
- * list, --to, a message stream). */
+ * marketing for a segment (labels, attributes) and utility for anything
+ * else (a CSV list, --to, a message stream). */
 send_category send_category_default(int segment, const char *template_category);
 
 typedef struct {
@@ -34,7 +34,8 @@ typedef struct {
 	int direct;        /* to recipients named one by one, not a segment */
 	int automatic;     /* an automatic reply (--auto) */
 	send_category category;
-	int marketing_opted_out; /* the contact stopped marketing messages only */
+	int marketing_opted_out; /* the contact stopped marketing messages only (in WhatsApp:
+	                          * user_preferences; contact.marketing_stop) */
 	long cap;          /* marketing broadcasts allowed within cap_period; 0: no cap */
 	int64_t cap_period;
 	int64_t cap_count; /* marketing messages the contact got within cap_period */

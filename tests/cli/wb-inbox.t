@@ -67,14 +67,14 @@ is "$(sql "SELECT count(*) FROM conversation WHERE contact_id = (SELECT id FROM 
 	"the same conversation"
 
 WB_AGENT=mei exits 0 "a note" -- wb-inbox note $A wants a refund, call back
-is "$(wb-contact log $A -o csv | grep ',note,')" "2026-11-25T12:00:00Z,$A,,note,\"wants a refund, call back\",,,,mei" \
+is "$(wb-contact log $A -o csv | grep ',note,')" "2026-11-25T12:00:00Z,$A,,,note,\"wants a refund, call back\",,,,mei" \
 	"in the log: a row of its own, with its author"
 exits 1 "a note on no contact" -- wb-inbox note 16505559999 hello
 
 # read receipts
 exits 0 "--read" -- wb-send --read "$(cat "$T/wamid")"
-is "$(cat "$T/out")" "id,phone,wamid,status,error
-,$A,$(cat "$T/wamid"),read," "a row: phone, wamid, read"
+is "$(cat "$T/out")" "id,phone,user_id,wamid,status,error,tag
+,$A,,$(cat "$T/wamid"),read,," "a row: phone, wamid, read"
 json_same "$(body_of "$(api_requests)")" "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"$(cat "$T/wamid")\"}"
 ok $? "the API got Meta's mark-as-read body"
 is "$(wb-inbox -o csv | grep "^$A" | cut -d, -f6)" "0" "nothing unread"

@@ -153,6 +153,9 @@ void uploads_reset(void);
 struct wh_item;
 /* Queues the statuses of one accepted message; fail_code != 0 queues one
  * "failed" status carrying that error instead. */
+/* A business-scoped user ID as Meta takes it in a message's `recipient`. */
+bool user_id_ok(const char *s);
+
 void webhook_message(const char *wamid, const char *recipient,
                      const char *phone_id, bool is_template, long fail_code);
 int webhook_start(void);

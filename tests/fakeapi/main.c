@@ -66,7 +66,7 @@ static void usage(FILE *f)
 "  --port-file FILE       write the port to FILE once listening\n"
 "  --token TOKEN          the bearer token to expect (env FAKEAPI_TOKEN;\n"
 "                         default: any non-empty token)\n"
-"  --phone-id ID          only this phone-number id exists (default: any)\n"
+"  --phone-id ID[,ID…]    only these phone-number ids exist (default: any)\n"
 "  --log FILE             append one JSON line per API request\n"
 "  --fault KEY=VALUE      rate_limit=N retry_after=S server_error=N drop=N\n"
 "                         slow_ms=MS stall_after=N pair_rate=N async_fail=1\n"

@@ -32,7 +32,7 @@
 struct wh_item {
     struct wh_item *next;
     char wamid[64];
-    char recipient[24];
+    char recipient[140]; /* a phone, or a user ID */
     char phone_id[64];
     unsigned stage;          /* index into cfg.statuses */
     long fail_code;          /* != 0: one "failed" status with this code */
@@ -131,7 +131,9 @@ static json_t *status_json(const struct wh_item *it, time_t now)
     json_object_set_new(s, "id", json_string(it->wamid));
     json_object_set_new(s, "status", json_string(status_name(st)));
     json_object_set_new(s, "timestamp", json_string(ts));
-    json_object_set_new(s, "recipient_id", json_string(it->recipient));
+    /* to a user ID, Meta names the recipient by it alone */
+    json_object_set_new(s, user_id_ok(it->recipient) ? "recipient_user_id" : "recipient_id",
+                        json_string(it->recipient));
     if (st == WH_SENT || st == WH_DELIVERED) {
         const char *category = it->is_template ? "utility" : "service";
         conversation_id(it, conv);
