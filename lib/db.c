@@ -153,7 +153,9 @@ static const char *const migrations[] = {
 	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
 	" conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,"
 	" agent TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL);"
-	"CREATE INDEX note_by_contact ON note(contact_id, created_at);",
+	"CREATE INDEX note_by_contact ON note(contact_id, created_at);"
+	"CREATE TABLE inbox_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO inbox_version VALUES (1, 0);",
 };
 
 #define CACHE_SIZE 128

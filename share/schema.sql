@@ -321,7 +321,7 @@ CREATE TABLE conversation (
 	first_response_at INTEGER,                  -- our first reply
 	first_response_by TEXT,                     -- the agent who sent it
 	resolved_at       INTEGER,
-	version           INTEGER NOT NULL          -- setting inbox.version when it last changed
+	version           INTEGER NOT NULL          -- inbox_version.version when it last changed
 );
 CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';
 CREATE INDEX conversation_by_contact ON conversation(contact_id, id);
@@ -350,6 +350,14 @@ CREATE TABLE note (
 	created_at      INTEGER NOT NULL
 );
 CREATE INDEX note_by_contact ON note(contact_id, created_at);
+-- The inbox's change counter: a table of its own, not a setting, so that
+-- a conversation's change does not move settings_version (which makes
+-- wb-reply auto read its settings again).
+CREATE TABLE inbox_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO inbox_version VALUES (1, 0);
 
 -- Everything else that is one value: the business profile (profile.*),
 -- greeting.*, away.*, optout.words, … (wb(7) lists the keys).
