@@ -42,6 +42,8 @@ void out_spark(out *o, const char *col);
 void out_plot(out *o, const char *col, int nlabels);
 
 void out_str(out *o, const char *s); /* NULL is an empty cell / JSON null */
+/* A contact's key (a phone or a user ID) as the two cells phone, user_id. */
+void out_key(out *o, const char *key);
 void out_int(out *o, int64_t v);
 void out_num(out *o, double v);     /* up to 4 decimals; NaN is empty/null */
 void out_bool(out *o, int b);
