@@ -167,8 +167,10 @@ static int open_for(wb_db *db, int64_t contact_id, int64_t ts, int64_t v)
 
 int inbox_customer_message(wb_db *db, int64_t contact_id, const char *type, int64_t ts)
 {
-	if (!strcmp(type, "reaction"))
-		return 0; /* a thumbs-up to our answer asks for nothing */
+	/* a thumbs-up to our answer asks for nothing; a system message (a
+	 * changed number) is WhatsApp's, not the customer's */
+	if (!strcmp(type, "reaction") || !strcmp(type, "system"))
+		return 0;
 	int64_t v;
 	int rc = bump(db, &v);
 	if (rc)

@@ -96,12 +96,15 @@ is "$(grep '^mei,' "$T/out" | cut -d, -f15-)" "1,1,10800,10800,10800,10800" \
 	"mei: assigned 1, resolved 1, first response and resolution in 3 h"
 
 # only what a customer writes now opens a conversation: not the app's
-# history (their old messages in it included), nor the business's echoes
+# history (their old messages in it included), the business's echoes, or
+# WhatsApp's system message
 S="$TOP/tests/samples/webhook" U=GB.41099238170556612
 settings=$(sql "SELECT version FROM settings_version")
 n=$(sql "SELECT count(*) FROM conversation")
-wb-recv -q "$S/history-sync-threads.json" && wb-recv -q "$S/smb-message-echoes-text.json"
-is "$(sql "SELECT count(*) FROM conversation")" "$n" "history and echoes open no conversation"
+for f in history-sync-threads smb-message-echoes-text bsuid-system-user-changed-number; do
+	wb-recv -q "$S/$f.json"
+done
+is "$(sql "SELECT count(*) FROM conversation")" "$n" "history, echoes and a changed number open no conversation"
 wb-recv -q "$S/bsuid-text-username-only.json"
 is "$(wb-inbox -o csv | grep ",$U," | cut -d, -f1-4)" ",$U,Oliver Grant,open" \
 	"a customer without a phone: listed by user ID"
