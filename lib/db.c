@@ -128,7 +128,17 @@ static const char *const migrations[] = {
 	" path TEXT NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at INTEGER NOT NULL,"
 	" tried_at INTEGER);"
 	"CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);",
-	/* 4 → 5, issue 13 (b13-inbox): the shared inbox (wb-inbox,
+	/* 4 → 5, issue 12 (b12-templates): message templates (wb-template),
+	 * their parameter slots, and the messaging limit's index */
+	"CREATE TABLE template (id INTEGER PRIMARY KEY, name TEXT NOT NULL, lang TEXT NOT NULL, meta_id TEXT, "
+	"category TEXT, status TEXT, reason TEXT, quality TEXT, named INTEGER NOT NULL DEFAULT 0, "
+	"definition TEXT, synced_at INTEGER, updated_at INTEGER NOT NULL, gone_at INTEGER, UNIQUE (name, lang));"
+	"CREATE TABLE template_slot (template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE, "
+	"component TEXT NOT NULL, position INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, example TEXT, "
+	"PRIMARY KEY (template_id, component, position)) WITHOUT ROWID;"
+	"CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id) "
+	"WHERE direction = 'out' AND type = 'template';",
+	/* 5 → 6, issue 13 (b13-inbox): the shared inbox (wb-inbox,
 	 * wb-agent): agents, conversations, their events and notes; a
 	 * database from before has no conversation until a customer writes */
 	"CREATE TABLE agent (name TEXT PRIMARY KEY, display TEXT, on_duty INTEGER NOT NULL DEFAULT 1,"

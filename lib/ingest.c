@@ -9,6 +9,7 @@
 #include "err.h"
 #include "identity.h"
 #include "inbox.h"
+#include "template.h"
 #include "track.h"
 #include "util.h"
 #include "when.h"
@@ -352,7 +353,11 @@ static int store_kept(wb_db *db, const wh_item *it, int *fresh)
 	sqlite3_bind_text(st, 8, ingest_dump(it->raw), -1, free);
 	sqlite3_bind_int(st, 9, it->known);
 	sqlite3_bind_int64(st, 10, when_now());
-	return db_step_changed(db, st, "saving a webhook change", fresh);
+	int rc = db_step_changed(db, st, "saving a webhook change", fresh);
+	/* a template's status, quality or category, or the messaging limit,
+	 * changes once: a repeated delivery (not fresh) must not undo a later
+	 * change that came in between */
+	return rc || !*fresh ? rc : template_apply_update(db, it->field, it->raw);
 }
 
 int ingest_item(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh)

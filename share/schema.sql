@@ -293,6 +293,45 @@ CREATE TABLE hours_exception (
 );
 CREATE INDEX hours_exception_by_date ON hours_exception(date);
 
+-- Message templates as the Cloud API has them (wb-template sync), kept up
+-- to date by the template webhooks wb-recv takes in. wb-send checks every
+-- template send against them. A template no longer listed upstream keeps
+-- its row, with gone_at set.
+CREATE TABLE template (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL,
+	lang        TEXT NOT NULL,                  -- en_US, pt_BR …
+	meta_id     TEXT,                           -- Meta's template id
+	category    TEXT,                           -- MARKETING UTILITY AUTHENTICATION
+	status      TEXT,                           -- APPROVED PENDING REJECTED PAUSED DISABLED
+	                                            -- PENDING_DELETION DELETED …; NULL: not
+	                                            -- known (a quality webhook named it)
+	reason      TEXT,                           -- why the status or category last changed
+	quality     TEXT,                           -- GREEN YELLOW RED UNKNOWN
+	named       INTEGER NOT NULL DEFAULT 0,     -- 1: {{first_name}} parameters; 0: {{1}}
+	definition  TEXT,                           -- Meta's JSON object; NULL when only a
+	                                            -- webhook has named the template
+	synced_at   INTEGER,                        -- last listed by wb-template sync
+	updated_at  INTEGER NOT NULL,
+	gone_at     INTEGER,                        -- no longer listed upstream
+	UNIQUE (name, lang)
+);
+-- Each parameter a template takes, for queries by hand (wb-send reads the
+-- definition itself).
+CREATE TABLE template_slot (
+	template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE,
+	component   TEXT NOT NULL,                  -- header body button
+	position    INTEGER NOT NULL,               -- order in the body; a button's index
+	name        TEXT,                           -- 1, 2 … or the named parameter
+	kind        TEXT NOT NULL,                  -- text image video document location
+	                                            -- url coupon_code payload flow
+	example     TEXT,
+	PRIMARY KEY (template_id, component, position)
+) WITHOUT ROWID;
+-- The messaging limit counts the unique customers template-messaged in a
+-- rolling 24 hours: their messages by the time they go.
+CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id)
+	WHERE direction = 'out' AND type = 'template';
 -- The shared inbox (wb-inbox, wb-agent): the people who answer
 -- customers, the conversations they answer, what happened to each and
 -- their private notes. wb(7) gives the rules: when a customer message
@@ -360,7 +399,7 @@ CREATE TABLE inbox_version (
 INSERT INTO inbox_version VALUES (1, 0);
 
 -- Everything else that is one value: the business profile (profile.*),
--- greeting.*, away.*, optout.words, … (wb(7) lists the keys).
+-- greeting.*, away.*, optout.words, limit.tier, … (wb(7) lists the keys).
 CREATE TABLE setting (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL

@@ -48,13 +48,15 @@ before=$(api_requests)
 cron_run 1
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "flush: exit 0, nothing on stderr"
 sent="$HOME/.local/state/wb/sent.csv"
-like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,,$" "the due message sent, its row appended without a header"
+like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,,,order_shipped$" "the due message sent, its row appended without a header"
 is "$(cat "$HOME/.local/state/wb/flush.log")" "" "the log directory made, nothing logged"
 cron_run 1
 is "$(cat "$T/rc"):$(wc -l <"$sent" | tr -d ' ')" "0:1" "nothing due: nothing appended, not even a header"
 
 cron_run 2
-is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "Monday's promotion: exit 0"
+# no template was synced here: sent as given, with the warning cron mails
+is "$(cat "$T/rc"):$(cat "$T/err")" "0:wb-send: template weekly_promo (en_US): not checked: no templates are synced (wb-template sync)" \
+	"Monday's promotion: exit 0 (unchecked: no templates synced)"
 is "$(sends_to $A)$(sends_to $B)$(sends_to $C)" "111" "to the vip customers (the flushed message was C's)"
 is "$(sql "SELECT name LIKE 'weekly 20__-__-__' FROM broadcast")" "1" "named by cron's date, % read as cron reads it"
 

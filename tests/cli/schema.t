@@ -115,4 +115,6 @@ WB_DB="$T/v1.db" wb-reply greeting set 'Hi' >/dev/null
 sqlite3 "$T/v1.db" "INSERT INTO hours_exception (date) VALUES ('2026-12-25')"
 is "$(sqlite3 "$T/v1.db" "SELECT version > 1 FROM settings_version")" 1 \
 	"a change by wb-reply or by hand moves it"
+is "$(sqlite3 "$T/v1.db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema
+	WHERE name LIKE 'template%' ORDER BY name)")" "template,template_slot" "and the template tables"
 done_testing

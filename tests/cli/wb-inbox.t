@@ -74,8 +74,8 @@ exits 1 "a note on no contact" -- wb-inbox note 16505559999 hello
 
 # read receipts
 exits 0 "--read" -- wb-send --read "$(cat "$T/wamid")"
-is "$(cat "$T/out")" "id,phone,user_id,wamid,status,error,tag
-,$A,,$(cat "$T/wamid"),read,," "a row: phone, wamid, read"
+is "$(cat "$T/out")" "id,phone,user_id,wamid,status,error,tag,template
+,$A,,$(cat "$T/wamid"),read,,," "a row: phone, wamid, read"
 json_same "$(body_of "$(api_requests)")" "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"$(cat "$T/wamid")\"}"
 ok $? "the API got Meta's mark-as-read body"
 is "$(wb-inbox -o csv | grep "^$A" | cut -d, -f7)" "0" "nothing unread"

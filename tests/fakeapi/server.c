@@ -365,6 +365,7 @@ enum route {
     R_MESSAGES,
     R_MEDIA,
     R_PROFILE,
+    R_TEMPLATES, /* /{WABA}/message_templates */
     R_PHONE,     /* GET /{phone-number-id}?fields=… */
     R_UPLOADS,   /* POST /{app-id}/uploads: a resumable upload session */
     R_SESSION,   /* POST /upload:…: the file's bytes */
@@ -445,6 +446,7 @@ static void route_of(const char *url, struct request *r)
     }
     p++;
     if (!strcmp(p, "messages")) r->route = R_MESSAGES;
+    else if (!strcmp(p, "message_templates")) r->route = R_TEMPLATES;
     else if (!strcmp(p, "media")) r->route = R_MEDIA;
     else if (!strcmp(p, "whatsapp_business_profile")) r->route = R_PROFILE;
     else if (!strcmp(p, "uploads")) r->route = R_UPLOADS;
@@ -572,6 +574,17 @@ static char *bad_param_text(const char *details)
 
 /* ---- POST /{phone-number-id}/messages */
 
+/* A template send the stored templates refuse: answered as Meta would. */
+static bool refuse_template(struct request *r, json_t *body)
+{
+    char details[400];
+    long code = templates_check_send(json_object_get(body, "template"),
+                                     details, sizeof details);
+    if (code)
+        answer(r, meta_http_status(code), meta_error_for_code(code, details));
+    return code != 0;
+}
+
 static const char *decide_messages(struct MHD_Connection *c, struct request *r,
                                    json_t *body, char *wamid, size_t wcap)
 {
@@ -652,6 +665,7 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         answer(r, 400, meta_error_for_code(131056, NULL));
         return "pair_rate";
     }
+    if (is_template && refuse_template(r, body)) return NULL;
 
     take_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
@@ -821,6 +835,37 @@ static void decide_profile(struct MHD_Connection *c, struct request *r,
     answer(r, 200, json_take(json_pack("{s:[o]}", "data", data)));
 }
 
+/* ---- /{WABA}/message_templates: list (paged), create, delete */
+
+static void decide_templates(struct MHD_Connection *c, struct request *r,
+                             const char *method, const char *url, json_t *body)
+{
+    unsigned status;
+    char *ans;
+    if (!strcmp(method, "GET")) {
+        char self[300];
+        const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_HOST);
+        snprintf(self, sizeof self, "http://%.100s%.190s", host ? host : "",
+                 url);
+        ans = templates_list(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+            self, &status);
+    } else if (!strcmp(method, "DELETE")) {
+        ans = templates_delete(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hsm_id"),
+            &status);
+    } else if (!content_type_is(c, "application/json") || !body) {
+        status = 400;
+        ans = bad_param_text("Request body must be JSON (application/json)");
+    } else {
+        ans = templates_create(body, &status);
+    }
+    answer(r, status, ans);
+}
+
 /* ---- GET /{phone-number-id}, and the Resumable Upload API (upload.c) */
 
 static void decide_node(struct MHD_Connection *c, struct request *r)
@@ -839,12 +884,28 @@ static void decide_node(struct MHD_Connection *c, struct request *r)
         const char *d = cfg.display_phone ? cfg.display_phone : "15550783881";
         char shown[40];
         snprintf(shown, sizeof shown, "+%.30s", d);
-        body = json_take(json_pack("{s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
+        body = json_take(json_pack("{s:s,s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
                                    "display_phone_number", shown, "quality_rating", "GREEN",
+                                   "whatsapp_business_manager_messaging_limit", cfg.tier,
                                    "id", r->phone_id));
         r->status = 200;
     }
     answer(r, r->status, body);
+}
+
+/* Whether the id names something that exists and takes this method. */
+static bool id_and_method_ok(const struct request *r, bool is_post,
+                             bool is_get, bool is_delete)
+{
+    if (r->route == R_TEMPLATES)
+        return !strcmp(r->phone_id, cfg.waba_id) &&
+               (is_post || is_get || is_delete);
+    /* the app's and the session's paths name no phone number */
+    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
+    if (phone_path && !phone_id_known(r->phone_id))
+        return false;
+    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
+    return (is_post && r->route != R_PHONE) || (is_get && get_ok);
 }
 
 /* ---- everything on the API paths: faults, auth, then the endpoint */
@@ -859,9 +920,6 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     json_t *body = NULL;
     if (r->len && r->route != R_MEDIA && r->route != R_SESSION)
         body = json_loadb(r->body, r->len, 0, NULL);
-    /* the app's and the session's paths name no phone number */
-    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
-    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
 
     if (fault_take(&F.drop)) {
         /* the request arrived (it is logged) but gets no answer */
@@ -887,8 +945,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((phone_path && !phone_id_known(r->phone_id)) ||
-               !((is_post && r->route != R_PHONE) || (is_get && get_ok))) {
+    } else if (!id_and_method_ok(r, is_post, is_get,
+                                 !strcmp(method, "DELETE"))) {
         char msg[400], lower[16];
         size_t i;
         for (i = 0; method[i] && i + 1 < sizeof lower; i++)
@@ -906,6 +964,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         fault = decide_messages(c, r, body, wamid, sizeof wamid);
     } else if (r->route == R_MEDIA) {
         decide_media(r);
+    } else if (r->route == R_TEMPLATES) {
+        decide_templates(c, r, method, url, body);
     } else if (r->route == R_PHONE || r->route == R_UPLOADS || r->route == R_SESSION) {
         decide_node(c, r);
     } else {
@@ -1045,6 +1105,12 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         else json_decref(rec);
         pthread_mutex_unlock(&s_lock);
         answer(r, 200, strdup("{\"success\":true}"));
+    } else if (!strcmp(r->ctl, "template_status") && is_post) {
+        json_t *body = r->len ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+        unsigned status;
+        char *ans = templates_set_status(body, &status);
+        json_decref(body);
+        answer(r, status, ans);
     } else if (!strcmp(r->ctl, "sink") && is_get) {
         pthread_mutex_lock(&s_lock);
         json_t *copy = json_deep_copy(sink);
@@ -1053,7 +1119,8 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     } else {
         ctl_error(r, 404, "unknown control endpoint (GET/POST /_fake/faults, "
                           "GET /_fake/stats, POST /_fake/reset, "
-                          "GET/POST /_fake/sink, POST /_fake/inbound)");
+                          "GET/POST /_fake/sink, POST /_fake/inbound, "
+                          "POST /_fake/template_status)");
     }
 }
 
