@@ -105,14 +105,6 @@ typedef struct {
 	int64_t after;           /* where log --all starts */
 } opts;
 
-/* A contact's key as the two cells phone and user_id. */
-static void key_cells(out *o, const char *key)
-{
-	int uid = bsuid_valid(key);
-	out_str(o, uid ? NULL : key);
-	out_str(o, uid ? key : NULL);
-}
-
 /* The cells ls and show share, in this order. */
 static const char *const contact_cols[] = {"phone", "user_id", "name", "profile_name", "username", "labels",
 					   "opted_out", "last_in", NULL};
@@ -377,7 +369,7 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 		return rc;
 	static const char *const cols[] = {"phone", "user_id", "created", NULL};
 	out *o = cli_out(cl, cols);
-	key_cells(o, wa_id);
+	out_key(o, wa_id);
 	out_bool(o, created);
 	out_row_end(o);
 	return out_close(o);
@@ -445,7 +437,7 @@ static int phone_row(const char *key, int changed, void *ctx)
 {
 	phone_rows *p = ctx;
 	out *o = cli_rows_out(&p->rows);
-	key_cells(o, key);
+	out_key(o, key);
 	if (p->cmd != RM) {
 		out_bool(o, p->cmd == OPTOUT);
 		out_bool(o, changed);

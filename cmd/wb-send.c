@@ -19,6 +19,7 @@
 #include "deliver.h"
 #include "err.h"
 #include "in.h"
+#include "inbox.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "reply.h"
@@ -30,6 +31,7 @@
 static const char usage[] =
 	"usage: wb-send [OPTIONS] --to PHONE... | --label L... | - | < recipients.csv\n"
 	"       wb-send queue | cancel ID... | flush [--retry-unknown]\n"
+	"       wb-send --read WAMID... | --typing WAMID...\n"
 	"\n"
 	"Recipients:\n"
 	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
@@ -80,6 +82,10 @@ static const char usage[] =
 	"  --dry-run            print the request bodies as JSONL (with --at, each one's time\n"
 	"                       on stderr); send and store nothing\n"
 	"  --retry-unknown      flush: resend messages a crash left unknown\n"
+	"Read receipts:\n"
+	"  --read WAMID         mark a customer's message read on WhatsApp (and those before it)\n"
+	"  --typing WAMID       the same, and show them the typing indicator (until the next\n"
+	"                       message, or 25 s)\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -93,7 +99,7 @@ enum {
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
 	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
-	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD,
+	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD, O_READ, O_TYPING,
 };
 
 static const struct option longopts[] = {
@@ -148,6 +154,8 @@ static const struct option longopts[] = {
 	{"fallback-param", required_argument, NULL, O_FALLBACK_PARAM},
 	{"spread", no_argument, NULL, O_SPREAD},
 	{"from-number", required_argument, NULL, O_FROM_NUMBER},
+	{"read", required_argument, NULL, O_READ},
+	{"typing", required_argument, NULL, O_TYPING},
 	/* for the shell completions, not in --help: the names --label,
 	 * --quick and --template take, one a line */
 	{"complete", required_argument, NULL, O_COMPLETE},
@@ -159,6 +167,9 @@ typedef struct {
 	compose_spec spec;
 	const char **to, **labels, **not_labels, **where;
 	size_t nto, nlabels, nnot, nwhere;
+	const char **reads;  /* --read and --typing, in order */
+	char *typing;        /* typing[i]: reads[i] came with --typing */
+	size_t nreads;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
@@ -181,7 +192,7 @@ static void append(const char ***v, size_t *n, const char *s)
 }
 
 /* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE } command;
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE, CMD_READ } command;
 static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
 /* The run: the database, the API, the output and the counts. */
@@ -471,6 +482,14 @@ static int verdict(const run *r)
 	return 0;
 }
 
+/* --read and --typing, kept in the order given. */
+static void add_read(opts *o, const char *wamid, int typing)
+{
+	o->typing = xrealloc(o->typing, o->nreads + 1);
+	o->typing[o->nreads] = (char)typing;
+	append(&o->reads, &o->nreads, wamid);
+}
+
 /* The options of a template send; 1 when opt was one. */
 static int template_option(opts *o, int opt)
 {
@@ -558,6 +577,8 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
+		case O_READ:
+		case O_TYPING: add_read(o, optarg, opt == O_TYPING); break;
 		case O_COMPLETE: o->complete = 1 + cli_choice("--complete", optarg, complete_kinds); break;
 		}
 	}
@@ -575,6 +596,11 @@ static command command_of(run *r, int argc, char **argv)
 		o->spec.place = o->name;
 		o->name = NULL;
 	}
+	api_msg_type type;
+	if (o->nreads && (argc || o->nto || o->nlabels || !compose_spec_type(&o->spec, EX_USAGE, &type)))
+		wb_usage("--read and --typing go alone: no recipients, message or command");
+	if (o->nreads)
+		return CMD_READ;
 	command cmd = argc && strcmp(argv[0], "-") ? (command)cli_subcommand(argv[0], commands) : CMD_SEND;
 	o->lines = argc == 1 && !strcmp(argv[0], "-");
 	if (cmd == CMD_SEND && argc > (o->lines ? 1 : 0))
@@ -638,7 +664,7 @@ static int prepare(cli *c, void *p)
 		r->o.spec.agent = r->o.agent;
 	if (r->cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
 		return rc;
-	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH)
+	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH || r->cmd == CMD_READ)
 		return api_open((int)r->o.concurrency, &r->api);
 	return 0;
 }
@@ -687,6 +713,18 @@ static int cmd_flush(run *r)
 	return rc ? rc : verdict(r);
 }
 
+/* --read and --typing, one request each, in order. */
+static int cmd_read(run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->o.nreads && !rc; i++) {
+		char phone[PHONE_MAX];
+		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone)))
+			row(r, 0, phone, NULL, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
 static int cmd_send(run *r)
 {
 	int rc;
@@ -715,6 +753,7 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_CANCEL: rc = cmd_cancel(r, r->argc - 1, r->argv + 1); break;
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
+	case CMD_READ: rc = cmd_read(r); break;
 	case CMD_COMPLETE: break;
 	}
 	if (rc)
@@ -746,6 +785,8 @@ static void done(void *p)
 	free(o->labels);
 	free(o->not_labels);
 	free(o->where);
+	free(o->reads);
+	free(o->typing);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);

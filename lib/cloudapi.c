@@ -186,6 +186,15 @@ json_t *api_msg_json(const api_msg *m)
 	return body;
 }
 
+json_t *api_read_json(const char *wamid, int typing)
+{
+	json_t *body = json_pack("{s:s,s:s,s:s}", "messaging_product", "whatsapp", "status", "read",
+				 "message_id", wamid);
+	if (typing)
+		json_object_set_new(body, "typing_indicator", json_pack("{s:s}", "type", "text"));
+	return body;
+}
+
 /* The significant digits of a decimal number as written ("-037.460" has
  * 5): printed with that many, its double gives those digits back. */
 static int digits_of(const char *s)
@@ -657,6 +666,25 @@ int api_upload(api *a, const char *path, const char *mime, char **id)
 	return rc;
 }
 
+/* A call whose answer is {"success":true}; what names it in messages.
+ * Takes body. */
+static int call_for_success(api *a, const char *endpoint, json_t *body, const char *what)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	api_reply r;
+	int rc = api_call(a, endpoint, s, &r);
+	free(s);
+	if (!rc) {
+		json_t *ans = json_loads(r.body, 0, NULL);
+		if (!json_is_true(json_object_get(ans, "success")))
+			rc = wb_err(EX_PROTOCOL, "%s: the Cloud API did not answer success", what);
+		json_decref(ans);
+	}
+	api_reply_free(&r);
+	return rc;
+}
+
 int api_profile_push(api *a, const char *body)
 {
 	json_error_t e;
@@ -667,19 +695,13 @@ int api_profile_push(api *a, const char *body)
 	}
 	if (!json_object_get(j, "messaging_product"))
 		json_object_set_new(j, "messaging_product", json_string("whatsapp"));
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	api_reply r;
-	int rc = api_call(a, "whatsapp_business_profile", s, &r);
-	free(s);
-	if (!rc) {
-		json_t *ans = json_loads(r.body, 0, NULL);
-		if (!json_is_true(json_object_get(ans, "success")))
-			rc = wb_err(EX_PROTOCOL, "business profile: the Cloud API did not answer success");
-		json_decref(ans);
-	}
-	api_reply_free(&r);
-	return rc;
+	return call_for_success(a, "whatsapp_business_profile", j, "business profile");
+}
+
+int api_mark_read(api *a, const char *wamid, int typing)
+{
+	int rc = call_for_success(a, "messages", api_read_json(wamid, typing), "marking it read");
+	return rc ? wb_err_prefix(rc, "%s: ", wamid) : 0;
 }
 
 /* ------------------------------------------------------------ other endpoints */

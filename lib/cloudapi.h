@@ -92,6 +92,12 @@ json_t *api_msg_json(const api_msg *m);
  * EX_DATAERR as api_msg_json. */
 char *api_msg_body(const api_msg *m);
 
+/* The body that marks a customer's message read (and the ones before it,
+ * as WhatsApp does), with the typing indicator when typing: Meta's
+ * {"messaging_product":"whatsapp","status":"read","message_id":…,
+ * "typing_indicator":{"type":"text"}}. */
+json_t *api_read_json(const char *wamid, int typing);
+
 /* ---- answers (pure) */
 
 typedef struct {
@@ -154,6 +160,11 @@ int api_call(api *a, const char *endpoint, const char *json, api_reply *r);
 /* Uploads a file (POST /{phone-id}/media, multipart) and sets *id
  * (malloc'd). The caller has checked type and size (media.h). */
 int api_upload(api *a, const char *path, const char *mime, char **id);
+
+/* Marks the customer's message wamid read, with the typing indicator
+ * when typing (it shows until the next message, or 25 seconds). 0 when
+ * the API answered {"success":true}. */
+int api_mark_read(api *a, const char *wamid, int typing);
 
 /* GET, POST (with json) or DELETE {url}/{path}, path relative to the
  * API's address ("884120553010742/message_templates?limit=100"), waited

@@ -4,7 +4,7 @@
 
 #include "err.h"
 
-const char *const complete_kinds[] = {"label", "quick", "template", NULL};
+const char *const complete_kinds[] = {"label", "quick", "template", "agent", NULL};
 
 int complete_names(wb_db *db, complete_kind kind, int (*fn)(const char *name, void *ctx), void *ctx)
 {
@@ -13,6 +13,7 @@ int complete_names(wb_db *db, complete_kind kind, int (*fn)(const char *name, vo
 		[COMPLETE_QUICK] = "SELECT '/' || shortcut FROM quick_reply ORDER BY shortcut",
 		/* those still listed upstream (wb-template sync) */
 		[COMPLETE_TEMPLATE] = "SELECT DISTINCT name FROM template WHERE gone_at IS NULL ORDER BY name",
+		[COMPLETE_AGENT] = "SELECT name FROM agent ORDER BY name",
 	};
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db_handle(db), sql[kind], -1, &st, NULL) != SQLITE_OK)

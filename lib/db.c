@@ -141,7 +141,35 @@ static const char *const migrations[] = {
 	"PRIMARY KEY (template_id, component, position)) WITHOUT ROWID;"
 	"CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id) "
 	"WHERE direction = 'out' AND type = 'template';",
-	/* 5 → 6, issue 14 (b14-crm): the change log, its table and triggers,
+	/* 5 → 6, issue 13 (b13-inbox): the shared inbox (wb-inbox,
+	 * wb-agent): agents, conversations, their events and notes; a
+	 * database from before has no conversation until a customer writes */
+	"CREATE TABLE agent (name TEXT PRIMARY KEY, display TEXT, on_duty INTEGER NOT NULL DEFAULT 1,"
+	" created_at INTEGER NOT NULL, last_assigned INTEGER) WITHOUT ROWID;"
+	"CREATE TABLE conversation (id INTEGER PRIMARY KEY,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'pending', 'resolved')),"
+	" assignee TEXT REFERENCES agent(name) ON DELETE SET NULL, opened_at INTEGER NOT NULL,"
+	" waiting_since INTEGER, last_in_at INTEGER, unread INTEGER NOT NULL DEFAULT 0, assigned_at INTEGER,"
+	" first_response_at INTEGER, first_response_by TEXT, resolved_at INTEGER, version INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';"
+	"CREATE INDEX conversation_by_contact ON conversation(contact_id, id);"
+	"CREATE INDEX conversation_queue ON conversation(state, waiting_since);"
+	"CREATE INDEX conversation_by_version ON conversation(version);"
+	"CREATE TABLE conversation_event (id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,"
+	" ts INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('opened', 'reopened', 'assigned',"
+	" 'unassigned', 'answered', 'resolved')), agent TEXT, actor TEXT);"
+	"CREATE INDEX conversation_event_by_conversation ON conversation_event(conversation_id, id);"
+	"CREATE INDEX conversation_event_by_ts ON conversation_event(ts);"
+	"CREATE TABLE note (id INTEGER PRIMARY KEY,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,"
+	" agent TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL);"
+	"CREATE INDEX note_by_contact ON note(contact_id, created_at);"
+	"CREATE TABLE inbox_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO inbox_version VALUES (1, 0);",
+	/* 6 → 7, issue 14 (b14-crm): the change log, its table and triggers,
 	 * as schema.sql has them (see run_migration). */
 	"-- section: change log",
 };

@@ -8,6 +8,7 @@
 #include "contact.h"
 #include "err.h"
 #include "identity.h"
+#include "inbox.h"
 #include "template.h"
 #include "track.h"
 #include "util.h"
@@ -179,8 +180,13 @@ static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, i
 		return store_change(db, it, cid, fresh);
 	if ((rc = insert_message(db, it, cid, 0, fresh)))
 		return rc;
-	/* the words are what a person writes now, not the history */
-	if (!*fresh || strcmp(it->type, "text") || it->source)
+	/* the words, and the inbox's waiting, are what a person writes now,
+	 * not the history (nor a history's placeholder filled in) */
+	if (!*fresh || it->source)
+		return 0;
+	if ((rc = inbox_customer_message(db, cid, it->type, it->ts)))
+		return rc;
+	if (strcmp(it->type, "text"))
 		return 0;
 	if (inbound_word_is(w->stop, it->text))
 		return contact_set_optout(db, cid, 1, it->ts);

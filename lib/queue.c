@@ -9,6 +9,7 @@
 
 #include "contact.h"
 #include "err.h"
+#include "inbox.h"
 #include "status.h"
 #include "track.h"
 #include "util.h"
@@ -274,7 +275,9 @@ int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status 
 	sqlite3_bind_int64(st, 1, id);
 	int64_t cid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return cid ? contact_sent(db, cid, ts) : 0;
+	if (cid && (rc = contact_sent(db, cid, ts)))
+		return rc;
+	return inbox_message_sent(db, id, ts);
 }
 
 /* The message's status; -1 when there is no such message. */

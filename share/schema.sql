@@ -332,6 +332,71 @@ CREATE TABLE template_slot (
 -- rolling 24 hours: their messages by the time they go.
 CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id)
 	WHERE direction = 'out' AND type = 'template';
+-- The shared inbox (wb-inbox, wb-agent): the people who answer
+-- customers, the conversations they answer, what happened to each and
+-- their private notes. wb(7) gives the rules: when a customer message
+-- opens or reopens a conversation, when a reply makes it pending.
+-- An agent's name is what WB_AGENT and wb-send --agent say.
+CREATE TABLE agent (
+	name          TEXT PRIMARY KEY,
+	display       TEXT,                         -- a name for people
+	on_duty       INTEGER NOT NULL DEFAULT 1,
+	created_at    INTEGER NOT NULL,
+	last_assigned INTEGER                       -- the inbox version of their last assignment:
+	                                            -- round robin gives the next to the smallest
+) WITHOUT ROWID;
+-- At most one conversation per contact is open or pending (the partial
+-- unique index); resolved ones stay as history.
+CREATE TABLE conversation (
+	id                INTEGER PRIMARY KEY,
+	contact_id        INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	state             TEXT NOT NULL CHECK (state IN ('open', 'pending', 'resolved')),
+	assignee          TEXT REFERENCES agent(name) ON DELETE SET NULL, -- NULL: in the queue
+	opened_at         INTEGER NOT NULL,         -- the customer message that opened it
+	waiting_since     INTEGER,                  -- open: their first message not answered yet
+	last_in_at        INTEGER,                  -- their last message in it
+	unread            INTEGER NOT NULL DEFAULT 0, -- their messages since our last reply or read mark
+	assigned_at       INTEGER,
+	first_response_at INTEGER,                  -- our first reply
+	first_response_by TEXT,                     -- the agent who sent it
+	resolved_at       INTEGER,
+	version           INTEGER NOT NULL          -- inbox_version.version when it last changed
+);
+CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';
+CREATE INDEX conversation_by_contact ON conversation(contact_id, id);
+CREATE INDEX conversation_queue ON conversation(state, waiting_since);
+CREATE INDEX conversation_by_version ON conversation(version);
+-- What happened to each conversation, for wb-stats --by agent and by hand.
+CREATE TABLE conversation_event (
+	id              INTEGER PRIMARY KEY,
+	conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+	ts              INTEGER NOT NULL,
+	kind            TEXT NOT NULL CHECK (kind IN ('opened', 'reopened', 'assigned', 'unassigned',
+	                                              'answered', 'resolved')),
+	agent           TEXT,                       -- assigned: to whom; unassigned: from whom;
+	                                            -- answered: who replied; resolved: the assignee
+	actor           TEXT                        -- who did it (WB_AGENT); NULL: wb itself
+);
+CREATE INDEX conversation_event_by_conversation ON conversation_event(conversation_id, id);
+CREATE INDEX conversation_event_by_ts ON conversation_event(ts);
+-- Private notes on a contact: never sent; wb-contact log shows them.
+CREATE TABLE note (
+	id              INTEGER PRIMARY KEY,
+	contact_id      INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,
+	agent           TEXT,
+	text            TEXT NOT NULL,
+	created_at      INTEGER NOT NULL
+);
+CREATE INDEX note_by_contact ON note(contact_id, created_at);
+-- The inbox's change counter: a table of its own, not a setting, so that
+-- a conversation's change does not move settings_version (which makes
+-- wb-reply auto read its settings again).
+CREATE TABLE inbox_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO inbox_version VALUES (1, 0);
 
 -- Everything else that is one value: the business profile (profile.*),
 -- greeting.*, away.*, optout.words, limit.tier, … (wb(7) lists the keys).

@@ -49,6 +49,10 @@ mkdir "$T/pages" && : >"$T/pages/week.html" && : >"$T/pages/week.csv"
 is "$(comp wb-stats wb-stats report -o "$T/pages/w")" "$T/pages/week.html " "wb-stats report -o: HTML files"
 is "$(comp wb-stats wb-stats -o c)" "csv " "wb-stats -o: formats"
 is "$(comp wb-recv wb-recv --li)" "--listen " "wb-recv"
+wb-agent add mei >/dev/null && wb-agent add ravi >/dev/null
+is "$(comp wb-agent wb-agent off '')" "mei ravi " "wb-agent off: the agents"
+is "$(comp wb-inbox wb-inbox assign 16505550100 r)" "ravi " "wb-inbox assign PHONE: an agent"
+is "$(comp wb-inbox wb-inbox ls --s)" "--state " "wb-inbox ls --state"
 is "$(cat "$T/comperr")" "" "no errors: nothing is missing"
 exits 64 "--complete takes a known kind" -- wb-send --complete phones
 done_testing

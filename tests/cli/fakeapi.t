@@ -195,8 +195,21 @@ check "context without message_id: 400" send_err "$A" '{"messaging_product":"wha
 check "error body has Meta's shape (message, type, code, error_data, fbtrace_id)" jqb '.error | has("message") and has("type") and has("code") and (.error_data.messaging_product == "whatsapp") and has("fbtrace_id")'
 
 send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN1"}'
-check "mark as read: 200 success" is "$CODE" 200 '.success == true'
-send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN1","typing_indicator":{"type":"text"}}'
+check "mark as read of a message nobody sent: 400 naming message_id" is "$CODE" 400 \
+    '.error.code == 100 and (.error.error_data.details | test("message_id wamid.IN1"))'
+req "$A" POST /_fake/inbound "${JSON[@]}" --data-binary @"$FIX/webhook/msg-text.json"
+check "POST /_fake/inbound takes a webhook document as it is" jqb '.entry[0].changes[0].value.messages[0].type == "text"'
+IN1=$(jq -r '.entry[0].changes[0].value.messages[0].id' "$TMP/body")
+send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"'"$IN1"'"}'
+check "mark as read of a customer's message: 200 success" is "$CODE" 200 '.success == true'
+req "$A" POST /_fake/inbound "${JSON[@]}" --data-binary '{"from":"+1 650 555 1234","text":"hi","name":"Sheena"}'
+check "POST /_fake/inbound makes a customer's text message, as Meta's webhook" jqb '.object == "whatsapp_business_account"
+    and (.entry[0].changes[0].value | .contacts[0].wa_id == "16505551234" and .contacts[0].profile.name == "Sheena"
+    and .messages[0].from == "16505551234" and .messages[0].text.body == "hi" and (.messages[0].id | startswith("wamid.")))'
+IN2=$(jq -r '.entry[0].changes[0].value.messages[0].id' "$TMP/body")
+req "$A" POST /_fake/inbound "${JSON[@]}" --data-binary '{"text":"no sender"}'
+check "POST /_fake/inbound without a sender: 400" [ "$CODE" = 400 ]
+send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"'"$IN2"'","typing_indicator":{"type":"text"}}'
 check "mark as read with typing indicator: 200" [ "$CODE" = 200 ]
 check "mark as read without message_id: 400" send_err "$A" '{"messaging_product":"whatsapp","status":"read"}' message_id
 

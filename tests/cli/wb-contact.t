@@ -238,7 +238,7 @@ exits 64 "show without a phone" -- wb-contact show
 
 # --- log ----------------------------------------------------------------
 exits 0 "log before any message" -- wb-contact log 16505551234
-is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels" "empty: only the header"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels,agent" "empty: only the header"
 sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
 	SELECT 'wamid.OUT1', id, 'out', 'text', 'Hi Mei, it ships today', strftime('%s', '2026-11-24T10:05:00Z'), 'read' FROM contact WHERE wa_id = '16505551234';
 	INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
@@ -249,10 +249,10 @@ sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body,
 	SELECT 'wamid.OTHER', id, 'in', 'text', 'not Mei', strftime('%s', '2026-11-24T10:01:00Z'), 'received' FROM contact WHERE wa_id = '442079460958';"
 wb-label apply Paid --message wamid.IN1 >/dev/null
 exits 0 "log" -- wb-contact log 16505551234
-is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels
-2026-11-24T10:00:00Z,16505551234,,in,text,Where is my order?,received,wamid.IN1,Paid
-2026-11-24T10:05:00Z,16505551234,,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
-2026-11-24T11:00:00Z,16505551234,,in,image,,received,wamid.IN2," "the message log, oldest first, with message labels"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels,agent
+2026-11-24T10:00:00Z,16505551234,,in,text,Where is my order?,received,wamid.IN1,Paid,
+2026-11-24T10:05:00Z,16505551234,,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,,
+2026-11-24T11:00:00Z,16505551234,,in,image,,received,wamid.IN2,," "the message log, oldest first, with message labels"
 exits 1 "log of no such contact" -- wb-contact log 16505559999
 
 # --- optout / optin -------------------------------------------------------

@@ -129,6 +129,17 @@ void new_media_id(char *out, size_t cap);
 void new_trace_id(char *out, size_t cap);
 void ids_init(void);
 
+/* ---- the customers' messages (inbound.c); thread-safe */
+
+/* POST /_fake/inbound: a body {"from","text","name","timestamp"} makes a
+ * customer's text message (at that Unix time, default now), a webhook document is taken as it is; either way the
+ * answer (malloc'd JSON, *status set) is the webhook document, and its
+ * message ids are known from then on. */
+char *inbound_post(const char *body, size_t len, unsigned *status);
+/* Whether wamid is a customer's message the fake has seen. */
+bool inbound_known(const char *wamid);
+void inbound_reset(void); /* forgets them all (and frees) */
+
 /* ---- message templates (templates.c); thread-safe. The answers are
  * malloc'd JSON bodies with their HTTP status in *status. */
 

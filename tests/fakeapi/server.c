@@ -620,6 +620,15 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         return NULL;
     }
     if (kind == MSG_MARK_READ) {
+        /* Meta reads receipts only for messages this number received */
+        const char *id = json_string_value(json_object_get(body, "message_id"));
+        if (!inbound_known(id)) {
+            char details[200];
+            snprintf(details, sizeof details, "Parameter value is not valid: message_id %.100s "
+                     "is no message this phone number received", id);
+            answer(r, 400, bad_param_text(details));
+            return NULL;
+        }
         atomic_fetch_add(&stats.marked_read, 1);
         answer(r, 200, strdup("{\"success\":true}"));
         return NULL;
@@ -1071,7 +1080,10 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         pthread_mutex_lock(&s_lock);
         json_array_clear(sink);
         pthread_mutex_unlock(&s_lock);
+        inbound_reset();
         answer(r, 200, strdup("{\"success\":true}"));
+    } else if (!strcmp(r->ctl, "inbound") && is_post) {
+        r->answer = inbound_post(r->body, r->len, &r->status);
     } else if (!strcmp(r->ctl, "sink") && is_post) {
         /* a webhook receiver for tests: keeps what it got, checks the
          * signature when this server has an app secret */
@@ -1117,7 +1129,8 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     } else {
         ctl_error(r, 404, "unknown control endpoint (GET/POST /_fake/faults, "
                           "GET /_fake/stats, POST /_fake/reset, "
-                          "GET/POST /_fake/sink, POST /_fake/template_status)");
+                          "GET/POST /_fake/sink, POST /_fake/inbound, "
+                          "POST /_fake/template_status)");
     }
 }
 
@@ -1419,4 +1432,5 @@ void server_free(void)
     profile = NULL;
     json_decref(sink);
     sink = NULL;
+    inbound_reset();
 }
