@@ -44,3 +44,66 @@ like "$(cat "$T/out")" "not sent: .*window" "the console says why"
 printf '/resolve\n' >"$T/in"
 exits 0 "/resolve" -- env WB_AGENT=alice wb-chat $A <"$T/in"
 is "$(wb-inbox --state all -o csv --no-header | grep "^$A" | cut -d, -f3)" "resolved" "the conversation is resolved"
+
+# ---- two agents in two terminals (one tmux server)
+S="$T/tmux"
+tm() { tmux -S "$S" "$@"; }
+trap 'tm kill-server 2>/dev/null; fake_stop; rm -rf "$T"' EXIT
+# screen PANE TEXT: waits (up to 10 s) until the pane shows TEXT
+screen() {
+	_i=0
+	while [ $_i -lt 200 ]; do
+		tm capture-pane -p -t "$1" | grep -qF -- "$2" && return 0
+		sleep 0.05; _i=$((_i + 1))
+	done
+	tm capture-pane -p -t "$1" | sed 's/^/#   screen: /'
+	return 1
+}
+# api PATTERN: waits until a request the fake logged matches (jq filter)
+api() {
+	_i=0
+	while [ $_i -lt 200 ]; do
+		[ -n "$(jq -c "select($1)" "$T/api.log")" ] && return 0
+		sleep 0.05; _i=$((_i + 1))
+	done
+	return 1
+}
+tm -f /dev/null new-session -d -s a -x 120 -y 30 "WB_AGENT=alice wb-chat $B; sleep 60"
+screen a "< Bo: hello"; ok $? "A's terminal: the conversation"
+screen a "taken by you"; ok $? "A takes it"
+screen a "left] >"; ok $? "the prompt shows the window's time left"
+api ".body.status == \"read\" and .body.message_id == \"$(cat "$T/wamid")\""
+ok $? "opening it marked Bo's message read"
+tm new-session -d -s b -x 120 -y 30 "WB_AGENT=bob wb-chat $B; sleep 60"
+screen b "taken by alice"; ok $? "B's terminal: taken by alice"
+screen b "read-only"; ok $? "read-only for B"
+tm send-keys -t a "On its way"
+api ".body.typing_indicator.type == \"text\""; ok $? "typing shows the typing indicator"
+tm send-keys -t a Enter
+api ".body.to == \"$B\" and .body.text.body == \"On its way\""; ok $? "A's line reaches the API"
+screen b "> alice: On its way"; ok $? "and B's screen"
+# the customer's phone got it: the status webhook through wb-recv
+w=$(sql "SELECT wamid FROM message WHERE body = 'On its way'")
+jq -c --arg w "$w" --arg t "$(date +%s)" --arg b "$B" \
+	'.entry[0].changes[0].value.statuses[0] |= (.id = $w | .timestamp = $t | .recipient_id = $b)' \
+	"$FIXTURES/webhook/status-delivered.json" | wb-recv -q
+screen a "✓✓  On its way"; ok $? "the delivered tick appears"
+say $B Bo "great, thanks"
+screen a "< Bo: great, thanks"; ok $? "the customer's new message appears on A's screen"
+tm send-keys -t a "/tha" Tab Enter
+api ".body.to == \"$B\" and .body.text.body == \"Thank you, Bo!\""; ok $? "/sho<Tab> completes a quick reply, sent filled in"
+tm send-keys -t a "/note called back" Enter
+screen b "note alice: called back"; ok $? "/note, on both screens"
+tm send-keys -t a "/resolve" Enter
+screen a "-- resolved"; ok $? "/resolve"
+tm capture-pane -p -t a >"$T/screen"
+tm send-keys -t a "/quit" Enter
+tm send-keys -t b C-d
+tm kill-server
+is "$(sql "SELECT group_concat(agent || ':' || body, '|') FROM message WHERE direction = 'out' AND (body LIKE '%way' OR body LIKE 'Thank%')")" \
+	"alice:On its way|alice:Thank you, Bo!" "sent as alice"
+
+# ---- nobody waiting
+exits 1 "nobody waiting: exit 1" -- env WB_AGENT=bob wb-chat
+like "$(cat "$T/err")" "nobody is waiting" "says so"
+done_testing
