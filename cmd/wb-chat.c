@@ -21,7 +21,9 @@ static const char usage[] =
 	"/quit.\n"
 	"\n"
 	"  -f, --force          take PHONE even from a colleague (else read-only)\n"
-	CLI_COMMON_USAGE
+	"  -d, --db PATH        database (env WB_DB; default ~/.local/share/wb/wb.db)\n"
+	"  -h, --help           this help\n"
+	"  -V, --version        version\n"
 	"\n"
 	"Environment: WB_AGENT, who you are (an agent: wb-agent add).\n";
 
