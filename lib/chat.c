@@ -31,9 +31,9 @@
 #define CHAT_POLL_MS 250
 
 typedef struct {
-	int64_t id;
+	int64_t key; /* the message's id * 2, a note's * 2 + 1 */
 	char status[16];
-} chat_out; /* an outgoing message shown, with the status last shown */
+} chat_seen; /* a message or note shown, with the status last shown */
 
 typedef struct {
 	wb_db *db;
@@ -43,9 +43,8 @@ typedef struct {
 	char phone[PHONE_MAX];
 	char *name, *assignee; /* NULL: unknown, nobody */
 	int readonly;          /* a colleague's: shown, not answered */
-	int64_t last_msg, last_note; /* the highest ids shown */
-	chat_out *outs;
-	size_t nouts;
+	chat_seen *seen; /* by key: the log is in time order, which ids need not follow */
+	size_t nseen;
 	char *in_wamid, *read_wamid; /* their latest message; the one marked read */
 	int64_t typing_at, version;
 	int quit, rc, reading; /* reading: readline has the terminal */
@@ -96,14 +95,25 @@ static const char *tick(const char *status)
 	return status ? status : "";
 }
 
-static chat_out *out_of(chat *ch, int64_t id)
+/* The entry of key in ch->seen, added (status "") when new: *added. */
+static chat_seen *seen_of(chat *ch, int64_t key, int *added)
 {
-	for (size_t i = 0; i < ch->nouts; i++)
-		if (ch->outs[i].id == id)
-			return &ch->outs[i];
-	ch->outs = xrealloc(ch->outs, (ch->nouts + 1) * sizeof *ch->outs);
-	ch->outs[ch->nouts] = (chat_out){.id = id};
-	return &ch->outs[ch->nouts++];
+	size_t lo = 0, hi = ch->nseen;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ch->seen[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*added = lo == ch->nseen || ch->seen[lo].key != key;
+	if (*added) {
+		ch->seen = xrealloc(ch->seen, (ch->nseen + 1) * sizeof *ch->seen);
+		memmove(ch->seen + lo + 1, ch->seen + lo, (ch->nseen - lo) * sizeof *ch->seen);
+		ch->seen[lo] = (chat_seen){.key = key};
+		ch->nseen++;
+	}
+	return &ch->seen[lo];
 }
 
 static void show_new(chat *ch, const msglog_msg *m)
@@ -124,23 +134,18 @@ static void show_new(chat *ch, const msglog_msg *m)
 static int on_msg(const msglog_msg *m, void *ctx)
 {
 	chat *ch = ctx;
-	int64_t *last = m->direction ? &ch->last_msg : &ch->last_note;
-	int is_new = m->id > *last;
-	if (is_new) {
-		*last = m->id;
+	int is_new;
+	chat_seen *e = seen_of(ch, m->id * 2 + !m->direction, &is_new);
+	const char *st = m->status ? m->status : "";
+	if (is_new)
 		show_new(ch, m);
-	}
-	if (m->direction && !strcmp(m->direction, "in") && m->wamid && is_new) {
+	else if (m->direction && !strcmp(m->direction, "out") && strcmp(e->status, st))
+		say(ch, "        %s  %.40s", tick(st), m->body ? m->body : m->type);
+	snprintf(e->status, sizeof e->status, "%s", st);
+	if (is_new && m->direction && !strcmp(m->direction, "in") && m->wamid) {
 		free(ch->in_wamid);
 		ch->in_wamid = xstrdup(m->wamid);
 	}
-	if (!m->direction || strcmp(m->direction, "out"))
-		return 0;
-	chat_out *o = out_of(ch, m->id);
-	const char *st = m->status ? m->status : "";
-	if (strcmp(o->status, st) && !is_new)
-		say(ch, "        %s  %.40s", tick(st), m->body ? m->body : m->type);
-	snprintf(o->status, sizeof o->status, "%s", st);
 	return 0;
 }
 
@@ -182,12 +187,12 @@ static void mark_read(chat *ch, int typing)
 	if (!typing && ch->read_wamid && !strcmp(ch->read_wamid, ch->in_wamid))
 		return;
 	char phone[PHONE_MAX];
-	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone)) {
+	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone))
 		say(ch, "! %s", wb_errmsg());
-		return;
+	if (!typing) { /* asked once, even when refused */
+		free(ch->read_wamid);
+		ch->read_wamid = xstrdup(ch->in_wamid);
 	}
-	free(ch->read_wamid);
-	ch->read_wamid = xstrdup(ch->in_wamid);
 }
 
 /* Reads the conversation again: who has it, the window, what is new. */
@@ -267,8 +272,7 @@ static int open_conv(chat *ch, const char *phone)
 		if ((rc = inbox_each(ch->db, &f, on_conv, ch)))
 			return rc;
 	}
-	ch->last_msg = ch->last_note = 0;
-	ch->nouts = 0;
+	ch->nseen = 0;
 	free(ch->in_wamid);
 	ch->in_wamid = NULL;
 	say(ch, "-- %s%s", ch->phone, changed ? ": taken by you" : "");
@@ -570,7 +574,7 @@ static void chat_free(chat *ch)
 {
 	free(ch->name);
 	free(ch->assignee);
-	free(ch->outs);
+	free(ch->seen);
 	free(ch->in_wamid);
 	free(ch->read_wamid);
 	for (size_t i = 0; i < ch->nwords; i++)
