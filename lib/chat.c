@@ -48,6 +48,8 @@ typedef struct {
 	char *in_wamid, *read_wamid; /* their latest message; the one marked read */
 	int64_t typing_at, version;
 	int quit, rc, reading; /* reading: readline has the terminal */
+	long lineno, failed;   /* the line being handled; lines that failed */
+	int line_failed;
 	char prompt[96];
 	char **words; /* Tab's: the slash commands and the quick replies */
 	size_t nwords;
@@ -80,6 +82,29 @@ static void say(chat *ch, const char *fmt, ...)
 		rl_point = point;
 		rl_redisplay();
 		free(line);
+	}
+}
+
+/* What went wrong: above the prompt on a terminal; without one, on
+ * stderr naming the line of stdin (stdout keeps the conversation). A
+ * line's failure (code) sets the exit status; code 0 only warns. */
+static void oops(chat *ch, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void oops(chat *ch, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (ch->o->tty)
+		say(ch, "! %s", msg);
+	else if (ch->lineno)
+		wb_warn("stdin:%ld: %s", ch->lineno, msg);
+	else
+		wb_warn("%s", msg);
+	if (code) {
+		ch->line_failed = 1;
+		ch->rc = ch->rc ? ch->rc : code;
 	}
 }
 
@@ -188,7 +213,7 @@ static void mark_read(chat *ch, int typing)
 		return;
 	char phone[PHONE_MAX];
 	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone))
-		say(ch, "! %s", wb_errmsg());
+		oops(ch, 0, "%s", wb_errmsg());
 	if (!typing) { /* asked once, even when refused */
 		free(ch->read_wamid);
 		ch->read_wamid = xstrdup(ch->in_wamid);
@@ -284,19 +309,15 @@ static int open_conv(chat *ch, const char *phone)
 static void on_note(const compose_note *n, void *ctx)
 {
 	chat *ch = ctx;
-	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED || n->outcome == COMPOSED_DUPLICATE) {
-		say(ch, "! not sent: %s", n->error);
-		ch->rc = ch->rc ? ch->rc : EX_DATAERR;
-	}
+	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED || n->outcome == COMPOSED_DUPLICATE)
+		oops(ch, EX_DATAERR, "not sent: %s", n->error);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	chat *ch = ctx;
-	if (d->status == STATUS_FAILED) {
-		say(ch, "! not sent: %s", d->error);
-		ch->rc = ch->rc ? ch->rc : EX_UNAVAILABLE;
-	}
+	if (d->status == STATUS_FAILED)
+		oops(ch, EX_UNAVAILABLE, "not sent: %s", d->error);
 }
 
 /* One message to the customer, as wb-send --to would send it (the
@@ -450,6 +471,8 @@ static void handle(chat *ch, char *line)
 {
 	line = strtrim(line);
 	int rc = 0;
+	ch->lineno++;
+	ch->line_failed = 0;
 	if (!*line)
 		return;
 	if (*line == '/')
@@ -458,12 +481,11 @@ static void handle(chat *ch, char *line)
 		rc = wb_err(EX_NOPERM, "%s's conversation: read-only (/take takes it)", ch->assignee);
 	else
 		rc = send_spec(ch, &(compose_spec){.text = line, .preview_url = -1});
-	if (rc) {
-		say(ch, "! %s", wb_errmsg());
-		ch->rc = ch->rc ? ch->rc : rc;
-	}
+	if (rc)
+		oops(ch, rc, "%s", wb_errmsg());
 	if (!ch->quit && (rc = refresh(ch))) /* our own changes move no data_version */
-		say(ch, "! %s", wb_errmsg());
+		oops(ch, 0, "%s", wb_errmsg());
+	ch->failed += ch->line_failed;
 }
 
 /* ------------------------------------------------------------ terminal */
@@ -593,8 +615,8 @@ int chat_run(wb_db *db, api *a, const chat_opts *o, const char *phone)
 		rc = loop_tty(&ch);
 	else if (!rc)
 		rc = loop_lines(&ch);
-	if (!rc)
-		rc = ch.rc;
+	if (!rc && ch.rc) /* each failure said already: here only how many */
+		rc = wb_err(ch.rc, "%ld of %ld line%s failed", ch.failed, ch.lineno, ch.lineno == 1 ? "" : "s");
 	chat_free(&ch);
 	cur = NULL;
 	return rc;

@@ -20,8 +20,9 @@ typedef struct {
 
 /* The console on phone's conversation (NULL: the next one waiting,
  * taken; EX_FALSE when nobody waits). Returns at /quit or the end of
- * input: 0, or without a terminal the first line's failure (a refused
- * send is EX_DATAERR). */
+ * input: 0, or the first failing line's status (a refused send is
+ * EX_DATAERR), each failure said already (without a terminal on stderr,
+ * naming the line): the message recorded only counts them. */
 int chat_run(wb_db *db, api *a, const chat_opts *o, const char *phone);
 
 #endif
