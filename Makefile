@@ -40,7 +40,7 @@ DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
 	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata libqrencode-dev libpng-dev \
 	libreadline-dev
 DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps \
-	zbar-tools tmux
+	zbar-tools chromium libxml2-utils tmux
 
 # Phone numbers are read by libphonenumber, a C++ library (no .pc file):
 # lib/ has one C++ file, its C-callable shim, and every program links the

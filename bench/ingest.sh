@@ -20,8 +20,7 @@ now() { date +%s.%N; }
 # run NAME DB CMD...: times CMD with stdin from the input, into $NAME
 run() {
 	name=$1; shift
-	# a fresh database with wb's schema (only a command that writes makes one)
-	"$top/bin/wb-label" -d "$1" add bench > /dev/null && "$top/bin/wb-label" -d "$1" rm bench > /dev/null
+	"$top/bin/wb-label" -d "$1" add bench > /dev/null # a fresh database with wb's schema (ls no longer makes one)
 	shift
 	t0=$(now)
 	"$@"

@@ -9,6 +9,7 @@
 #include "contact.h"
 #include "err.h"
 #include "import.h"
+#include "in.h"
 #include "kv.h"
 #include "label.h"
 #include "msglog.h"
@@ -37,11 +38,22 @@ static const char usage[] =
 	"                       replies are no answer)\n"
 	"  --unread             a message of theirs nobody opened, with no reply after it\n"
 	"  --sort KEY           last-in or last-out (the latest first), name (default: phone)\n"
+	"  --where KEY=VALUE    attribute KEY is VALUE (repeatable); KEY!=VALUE: is not;\n"
+	"                       KEY=: missing or empty; KEY!=: present\n"
+	"Columns of ls:\n"
+	"  --attrs              every attribute as a column of its own\n"
+	"  --columns A,B...     these columns: ls's own (phone, name, profile_name, labels,\n"
+	"                       opted_out, last_in) and attributes, in this order\n"
+	"\n"
+	"Tables read by import, optout, optin and rm:\n"
+	IN_TABLE_USAGE
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
-	"with a phone column, or JSONL; so 'wb-label who vip | wb-contact optout' works.\n";
+	"with a phone column, or JSONL; so 'wb-label who vip | wb-contact optout' works.\n"
+	"Wherever a PHONE goes, a user ID (US.13491208655302741918) names a contact\n"
+	"who has no phone number; listings have a user_id column beside phone.\n";
 
 enum { ADD, IMPORT, LS, SHOW, LOG, OPTOUT, OPTIN, RM };
 static const cli_cmd commands[] = {
@@ -59,40 +71,101 @@ static const cli_cmd commands[] = {
 typedef struct {
 	int cmd, argc;
 	char **argv; /* the command's arguments */
-	const char **labels, **not_labels;
-	int nlabels, nnot;
+	const char **labels, **not_labels, **where;
+	int nlabels, nnot, nwhere;
+	char **columns; /* --columns, NULL-terminated */
+	int ncolumns, attrs;
 	int64_t inactive, active;
-	int opted_out, skip_bad, filtering, unanswered, unread;
+	int opted_out, skip_bad, filtering, table, unanswered, unread;
 	contact_sort sort;
 } opts;
 
 /* The cells ls and show share, in this order. */
-static const char *const contact_cols[] = {"phone", "name", "profile_name", "labels", "opted_out", "last_in", NULL};
-#define NCONTACT_COLS 6
+static const char *const contact_cols[] = {"phone", "user_id", "name", "profile_name", "username", "labels",
+					   "opted_out", "last_in", NULL};
+#define NCONTACT_COLS 8
+
+/* The index of name among contact_cols; -1 when it is none of them. */
+static int own_column(const char *name)
+{
+	for (int i = 0; contact_cols[i]; i++)
+		if (!strcmp(contact_cols[i], name))
+			return i;
+	return -1;
+}
+
+static void contact_cell(out *o, wb_db *db, const contact *c, int col)
+{
+	char *labels;
+	switch (col) {
+	case 0: out_str(o, *c->wa_id ? c->wa_id : NULL); break;
+	case 1: out_str(o, *c->user_id ? c->user_id : NULL); break;
+	case 2: out_str(o, c->name); break;
+	case 3: out_str(o, c->profile_name); break;
+	case 4: out_str(o, c->username); break;
+	case 5:
+		labels = label_names_of(db, c->id);
+		out_str(o, labels);
+		free(labels);
+		break;
+	case 6: out_bool(o, c->opted_out); break;
+	default: out_time(o, c->last_in_at);
+	}
+}
 
 static void contact_cells(out *o, wb_db *db, const contact *c)
 {
-	char *labels = label_names_of(db, c->id);
-	out_str(o, c->wa_id);
-	out_str(o, c->name);
-	out_str(o, c->profile_name);
-	out_str(o, labels);
-	out_bool(o, c->opted_out);
-	out_time(o, c->last_in_at);
-	free(labels);
+	for (int i = 0; i < NCONTACT_COLS; i++)
+		contact_cell(o, db, c, i);
 }
 
 typedef struct {
 	out *o;
 	wb_db *db;
+	const char **cols; /* the listing's columns, NULL-terminated */
+	int *own;          /* per column: its index in contact_cols, or -1 for an attribute */
+	int any_attr;      /* some column is an attribute */
+	kv attrs;
 } ls_ctx;
 
 static int ls_row(const contact *c, void *ctx)
 {
 	ls_ctx *l = ctx;
-	contact_cells(l->o, l->db, c);
+	if (l->any_attr)
+		contact_attrs_of(c, &l->attrs);
+	for (int i = 0; l->cols[i]; i++)
+		if (l->own[i] >= 0)
+			contact_cell(l->o, l->db, c, l->own[i]);
+		else
+			out_str(l->o, kv_get(&l->attrs, l->cols[i]));
 	out_row_end(l->o);
 	return 0;
+}
+
+/* The listing's columns: --columns's, or ls's own, then with --attrs
+ * every attribute the listed contacts have that is not named yet, in
+ * name order. keys keeps the attribute names. */
+static int ls_columns(wb_db *db, const opts *op, const contact_filter *f, ls_ctx *l, char ***keys)
+{
+	const char *const *pick = op->ncolumns ? (const char *const *)op->columns : contact_cols;
+	int rc = op->attrs ? contact_filter_keys(db, f, keys) : 0, n = 0;
+	size_t most = (size_t)(op->ncolumns ? op->ncolumns : NCONTACT_COLS) + 1;
+	for (size_t i = 0; *keys && (*keys)[i]; i++)
+		most++;
+	l->cols = xcalloc(most, sizeof *l->cols);
+	l->own = xcalloc(most, sizeof *l->own);
+	for (int i = 0; pick[i]; i++)
+		l->cols[n++] = pick[i];
+	for (size_t i = 0; *keys && (*keys)[i]; i++) {
+		int named = 0;
+		for (int j = 0; j < n && !named; j++)
+			named = !strcmp(l->cols[j], (*keys)[i]);
+		if (!named)
+			l->cols[n++] = (*keys)[i];
+	}
+	for (int i = 0; i < n; i++)
+		l->any_attr |= (l->own[i] = own_column(l->cols[i])) < 0;
+	return rc;
 }
 
 static int ls(wb_db *db, cli *cl, const opts *op)
@@ -107,21 +180,30 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 			return rc == EX_FALSE ? EX_DATAERR : rc;
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
-			    .active = op->active, .opted_out = op->opted_out, .now = when_now(),
-			    .unanswered = op->unanswered, .unread = op->unread, .sort = op->sort};
-	ls_ctx l = {cli_out(cl, contact_cols), db};
-	int rc = contact_each(db, &f, ls_row, &l);
-	int cr = out_close(l.o);
+			    .active = op->active, .opted_out = op->opted_out, .where = op->where,
+			    .now = when_now(), .unanswered = op->unanswered, .unread = op->unread, .sort = op->sort};
+	ls_ctx l = {.db = db};
+	char **keys = NULL;
+	int rc = ls_columns(db, op, &f, &l, &keys), cr = 0;
+	if (!rc) {
+		l.o = cli_out(cl, l.cols);
+		rc = contact_each(db, &f, ls_row, &l);
+		cr = out_close(l.o);
+	}
+	kv_free(&l.attrs);
+	free(l.cols);
+	free(l.own);
+	contact_keys_free(keys);
 	return rc ? rc : cr;
 }
 
-/* The contact a phone argument names: EX_DATAERR for a bad number,
- * EX_FALSE for one that is not a contact. */
+/* The contact a phone (or user ID) argument names: EX_DATAERR for a bad
+ * number, EX_FALSE for one that is not a contact. */
 static int known_contact(wb_db *db, const char *arg, contact *c)
 {
-	char wa_id[PHONE_MAX];
-	int rc = contact_resolve_phone(db, arg, wa_id);
-	return rc ? rc : contact_get(db, wa_id, c);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(db, arg, key);
+	return rc ? rc : contact_get(db, key, c);
 }
 
 static int show(wb_db *db, cli *cl, const char *arg)
@@ -130,8 +212,9 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	int rc = known_contact(db, arg, &c);
 	if (rc)
 		return rc;
-	static const char *cols[NCONTACT_COLS + 6];
-	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs", NULL};
+	static const char *cols[NCONTACT_COLS + 9];
+	static const char *const more[] = {"opted_out_at", "created", "updated", "last_out", "attrs",
+					   "parent_user_id", "marketing_stop", "marketing_stop_at", NULL};
 	memcpy(cols, contact_cols, NCONTACT_COLS * sizeof *cols);
 	memcpy(cols + NCONTACT_COLS, more, sizeof more);
 	out *o = cli_out(cl, cols);
@@ -143,6 +226,9 @@ static int show(wb_db *db, cli *cl, const char *arg)
 	out_time(o, c.last_out_at);
 	char *attrs = contact_attrs_json(db, c.id);
 	out_json(o, attrs);
+	out_str(o, c.parent_user_id);
+	out_bool(o, c.marketing_stop);
+	out_time(o, c.marketing_stop_at);
 	out_row_end(o);
 	free(attrs);
 	contact_free(&c);
@@ -197,11 +283,11 @@ static int add_args(int argc, char **argv, const char **name, kv *attrs)
 /* add PHONE [name=NAME] [KEY=VALUE...] */
 static int add(wb_db *db, cli *cl, int argc, char **argv)
 {
-	char wa_id[PHONE_MAX];
+	char wa_id[CONTACT_KEY_MAX];
 	const char *name = NULL;
 	kv attrs = {0};
 	int64_t now = when_now(), id;
-	int created = 0, rc = contact_resolve_phone(db, argv[0], wa_id);
+	int created = 0, rc = contact_resolve(db, argv[0], wa_id);
 	if (!rc && !(rc = add_args(argc - 1, argv + 1, &name, &attrs)) && !(rc = db_begin(db)))
 		rc = contact_upsert(db, wa_id, name, now, &id, &created);
 	/* KEY= (nothing after '=') removes the attribute */
@@ -214,9 +300,9 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 	}
 	if ((rc = db_commit(db)))
 		return rc;
-	static const char *const cols[] = {"phone", "created", NULL};
+	static const char *const cols[] = {"phone", "user_id", "created", NULL};
 	out *o = cli_out(cl, cols);
-	out_str(o, wa_id);
+	out_key(o, wa_id);
 	out_bool(o, created);
 	out_row_end(o);
 	return out_close(o);
@@ -243,11 +329,12 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 		fclose(fp);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"created", "updated", "skipped", NULL};
+	static const char *const cols[] = {"created", "updated", "skipped", "duplicates", NULL};
 	out *o = cli_out(cl, cols);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
+	out_int(o, st.duplicates);
 	out_row_end(o);
 	return out_close(o);
 }
@@ -257,11 +344,11 @@ typedef struct {
 	int cmd;
 } phone_rows;
 
-static int phone_row(const char *wa_id, int changed, void *ctx)
+static int phone_row(const char *key, int changed, void *ctx)
 {
 	phone_rows *p = ctx;
 	out *o = cli_rows_out(&p->rows);
-	out_str(o, wa_id);
+	out_key(o, key);
 	if (p->cmd != RM) {
 		out_bool(o, p->cmd == OPTOUT);
 		out_bool(o, changed);
@@ -274,8 +361,8 @@ static int phone_row(const char *wa_id, int changed, void *ctx)
  * the commit, so what is printed is what happened. */
 static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 {
-	static const char *const cols[] = {"phone", "opted_out", "changed", NULL};
-	static const char *const rm_cols[] = {"phone", NULL};
+	static const char *const cols[] = {"phone", "user_id", "opted_out", "changed", NULL};
+	static const char *const rm_cols[] = {"phone", "user_id", NULL};
 	phone_rows p = {{.c = cl, .cols = cmd == RM ? rm_cols : cols}, cmd};
 	int rc = cmd == RM ? contact_rm_phones(db, argc, argv, stdin, phone_row, &p)
 			   : contact_optout_phones(db, argc, argv, stdin, cmd == OPTOUT, phone_row, &p);
@@ -292,21 +379,42 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
+/* --columns A,B: each an own column of ls or an attribute name. */
+static void add_columns(opts *op, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		strtrim(name);
+		if (own_column(name) < 0 && contact_key_check(name))
+			wb_usage("--columns: '%s' is neither a column of ls nor an attribute name", name);
+		op->columns = xrealloc(op->columns, (size_t)(op->ncolumns + 2) * sizeof *op->columns);
+		op->columns[op->ncolumns++] = xstrdup(name);
+		op->columns[op->ncolumns] = NULL;
+	}
+	free(copy);
+	if (!op->ncolumns)
+		wb_usage("--columns: column names, separated by commas");
+}
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
-	       O_SORT };
+	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_WHERE, O_ATTRS, O_COLUMNS,
+	       O_UNANSWERED, O_UNREAD, O_SORT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
+		IN_TABLE_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
 		{"not-label", required_argument, NULL, O_NOT_LABEL},
 		{"inactive", required_argument, NULL, O_INACTIVE},
 		{"active", required_argument, NULL, O_ACTIVE},
 		{"opted-out", no_argument, NULL, O_OPTED_OUT},
 		{"skip-bad", no_argument, NULL, O_SKIP_BAD},
+		{"where", required_argument, NULL, O_WHERE},
+		{"attrs", no_argument, NULL, O_ATTRS},
+		{"columns", required_argument, NULL, O_COLUMNS},
 		{"unanswered", no_argument, NULL, O_UNANSWERED},
 		{"unread", no_argument, NULL, O_UNREAD},
 		{"sort", required_argument, NULL, O_SORT},
@@ -315,10 +423,15 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	/* each list is NULL-terminated; it cannot outgrow argc */
 	op->labels = xcalloc((size_t)argc + 1, sizeof *op->labels);
 	op->not_labels = xcalloc((size_t)argc + 1, sizeof *op->not_labels);
+	op->where = xcalloc((size_t)argc + 1, sizeof *op->where);
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			op->table = 1;
+			continue;
+		}
 		op->filtering |= opt != O_SKIP_BAD;
 		switch (opt) {
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
@@ -327,6 +440,13 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_ACTIVE: op->active = parse_dur("--active", optarg); break;
 		case O_OPTED_OUT: op->opted_out = 1; break;
 		case O_SKIP_BAD: op->skip_bad = 1; break;
+		case O_ATTRS: op->attrs = 1; break;
+		case O_COLUMNS: add_columns(op, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			op->where[op->nwhere++] = optarg;
+			break;
 		case O_UNANSWERED: op->unanswered = 1; break;
 		case O_UNREAD: op->unread = 1; break;
 		case O_SORT: op->sort = CONTACT_BY_LAST_IN + cli_choice("--sort", optarg, contact_sort_names); break;
@@ -337,10 +457,12 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG;
 	if (op->filtering && op->cmd != LS)
-		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread "
-			 "and --sort go with ls");
+		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread, "
+			 "--sort, --where, --attrs and --columns go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
+	if (op->table && (op->cmd == ADD || op->cmd == LS || op->cmd == SHOW || op->cmd == LOG))
+		wb_usage("--delimiter and --phone-column go with import, optout, optin and rm");
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);
@@ -364,6 +486,10 @@ static void done(void *p)
 	opts *op = p;
 	free(op->labels);
 	free(op->not_labels);
+	free(op->where);
+	for (int i = 0; i < op->ncolumns; i++)
+		free(op->columns[i]);
+	free(op->columns);
 }
 
 int main(int argc, char **argv)

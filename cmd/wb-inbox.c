@@ -36,7 +36,9 @@ static const char usage[] =
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
 	"with a phone column, or JSONL; so 'wb-inbox --state pending | wb-inbox resolve'\n"
-	"works. Environment: WB_AGENT, who you are (an agent: wb-agent add).\n";
+	"works. Wherever a PHONE goes, a user ID names a customer who has no phone\n"
+	"number; rows have a user_id column beside phone.\n"
+	"Environment: WB_AGENT, who you are (an agent: wb-agent add).\n";
 
 enum { LS, TAKE, ASSIGN, UNASSIGN, RESOLVE, REOPEN, NOTE };
 static const cli_cmd commands[] = {
@@ -59,12 +61,13 @@ typedef struct {
 	char *text;     /* note's */
 } opts;
 
-static const char *const conv_cols[] = {"phone", "name", "state", "assignee", "wait_s", "unread",
+static const char *const conv_cols[] = {"phone", "user_id", "name", "state", "assignee", "wait_s", "unread",
 					"window_left_s", "labels", "last_message", "opened", NULL};
 
 static int conv_row(const inbox_conv *v, void *o)
 {
-	out_str(o, v->phone);
+	out_str(o, *v->phone ? v->phone : NULL);
+	out_str(o, *v->user_id ? v->user_id : NULL);
 	out_str(o, v->name);
 	out_str(o, inbox_state_names[v->state]);
 	out_str(o, v->assignee);
@@ -101,11 +104,11 @@ typedef struct {
 	const char *agent;
 } act_rows;
 
-static int act_row(const char *phone, int changed, void *ctx)
+static int act_row(const char *key, int changed, void *ctx)
 {
 	act_rows *a = ctx;
 	out *o = cli_rows_out(&a->rows);
-	out_str(o, phone);
+	out_key(o, key);
 	if (a->cmd == ASSIGN || a->cmd == UNASSIGN)
 		out_str(o, a->agent);
 	else
@@ -119,8 +122,8 @@ static int act_row(const char *phone, int changed, void *ctx)
  * rows come after the commit, so what is printed is what happened. */
 static int act(wb_db *db, cli *c, const opts *op)
 {
-	static const char *const assign_cols[] = {"phone", "assignee", "changed", NULL};
-	static const char *const state_cols[] = {"phone", "state", "changed", NULL};
+	static const char *const assign_cols[] = {"phone", "user_id", "assignee", "changed", NULL};
+	static const char *const state_cols[] = {"phone", "user_id", "state", "changed", NULL};
 	static const inbox_act acts[] = {[ASSIGN] = INBOX_ASSIGN, [UNASSIGN] = INBOX_UNASSIGN,
 					 [RESOLVE] = INBOX_RESOLVE, [REOPEN] = INBOX_REOPEN};
 	int assigning = op->cmd == ASSIGN || op->cmd == UNASSIGN;

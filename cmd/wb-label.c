@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "contact.h"
 #include "err.h"
+#include "in.h"
 #include "label.h"
 #include "msglog.h"
 #include "util.h"
@@ -27,10 +28,14 @@ static const char usage[] =
 	"  who NAME                    the contacts with a label\n"
 	"  who NAME --message          the messages with a label\n"
 	"\n"
+	"Tables on stdin (apply, remove):\n"
+	IN_TABLE_USAGE
+	"\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones on stdin: one a line, or CSV/TSV with a phone column, or JSONL;\n"
-	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works.\n";
+	"so 'wb-contact ls --inactive 30d | wb-label apply dormant' works. A user ID\n"
+	"(or a user_id column) names a contact who has no phone number.\n";
 
 enum { LS, ADD, RM, RENAME, COLOR, APPLY, REMOVE, WHO };
 static const cli_cmd commands[] = {
@@ -48,7 +53,7 @@ static const cli_cmd commands[] = {
 typedef struct {
 	int cmd, argc;
 	char **argv; /* the command's arguments */
-	int color, messages;
+	int color, messages, table;
 } opts;
 
 static int ls_row(const label *l, void *ctx)
@@ -65,8 +70,9 @@ static int ls_row(const label *l, void *ctx)
 static int who_row(const contact *c, void *ctx)
 {
 	out *o = ctx;
-	out_str(o, c->wa_id);
-	out_str(o, c->name ? c->name : c->profile_name);
+	out_str(o, *c->wa_id ? c->wa_id : NULL);
+	out_str(o, *c->user_id ? c->user_id : NULL);
+	out_str(o, c->name ? c->name : c->profile_name ? c->profile_name : c->username);
 	out_row_end(o);
 	return 0;
 }
@@ -92,7 +98,7 @@ static int who(wb_db *db, cli *c, const char *name, int messages)
 		o = cli_out(c, msglog_cols);
 		rc = msglog_labelled(db, lid, message_row, o);
 	} else {
-		static const char *const cols[] = {"phone", "name", NULL};
+		static const char *const cols[] = {"phone", "user_id", "name", NULL};
 		const char *one[] = {name, NULL};
 		contact_filter f = {.labels = one, .now = when_now()};
 		o = cli_out(c, cols);
@@ -155,6 +161,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
+		IN_TABLE_LONGOPTS,
 		{"color", required_argument, NULL, 'c'},
 		{"message", no_argument, NULL, 'm'},
 		{0},
@@ -163,7 +170,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "c:m", longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
-		if (opt == 'c')
+		if (in_table_option(opt, optarg))
+			op->table = 1;
+		else if (opt == 'c')
 			op->color = parse_color(optarg);
 		else if (opt == 'm')
 			op->messages = 1;
@@ -178,6 +187,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--message goes with apply, remove and who");
 	if (op->messages && op->cmd != WHO && op->argc < 2)
 		wb_usage("--message needs message ids");
+	if (op->table && ((op->cmd != APPLY && op->cmd != REMOVE) || op->messages))
+		wb_usage("--delimiter and --phone-column go with apply and remove (phones on stdin)");
 	if (op->cmd == COLOR)
 		op->color = parse_color(op->argv[1]);
 }

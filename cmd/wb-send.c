@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "cloudapi.h"
 #include "complete.h"
@@ -33,11 +34,14 @@ static const char usage[] =
 	"       wb-send --read WAMID... | --typing WAMID...\n"
 	"\n"
 	"Recipients:\n"
-	"  --to PHONE           a recipient (repeat for more)\n"
+	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
+	"  --where KEY=VALUE    contacts whose attribute KEY is VALUE (repeat: all); a broadcast;\n"
+	"                       KEY!=VALUE: is not; KEY=: missing or empty; KEY!=: present\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
+	IN_TABLE_USAGE
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
 	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
@@ -45,22 +49,33 @@ static const char usage[] =
 	"                       a medium: files are uploaded, URLs sent as links\n"
 	"  --caption TEXT, --filename NAME, --voice (Ogg/Opus voice note), --upload (fetch the URL and upload it)\n"
 	"  --location LAT,LON   a place; --name NAME --address TEXT\n"
-	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}...)\n"
-	"                       --header text:V|image:URL|video:URL|document:URL --button V... (URL buttons)\n"
+	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}..., or\n"
+	"                       NAME=V for {{name}}; text:, currency:12.50 EUR, date_time: values)\n"
+	"                       --header text:V|image:URL|video:URL|document:URL|location:LAT,LON\n"
+	"                       --button [url:|copy_code:|quick_reply:|flow:]V... (buttons that take a value)\n"
+	"  --no-check           send a template as given, not checked against the synced ones\n"
+	"  --fallback-template NAME   outside the 24-hour window a free-form message goes as this\n"
+	"                       template instead; --fallback-lang CODE --fallback-param V...\n"
 	"  --choice ID:TITLE    reply buttons under --text (repeat, up to 3)\n"
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
+	"  --rendered           the message is final: {{...}} in it are text, not placeholders\n"
 	"Rules and delivery:\n"
 	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d'); 09:00 is\n"
 	"                       the next 09:00; a time over a minute past is refused\n"
 	"  --now-if-past        send a past --at time now instead\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
+	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
+	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
+	"                       else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
+	"  --spread             broadcasts over the messaging limit: queue the excess for the next days\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
+	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
 	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
@@ -74,7 +89,7 @@ static const char usage[] =
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
-	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT.\n"
+	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT, WB_TIER.\n"
 	"Exit: 0 sent, 1 nobody to send to, 75 some wait for a retry, 65 refused or failed,\n"
 	"69 API unreachable, 78 no token or phone id (or the token was rejected).\n";
 
@@ -82,15 +97,18 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
-	O_NOW_IF_PAST, O_COMPLETE, O_READ, O_TYPING,
+	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
+	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD, O_READ, O_TYPING,
 };
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
 	{"to", required_argument, NULL, O_TO},
 	{"label", required_argument, NULL, O_LABEL},
 	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"where", required_argument, NULL, O_WHERE},
 	{"text", required_argument, NULL, O_TEXT},
 	{"quick", required_argument, NULL, O_QUICK},
 	{"image", required_argument, NULL, O_IMAGE},
@@ -116,9 +134,11 @@ static const struct option longopts[] = {
 	{"interactive", required_argument, NULL, O_INTERACTIVE},
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
+	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
 	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
 	{"key", required_argument, NULL, O_KEY},
+	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
 	{"kind", required_argument, NULL, O_KIND},
 	{"cap", required_argument, NULL, O_CAP},
@@ -128,6 +148,12 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"no-check", no_argument, NULL, O_NO_CHECK},
+	{"fallback-template", required_argument, NULL, O_FALLBACK},
+	{"fallback-lang", required_argument, NULL, O_FALLBACK_LANG},
+	{"fallback-param", required_argument, NULL, O_FALLBACK_PARAM},
+	{"spread", no_argument, NULL, O_SPREAD},
+	{"from-number", required_argument, NULL, O_FROM_NUMBER},
 	{"read", required_argument, NULL, O_READ},
 	{"typing", required_argument, NULL, O_TYPING},
 	/* for the shell completions, not in --help: the names --label,
@@ -139,8 +165,8 @@ static const struct option longopts[] = {
 /* Options as given, before they become a spec. */
 typedef struct {
 	compose_spec spec;
-	const char **to, **labels, **not_labels;
-	size_t nto, nlabels, nnot;
+	const char **to, **labels, **not_labels, **where;
+	size_t nto, nlabels, nnot, nwhere;
 	const char **reads;  /* --read and --typing, in order */
 	char *typing;        /* typing[i]: reads[i] came with --typing */
 	size_t nreads;
@@ -150,9 +176,10 @@ typedef struct {
 	send_category category; /* when --kind does not say */
 	double rate;
 	long concurrency;
-	int dry, retry_unknown;
+	int dry, retry_unknown, no_check, spread;
 	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
+	int table; /* --delimiter or --phone-column */
 	char *text, *interactive; /* read from files */
 	char *agent; /* WB_AGENT, from the environment or the config file */
 } opts;
@@ -181,12 +208,15 @@ typedef struct {
 	compose_ctx sc;
 	deliver_stats total;
 	api_msg_type type; /* of the message on the command line */
+	long bad_lines;    /* '-': lines not sent for an error of their own */
+	const char *where; /* '-': the line being sent ("stdin:7"), for messages */
 	compose_media media; /* its medium, resolved once */
 	long recipients;     /* of a send: as the segment, the list or --to gave them */
 	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *wamid, const char *status, const char *error)
+static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
+		const char *error, const char *tag, const char *tmpl)
 {
 	if (r->o.dry) /* the request bodies are the output */
 		return;
@@ -197,10 +227,13 @@ static void row(run *r, int64_t id, const char *phone, const char *wamid, const 
 		out_int(o, id);
 	else
 		out_null(o);
-	out_str(o, phone);
+	out_str(o, phone && *phone ? phone : NULL);
+	out_str(o, user_id && *user_id ? user_id : NULL);
 	out_str(o, wamid);
 	out_str(o, status);
 	out_str(o, error);
+	out_str(o, tag);
+	out_str(o, tmpl);
 	out_row_end(o);
 }
 
@@ -215,7 +248,16 @@ static void dry_run_note(run *r, const compose_note *n)
 	if (n->due_at)
 		when_fmt_human(n->due_at, r->c->tz, when);
 	fflush(stdout);
-	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
+	wb_warn("%s: would be sent %s%s", n->phone ? n->phone : n->user_id, n->due_at ? "at " : "", when);
+}
+
+/* Why a message to phone did not go, with the line it came from. */
+static void warn_for(const run *r, const char *phone, const char *error)
+{
+	if (r->where)
+		wb_warn("%s: %s: %s", r->where, phone, error);
+	else
+		wb_warn("%s: %s", phone, error);
 }
 
 static void on_note(const compose_note *n, void *ctx)
@@ -225,17 +267,21 @@ static void on_note(const compose_note *n, void *ctx)
 		dry_run_note(r, n);
 		return;
 	}
+	if (n->outcome == COMPOSED_FALLBACK) { /* its result row says which template went */
+		wb_warn("%s: %s: %s", n->phone ? n->phone : n->user_id, n->error, n->tmpl);
+		return;
+	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		wb_warn("%s: %s", n->phone, n->error);
-	row(r, n->id, n->phone, NULL, compose_outcome_name(n->outcome), n->error);
+		warn_for(r, n->phone ? n->phone : n->user_id, n->error);
+	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error, n->tag, n->tmpl);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		wb_warn("%s: %s", d->phone, d->error);
-	row(r, d->id, d->phone, d->wamid, status_name(d->status), d->error);
+		warn_for(r, *d->phone ? d->phone : d->user_id, d->error);
+	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag, d->tmpl);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -243,7 +289,8 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	run *r = ctx;
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
-	row(r, id, phone, NULL, status_name(status), error);
+	int uid = bsuid_valid(phone);
+	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error, NULL, NULL);
 	return 0;
 }
 
@@ -279,9 +326,9 @@ static int from_csv(run *r, const compose_spec *s, api_msg_type type, const comp
 	while (!rc && (rc = in_rows_next(in, &row)) == 1) {
 		r->recipients++;
 		in_row_vars(&row, &vars);
-		if (!row.phone || !*row.phone)
-			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone"));
-		else if ((rc = compose_one(&r->sc, s, type, m, row.phone, &vars)))
+		if (!in_row_key(&row))
+			rc = in_row_err(&row, wb_err(EX_DATAERR, "no phone or user ID"));
+		else if ((rc = compose_one(&r->sc, s, type, m, in_row_key(&row), &vars)))
 			in_row_err(&row, rc);
 	}
 	kv_free(&vars);
@@ -293,7 +340,7 @@ static int segment_one(const contact *ct, void *ctx)
 {
 	run *r = ctx;
 	r->recipients++;
-	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, ct->wa_id, NULL);
+	return compose_one_wa_id(&r->sc, &r->o.spec, r->type, &r->media, contact_key(ct), NULL);
 }
 
 /* A send to nobody is most likely a mistake (a label misspelt into an
@@ -302,14 +349,16 @@ static int segment_one(const contact *ct, void *ctx)
 static int nobody(const run *r)
 {
 	const opts *o = &r->o;
-	if (!o->nlabels)
+	if (!o->nlabels && !o->nwhere)
 		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
 	sb b = {0};
 	for (size_t i = 0; i < o->nlabels; i++)
-		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+		sb_printf(&b, "%s%s", i ? " and " : "is labelled ", o->labels[i]);
+	for (size_t i = 0; i < o->nwhere; i++)
+		sb_printf(&b, "%s%s", i ? " and " : b.len ? " with " : "has ", o->where[i]);
 	for (size_t i = 0; i < o->nnot; i++)
 		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
-	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact %s", b.s);
 	sb_free(&b);
 	return rc;
 }
@@ -321,7 +370,8 @@ static int bulk(run *r)
 	opts *o = &r->o;
 	int rc;
 	/* a segment, a CSV list or anything named is a broadcast */
-	int broadcast = o->nlabels || o->name || o->broadcast || !o->nto;
+	int segment = o->nlabels || o->nwhere;
+	int broadcast = segment || o->name || o->broadcast || !o->nto;
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
@@ -336,14 +386,16 @@ static int bulk(run *r)
 			rc = compose_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
-	if (!rc && o->nlabels) {
-		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .now = now};
+	if (!rc && segment) {
+		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .where = o->where, .now = now};
 		rc = contact_each(r->db, &f, segment_one, r);
 	}
-	if (!rc && !o->nto && !o->nlabels)
+	if (!rc && !o->nto && !segment)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
 	if (!rc && !o->nto && !r->recipients)
 		rc = nobody(r);
+	if (!rc && broadcast)
+		rc = compose_limit(&r->sc, &o->spec, o->spread);
 	if (rc || o->dry) {
 		db_rollback(r->db);
 		return rc;
@@ -353,30 +405,45 @@ static int bulk(run *r)
 	return r->sc.queued_now ? deliver(r, 1, r->sc.queued_now) : 0;
 }
 
+/* One line of JSONL (doc NULL: a line too long to keep), sent at once.
+ * A failure of the line's own is said with its number and counted. */
+static int line(run *r, const char *doc, size_t len, long lineno)
+{
+	char where[32];
+	snprintf(where, sizeof where, "stdin:%ld", lineno);
+	r->sc.queued_now = 0;
+	r->where = where;
+	int rc = doc ? compose_line(&r->sc, doc, len, where, r->o.spec.agent) : EX_DATAERR;
+	if (!rc && r->sc.queued_now && (rc = deliver(r, 1, 0)))
+		wb_err_prefix(rc, "%s: ", where);
+	r->where = NULL;
+	if (!rc || batch_fatal(rc))
+		return rc;
+	wb_warn("%s", wb_errmsg());
+	r->bad_lines++;
+	return 0;
+}
+
 /* JSONL message objects, each sent before the next line is read: a
- * live pipeline answers promptly. */
+ * live pipeline answers promptly. A bad line costs only itself: the
+ * stream ends for a broken database or configuration (batch_fatal), or
+ * when the API rejects the token. */
 static int lines(run *r)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	long lineno = 0;
-	int rc;
+	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
+	in_docs_lines(in, IN_LINE_MAX);
+	const char *doc;
+	size_t len;
+	long long offset;
+	long lineno;
+	int rc = 0;
 	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
-	while ((rc = in_line(stdin, &buf, &cap, &lineno)) == 1) {
-		if (!*strtrim(buf))
-			continue;
-		char where[64];
-		snprintf(where, sizeof where, "stdin:%ld", lineno);
-		r->sc.queued_now = 0;
-		rc = compose_line(&r->sc, buf, where, r->o.spec.agent);
-		if (!rc && r->sc.queued_now)
-			rc = deliver(r, 1, 0);
+	while (!rc && !r->total.auth && (rc = in_docs_next(in, &doc, &len, &offset, &lineno)) == 1) {
+		rc = line(r, doc, len, lineno);
 		fflush(stdout);
-		if (rc)
-			break;
 	}
-	free(buf);
-	return rc == 1 ? 0 : rc;
+	in_docs_close(in);
+	return rc;
 }
 
 static int queue_row_out(const queue_row *q, void *ctx)
@@ -384,12 +451,14 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out *o = cli_rows_out(&((run *)ctx)->rows);
 	out_int(o, q->id);
 	out_str(o, q->phone);
+	out_str(o, q->user_id);
 	out_str(o, q->type);
 	out_str(o, status_name(q->status));
 	out_time(o, q->due_at);
 	out_int(o, q->attempts);
 	out_str(o, q->key);
 	out_str(o, q->error);
+	out_str(o, q->tag);
 	out_row_end(o);
 	return 0;
 }
@@ -405,6 +474,9 @@ static int verdict(const run *r)
 	if (r->total.later)
 		return wb_err(EX_TEMPFAIL, "%ld message%s wait for a retry (wb-send flush)", r->total.later,
 			      r->total.later == 1 ? "" : "s");
+	if (r->bad_lines)
+		return wb_err(EX_DATAERR, "%ld line%s not sent (said above), %ld failed, %ld refused", r->bad_lines,
+			      r->bad_lines == 1 ? "" : "s", r->total.failed, r->sc.refused);
 	if (r->total.failed || r->sc.refused)
 		return wb_err(EX_DATAERR, "%ld failed, %ld refused", r->total.failed, r->sc.refused);
 	return 0;
@@ -418,18 +490,47 @@ static void add_read(opts *o, const char *wamid, int typing)
 	append(&o->reads, &o->nreads, wamid);
 }
 
+/* The options of a template send; 1 when opt was one. */
+static int template_option(opts *o, int opt)
+{
+	compose_spec *s = &o->spec;
+	switch (opt) {
+	case O_TEMPLATE: s->tmpl = optarg; break;
+	case O_LANG: s->lang = optarg; break;
+	case O_PARAM: append(&s->params, &s->nparams, optarg); break;
+	case O_HEADER: s->header = optarg; break;
+	case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
+	case O_NO_CHECK: o->no_check = 1; break;
+	case O_FALLBACK: s->fallback = optarg; break;
+	case O_FALLBACK_LANG: s->fallback_lang = optarg; break;
+	case O_FALLBACK_PARAM: append(&s->fallback_params, &s->nfallback_params, optarg); break;
+	case O_SPREAD: o->spread = 1; break;
+	default: return 0;
+	}
+	return 1;
+}
+
 static void options(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
 	compose_spec *s = &o->spec;
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common(r->c, opt, optarg))
+		if (cli_common(r->c, opt, optarg) || template_option(o, opt))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			o->table = 1;
+			continue;
+		}
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
 		case O_LABEL: append(&o->labels, &o->nlabels, optarg); break;
 		case O_NOT_LABEL: append(&o->not_labels, &o->nnot, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			append(&o->where, &o->nwhere, optarg);
+			break;
 		case O_TEXT: s->text = optarg; break;
 		case O_QUICK: s->quick = optarg; break;
 		case O_IMAGE: s->image = optarg; break;
@@ -446,22 +547,20 @@ static void options(run *r, int argc, char **argv)
 		case O_NAME: o->name = optarg; break;
 		case O_BROADCAST: o->broadcast = optarg; break;
 		case O_ADDRESS: s->address = optarg; break;
-		case O_TEMPLATE: s->tmpl = optarg; break;
-		case O_LANG: s->lang = optarg; break;
-		case O_PARAM: append(&s->params, &s->nparams, optarg); break;
-		case O_HEADER: s->header = optarg; break;
-		case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
 		case O_CHOICE: append(&s->choices, &s->nchoices, optarg); break;
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
+		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
 		case O_NOW_IF_PAST: s->now_if_past = 1; break;
 		case O_KEY: s->key = optarg; break;
+		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;
 		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
 		case O_AGENT: s->agent = optarg; break;
+		case O_FROM_NUMBER: s->from_number = optarg; break;
 		case O_AUTO: {
 			/* the kinds of automatic reply are wb-reply's */
 			const char *const *kinds = reply_kind_names + REPLY_AWAY;
@@ -512,22 +611,27 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("%s takes no arguments", argv[0]);
 	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
+	if (o->spread && (cmd != CMD_SEND || o->lines))
+		wb_usage("--spread goes with a broadcast (--label, --name or recipients on stdin)");
 	if (o->spec.now_if_past && !o->spec.at)
 		wb_usage("--now-if-past goes with --at");
-	if (o->lines && (o->nto || o->nlabels))
-		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
-	if (o->nnot && !o->nlabels)
-		wb_usage("--not-label narrows --label");
+	if (o->lines && (o->nto || o->nlabels || o->nwhere))
+		wb_usage("'-' reads recipients from stdin; it does not mix with --to, --label or --where");
+	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels || o->nwhere))
+		wb_usage("--delimiter and --phone-column go with recipients in a table on stdin");
+	if (o->nnot && !o->nlabels && !o->nwhere)
+		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
 	/* b12-templates: the template's category, when wb knows it, goes here */
-	o->category = send_category_default(o->nlabels > 0, NULL);
+	o->category = send_category_default(o->nlabels || o->nwhere, NULL);
 	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
 		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
-	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
-		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
-	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
-		wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
+	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
+		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
+	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
+	    !o->nwhere)
+		wb_usage("--text @- reads stdin, so recipients must come from --to, --label or --where");
 	return cmd;
 }
 
@@ -569,8 +673,10 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "wamid", "status", "error", NULL};
-	static const char *const qcols[] = {"id", "phone", "type", "status", "due", "attempts", "key", "error", NULL};
+	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", "tag", "template",
+					   NULL};
+	static const char *const qcols[] = {"id", "phone", "user_id", "type", "status", "due", "attempts", "key",
+					    "error", "tag", NULL};
 	/* the queue is a listing, with a header when it is empty; what a
 	 * send or a flush did is a log, which cron appends to: no row, no
 	 * bytes */
@@ -578,7 +684,7 @@ static void open_run(run *r, wb_db *db)
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->c->tz, .now = when_now(), .dry = r->o.dry,
 			      .force = r->o.spec.force, .category = r->o.category, .cap_n = r->o.cap_n,
 			      .cap_period = r->o.cap_period,
-			      .claimer = queue_me(), .note = on_note, .ctx = r};
+			      .claimer = queue_me(), .note = on_note, .ctx = r, .no_check = r->o.no_check};
 }
 
 static int cmd_queue(run *r)
@@ -594,7 +700,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
+			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL, NULL);
 	}
 	return rc;
 }
@@ -614,7 +720,7 @@ static int cmd_read(run *r)
 	for (size_t i = 0; i < r->o.nreads && !rc; i++) {
 		char phone[PHONE_MAX];
 		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone)))
-			row(r, 0, phone, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL);
+			row(r, 0, phone, NULL, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
 	}
 	return rc;
 }
@@ -672,11 +778,13 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
+	compose_ctx_free(&r->sc);
 	quick_content_free(&r->quick);
 	free(o->agent);
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
+	free(o->where);
 	free(o->reads);
 	free(o->typing);
 	free(o->text);
@@ -684,6 +792,7 @@ static void done(void *p)
 	free(o->spec.params);
 	free(o->spec.buttons);
 	free(o->spec.choices);
+	free(o->spec.fallback_params);
 	api_close(r->api);
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs each fuzz target given for $FUZZ_SECONDS (default 20) with a corpus
-# seeded from the webhook fixtures; exits non-zero when one crashes.
+# seeded from the webhook fixtures and samples; exits non-zero when one crashes.
 # Crash inputs are left in build/fuzz/crash-<target>-*.
 set -u
 secs=${FUZZ_SECONDS:-20}
@@ -13,7 +13,8 @@ for t in "$@"; do
 	corpus="$top/build/fuzz/corpus-$name"
 	mkdir -p "$corpus"
 	case $name in
-	fuzz-webhook|fuzz-docs) cp "$fixtures"/webhook/*.json "$corpus"/ 2>/dev/null ;;
+	fuzz-webhook|fuzz-docs|fuzz-quarantine) cp "$fixtures"/webhook/*.json "$corpus"/ 2>/dev/null
+		cp "$top"/tests/samples/webhook/*.json "$corpus"/ ;;
 	fuzz-event) for f in "$fixtures"/webhook/*.json; do
 			"$top/bin/wb-recv" -d "$top/build/fuzz/seed.db" -q "$f" >/dev/null 2>&1
 		done
@@ -25,6 +26,7 @@ for t in "$@"; do
 	fuzz-message) printf '%s\n' '{"to":"16505551234","text":"Hi","reply_to":"wamid.IN1","key":"auto:wamid.IN1","auto":"away"}' > "$corpus/seed"
 		printf '%s\n' '{"to":"16505551234","template":"order_shipped","lang":"en_US","param":["A-77"]}' > "$corpus/seed2" ;;
 	fuzz-csv) printf 'phone,name\n"+1 650 555 1234","A, B"\n' > "$corpus/seed" ;;
+	fuzz-template) jq -c '.[]' "$top/tests/fixtures/templates.json" | split -l 1 - "$corpus/seed-" ;;
 	esac
 	echo "== $name (${secs}s)"
 	if ! "$t" -max_total_time="$secs" -max_len=65536 -artifact_prefix="$top/build/fuzz/crash-$name-" \

@@ -1,5 +1,6 @@
 #include "cloudapi.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,35 +43,71 @@ static json_t *media_object(const api_msg *m)
 		set_str(o, "caption", m->caption);
 	if (m->type == MSG_DOCUMENT)
 		set_str(o, "filename", m->filename);
+	if (m->type == MSG_AUDIO && m->voice)
+		json_object_set_new(o, "voice", json_true());
 	return o;
 }
 
-static json_t *text_params(const char *const *v, size_t n)
+static const char *const tv_names[] = {
+	[TV_TEXT] = "text", [TV_CURRENCY] = "currency", [TV_DATE_TIME] = "date_time", [TV_IMAGE] = "image",
+	[TV_VIDEO] = "video", [TV_DOCUMENT] = "document", [TV_LOCATION] = "location", [TV_PAYLOAD] = "payload",
+	[TV_COUPON] = "coupon_code", [TV_FLOW] = "action",
+};
+
+/* One entry of "parameters": {"type": KIND, KIND: …}, named or not. */
+static json_t *template_value(const api_tvalue *v)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s}", "type", "text", "text", v[i]));
-	return a;
+	const char *kind = tv_names[v->kind];
+	json_t *p = json_pack("{s:s}", "type", kind), *inner = NULL;
+	switch (v->kind) {
+	case TV_TEXT:
+	case TV_PAYLOAD:
+	case TV_COUPON:
+		set_str(p, kind, v->text);
+		break;
+	case TV_CURRENCY:
+		inner = json_pack("{s:s,s:s,s:I}", "fallback_value", v->text, "code", v->code, "amount_1000",
+				  (json_int_t)v->amount_1000);
+		break;
+	case TV_DATE_TIME:
+		inner = json_pack("{s:s}", "fallback_value", v->text);
+		break;
+	case TV_IMAGE:
+	case TV_VIDEO:
+	case TV_DOCUMENT:
+		inner = json_pack("{s:s}", v->is_id ? "id" : "link", v->text);
+		break;
+	case TV_LOCATION:
+		inner = json_pack("{s:f,s:f}", "latitude", v->lat, "longitude", v->lon);
+		break;
+	case TV_FLOW:
+		inner = json_pack("{s:s}", "flow_token", v->text);
+		break;
+	}
+	if (inner)
+		json_object_set_new(p, kind, inner);
+	set_str(p, "parameter_name", v->name);
+	return p;
 }
 
 static json_t *template_object(const api_msg *m)
 {
 	json_t *t = json_pack("{s:s,s:{s:s}}", "name", m->tmpl, "language", "code", m->lang ? m->lang : "en_US");
 	json_t *comps = json_array();
-	if (m->header_kind) {
-		json_t *p = !strcmp(m->header_kind, "text")
-				    ? json_pack("{s:s,s:s}", "type", "text", "text", m->header)
-				    : json_pack("{s:s,s:{s:s}}", "type", m->header_kind, m->header_kind, "link", m->header);
-		json_array_append_new(comps, json_pack("{s:s,s:[o]}", "type", "header", "parameters", p));
-	}
-	if (m->nparams)
-		json_array_append_new(comps, json_pack("{s:s,s:o}", "type", "body", "parameters",
-						       text_params(m->params, m->nparams)));
-	for (size_t i = 0; i < m->nbuttons; i++) {
-		char idx[24];
-		snprintf(idx, sizeof idx, "%zu", i);
-		json_array_append_new(comps, json_pack("{s:s,s:s,s:s,s:o}", "type", "button", "sub_type", "url",
-						       "index", idx, "parameters", text_params(m->buttons + i, 1)));
+	for (size_t i = 0; i < m->ntcomps; i++) {
+		const api_tcomp *c = &m->tcomps[i];
+		json_t *params = json_array();
+		for (size_t k = 0; k < c->n; k++)
+			json_array_append_new(params, template_value(&c->v[k]));
+		json_t *o = json_pack("{s:s}", "type", c->type);
+		if (c->sub_type) {
+			char idx[24];
+			snprintf(idx, sizeof idx, "%d", c->index);
+			json_object_set_new(o, "sub_type", json_string(c->sub_type));
+			json_object_set_new(o, "index", json_string(idx));
+		}
+		json_object_set_new(o, "parameters", params);
+		json_array_append_new(comps, o);
 	}
 	if (json_array_size(comps))
 		json_object_set_new(t, "components", comps);
@@ -101,8 +138,11 @@ static json_t *buttons_object(const api_msg *m)
 json_t *api_msg_json(const api_msg *m)
 {
 	const char *type = type_names[m->type];
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp",
-				 "recipient_type", "individual", "to", m->to, "type", type);
+	/* a user without a phone number is sent to by user ID, in a field of
+	 * its own (Meta: when both are given, "to" wins) */
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "messaging_product", "whatsapp", "recipient_type",
+				 "individual", m->to ? "to" : "recipient", m->to ? m->to : m->recipient ? m->recipient : "",
+				 "type", type);
 	json_t *content = NULL;
 	switch (m->type) {
 	case MSG_TEXT:
@@ -119,7 +159,8 @@ json_t *api_msg_json(const api_msg *m)
 		content = media_object(m);
 		break;
 	case MSG_LOCATION:
-		content = json_pack("{s:f,s:f}", "latitude", m->lat, "longitude", m->lon);
+		content = json_pack("{s:f,s:f}", "latitude", strtod(m->lat, NULL), "longitude",
+				    strtod(m->lon, NULL));
 		set_str(content, "name", m->place);
 		set_str(content, "address", m->address);
 		break;
@@ -141,6 +182,7 @@ json_t *api_msg_json(const api_msg *m)
 	json_object_set_new(body, type, content);
 	if (m->reply_to && m->type != MSG_REACTION)
 		json_object_set_new(body, "context", json_pack("{s:s}", "message_id", m->reply_to));
+	set_str(body, "biz_opaque_callback_data", m->tag);
 	return body;
 }
 
@@ -151,6 +193,39 @@ json_t *api_read_json(const char *wamid, int typing)
 	if (typing)
 		json_object_set_new(body, "typing_indicator", json_pack("{s:s}", "type", "text"));
 	return body;
+}
+
+/* The significant digits of a decimal number as written ("-037.460" has
+ * 5): printed with that many, its double gives those digits back. */
+static int digits_of(const char *s)
+{
+	int n = 0, lead = 1;
+	for (; *s && *s != 'e' && *s != 'E'; s++) {
+		if (*s < '0' || *s > '9')
+			continue;
+		if (*s != '0')
+			lead = 0;
+		n += !lead;
+	}
+	return n;
+}
+
+char *api_msg_body(const api_msg *m)
+{
+	json_t *j = api_msg_json(m);
+	if (!j)
+		return NULL;
+	/* a body's only reals are a location's: printed with as many digits
+	 * as the user gave (a double has at most 17 worth printing) */
+	int prec = 17;
+	if (m->type == MSG_LOCATION) {
+		int a = digits_of(m->lat), b = digits_of(m->lon);
+		prec = a > b ? a : b;
+		prec = prec < 1 ? 1 : prec > 17 ? 17 : prec;
+	}
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(prec));
+	json_decref(j);
+	return s;
 }
 
 /* ------------------------------------------------------------ answers */
@@ -359,9 +434,14 @@ static CURL *handle(api *a, const char *endpoint, struct req *q)
 
 int api_start(api *a, const char *endpoint, const char *json, void *tag)
 {
+	return api_start_as(a, NULL, endpoint, json, tag);
+}
+
+int api_start_as(api *a, const char *phone_id, const char *endpoint, const char *json, void *tag)
+{
 	struct req *q = xcalloc(1, sizeof *q);
 	q->tag = tag;
-	CURL *h = handle(a, endpoint, q);
+	CURL *h = handle_at(a, phone_id, endpoint, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->json_headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
 	curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);
@@ -621,4 +701,104 @@ int api_mark_read(api *a, const char *wamid, int typing)
 {
 	int rc = call_for_success(a, "messages", api_read_json(wamid, typing), "marking it read");
 	return rc ? wb_err_prefix(rc, "%s: ", wamid) : 0;
+}
+
+/* ------------------------------------------------------------ other endpoints */
+
+int api_request(api *a, const char *method, const char *path, const char *json, api_reply *r)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	CURL *h = handle_at(a, path, NULL, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, json ? a->json_headers : a->auth_headers);
+	if (json) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
+		curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);
+	}
+	if (strcmp(method, json ? "POST" : "GET"))
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl_multi_add_handle(a->multi, h);
+	a->inflight++;
+	if (!wait_one(a, r))
+		return 0;
+	/* the query (a paging cursor) says nothing a reader needs */
+	char *what = xasprintf("%s %.*s", method, (int)strcspn(path, "?"), path);
+	int rc = call_error(what, r);
+	free(what);
+	return rc;
+}
+
+/* A query value, percent-encoded. */
+static char *query_escape(const char *s)
+{
+	sb b = {0};
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("-._~", *p))
+			sb_putc(&b, (char)*p);
+		else
+			sb_printf(&b, "%%%02X", *p);
+	}
+	return b.s ? sb_take(&b) : xstrdup("");
+}
+
+/* One page: its items to fn; *after set to the next page's cursor, or
+ * NULL on the last page (Meta leaves paging.next out there). */
+static int one_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), void *ctx, char **after)
+{
+	api_reply r;
+	*after = NULL;
+	int rc = api_request(a, "GET", path, NULL, &r);
+	json_t *j = rc ? NULL : json_loads(r.body, 0, NULL), *data = json_object_get(j, "data"), *item;
+	if (!rc && !json_is_array(data))
+		rc = wb_err(EX_PROTOCOL, "GET %.*s: the answer holds no \"data\" list", (int)strcspn(path, "?"), path);
+	size_t i;
+	json_array_foreach(data, i, item) {
+		if (rc || (rc = fn(item, ctx)))
+			break;
+	}
+	json_t *paging = json_object_get(j, "paging");
+	const char *cursor = json_string_value(json_object_get(json_object_get(paging, "cursors"), "after"));
+	if (!rc && json_object_get(paging, "next") && cursor && *cursor)
+		*after = query_escape(cursor);
+	json_decref(j);
+	api_reply_free(&r);
+	return rc;
+}
+
+int api_each_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), void *ctx)
+{
+	char *after = NULL;
+	int rc = one_page(a, path, fn, ctx, &after);
+	/* a bound, in case an answer sends us round in circles */
+	for (int pages = 1; !rc && after; pages++) {
+		if (pages == 10000) {
+			rc = wb_err(EX_PROTOCOL, "GET %.*s: more than 10000 pages", (int)strcspn(path, "?"), path);
+			break;
+		}
+		char *p = xasprintf("%s%cafter=%s", path, strchr(path, '?') ? '&' : '?', after);
+		free(after);
+		rc = one_page(a, p, fn, ctx, &after);
+		free(p);
+	}
+	free(after);
+	return rc;
+}
+
+int api_messaging_limit(api *a, char **tier)
+{
+	char *path = xasprintf("%s?fields=whatsapp_business_manager_messaging_limit", a->phone);
+	api_reply r;
+	*tier = NULL;
+	int rc = api_request(a, "GET", path, NULL, &r);
+	free(path);
+	json_t *j = rc ? NULL : json_loads(r.body, 0, NULL);
+	json_t *v = json_object_get(j, "whatsapp_business_manager_messaging_limit");
+	if (!rc && json_is_string(v))
+		*tier = xstrdup(json_string_value(v));
+	else if (!rc && json_is_integer(v))
+		*tier = xasprintf("%lld", (long long)json_integer_value(v));
+	else if (!rc)
+		rc = wb_err(EX_PROTOCOL, "the phone number's fields hold no whatsapp_business_manager_messaging_limit");
+	json_decref(j);
+	api_reply_free(&r);
+	return rc;
 }

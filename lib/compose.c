@@ -1,18 +1,22 @@
 #include "compose.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bsuid.h"
 #include "contact.h"
 #include "err.h"
 #include "in.h"
+#include "limit.h"
 #include "media.h"
 #include "phone.h"
 #include "queue.h"
 #include "quick.h"
 #include "send.h"
+#include "template.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -22,7 +26,7 @@
 static const char **str_array(json_t *v, size_t *n, const char *key, const char *where, int *rc)
 {
 	*n = 0;
-	if (!v)
+	if (!v || json_is_null(v))
 		return NULL;
 	if (json_is_string(v)) {
 		const char **a = xmalloc(sizeof *a);
@@ -49,60 +53,85 @@ static const char **str_array(json_t *v, size_t *n, const char *key, const char 
 	return a;
 }
 
+/* The keys of a JSONL message: wb-send's long option names, with the
+ * field each fills and its kind: a string, a boolean, or one that
+ * compose_spec_from_json reads itself (param, button, choice,
+ * interactive, fallback_param). */
+enum { KEY_STR, KEY_BOOL, KEY_OTHER };
+#define S(k, f) {k, offsetof(compose_spec, f), KEY_STR}
+#define B(k, f) {k, offsetof(compose_spec, f), KEY_BOOL}
+#define O(k) {k, 0, KEY_OTHER}
+static const struct {
+	const char *key;
+	size_t off;
+	int kind;
+} spec_keys[] = {
+	S("to", to), S("text", text), S("quick", quick), S("image", image), S("video", video),
+	S("audio", audio), S("document", document), S("sticker", sticker), S("caption", caption),
+	S("filename", filename), S("location", location), S("name", place), S("address", address),
+	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
+	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
+	S("kind", kind), S("tag", tag), S("from_number", from_number), B("voice", voice), B("upload", upload), B("force", force),
+	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), O("param"),
+	O("button"), O("choice"), O("interactive"),
+	S("fallback_template", fallback), S("fallback_lang", fallback_lang), O("fallback_param"),
+};
+#undef S
+#undef B
+#undef O
+
+/* One member of a line into s. A key no option names is an error, not
+ * ignored: a misspelt "ky" must not send a message without its key. */
+static int spec_member(compose_spec *s, const char *key, json_t *v, const char *where)
+{
+	for (size_t i = 0; i < sizeof spec_keys / sizeof *spec_keys; i++) {
+		if (strcmp(key, spec_keys[i].key))
+			continue;
+		if (json_is_null(v)) /* a column the writer had no value for */
+			return 0;
+		void *field = (char *)s + spec_keys[i].off;
+		if (spec_keys[i].kind == KEY_STR && !json_is_string(v))
+			return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
+		if (spec_keys[i].kind == KEY_BOOL && !json_is_boolean(v))
+			return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
+		if (spec_keys[i].kind == KEY_STR)
+			*(const char **)field = json_string_value(v);
+		else if (spec_keys[i].kind == KEY_BOOL)
+			*(int *)field = json_is_true(v);
+		return 0;
+	}
+	return wb_err(EX_DATAERR, "%s: unknown key \"%s\" (a line's keys are wb-send's long options)", where, key);
+}
+
+/* The members that hold arrays of strings. */
+static int spec_arrays(json_t *o, compose_spec *s, const char *where)
+{
+	int rc = 0;
+	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
+	if (!rc)
+		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
+	if (!rc)
+		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
+	if (!rc)
+		s->fallback_params = str_array(json_object_get(o, "fallback_param"), &s->nfallback_params,
+					       "fallback_param", where, &rc);
+	return rc;
+}
+
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 {
 	memset(s, 0, sizeof *s);
 	s->preview_url = -1;
 	if (!json_is_object(o))
 		return wb_err(EX_DATAERR, "%s: not a JSON object", where);
-	static const struct {
-		const char *key;
-		size_t off;
-	} strs[] = {
-#define F(k, f) {k, offsetof(compose_spec, f)}
-		F("to", to), F("text", text), F("quick", quick), F("image", image), F("video", video),
-		F("audio", audio), F("document", document), F("sticker", sticker), F("caption", caption),
-		F("filename", filename), F("location", location), F("name", place), F("address", address),
-		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
-		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
-		F("kind", kind),
-#undef F
-	};
 	const char *key;
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
-		if (json_is_null(v)) /* a column the writer had no value for */
-			continue;
-		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
-			if (strcmp(key, strs[i].key))
-				continue;
-			if (!json_is_string(v))
-				return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
-			*(const char **)((char *)s + strs[i].off) = json_string_value(v);
-		}
-		if (!strcmp(key, "voice") || !strcmp(key, "upload") || !strcmp(key, "force") ||
-		    !strcmp(key, "preview_url") || !strcmp(key, "now_if_past")) {
-			if (!json_is_boolean(v))
-				return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
-			int b = json_is_true(v);
-			if (!strcmp(key, "voice"))
-				s->voice = b;
-			else if (!strcmp(key, "upload"))
-				s->upload = b;
-			else if (!strcmp(key, "force"))
-				s->force = b;
-			else if (!strcmp(key, "now_if_past"))
-				s->now_if_past = b;
-			else
-				s->preview_url = b;
-		}
+		if ((rc = spec_member(s, key, v, where)))
+			return rc;
 	}
-	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
-	if (!rc)
-		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
-	if (!rc)
-		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
+	rc = spec_arrays(o, s, where);
 	json_t *inter = json_object_get(o, "interactive");
 	if (!rc && inter && !json_is_object(inter))
 		rc = wb_err(EX_DATAERR, "%s: \"interactive\" must be an object", where);
@@ -118,6 +147,7 @@ void compose_spec_free(compose_spec *s)
 	free(s->params);
 	free(s->buttons);
 	free(s->choices);
+	free(s->fallback_params);
 	free((char *)s->interactive);
 }
 
@@ -156,8 +186,16 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--voice goes with --audio");
 	if ((s->params || s->buttons || s->header || s->lang) && !s->tmpl)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
+	if ((s->fallback_params || s->fallback_lang) && !s->fallback)
+		return wb_err(code, "--fallback-param and --fallback-lang go with --fallback-template");
+	if (s->fallback && (s->tmpl || s->react))
+		return wb_err(code, "--fallback-template is for free-form messages, which the window can stop");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
+	/* it goes into the request's URL */
+	if (s->from_number && (!*s->from_number || strlen(s->from_number) > 32 ||
+			       strspn(s->from_number, "0123456789") != strlen(s->from_number)))
+		return wb_err(code, "--from-number '%s': a phone number ID, digits", s->from_number);
 	for (int i = 0; s->kind && send_category_names[i]; i++)
 		if (!strcmp(s->kind, send_category_names[i]))
 			return 0;
@@ -254,14 +292,18 @@ void compose_media_free(compose_media *m)
 
 /* Everything a message says that may hold {{placeholders}}, filled. */
 typedef struct {
-	char *text, *caption, *filename, *place, *address, *header, *key, *at;
+	char *text, *caption, *filename, *place, *address, *header, *key, *at, *tag;
 	char **params, **buttons;
 } filled;
 
-static int fill(const char *in, kv *vars, char **out)
+/* A rendered message is final: its {{…}} are text (a customer's name
+ * that looks like a placeholder is not one). */
+static int fill(const char *in, kv *vars, int rendered, char **out)
 {
 	*out = NULL;
-	return in ? tmpl_render(in, kv_lookup, vars, out) : 0;
+	if (in && rendered)
+		*out = xstrdup(in);
+	return in && !rendered ? tmpl_render(in, kv_lookup, vars, out) : 0;
 }
 
 static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f)
@@ -269,21 +311,24 @@ static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f
 	int rc = 0;
 	f->params = xcalloc(s->nparams + 1, sizeof *f->params);
 	f->buttons = xcalloc(s->nbuttons + 1, sizeof *f->buttons);
-	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at};
-	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at};
+	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at, s->tag};
+	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at,
+			 &f->tag};
 	for (size_t i = 0; i < sizeof in / sizeof *in && !rc; i++)
-		rc = fill(in[i], vars, outp[i]);
+		rc = fill(in[i], vars, s->rendered, outp[i]);
 	for (size_t i = 0; i < s->nparams && !rc; i++)
-		rc = fill(s->params[i], vars, &f->params[i]);
+		rc = fill(s->params[i], vars, s->rendered, &f->params[i]);
 	for (size_t i = 0; i < s->nbuttons && !rc; i++)
-		rc = fill(s->buttons[i], vars, &f->buttons[i]);
+		rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i]);
 	return rc;
 }
 
 static int wants_vars(const compose_spec *s, const char *quick)
 {
+	if (s->rendered)
+		return 0;
 	const char *one[] = {quick ? quick : s->text, s->caption, s->filename, s->place, s->address, s->header,
-			     s->key, s->at};
+			     s->key, s->at, s->tag};
 	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
 		if (one[i] && tmpl_has(one[i]))
 			return 1;
@@ -298,7 +343,7 @@ static int wants_vars(const compose_spec *s, const char *quick)
 
 static void filled_free(filled *f, const compose_spec *s)
 {
-	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at};
+	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at, f->tag};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		free(all[i]);
 	for (size_t i = 0; f->params && i < s->nparams; i++)
@@ -309,89 +354,236 @@ static void filled_free(filled *f, const compose_spec *s)
 	free(f->buttons);
 }
 
-static int parse_location(const char *v, double *lat, double *lon)
+/* A decimal number as JSON writes one: [-]digits[.digits][e[+-]digits]. */
+static int decimal(const char *s)
 {
-	char *end;
-	*lat = strtod(v, &end);
-	if (end == v || *end != ',')
-		goto bad;
-	const char *p = end + 1;
-	*lon = strtod(p, &end);
-	if (end == p || *end || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
-		goto bad;
-	return 0;
-bad:
+	static const char digits[] = "0123456789";
+	const char *p = s + (*s == '-');
+	size_t n = strspn(p, digits);
+	if (!n)
+		return 0;
+	p += n;
+	if (*p == '.') {
+		if (!(n = strspn(++p, digits)))
+			return 0;
+		p += n;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		if (!(n = strspn(p, digits)))
+			return 0;
+		p += n;
+	}
+	return !*p;
+}
+
+/* A number as the user wrote it, without the spaces around it or a
+ * leading '+', which JSON does not allow. */
+static char *number_text(char *s)
+{
+	strtrim(s);
+	if (*s == '+')
+		memmove(s, s + 1, strlen(s));
+	return s;
+}
+
+/* "LAT,LON": two decimal numbers in range, kept as written (*lat and
+ * *lon malloc'd, without the spaces around them) so the request
+ * carries the user's digits. */
+static int parse_location(const char *v, char **lat, char **lon)
+{
+	const char *comma = strchr(v, ',');
+	if (comma) {
+		*lat = number_text(xstrndup(v, (size_t)(comma - v)));
+		*lon = number_text(xstrdup(comma + 1));
+		if (decimal(*lat) && decimal(*lon) && fabs(strtod(*lat, NULL)) <= 90 && fabs(strtod(*lon, NULL)) <= 180)
+			return 0;
+	}
 	return wb_err(EX_DATAERR, "--location '%s': want LAT,LON in degrees", v);
 }
 
-/* The request body, as a compact JSON string. */
-static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const char *to, const filled *f,
-		 char **payload)
+/* ------------------------------------------------------------ templates */
+
+/* What this run knows of the templates it sends, each looked up once. */
+struct compose_templates {
+	struct compose_templates *next;
+	char *name, *lang;
+	template_info info;
+	int warned;
+};
+
+void compose_ctx_free(compose_ctx *c)
 {
-	api_msg msg = {
-		.type = type, .to = to, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
-		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
-		.place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
-		.params = (const char *const *)f->params, .nparams = s->nparams,
-		.buttons = (const char *const *)f->buttons, .nbuttons = s->nbuttons,
-		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react,
-	};
-	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
-		return wb_err(EX_DATAERR, "%s: text is %ld characters; the limit is 4096", to, utf8_len(f->text));
-	if (f->caption && utf8_len(f->caption) > 1024)
-		return wb_err(EX_DATAERR, "%s: caption is over 1024 characters", to);
-	if (type == MSG_LOCATION) {
-		int rc = parse_location(s->location, &msg.lat, &msg.lon);
+	while (c->templates) {
+		struct compose_templates *t = c->templates;
+		c->templates = t->next;
+		template_info_free(&t->info);
+		free(t->name);
+		free(t->lang);
+		free(t);
+	}
+}
+
+static int known_template(compose_ctx *c, const char *name, const char *lang, struct compose_templates **out)
+{
+	for (*out = c->templates; *out; *out = (*out)->next)
+		if (!strcmp((*out)->name, name) && !strcmp((*out)->lang, lang))
+			return 0;
+	struct compose_templates *t = xcalloc(1, sizeof *t);
+	int rc = template_info_get(c->db, name, lang, &t->info);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	t->name = xstrdup(name);
+	t->lang = xstrdup(lang);
+	t->next = c->templates;
+	*out = c->templates = t;
+	return 0;
+}
+
+/* What wb knows of the template decides: refused when the templates
+ * were synced and it is not among them, gone, or not approved; checked
+ * against its definition when wb has one (*d), else sent as given with
+ * a warning, once. */
+static tverdict template_known(struct compose_templates *t, const tdef **d)
+{
+	const template_info *i = &t->info;
+	tverdict v = {TC_OK, ""};
+	*d = NULL;
+	if (!i->found && i->synced) {
+		v.rule = TC_STATUS;
+		snprintf(v.why, sizeof v.why, "not among the synced templates%s%s%s (wb-template sync; --no-check "
+					      "sends it as it is)", i->langs ? " (it has " : "", i->langs ? i->langs : "",
+			 i->langs ? ")" : "");
+	} else if (i->found && i->gone_at) {
+		char when[32];
+		when_fmt_utc(i->gone_at, when);
+		v.rule = TC_STATUS;
+		snprintf(v.why, sizeof v.why, "%s since %s", i->status && !strcmp(i->status, "DELETED") ? "deleted"
+			 : "no longer listed by the Cloud API", when);
+	} else if (i->found && (v = tcheck_status(i->status)).rule) {
+		return v;
+	} else if (i->has_def) {
+		*d = &i->def;
+	} else if (!t->warned++) {
+		wb_warn("template %s (%s): not checked: %s", t->name, t->lang,
+			i->found ? "only its status is known (wb-template sync reads the rest)"
+				 : "no templates are synced (wb-template sync)");
+	}
+	return v;
+}
+
+/* A template message's values, checked against what wb knows of the
+ * template and bound to its components in b; *why says what refused it. */
+static int check_template(compose_ctx *c, const compose_spec *s, const filled *f, tbound *b, char **why)
+{
+	const char *lang = s->lang ? s->lang : "en_US";
+	const tdef *d = NULL;
+	tverdict v = {TC_OK, ""};
+	struct compose_templates *t;
+	if (!c->no_check) {
+		int rc = known_template(c, s->tmpl, lang, &t);
 		if (rc)
 			return rc;
+		v = template_known(t, &d);
 	}
-	char *kind = NULL;
-	if (f->header) {
-		const char *colon = strchr(f->header, ':');
-		kind = colon ? xstrndup(f->header, (size_t)(colon - f->header)) : NULL;
-		if (!kind || (strcmp(kind, "text") && strcmp(kind, "image") && strcmp(kind, "video") &&
-			      strcmp(kind, "document"))) {
-			free(kind);
-			return wb_err(EX_DATAERR, "--header '%s': want text:VALUE, image:URL, video:URL or "
-						  "document:URL", f->header);
-		}
-		msg.header_kind = kind;
-		msg.header = colon + 1;
-	}
-	json_t *inter = NULL;
+	tgiven g = {f->header, (const char *const *)f->params, s->nparams, (const char *const *)f->buttons,
+		    s->nbuttons, c->no_check};
+	if (!v.rule)
+		v = tcheck_bind(d, &g, b);
+	if (v.rule)
+		*why = xasprintf("template %s (%s): %s", s->tmpl, lang, v.why);
+	return 0;
+}
+
+/* The message a closed window turns s into: its fallback template, with
+ * the fallback's values, to the same recipient, under the same key. */
+static void fallback_spec(const compose_spec *s, compose_spec *fb)
+{
+	*fb = (compose_spec){
+		.to = s->to, .tmpl = s->fallback, .lang = s->fallback_lang, .params = s->fallback_params,
+		.nparams = s->nfallback_params, .preview_url = -1, .reply_to = s->reply_to, .key = s->key,
+		.at = s->at, .agent = s->agent, .auto_kind = s->auto_kind, .force = s->force, .tag = s->tag,
+		.from_number = s->from_number, .rendered = s->rendered,
+	};
+}
+
+/* What a message's options hold as text and the body needs read: the
+ * location's numbers, the interactive object (a template's header is
+ * among its bound components). */
+typedef struct {
+	char *lat, *lon;
+	json_t *inter;
+} parts;
+
+static void parts_free(parts *p)
+{
+	free(p->lat);
+	free(p->lon);
+	json_decref(p->inter);
+}
+
+static int read_parts(const compose_spec *s, api_msg_type type, api_msg *msg, parts *p)
+{
+	int rc;
+	if (type == MSG_LOCATION && (rc = parse_location(s->location, &p->lat, &p->lon)))
+		return rc;
+	msg->lat = p->lat;
+	msg->lon = p->lon;
 	if (s->interactive) {
 		json_error_t e;
-		inter = json_loads(s->interactive, 0, &e);
-		if (!json_is_object(inter)) {
-			json_decref(inter);
-			free(kind);
+		p->inter = json_loads(s->interactive, 0, &e);
+		if (!json_is_object(p->inter))
 			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", e.text);
-		}
-		msg.interactive = inter;
+		msg->interactive = p->inter;
 	}
-	json_t *j = api_msg_json(&msg);
-	json_decref(inter);
-	free(kind);
-	if (!j)
-		return EX_DATAERR;
-	*payload = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
 	return 0;
+}
+
+/* The request body, as a compact JSON string: to the contact's phone, or
+ * its user ID when it has none; a template's values are b's, bound by
+ * check_template. */
+static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const contact *ct,
+		 const filled *f, const tbound *b, char **payload)
+{
+	api_msg msg = {
+		.type = type, .to = *ct->wa_id ? ct->wa_id : NULL, .recipient = ct->user_id, .reply_to = s->reply_to,
+		.text = f->text, .preview_url = s->preview_url, .media_id = m->id, .link = m->link,
+		.caption = f->caption, .filename = f->filename, .voice = s->voice, .place = f->place,
+		.address = f->address, .tmpl = s->tmpl, .lang = s->lang, .tcomps = b->comps, .ntcomps = b->ncomps,
+		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react, .tag = f->tag,
+	};
+	/* (compose_one_wa_id names the recipient in these messages) */
+	if (f->tag && utf8_len(f->tag) > API_TAG_MAX)
+		return wb_err(EX_DATAERR, "--tag is %ld characters; Meta takes %d at most", utf8_len(f->tag),
+			      API_TAG_MAX);
+	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
+		return wb_err(EX_DATAERR, "text is %ld characters; the limit is 4096", utf8_len(f->text));
+	if (f->caption && utf8_len(f->caption) > 1024)
+		return wb_err(EX_DATAERR, "caption is over 1024 characters");
+	parts p = {0};
+	int rc = read_parts(s, type, &msg, &p);
+	if (!rc && !(*payload = api_msg_body(&msg)))
+		rc = EX_DATAERR;
+	parts_free(&p);
+	return rc;
 }
 
 const char *compose_outcome_name(compose_outcome o)
 {
 	static const char *const names[] = {
 		[COMPOSED_QUEUED] = "queued", [COMPOSED_DUPLICATE] = "duplicate", [COMPOSED_SKIPPED] = "skipped",
-		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run",
+		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run", [COMPOSED_FALLBACK] = "fallback",
 	};
 	return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
 
-static void note(compose_ctx *c, int64_t id, const char *phone, compose_outcome outcome, const char *error,
-		 int64_t due, const char *payload)
+static void note(compose_ctx *c, int64_t id, const contact *ct, compose_outcome outcome, const char *error,
+		 int64_t due, const char *payload, const char *tmpl, const char *tag)
 {
-	compose_note n = {id, phone, outcome, error, due, payload};
+	compose_note n = {id, *ct->wa_id ? ct->wa_id : NULL, *ct->user_id ? ct->user_id : NULL, outcome, error,
+			  due, payload, tmpl, tag};
 	if (c->note)
 		c->note(&n, c->ctx);
 }
@@ -401,8 +593,9 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 {
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
-		.opted_out = ct->opted_out, .forced = c->force || s->force, .direct = c->direct,
-		.automatic = s->auto_kind != NULL, .category = category_of(c, s),
+		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
+		.direct = c->direct, .automatic = s->auto_kind != NULL, .category = category_of(c, s),
+		.fallback = s->fallback != NULL,
 	};
 	/* the cap counts this contact's other marketing: for a real broadcast only */
 	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
@@ -420,6 +613,8 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
  * body, and when it is due (0: now). */
 typedef struct {
 	filled f;
+	tbound bound;  /* a template's values, bound to its components */
+	char *refused; /* why a check refused it (malloc'd), or NULL */
 	char *payload;
 	int64_t due;
 } composed;
@@ -427,6 +622,8 @@ typedef struct {
 static void composed_free(composed *m, const compose_spec *s)
 {
 	filled_free(&m->f, s);
+	tbound_free(&m->bound);
+	free(m->refused);
 	free(m->payload);
 }
 
@@ -504,10 +701,13 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		kv_set(&vars, row->k[i], row->v[i]);
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
-	if (!rc)
-		rc = build(s, type, m, ct->wa_id, &out->f, &out->payload);
+	/* bad input (a past --at) stops the run before a template's warning */
 	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
 		rc = due_check(c, s, out->f.at, &out->due);
+	if (!rc && type == MSG_TEMPLATE)
+		rc = check_template(c, s, &out->f, &out->bound, &out->refused);
+	if (!rc && !out->refused)
+		rc = build(s, type, m, ct, &out->f, &out->bound, &out->payload);
 	free(quick);
 	kv_free(&vars);
 	return rc;
@@ -518,12 +718,15 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		  const contact *ct, const composed *msg)
 {
 	const filled *f = &msg->f;
+	const char *tmpl = type == MSG_TEMPLATE ? s->tmpl : NULL;
 	const char *body = type == MSG_TEMPLATE ? s->tmpl : f->text ? f->text : f->caption ? f->caption : s->react;
 	queue_msg q = {
 		.contact_id = ct->id, .type = api_type_name(type), .body = body, .media_id = m->id,
 		.reply_to = s->reply_to, .payload = msg->payload, .ts = c->now, .due_at = msg->due,
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
+		.tag = f->tag,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
+		.phone_number_id = s->from_number,
 		.kind = send_category_names[category_of(c, s)],
 	};
 	int64_t id;
@@ -534,14 +737,14 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (added == QUEUE_DUP_KEY) {
 		c->duplicates++;
 		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
-		note(c, id, ct->wa_id, COMPOSED_DUPLICATE, e, 0, NULL);
+		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL, tmpl, f->tag);
 		free(e);
 	} else if (added == QUEUE_DUP_BROADCAST) {
 		c->duplicates++;
-		note(c, 0, ct->wa_id, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL);
+		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL, tmpl, f->tag);
 	} else if (msg->due) {
 		c->later++;
-		note(c, id, ct->wa_id, COMPOSED_QUEUED, NULL, msg->due, NULL);
+		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL, tmpl, f->tag);
 	} else {
 		c->queued_now++;
 	}
@@ -551,9 +754,9 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row)
 {
-	char wa[PHONE_MAX];
-	int rc = contact_resolve_phone(c->db, phone, wa);
-	return rc ? rc : compose_one_wa_id(c, s, type, m, wa, row);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(c->db, phone, key);
+	return rc ? rc : compose_one_wa_id(c, s, type, m, key, row);
 }
 
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
@@ -564,20 +767,35 @@ int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, 
 	contact ct = {0};
 	composed msg = {0};
 	send_verdict v;
+	compose_spec fb;
+	static const compose_media none;
 	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)) ||
 	    (rc = judge(c, s, type, &ct, &v)))
 		goto out;
+	if (v.rule == SEND_FALLBACK) {
+		fallback_spec(s, &fb);
+		note(c, 0, &ct, COMPOSED_FALLBACK, v.why, 0, NULL, fb.tmpl, s->tag);
+		s = &fb;
+		type = MSG_TEMPLATE;
+		m = &none;
+		v.rule = SEND_GO;
+	}
+	const char *tmpl = type == MSG_TEMPLATE ? s->tmpl : NULL;
 	if (v.rule != SEND_GO) {
 		if (v.refused)
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, wa, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL);
+		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, tmpl, s->tag);
 	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
-		if (c->dry)
-			note(c, 0, wa, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload);
-		else
+		if (msg.refused) {
+			c->refused++;
+			note(c, 0, &ct, COMPOSED_REFUSED, msg.refused, 0, NULL, tmpl, msg.f.tag);
+		} else if (c->dry) {
+			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, tmpl, msg.f.tag);
+		} else {
 			rc = record(c, s, type, m, &ct, &msg);
+		}
 	}
 out:
 	if (rc)
@@ -605,6 +823,35 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 	int rc = queue_broadcast_new(c->db, name, s->agent, send_category_names[category_of(c, s)], js, c->now,
 				     &c->broadcast_id);
 	free(js);
+	return rc;
+}
+
+/* key: the contact's phone, or its user ID when it has none */
+static void spread_note(int64_t id, const char *key, int64_t due, void *ctx)
+{
+	compose_ctx *c = ctx;
+	c->queued_now--;
+	c->later++;
+	int uid = bsuid_valid(key);
+	compose_note n = {.id = id, .phone = uid ? NULL : key, .user_id = uid ? key : NULL,
+			  .outcome = COMPOSED_QUEUED, .due_at = due};
+	if (c->note)
+		c->note(&n, c->ctx);
+}
+
+int compose_limit(compose_ctx *c, const compose_spec *s, int spread)
+{
+	if (!c->broadcast_id || c->dry || !(s->tmpl || s->fallback))
+		return 0;
+	limit_plan p;
+	int rc = limit_guard(c->db, c->broadcast_id, c->now, spread, spread_note, c, &p);
+	if (!rc && p.later) {
+		char l[32], last[32];
+		limit_fmt(p.limit, l);
+		when_fmt_utc(p.last_due, last);
+		wb_warn("messaging limit %s a day: %lld of %lld go now, the rest later, the last at %s (wb-send queue)", l,
+			(long long)(p.adding - p.later), (long long)p.adding, last);
+	}
 	return rc;
 }
 
@@ -639,10 +886,10 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	return rc;
 }
 
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent)
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent)
 {
 	json_error_t e;
-	json_t *j = json_loads(line, 0, &e);
+	json_t *j = json_loadb(line, len, 0, &e);
 	if (!j)
 		return wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
 	c->direct = 1; /* a line names its one recipient */

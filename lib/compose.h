@@ -16,6 +16,7 @@
 #include "kv.h"
 #include "quick.h"
 #include "send.h"
+#include "tmplcheck.h"
 
 /* One message, as wb-send's long options name it. Strings are borrowed. */
 typedef struct {
@@ -23,6 +24,7 @@ typedef struct {
 	const char *text, *quick, *image, *video, *audio, *document, *sticker;
 	const char *caption, *filename;
 	int voice, upload, preview_url; /* preview_url -1: leave out */
+	int rendered; /* the message is final: no {{placeholder}} is filled */
 	const char *location, *place, *address; /* place: --name with --location */
 	const char *tmpl, *lang, *header;       /* header: KIND:VALUE */
 	const char **params, **buttons, **choices;
@@ -30,14 +32,23 @@ typedef struct {
 	const char *interactive; /* a JSON object */
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
+	const char *from_number; /* the business number's id to send from; NULL: WB_PHONE_ID */
 	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
+	const char *tag;  /* biz_opaque_callback_data */
 	int force;
+	/* a free-form message outside the 24-hour window goes as this
+	 * template instead (--fallback-template, --fallback-lang,
+	 * --fallback-param) */
+	const char *fallback, *fallback_lang;
+	const char **fallback_params;
+	size_t nfallback_params;
 	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
- * the line in errors. Unknown keys are ignored (the stream may grow), and
- * so are nulls. */
+ * the line in errors. Its keys are wb-send's long option names; any
+ * other key is EX_DATAERR naming it. A key whose value is null is absent
+ * (a column the writer had no value for). */
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
 /* The content type the spec asks for; EX_USAGE (code) naming the clash
  * when it asks for none or for two, or a kind that is not one. */
@@ -71,17 +82,22 @@ typedef enum {
 	COMPOSED_SKIPPED,   /* a rule left the contact out (opt-out, cap) */
 	COMPOSED_REFUSED,   /* a rule forbids it (the window): an error */
 	COMPOSED_DRY_RUN,   /* --dry-run: the body, nothing stored */
+	COMPOSED_FALLBACK,  /* outside the window: its fallback template goes instead (a
+			     * notice, not a result: the message's result follows) */
 } compose_outcome;
-/* queued, duplicate, skipped, refused, dry-run */
+/* queued, duplicate, skipped, refused, dry-run, fallback */
 const char *compose_outcome_name(compose_outcome o);
 
 typedef struct {
 	int64_t id; /* the message row, 0 when none */
-	const char *phone;
+	const char *phone;   /* the contact's phone, NULL when it has none */
+	const char *user_id; /* the contact's user ID, NULL when it has none */
 	compose_outcome outcome;
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
 	const char *payload; /* the request body, for a dry run */
+	const char *tmpl;    /* the template it is (or would be), NULL for other messages */
+	const char *tag;     /* --tag, filled */
 } compose_note;
 
 typedef struct {
@@ -98,7 +114,10 @@ typedef struct {
 	void (*note)(const compose_note *n, void *ctx);
 	void *ctx;
 	long queued_now, refused, skipped, duplicates, later;
+	int no_check;         /* --no-check: template sends go as given */
+	struct compose_templates *templates; /* what this run looked up (compose_ctx_free) */
 } compose_ctx;
+void compose_ctx_free(compose_ctx *c);
 
 /* A broadcast (a message to segments or a list): its row, which the
  * messages that follow join (c->broadcast_id). labels and not_labels
@@ -106,20 +125,31 @@ typedef struct {
 int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, const char *const *labels,
 		      const char *const *not_labels);
 
-/* One message to one phone: contact, placeholders (the contact's fields
- * and attributes, then the row's columns), rules, body, row. A message
- * refused by a rule or a duplicate is reported through note and is not
- * an error; bad data (a placeholder without value, a bad time) is. */
+/* One message to one phone (or user ID): contact, placeholders (the
+ * contact's fields and attributes, then the row's columns), rules, body,
+ * row. The request goes to the contact's phone, or to its user ID when it
+ * has none. A template message is checked against what wb knows of the
+ * template (template.h, tmplcheck.h) with its placeholders filled. A
+ * message refused by a rule or a check, or a duplicate, is reported
+ * through note and is not an error; bad data (a placeholder without
+ * value, a bad time) is. */
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
 		const kv *row);
-/* The same to a number already read (a wa_id): read again, a number that
- * is no contact yet could read otherwise in the default region. */
+/* The same to a contact's key already read (a wa_id or a user ID): read
+ * again, a number that is no contact yet could read otherwise in the
+ * default region. */
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
 
-/* One JSONL message object (where names its line in errors): read,
- * checked, its medium resolved, and composed in a transaction of its
- * own (rolled back with dry). agent stands for a line that names none. */
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent);
+/* A broadcast's messages made: keeps its template messages under the
+ * account's messaging limit (limit.h): refused with the figures, or with
+ * spread the excess queued for the following days (noted as queued). */
+int compose_limit(compose_ctx *c, const compose_spec *s, int spread);
+
+/* One JSONL message object of len bytes (where names its line in
+ * errors): read, checked, its medium resolved, and composed in a
+ * transaction of its own (rolled back with dry). agent stands for a line
+ * that names none. */
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent);
 
 #endif

@@ -14,10 +14,10 @@
  * warned about, so that a misspelt key does not go unnoticed. */
 static const char *const settings[] = {
 	"WB_DB", "WB_OUTPUT", "WB_AGENT", "WB_DEFAULT_REGION", "WB_DEFAULT_CC", "WB_API_URL",
-	"WB_API_TIMEOUT", "WB_PHONE_ID", "WB_TOKEN", "WB_APP_SECRET", "WB_VERIFY_TOKEN", NULL,
+	"WB_API_TIMEOUT", "WB_PHONE_ID", "WB_TOKEN", "WB_APP_SECRET", "WB_VERIFY_TOKEN", "WB_WABA_ID", NULL,
 };
 /* Documented too, but for tests: the environment's alone. */
-static const char *const env_only[] = {"WB_NOW", "WB_RETRY_BASE_MS", NULL};
+static const char *const env_only[] = {"WB_NOW", "WB_RETRY_BASE_MS", "WB_TIER", NULL};
 
 char *config_path(void)
 {

@@ -9,13 +9,22 @@
 #include "util.h"
 
 #define CONTACT_COLS "id, wa_id, name, profile_name, opted_out, opted_out_at, created_at, " \
-		     "updated_at, last_in_at, last_out_at"
+		     "updated_at, last_in_at, last_out_at, user_id, parent_user_id, username, " \
+		     "marketing_stop, marketing_stop_at, attrs"
 
 void contact_free(contact *c)
 {
 	free(c->name);
 	free(c->profile_name);
-	c->name = c->profile_name = NULL;
+	free(c->parent_user_id);
+	free(c->username);
+	free(c->attrs);
+	c->name = c->profile_name = c->parent_user_id = c->username = c->attrs = NULL;
+}
+
+const char *contact_key(const contact *c)
+{
+	return *c->wa_id ? c->wa_id : c->user_id;
 }
 
 static char *opt_text(sqlite3_stmt *st, int i)
@@ -35,12 +44,38 @@ static void from_row(sqlite3_stmt *st, contact *c)
 	c->updated_at = sqlite3_column_int64(st, 7);
 	c->last_in_at = sqlite3_column_int64(st, 8);
 	c->last_out_at = sqlite3_column_int64(st, 9);
+	snprintf(c->user_id, sizeof c->user_id, "%s", db_col_text(st, 10));
+	c->parent_user_id = opt_text(st, 11);
+	c->username = opt_text(st, 12);
+	c->marketing_stop = sqlite3_column_int(st, 13);
+	c->marketing_stop_at = sqlite3_column_int64(st, 14);
+	c->attrs = xstrdup(db_col_text(st, 15));
 }
 
-int contact_get(wb_db *db, const char *wa_id, contact *c)
+/* The statement that finds key's contact: by phone, or by user ID, a
+ * former one, or a parent ID, in that order. */
+static sqlite3_stmt *by_key(wb_db *db, const char *key, int id_only)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE wa_id = ?");
-	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
+	sqlite3_stmt *st;
+	if (!bsuid_valid(key))
+		st = id_only ? db_stmt(db, "SELECT id FROM contact WHERE wa_id = ?1")
+			     : db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE wa_id = ?1");
+	else if (id_only)
+		st = db_stmt(db, "SELECT id FROM contact WHERE user_id = ?1 UNION ALL "
+				 "SELECT contact_id FROM contact_alias WHERE kind = 'user_id' AND value = ?1 "
+				 "UNION ALL SELECT min(id) FROM contact WHERE parent_user_id = ?1 LIMIT 1");
+	else
+		st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE id = (SELECT id FROM contact "
+				 "WHERE user_id = ?1 UNION ALL SELECT contact_id FROM contact_alias WHERE "
+				 "kind = 'user_id' AND value = ?1 UNION ALL SELECT min(id) FROM contact "
+				 "WHERE parent_user_id = ?1 LIMIT 1)");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return st;
+}
+
+int contact_get(wb_db *db, const char *key, contact *c)
+{
+	sqlite3_stmt *st = by_key(db, key, 0);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		from_row(st, c);
@@ -50,71 +85,111 @@ int contact_get(wb_db *db, const char *wa_id, contact *c)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "reading a contact");
-	return wb_err(EX_FALSE, "%s: no such contact", wa_id);
+	return wb_err(EX_FALSE, "%s: no such contact", key);
+}
+
+int contact_find(wb_db *db, const char *key, int64_t *id)
+{
+	sqlite3_stmt *st = by_key(db, key, 1);
+	int rc = sqlite3_step(st);
+	/* min() over no parent gives a row of NULL */
+	int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (found)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "reading a contact");
+	return found ? 0 : EX_FALSE;
+}
+
+int contact_resolve(wb_db *db, const char *in, char out[CONTACT_KEY_MAX])
+{
+	char *s = strtrim(xstrdup(in));
+	int rc = 0;
+	if (bsuid_valid(s))
+		snprintf(out, CONTACT_KEY_MAX, "%s", s);
+	else
+		rc = contact_resolve_phone(db, in, out);
+	free(s);
+	return rc;
+}
+
+int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX])
+{
+	char bare[PHONE_MAX];
+	int64_t id;
+	if (!phone_bare(in, bare))
+		return EX_FALSE;
+	int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", bare, &id);
+	if (!rc)
+		memcpy(out, bare, PHONE_MAX);
+	return rc;
 }
 
 int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX])
 {
-	char bare[PHONE_MAX];
-	int64_t id;
-	int rc;
 	/* looked up before the numbering plans are: it is much the cheaper */
-	if (db && phone_bare(in, bare)) {
-		rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", bare, &id);
-		if (!rc) {
-			memcpy(out, bare, PHONE_MAX);
-			return 0;
-		}
-		if (rc != EX_FALSE)
-			return rc;
-	}
-	phone_reading r;
-	rc = phone_read_env(in, &r);
-	return rc ? rc : phone_pick(&r, out);
+	int rc = db ? contact_known_phone(db, in, out) : EX_FALSE;
+	return rc == EX_FALSE ? phone_norm_env(in, out) : rc;
 }
 
-int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created)
+int contact_upsert(wb_db *db, const char *key, const char *name, int64_t now, int64_t *id, int *created)
 {
-	return contact_upsert_attrs(db, wa_id, name, NULL, now, id, created);
+	return contact_upsert_attrs(db, key, name, NULL, now, id, created);
 }
 
-int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const char *attrs,
-			 int64_t now, int64_t *id, int *created)
+/* Inserts key's contact unless one has that key: *fresh says whether it
+ * did, and *id is the new row's. */
+static int insert_new(wb_db *db, const char *key, const char *name, const char *attrs, int64_t now,
+		      int64_t *id, int *fresh)
 {
 	/* Insert-or-nothing first: under concurrent writers exactly one
 	 * insert wins, and the others fall through to the update. No
 	 * RETURNING: it costs a temporary table per row, which a 100k-row
 	 * import feels; the rowid and a lookup by the unique key do. */
 	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO contact (wa_id, name, created_at, updated_at, attrs) "
+		"INSERT INTO contact (wa_id, user_id, name, created_at, updated_at, attrs) "
 		/* json_patch only when a null (a removal) may be in it: parsing
 		 * every patch costs a bulk import a third of its time */
-		"VALUES (?1, ?2, ?3, ?3, CASE WHEN ?4 IS NULL THEN '{}' "
+		"VALUES (?1, ?5, ?2, ?3, ?3, CASE WHEN ?4 IS NULL THEN '{}' "
 		"WHEN instr(?4, 'null') THEN json_patch('{}', ?4) ELSE ?4 END) "
-		"ON CONFLICT (wa_id) DO NOTHING");
-	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-	db_bind_text(st, 2, name);
+		"ON CONFLICT DO NOTHING");
+	sqlite3_bind_text(st, bsuid_valid(key) ? 5 : 1, key, -1, SQLITE_STATIC);
+	/* name and attrs outlive the statement's step: not copied */
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	db_bind_text(st, 4, attrs);
-	int fresh, rc = db_step_changed(db, st, "saving a contact", &fresh);
-	if (rc)
-		return rc;
-	if (fresh) {
+	sqlite3_bind_text(st, 4, attrs, -1, SQLITE_STATIC);
+	int rc = db_step_changed(db, st, "saving a contact", fresh);
+	if (!rc && *fresh)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
-	} else {
-		rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, id);
-		if (rc) /* removed by another process between the two statements */
-			return rc == EX_FALSE ? wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again",
-						      wa_id) : rc;
-		st = db_stmt(db, "UPDATE contact SET name = coalesce(?2, name), "
+	return rc;
+}
+
+int contact_upsert_attrs(wb_db *db, const char *key, const char *name, const char *attrs,
+			 int64_t now, int64_t *id, int *created)
+{
+	int fresh = 0, rc = 0;
+	/* a user ID may be a former one, or a parent ID: looked up first */
+	if (bsuid_valid(key) && (rc = contact_find(db, key, id)) != EX_FALSE) {
+		if (rc)
+			return rc;
+	} else if ((rc = insert_new(db, key, name, attrs, now, id, &fresh))) {
+		return rc;
+	} else if (!fresh && (rc = contact_find(db, key, id))) {
+		/* removed by another process between the two statements */
+		return rc == EX_FALSE ? wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again", key)
+				      : rc;
+	}
+	if (!fresh) {
+		sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET name = coalesce(?2, name), "
 				 "attrs = CASE WHEN ?4 IS NULL THEN attrs ELSE json_patch(attrs, ?4) END, "
 				 "updated_at = CASE WHEN (?2 IS NOT NULL AND ?2 IS NOT name) OR "
 				 "(?4 IS NOT NULL AND json_patch(attrs, ?4) IS NOT attrs) THEN ?3 "
 				 "ELSE updated_at END WHERE id = ?1");
 		sqlite3_bind_int64(st, 1, *id);
-		db_bind_text(st, 2, name);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, now);
-		db_bind_text(st, 4, attrs);
+		sqlite3_bind_text(st, 4, attrs, -1, SQLITE_STATIC);
 		if ((rc = db_step_done(db, st, "saving a contact")))
 			return rc;
 	}
@@ -123,48 +198,9 @@ int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const c
 	return 0;
 }
 
-int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id)
+int contact_ensure(wb_db *db, const char *key, int64_t now, int64_t *id)
 {
-	return contact_upsert(db, wa_id, NULL, now, id, NULL);
-}
-
-int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id)
-{
-	const char *pn = profile_name && *profile_name ? profile_name : NULL;
-	/* Nearly every message comes from a known contact: look it up and
-	 * update it by id. An upsert with RETURNING would cost a temporary
-	 * table per message. A contact created by another process between
-	 * the look-up and the insert is found on the second pass. */
-	for (int pass = 0; pass < 2; pass++) {
-		int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, id);
-		if (rc == 0) {
-			sqlite3_stmt *st = db_stmt(db,
-				"UPDATE contact SET profile_name = coalesce(?2, profile_name), "
-				"last_in_at = max(coalesce(last_in_at, 0), ?3), "
-				"updated_at = CASE WHEN ?2 IS NOT profile_name AND ?2 IS NOT NULL "
-				"THEN max(updated_at, ?3) ELSE updated_at END WHERE id = ?1");
-			sqlite3_bind_int64(st, 1, *id);
-			db_bind_text(st, 2, pn);
-			sqlite3_bind_int64(st, 3, ts);
-			return db_step_done(db, st, "saving a contact");
-		}
-		if (rc != EX_FALSE)
-			return rc;
-		sqlite3_stmt *st = db_stmt(db,
-			"INSERT INTO contact (wa_id, profile_name, created_at, updated_at, last_in_at) "
-			"VALUES (?1, ?2, ?3, ?3, ?3) ON CONFLICT (wa_id) DO NOTHING");
-		sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-		db_bind_text(st, 2, pn);
-		sqlite3_bind_int64(st, 3, ts);
-		int fresh;
-		if ((rc = db_step_changed(db, st, "saving a contact", &fresh)))
-			return rc;
-		if (fresh) {
-			*id = sqlite3_last_insert_rowid(db_handle(db));
-			return 0;
-		}
-	}
-	return wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again", wa_id);
+	return contact_upsert(db, key, NULL, now, id, NULL);
 }
 
 int contact_sent(wb_db *db, int64_t id, int64_t ts)
@@ -176,7 +212,8 @@ int contact_sent(wb_db *db, int64_t id, int64_t ts)
 	return db_step_done(db, st, "updating a contact");
 }
 
-const char *const contact_fields[] = {"name", "phone", "wa_id", "profile_name", "business", NULL};
+const char *const contact_fields[] = {"name", "phone", "wa_id", "user_id", "username", "profile_name", "business",
+				       NULL};
 
 int contact_key_check(const char *key)
 {
@@ -258,16 +295,31 @@ char *contact_attrs_json(wb_db *db, int64_t id)
 	return r;
 }
 
+void contact_attrs_of(const contact *c, kv *m)
+{
+	kv_clear(m);
+	json_t *o = json_loads(c->attrs ? c->attrs : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+		if (json_is_string(v))
+			kv_set(m, k, json_string_value(v));
+	json_decref(o);
+}
+
 int contact_vars(wb_db *db, const contact *c, kv *m)
 {
 	int rc = contact_attrs(db, c->id, m);
 	if (rc)
 		return rc;
 	const char *name = c->name && *c->name ? c->name
-			 : c->profile_name && *c->profile_name ? c->profile_name : c->wa_id;
+			 : c->profile_name && *c->profile_name ? c->profile_name
+			 : c->username && *c->username ? c->username : contact_key(c);
 	kv_set(m, "name", name);
 	kv_set(m, "phone", c->wa_id);
 	kv_set(m, "wa_id", c->wa_id);
+	kv_set(m, "user_id", c->user_id);
+	kv_set(m, "username", c->username ? c->username : "");
 	kv_set(m, "profile_name", c->profile_name ? c->profile_name : "");
 	char *biz = db_get_setting(db, "profile.name");
 	kv_set(m, "business", biz ? biz : "");
@@ -286,14 +338,36 @@ int contact_set_optout(wb_db *db, int64_t id, int opted_out, int64_t ts)
 	return db_step_done(db, st, "updating opt-out");
 }
 
-int contact_rm(wb_db *db, const char *wa_id)
+int contact_set_marketing(wb_db *db, int64_t id, int stop, int64_t ts, int *changed)
 {
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact WHERE wa_id = ?");
-	sqlite3_bind_text(st, 1, wa_id, -1, SQLITE_STATIC);
-	int removed, rc = db_step_changed(db, st, "removing a contact", &removed);
-	if (rc || removed)
-		return rc;
-	return wb_err(EX_FALSE, "%s: no such contact", wa_id);
+	sqlite3_stmt *st = db_stmt(db,
+		"UPDATE contact SET marketing_stop = ?2, marketing_stop_at = CASE WHEN ?2 THEN ?3 END, "
+		"updated_at = max(updated_at, ?3) WHERE id = ?1 AND marketing_stop != ?2");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, stop ? 1 : 0);
+	sqlite3_bind_int64(st, 3, ts);
+	return db_step_changed(db, st, "updating marketing preferences", changed);
+}
+
+int contact_set_name(wb_db *db, int64_t id, const char *name, int64_t ts)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET name = ?2, updated_at = max(updated_at, ?3) "
+				       "WHERE id = ?1 AND name IS NOT ?2");
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, name);
+	sqlite3_bind_int64(st, 3, ts);
+	return db_step_done(db, st, "naming a contact");
+}
+
+int contact_rm(wb_db *db, const char *key)
+{
+	int64_t id;
+	int rc = contact_find(db, key, &id);
+	if (rc)
+		return rc == EX_FALSE ? wb_err(EX_FALSE, "%s: no such contact", key) : rc;
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return db_step_done(db, st, "removing a contact");
 }
 
 static int optout_one(wb_db *db, const char *wa_id, int64_t now, void *ctx, int *changed)
@@ -342,10 +416,11 @@ static void conversation_sql(const contact_filter *f, sb *sql)
 			     "AND m.read_at IS NULL AND m.ts > " LAST_REPLY ")");
 #undef LAST_REPLY
 	static const char *const order[] = {
-		[CONTACT_BY_PHONE] = "wa_id",
-		[CONTACT_BY_LAST_IN] = "last_in_at IS NULL, last_in_at DESC, wa_id",
-		[CONTACT_BY_LAST_OUT] = "last_out_at IS NULL, last_out_at DESC, wa_id",
-		[CONTACT_BY_NAME] = "coalesce(name, profile_name, wa_id) COLLATE NOCASE, wa_id",
+		/* contacts without a phone come after, by user ID */
+		[CONTACT_BY_PHONE] = "wa_id IS NULL, wa_id, user_id",
+		[CONTACT_BY_LAST_IN] = "last_in_at IS NULL, last_in_at DESC, wa_id IS NULL, wa_id, user_id",
+		[CONTACT_BY_LAST_OUT] = "last_out_at IS NULL, last_out_at DESC, wa_id IS NULL, wa_id, user_id",
+		[CONTACT_BY_NAME] = "coalesce(name, profile_name, wa_id, username, user_id) COLLATE NOCASE, wa_id",
 	};
 	sb_printf(sql, " ORDER BY %s", order[f->sort]);
 }
@@ -367,11 +442,92 @@ static int label_ids(wb_db *db, const char *const *names, sb *list)
 	return 0;
 }
 
+/* One attribute condition taken apart: KEY (malloc'd), its VALUE (in
+ * the expression; "" for missing or empty) and whether it is negated. */
+typedef struct {
+	char *key;
+	const char *value;
+	int negated;
+} where_cond;
+
+static int where_parse(const char *expr, where_cond *w)
+{
+	const char *eq = strchr(expr, '=');
+	w->key = NULL;
+	if (!eq)
+		return wb_err(EX_USAGE, "--where '%s': expected KEY=VALUE, KEY!=VALUE, KEY= or KEY!=", expr);
+	w->negated = eq > expr && eq[-1] == '!';
+	w->key = xstrndup(expr, (size_t)(eq - expr - w->negated));
+	w->value = eq + 1;
+	int rc = contact_key_check(w->key);
+	if (rc) {
+		free(w->key);
+		w->key = NULL;
+		return wb_err_prefix(EX_USAGE, "--where: ");
+	}
+	return 0;
+}
+
+int contact_where_check(const char *expr)
+{
+	where_cond w;
+	int rc = where_parse(expr, &w);
+	free(w.key);
+	return rc;
+}
+
+/* The attribute conditions as SQL over contact c. KEY=VALUE is a member
+ * KEY equal to VALUE; KEY= is the absence of a non-empty one; != negates.
+ * Keys and values are named parameters that where_bind fills: attributes
+ * are data, and nothing of them is spliced into the statement. */
+static void where_sql(sb *sql, const where_cond *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int empty = !*w[i].value;
+		sb_printf(sql, " AND %sEXISTS (SELECT 1 FROM json_each(c.attrs) WHERE key = :wk%d AND value %s :wv%d)",
+			  w[i].negated != empty ? "NOT " : "", i, empty ? "<>" : "=", i);
+	}
+}
+
+static void where_bind(sqlite3_stmt *st, const where_cond *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof name, ":wk%d", i);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), w[i].key, -1, SQLITE_STATIC);
+		snprintf(name, sizeof name, ":wv%d", i);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), w[i].value, -1, SQLITE_STATIC);
+	}
+}
+
+/* Parses every condition of where into *w (n of them), or fails on the
+ * first that is malformed. */
+static int where_conds(const char *const *where, where_cond **w, int *n)
+{
+	*n = 0;
+	while (where && where[*n])
+		(*n)++;
+	*w = xcalloc((size_t)*n + 1, sizeof **w);
+	for (int i = 0; i < *n; i++)
+		if (where_parse(where[i], &(*w)[i]))
+			return EX_USAGE;
+	return 0;
+}
+
+static void where_free(where_cond *w, int n)
+{
+	for (int i = 0; w && i < n; i++)
+		free(w[i].key);
+	free(w);
+}
+
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 {
 	sb sql = {0}, with = {0}, without = {0};
-	int rc;
-	if ((rc = label_ids(db, f->labels, &with)) || (rc = label_ids(db, f->not_labels, &without)))
+	where_cond *where;
+	int nwhere, rc;
+	if ((rc = where_conds(f->where, &where, &nwhere)) || (rc = label_ids(db, f->labels, &with)) ||
+	    (rc = label_ids(db, f->not_labels, &without)))
 		goto out;
 	sb_puts(&sql, "SELECT " CONTACT_COLS " FROM contact c WHERE 1");
 	if (with.len) {
@@ -392,12 +548,14 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		sb_puts(&sql, " AND opted_out");
 	else if (f->opted_out < 0)
 		sb_puts(&sql, " AND NOT opted_out");
+	where_sql(&sql, where, nwhere);
 	conversation_sql(f, &sql);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db_handle(db), sql.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(db, "listing contacts");
 		goto out;
 	}
+	where_bind(st, where, nwhere);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		contact c;
@@ -411,8 +569,57 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		rc = db_fail(db, "listing contacts");
 	sqlite3_finalize(st);
 out:
+	where_free(where, nwhere);
 	sb_free(&sql);
 	sb_free(&with);
 	sb_free(&without);
 	return rc;
+}
+
+/* The keys seen so far, sorted, each once. */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} key_set;
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_keys(const contact *c, void *ctx)
+{
+	key_set *s = ctx;
+	json_t *o = json_loads(c->attrs ? c->attrs : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) {
+		if (s->n && bsearch(&k, s->v, s->n, sizeof *s->v, cmp_key))
+			continue;
+		if (s->n + 1 >= s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 16;
+			s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+		}
+		s->v[s->n++] = xstrdup(k);
+		qsort(s->v, s->n, sizeof *s->v, cmp_key);
+	}
+	json_decref(o);
+	return 0;
+}
+
+int contact_filter_keys(wb_db *db, const contact_filter *f, char ***keys)
+{
+	key_set s = {0};
+	int rc = contact_each(db, f, collect_keys, &s);
+	s.v = xrealloc(s.v, (s.n + 1) * sizeof *s.v);
+	s.v[s.n] = NULL;
+	*keys = s.v;
+	return rc;
+}
+
+void contact_keys_free(char **keys)
+{
+	for (size_t i = 0; keys && keys[i]; i++)
+		free(keys[i]);
+	free(keys);
 }

@@ -1,57 +1,78 @@
 /* contact — the people the business talks to: the contact table and
- * their attributes (contact.attrs, seen row by row in contact_attr). Finding, creating and updating contacts, their
- * attributes, opt-out, and the one query that selects contacts by labels
- * and activity (wb-contact ls and wb-send's segments share it). */
+ * their attributes (contact.attrs, seen row by row in contact_attr).
+ * Finding, creating and updating contacts, their attributes, opt-out, and
+ * the one query that selects contacts by labels and activity (wb-contact
+ * ls and wb-send's segments share it). A contact is named by a key: its
+ * phone number (wa_id) or its business-scoped user ID (bsuid.h). Which
+ * contact a webhook's identifiers name, and merging two, is identity's. */
 #ifndef WB_CONTACT_H
 #define WB_CONTACT_H
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bsuid.h"
 #include "bulk.h"
 #include "db.h"
 #include "kv.h"
 #include "phone.h"
 
+/* A phone number (wa_id) or a user ID: what names a contact. */
+#define CONTACT_KEY_MAX BSUID_MAX
+
 typedef struct {
 	int64_t id;
-	char wa_id[PHONE_MAX];
-	char *name;         /* NULL when unset */
-	char *profile_name; /* NULL when unset */
-	int opted_out;
-	int64_t opted_out_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
+	char wa_id[PHONE_MAX];    /* "" when the phone is not known */
+	char user_id[BSUID_MAX];  /* "" when none */
+	char *parent_user_id;     /* NULL when unset */
+	char *username;           /* NULL when unset */
+	char *name;               /* NULL when unset */
+	char *profile_name;       /* NULL when unset */
+	int opted_out, marketing_stop;
+	int64_t opted_out_at, marketing_stop_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
+	char *attrs;              /* the attributes: a JSON object of strings */
 } contact;
 
 void contact_free(contact *c);
+/* The contact's key: its phone, else its user ID. */
+const char *contact_key(const contact *c);
 
-/* 0 and *c filled, or EX_FALSE ("no contact …") when there is none. */
-int contact_get(wb_db *db, const char *wa_id, contact *c);
+/* The contact a key names: a phone number (wa_id) or a user ID, which
+ * may be a former one (contact_alias) or a parent ID. 0 and *c filled,
+ * or EX_FALSE ("no contact …") when there is none. */
+int contact_get(wb_db *db, const char *key, contact *c);
+/* Its id alone: 0, EX_FALSE, or the database's error. */
+int contact_find(wb_db *db, const char *key, int64_t *id);
+/* contact_resolve_phone that also takes a user ID (as it is): what
+ * commands read where a contact is named. */
+int contact_resolve(wb_db *db, const char *in, char out[CONTACT_KEY_MAX]);
 /* A phone number as the user or a file wrote it, read into out: digits
  * alone that are already a contact's wa_id are that contact (what wb
  * writes reads back as the same contact, whatever the default region
  * would make of it); anything else is read by phone's rules. db NULL:
  * the rules alone. 0, or phone's and the database's errors. */
 int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
-/* The id of wa_id's contact, created (with nothing else) when missing. */
-int contact_ensure(wb_db *db, const char *wa_id, int64_t now, int64_t *id);
+/* The first half of contact_resolve_phone: 0 and out when in is digits
+ * alone that are a contact's wa_id; EX_FALSE when it is not (then the
+ * rules read it), or the database's error. */
+int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
+/* The id of key's contact, created (with nothing else) when missing. */
+int contact_ensure(wb_db *db, const char *key, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */
-int contact_upsert(wb_db *db, const char *wa_id, const char *name, int64_t now, int64_t *id, int *created);
+int contact_upsert(wb_db *db, const char *key, const char *name, int64_t now, int64_t *id, int *created);
 /* contact_upsert that also merges attrs, a JSON object of strings (a
  * null member removes that attribute), into the contact's attributes. */
-int contact_upsert_attrs(wb_db *db, const char *wa_id, const char *name, const char *attrs,
+int contact_upsert_attrs(wb_db *db, const char *key, const char *name, const char *attrs,
 			 int64_t now, int64_t *id, int *created);
-/* An inbound message at ts: creates the contact when new, keeps the
- * WhatsApp profile name, moves last_in_at forward (never back). */
-int contact_seen(wb_db *db, const char *wa_id, const char *profile_name, int64_t ts, int64_t *id);
 /* Our message at ts: moves last_out_at forward. */
 int contact_sent(wb_db *db, int64_t id, int64_t ts);
 /* Whether key may name an attribute: 1 to 64 characters of UTF-8 without
  * braces, '=' or control characters, no space at either end, and not one
  * of the names {{placeholders}} take from the contact itself (name,
- * phone, wa_id, profile_name, business, in any case). Pure; 0 or
+ * phone, wa_id, user_id, username, profile_name, business, in any case). Pure; 0 or
  * EX_DATAERR. */
 int contact_key_check(const char *key);
 /* The names {{placeholders}} take from the contact itself, NULL-terminated:
- * name phone wa_id profile_name business. */
+ * name phone wa_id user_id username profile_name business. */
 extern const char *const contact_fields[];
 /* Every attribute key some contact has, with how many contacts have it,
  * in key order; and how many contacts there are. */
@@ -64,13 +85,21 @@ int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 int contact_attrs(wb_db *db, int64_t id, kv *m);
 /* The attributes as a JSON object, malloc'd ("{}" when none). */
 char *contact_attrs_json(wb_db *db, int64_t id);
+/* Fills m (cleared first) with c's attributes as read with it. */
+void contact_attrs_of(const contact *c, kv *m);
 /* Fills m with what {{placeholders}} can name for this contact: its
  * attributes, then name (the business's name for them, else the profile
- * name, else the phone), phone, wa_id, profile_name and business. */
+ * name, else the username, else the phone or user ID), phone, wa_id,
+ * user_id, username, profile_name and business. */
 int contact_vars(wb_db *db, const contact *c, kv *m);
 int contact_set_optout(wb_db *db, int64_t id, int opted_out, int64_t ts);
+/* They stopped (1) or resumed (0) marketing messages in WhatsApp at ts;
+ * *changed (may be NULL) says whether that is news. */
+int contact_set_marketing(wb_db *db, int64_t id, int stop, int64_t ts, int *changed);
+/* The business's name for them (NULL: none). */
+int contact_set_name(wb_db *db, int64_t id, const char *name, int64_t ts);
 /* EX_FALSE when there was no such contact. */
-int contact_rm(wb_db *db, const char *wa_id);
+int contact_rm(wb_db *db, const char *key);
 
 /* wb-contact optout and optin: the phones of argv, or of fp (as
  * bulk_phones takes them), opted out (or in), unknown ones becoming
@@ -96,6 +125,7 @@ typedef struct {
 	int64_t inactive;              /* > 0: no message from them within this many seconds */
 	int64_t active;                /* > 0: a message from them within this many seconds */
 	int opted_out;                 /* 1: only opted out, -1: none opted out, 0: either */
+	const char *const *where;      /* attribute conditions, all of them (contact_where_check) */
 	int64_t now;
 	/* Replies are the messages sent to a contact that are not automatic;
 	 * a reply counts from when the API accepted it. */
@@ -105,9 +135,20 @@ typedef struct {
 	contact_sort sort;
 } contact_filter;
 
+/* Whether expr is an attribute condition of a segment: KEY=VALUE (the
+ * attribute is VALUE), KEY!=VALUE (it is not: another value, or none),
+ * KEY= (missing or empty), KEY!= (present). KEY is an attribute name
+ * (contact_key_check). Pure; 0 or EX_USAGE saying what is wrong. */
+int contact_where_check(const char *expr);
+
 /* Calls fn for each matching contact in f's order; a non-zero return
  * from fn stops the walk and is returned. */
 typedef int (*contact_fn)(const contact *c, void *ctx);
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx);
+/* The names of the attributes the matching contacts have, each once, in
+ * byte order: *keys is a NULL-terminated malloc'd list (free it with
+ * contact_keys_free). */
+int contact_filter_keys(wb_db *db, const contact_filter *f, char ***keys);
+void contact_keys_free(char **keys);
 
 #endif

@@ -29,7 +29,116 @@ static const char *const migrations[] = {
 	"'utility') WHERE direction = 'out';"
 	"ALTER TABLE quick_reply ADD COLUMN media_type TEXT CHECK (media_type IN ('image', 'document'));"
 	"ALTER TABLE quick_reply ADD COLUMN media TEXT;",
-	/* 2 → 3, issue 13 (b13-inbox): the shared inbox (wb-inbox,
+	/* 2 → 3, issues 9 and 10 (b10-streams): wb-send --tag kept on the
+	 * message (biz_opaque_callback_data); settings_version, moved by every
+	 * change to what wb-reply auto decides by, so a running pipeline
+	 * rereads its settings. */
+	"ALTER TABLE message ADD COLUMN tag TEXT;"
+	"CREATE TABLE settings_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO settings_version VALUES (1, 0);"
+	"CREATE TRIGGER setting_insert_bumps AFTER INSERT ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER setting_update_bumps AFTER UPDATE ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER setting_delete_bumps AFTER DELETE ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_insert_bumps AFTER INSERT ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_update_bumps AFTER UPDATE ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_delete_bumps AFTER DELETE ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_insert_bumps AFTER INSERT ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_update_bumps AFTER UPDATE ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_delete_bumps AFTER DELETE ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_insert_bumps AFTER INSERT ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_update_bumps AFTER UPDATE ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;",
+	/* 3 → 4, issue 9 (inbound): contacts known by phone and/or user ID
+	 * (contact is rebuilt: wa_id may be NULL), former identifiers, the
+	 * business number and edits/deletions of messages, statuses per group
+	 * member with what Meta reports, calls, template and account changes,
+	 * and the quarantine of webhook parts wb-recv cannot take. */
+	"DROP VIEW contact_attr;"
+	"CREATE TABLE contact_new ("
+	" id INTEGER PRIMARY KEY, wa_id TEXT UNIQUE, user_id TEXT UNIQUE, parent_user_id TEXT,"
+	" username TEXT, name TEXT, profile_name TEXT, opted_out INTEGER NOT NULL DEFAULT 0,"
+	" opted_out_at INTEGER, marketing_stop INTEGER NOT NULL DEFAULT 0, marketing_stop_at INTEGER,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_in_at INTEGER,"
+	" last_out_at INTEGER, attrs TEXT NOT NULL DEFAULT '{}',"
+	" CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL));"
+	"INSERT INTO contact_new (id, wa_id, name, profile_name, opted_out, opted_out_at, created_at,"
+	" updated_at, last_in_at, last_out_at, attrs)"
+	" SELECT id, wa_id, name, profile_name, opted_out, opted_out_at, created_at, updated_at,"
+	" last_in_at, last_out_at, attrs FROM contact;"
+	"DROP TABLE contact;"
+	"ALTER TABLE contact_new RENAME TO contact;"
+	"CREATE INDEX contact_last_in ON contact(last_in_at) WHERE last_in_at IS NOT NULL;"
+	"CREATE VIEW contact_attr (contact_id, key, value) AS"
+	" SELECT c.id, a.key, a.value FROM contact c, json_each(c.attrs) a;"
+	"CREATE TABLE contact_alias (kind TEXT NOT NULL CHECK (kind IN ('phone', 'user_id')),"
+	" value TEXT NOT NULL, contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" created_at INTEGER NOT NULL, PRIMARY KEY (kind, value)) WITHOUT ROWID;"
+	"ALTER TABLE message ADD COLUMN phone_number_id TEXT;"
+	"ALTER TABLE message ADD COLUMN source TEXT;"
+	"ALTER TABLE message ADD COLUMN edited_at INTEGER;"
+	"ALTER TABLE message ADD COLUMN deleted_at INTEGER;"
+	"CREATE TABLE status_event_new (id INTEGER PRIMARY KEY, wamid TEXT NOT NULL,"
+	" status TEXT NOT NULL, ts INTEGER NOT NULL, error_code INTEGER, error_text TEXT,"
+	" recipient TEXT, recipient_user_id TEXT, participant TEXT NOT NULL DEFAULT '',"
+	" phone_number_id TEXT, callback_data TEXT, error_title TEXT, error_href TEXT, payload TEXT,"
+	" UNIQUE (wamid, status, participant));"
+	"INSERT INTO status_event_new (id, wamid, status, ts, error_code, error_text, recipient)"
+	" SELECT id, wamid, status, ts, error_code, error_text, recipient FROM status_event;"
+	"DROP TABLE status_event;"
+	"ALTER TABLE status_event_new RENAME TO status_event;"
+	"CREATE TABLE message_change (wamid TEXT PRIMARY KEY, target TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('edit', 'revoke')), ts INTEGER NOT NULL,"
+	" payload TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX message_change_by_target ON message_change(target);"
+	"CREATE TABLE call (id INTEGER PRIMARY KEY, wacid TEXT NOT NULL UNIQUE,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" direction TEXT NOT NULL CHECK (direction IN ('in', 'out')), phone_number_id TEXT,"
+	" status TEXT NOT NULL, started_at INTEGER, ended_at INTEGER, duration INTEGER,"
+	" callback_data TEXT, error_code INTEGER, error_text TEXT, ts INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE INDEX call_by_contact ON call(contact_id, ts);"
+	"CREATE TABLE call_event (wacid TEXT NOT NULL, event TEXT NOT NULL, ts INTEGER NOT NULL,"
+	" payload TEXT NOT NULL, PRIMARY KEY (wacid, event)) WITHOUT ROWID;"
+	"CREATE TABLE webhook_change (id INTEGER PRIMARY KEY, field TEXT NOT NULL, waba_id TEXT,"
+	" ts INTEGER, event TEXT, template_id TEXT, template_name TEXT, template_language TEXT,"
+	" value TEXT NOT NULL, known INTEGER NOT NULL, received_at INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX webhook_change_once ON webhook_change(field, coalesce(waba_id, ''),"
+	" coalesce(ts, 0), value);"
+	"CREATE INDEX webhook_change_by_template ON webhook_change(template_id, ts)"
+	" WHERE template_id IS NOT NULL;"
+	"CREATE TABLE quarantine (id INTEGER PRIMARY KEY, source TEXT NOT NULL, byte_offset INTEGER,"
+	" path TEXT NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	" tried_at INTEGER);"
+	"CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);",
+	/* 4 → 5, issue 12 (b12-templates): message templates (wb-template),
+	 * their parameter slots, and the messaging limit's index */
+	"CREATE TABLE template (id INTEGER PRIMARY KEY, name TEXT NOT NULL, lang TEXT NOT NULL, meta_id TEXT, "
+	"category TEXT, status TEXT, reason TEXT, quality TEXT, named INTEGER NOT NULL DEFAULT 0, "
+	"definition TEXT, synced_at INTEGER, updated_at INTEGER NOT NULL, gone_at INTEGER, UNIQUE (name, lang));"
+	"CREATE TABLE template_slot (template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE, "
+	"component TEXT NOT NULL, position INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, example TEXT, "
+	"PRIMARY KEY (template_id, component, position)) WITHOUT ROWID;"
+	"CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id) "
+	"WHERE direction = 'out' AND type = 'template';",
+	/* 5 → 6, issue 13 (b13-inbox): the shared inbox (wb-inbox,
 	 * wb-agent): agents, conversations, their events and notes; a
 	 * database from before has no conversation until a customer writes */
 	"CREATE TABLE agent (name TEXT PRIMARY KEY, display TEXT, on_duty INTEGER NOT NULL DEFAULT 1,"
@@ -54,7 +163,9 @@ static const char *const migrations[] = {
 	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
 	" conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,"
 	" agent TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL);"
-	"CREATE INDEX note_by_contact ON note(contact_id, created_at);",
+	"CREATE INDEX note_by_contact ON note(contact_id, created_at);"
+	"CREATE TABLE inbox_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO inbox_version VALUES (1, 0);",
 };
 
 #define CACHE_SIZE 128
@@ -180,6 +291,24 @@ static int user_version(wb_db *db, int *v)
 	return 0;
 }
 
+/* EX_SOFTWARE when a row refers to one that is not there (a migration
+ * that lost rows). */
+static int foreign_keys_hold(wb_db *db)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "checking the migration");
+	int step = sqlite3_step(st);
+	char *table = step == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, "checking the migration");
+	int rc = table ? wb_err(EX_SOFTWARE, "%s: migration left rows of %s without their parent", db->path,
+				table) : 0;
+	free(table);
+	return rc;
+}
+
 /* Brings the schema to WB_SCHEMA_VERSION inside one write transaction, so
  * two processes opening a new database at once do it exactly once. */
 static int migrate(wb_db *db)
@@ -192,8 +321,11 @@ static int migrate(wb_db *db)
 	if (v > WB_SCHEMA_VERSION)
 		return wb_err(EX_CONFIG, "%s: schema version %d is newer than this wb (%d); upgrade wb",
 			      db->path, v, WB_SCHEMA_VERSION);
-	if ((rc = db_begin(db)))
-		return rc;
+	/* A migration may rebuild a table that others refer to: foreign keys
+	 * are off meanwhile (it cannot change inside a transaction), so that
+	 * dropping the old table deletes nothing, and checked before commit. */
+	if ((rc = db_exec(db, "PRAGMA foreign_keys=OFF")) || (rc = db_begin(db)))
+		goto on;
 	if ((rc = user_version(db, &v)))
 		goto fail;
 	if (v == 0) {
@@ -204,14 +336,19 @@ static int migrate(wb_db *db)
 	for (; v < WB_SCHEMA_VERSION; v++)
 		if (migrations[v - 1] && (rc = db_exec(db, migrations[v - 1])))
 			goto fail;
+	if ((rc = foreign_keys_hold(db)))
+		goto fail;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", WB_SCHEMA_VERSION);
 	if ((rc = db_exec(db, pragma)))
 		goto fail;
-	return db_commit(db);
+	rc = db_commit(db);
+	goto on;
 fail:
 	db_rollback(db);
-	return rc;
+on:;
+	int on = db_exec(db, "PRAGMA foreign_keys=ON");
+	return rc ? rc : on;
 }
 
 int db_open(const char *path, wb_db **out)

@@ -18,9 +18,12 @@
  * retry by a later flush). */
 typedef struct {
 	int64_t id;
-	const char *phone, *wamid;
+	const char *phone, *user_id; /* the contact's; "" when it has none */
+	const char *wamid;
 	msg_status status;
 	const char *error;
+	const char *tag; /* wb-send --tag */
+	const char *tmpl; /* the template it is, NULL for other messages */
 } deliver_result;
 
 typedef struct {

@@ -7,6 +7,10 @@
 #include <sysexits.h>
 
 #define EX_FALSE 1 /* a condition is false, or nothing matched */
+/* Done, but some parts of the input were set aside (wb-recv: quarantined),
+ * each reported on stderr. Not one of sysexits.h's, whose codes mean
+ * that nothing (or not all that was good) was done. */
+#define EX_PARTIAL 3
 
 extern const char *wb_prog;
 

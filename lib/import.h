@@ -1,6 +1,7 @@
 /* import — CSV (or TSV) into contacts (wb-contact import, a CRM sync),
  * read with in_rows: the header says which column is the phone (as
- * in_phone_column finds it), which the name and which attributes;
+ * in_phone_column finds it) or the user ID, which the name and which
+ * attributes;
  * each row is checked whole before anything of it is written, and the
  * file goes in as one transaction. Writes only through contact.h; no SQL
  * here. The header and row checks are pure and unit-tested. */
@@ -9,46 +10,53 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "contact.h"
 #include "db.h"
-#include "phone.h"
 
 /* What each column of a header means. */
 typedef struct {
 	int ncols;
-	int phone;   /* the phone (or wa_id) column */
+	int phone;   /* the phone (or wa_id) column, -1 when there is none */
+	int user_id; /* the user_id column, -1 when there is none */
 	int name;    /* -1 when there is none */
+	int other_phone; /* a column named phone that is not the phone column; -1 */
 	char **keys; /* per column: the attribute key, NULL for phone, name and unnamed columns */
 } import_map;
 
-/* Reads a header row, trimming its cells: a phone column is required
- * (in_phone_column; a wa_id column beside a phone column is ignored), name
- * sets the name, every other named column is an attribute; a column with
- * an empty header is ignored. 0 or EX_DATAERR (no file or line prefix). */
+/* Reads a header row, trimming its cells: a phone column
+ * (in_phone_column) or a user_id column, or both, are required (a row's
+ * phone, else its user ID, names the contact), name sets the name, every other named column is an
+ * attribute, but for those wb-contact ls writes of the contact's own
+ * state (wa_id, profile_name, labels, opted_out, last_in) and a column
+ * named phone beside a likelier phone column (other_phone), which are
+ * ignored; so is a column with an empty header. 0 or EX_DATAERR (no file
+ * or line prefix). */
 int import_header(char **f, int n, import_map *m);
 void import_map_free(import_map *m);
 
 /* One checked row. name is NULL when the cell is empty (the old name
  * stays); pointers are into the row's fields. */
 typedef struct {
-	char wa_id[PHONE_MAX];
+	char key[CONTACT_KEY_MAX]; /* the phone (wa_id), else the user ID */
 	const char *name;
 } import_row;
 
 /* Checks a row against the map: as many fields as the header, valid
  * UTF-8 everywhere, a phone that reads (against db's contacts; NULL: by
- * the rules alone). 0 or EX_DATAERR naming the column (no file or line
+ * the rules alone) or a user ID. 0 or EX_DATAERR naming the column (no file or line
  * prefix). */
 int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r);
 
 typedef struct {
 	long created, updated, skipped;
+	long duplicates; /* rows whose phone an earlier row had */
 } import_stats;
 
 /* Told about each row --skip-bad skips: msg is "FILE:LINE: why". */
 typedef void (*import_skip_fn)(const char *msg, void *ctx);
 
-/* Upserts every row of the table in fp (called name in messages) by phone:
- * a new phone creates a contact, a known one is updated; an empty cell
+/* Upserts every row of the table in fp (called name in messages) by phone
+ * or user ID: a new one creates a contact, a known one is updated; an empty cell
  * leaves that field or attribute as it was. One transaction. A bad row
  * fails the whole import (EX_DATAERR "FILE:LINE: …", nothing written)
  * unless skip is non-NULL: then the row is passed to skip and the rest go

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "batch.h"
-#include "contact.h"
 #include "err.h"
 #include "event.h"
-#include "inbox.h"
-#include "track.h"
+#include "ingest.h"
+#include "quarantine.h"
 #include "util.h"
+#include "when.h"
 
 static char **split_words(const char *s)
 {
@@ -81,82 +81,9 @@ int inbound_word_is(char *const *words, const char *text)
 	return 0;
 }
 
-static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh)
-{
-	int64_t cid;
-	int rc = contact_seen(db, it->phone, it->name, it->ts, &cid);
-	if (rc)
-		return rc;
-	/* the UNIQUE wamid decides: two deliveries at once store one row */
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO message (wamid, contact_id, direction, type, body, media_id, media_mime, "
-		"reply_to, payload, ts, status, status_at, error_code, error_text) "
-		"VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'received', ?9, ?10, ?11) "
-		"ON CONFLICT (wamid) DO NOTHING");
-	char *raw = json_dumps(it->raw, JSON_COMPACT);
-	sqlite3_bind_text(st, 1, it->wamid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, cid);
-	sqlite3_bind_text(st, 3, it->type, -1, SQLITE_STATIC);
-	db_bind_text(st, 4, it->text);
-	db_bind_text(st, 5, it->media_id);
-	db_bind_text(st, 6, it->media_mime);
-	db_bind_text(st, 7, it->reply_to);
-	sqlite3_bind_text(st, 8, raw, -1, free);
-	sqlite3_bind_int64(st, 9, it->ts);
-	db_bind_opt_int(st, 10, it->error_code);
-	db_bind_text(st, 11, it->error_text);
-	if ((rc = db_step_changed(db, st, "saving a message", fresh)))
-		return rc;
-	if (*fresh && (rc = inbox_customer_message(db, cid, it->type, it->ts)))
-		return rc;
-	if (!*fresh || strcmp(it->type, "text"))
-		return 0;
-	if (inbound_word_is(w->stop, it->text))
-		return contact_set_optout(db, cid, 1, it->ts);
-	if (inbound_word_is(w->start, it->text))
-		return contact_set_optout(db, cid, 0, it->ts);
-	return 0;
-}
-
-static int store_status(wb_db *db, const wh_item *it, int *fresh)
-{
-	static const char *const known[] = {"sent", "delivered", "read", "failed", NULL};
-	int i = 0;
-	while (known[i] && strcmp(known[i], it->type))
-		i++;
-	if (!known[i])
-		return 0; /* a status this version does not track */
-	/* track_status records each (wamid, status) once; whether it wrote
-	 * anything tells a new status from a repeated webhook */
-	int before = sqlite3_total_changes(db_handle(db));
-	int rc = track_status(db, it->wamid, it->type, it->ts, it->error_code, it->error_text, it->phone, NULL);
-	*fresh = !rc && sqlite3_total_changes(db_handle(db)) != before;
-	return rc;
-}
-
-int inbound_store(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh)
-{
-	*fresh = 0;
-	return it->kind == WH_MESSAGE ? store_message(db, w, it, fresh) : store_status(db, it, fresh);
-}
-
-int inbound_document(wb_db *db, const inbound_words *w, const char *doc, size_t len, sb *events)
-{
-	wh_batch b;
-	int rc = webhook_parse(doc, len, &b);
-	for (size_t i = 0; i < b.n && !rc; i++) {
-		int fresh;
-		rc = inbound_store(db, w, &b.v[i], &fresh);
-		if (!rc && fresh && events)
-			event_render(&b.v[i], events);
-	}
-	webhook_free(&b);
-	return rc;
-}
-
 void inbound_open(inbound *ib, wb_db *db, FILE *events)
 {
-	*ib = (inbound){.db = db, .events = events};
+	*ib = (inbound){.db = db, .events = events, .now = when_now()};
 	inbound_words_load(db, &ib->words);
 }
 
@@ -164,6 +91,99 @@ void inbound_close(inbound *ib)
 {
 	inbound_words_free(&ib->words);
 	sb_free(&ib->pending);
+	sb_free(&ib->unknown_fields);
+	free(ib->still);
+}
+
+/* "FILE: offset N (line L): " or "listener: ", for the warnings. */
+static void where(sb *b, const char *source, long long offset, long line)
+{
+	sb_printf(b, "%s: ", source);
+	if (offset >= 0)
+		sb_printf(b, "offset %lld ", offset);
+	if (line > 0)
+		sb_printf(b, "(line %ld) ", line);
+	if (b->s[b->len - 1] == ' ' && b->s[b->len - 2] != ':') {
+		b->s[b->len - 1] = ':';
+		sb_putc(b, ' ');
+	}
+}
+
+/* A part that cannot be taken: into the quarantine, with a warning. */
+static int set_aside(inbound *ib, const wh_item *it, const char *doc, size_t len, const char *source,
+		     long long offset, long line)
+{
+	char *raw = it->part ? ingest_dump(it->part) : xstrndup(doc, len);
+	int rc = 0;
+	if (ib->retrying && !strcmp(raw, ib->retrying)) { /* the part a retry tries: no better */
+		free(ib->still);
+		ib->still = xstrdup(it->reason);
+	} else {
+		quarantine_row r = {.source = source, .offset = offset, .path = it->path, .reason = it->reason,
+				    .raw = raw, .created_at = ib->now};
+		rc = quarantine_add(ib->db, &r, NULL);
+		sb w = {0};
+		where(&w, source, offset, line);
+		wb_warn("%s%s%s%s (quarantined)", w.s, it->path, *it->path ? ": " : "", it->reason);
+		sb_free(&w);
+		ib->quarantined++;
+	}
+	free(raw);
+	return rc;
+}
+
+static void note_unknown(inbound *ib, const char *field)
+{
+	ib->unknown++;
+	size_t n = strlen(field);
+	for (const char *p = ib->unknown_fields.s; p && (p = strstr(p, field)); p += n)
+		if ((p == ib->unknown_fields.s || p[-1] == ' ') && (!p[n] || p[n] == ','))
+			return;
+	sb_printf(&ib->unknown_fields, "%s%s", ib->unknown_fields.len ? ", " : "", field);
+}
+
+/* Runs sql (a SAVEPOINT statement) on the cached statement. */
+static int savepoint(wb_db *db, const char *sql)
+{
+	return db_step_done(db, db_stmt(db, sql), "storing a part");
+}
+
+/* One good part: stored, its event due when it is new. A part the
+ * database refuses (a constraint) costs only itself: undone, and the
+ * document is quarantined whole with the reason (storing is idempotent,
+ * so a retry stores nothing twice). */
+static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, const char *source,
+		long long offset, long line)
+{
+	int fresh, rc = savepoint(ib->db, "SAVEPOINT part");
+	if (!rc && (rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
+		char *why = xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change", wb_errmsg());
+		savepoint(ib->db, "ROLLBACK TO part");
+		wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
+		rc = set_aside(ib, &whole, doc, len, source, offset, line);
+		free(why);
+		fresh = 0;
+	}
+	int rel = savepoint(ib->db, "RELEASE part");
+	if (rc || (rc = rel) || !fresh)
+		return rc;
+	if (it->kind == WH_CHANGE && !it->known)
+		note_unknown(ib, it->field);
+	if (ib->events)
+		event_render(it, &ib->pending);
+	return 0;
+}
+
+int inbound_document(inbound *ib, const char *doc, size_t len, const char *source, long long offset, long line)
+{
+	wh_batch b;
+	webhook_parse(doc, len, &b);
+	int rc = 0;
+	for (size_t i = 0; i < b.n && !rc; i++)
+		rc = b.v[i].kind == WH_BAD ? set_aside(ib, &b.v[i], doc, len, source, offset, line)
+					   : take(ib, &b.v[i], doc, len, source, offset, line);
+	webhook_free(&b);
+	return rc;
 }
 
 /* Events go out only after their commit: a reader of the stream (wb-reply
@@ -186,9 +206,7 @@ static int stream_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	inbound *ib = ctx;
 	int rc = batch_join(b);
-	if (!rc && (rc = inbound_document(ib->db, &ib->words, d->text, d->len, ib->events ? &ib->pending : NULL)))
-		wb_err_prefix(rc, "%s: offset %lld (line %ld): ", d->name, d->offset, d->line);
-	return rc;
+	return rc ? rc : inbound_document(ib, d->text, d->len, d->name, d->offset, d->line);
 }
 
 int inbound_stream(inbound *ib, in_docs *in)
@@ -208,13 +226,13 @@ int inbound_paths(inbound *ib, int n, char **paths)
 	return rc;
 }
 
-int inbound_post(const char *body, size_t len, void *ctx)
+/* One document in a transaction of its own, its events written after. */
+static int alone(inbound *ib, const char *doc, size_t len, const char *source, long long offset)
 {
-	inbound *ib = ctx;
 	int rc = db_begin(ib->db);
 	if (rc)
 		return rc;
-	if ((rc = inbound_document(ib->db, &ib->words, body, len, ib->events ? &ib->pending : NULL))) {
+	if ((rc = inbound_document(ib, doc, len, source, offset, 0))) {
 		db_rollback(ib->db);
 		sb_reset(&ib->pending);
 		return rc;
@@ -222,4 +240,60 @@ int inbound_post(const char *body, size_t len, void *ctx)
 	rc = db_commit(ib->db);
 	int e = emit(!rc, ib);
 	return rc ? rc : e;
+}
+
+int inbound_post(const char *body, size_t len, void *ctx)
+{
+	return alone(ctx, body, len, "listener", -1);
+}
+
+static int retry_one(const quarantine_row *r, void *ctx)
+{
+	inbound *ib = ctx;
+	ib->retrying = r->raw;
+	int rc = db_begin(ib->db);
+	if (!rc && !(rc = inbound_document(ib, r->raw, strlen(r->raw), r->source, r->offset, 0)))
+		rc = ib->still ? quarantine_tried(ib->db, r->id, ib->still, ib->now) : quarantine_remove(ib->db, r->id);
+	if (rc) {
+		db_rollback(ib->db);
+		sb_reset(&ib->pending);
+	} else if (!(rc = db_commit(ib->db))) {
+		rc = emit(1, ib);
+	}
+	if (!rc && ib->still) {
+		wb_warn("quarantine %lld: %s%s%s (still quarantined)", (long long)r->id, r->path, *r->path ? ": " : "",
+			ib->still);
+		ib->quarantined++;
+	} else if (!rc) {
+		ib->retried++;
+	}
+	free(ib->still);
+	ib->still = NULL;
+	ib->retrying = NULL;
+	return rc;
+}
+
+int inbound_retry(inbound *ib, const int64_t *ids, size_t n)
+{
+	ib->retried = 0;
+	ib->retry_run = 1;
+	int rc = quarantine_each(ib->db, ids, n, retry_one, ib);
+	if (!rc)
+		wb_warn("retry: %ld taken in, %ld still quarantined", ib->retried, ib->quarantined);
+	return rc;
+}
+
+int inbound_finish(inbound *ib)
+{
+	sb b = {0};
+	if (ib->quarantined && !ib->retry_run)
+		sb_printf(&b, "%ld part%s quarantined (wb-recv quarantine lists them)", ib->quarantined,
+			  ib->quarantined == 1 ? "" : "s");
+	if (ib->unknown)
+		sb_printf(&b, "%s%ld change%s of a field wb does not model kept raw (%s)", b.len ? "; " : "",
+			  ib->unknown, ib->unknown == 1 ? "" : "s", ib->unknown_fields.s);
+	if (b.len)
+		wb_warn("%s", b.s);
+	sb_free(&b);
+	return ib->quarantined ? EX_PARTIAL : 0;
 }

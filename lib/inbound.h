@@ -1,8 +1,9 @@
-/* inbound — stores what webhooks deliver: inbound messages, idempotent by
- * wamid (a re-delivered webhook stores nothing), the contacts who sent
- * them, the opt-out and opt-in words, and delivery statuses (through
- * track); and wb-recv's loop, which writes the event of each new item
- * once it is committed. It neither parses webhooks nor decides any reply. */
+/* inbound — wb-recv's loop: webhook documents (from files, stdin, the
+ * listener, or the quarantine again) parsed (webhook), each part stored
+ * (ingest) or quarantined with where it came from and why, the events of
+ * what was new written once it is committed, and a summary of what was
+ * set aside. Also the opt-out and opt-in words. It neither parses JSON
+ * itself nor decides any reply. */
 #ifndef WB_INBOUND_H
 #define WB_INBOUND_H
 
@@ -25,36 +26,50 @@ int inbound_words_set(wb_db *db, const char *stop, const char *start);
 /* 1 when text, trimmed, is one of words (ASCII case ignored). Pure. */
 int inbound_word_is(char *const *words, const char *text);
 
-/* Stores one item (call inside a transaction). *fresh is 1 when it was
- * new: the caller emits an event for it, and only then. */
-int inbound_store(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh);
-
-/* Parses one webhook document and stores its items (inside the caller's
- * transaction); appends to events (may be NULL) a line for each new one.
- * Bad data (EX_DATAERR) is found before anything of it is written. */
-int inbound_document(wb_db *db, const inbound_words *w, const char *doc, size_t len, sb *events);
-
 /* What wb-recv keeps while it takes documents in. */
 typedef struct {
 	wb_db *db;
 	inbound_words words;
 	FILE *events; /* where events go; NULL: nowhere (wb-recv -q) */
 	sb pending;   /* events not yet committed */
+	long quarantined, unknown; /* parts set aside, changes of unknown fields */
+	sb unknown_fields;         /* their fields, for the summary */
+	long retried;              /* parts a retry took in */
+	int retry_run;             /* this run retries (its own summary) */
+	const char *retrying;      /* the part a retry takes in again */
+	char *still;               /* why it is still bad */
+	int64_t now;
 } inbound;
 void inbound_open(inbound *ib, wb_db *db, FILE *events);
 void inbound_close(inbound *ib);
+
+/* One document, inside the caller's transaction: every part stored, or
+ * quarantined (warned about, naming source, offset (-1: none) and line
+ * (0: none), and the part), its events appended to pending. 0, or the
+ * database's error: a bad part is no error. */
+int inbound_document(inbound *ib, const char *doc, size_t len, const char *source, long long offset, long line);
 /* Stores every document of in, in batches (batch.h), and writes the
- * events of a batch after its commit. A bad document ends the stream
- * with EX_DATAERR "NAME: offset N (line L): …"; what came before it is
- * kept. A write error is EX_IOERR; a reader gone away (EPIPE) ends the
- * process quietly. */
+ * events of a batch after its commit. A document that is not JSON is
+ * quarantined like any bad part, and the stream goes on; a truncated
+ * last one ends it with EX_DATAERR "NAME: offset N: truncated document",
+ * what came before it kept. A write error is EX_IOERR; a reader gone
+ * away (EPIPE) ends the process quietly. */
 int inbound_stream(inbound *ib, in_docs *in);
 /* inbound_stream over each file of paths in turn ("-": stdin), or stdin
  * when n is 0. EX_NOINPUT for a missing file, which ends it. */
 int inbound_paths(inbound *ib, int n, char **paths);
 /* One body the listener took (a listen_fn; ctx is the inbound): stored
- * in a transaction of its own, all or nothing, its events written after
- * the commit. */
+ * in a transaction of its own, its bad parts quarantined, its events
+ * written after the commit. 0 once it is committed, so Meta stops
+ * sending it; a database error asks Meta to send it again. */
 int inbound_post(const char *body, size_t len, void *ctx);
+/* wb-recv retry: the quarantined parts with these ids (all when n is 0)
+ * taken in again, each in a transaction; a part that is taken leaves the
+ * quarantine, one that is still bad stays with its new reason. */
+int inbound_retry(inbound *ib, const int64_t *ids, size_t n);
+/* The end of a run: a line on stderr when parts were quarantined (or
+ * still are, after a retry) or changes of unknown fields kept raw;
+ * EX_PARTIAL when parts were quarantined, else 0. */
+int inbound_finish(inbound *ib);
 
 #endif

@@ -21,14 +21,13 @@ static inbox_state state_of(const char *name)
 	return INBOX_ALL; /* the CHECK constraint allows no other */
 }
 
-/* The next version, counted in the setting table: a counter that never
+/* The next version, counted in a table of its own: a counter that never
  * goes back, even when the conversation that had the largest is deleted
- * with its contact. */
+ * with its contact (and not a setting: settings_version would move with
+ * every customer message, and wb-reply auto reread its settings). */
 static int bump(wb_db *db, int64_t *v)
 {
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO setting (key, value) VALUES ('inbox.version', 1) "
-				       "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 "
-				       "RETURNING CAST(value AS INTEGER)");
+	sqlite3_stmt *st = db_stmt(db, "UPDATE inbox_version SET version = version + 1 RETURNING version");
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(st, 0);
@@ -38,10 +37,11 @@ static int bump(wb_db *db, int64_t *v)
 
 int inbox_version(wb_db *db, int64_t *v)
 {
-	char *s = db_get_setting(db, "inbox.version");
-	*v = s ? strtoll(s, NULL, 10) : 0;
-	free(s);
-	return 0;
+	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM inbox_version");
+	int rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading the inbox version");
 }
 
 static int event(wb_db *db, int64_t conv, const char *kind, const char *agent, const char *actor, int64_t ts)
@@ -167,8 +167,10 @@ static int open_for(wb_db *db, int64_t contact_id, int64_t ts, int64_t v)
 
 int inbox_customer_message(wb_db *db, int64_t contact_id, const char *type, int64_t ts)
 {
-	if (!strcmp(type, "reaction"))
-		return 0; /* a thumbs-up to our answer asks for nothing */
+	/* a thumbs-up to our answer asks for nothing; a system message (a
+	 * changed number) is WhatsApp's, not the customer's */
+	if (!strcmp(type, "reaction") || !strcmp(type, "system"))
+		return 0;
 	int64_t v;
 	int rc = bump(db, &v);
 	if (rc)
@@ -245,7 +247,7 @@ out:
 	"v.resolved_at, (SELECT group_concat(name, ',') FROM (SELECT l.name FROM contact_label cl "     \
 	"JOIN label l ON l.id = cl.label_id WHERE cl.contact_id = v.contact_id ORDER BY l.name)), "     \
 	"(SELECT coalesce(body, '[' || type || ']') FROM message WHERE contact_id = v.contact_id "      \
-	"ORDER BY ts DESC, id DESC LIMIT 1) "                                                          \
+	"ORDER BY ts DESC, id DESC LIMIT 1), c.user_id "                                               \
 	"FROM conversation v JOIN contact c ON c.id = v.contact_id "                                   \
 	"WHERE v.state IN (?1, ?2, ?3) AND (?4 IS NULL OR v.assignee = ?4) AND (NOT ?5 OR v.assignee IS NULL) " \
 	"AND (?6 IS NULL OR EXISTS (SELECT 1 FROM contact_label WHERE contact_id = v.contact_id AND label_id = ?6)) " \
@@ -283,6 +285,7 @@ static void read_conv(sqlite3_stmt *st, int64_t now, inbox_conv *c)
 		.resolved_at = sqlite3_column_int64(st, 12),
 		.labels = db_col_text(st, 13),
 		.last_message = (const char *)sqlite3_column_text(st, 14),
+		.user_id = db_col_text(st, 15),
 	};
 	c->wait = c->state == INBOX_OPEN && waiting ? (now > waiting ? now - waiting : 0) : -1;
 	c->window_left = left > 0 ? left : 0;
@@ -311,14 +314,14 @@ int inbox_each(wb_db *db, const inbox_filter *f, inbox_fn fn, void *ctx)
 
 /* ---- changes */
 
-/* The contact whose phone this is: 0, EX_FALSE when there is none, or
- * phone's and the database's errors. */
+/* The contact whose phone or user ID this is: 0, EX_FALSE when there is
+ * none, or phone's and the database's errors. */
 static int contact_of(wb_db *db, const char *phone, int64_t *id)
 {
-	char wa_id[PHONE_MAX];
-	int rc = contact_resolve_phone(db, phone, wa_id);
-	if (!rc && (rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, id)) == EX_FALSE)
-		wb_err(EX_FALSE, "%s: no such contact", wa_id);
+	char key[CONTACT_KEY_MAX];
+	int rc = contact_resolve(db, phone, key);
+	if (!rc && (rc = contact_find(db, key, id)) == EX_FALSE)
+		wb_err(EX_FALSE, "%s: no such contact", key);
 	return rc;
 }
 
@@ -426,19 +429,20 @@ static int act_on(wb_db *db, const acting *a, const conv_ref *c, int64_t now, in
 	return 0;
 }
 
-static int act_one(wb_db *db, const char *wa_id, int64_t now, void *ctx, int *changed)
+/* key: a phone or a user ID, as bulk_phones reads them */
+static int act_one(wb_db *db, const char *key, int64_t now, void *ctx, int *changed)
 {
 	const acting *a = ctx;
 	int64_t cid;
 	conv_ref c;
-	int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", wa_id, &cid);
+	int rc = contact_find(db, key, &cid);
 	if (!rc)
 		rc = latest(db, cid, &c);
 	if (rc == EX_FALSE || (!rc && c.state == INBOX_RESOLVED && a->act != INBOX_REOPEN)) {
 		/* nothing to resolve or unassign is no error: a listing may hold anyone */
 		if (a->act == INBOX_RESOLVE || a->act == INBOX_UNASSIGN)
 			return 0;
-		return wb_err(EX_DATAERR, "%s: no %sconversation", wa_id,
+		return wb_err(EX_DATAERR, "%s: no %sconversation", key,
 			      a->act == INBOX_REOPEN ? "" : "open or pending ");
 	}
 	return rc ? rc : act_on(db, a, &c, now, changed);

@@ -53,7 +53,7 @@ typedef struct {
 typedef struct {
 	int64_t id, contact_id;
 	int64_t version;           /* the inbox version of its last change */
-	const char *phone, *name;  /* name NULL when unknown */
+	const char *phone, *name;  /* phone "" when not known; name NULL when unknown */
 	inbox_state state;
 	const char *assignee;      /* NULL: in the queue */
 	int64_t opened_at, first_response_at, resolved_at; /* 0: not yet */
@@ -62,6 +62,7 @@ typedef struct {
 	int64_t window_left;       /* seconds the 24-hour window stays open; 0: closed */
 	const char *labels;        /* the contact's, comma-separated */
 	const char *last_message;  /* the last message's text, or its type in brackets */
+	const char *user_id;       /* the contact's user ID, "" when none */
 } inbox_conv;
 
 typedef int (*inbox_fn)(const inbox_conv *c, void *ctx);

@@ -4,20 +4,24 @@
 
 #include "err.h"
 
-const char *const msglog_cols[MSGLOG_NCOLS + 1] = {"time", "phone", "direction", "type",
+const char *const msglog_cols[MSGLOG_NCOLS + 1] = {"time", "phone", "user_id", "direction", "type",
 						   "text", "status", "wamid", "labels", "agent", NULL};
 
 void msglog_cells(const msglog_msg *m, msglog_row *r)
 {
-	const char *cells[MSGLOG_NCOLS - 1] = {m->wa_id, m->direction, m->type, m->body,
-					       m->status, m->wamid, m->labels, m->agent};
+	const char *cells[MSGLOG_NCOLS - 1] = {*m->wa_id ? m->wa_id : NULL, *m->user_id ? m->user_id : NULL,
+					       m->direction, m->type, m->body, m->status, m->wamid, m->labels,
+					       m->agent};
 	memcpy(r->cell, cells, sizeof cells);
 }
 
-/* Both walks read the same columns; only the WHERE differs. */
-#define MSGLOG_SELECT                                                                 \
-	"SELECT m.id, m.ts, c.wa_id, m.wamid, m.direction, m.type, m.status, m.body, " \
-	"(SELECT group_concat(name, ',') FROM (SELECT l.name FROM message_label ml "    \
+/* Both walks read the same columns; only the WHERE differs. A deleted
+ * message shows no text; the status says what became of it. */
+#define MSGLOG_SELECT                                                                  \
+	"SELECT m.id, m.ts, c.wa_id, c.user_id, m.wamid, m.direction, m.type, "        \
+	"CASE WHEN m.deleted_at THEN 'deleted' WHEN m.edited_at AND m.direction = 'in' " \
+	"THEN 'edited' ELSE m.status END, CASE WHEN m.deleted_at IS NULL THEN m.body END, " \
+	"(SELECT group_concat(name, ',') FROM (SELECT l.name FROM message_label ml "     \
 	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)), m.agent " \
 	"FROM message m JOIN contact c ON c.id = m.contact_id "
 
@@ -34,13 +38,14 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 			.id = sqlite3_column_int64(st, 0),
 			.ts = sqlite3_column_int64(st, 1),
 			.wa_id = db_col_text(st, 2),
-			.wamid = opt_text(st, 3),
-			.direction = opt_text(st, 4),
-			.type = db_col_text(st, 5),
-			.status = opt_text(st, 6),
-			.body = opt_text(st, 7),
-			.labels = db_col_text(st, 8),
-			.agent = opt_text(st, 9),
+			.user_id = db_col_text(st, 3),
+			.wamid = opt_text(st, 4),
+			.direction = opt_text(st, 5),
+			.type = db_col_text(st, 6),
+			.status = opt_text(st, 7),
+			.body = opt_text(st, 8),
+			.labels = db_col_text(st, 9),
+			.agent = opt_text(st, 10),
 		};
 		if ((rc = fn(&m, ctx)))
 			break;
@@ -53,11 +58,15 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 
 int msglog_each(wb_db *db, int64_t contact_id, msglog_fn fn, void *ctx)
 {
-	/* a note is a row of its own type among the messages */
+	/* calls among the messages, as a line each: "call 2m05s" when it was
+	 * answered; a note is a row of its own type */
 	sqlite3_stmt *st = db_stmt(db, MSGLOG_SELECT "WHERE m.contact_id = ?1 UNION ALL "
-				       "SELECT n.id, n.created_at, c.wa_id, NULL, NULL, 'note', NULL, n.text, '', n.agent "
-				       "FROM note n JOIN contact c ON c.id = n.contact_id WHERE n.contact_id = ?1 "
-				       "ORDER BY 2, 1");
+		"SELECT k.id, k.ts, c.wa_id, c.user_id, k.wacid, k.direction, 'call', k.status, "
+		"'call' || CASE WHEN k.duration THEN printf(' %dm%02ds', k.duration / 60, k.duration % 60) "
+		"ELSE '' END, '', NULL FROM call k JOIN contact c ON c.id = k.contact_id WHERE k.contact_id = ?1 "
+		"UNION ALL SELECT n.id, n.created_at, c.wa_id, c.user_id, NULL, NULL, 'note', NULL, n.text, '', "
+		"n.agent FROM note n JOIN contact c ON c.id = n.contact_id WHERE n.contact_id = ?1 "
+		"ORDER BY 2, 1");
 	sqlite3_bind_int64(st, 1, contact_id);
 	return walk(db, st, fn, ctx);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bsuid.h"
 #include "err.h"
 #include "table.h"
 #include "util.h"
@@ -157,6 +158,13 @@ void out_str(out *o, const char *s)
 	put(o, s ? C_STR : C_NULL, s ? xstrdup(s) : NULL, NAN);
 }
 
+void out_key(out *o, const char *key)
+{
+	int uid = bsuid_valid(key);
+	out_str(o, uid ? NULL : key);
+	out_str(o, uid ? key : NULL);
+}
+
 void out_int(out *o, int64_t v)
 {
 	put(o, C_NUM, xasprintf("%lld", (long long)v), (double)v);
@@ -246,6 +254,11 @@ static int looks_numeric(const char *s)
 	return *end == 0 && errno == 0;
 }
 
+int out_neutralises(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s) && !looks_numeric(s);
+}
+
 void out_csv_cell(FILE *fp, const char *s, int is_string, char sep)
 {
 	if (!s)
@@ -253,7 +266,7 @@ void out_csv_cell(FILE *fp, const char *s, int is_string, char sep)
 	/* A spreadsheet runs a cell starting with = + - @ (or a tab or CR
 	 * that hides one) as a formula; a leading quote makes it text. A
 	 * string that is a plain number stays as it is. */
-	int neutralise = is_string && strchr("=+-@\t\r", *s) && *s && !looks_numeric(s);
+	int neutralise = is_string && out_neutralises(s);
 	if (sep == '\t') {
 		if (neutralise)
 			fputc('\'', fp);

@@ -42,6 +42,8 @@ void out_spark(out *o, const char *col);
 void out_plot(out *o, const char *col, int nlabels);
 
 void out_str(out *o, const char *s); /* NULL is an empty cell / JSON null */
+/* A contact's key (a phone or a user ID) as the two cells phone, user_id. */
+void out_key(out *o, const char *key);
 void out_int(out *o, int64_t v);
 void out_num(out *o, double v);     /* up to 4 decimals; NaN is empty/null */
 void out_bool(out *o, int b);
@@ -65,5 +67,9 @@ long out_rows(out *o);
 
 /* Shared with other writers: a CSV/TSV-safe rendering of one cell. */
 void out_csv_cell(FILE *fp, const char *s, int is_string, char sep);
+/* Whether out_csv_cell writes the string s with a leading "'", which
+ * keeps a spreadsheet from running it as a formula; the reader of tables
+ * takes it off again. */
+int out_neutralises(const char *s);
 
 #endif

@@ -18,8 +18,9 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO message (contact_id, direction, type, body, media_id, reply_to, payload, ts, "
-		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced, kind) "
-		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced, kind, tag, "
+		"phone_number_id) "
+		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
 		"ON CONFLICT DO NOTHING");
 	sqlite3_bind_int64(st, 1, m->contact_id);
 	db_bind_text(st, 2, m->type);
@@ -36,6 +37,8 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 	db_bind_text(st, 13, m->claimed_by);
 	sqlite3_bind_int(st, 14, m->forced ? 1 : 0);
 	db_bind_text(st, 15, m->kind);
+	db_bind_text(st, 16, m->tag);
+	db_bind_text(st, 17, m->phone_number_id);
 	int rc = db_step_done(db, st, "queueing a message");
 	if (rc)
 		return rc;
@@ -92,6 +95,61 @@ int queue_marketing_to(wb_db *db, int64_t contact_id, int64_t since, int64_t exc
 	return 0;
 }
 
+/* The template messages that count towards the limit in (?1, ?2), those
+ * of broadcast ?3 aside; the partial index message_template_reach serves it. */
+#define REACHED " FROM message WHERE direction = 'out' AND type = 'template' " \
+	"AND coalesce(due_at, ts) > ?1 AND coalesce(due_at, ts) < ?2 " \
+	"AND status NOT IN ('failed', 'cancelled') AND coalesce(broadcast_id, -1) != ?3"
+
+/* A count over a window (?1, ?2) and a broadcast ?3. */
+static int count_in(wb_db *db, sqlite3_stmt *st, int64_t from, int64_t to, int64_t broadcast, int64_t *n)
+{
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, broadcast);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(db, "counting template recipients");
+	*n = rc ? 0 : sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int queue_template_reach(wb_db *db, int64_t from, int64_t to, int64_t except, int64_t *n)
+{
+	return count_in(db, db_stmt(db, "SELECT count(DISTINCT contact_id)" REACHED), from, to, except, n);
+}
+
+/* Broadcast ?3's template messages due now to contacts not reached otherwise. */
+#define NEWCOMERS " FROM message m WHERE m.broadcast_id = ?3 AND m.type = 'template' AND m.status = 'queued' " \
+	"AND m.due_at IS NULL AND m.contact_id NOT IN (SELECT contact_id" REACHED ")"
+
+int queue_newcomers(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t *n)
+{
+	return count_in(db, db_stmt(db, "SELECT count(*)" NEWCOMERS), from, to, broadcast, n);
+}
+
+int queue_newcomers_defer(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t skip, int64_t n,
+			  int64_t due, void (*fn)(int64_t id, const char *phone, int64_t due, void *ctx), void *ctx)
+{
+	/* released: the rows due now were reserved for this process */
+	sqlite3_stmt *st = db_stmt(db,
+		"UPDATE message SET due_at = ?6, claimed_by = NULL WHERE id IN (SELECT m.id" NEWCOMERS
+		" ORDER BY m.id LIMIT ?5 OFFSET ?4) "
+		"RETURNING id, (SELECT coalesce(wa_id, user_id) FROM contact WHERE contact.id = contact_id)");
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, broadcast);
+	sqlite3_bind_int64(st, 4, skip);
+	sqlite3_bind_int64(st, 5, n);
+	sqlite3_bind_int64(st, 6, due);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn)
+			fn(sqlite3_column_int64(st, 0), db_col_text(st, 1), due, ctx);
+	int rc = step == SQLITE_DONE ? 0 : db_fail(db, "spreading a broadcast");
+	sqlite3_reset(st);
+	return rc;
+}
+
 static void boot_id(char *buf, size_t size)
 {
 	snprintf(buf, size, "?");
@@ -146,7 +204,9 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		" AND (CASE WHEN ?3 THEN claimed_by = ?1 ELSE claimed_by IS NULL END)"
 		" ORDER BY due_at, id LIMIT ?4) "
 		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts, "
-		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id)");
+		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id), tag, "
+		" (SELECT user_id FROM contact WHERE contact.id = contact_id), phone_number_id, "
+		" CASE WHEN type = 'template' THEN body END");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, mine);
@@ -162,6 +222,10 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		v[k].kind = sqlite3_column_int(st, 4) ? SEND_TEMPLATE : SEND_FREE_FORM;
 		v[k].forced = sqlite3_column_int(st, 5);
 		v[k].last_in = sqlite3_column_int64(st, 6);
+		v[k].tag = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 7));
+		snprintf(v[k].user_id, sizeof v[k].user_id, "%s", db_col_text(st, 8));
+		v[k].phone_number_id = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 9));
+		v[k].tmpl = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 10));
 		k++;
 	}
 	sqlite3_reset(st);
@@ -182,8 +246,12 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 
 void queue_items_free(queue_item *items, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(items[i].payload);
+		free(items[i].tmpl);
+		free(items[i].tag);
+		free(items[i].phone_number_id);
+	}
 	free(items);
 }
 
@@ -198,9 +266,9 @@ int queue_sending(wb_db *db, int64_t id, int64_t now, int *ok)
 	return rc;
 }
 
-int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts)
+int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error)
 {
-	int rc = track_accepted(db, id, wamid, ts);
+	int rc = track_accepted(db, id, wamid, ts, now, error);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, "SELECT contact_id FROM message WHERE id = ?");
@@ -251,7 +319,11 @@ int queue_release(wb_db *db, const char *me, int64_t retry_at)
 	sqlite3_stmt *st = db_stmt(db,
 		"UPDATE message SET claimed_by = NULL, claimed_at = NULL, "
 		"next_try_at = CASE WHEN ?2 AND attempts > 0 THEN ?2 ELSE next_try_at END "
-		"WHERE claimed_by = ?1 AND status = 'queued'");
+		/* the pending index's own terms, so that this reads the few
+		 * pending rows, not every message: wb-send - releases after
+		 * each line, and a scan made a stream quadratic */
+		"WHERE claimed_by = ?1 AND status = 'queued' AND direction = 'out' "
+		"AND status IN ('queued', 'sending')");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	db_bind_opt_int(st, 2, retry_at);
 	return db_step_done(db, st, "releasing messages");
@@ -293,7 +365,8 @@ int queue_recover(wb_db *db, const char *me, int retry_unknown, int64_t now, que
 	free(gone);
 	/* report every row in doubt, not only this run's finds: an unknown
 	 * row stays in the report until someone decides */
-	st = db_stmt(db, "SELECT m.id, c.wa_id, m.error_text FROM message m JOIN contact c ON c.id = m.contact_id "
+	st = db_stmt(db, "SELECT m.id, coalesce(c.wa_id, c.user_id), m.error_text FROM message m "
+			 "JOIN contact c ON c.id = m.contact_id "
 			 "WHERE m.status = 'unknown' AND m.direction = 'out' ORDER BY m.id");
 	int step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
@@ -318,7 +391,7 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"SELECT m.id, c.wa_id, m.type, m.status, coalesce(m.due_at, m.ts), m.ts, m.attempts, "
-		"m.body, m.error_text, m.idem_key, m.broadcast_id FROM message m "
+		"m.body, m.error_text, m.idem_key, m.broadcast_id, c.user_id, m.tag FROM message m "
 		"JOIN contact c ON c.id = m.contact_id "
 		"WHERE m.direction = 'out' AND m.status IN ('queued', 'sending', 'unknown') "
 		"ORDER BY coalesce(m.due_at, m.ts), m.id");
@@ -326,7 +399,8 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		queue_row r = {
 			.id = sqlite3_column_int64(st, 0),
-			.phone = db_col_text(st, 1),
+			.phone = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : db_col_text(st, 1),
+			.user_id = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL : db_col_text(st, 11),
 			.type = db_col_text(st, 2),
 			.due_at = sqlite3_column_int64(st, 4),
 			.ts = sqlite3_column_int64(st, 5),
@@ -335,6 +409,7 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 			.error = sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : db_col_text(st, 8),
 			.key = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : db_col_text(st, 9),
 			.broadcast_id = sqlite3_column_int64(st, 10),
+			.tag = sqlite3_column_type(st, 12) == SQLITE_NULL ? NULL : db_col_text(st, 12),
 		};
 		status_parse(db_col_text(st, 3), &r.status); /* one of the three the query asks for */
 		rc = fn(&r, ctx);

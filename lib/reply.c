@@ -1,5 +1,6 @@
 #include "reply.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +34,20 @@ reply_kind reply_decide(const reply_settings *s, const reply_facts *f)
 			return REPLY_GREETING;
 	}
 	return f->keyword ? REPLY_KEYWORD : REPLY_NONE;
+}
+
+int reply_answers(const char *type, const char *interactive)
+{
+	static const char *const real[] = {"text", "image", "video", "audio", "document", "sticker", "location",
+					   "contacts", "button", "order", NULL};
+	if (!type)
+		return 0;
+	if (!strcmp(type, "interactive"))
+		return interactive && (!strcmp(interactive, "button_reply") || !strcmp(interactive, "list_reply"));
+	for (int i = 0; real[i]; i++)
+		if (!strcmp(type, real[i]))
+			return 1;
+	return 0;
 }
 
 int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts)
@@ -295,10 +310,70 @@ void reply_settings_free(reply_settings *s)
 	s->greeting_text = s->away_text = NULL;
 }
 
+/* ---- fallback templates ---- */
+
+static char *fallback_key(reply_kind kind)
+{
+	return xasprintf("%s.fallback", reply_kind_names[kind]);
+}
+
+void reply_fallback_free(reply_fallback *f)
+{
+	for (size_t i = 0; i < f->nparams; i++)
+		free(f->params[i]);
+	free(f->params);
+	free(f->tmpl);
+	free(f->lang);
+	memset(f, 0, sizeof *f);
+}
+
+int reply_fallback_load(wb_db *db, reply_kind kind, reply_fallback *f)
+{
+	memset(f, 0, sizeof *f);
+	char *key = fallback_key(kind), *v = db_get_setting(db, key);
+	json_t *j = v ? json_loads(v, 0, NULL) : NULL, *p;
+	const char *t = json_string_value(json_object_get(j, "template"));
+	int rc = v && !t ? wb_err(EX_DATAERR, "setting %s: not {\"template\": …}", key) : 0;
+	if (t) {
+		const char *lang = json_string_value(json_object_get(j, "lang"));
+		f->tmpl = xstrdup(t);
+		f->lang = lang ? xstrdup(lang) : NULL;
+		size_t i;
+		f->params = xcalloc(json_array_size(json_object_get(j, "param")) + 1, sizeof *f->params);
+		json_array_foreach(json_object_get(j, "param"), i, p)
+			if (json_is_string(p))
+				f->params[f->nparams++] = xstrdup(json_string_value(p));
+	}
+	json_decref(j);
+	free(v);
+	free(key);
+	return rc;
+}
+
+int reply_fallback_save(wb_db *db, reply_kind kind, const reply_fallback *f)
+{
+	char *key = fallback_key(kind), *v = NULL;
+	if (f->tmpl && *f->tmpl) {
+		json_t *j = json_pack("{s:s,s:[]}", "template", f->tmpl, "param");
+		if (f->lang)
+			json_object_set_new(j, "lang", json_string(f->lang));
+		for (size_t i = 0; i < f->nparams; i++)
+			json_array_append_new(json_object_get(j, "param"), json_string(f->params[i]));
+		v = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	int rc = db_set_setting(db, key, v);
+	free(key);
+	free(v);
+	return rc;
+}
+
 /* ---- wb-reply auto ---- */
 
 struct reply_auto {
 	wb_db *db;
+	reply_fallback fallback[4]; /* by reply_kind */
+	int64_t version; /* of the settings below (settings_version); -1: read them again */
 	reply_settings s;
 	hours_spec hours;
 	char *tz;
@@ -327,18 +402,72 @@ static int cmp_keyword(const void *x, const void *y)
 	return la != lb ? (la < lb) - (la > lb) : strcmp(a->word, b->word);
 }
 
+/* What auto decides by, read from the database. */
+static int settings_read(reply_auto *a)
+{
+	int rc = reply_settings_load(a->db, &a->s);
+	if (!rc)
+		rc = hours_load(a->db, &a->hours);
+	a->tz = profile_tz(a->db);
+	if (!rc)
+		rc = quick_keyword_each(a->db, take_keyword, a);
+	for (reply_kind k = REPLY_AWAY; k <= REPLY_KEYWORD && !rc; k++)
+		rc = reply_fallback_load(a->db, k, &a->fallback[k]);
+	if (a->nkw)
+		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	return rc;
+}
+
+static void settings_drop(reply_auto *a)
+{
+	reply_settings_free(&a->s);
+	for (size_t k = 0; k < sizeof a->fallback / sizeof *a->fallback; k++)
+		reply_fallback_free(&a->fallback[k]);
+	hours_free(&a->hours);
+	free(a->tz);
+	a->tz = NULL;
+	for (size_t i = 0; i < a->nkw; i++) {
+		free(a->kw[i].word);
+		free(a->kw[i].text);
+		free(a->kw[i].media_type);
+		free(a->kw[i].media);
+	}
+	free(a->kw);
+	a->kw = NULL;
+	a->nkw = 0;
+	a->open_known = 0;
+}
+
+/* The settings version: every change to the settings, hours, holidays,
+ * quick replies or keywords moves it (triggers in schema.sql). */
+static int64_t settings_version(wb_db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM settings_version");
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* The settings in force now: a pipeline runs for weeks, and a holiday
+ * set this afternoon applies to the next message. One indexed read a
+ * message; the settings themselves only when they changed. */
+static int settings_current(reply_auto *a)
+{
+	int64_t v = settings_version(a->db);
+	if (v == a->version && v >= 0)
+		return 0;
+	settings_drop(a);
+	int rc = settings_read(a);
+	a->version = rc ? -1 : v; /* a bad setting: read again next time */
+	return rc;
+}
+
 int reply_auto_new(wb_db *db, reply_auto **out)
 {
 	reply_auto *a = xcalloc(1, sizeof *a);
 	a->db = db;
-	int rc = reply_settings_load(db, &a->s);
-	if (!rc)
-		rc = hours_load(db, &a->hours);
-	a->tz = profile_tz(db);
-	if (!rc)
-		rc = quick_keyword_each(db, take_keyword, a);
-	if (a->nkw)
-		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	a->version = -1;
+	int rc = settings_current(a);
 	if (rc) {
 		reply_auto_free(a);
 		a = NULL;
@@ -351,16 +480,7 @@ void reply_auto_free(reply_auto *a)
 {
 	if (!a)
 		return;
-	reply_settings_free(&a->s);
-	hours_free(&a->hours);
-	free(a->tz);
-	for (size_t i = 0; i < a->nkw; i++) {
-		free(a->kw[i].word);
-		free(a->kw[i].text);
-		free(a->kw[i].media_type);
-		free(a->kw[i].media);
-	}
-	free(a->kw);
+	settings_drop(a);
 	free(a);
 }
 
@@ -406,7 +526,8 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	wb_db *db = a->db;
 	f->ts = ev->ts;
 	f->opted_out = c->opted_out;
-	f->replyable = strcmp(ev->type, "reaction") != 0;
+	json_t *inter = json_object_get(json_object_get(ev->root, "interactive"), "type");
+	f->replyable = reply_answers(ev->type, json_string_value(inter));
 	/* walks the contact's messages back from ts and stops at the first
 	 * inbound one: cheap however long the history */
 	sqlite3_stmt *st = db_stmt(db, "SELECT ts FROM message WHERE contact_id = ?1 AND ts <= ?2 "
@@ -464,7 +585,9 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
 	int64_t msg_id = one_int(a->db, st);
 	contact c = {0};
-	int rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
+	int rc = settings_current(a);
+	if (!rc)
+		rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
 	if (rc)
 		return rc == EX_FALSE ? wb_err(EX_FALSE, "%s: not in the database (wb-recv stores messages "
 							 "before wb-reply answers them)", ev->wamid) : rc;
@@ -477,6 +600,7 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 			 : kw ? kw->text : NULL;
 	if (*kind == REPLY_KEYWORD)
 		*media = (reply_media){kw->media_type, kw->media};
+	int unfilled = 0;
 	if (*kind != REPLY_NONE) {
 		kv vars = {0};
 		char opens[32];
@@ -484,15 +608,19 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 		if (*kind == REPLY_AWAY && !reply_opens_at(&a->s, &a->hours, a->tz, ev->ts, opens))
 			kv_set(&vars, "opens_at", opens);
 		if (!rc && (rc = tmpl_render(tmpl, kv_lookup, &vars, text)) == EX_DATAERR) {
-			/* one contact without an attribute must not stop the stream */
-			wb_warn("%s: %s reply not sent: %s", c.wa_id, reply_kind_names[*kind], wb_errmsg());
+			/* a contact without an attribute: no reply, decided so (a
+			 * replay does not try again), and the line reported */
+			wb_err_prefix(rc, "%s: %s reply not sent: ", c.wa_id, reply_kind_names[*kind]);
 			*kind = REPLY_NONE;
+			unfilled = 1;
 			rc = 0;
 		}
 		kv_free(&vars);
 	}
 	if (!rc)
 		rc = record(a, ev, c.id, *kind, again);
+	if (!rc && unfilled)
+		rc = EX_DATAERR; /* its message still the one recorded above */
 	contact_free(&c);
 	if (rc || *again) {
 		free(*text);
@@ -511,15 +639,46 @@ char *reply_auto_key(const char *wamid)
 /* Replies decided in the open transaction, handed out once it commits. */
 typedef struct {
 	reply_auto *a;
+	long failed; /* lines that got no answer for an error of their own */
 	struct held {
-		char *to, *text, *wamid;
+		char *to, *text, *wamid, *from_number;
 		reply_kind kind;
-		reply_media media; /* held by the reply_auto */
+		char *media_type, *media; /* copies: the settings may be read again before the commit */
+		reply_fallback fb; /* the kind's fallback template, its values filled; tmpl NULL: none */
 	} *v;
 	size_t n, cap;
 	reply_msg_fn fn;
 	void *ctx;
 } auto_run;
+
+/* The kind's fallback template into *out, its values filled for the
+ * contact (out->tmpl NULL when it has none, or a value lacks its
+ * placeholder's value): copies, as the settings may be read again
+ * before the commit. */
+static void fallback_values(reply_auto *a, const event *ev, reply_kind kind, reply_fallback *out)
+{
+	const reply_fallback *f = &a->fallback[kind];
+	*out = (reply_fallback){0};
+	if (!f->tmpl)
+		return;
+	contact c = {0};
+	kv vars = {0};
+	char **v = xcalloc(f->nparams + 1, sizeof *v);
+	int rc = contact_get(a->db, ev->phone, &c);
+	if (!rc)
+		rc = contact_vars(a->db, &c, &vars);
+	for (size_t i = 0; i < f->nparams && !rc; i++)
+		rc = tmpl_render(f->params[i], kv_lookup, &vars, &v[i]);
+	*out = (reply_fallback){xstrdup(f->tmpl), f->lang ? xstrdup(f->lang) : NULL, v, f->nparams};
+	if (rc) {
+		wb_warn("%s: %s reply goes without its fallback template: %s", ev->phone, reply_kind_names[kind],
+			wb_errmsg());
+		reply_fallback_free(out);
+		*out = (reply_fallback){0};
+	}
+	kv_free(&vars);
+	contact_free(&c);
+}
 
 static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, reply_media media)
 {
@@ -527,31 +686,41 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, repl
 		x->cap = x->cap ? x->cap * 2 : 64;
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), kind, media};
+	char *from = ev->phone_number_id ? xstrdup(ev->phone_number_id) : NULL;
+	struct held *h = &x->v[x->n++];
+	*h = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind,
+			   media.type ? xstrdup(media.type) : NULL, media.src ? xstrdup(media.src) : NULL, {0}};
+	fallback_values(x->a, ev, kind, &h->fb);
 }
 
+/* One event line: a message is decided (the others need nothing). A
+ * line's own failure is said with its line number and counted, and the
+ * stream goes on; only a failure batch_fatal names ends it. */
 static int auto_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	auto_run *x = ctx;
-	event ev;
-	int rc = event_parse(d->text, d->len, &ev);
-	if (rc) {
-		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
-	} else if (ev.kind == EV_MESSAGE && !(rc = batch_join(b))) {
+	event ev = {0};
+	int rc = d->text ? event_parse(d->text, d->len, &ev) : EX_DATAERR; /* NULL: a line too long */
+	/* an edit or a deletion changes a message: no message of its own */
+	int change = ev.type && (!strcmp(ev.type, "edit") || !strcmp(ev.type, "revoke"));
+	if (!rc && ev.kind == EV_MESSAGE && !change && !(rc = batch_join(b))) {
 		reply_kind kind;
 		reply_media media;
 		char *text;
 		int again;
 		rc = reply_auto_decide(x->a, &ev, &kind, &text, &media, &again);
-		if (rc == EX_FALSE) {
-			wb_warn("%s:%ld: %s", d->name, d->line, wb_errmsg());
-			rc = 0;
-		} else if (!rc && text) {
+		if (!rc && text)
 			hold(x, &ev, text, kind, media);
-		}
 	}
 	event_free(&ev);
-	return rc;
+	if (rc && d->text)
+		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
+	if (!rc || batch_fatal(rc))
+		return rc;
+	/* a message wb-recv has not stored is no error of the line's */
+	wb_warn("%s", wb_errmsg());
+	x->failed += rc != EX_FALSE;
+	return 0;
 }
 
 static int auto_done(int committed, void *ctx)
@@ -562,12 +731,20 @@ static int auto_done(int committed, void *ctx)
 		struct held *h = &x->v[i];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->media}, x->ctx);
+			reply_msg m = {.to = h->to, .text = h->text, .reply_to = h->wamid, .key = key, .kind = h->kind,
+				       .from_number = h->from_number, .media = {h->media_type, h->media},
+				       .fallback = h->fb.tmpl, .fallback_lang = h->fb.lang,
+				       .fallback_params = h->fb.params, .nfallback_params = h->fb.nparams};
+			rc = x->fn(&m, x->ctx);
 			free(key);
 		}
+		reply_fallback_free(&h->fb);
+		free(h->from_number);
 		free(h->to);
 		free(h->text);
 		free(h->wamid);
+		free(h->media_type);
+		free(h->media);
 	}
 	x->n = 0;
 	return rc;
@@ -579,9 +756,12 @@ int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx)
 	int rc = reply_auto_new(db, &x.a);
 	if (rc)
 		return rc;
+	in_docs_lines(in, IN_LINE_MAX); /* events are JSONL: a bad line is one line */
 	rc = batch_run(db, in, BATCH_MAX, auto_doc, auto_done, &x);
 	auto_done(0, &x);
 	free(x.v);
 	reply_auto_free(x.a);
+	if (!rc && x.failed)
+		rc = wb_err(EX_DATAERR, "%ld line%s got no answer (said above)", x.failed, x.failed == 1 ? "" : "s");
 	return rc;
 }

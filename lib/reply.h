@@ -36,7 +36,7 @@ typedef struct {
 typedef struct {
 	int64_t ts;
 	int opted_out;
-	int replyable;     /* 0 for what gets no automatic reply (reactions) */
+	int replyable;     /* 0 for what gets no automatic reply (reply_answers) */
 	int known;         /* the contact existed before this message */
 	int64_t prev_in;   /* their previous message, 0 when none */
 	int64_t last_away; /* our last away reply to them at or before ts, 0 when none */
@@ -49,6 +49,13 @@ typedef struct {
  * 24 h), else the greeting on first contact or after the inactivity
  * period, else the keyword's quick reply. Pure. */
 reply_kind reply_decide(const reply_settings *s, const reply_facts *f);
+/* Whether a message of this type (and interactive type, for type
+ * interactive) is one a customer wrote and may get an automatic reply:
+ * text, media, a location, contacts, a button or list reply, a template
+ * button, an order. Not reactions, edits, deletions, system notices,
+ * unsupported messages, welcome requests, flow or call-permission
+ * answers. Pure. */
+int reply_answers(const char *type, const char *interactive);
 /* Whether the away message applies at ts. Pure; h and tz only matter for
  * AWAY_OUTSIDE_HOURS. */
 int reply_closed(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts);
@@ -79,6 +86,20 @@ int reply_settings_load(wb_db *db, reply_settings *s);
 int reply_settings_save(wb_db *db, const reply_settings *s);
 void reply_settings_free(reply_settings *s);
 
+/* The fallback template of a kind of automatic reply (setting
+ * KIND.fallback): what the reply goes as when the customer's 24-hour
+ * window has closed by the time it is sent (wb-send --fallback-template). */
+typedef struct {
+	char *tmpl, *lang;
+	char **params; /* placeholders allowed, filled for each reply */
+	size_t nparams;
+} reply_fallback;
+/* Reads it (tmpl NULL: none). */
+int reply_fallback_load(wb_db *db, reply_kind kind, reply_fallback *f);
+/* Saves f, or with f->tmpl NULL or empty removes it. */
+int reply_fallback_save(wb_db *db, reply_kind kind, const reply_fallback *f);
+void reply_fallback_free(reply_fallback *f);
+
 /* wb-reply auto: decides for message events against the database. */
 typedef struct reply_auto reply_auto;
 int reply_auto_new(wb_db *db, reply_auto **out);
@@ -90,9 +111,12 @@ typedef struct {
 } reply_media;
 /* Decides once for a message event (call inside a transaction): *kind,
  * and for a reply its text with placeholders filled (*text, malloc'd)
- * and its medium (*media, held by a). *again is 1 when it was decided
- * before: answer nothing. EX_FALSE when the message is not in the
- * database (stored by wb-recv elsewhere). */
+ * and its medium (*media, held by a until its next call). *again is 1
+ * when it was decided before: answer nothing. EX_FALSE when the message
+ * is not in the database (stored by wb-recv elsewhere); EX_DATAERR when
+ * the reply's text has a placeholder without value for the contact (no
+ * reply, and that decision recorded). Each call uses the settings in
+ * force (settings_version), read again when they changed. */
 int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, reply_media *media,
 		      int *again);
 
@@ -105,16 +129,22 @@ char *reply_auto_key(const char *wamid);
 typedef struct {
 	const char *to, *text, *reply_to, *key;
 	reply_kind kind;
+	const char *from_number; /* the business number they wrote to; NULL: not known */
+	const char *fallback, *fallback_lang; /* the kind's fallback template, or NULL */
+	char *const *fallback_params;         /* its values, filled for the contact */
+	size_t nfallback_params;
 	reply_media media;
 } reply_msg;
 typedef int (*reply_msg_fn)(const reply_msg *m, void *ctx);
 
-/* wb-reply auto: decides for each message event of in (JSONL events,
- * read in batches as batch.h does) and, after each commit, hands the
- * replies decided to fn in the order of their events. A message not in
- * the database is warned about ("NAME:LINE: …") and answered nothing; a
- * line that is no event ends the stream (EX_DATAERR "NAME:LINE: …"), what
- * was decided before it standing. */
+/* wb-reply auto: decides for each message event of in (JSONL, one event a
+ * line, read in batches as batch.h does) and, after each commit, hands the
+ * replies decided to fn in the order of their events. A line that cannot
+ * be answered (no event, a line over IN_LINE_MAX, a placeholder without
+ * value…) is said on stderr ("NAME:LINE: …") and the stream goes on; at
+ * the end EX_DATAERR says how many. A message not in the database is
+ * warned about and answered nothing, and is not counted. Only a failure
+ * batch_fatal names ends the stream, what was decided before it standing. */
 int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx);
 
 #endif

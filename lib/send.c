@@ -40,10 +40,10 @@ send_verdict send_decide(const send_facts *f)
 		char t[32] = "";
 		if (f->last_in)
 			when_fmt_utc(f->last_in + SEND_WINDOW, t);
-		v.rule = SEND_OUTSIDE_WINDOW;
-		v.refused = 1;
-		snprintf(v.why, sizeof v.why, "outside the 24-hour window (%s%s); use a template",
-			 f->last_in ? "closed " : "they never wrote", t);
+		v.rule = f->fallback ? SEND_FALLBACK : SEND_OUTSIDE_WINDOW;
+		v.refused = !f->fallback;
+		snprintf(v.why, sizeof v.why, "outside the 24-hour window (%s%s); %s", f->last_in ? "closed " : "they never wrote",
+			 t, f->fallback ? "its fallback template goes instead" : "use a template");
 	}
 	return v;
 }

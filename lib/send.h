@@ -21,8 +21,8 @@ typedef enum { SEND_UTILITY, SEND_MARKETING } send_category;
 extern const char *const send_category_names[]; /* utility marketing, NULL-terminated */
 /* The kind of a send not told one: a template's own category when known
  * (MARKETING, UTILITY, AUTHENTICATION, any case; NULL: unknown), else
- * marketing for a label segment and utility for anything else (a CSV
- * list, --to, a message stream). */
+ * marketing for a segment (labels, attributes) and utility for anything
+ * else (a CSV list, --to, a message stream). */
 send_category send_category_default(int segment, const char *template_category);
 
 typedef struct {
@@ -34,24 +34,28 @@ typedef struct {
 	int direct;        /* to recipients named one by one, not a segment */
 	int automatic;     /* an automatic reply (--auto) */
 	send_category category;
-	int marketing_opted_out; /* the contact stopped marketing messages only */
+	int marketing_opted_out; /* the contact stopped marketing messages only (in WhatsApp:
+	                          * user_preferences; contact.marketing_stop) */
 	long cap;          /* marketing broadcasts allowed within cap_period; 0: no cap */
 	int64_t cap_period;
 	int64_t cap_count; /* marketing messages the contact got within cap_period */
+	int fallback;      /* a fallback template is named (--fallback-template) */
 } send_facts;
 
-typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW } send_rule;
+/* SEND_FALLBACK: a free-form message outside the window that goes as
+ * its fallback template instead. */
+typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW, SEND_FALLBACK } send_rule;
 
 typedef struct {
 	send_rule rule; /* SEND_GO: it may go */
 	int refused;    /* 1: the rules forbid what was asked (an error); 0: skipped, as a segment expects */
-	char why[112];  /* the reason in words, "" for SEND_GO */
+	char why[160];  /* the reason in words, "" for SEND_GO (room for the window's, with its time and the fallback) */
 } send_verdict;
 
 /* Opt-out first (a direct, non-automatic send may --force it; a marketing
  * opt-out stops marketing messages alike), then the frequency cap on
  * marketing sends to segments, then the 24-hour window for free-form
- * messages (which --force lifts). */
+ * messages (which --force lifts, and a fallback template answers). */
 send_verdict send_decide(const send_facts *f);
 int send_window_open(int64_t last_in_at, int64_t now);
 /* "--cap 1/7d": at most n marketing broadcasts per period seconds. */

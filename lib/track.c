@@ -44,38 +44,68 @@ static int apply(wb_db *db, const char *wamid, msg_status status, int64_t ts,
 	return db_step_done(db, st, "updating a status");
 }
 
-/* Records a status in the history, once per (wamid, status); *fresh says
- * whether it is new (a repeated webhook is not). */
-static int record(wb_db *db, const char *wamid, msg_status status, int64_t ts,
-		  int error_code, const char *error_text, const char *recipient, int *fresh)
+/* Records a status (name as reported) in the history, once per (wamid,
+ * status, participant); *fresh says whether it is new (a repeated
+ * webhook is not). */
+static int record(wb_db *db, const char *wamid, const char *name, int64_t ts, const track_report *r, int *fresh)
 {
+	static const track_report none;
+	if (!r)
+		r = &none;
 	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO status_event (wamid, status, ts, error_code, error_text, recipient) "
-		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (wamid, status) DO NOTHING");
+		"INSERT INTO status_event (wamid, status, ts, error_code, error_text, recipient, recipient_user_id, "
+		"participant, phone_number_id, callback_data, error_title, error_href, payload) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, ''), ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	const char *text[] = {r->error_text, r->recipient, r->recipient_user_id, r->participant, r->phone_number_id,
+			      r->callback_data, r->error_title, r->error_href, r->payload};
 	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status_name(status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ts);
-	db_bind_opt_int(st, 4, error_code);
-	db_bind_text(st, 5, error_text);
-	db_bind_text(st, 6, recipient);
+	db_bind_opt_int(st, 4, r->error_code);
+	for (int i = 0; i < (int)(sizeof text / sizeof *text); i++)
+		db_bind_text(st, 5 + i, text[i]);
 	return db_step_changed(db, st, "recording a status", fresh);
 }
 
-int track_status(wb_db *db, const char *wamid, const char *name, int64_t ts,
-		 int error_code, const char *error_text, const char *recipient, int *applied)
+/* A status name as webhooks report it: a played voice note was read. */
+static int parse_name(const char *name, msg_status *s)
+{
+	if (!strcmp(name, "played")) {
+		*s = STATUS_READ;
+		return 0;
+	}
+	return status_parse(name, s);
+}
+
+int track_status(wb_db *db, const char *wamid, const char *name, int64_t ts, const track_report *r,
+		 int *applied)
 {
 	msg_status status;
-	if (status_parse(name, &status))
+	if (parse_name(name, &status))
 		return wb_err(EX_DATAERR, "%s: unknown status '%s'", wamid, name);
 	if (applied)
 		*applied = 0;
-	int fresh, rc = record(db, wamid, status, ts, error_code, error_text, recipient, &fresh);
+	int fresh, rc = record(db, wamid, name, ts, r, &fresh);
 	if (rc || !fresh)
 		return rc; /* a repeated webhook: already recorded and applied */
-	return apply(db, wamid, status, ts, error_code, error_text, applied);
+	return apply(db, wamid, status, ts, r ? r->error_code : 0, r ? r->error_text : NULL, applied);
 }
 
-int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
+/* Where message id stands: its status and error text. */
+static int standing(wb_db *db, int64_t id, msg_status *now, char **error)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT status, error_text FROM message WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		status_parse(db_col_text(st, 0), now);
+		*error = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading a message");
+}
+
+int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE message SET wamid = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
@@ -85,7 +115,7 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 		return rc;
 	/* our own "sent" goes into the history like Meta's; a later webhook
 	 * saying the same is then a repeat */
-	if ((rc = record(db, wamid, STATUS_SENT, ts, 0, NULL, NULL, NULL)) ||
+	if ((rc = record(db, wamid, status_name(STATUS_SENT), ts, NULL, NULL)) ||
 	    (rc = apply(db, wamid, STATUS_SENT, ts, 0, NULL, NULL)))
 		return rc;
 	/* statuses that came by webhook before the API's answer reached us */
@@ -96,7 +126,7 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 	size_t n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ev = xrealloc(ev, (n + 1) * sizeof *ev);
-		if (status_parse(db_col_text(st, 0), &ev[n].status))
+		if (parse_name(db_col_text(st, 0), &ev[n].status))
 			continue; /* track_status records only names it knows */
 		ev[n].ts = sqlite3_column_int64(st, 1);
 		ev[n].code = sqlite3_column_int(st, 2);
@@ -111,5 +141,5 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 		free(ev[i].text);
 	}
 	free(ev);
-	return rc;
+	return rc || !now ? rc : standing(db, id, now, error);
 }

@@ -3,24 +3,35 @@
 -- public interface, documented in wb(7): query it with sqlite3 directly.
 --
 -- Conventions: times are Unix seconds (UTC) in INTEGER columns named *_at
--- or ts; phone numbers are E.164 digits without '+', as WhatsApp's wa_id.
+-- or ts; phone numbers are E.164 digits without '+', as WhatsApp's wa_id;
+-- user IDs (user_id) are Meta's business-scoped user IDs as received.
 -- Changes to an existing database go through migrations keyed on
 -- PRAGMA user_version (lib/db.c); this file always describes the newest.
 
--- People the business talks to (a WhatsApp chat).
+-- People the business talks to (a WhatsApp chat). A contact is known by its
+-- phone number, its business-scoped user ID (Meta's BSUID), or both: users
+-- with a username may write without sharing their number. wb-recv links the
+-- two when a delivery carries both, and merges contacts found by each.
 CREATE TABLE contact (
 	id           INTEGER PRIMARY KEY,
-	wa_id        TEXT NOT NULL UNIQUE,          -- E.164 digits, no '+'
+	wa_id        TEXT UNIQUE,                   -- E.164 digits, no '+'; NULL when not shared
+	user_id      TEXT UNIQUE,                   -- business-scoped user ID: CC. and up to 128
+	                                            -- letters and digits; NULL before 2026
+	parent_user_id TEXT,                        -- CC.ENT.…, managed businesses only
+	username     TEXT,                          -- their WhatsApp username, as last seen
 	name         TEXT,                          -- the business's name for them
 	profile_name TEXT,                          -- their WhatsApp profile name
 	opted_out    INTEGER NOT NULL DEFAULT 0,    -- 1: no broadcasts, no auto replies
 	opted_out_at INTEGER,
+	marketing_stop    INTEGER NOT NULL DEFAULT 0, -- 1: they stopped marketing messages in
+	marketing_stop_at INTEGER,                  -- WhatsApp (user_preferences): no broadcasts
 	created_at   INTEGER NOT NULL,
 	updated_at   INTEGER NOT NULL,
 	last_in_at   INTEGER,                       -- their last message (the 24-hour window)
 	last_out_at  INTEGER,                       -- our last message to them
-	attrs        TEXT NOT NULL DEFAULT '{}'     -- free-form attributes (CRM fields) as a
+	attrs        TEXT NOT NULL DEFAULT '{}',    -- free-form attributes (CRM fields) as a
 	                                            -- JSON object of strings; {{key}} in messages
+	CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL)
 );
 -- partial: contacts who never wrote (a fresh CRM import) cost no index entry
 CREATE INDEX contact_last_in ON contact(last_in_at) WHERE last_in_at IS NOT NULL;
@@ -30,6 +41,18 @@ CREATE INDEX contact_last_in ON contact(last_in_at) WHERE last_in_at IS NOT NULL
 -- 100k-row CRM import then writes one row per contact, not one per field.
 CREATE VIEW contact_attr (contact_id, key, value) AS
 	SELECT c.id, a.key, a.value FROM contact c, json_each(c.attrs) a;
+
+-- Identifiers a contact had before: the phone and user ID it changed from
+-- (system messages user_changed_number and user_changed_user_id). A former
+-- user ID still finds the contact; a former phone is history only (numbers
+-- are given to new people).
+CREATE TABLE contact_alias (
+	kind       TEXT NOT NULL CHECK (kind IN ('phone', 'user_id')),
+	value      TEXT NOT NULL,
+	contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
 
 -- Labels, as in the WhatsApp Business app: on chats and on single messages.
 CREATE TABLE label (
@@ -93,7 +116,15 @@ CREATE TABLE message (
 	auto        TEXT,                           -- away greeting keyword: automatic replies
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
 	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
-	kind        TEXT CHECK (kind IN ('marketing', 'utility')) -- out: wb-send --kind; in: NULL
+	kind        TEXT CHECK (kind IN ('marketing', 'utility')), -- out: wb-send --kind; in: NULL
+	tag         TEXT,                           -- out: wb-send --tag, sent as
+	                                            -- biz_opaque_callback_data
+	phone_number_id TEXT,                       -- the business number it came to or went from
+	                                            -- (metadata.phone_number_id); NULL: WB_PHONE_ID
+	source      TEXT,                           -- out: NULL sent by wb; 'app' from the WhatsApp
+	                                            -- Business app (an echo); 'history' history sync
+	edited_at   INTEGER,                        -- the sender edited it: body is the new text
+	deleted_at  INTEGER                         -- the sender deleted it (revoke)
 );
 -- A contact's message log in time order. It also covers what wb-stats
 -- (lib/stats.c) reads as it follows conversations contact by contact, so
@@ -119,17 +150,104 @@ CREATE TABLE message_label (
 
 -- Status history: every status reported for a message, ours and Meta's
 -- webhooks. A status for a wamid not (yet) in message waits here and is
--- applied when the message appears.
+-- applied when the message appears. A message to a group has a status per
+-- member (participant).
 CREATE TABLE status_event (
 	id         INTEGER PRIMARY KEY,
 	wamid      TEXT NOT NULL,
-	status     TEXT NOT NULL,
+	status     TEXT NOT NULL,                   -- sent delivered read played failed
 	ts         INTEGER NOT NULL,
 	error_code INTEGER,
-	error_text TEXT,
-	recipient  TEXT,
-	UNIQUE (wamid, status)
+	error_text TEXT,                            -- the error's details, else its message
+	recipient  TEXT,                            -- recipient_id: their phone, or the group's id
+	recipient_user_id TEXT,                     -- their business-scoped user ID
+	participant TEXT NOT NULL DEFAULT '',       -- a group's member: phone, else user ID
+	phone_number_id TEXT,                       -- the business number it went from
+	callback_data TEXT,                         -- biz_opaque_callback_data, as the send set it
+	error_title TEXT,
+	error_href TEXT,
+	payload    TEXT,                            -- the status as received (pricing,
+	                                            -- conversation…); NULL for wb's own
+	UNIQUE (wamid, status, participant)
 );
+
+-- Edits and deletions of messages (by the customer, or in the WhatsApp
+-- Business app): each once, by its own id. An edit replaces the body of
+-- the message it names; a deletion marks it deleted.
+CREATE TABLE message_change (
+	wamid      TEXT PRIMARY KEY,                -- the edit's or deletion's own id
+	target     TEXT NOT NULL,                   -- the wamid of the message it changes
+	kind       TEXT NOT NULL CHECK (kind IN ('edit', 'revoke')),
+	ts         INTEGER NOT NULL,
+	payload    TEXT NOT NULL                    -- as received
+) WITHOUT ROWID;
+CREATE INDEX message_change_by_target ON message_change(target);
+
+-- WhatsApp calls, one row per call (wacid), from the calls webhook.
+CREATE TABLE call (
+	id          INTEGER PRIMARY KEY,
+	wacid       TEXT NOT NULL UNIQUE,
+	contact_id  INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')), -- in: they called
+	phone_number_id TEXT,                       -- the business number
+	status      TEXT NOT NULL,                  -- the latest: connect ringing accepted rejected
+	                                            -- completed failed …
+	started_at  INTEGER,
+	ended_at    INTEGER,
+	duration    INTEGER,                        -- seconds, when it was answered
+	callback_data TEXT,
+	error_code  INTEGER,
+	error_text  TEXT,
+	ts          INTEGER NOT NULL,               -- its first event
+	updated_at  INTEGER NOT NULL                -- its latest event
+);
+CREATE INDEX call_by_contact ON call(contact_id, ts);
+-- Each event of a call once, as received.
+CREATE TABLE call_event (
+	wacid      TEXT NOT NULL,
+	event      TEXT NOT NULL,                   -- connect terminate RINGING ACCEPTED …
+	ts         INTEGER NOT NULL,
+	payload    TEXT NOT NULL,
+	PRIMARY KEY (wacid, event)
+) WITHOUT ROWID;
+
+-- Webhook changes that are not about one chat: template status, quality
+-- and category updates, account and phone-number updates, error reports,
+-- and fields wb does not model yet (known 0), each kept raw, once.
+CREATE TABLE webhook_change (
+	id          INTEGER PRIMARY KEY,
+	field       TEXT NOT NULL,                  -- message_template_status_update, account_update, …
+	waba_id     TEXT,                           -- entry.id: the WhatsApp Business Account
+	ts          INTEGER,                        -- entry.time, or the value's own time
+	event       TEXT,                           -- event, new_quality_score, new_category, status
+	template_id TEXT,                           -- message_template_id, digits
+	template_name TEXT,
+	template_language TEXT,
+	value       TEXT NOT NULL,                  -- the change's value as received (JSON)
+	known       INTEGER NOT NULL,               -- 0: a field wb does not model
+	received_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX webhook_change_once ON webhook_change(field, coalesce(waba_id, ''),
+	coalesce(ts, 0), value);
+CREATE INDEX webhook_change_by_template ON webhook_change(template_id, ts)
+	WHERE template_id IS NOT NULL;
+
+-- What wb-recv could not take (a message without an id, a value that is not
+-- an object, a document that is not JSON), kept for wb-recv retry. Its
+-- neighbours in the same delivery are stored as usual.
+CREATE TABLE quarantine (
+	id          INTEGER PRIMARY KEY,
+	source      TEXT NOT NULL,                  -- the file (or stdin) it came in, or 'listener'
+	byte_offset INTEGER,                        -- where its document starts in that file
+	path        TEXT NOT NULL,                  -- the part: entry[1].changes[0].value.messages[0];
+	                                            -- '' the whole document
+	reason      TEXT NOT NULL,
+	raw         TEXT NOT NULL,                  -- a webhook document holding just that part (with
+	                                            -- its entry and change), or the text as received
+	created_at  INTEGER NOT NULL,
+	tried_at    INTEGER                         -- the last wb-recv retry that could not take it
+);
+CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);
 
 -- Quick replies (/shortcut → text) and the keywords that trigger them.
 CREATE TABLE quick_reply (
@@ -175,6 +293,45 @@ CREATE TABLE hours_exception (
 );
 CREATE INDEX hours_exception_by_date ON hours_exception(date);
 
+-- Message templates as the Cloud API has them (wb-template sync), kept up
+-- to date by the template webhooks wb-recv takes in. wb-send checks every
+-- template send against them. A template no longer listed upstream keeps
+-- its row, with gone_at set.
+CREATE TABLE template (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL,
+	lang        TEXT NOT NULL,                  -- en_US, pt_BR …
+	meta_id     TEXT,                           -- Meta's template id
+	category    TEXT,                           -- MARKETING UTILITY AUTHENTICATION
+	status      TEXT,                           -- APPROVED PENDING REJECTED PAUSED DISABLED
+	                                            -- PENDING_DELETION DELETED …; NULL: not
+	                                            -- known (a quality webhook named it)
+	reason      TEXT,                           -- why the status or category last changed
+	quality     TEXT,                           -- GREEN YELLOW RED UNKNOWN
+	named       INTEGER NOT NULL DEFAULT 0,     -- 1: {{first_name}} parameters; 0: {{1}}
+	definition  TEXT,                           -- Meta's JSON object; NULL when only a
+	                                            -- webhook has named the template
+	synced_at   INTEGER,                        -- last listed by wb-template sync
+	updated_at  INTEGER NOT NULL,
+	gone_at     INTEGER,                        -- no longer listed upstream
+	UNIQUE (name, lang)
+);
+-- Each parameter a template takes, for queries by hand (wb-send reads the
+-- definition itself).
+CREATE TABLE template_slot (
+	template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE,
+	component   TEXT NOT NULL,                  -- header body button
+	position    INTEGER NOT NULL,               -- order in the body; a button's index
+	name        TEXT,                           -- 1, 2 … or the named parameter
+	kind        TEXT NOT NULL,                  -- text image video document location
+	                                            -- url coupon_code payload flow
+	example     TEXT,
+	PRIMARY KEY (template_id, component, position)
+) WITHOUT ROWID;
+-- The messaging limit counts the unique customers template-messaged in a
+-- rolling 24 hours: their messages by the time they go.
+CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id)
+	WHERE direction = 'out' AND type = 'template';
 -- The shared inbox (wb-inbox, wb-agent): the people who answer
 -- customers, the conversations they answer, what happened to each and
 -- their private notes. wb(7) gives the rules: when a customer message
@@ -203,7 +360,7 @@ CREATE TABLE conversation (
 	first_response_at INTEGER,                  -- our first reply
 	first_response_by TEXT,                     -- the agent who sent it
 	resolved_at       INTEGER,
-	version           INTEGER NOT NULL          -- setting inbox.version when it last changed
+	version           INTEGER NOT NULL          -- inbox_version.version when it last changed
 );
 CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';
 CREATE INDEX conversation_by_contact ON conversation(contact_id, id);
@@ -232,13 +389,46 @@ CREATE TABLE note (
 	created_at      INTEGER NOT NULL
 );
 CREATE INDEX note_by_contact ON note(contact_id, created_at);
+-- The inbox's change counter: a table of its own, not a setting, so that
+-- a conversation's change does not move settings_version (which makes
+-- wb-reply auto read its settings again).
+CREATE TABLE inbox_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO inbox_version VALUES (1, 0);
 
 -- Everything else that is one value: the business profile (profile.*),
--- greeting.*, away.*, optout.words, … (wb(7) lists the keys).
+-- greeting.*, away.*, optout.words, limit.tier, … (wb(7) lists the keys).
 CREATE TABLE setting (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- One number that every change to what wb-reply auto decides by (settings,
+-- hours, holidays, quick replies, keywords) moves, whoever makes it (the
+-- triggers below): a pipeline that runs for weeks looks at it for each
+-- message and reads the settings again when it has moved.
+CREATE TABLE settings_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO settings_version VALUES (1, 0);
+CREATE TRIGGER setting_insert_bumps AFTER INSERT ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER setting_update_bumps AFTER UPDATE ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER setting_delete_bumps AFTER DELETE ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_insert_bumps AFTER INSERT ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_update_bumps AFTER UPDATE ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_delete_bumps AFTER DELETE ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_insert_bumps AFTER INSERT ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_update_bumps AFTER UPDATE ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_delete_bumps AFTER DELETE ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_insert_bumps AFTER INSERT ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_update_bumps AFTER UPDATE ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
 
 -- WhatsApp's default labels, as a new WhatsApp Business account has them.
 INSERT INTO label (name, color, created_at) VALUES

@@ -44,7 +44,7 @@ WB_DBB=$T/typo.db
 WB_NOW=2026-01-01
 EOF2
 env -u WB_DB wb-contact add '020 7946 0958' >"$T/out" 2>"$T/err"
-is "$?:$(cat "$T/out")" "0:$(printf 'phone\tcreated\n442079460958\ttrue')" \
+is "$?:$(cat "$T/out")" "0:$(printf 'phone\tuser_id\tcreated\n442079460958\t\ttrue')" \
 	"WB_OUTPUT and WB_DEFAULT_REGION from the file"
 is "$(sqlite3 "$T/from-config.db" 'SELECT wa_id FROM contact')" "442079460958" "WB_DB from the file"
 is "$(cat "$T/err")" "wb-contact: $cfg:8: WB_DBB: no such setting (wb(7) lists them); ignored

@@ -14,7 +14,7 @@ for k in $(seq $K); do wb-agent add "t$k" >/dev/null; done
 # last, the status that ended it
 taker() {
 	while WB_AGENT="t$1" wb-inbox take -o csv >"$T/one.$1" 2>>"$T/err.$1"; rc=$?; [ $rc = 0 ]; do
-		tail -n +2 "$T/one.$1" | cut -d, -f1,4 >>"$T/took.$1"
+		tail -n +2 "$T/one.$1" | cut -d, -f1,5 >>"$T/took.$1"
 	done
 	echo $rc >"$T/end.$1"
 }

@@ -9,13 +9,13 @@ wb-contact import "$T/many.csv" >/dev/null
 ok $? "5000 contacts"
 
 { wb-contact ls 2>"$T/err"; echo $? >"$T/rc"; } | head -1 >"$T/first"
-is "$(cat "$T/first")" "phone,name,profile_name,labels,opted_out,last_in" "piped: CSV with a header"
+is "$(cat "$T/first")" "phone,user_id,name,profile_name,username,labels,opted_out,last_in" "piped: CSV with a header"
 is "$(cat "$T/rc")" "0" "a reader that stops early (| head) ends it quietly with status 0"
 is "$(cat "$T/err")" "" "and nothing on stderr"
 
 is "$(wb-contact ls -o jsonl | wc -l | tr -d ' ')" "5000" "-o jsonl: a line a row"
-is "$(WB_OUTPUT=tsv wb-contact ls | head -1)" "$(printf 'phone\tname\tprofile_name\tlabels\topted_out\tlast_in')" "WB_OUTPUT=tsv"
-is "$(WB_OUTPUT=tsv wb-contact ls -o csv | head -1)" "phone,name,profile_name,labels,opted_out,last_in" "-o wins over WB_OUTPUT"
+is "$(WB_OUTPUT=tsv wb-contact ls | head -1)" "$(printf 'phone\tuser_id\tname\tprofile_name\tusername\tlabels\topted_out\tlast_in')" "WB_OUTPUT=tsv"
+is "$(WB_OUTPUT=tsv wb-contact ls -o csv | head -1)" "phone,user_id,name,profile_name,username,labels,opted_out,last_in" "-o wins over WB_OUTPUT"
 wb-contact ls -o json >"$T/all.json"
 jq -e 'length == 5000 and .[0].phone == "16502000000"' "$T/all.json" >/dev/null
 ok $? "-o json: one array of 5000 objects"

@@ -17,7 +17,7 @@ wb-profile set name='Lucky Tea' timezone=Asia/Shanghai >/dev/null
 wb-profile hours mon-fri 09:00-12:00,13:00-18:00 >/dev/null
 
 exits 65 "greeting set with an unknown placeholder" -- wb-reply greeting set 'Hi {{nmae}}!'
-is "$(cat "$T/err")" "wb-reply: greeting: {{nmae}} is not a placeholder it can fill (known: name, phone, wa_id, profile_name, business)" \
+is "$(cat "$T/err")" "wb-reply: greeting: {{nmae}} is not a placeholder it can fill (known: name, phone, wa_id, user_id, username, profile_name, business)" \
 	"is refused, listing the known ones"
 is "$(q "SELECT count(*) FROM setting WHERE key LIKE 'greeting.%'")" 0 "and nothing is saved"
 exits 65 "{{opens_at}} is the away message's alone" -- wb-reply greeting set 'Back {{opens_at}}'
@@ -27,7 +27,7 @@ is "$(cat "$T/err")" "" "without a warning when the hours give an opening"
 wb-contact add $MEI tier=gold >/dev/null
 exits 0 "an attribute some contact has" -- wb-reply quick add /tier 'Your tier: {{ tier }}' --keyword tier
 exits 65 "quick set checks too" -- wb-reply quick set /tier 'Your tier: {{level}}'
-like "$(cat "$T/err")" "known: name, phone, wa_id, profile_name, business, tier\)" "attributes are listed"
+like "$(cat "$T/err")" "known: name, phone, wa_id, user_id, username, profile_name, business, tier\)" "attributes are listed"
 
 # {{opens_at}}: Mon 30 Nov 12:30 is the lunch break; Sun 29 Nov 22:30 night
 export WB_NOW=2026-11-30T04:30:00Z

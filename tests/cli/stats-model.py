@@ -273,8 +273,8 @@ def report(db, tzname, since, until, by):
         order = [("all", [iso(since, tz), iso(until, tz)])]
         head = ["since", "until"]
     elif by == "contact":
-        order = [(c, list(contacts[c])) for c in sorted(rows)]
-        head = ["phone", "name"]
+        order = [(c, [contacts[c][0], "", contacts[c][1]]) for c in sorted(rows)]
+        head = ["phone", "user_id", "name"]
     elif by == "label":
         order = [(l, [labels[l]]) for l in sorted(labels, key=lambda l: labels[l].lower())]
         head = ["label"]
@@ -339,14 +339,14 @@ def inbox_cells(inbox, k, by):
 def conv_report(db, tzname, since, until):
     tz = ZoneInfo(tzname)
     msgs, contacts, clabels, labels, _ = load(db)
-    print("phone,name,opened_at,first_response_s,received,sent,last_activity,agent,labels")
+    print("phone,user_id,name,opened_at,first_response_s,received,sent,last_activity,agent,labels")
     convs = conversations(by_contact(msgs))
     for cid in sorted(convs):
         names = ",".join(sorted((labels[l] for l in clabels.get(cid, [])), key=str.lower))
         for opener, reply, ms in convs[cid]:
             if not since <= opener.t < until:
                 continue
-            cells = [contacts[cid][0], contacts[cid][1] or "", iso(opener.t, tz),
+            cells = [contacts[cid][0], "", contacts[cid][1] or "", iso(opener.t, tz),
                      str(reply.t - opener.t) if reply else "", str(sum(m.inb for m in ms)),
                      str(sum(m.sent for m in ms)), iso(ms[-1].t, tz), (reply.agent or "") if reply else "",
                      f'"{names}"' if "," in names else names]
@@ -365,10 +365,10 @@ def top(db, tzname, since, until, limit, by):
             a[2] = max(a[2], m.t)
     key = (lambda c: (-acc[c][0], contacts[c][0])) if by == "received" else \
           (lambda c: (-(acc[c][0] + acc[c][1]), -acc[c][0], contacts[c][0]))
-    print("phone,name,messages,received,sent,last_message")
+    print("phone,user_id,name,messages,received,sent,last_message")
     for c in sorted(acc, key=key)[:limit]:
         r, s, last = acc[c]
-        print(",".join([contacts[c][0], contacts[c][1] or "", str(r + s), str(r), str(s), iso(last, tz)]))
+        print(",".join([contacts[c][0], "", contacts[c][1] or "", str(r + s), str(r), str(s), iso(last, tz)]))
 
 
 def instant(s, tz):

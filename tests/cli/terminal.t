@@ -29,13 +29,13 @@ msg out 2026-11-25T09:00:00Z queued NULL "strftime('%s', '2026-11-26T01:30:00Z')
 sql "UPDATE contact SET last_in_at = strftime('%s', '2026-11-24T10:00:00Z') WHERE id = 1"
 
 # --- times: the business zone with its offset in a table, UTC elsewhere
-is "$(wb-contact ls -o csv --no-header | cut -d, -f1,6)" "$A,2026-11-24T10:00:00Z
+is "$(wb-contact ls -o csv --no-header | cut -d, -f1,8)" "$A,2026-11-24T10:00:00Z
 $B," "csv: UTC"
-like "$(wb-contact ls -o table)" "^$A  Ann .* 2026-11-24 18:00\+08:00$" "ls as a table: the business zone"
-like "$(wb-contact log $A -o table)" "^2026-11-24 18:00\+08:00  $A  in " "log"
+like "$(wb-contact ls -o table)" "^$A  +Ann .* 2026-11-24 18:00\+08:00$" "ls as a table: the business zone"
+like "$(wb-contact log $A -o table)" "^2026-11-24 18:00\+08:00  $A  +in " "log"
 like "$(wb-send queue -o table)" "$A +text +queued +2026-11-26 09:30\+08:00" "the queue"
 like "$(wb-stats conversations --since 2026-11-24 --until 2026-11-26 -o table)" \
-	"^$A  Ann .*  2026-11-24 18:00\+08:00  +2h 05m  +1  +1  2026-11-24 20:05\+08:00" "stats; a duration in words"
+	"^$A  +Ann .*  2026-11-24 18:00\+08:00  +2h 05m  +1  +1  2026-11-24 20:05\+08:00" "stats; a duration in words"
 
 # --- durations and rates: in words in a table, numbers elsewhere
 exits 0 "a day by day report" -- wb-stats --since 2026-11-24 --until 2026-11-26 --by day -o csv
@@ -73,16 +73,16 @@ LC_ALL=C exits 0 "--plot of top" -- wb-stats top --since 2026-11-24 --until 2026
 like "$(cat "$T/out")" "^$A +Ann .* #+ 3$" "named by phone and name"
 
 # --- width: COLUMNS, or the terminal's; the widest columns cut first
-LC_ALL=C COLUMNS=72 exits 0 "a table 72 columns wide" -- wb-contact ls -o table
-is "$(widest "$(cat "$T/out")")" "72" "never wider"
-like "$(cat "$T/out")" "^$A  Ann Mueller-Lueden~ +false  2026-11-24 18:00\+0~$" \
+LC_ALL=C COLUMNS=84 exits 0 "a table 84 columns wide" -- wb-contact ls -o table
+is "$(widest "$(cat "$T/out")")" "84" "never wider"
+like "$(cat "$T/out")" "^$A  +Ann Mueller-Lueden~ +false  2026-11-24 18:00\+0~$" \
 	"the widest cut first, the name, then with the time; '~' outside UTF-8"
-like "$(head -1 "$T/out")" "^phone  +name  +pro~  lab~  opte~  last_in$" "a header wider than its cells is cut before them"
-LC_ALL=C.UTF-8 COLUMNS=72 exits 0 "in UTF-8" -- wb-contact ls -o table
+like "$(head -1 "$T/out")" "^phone  +use~  name  +pro~  use~  lab~  opte~  last_in$" "a header wider than its cells is cut before them"
+LC_ALL=C.UTF-8 COLUMNS=84 exits 0 "in UTF-8" -- wb-contact ls -o table
 like "$(cat "$T/out")" "Ann Mueller-Lueden…" "cut with an ellipsis"
-out=$(LC_ALL=C tty 'stty cols 44; wb-contact ls' </dev/null)
-like "$out" "^phone  +name" "on a terminal: a table by default"
-is "$(widest "$out")" "44" "as wide as the terminal"
+out=$(LC_ALL=C tty 'stty cols 52; wb-contact ls' </dev/null)
+like "$out" "^phone  +use~  +name" "on a terminal: a table by default"
+is "$(widest "$out")" "52" "as wide as the terminal"
 
 # --- stdin on a terminal: what it waits for
 out=$(printf '%s\n' $B | tty 'wb-label apply Paid')

@@ -12,7 +12,7 @@ hooks() {
 			"$n" "$n" "$n" "$n" $((1796040000 + n))
 	done
 }
-assignees() { wb-inbox -o csv | tail -n +2 | cut -d, -f1,4 | tr '\n' ' '; }
+assignees() { wb-inbox -o csv | tail -n +2 | cut -d, -f1,5 | tr '\n' ' '; }
 
 exits 0 "add" -- wb-agent add mei --display "Mei Lin"
 wb-agent add bob >/dev/null && wb-agent add ann >/dev/null

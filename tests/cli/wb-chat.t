@@ -46,7 +46,7 @@ like "$(cat "$T/out")" "note alice: no window" "the other lines still run"
 is "$(grep -c 'not sent' "$T/out")" 0 "stdout keeps the conversation only"
 printf '/resolve\n' >"$T/in"
 exits 0 "/resolve" -- env WB_AGENT=alice wb-chat $A <"$T/in"
-is "$(wb-inbox --state all -o csv --no-header | grep "^$A" | cut -d, -f3)" "resolved" "the conversation is resolved"
+is "$(wb-inbox --state all -o csv --no-header | grep "^$A" | cut -d, -f4)" "resolved" "the conversation is resolved"
 
 # ---- two agents in two terminals (one tmux server)
 S="$T/tmux"

@@ -65,16 +65,16 @@ is "$(sqlite3 "$WB_DB" "SELECT group_concat(wamid) FROM (SELECT m.wamid FROM mes
 	"wamid.A,wamid.C" "stored on those messages only"
 is "$(wb-label ls -o csv | grep '^Paid,')" "Paid,4,2,2" "ls counts labelled messages"
 exits 0 "who --message" -- wb-label who Paid --message
-is "$(cat "$T/out")" "time,phone,direction,type,text,status,wamid,labels,agent
-2025-11-25T09:58:20Z,8613912345678,in,text,order 2,received,wamid.C,Paid,
-2025-11-25T10:00:00Z,16505551234,in,text,I paid,received,wamid.A,Paid," "the labelled messages, oldest first"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels,agent
+2025-11-25T09:58:20Z,8613912345678,,in,text,order 2,received,wamid.C,Paid,
+2025-11-25T10:00:00Z,16505551234,,in,text,I paid,received,wamid.A,Paid," "the labelled messages, oldest first"
 exits 0 "apply to a message again" -- wb-label apply Paid --message wamid.A
 is "$(tail -1 "$T/out")" "Paid,wamid.A,false" "no change"
 exits 65 "one unknown message fails them all" -- wb-label apply New\ order --message wamid.B wamid.NOPE
 like "$(cat "$T/err")" "wamid.NOPE: no such message" "names it"
 is "$(wb-label ls -o csv | grep '^New order,')" "New order,2,0,0" "nothing labelled"
 exits 0 "remove from a message" -- wb-label remove Paid --message wamid.C
-is "$(wb-label who Paid --message -o csv | tail -n +2 | cut -d, -f7)" "wamid.A" "only the other is left"
+is "$(wb-label who Paid --message -o csv | tail -n +2 | cut -d, -f8)" "wamid.A" "only the other is left"
 is "$(wb-label who Paid -o csv | wc -l)" "3" "the contacts' own labels are untouched"
 exits 0 "rm a label takes it off messages" -- wb-label rm Paid
 is "$(sqlite3 "$WB_DB" "SELECT count(*) FROM message_label")" "0" "no message carries it"

@@ -51,7 +51,11 @@ ok "$([ $? -ne 0 ]; echo $?)" "the secret appears nowhere"
 head -c 5000 /dev/zero | tr '\0' ' ' > "$T/big.json"
 is "$(post "$T/big.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/big.json")")" 413 "oversized body: 413"
 printf '{"object":"whatsapp_business_account","entry":[' > "$T/trunc.json"
-is "$(post "$T/trunc.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/trunc.json")")" 400 "bad JSON: 400"
+is "$(post "$T/trunc.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/trunc.json")")" 200 \
+	"bad JSON: 200, for Meta would send it again and again"
+is "$(q "select source || ' ' || (byte_offset is null) || ' ' || reason from quarantine")" \
+	"listener 1 not JSON (at byte 47 of it): ']' expected near end of file" "it is quarantined"
+like "$(cat "$T/log")" "listener: not JSON .* \(quarantined\)" "and said so"
 is "$(code -X PUT "$URL")" 405 "other methods: 405"
 
 kill -TERM "$PID"

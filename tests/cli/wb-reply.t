@@ -29,7 +29,7 @@ is "$(tail -n +2 "$T/out" | cut -f2)" "Hi Mei Chen 陈梅, prices at Leaf & Co: 
 exits 0 "quick show --for an unknown number" -- wb-reply quick show /price --for 16505551234 -o tsv
 like "$(cat "$T/out")" "Hi 16505551234," "the phone stands in for the name"
 exits 65 "a placeholder no contact can fill is refused" -- wb-reply quick add /attr 'Order {{order_id}}'
-is "$(cat "$T/err")" "wb-reply: /attr: {{order_id}} is not a placeholder it can fill (known: name, phone, wa_id, profile_name, business)" \
+is "$(cat "$T/err")" "wb-reply: /attr: {{order_id}} is not a placeholder it can fill (known: name, phone, wa_id, user_id, username, profile_name, business)" \
 	"listing the known ones"
 wb-contact add 8613912345678 order_id=A-77 >/dev/null && wb-contact add 16505550000 >/dev/null
 exits 0 "once a contact has the attribute it is known" -- wb-reply quick add /attr 'Order {{order_id}}'
@@ -52,15 +52,15 @@ exits 0 "quick rm" -- wb-reply quick rm /attr
 exits 64 "keyword bad subcommand" -- wb-reply keyword frob
 
 exits 0 "greeting shows" -- wb-reply greeting -o csv
-is "$(tail -n +2 "$T/out")" "false,,2w,everyone" "off by default, 14 days"
+is "$(tail -n +2 "$T/out")" "false,,2w,everyone," "off by default, 14 days, no fallback"
 exits 65 "greeting --on without text" -- wb-reply greeting --on
 exits 0 "greeting set" -- wb-reply greeting set 'Welcome {{name}}!' --after 3d -o csv
-is "$(tail -n +2 "$T/out")" "true,Welcome {{name}}!,3d,everyone" "set turns it on"
+is "$(tail -n +2 "$T/out")" "true,Welcome {{name}}!,3d,everyone," "set turns it on"
 exits 64 "greeting --to outside its list" -- wb-reply greeting --to some
 exits 65 "greeting bad --after" -- wb-reply greeting --after soon
 exits 64 "greeting --when" -- wb-reply greeting --when always
 exits 0 "away set" -- wb-reply away set 'Closed, back at 9' --when always --off -o csv
-is "$(tail -n +2 "$T/out")" "false,\"Closed, back at 9\",always" "away stored, off"
+is "$(tail -n +2 "$T/out")" "false,\"Closed, back at 9\",always," "away stored, off"
 exits 65 "away bad window" -- wb-reply away --when 2026-12-27/2026-12-24
 exits 65 "away bad --when" -- wb-reply away --when sometimes
 exits 0 "away window" -- wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' -o csv
@@ -69,6 +69,15 @@ exits 0 "words" -- wb-reply words -o csv
 is "$(tail -n +2 "$T/out" | tr '\n' ' ')" "stop,\"STOP,UNSUBSCRIBE\" start,START " "default words"
 exits 64 "--stop only with words" -- wb-reply auto --stop X
 exits 64 "unknown command" -- wb-reply frob
+exits 0 "a fallback template for the away message" -- wb-reply away --fallback-template closed_note \
+	--fallback-lang en_GB --fallback-param '{{name}}' -o tsv
+is "$(tail -n +2 "$T/out" | cut -f4)" "closed_note" "shown with it"
+exits 0 "and for keyword replies" -- wb-reply keyword fallback --fallback-template hello_again --fallback-param '{{name}}' -o csv
+is "$(tail -n +2 "$T/out")" 'hello_again,,"[""{{name}}""]"' "keyword fallback shows it"
+exits 64 "--fallback-param alone" -- wb-reply away --fallback-param x
+exits 64 "--fallback-template with quick" -- wb-reply quick ls --fallback-template x
+exits 0 "'' removes one" -- wb-reply keyword fallback --fallback-template '' -o csv
+is "$(tail -n +2 "$T/out")" ",," "gone"
 
 # auto: greeting on first contact, keywords, after inactivity
 rm -f "$WB_DB"*
@@ -111,6 +120,11 @@ is "$(msg C2 $((D + 3600)) 'price' | answer | cut -d"|" -f5)" "keyword" "away ag
 is "$(msg C3 $((D + 7200)) 'thanks' | answer)" "" "and otherwise nothing"
 is "$(msg C4 $((D + 86400)) 'hello' | answer | cut -d"|" -f5)" "away" "24 h later: away again"
 is "$(msg C5 $D 'hi' 447700900123 | answer | cut -d"|" -f5)" "away" "the cooldown is per contact"
+wb-reply away --fallback-template closed_note --fallback-param '{{name}}' --fallback-param 9am >/dev/null
+msg C4b $((D + 2 * 86400)) 'still there?' | wb-recv | wb-reply auto > "$T/fb"
+like "$(cat "$T/fb")" '"auto":"away","rendered":true,"from_number":"[0-9]+","fallback_template":"closed_note","fallback_lang":null,"fallback_param":\["Mei Chen 陈梅","9am"\]' \
+	"an away reply carries its fallback, placeholders filled, in wb-send's names"
+wb-reply away --fallback-template '' >/dev/null
 wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' >/dev/null
 is "$(msg C6 1798200000 'x' 447700900124 | answer | cut -d"|" -f5)" "away" "inside the window: away"
 is "$(msg C7 1798400000 'x' 447700900124 | answer | cut -d"|" -f5)" "" "after it: the greeting was given near, nothing"
@@ -120,6 +134,23 @@ q "insert or replace into setting values ('profile.timezone', 'UTC')"
 # 2026-11-30 is a Monday
 is "$(msg C8 $(date -u -d 2026-11-30T10:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "greeting" "open hours: no away"
 is "$(msg C9 $(date -u -d 2026-11-30T20:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "away" "after hours: away"
+
+# a customer's name is data: a profile name that looks like a placeholder
+# is not filled again, by wb-reply or by wb-send, and says so in the line
+rm -f "$WB_DB"*
+wb-contact add 447700900200 secret_note='code 7731' >/dev/null
+wb-reply greeting set 'Hi {{name}}!' >/dev/null
+named() { msg "$1" $D hello 447700900200 | sed "s/\"name\": \"[^\"]*\"/\"name\": \"$2\"/"; }
+named N1 '{{secret_note}}' | wb-recv | wb-reply auto > "$T/line"
+is "$(jq -r '.text, .rendered' "$T/line" | tr '\n' ' ')" "Hi {{secret_note}}! true " \
+	"a name of {{secret_note}} is written as it is, in a line marked rendered"
+exits 0 "wb-send - sends it as it is" -- sh -c "WB_NOW=2026-11-19T09:00:00Z wb-send - --dry-run < '$T/line'"
+like "$(cat "$T/out")" '"body":"Hi \{\{secret_note\}\}!"' "the private attribute is not sent"
+wb-reply greeting set 'Hello {{name}}' >/dev/null
+named N2 '{{nosuch}}' | sed "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$((D + 20 * 86400))\"/" |
+	wb-recv | wb-reply auto > "$T/line"
+is "$(jq -r .text "$T/line")" "Hello {{nosuch}}" "a name of {{nosuch}} too"
+exits 0 "and wb-send does not stop at it" -- sh -c "WB_NOW=2026-12-09T09:00:00Z wb-send - --dry-run < '$T/line'"
 
 # opt-out, statuses, reactions
 rm -f "$WB_DB"*
@@ -139,6 +170,19 @@ exits 65 "not JSON" -- sh -c "wb-reply auto < '$T/bad'"
 printf '{"event":"message","wamid":"wamid.ZZ","from":"1650555","ts":"2026-01-01T00:00:00Z","type":"text"}\n{"event":"future"}\n' > "$T/unknown"
 exits 0 "an unknown message and an unknown event kind" -- sh -c "wb-reply auto < '$T/unknown'"
 like "$(cat "$T/err")" "wamid.ZZ: not in the database" "warns and goes on"
+# a bad line costs only itself: the lines after it are answered, each
+# failure is said with its line, and the exit status says some failed
+rm -f "$WB_DB"*
+wb-reply greeting set 'Welcome!' >/dev/null
+{ msg H1 $D hi 447700900301; msg H2 $D hi 447700900302; msg H3 $D hi 447700900303; } | wb-recv > "$T/good"
+{ sed -n 1p "$T/good"; echo 'nope'; echo '{"event":"message","wamid":"wamid.H9","from":"4477'
+  sed -n 2p "$T/good"; head -c 1100000 /dev/zero | tr '\0' x; echo; printf '{"event":"message","text":"\001"}\n'
+  sed -n 3p "$T/good"; } > "$T/mixed"
+exits 65 "good events between bad lines" -- sh -c "wb-reply auto < '$T/mixed'"
+is "$(jq -r .reply_to "$T/out" | tr '\n' ' ')" "wamid.H1 wamid.H2 wamid.H3 " "are each answered, in order"
+is "$(grep -c '^wb-reply: stdin:[2-6]: ' "$T/err")" 4 "each bad line is named"
+like "$(cat "$T/err")" "stdin:5: a line over 1048576 bytes" "a huge line too, without keeping it"
+like "$(tail -1 "$T/err")" "4 lines got no answer" "the last line says how many"
 exits 64 "auto takes no arguments" -- wb-reply auto x
 exits 0 "--help" -- wb-reply --help
 like "$(cat "$T/out")" "^usage: wb-reply" "usage"

@@ -28,10 +28,21 @@ is "$(sends_to $A)" "4" "sent"
 
 fake_faults '{"fail_to":{"16505550002":131026}}'
 exits 65 "an undeliverable recipient fails at once" -- wb-send --to $B --template t
-like "$(cat "$T/out")" ",$B,,failed,\(#131026\) Message undeliverable" "the row says the API's code and text"
+like "$(cat "$T/out")" ",$B,,,failed,\(#131026\) Message undeliverable" "the row says the API's code and text"
 is "$(sql "SELECT status, error_code, attempts FROM message ORDER BY id DESC LIMIT 1")" "failed|131026|1" \
 	"stored as failed with the code, tried once"
-fake_faults '{"fail_to":{}}'
+fake_faults '{"fail_to":null}'
+
+# a failed status overtakes the API's answer: the webhook is stored
+# first, then the answer names its wamid; the run reports what the
+# database says (next_wamid names the id the fake will give)
+sed 's/wamid\.HBgNODYxMzkxMjM0NTY3OBUCABEYEkZBSUxFRDAwMDAwMDAwMDAxAA==/wamid.EARLY1/; s/8613912345678/16505550002/' \
+	"$FIXTURES/webhook/status-failed.json" | wb-recv >/dev/null
+fake_faults '{"next_wamid":"wamid.EARLY1"}'
+exits 65 "a failure that came before the answer" -- wb-send --to $B --template t
+like "$(cat "$T/out")" ",$B,,wamid.EARLY1,failed,Message failed to send because more than 24 hours" "the row says failed, with the webhook's error"
+like "$(cat "$T/err")" "1 failed" "and the exit status counts it"
+is "$(sql "SELECT status FROM message WHERE wamid = 'wamid.EARLY1'")" "failed" "as the database has it"
 
 # the database refuses a write in the middle of a round: the run stops,
 # nothing goes out, every row it held stays queued for a flush (and,
@@ -58,7 +69,7 @@ is "$(sql "SELECT status, next_try_at - strftime('%s','2026-11-25T10:00:00Z') BE
 
 fake_faults '{"rate_limit":1,"retry_after":120}'
 exits 75 "a Retry-After longer than a run waits: left queued" -- wb-send --to $A --template later
-like "$(cat "$T/out")" ",$A,,queued,\(#130429\)" "reported as queued, with the reason"
+like "$(cat "$T/out")" ",$A,,,queued,\(#130429\)" "reported as queued, with the reason"
 id=$(tail -n +2 "$T/out" | cut -d, -f1)
 is "$(sql "SELECT status, next_try_at - strftime('%s','2026-11-25T10:00:00Z') >= 120 FROM message WHERE id = $id")" \
 	"queued|1" "queued, not before the Retry-After"
@@ -74,13 +85,13 @@ grep -q wrong "$T/err" "$T/out"
 ok $((! $?)) "without printing it"
 is "$(sql "SELECT status FROM message ORDER BY id DESC LIMIT 1")" "queued" "the message stays queued"
 exits 0 "flush with the right token sends it" -- wb-send flush -o csv
-is "$(tail -n +2 "$T/out" | cut -d, -f4)" "sent" "sent"
+is "$(tail -n +2 "$T/out" | cut -d, -f5)" "sent" "sent"
 
 exits 69 "no server" -- env WB_API_URL=http://127.0.0.1:1/v26.0 wb-send --to $A --template t
 like "$(cat "$T/err")" "unreachable" "says the API is unreachable"
 is "$(sql "SELECT status FROM message ORDER BY id DESC LIMIT 1")" "queued" "the message stays queued"
 WB_NOW=2026-11-25T11:00:00Z wb-send flush -o csv > "$T/out"
-is "$(tail -n +2 "$T/out" | cut -d, -f4)" "sent" "a later flush sends it"
+is "$(tail -n +2 "$T/out" | cut -d, -f5)" "sent" "a later flush sends it"
 
 # two flushes at once never send the same message
 i=0; echo phone > "$T/many.csv"

@@ -73,10 +73,10 @@ zone Asia/Shanghai
 is "$(csv --since 2026-11-23 --until 2026-11-28 | tail -n 1)" \
 	"2026-11-22T16:00:00Z,2026-11-27T16:00:00Z,7,14,12,6,2,0.8571,0.4286,3,3,40,1000,6,1" \
 	"the summary row"
-is "$(csv --since 2026-11-23 --until 2026-11-28 --by contact)" "phone,name,$H
-8613900000001,Ann Lee,1,3,2,1,0,0.6667,0.3333,1,1,601,601,1,1
-8613900000002,\"'=HYPERLINK(1)\",1,1,0,0,2,0,0,1,1,60,60,0,0
-8613900000003,Cai,5,10,10,5,0,1,0.5,1,1,30,1000,5,0" \
+is "$(csv --since 2026-11-23 --until 2026-11-28 --by contact)" "phone,user_id,name,$H
+8613900000001,,Ann Lee,1,3,2,1,0,0.6667,0.3333,1,1,601,601,1,1
+8613900000002,,\"'=HYPERLINK(1)\",1,1,0,0,2,0,0,1,1,60,60,0,0
+8613900000003,,Cai,5,10,10,5,0,1,0.5,1,1,30,1000,5,0" \
 	"--by contact: names (else the profile name), a formula neutralised"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by agent)" "agent,$H,$HA
 ,7,6,6,5,1,1,0.8333,3,3,,,6,0,0,0,,,,
@@ -105,19 +105,19 @@ is "$(csv --since 2026-10-01 --until 2027-01-01 --by month | cut -d, -f1,2 | tr 
 	"month,received 2026-10,0 2026-11,7 2026-12,0 " "--by month"
 
 exits 0 "conversations" -- wb-stats conversations --since 2026-11-24 --until 2026-11-27 -o csv
-is "$(cat "$T/out")" "phone,name,opened_at,first_response_s,received,sent,last_activity,agent,labels
-8613900000001,Ann Lee,2026-11-24T15:59:59Z,601,1,2,2026-11-24T16:10:00Z,bob,vip
-8613900000002,\"'=HYPERLINK(1)\",2026-11-25T16:00:00Z,60,1,1,2026-11-25T17:00:00Z,ann," \
+is "$(cat "$T/out")" "phone,user_id,name,opened_at,first_response_s,received,sent,last_activity,agent,labels
+8613900000001,,Ann Lee,2026-11-24T15:59:59Z,601,1,2,2026-11-24T16:10:00Z,bob,vip
+8613900000002,,\"'=HYPERLINK(1)\",2026-11-25T16:00:00Z,60,1,1,2026-11-25T17:00:00Z,ann," \
 	"one row per conversation, times in the business zone"
 is "$(csv conversations --since 2026-11-27 --until 2026-11-28 | sed -n 2p)" \
-	"8613900000003,Cai,2026-11-27T03:00:00Z,10,1,2,2026-11-27T03:00:10Z,ann,\"Paid,vip\"" \
+	"8613900000003,,Cai,2026-11-27T03:00:00Z,10,1,2,2026-11-27T03:00:10Z,ann,\"Paid,vip\"" \
 	"labels of the contact, quoted in CSV"
 exits 0 "top" -- wb-stats top --since 2026-11-23 --until 2026-11-28 -o csv
-is "$(cat "$T/out")" "phone,name,messages,received,sent,last_message
-8613900000003,Cai,15,5,10,2026-11-27T11:16:40Z
-8613900000001,Ann Lee,4,1,3,2026-11-27T02:00:00Z
-8613900000002,\"'=HYPERLINK(1)\",2,1,1,2026-11-25T16:01:00Z" "top by messages"
-is "$(csv top --by received --limit 2 --since 2026-11-23 --until 2026-11-28 | cut -d, -f1,4 | tr '\n' ' ')" \
+is "$(cat "$T/out")" "phone,user_id,name,messages,received,sent,last_message
+8613900000003,,Cai,15,5,10,2026-11-27T11:16:40Z
+8613900000001,,Ann Lee,4,1,3,2026-11-27T02:00:00Z
+8613900000002,,\"'=HYPERLINK(1)\",2,1,1,2026-11-25T16:01:00Z" "top by messages"
+is "$(csv top --by received --limit 2 --since 2026-11-23 --until 2026-11-28 | cut -d, -f1,5 | tr '\n' ' ')" \
 	"phone,received 8613900000003,5 8613900000001,1 " "top --by received --limit 2 (ties by phone)"
 
 # --- by hand: the end of daylight saving time in New York (2026-11-01) ---
@@ -131,7 +131,7 @@ is "$(csv --since 2026-10-31 --until 2026-11-03 --by day | cut -d, -f1,2,9 | tr 
 is "$(csv --since 2026-11-01 --until 2026-11-02 --by hour | grep -E '^(1|2|23),' | cut -d, -f1,2 | tr '\n' ' ')" \
 	"1,2 2,0 23,1 " "the repeated hour counts as hour 1"
 is "$(csv conversations --since 2026-11-01 --until 2026-11-03 | sed -n 2p)" \
-	"12125550004,,2026-11-01T05:30:00Z,,3,0,2026-11-02T04:30:00Z,," \
+	"12125550004,,,2026-11-01T05:30:00Z,,3,0,2026-11-02T04:30:00Z,," \
 	"an unanswered conversation: no first response, offsets change with DST"
 
 # --- the default range: the last 7 days, today included ---

@@ -50,6 +50,7 @@ static struct {
     bool stalled;      /* answers are held until stall_after is set again */
     bool async_fail;   /* fail_to recipients: 200, then a failed webhook */
     json_t *fail_to;   /* wa_id → error code */
+    char next_wamid[64]; /* the id of the next accepted message, once; "" none */
 } F;
 
 static const char *const counter_keys[] = {
@@ -77,11 +78,35 @@ static void faults_reset_locked(void)
     F.slow_ms = F.stall_after = 0;
     F.stalled = false;
     F.async_fail = false;
+    F.next_wamid[0] = '\0';
     if (F.fail_to) json_object_clear(F.fail_to);
     else F.fail_to = json_object();
 }
 
 static void release_held(void);
+
+static int next_wamid_bad(json_t *v, char *err, size_t errlen)
+{
+    if (json_is_null(v) || (json_is_string(v) && json_string_length(v) &&
+                            json_string_length(v) < sizeof F.next_wamid))
+        return 0;
+    snprintf(err, errlen, "next_wamid must be a message id (1 to %zu "
+             "characters) or null", sizeof F.next_wamid - 1);
+    return -1;
+}
+
+/* The id of an accepted message: the one next_wamid names (once), else a
+ * new one. A test names it to deliver its statuses before the answer
+ * (Meta's webhooks overtake its answers too). */
+static void take_wamid(char *wamid, size_t cap)
+{
+    pthread_mutex_lock(&f_lock);
+    bool named = F.next_wamid[0] != '\0';
+    if (named) snprintf(wamid, cap, "%.63s", F.next_wamid);
+    F.next_wamid[0] = '\0';
+    pthread_mutex_unlock(&f_lock);
+    if (!named) new_wamid(wamid, cap);
+}
 
 void faults_reset(void)
 {
@@ -113,6 +138,8 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
                 snprintf(err, errlen, "async_fail must be true or false");
                 return -1;
             }
+        } else if (!strcmp(key, "next_wamid")) {
+            if (next_wamid_bad(v, err, errlen)) return -1;
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) continue;
             if (!json_is_object(v)) {
@@ -141,7 +168,8 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         } else {
             snprintf(err, errlen, "unknown fault \"%.40s\" (known: rate_limit, "
                      "retry_after, server_error, drop, slow_ms, stall_after, "
-                     "pair_rate, fail_to, async_fail, sink_fail)", key);
+                     "pair_rate, fail_to, async_fail, sink_fail, next_wamid)",
+                     key);
             return -1;
         }
     }
@@ -159,6 +187,9 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         } else if (!strcmp(key, "async_fail")) {
             F.async_fail = json_is_true(v) ||
                            (json_is_integer(v) && json_integer_value(v));
+        } else if (!strcmp(key, "next_wamid")) {
+            snprintf(F.next_wamid, sizeof F.next_wamid, "%s",
+                     json_is_string(v) ? json_string_value(v) : "");
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) {
                 json_object_clear(F.fail_to);
@@ -238,6 +269,9 @@ json_t *faults_json(void)
                             json_integer(*counter_ptr(counter_keys[i])));
     json_object_set_new(o, "async_fail", json_boolean(F.async_fail));
     json_object_set_new(o, "fail_to", json_deep_copy(F.fail_to));
+    json_object_set_new(o, "next_wamid", F.next_wamid[0]
+                                            ? json_string(F.next_wamid)
+                                            : json_null());
     pthread_mutex_unlock(&f_lock);
     return o;
 }
@@ -331,6 +365,7 @@ enum route {
     R_MESSAGES,
     R_MEDIA,
     R_PROFILE,
+    R_TEMPLATES, /* /{WABA}/message_templates */
     R_PHONE,     /* GET /{phone-number-id}?fields=… */
     R_UPLOADS,   /* POST /{app-id}/uploads: a resumable upload session */
     R_SESSION,   /* POST /upload:…: the file's bytes */
@@ -361,7 +396,7 @@ struct request {
     /* status webhooks to queue once the answer goes out */
     bool wh_pending, wh_template;
     long wh_fail;
-    char wh_wamid[64], wh_recipient[24];
+    char wh_wamid[64], wh_recipient[140];
 };
 
 static void answer(struct request *r, unsigned status, char *body)
@@ -411,6 +446,7 @@ static void route_of(const char *url, struct request *r)
     }
     p++;
     if (!strcmp(p, "messages")) r->route = R_MESSAGES;
+    else if (!strcmp(p, "message_templates")) r->route = R_TEMPLATES;
     else if (!strcmp(p, "media")) r->route = R_MEDIA;
     else if (!strcmp(p, "whatsapp_business_profile")) r->route = R_PROFILE;
     else if (!strcmp(p, "uploads")) r->route = R_UPLOADS;
@@ -538,6 +574,17 @@ static char *bad_param_text(const char *details)
 
 /* ---- POST /{phone-number-id}/messages */
 
+/* A template send the stored templates refuse: answered as Meta would. */
+static bool refuse_template(struct request *r, json_t *body)
+{
+    char details[400];
+    long code = templates_check_send(json_object_get(body, "template"),
+                                     details, sizeof details);
+    if (code)
+        answer(r, meta_http_status(code), meta_error_for_code(code, details));
+    return code != 0;
+}
+
 static const char *decide_messages(struct MHD_Connection *c, struct request *r,
                                    json_t *body, char *wamid, size_t wcap)
 {
@@ -581,8 +628,11 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
     const char *rt = json_string_value(json_object_get(body, "recipient_type"));
     const char *type = json_string_value(json_object_get(body, "type"));
     bool is_template = type && !strcmp(type, "template");
-    char wa_id[24];
-    if (rt && !strcmp(rt, "group")) snprintf(wa_id, sizeof wa_id, "%s", to);
+    /* sent to a user ID: Meta answers with contacts[0].user_id, no wa_id */
+    const char *user_id = to ? NULL : json_string_value(json_object_get(body, "recipient"));
+    char wa_id[140];
+    if (user_id) snprintf(wa_id, sizeof wa_id, "%s", user_id);
+    else if (rt && !strcmp(rt, "group")) snprintf(wa_id, sizeof wa_id, "%s", to);
     else phone_digits(to, wa_id, sizeof wa_id);
 
     long fail = 0;
@@ -615,14 +665,15 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         answer(r, 400, meta_error_for_code(131056, NULL));
         return "pair_rate";
     }
+    if (is_template && refuse_template(r, body)) return NULL;
 
-    new_wamid(wamid, wcap);
+    take_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
     if (is_template)
         json_object_set_new(msg, "message_status", json_string("accepted"));
     json_t *ok = json_pack("{s:s,s:[{s:s,s:s}],s:[o]}", "messaging_product",
-                           "whatsapp", "contacts", "input", to, "wa_id", wa_id,
-                           "messages", msg);
+                           "whatsapp", "contacts", "input", user_id ? user_id : to,
+                           user_id ? "user_id" : "wa_id", wa_id, "messages", msg);
     answer(r, 200, json_take(ok));
     atomic_fetch_add(&stats.messages, 1);
     if (cfg.webhook_url) {
@@ -633,6 +684,22 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         snprintf(r->wh_recipient, sizeof r->wh_recipient, "%s", wa_id);
     }
     return fail ? "fail_to" : NULL;
+}
+
+/* Whether the account has this phone-number id: --phone-id lists them,
+ * comma-separated (none: any). */
+static bool phone_id_known(const char *id)
+{
+    if (!cfg.phone_id) return true;
+    size_t n = strlen(id);
+    for (const char *p = cfg.phone_id; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && !strncmp(p, id, n)) return true;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return false;
 }
 
 /* ---- POST /{phone-number-id}/media */
@@ -768,6 +835,37 @@ static void decide_profile(struct MHD_Connection *c, struct request *r,
     answer(r, 200, json_take(json_pack("{s:[o]}", "data", data)));
 }
 
+/* ---- /{WABA}/message_templates: list (paged), create, delete */
+
+static void decide_templates(struct MHD_Connection *c, struct request *r,
+                             const char *method, const char *url, json_t *body)
+{
+    unsigned status;
+    char *ans;
+    if (!strcmp(method, "GET")) {
+        char self[300];
+        const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_HOST);
+        snprintf(self, sizeof self, "http://%.100s%.190s", host ? host : "",
+                 url);
+        ans = templates_list(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+            self, &status);
+    } else if (!strcmp(method, "DELETE")) {
+        ans = templates_delete(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hsm_id"),
+            &status);
+    } else if (!content_type_is(c, "application/json") || !body) {
+        status = 400;
+        ans = bad_param_text("Request body must be JSON (application/json)");
+    } else {
+        ans = templates_create(body, &status);
+    }
+    answer(r, status, ans);
+}
+
 /* ---- GET /{phone-number-id}, and the Resumable Upload API (upload.c) */
 
 static void decide_node(struct MHD_Connection *c, struct request *r)
@@ -786,12 +884,28 @@ static void decide_node(struct MHD_Connection *c, struct request *r)
         const char *d = cfg.display_phone ? cfg.display_phone : "15550783881";
         char shown[40];
         snprintf(shown, sizeof shown, "+%.30s", d);
-        body = json_take(json_pack("{s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
+        body = json_take(json_pack("{s:s,s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
                                    "display_phone_number", shown, "quality_rating", "GREEN",
+                                   "whatsapp_business_manager_messaging_limit", cfg.tier,
                                    "id", r->phone_id));
         r->status = 200;
     }
     answer(r, r->status, body);
+}
+
+/* Whether the id names something that exists and takes this method. */
+static bool id_and_method_ok(const struct request *r, bool is_post,
+                             bool is_get, bool is_delete)
+{
+    if (r->route == R_TEMPLATES)
+        return !strcmp(r->phone_id, cfg.waba_id) &&
+               (is_post || is_get || is_delete);
+    /* the app's and the session's paths name no phone number */
+    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
+    if (phone_path && !phone_id_known(r->phone_id))
+        return false;
+    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
+    return (is_post && r->route != R_PHONE) || (is_get && get_ok);
 }
 
 /* ---- everything on the API paths: faults, auth, then the endpoint */
@@ -806,9 +920,6 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     json_t *body = NULL;
     if (r->len && r->route != R_MEDIA && r->route != R_SESSION)
         body = json_loadb(r->body, r->len, 0, NULL);
-    /* the app's and the session's paths name no phone number */
-    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
-    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
 
     if (fault_take(&F.drop)) {
         /* the request arrived (it is logged) but gets no answer */
@@ -834,8 +945,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((phone_path && cfg.phone_id && strcmp(r->phone_id, cfg.phone_id)) ||
-               !((is_post && r->route != R_PHONE) || (is_get && get_ok))) {
+    } else if (!id_and_method_ok(r, is_post, is_get,
+                                 !strcmp(method, "DELETE"))) {
         char msg[400], lower[16];
         size_t i;
         for (i = 0; method[i] && i + 1 < sizeof lower; i++)
@@ -853,6 +964,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         fault = decide_messages(c, r, body, wamid, sizeof wamid);
     } else if (r->route == R_MEDIA) {
         decide_media(r);
+    } else if (r->route == R_TEMPLATES) {
+        decide_templates(c, r, method, url, body);
     } else if (r->route == R_PHONE || r->route == R_UPLOADS || r->route == R_SESSION) {
         decide_node(c, r);
     } else {
@@ -862,8 +975,11 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     if (log_fp) {
         json_t *line = json_pack("{s:s,s:s}", "method", method, "path", url);
         const char *to = json_string_value(json_object_get(body, "to"));
+        const char *recipient = json_string_value(json_object_get(body, "recipient"));
         if (to && r->route == R_MESSAGES)
             json_object_set_new(line, "to", json_string(to));
+        else if (recipient && r->route == R_MESSAGES)
+            json_object_set_new(line, "recipient", json_string(recipient));
         json_object_set_new(line, "status", json_integer(r->drop ? 0 : r->status));
         if (*wamid) json_object_set_new(line, "wamid", json_string(wamid));
         if (fault) json_object_set_new(line, "fault", json_string(fault));
@@ -989,6 +1105,12 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         else json_decref(rec);
         pthread_mutex_unlock(&s_lock);
         answer(r, 200, strdup("{\"success\":true}"));
+    } else if (!strcmp(r->ctl, "template_status") && is_post) {
+        json_t *body = r->len ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+        unsigned status;
+        char *ans = templates_set_status(body, &status);
+        json_decref(body);
+        answer(r, status, ans);
     } else if (!strcmp(r->ctl, "sink") && is_get) {
         pthread_mutex_lock(&s_lock);
         json_t *copy = json_deep_copy(sink);
@@ -997,7 +1119,8 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     } else {
         ctl_error(r, 404, "unknown control endpoint (GET/POST /_fake/faults, "
                           "GET /_fake/stats, POST /_fake/reset, "
-                          "GET/POST /_fake/sink, POST /_fake/inbound)");
+                          "GET/POST /_fake/sink, POST /_fake/inbound, "
+                          "POST /_fake/template_status)");
     }
 }
 

@@ -88,6 +88,22 @@ static bool phone_ok(const char *s)
     return digits >= 6 && digits <= 15;
 }
 
+/* A business-scoped user ID as Meta takes it in `recipient`: a country
+ * code, a dot, optionally ENT. (a parent ID), then up to 128 letters and
+ * digits. */
+bool user_id_ok(const char *s)
+{
+    if (!(s[0] >= 'A' && s[0] <= 'Z') || !(s[1] >= 'A' && s[1] <= 'Z') || s[2] != '.')
+        return false;
+    s += 3;
+    if (!strncmp(s, "ENT.", 4) && s[4]) s += 4;
+    size_t n = 0;
+    for (; *s; s++, n++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            return false;
+    return n >= 1 && n <= 128;
+}
+
 /* Fetches obj[key] as a string. Returns the string, or NULL with e set when
  * it is required and missing, not a string, empty when it must not be, or
  * longer than max code points (0: no limit). *absent is set when the key
@@ -188,6 +204,15 @@ static int check_media(json_t *m, const char *type, struct verr *e)
     if (opt_str(m, "caption", path, false, 1024, e)) return -1;
     snprintf(path, sizeof path, "%s.filename", type);
     if (opt_str(m, "filename", path, false, 240, e)) return -1;
+    /* a voice note: "voice": true on an audio object (Ogg/Opus) */
+    json_t *voice = json_object_get(m, "voice");
+    if (voice && strcmp(type, "audio"))
+        return verr_set(e, MSG_INVALID_PARAM,
+                        "Param %s.voice is not allowed: only audio messages "
+                        "are voice messages", type);
+    if (voice && !json_is_boolean(voice))
+        return verr_set(e, MSG_INVALID_PARAM,
+                        "Param audio.voice must be a boolean");
     return 0;
 }
 
@@ -511,6 +536,19 @@ enum msg_kind validate_message(json_t *body, struct verr *e)
                  "Param recipient_type must be one of {individual, group}");
         return MSG_INVALID;
     }
+    /* a user without a phone is named by user ID in `recipient`; with
+     * both, `to` wins */
+    json_t *recipient = json_object_get(body, "recipient");
+    if (!json_object_get(body, "to") && recipient) {
+        const char *uid = get_str(body, "recipient", "recipient", true, true, 0, e, NULL);
+        if (!uid) return MSG_INVALID;
+        if (!user_id_ok(uid)) {
+            verr_set(e, MSG_INVALID_PARAM,
+                     "Param recipient must be a business-scoped user ID - got \"%.60s\"", uid);
+            return MSG_INVALID;
+        }
+        goto typed;
+    }
     const char *to = get_str(body, "to", "to", true, true, 0, e, NULL);
     if (!to) return MSG_INVALID;
     if ((!rt || !strcmp(rt, "individual")) && !phone_ok(to)) {
@@ -520,6 +558,7 @@ enum msg_kind validate_message(json_t *body, struct verr *e)
         return MSG_INVALID;
     }
 
+typed:;
     const char *type = get_str(body, "type", "type", false, true, 0, e,
                                &absent);
     if (!type && !absent) return MSG_INVALID;
@@ -563,6 +602,11 @@ enum msg_kind validate_message(json_t *body, struct verr *e)
         }
     }
     if (rc) return MSG_INVALID;
+
+    /* handed back in the message's status webhooks; at most 512 characters */
+    if (opt_str(body, "biz_opaque_callback_data", "biz_opaque_callback_data",
+                false, 512, e))
+        return MSG_INVALID;
 
     json_t *ctx = json_object_get(body, "context");
     if (ctx) {

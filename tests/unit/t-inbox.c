@@ -42,7 +42,12 @@ static int out(int64_t cid, const char *agent, const char *auto_kind, int64_t br
 	snprintf(wamid, sizeof wamid, "wamid.OUT%lld", (long long)ts);
 	if (!rc)
 		rc = queue_add(db, &m, &id, &added);
-	return rc ? rc : queue_sent(db, id, wamid, ts);
+	msg_status now;
+	char *error = NULL;
+	if (!rc)
+		rc = queue_sent(db, id, wamid, ts, &now, &error);
+	free(error);
+	return rc;
 }
 
 /* The contact's latest conversation, copied. */

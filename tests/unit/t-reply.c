@@ -62,6 +62,23 @@ static void rule(void)
 	is_int(reply_parse_when("2026-12-27/2026-12-24", 0, "UTC", &w), EX_DATAERR, "a backwards window");
 }
 
+/* Only a customer's own messages earn an automatic reply. */
+static void answerable(void)
+{
+	static const char *yes[][2] = {{"text", NULL}, {"image", NULL}, {"audio", NULL}, {"sticker", NULL},
+				       {"location", NULL}, {"contacts", NULL}, {"button", NULL}, {"order", NULL},
+				       {"interactive", "button_reply"}, {"interactive", "list_reply"}};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		ok(reply_answers(yes[i][0], yes[i][1]), "%s %s answered", yes[i][0], yes[i][1] ? yes[i][1] : "");
+	static const char *no[][2] = {{"reaction", NULL}, {"edit", NULL}, {"revoke", NULL}, {"system", NULL},
+				      {"unsupported", NULL}, {"request_welcome", NULL}, {"ephemeral", NULL},
+				      {"interactive", "nfm_reply"}, {"interactive", "call_permission_reply"},
+				      {"interactive", NULL}, {NULL, NULL}};
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		ok(!reply_answers(no[i][0], no[i][1]), "%s %s not answered", no[i][0] ? no[i][0] : "(none)",
+		   no[i][1] ? no[i][1] : "");
+}
+
 /* {{opens_at}}: the end of an away window, else the hours' next opening. */
 static void opens_at(void)
 {
@@ -107,17 +124,24 @@ static const char doc[] =
 static void parser(void)
 {
 	wh_batch b;
-	is_int(webhook_parse(doc, sizeof doc - 1, &b), 0, "a webhook parses");
-	is_int(b.n, 2, "a message and a status; other fields skipped");
-	is_str(b.v[0].type, "order", "an unknown type is kept");
-	is_str(b.v[0].name, "Ana", "the profile name");
-	is_str(b.v[0].text, "two please", "its text");
-	is_int(b.v[0].ts, 1764050400, "string timestamp");
-	is_int(b.v[1].ts, 1764050401, "number timestamp");
-	is_int(b.v[1].error_code, 131026, "status error code");
-	is_str(b.v[1].error_text, "Undeliverable", "error text falls back to the title");
+	webhook_parse(doc, sizeof doc - 1, &b);
+	is_int(b.n, 3, "a change kept whole, a message and a status");
+	is_int(b.bad, 0, "nothing bad");
+	is_int(b.v[0].kind, WH_CHANGE, "a template change");
+	is_int(b.v[0].known, 1, "of a field wb keeps");
+	is_str(b.v[0].field, "message_template_status_update", "its field");
+	is_str(b.v[0].waba_id, "1", "the account");
+	wh_item *v = b.v + 1;
+	is_str(v[0].type, "order", "an order");
+	is_str(v[0].name, "Ana", "the profile name");
+	is_str(v[0].text, "two please", "its text");
+	is_int(v[0].ts, 1764050400, "string timestamp");
+	is_int(v[1].ts, 1764050401, "number timestamp");
+	is_int(v[1].error_code, 131026, "status error code");
+	is_str(v[1].error_text, "Undeliverable", "error text falls back to the title");
+	is_str(v[1].error_title, "Undeliverable", "and the title is kept");
 	sb e = {0};
-	event_render(&b.v[0], &e);
+	event_render(&v[0], &e);
 	event ev;
 	is_int(event_parse(e.s, e.len, &ev), 0, "the event reads back");
 	is_int(ev.kind, EV_MESSAGE, "a message");
@@ -129,7 +153,7 @@ static void parser(void)
 	is_str(json_string_value(json_object_get(ev.root, "group")), "G1", "group id");
 	event_free(&ev);
 	sb_reset(&e);
-	event_render(&b.v[1], &e);
+	event_render(&v[1], &e);
 	is_int(event_parse(e.s, e.len, &ev), 0, "a status event reads back");
 	is_int(ev.kind, EV_STATUS, "a status");
 	is_str(ev.status, "failed", "its status");
@@ -137,14 +161,31 @@ static void parser(void)
 	sb_free(&e);
 	webhook_free(&b);
 
-	static const char *bad[] = {"", "[]", "{\"object\":\"whatsapp_business_account\"}",
-		"{\"object\":\"whatsapp_business_account\",\"entry\":[{}]}",
-		"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"field\":\"messages\"}]}]}",
-		"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":[{\"id\":\"x\",\"from\":\"1\",\"type\":\"text\"}]}}]}]}",
-		"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"statuses\":[{\"id\":\"x\",\"timestamp\":\"1\"}]}}]}]}",
-		"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":{}}}]}]}"};
+	/* each bad part is one item of its own, with its place and why */
+	static const char *bad[][3] = {
+		{"", "", "not JSON"},
+		{"[]", "", "not a WhatsApp webhook"},
+		{"{\"object\":\"whatsapp_business_account\"}", "", "not a WhatsApp webhook"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{}]}", "entry[0]", "no \"changes\" list"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"field\":\"messages\"}]}]}",
+		 "entry[0].changes[0]", "no \"value\" object"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":[{\"id\":\"x\",\"from\":\"1\",\"type\":\"text\"}]}}]}]}",
+		 "entry[0].changes[0].value.messages[0]", "no timestamp"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"statuses\":[{\"id\":\"x\",\"timestamp\":\"1\"}]}}]}]}",
+		 "entry[0].changes[0].value.statuses[0]", "no status"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":{}}}]}]}",
+		 "entry[0].changes[0].value.messages", "not a list"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":[{\"id\":\"x\",\"timestamp\":\"1\",\"type\":\"text\"}]}}]}]}",
+		 "entry[0].changes[0].value.messages[0]", "nobody to keep it for"},
+		{"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":[{\"id\":\"x\",\"timestamp\":\"1\",\"type\":\"text\",\"from_user_id\":\"16505551234\"}]}}]}]}",
+		 "entry[0].changes[0].value.messages[0]", "\"from_user_id\" is not a user ID"},
+	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		is_int(webhook_parse(bad[i], strlen(bad[i]), &b), EX_DATAERR, "rejected: %s", bad[i]);
+		webhook_parse(bad[i][0], strlen(bad[i][0]), &b);
+		ok(b.n == 1 && b.bad == 1 && b.v[0].kind == WH_BAD, "one bad part: %s", bad[i][0]);
+		is_str(b.n ? b.v[0].path : "?", bad[i][1], "its path");
+		ok(b.n && strstr(b.v[0].reason, bad[i][2]), "why: %s", b.n ? b.v[0].reason : "?");
+		ok(b.n && (!*bad[i][1]) == !b.v[0].part, "a document of its own, but for the whole");
 		webhook_free(&b);
 	}
 	static const char *badev[] = {"[1]", "{\"event\":1}", "{\"event\":\"status\",\"wamid\":\"w\",\"to\":\"1\"}",
@@ -175,6 +216,7 @@ static void signature(void)
 
 int main(void)
 {
+	answerable();
 	opens_at();
 	rule();
 	words();

@@ -14,6 +14,7 @@
 #include "media.h"
 #include "ratelimit.h"
 #include "send.h"
+#include "tmplcheck.h"
 #include "util.h"
 
 #define TO "8613912345678"
@@ -67,15 +68,20 @@ static void bodies(void)
 			.caption = "Your invoice"},
 	     "send/document.json");
 	same(&(api_msg){.type = MSG_STICKER, .to = TO, .media_id = "783145926381045"}, "send/sticker.json");
-	same(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = 31.2304, .lon = 121.4737, .place = "Lucky Tea House",
+	same(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = "31.2304", .lon = "121.4737", .place = "Lucky Tea House",
 			.address = "12 Nanjing Rd, Shanghai"},
 	     "send/location.json");
 	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "hello_world"}, "send/template-no-params.json");
+	/* a template wb has not synced: the values bound as given */
 	const char *params[] = {"Mei", "#1042"}, *buttons[] = {"1042"};
-	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "order_shipped", .lang = "en_US",
-			.header_kind = "image", .header = "https://example.com/img/parcel.jpg", .params = params,
-			.nparams = 2, .buttons = buttons, .nbuttons = 1},
+	tgiven g = {"image:https://example.com/img/parcel.jpg", params, 2, buttons, 1, 0};
+	tbound b;
+	tverdict v = tcheck_bind(NULL, &g, &b);
+	is_int(v.rule, TC_OK, "values bound as given");
+	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "order_shipped", .lang = "en_US", .tcomps = b.comps,
+			.ntcomps = b.ncomps},
 	     "send/template.json");
+	tbound_free(&b);
 	const char *choices[] = {"confirm-1042:Confirm order", "cancel-1042:Cancel"};
 	same(&(api_msg){.type = MSG_INTERACTIVE, .to = TO, .text = "Confirm order #1042?", .choices = choices,
 			.nchoices = 2},
@@ -87,6 +93,21 @@ static void bodies(void)
 	same(&(api_msg){.type = MSG_REACTION, .to = TO, .emoji = "🙏",
 			.reply_to = "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0001AA=="},
 	     "send/reaction.json");
+	/* the text as sent: a location's digits as given, a voice note, a tag */
+	char *body = api_msg_body(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = "37.4611978", .lon = "-122.1"});
+	ok(body && strstr(body, "\"latitude\":37.4611978,\"longitude\":-122.1}"), "a location keeps its digits");
+	free(body);
+	body = api_msg_body(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = "0.000", .lon = "-0.5"});
+	ok(body && strstr(body, "\"latitude\":0.0,\"longitude\":-0.5}"), "zeros too");
+	free(body);
+	body = api_msg_body(&(api_msg){.type = MSG_AUDIO, .to = TO, .media_id = "907733961375410", .voice = 1,
+				       .tag = "campaign-7"});
+	ok(body && strstr(body, "\"audio\":{\"id\":\"907733961375410\",\"voice\":true}"), "a voice note says so");
+	ok(body && strstr(body, "\"biz_opaque_callback_data\":\"campaign-7\""), "the tag is Meta's callback data");
+	free(body);
+	body = api_msg_body(&(api_msg){.type = MSG_DOCUMENT, .to = TO, .media_id = "1", .voice = 1});
+	ok(body && !strstr(body, "voice"), "only audio is a voice note");
+	free(body);
 	const char *bad[] = {"no-title"};
 	json_t *j = api_msg_json(&(api_msg){.type = MSG_INTERACTIVE, .to = TO, .text = "x", .choices = bad, .nchoices = 1});
 	ok(!j, "a choice without a title is refused");
@@ -254,7 +275,15 @@ static void decide(void)
 	late.last_in = 0;
 	is_str(send_decide(&late).why, "outside the 24-hour window (they never wrote); use a template",
 	       "or that it never opened");
+	late.fallback = 1;
+	v = send_decide(&late);
+	is_int(v.rule, SEND_FALLBACK, "with a fallback template, the fallback goes instead");
+	ok(!v.refused, "not refused");
+	is_str(v.why, "outside the 24-hour window (they never wrote); its fallback template goes instead",
+	       "saying why");
 	late.kind = SEND_TEMPLATE;
+	is_int(send_decide(&late).rule, SEND_GO, "a template goes outside the window (its own, not the fallback)");
+	late.fallback = 0;
 	is_int(send_decide(&late).rule, SEND_GO, "a template goes outside the window");
 	late.kind = SEND_FREE_FORM;
 	late.forced = 1;
@@ -323,6 +352,20 @@ static void decide(void)
 	is_str(send_category_names[SEND_MARKETING], "marketing", "named as --kind takes it");
 }
 
+/* Who a request goes to: a phone in "to", else a user ID in "recipient". */
+static void recipients(void)
+{
+	api_msg m = {.type = MSG_TEXT, .to = "16505551234", .recipient = "US.1", .text = "hi", .preview_url = -1};
+	json_t *j = api_msg_json(&m);
+	ok(json_object_get(j, "to") && !json_object_get(j, "recipient"), "a phone: to, and no recipient");
+	json_decref(j);
+	m.to = NULL;
+	j = api_msg_json(&m);
+	is_str(json_string_value(json_object_get(j, "recipient")), "US.1", "no phone: the user ID in recipient");
+	ok(!json_object_get(j, "to"), "and no to");
+	json_decref(j);
+}
+
 static void specs(void)
 {
 	is_str(compose_outcome_name(COMPOSED_DRY_RUN), "dry-run", "outcomes by the names wb-send prints");
@@ -345,11 +388,17 @@ static void specs(void)
 	is_int(compose_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
 
 	json_t *j = json_loads("{\"to\":\"1\",\"template\":\"t\",\"param\":[\"a\",\"b\"],\"key\":\"k\",\"auto\":\"away\","
-			       "\"upload\":true,\"future_field\":1}", 0, NULL);
+			       "\"upload\":true,\"rendered\":true,\"tag\":\"t1\"}", 0, NULL);
 	compose_spec js;
 	is_int(compose_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
-	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload,
-	   "fields map to the options of the same name; unknown ones are ignored");
+	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload &&
+		   js.rendered && !strcmp(js.tag, "t1"),
+	   "fields map to the options of the same name");
+	compose_spec_free(&js);
+	json_decref(j);
+	j = json_loads("{\"to\":\"1\",\"text\":\"x\",\"ky\":\"k\"}", 0, NULL);
+	is_int(compose_spec_from_json(j, &js, "stdin:4"), EX_DATAERR, "a key no option names");
+	is_str(wb_errmsg(), "stdin:4: unknown key \"ky\" (a line's keys are wb-send's long options)", "is named");
 	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"to\":\"1\",\"text\":5}", 0, NULL);
@@ -365,6 +414,7 @@ static void specs(void)
 
 int main(void)
 {
+	recipients();
 	bodies();
 	answers();
 	pacing();

@@ -185,13 +185,20 @@ static void streams(void)
 	inbound_open(&ib, db, out);
 	char *path = tap_tmpfile("hooks");
 	FILE *fp = fopen(path, "w");
-	fputs(HOOK("wamid.A", "hello") HOOK("wamid.A", "hello") HOOK("wamid.B", "again") "{\"object\":1}\n", fp);
+	fputs(HOOK("wamid.A", "hello") HOOK("wamid.A", "hello") "{\"object\":1}\n" HOOK("wamid.B", "again")
+	      "{\"object\":", fp);
 	fclose(fp);
 	in_docs *in;
 	in_docs_path(path, &in);
-	is_int(inbound_stream(&ib, in), EX_DATAERR, "inbound_stream stops at a bad document");
-	ok(strstr(wb_errmsg(), "hooks: offset ") && strstr(wb_errmsg(), "(line 4)"), "naming where: %s",
+	is_int(inbound_stream(&ib, in), EX_DATAERR, "inbound_stream stops at a truncated document");
+	ok(strstr(wb_errmsg(), "hooks: offset ") && strstr(wb_errmsg(), "(line 5)"), "naming where: %s",
 	   wb_errmsg());
+	is_int(ib.quarantined, 1, "a document that is no webhook is quarantined, and the stream goes on");
+	sqlite3_stmt *st = db_stmt(db, "SELECT source || ' ' || byte_offset || ' ' || reason FROM quarantine");
+	ok(sqlite3_step(st) == SQLITE_ROW && strstr(db_col_text(st, 0), "hooks ") &&
+	   strstr(db_col_text(st, 0), "not a WhatsApp webhook"), "with where it came from and why");
+	sqlite3_reset(st);
+	is_int(inbound_finish(&ib), EX_PARTIAL, "the run says some were set aside");
 	in_docs_close(in);
 	inbound_close(&ib);
 	fclose(out);
