@@ -13,9 +13,10 @@
 static const char usage[] =
 	"usage: wb-chat [-d DB] [--force] [PHONE]\n"
 	"\n"
-	"Chat with PHONE (default: take the next waiting conversation; exit 1\n"
-	"when nobody waits). On a terminal, lines are edited with readline and\n"
-	"what arrives prints above them; otherwise each line of stdin is sent.\n"
+	"Chat with PHONE, a number or a user ID (default: take the next waiting\n"
+	"conversation; exit 1 when nobody waits). On a terminal, lines are\n"
+	"edited with readline and what arrives prints above them; otherwise each\n"
+	"line of stdin is sent.\n"
 	"Type /help for the commands: /SHORTCUT (a quick reply; Tab completes),\n"
 	"/t NAME, /img FILE|URL, /l LABEL, /note TEXT, /resolve, /next, /take,\n"
 	"/quit.\n"

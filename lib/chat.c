@@ -40,7 +40,7 @@ typedef struct {
 	api *api;
 	const chat_opts *o;
 	int64_t contact_id, last_in; /* last_in: their last message (the window) */
-	char phone[PHONE_MAX];
+	char key[CONTACT_KEY_MAX]; /* the customer's phone, or user ID without one */
 	char *name, *assignee; /* NULL: unknown, nobody */
 	int readonly;          /* a colleague's: shown, not answered */
 	chat_seen *seen; /* by key: the log is in time order, which ids need not follow */
@@ -50,7 +50,7 @@ typedef struct {
 	int quit, rc, reading; /* reading: readline has the terminal */
 	long lineno, failed;   /* the line being handled; lines that failed */
 	int line_failed;
-	char prompt[96];
+	char prompt[CONTACT_KEY_MAX + 96]; /* a long name is cut */
 	char **words; /* Tab's: the slash commands and the quick replies */
 	size_t nwords;
 } chat;
@@ -179,7 +179,7 @@ static int on_conv(const inbox_conv *c, void *ctx)
 	chat *ch = ctx;
 	free(ch->assignee);
 	ch->assignee = c->assignee ? xstrdup(c->assignee) : NULL;
-	snprintf(ch->phone, sizeof ch->phone, "%s", c->phone);
+	snprintf(ch->key, sizeof ch->key, "%s", *c->phone ? c->phone : c->user_id);
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static void prompt_set(chat *ch)
 	char dur[48] = "";
 	if (left > 0)
 		when_dur_human(left, dur);
-	const char *who = ch->name ? ch->name : ch->phone;
+	const char *who = ch->name ? ch->name : ch->key;
 	if (ch->readonly)
 		snprintf(ch->prompt, sizeof ch->prompt, "%s [%s's, read-only] > ", who, ch->assignee);
 	else if (left > 0)
@@ -224,7 +224,7 @@ static void mark_read(chat *ch, int typing)
 static int refresh(chat *ch)
 {
 	contact c;
-	int rc = contact_get(ch->db, ch->phone, &c);
+	int rc = contact_get(ch->db, ch->key, &c);
 	if (rc)
 		return rc;
 	ch->last_in = c.last_in_at;
@@ -258,12 +258,13 @@ static int no_row(const char *target, int changed, void *ctx)
 	return 0;
 }
 
-/* The contact phone names: its id, and its number as stored. */
+/* The contact phone (a number or a user ID) names: its id, and its key
+ * as stored. */
 static int find_contact(chat *ch, const char *phone)
 {
 	contact c;
-	int rc = contact_resolve_phone(ch->db, phone, ch->phone);
-	if (!rc && (rc = contact_get(ch->db, ch->phone, &c)) == EX_FALSE)
+	int rc = contact_resolve(ch->db, phone, ch->key);
+	if (!rc && (rc = contact_get(ch->db, ch->key, &c)) == EX_FALSE)
 		return wb_err(EX_DATAERR, "%s: no such contact", phone);
 	if (rc)
 		return rc;
@@ -281,9 +282,9 @@ static int open_conv(chat *ch, const char *phone)
 	int changed = 0, rc;
 	if (*phone && (rc = find_contact(ch, phone)))
 		return rc;
-	rc = inbox_take(ch->db, ch->o->agent, *phone ? ch->phone : NULL, when_now(), &id, &changed);
+	rc = inbox_take(ch->db, ch->o->agent, *phone ? ch->key : NULL, when_now(), &id, &changed);
 	if (rc == EX_FALSE && *phone && ch->o->force) {
-		char *argv[] = {ch->phone};
+		char *argv[] = {ch->key};
 		rc = inbox_act_phones(ch->db, INBOX_ASSIGN, ch->o->agent, ch->o->agent, 1, argv, NULL, no_row, NULL);
 		changed = !rc;
 	}
@@ -300,7 +301,7 @@ static int open_conv(chat *ch, const char *phone)
 	ch->nseen = 0;
 	free(ch->in_wamid);
 	ch->in_wamid = NULL;
-	say(ch, "-- %s%s", ch->phone, changed ? ": taken by you" : "");
+	say(ch, "-- %s%s", ch->key, changed ? ": taken by you" : "");
 	return refresh(ch);
 }
 
@@ -336,7 +337,7 @@ static int send_spec(chat *ch, compose_spec *s)
 	compose_ctx c = {.db = ch->db, .api = ch->api, .tz = ch->o->tz, .now = when_now(), .direct = 1,
 			 .category = SEND_UTILITY, .claimer = queue_me(), .note = on_note, .ctx = ch};
 	if (!rc && !(rc = db_begin(ch->db))) {
-		if ((rc = compose_one_wa_id(&c, s, type, &m, ch->phone, NULL)))
+		if ((rc = compose_one_wa_id(&c, s, type, &m, ch->key, NULL)))
 			db_rollback(ch->db);
 		else
 			rc = db_commit(ch->db);
@@ -372,12 +373,12 @@ static int cmd_quit(chat *ch, const char *arg)
 
 static int cmd_note(chat *ch, const char *arg)
 {
-	return inbox_note(ch->db, ch->phone, ch->o->agent, arg, when_now());
+	return inbox_note(ch->db, ch->key, ch->o->agent, arg, when_now());
 }
 
 static int cmd_resolve(chat *ch, const char *arg)
 {
-	char *argv[] = {ch->phone};
+	char *argv[] = {ch->key};
 	int rc = inbox_act_phones(ch->db, INBOX_RESOLVE, NULL, ch->o->agent, 1, argv, NULL, no_row, NULL);
 	if (!rc)
 		say(ch, "-- resolved");
@@ -386,7 +387,7 @@ static int cmd_resolve(chat *ch, const char *arg)
 
 static int cmd_label(chat *ch, const char *arg)
 {
-	char *argv[] = {ch->phone};
+	char *argv[] = {ch->key};
 	int rc = label_tag(ch->db, arg, 1, 0, 1, argv, NULL, no_row, NULL);
 	if (!rc)
 		say(ch, "-- labelled %s", arg);
@@ -400,7 +401,7 @@ static int cmd_next(chat *ch, const char *arg)
 
 static int cmd_take(chat *ch, const char *arg)
 {
-	char *argv[] = {ch->phone};
+	char *argv[] = {ch->key};
 	int rc = inbox_act_phones(ch->db, INBOX_ASSIGN, ch->o->agent, ch->o->agent, 1, argv, NULL, no_row, NULL);
 	if (!rc)
 		say(ch, "-- taken by you");

@@ -47,6 +47,16 @@ is "$(grep -c 'not sent' "$T/out")" 0 "stdout keeps the conversation only"
 printf '/resolve\n' >"$T/in"
 exits 0 "/resolve" -- env WB_AGENT=alice wb-chat $A <"$T/in"
 is "$(wb-inbox --state all -o csv --no-header | grep "^$A" | cut -d, -f4)" "resolved" "the conversation is resolved"
+U=GB.41099238170556612 # a customer known by user ID only
+jq -c --arg t "$(date +%s)" '.entry[0].changes[0].value.messages[0].timestamp = $t' \
+	"$TOP/tests/samples/webhook/bsuid-text-username-only.json" |
+	curl -sf -X POST -H 'Content-Type: application/json' "$FAKE_URL/_fake/inbound" -d @- | wb-recv -q
+printf 'Hello Oliver\n/note by user ID\n/resolve\n' >"$T/in"
+exits 0 "a customer without a phone" -- env WB_AGENT=alice wb-chat $U <"$T/in"
+like "$(cat "$T/out")" "^-- $U: taken by you" "taken by user ID"
+is "$(sql "SELECT count(*) FROM message WHERE direction = 'out' AND body = 'Hello Oliver'")" 1 "the line is sent"
+like "$(cat "$T/out")" "note alice: by user ID" "noted"
+is "$(wb-inbox --state all -o csv --no-header | grep ",$U," | cut -d, -f4)" "resolved" "and resolved"
 
 # ---- two agents in two terminals (one tmux server)
 S="$T/tmux"
