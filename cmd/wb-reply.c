@@ -336,9 +336,12 @@ static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, cha
 	out *o = cli_out(c, is_away ? acols : gcols);
 	out_bool(o, is_away ? s.away_on : s.greeting_on);
 	out_str(o, is_away ? s.away_text : s.greeting_text);
-	char buf[80];
+	char buf[96];
 	if (is_away) {
-		reply_fmt_when(&s, buf);
+		if (out_for_people(o))
+			reply_show_when(&s, c->tz, buf);
+		else
+			reply_fmt_when(&s, buf);
 	} else {
 		when_dur_fmt(s.greeting_after, buf);
 		out_str(o, buf);

@@ -341,6 +341,7 @@ int api_open(int concurrency, api **out)
 		free(token);
 		return rc;
 	}
+	config_private();
 	static int inited;
 	if (!inited++)
 		curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -595,7 +595,7 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
 		.direct = c->direct, .automatic = s->auto_kind != NULL, .category = category_of(c, s),
-		.fallback = s->fallback != NULL,
+		.fallback = s->fallback != NULL, .tz = c->tz,
 	};
 	/* the cap counts this contact's other marketing: for a real broadcast only */
 	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {

@@ -168,7 +168,9 @@ static int insert_new(wb_db *db, const char *key, const char *name, const char *
 int contact_upsert_attrs(wb_db *db, const char *key, const char *name, const char *attrs,
 			 int64_t now, int64_t *id, int *created)
 {
-	int fresh = 0, rc = 0;
+	int fresh = 0, rc = contact_name_check(name);
+	if (rc)
+		return rc;
 	/* a user ID may be a former one, or a parent ID: looked up first */
 	if (bsuid_valid(key) && (rc = contact_find(db, key, id)) != EX_FALSE) {
 		if (rc)
@@ -234,8 +236,27 @@ int contact_key_check(const char *key)
 	return 0;
 }
 
+int contact_name_check(const char *name)
+{
+	long n = name ? utf8_len(name) : 0;
+	if (n > CONTACT_NAME_MAX)
+		return wb_err(EX_DATAERR, "name: %ld characters, at most %d", n, CONTACT_NAME_MAX);
+	return 0;
+}
+
+int contact_value_check(const char *key, const char *value)
+{
+	long n = value ? utf8_len(value) : 0;
+	if (n > CONTACT_VALUE_MAX)
+		return wb_err(EX_DATAERR, "attribute '%s': %ld characters, at most %d", key, n, CONTACT_VALUE_MAX);
+	return 0;
+}
+
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value)
 {
+	int rc = contact_value_check(key, value);
+	if (rc)
+		return rc;
 	/* A JSON merge patch: a null value removes the key, and any key
 	 * spelling is safe (no JSON path to quote). */
 	sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET attrs = json_patch(attrs, "

@@ -79,7 +79,18 @@ extern const char *const contact_fields[];
 typedef int (*contact_key_fn)(const char *key, int64_t contacts, void *ctx);
 int contact_attr_keys(wb_db *db, contact_key_fn fn, void *ctx);
 int contact_count(wb_db *db, int64_t *n);
-/* value NULL removes the attribute. */
+/* The bounds of what a contact holds, in characters of UTF-8: a name
+ * the business gives it and an attribute's value.
+ * Longer input is refused, never cut. */
+#define CONTACT_NAME_MAX 256
+#define CONTACT_VALUE_MAX 1024
+/* Whether name (NULL: none) fits CONTACT_NAME_MAX; 0 or EX_DATAERR. */
+int contact_name_check(const char *name);
+/* Whether an attribute's value (NULL: a removal) fits CONTACT_VALUE_MAX;
+ * 0 or EX_DATAERR naming the key. */
+int contact_value_check(const char *key, const char *value);
+/* value NULL removes the attribute; a value that does not fit is
+ * EX_DATAERR. */
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 /* Fills m with the attributes (key → value), in key order. */
 int contact_attrs(wb_db *db, int64_t id, kv *m);

@@ -1,10 +1,13 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,10 +172,13 @@ static const char *const migrations[] = {
 };
 
 #define CACHE_SIZE 128
+#define BUSY_MS 5000 /* how long a statement waits for another process's lock */
 
 struct wb_db {
 	sqlite3 *h;
 	char *path;
+	int full;              /* the last failure was a full disk */
+	long long full_bytes;  /* what the failed transaction had written */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -235,10 +241,38 @@ static int make_parent(const char *path)
 	return 0;
 }
 
+/* The WAL's size in bytes, 0 when there is none. */
+static long long wal_bytes(const wb_db *db)
+{
+	struct stat st;
+	char *wal = xasprintf("%s-wal", db->path);
+	long long n = stat(wal, &st) ? 0 : (long long)st.st_size;
+	free(wal);
+	return n;
+}
+
+/* Whether a write failed for want of room: the file system has less
+ * than a few pages left, or the WAL is at the file size limit. SQLite
+ * does not keep the errno that would say so. */
+static int no_room(const wb_db *db)
+{
+	const long long slack = 64 * 1024;
+	struct statvfs vfs;
+	struct rlimit rl;
+	if (statvfs(db->path, &vfs) == 0 && (long long)vfs.f_bavail * (long long)vfs.f_frsize < slack)
+		return 1;
+	return getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	       wal_bytes(db) + slack >= (long long)rl.rlim_cur;
+}
+
 int db_fail(wb_db *db, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->h) & 0xff;
 	int code;
+	/* no room: SQLITE_FULL, or a write past the file size limit, which
+	 * SQLite calls an I/O error */
+	if (rc == SQLITE_IOERR && no_room(db))
+		rc = SQLITE_FULL;
 	switch (rc) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -250,6 +284,8 @@ int db_fail(wb_db *db, const char *what)
 		code = EX_IOERR;
 		break;
 	case SQLITE_FULL:
+		db->full = 1;
+		/* fall through */
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
@@ -351,18 +387,31 @@ on:;
 	return rc ? rc : on;
 }
 
+/* A new database is made here, empty, 0600 whatever the umask: it holds
+ * customers' messages. SQLite gives its -wal and -shm the mode of the
+ * database file. */
+static int make_private(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	int rc = fchmod(fd, 0600) ? wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno)) : 0;
+	close(fd);
+	return rc;
+}
+
 int db_open(const char *path, wb_db **out)
 {
 	wb_db *db = xcalloc(1, sizeof *db);
 	int rc = db_path_of(path, &db->path);
-	if (rc || (rc = make_parent(db->path)))
+	if (rc || (rc = make_parent(db->path)) || (strcmp(db->path, ":memory:") && (rc = make_private(db->path))))
 		goto fail;
 	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wb_err(EX_CANTCREAT, "%s: cannot open database: %s", db->path,
 			    db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_timeout(db->h, BUSY_MS);
 	/* Each utility is a short process; checkpointing the WAL as it
 	 * closes would make every bulk command pay to copy its pages twice.
 	 * SQLite's automatic checkpoints keep the WAL short instead. */
@@ -462,6 +511,26 @@ int db_begin(wb_db *db)
 	return 0;
 }
 
+int db_begin_within(wb_db *db, int ms)
+{
+	sqlite3_busy_timeout(db->h, ms);
+	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(db->h, BUSY_MS);
+	return rc == SQLITE_OK ? 0 : db_fail(db, "starting a transaction");
+}
+
+int db_savepoint(wb_db *db)
+{
+	return db_step_done(db, db_stmt(db, "SAVEPOINT one"), "starting a savepoint");
+}
+
+int db_savepoint_end(wb_db *db, int keep)
+{
+	int rc = keep ? 0 : db_step_done(db, db_stmt(db, "ROLLBACK TO one"), "undoing a savepoint");
+	int r = db_step_done(db, db_stmt(db, "RELEASE one"), "ending a savepoint");
+	return rc ? rc : r;
+}
+
 int db_commit(wb_db *db)
 {
 	if (exec_patiently(db, "COMMIT") == SQLITE_OK)
@@ -473,8 +542,22 @@ int db_commit(wb_db *db)
 
 void db_rollback(wb_db *db)
 {
+	if (db->full)
+		db->full_bytes = wal_bytes(db);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	/* A full disk: what the failed transaction wrote to the WAL is given
+	 * back, or the disk would stay full and the database unwritable for
+	 * every other process too. */
+	if (db->full) {
+		sqlite3_exec(db->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		db->full = 0;
+	}
+}
+
+long long db_full_bytes(const wb_db *db)
+{
+	return db->full_bytes;
 }
 
 int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)

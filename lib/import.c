@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bsuid.h"
 #include "contact.h"
@@ -96,9 +97,17 @@ static int check_shape(const import_map *m, char *const *f, int n)
 	if (n < m->ncols)
 		return wb_err(EX_DATAERR, "%d field%s, the header has %d: quote a cell that holds a line break, "
 			      "or add the missing cells", n, n == 1 ? "" : "s", m->ncols);
-	for (int i = 0; i < n; i++)
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
 		if (utf8_len(f[i]) < 0)
 			return bad_utf8(m, i);
+		if (i == m->name)
+			rc = contact_name_check(f[i]);
+		else if (m->keys[i])
+			rc = contact_value_check(m->keys[i], f[i]);
+	}
+	if (rc)
+		return rc;
 	const char *phone = phone_of(m, f), *uid = user_id_of(m, f);
 	if (!*phone && !*uid)
 		return wb_err(EX_DATAERR, "column '%s': empty", m->phone >= 0 ? "phone" : "user_id");
@@ -385,6 +394,31 @@ static int put_rows(run *w, in_rows *r)
 	return db_commit(w->db);
 }
 
+/* Megabytes, for a person. */
+static double mb(long long bytes)
+{
+	return (double)bytes / (1024 * 1024);
+}
+
+/* The disk filled up: says how much the import needed, estimated from
+ * what it had written for the part of the input it had read. */
+static int disk_full(wb_db *db, FILE *fp)
+{
+	long long wrote = db_full_bytes(db), at = ftello(fp);
+	struct stat st;
+	char *why = xstrdup(wb_errmsg());
+	int rc;
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && at > 0 && st.st_size >= at)
+		rc = wb_err(EX_CANTCREAT, "%s: the import needs more than %.1f MB free (it had written %.1f MB "
+			    "for %.0f%% of its input); nothing was imported", why, mb(wrote * st.st_size / at),
+			    mb(wrote), 100.0 * (double)at / (double)st.st_size);
+	else
+		rc = wb_err(EX_CANTCREAT, "%s: the import needs more than %.1f MB free; nothing was imported",
+			    why, mb(wrote));
+	free(why);
+	return rc;
+}
+
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		    import_skip_fn skip, void *ctx, import_stats *st)
 {
@@ -402,8 +436,8 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 			"(--phone-column picks another)", name, head->line, head->cell[m.other_phone],
 			head->cell[m.phone]);
 	run w = {.db = db, .m = &m, .name = name, .now = now, .skip = skip, .ctx = ctx, .st = st};
-	if (!rc)
-		rc = put_rows(&w, r);
+	if (!rc && (rc = put_rows(&w, r)) && db_full_bytes(db))
+		rc = disk_full(db, fp);
 	free(w.seen.key);
 	free(w.seen.line);
 	import_map_free(&m);

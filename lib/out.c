@@ -114,6 +114,11 @@ void out_zone(out *o, const char *tz)
 	o->tz = tz ? xstrdup(tz) : NULL;
 }
 
+int out_for_people(const out *o)
+{
+	return o->f == OUT_TABLE;
+}
+
 void out_one_row_vertical(out *o)
 {
 	if (o->table)

@@ -32,6 +32,9 @@ void out_no_header(out *o);
 /* The zone a table shows times in (an IANA name, copied; NULL: the
  * system's). */
 void out_zone(out *o, const char *tz);
+/* Whether o is a table (for people), for a cell a command composes
+ * itself from times: then in the business zone, else UTC. */
+int out_for_people(const out *o);
 /* A table of one row is written as "column: value" lines. */
 void out_one_row_vertical(out *o);
 /* A table gets a sparkline next to the numeric column col: a block per

@@ -173,6 +173,18 @@ void reply_fmt_when(const reply_settings *st, char buf[80])
 	snprintf(buf, 80, "%s/%s", a, b);
 }
 
+void reply_show_when(const reply_settings *st, const char *tz, char buf[96])
+{
+	if (st->when != AWAY_WINDOW) {
+		reply_fmt_when(st, buf);
+		return;
+	}
+	char a[40], b[40];
+	when_fmt_human(st->away_from, tz, a);
+	when_fmt_human(st->away_to, tz, b);
+	snprintf(buf, 96, "%s/%s", a, b);
+}
+
 int reply_opens_at(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts, char buf[32])
 {
 	int64_t at = s->away_to;

@@ -81,6 +81,9 @@ int reply_text_check(wb_db *db, const char *what, const char *text, int away);
 int reply_parse_when(const char *s, int64_t now, const char *tz, reply_settings *st);
 /* Writes the away.when setting as read back by reply_settings_load. */
 void reply_fmt_when(const reply_settings *st, char buf[80]);
+/* reply_fmt_when for people: a window's ends in the business zone tz,
+ * with their offset (what is stored stays UTC). */
+void reply_show_when(const reply_settings *st, const char *tz, char buf[96]);
 
 int reply_settings_load(wb_db *db, reply_settings *s);
 int reply_settings_save(wb_db *db, const reply_settings *s);

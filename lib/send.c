@@ -37,8 +37,10 @@ send_verdict send_decide(const send_facts *f)
 		snprintf(v.why, sizeof v.why, "frequency cap: %lld marketing message%s in %s", (long long)f->cap_count,
 			 f->cap_count == 1 ? "" : "s", d);
 	} else if (f->kind == SEND_FREE_FORM && !f->forced && !send_window_open(f->last_in, f->now)) {
-		char t[32] = "";
-		if (f->last_in)
+		char t[40] = "";
+		if (f->last_in && f->tz)
+			when_fmt_human(f->last_in + SEND_WINDOW, f->tz, t);
+		else if (f->last_in)
 			when_fmt_utc(f->last_in + SEND_WINDOW, t);
 		v.rule = f->fallback ? SEND_FALLBACK : SEND_OUTSIDE_WINDOW;
 		v.refused = !f->fallback;

@@ -40,6 +40,7 @@ typedef struct {
 	int64_t cap_period;
 	int64_t cap_count; /* marketing messages the contact got within cap_period */
 	int fallback;      /* a fallback template is named (--fallback-template) */
+	const char *tz;    /* the business zone the reasons' times are told in; NULL: UTC */
 } send_facts;
 
 /* SEND_FALLBACK: a free-form message outside the window that goes as

@@ -399,6 +399,8 @@ check "log lines are numbered 1, 2, 3… in order" jqf "$TMP/b.log" '[.[].n] == 
 check "log: the first line is the rate-limited send" jqf "$TMP/b.log" '.[0] | .method == "POST" and .path == "/v26.0/106540352242922/messages" and .to == "16505551234" and .status == 429 and .fault == "rate_limit" and .body.text.body == "hi"' -s
 check "log: the dropped request is there with status 0" jqf "$TMP/b.log" 'map(select(.fault == "drop" and .status == 0)) | length == 1' -s
 check "log: accepted sends carry their wamid" jqf "$TMP/b.log" 'map(select(.status == 200 and .to != null)) | all(.wamid | startswith("wamid."))' -s
+now_us=$(date +%s%6N)
+check "log: each line has its arrival time, in wall-clock microseconds" jqf "$TMP/b.log" "all(.at_us | . > $now_us - 3600000000 and . <= $now_us)" -s
 req "$B" POST "$API/messages" "${AUTH[@]}" -H "Content-Type: application/json" --data-binary 'not json at all'
 tail -n1 "$TMP/b.log" >"$TMP/last"
 check "log: a body that is not JSON is logged as a string" jqf "$TMP/last" '.body == "not json at all" and .status == 400'

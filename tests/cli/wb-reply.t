@@ -65,6 +65,8 @@ exits 65 "away bad window" -- wb-reply away --when 2026-12-27/2026-12-24
 exits 65 "away bad --when" -- wb-reply away --when sometimes
 exits 0 "away window" -- wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' -o csv
 like "$(cat "$T/out")" "2026-12-24T18:00:00Z/2026-12-27T09:00:00Z" "window in UTC"
+exits 0 "away, for people" -- env WB_OUTPUT=table sh -c "wb-profile set timezone=Asia/Shanghai >/dev/null && wb-reply away"
+like "$(cat "$T/out")" "2026-12-25 02:00\+08:00/2026-12-27 17:00\+08:00" "the window in the business zone"
 exits 0 "words" -- wb-reply words -o csv
 is "$(tail -n +2 "$T/out" | tr '\n' ' ')" "stop,\"STOP,UNSUBSCRIBE\" start,START " "default words"
 exits 64 "--stop only with words" -- wb-reply auto --stop X

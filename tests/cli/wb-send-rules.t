@@ -19,6 +19,10 @@ exits 0 "free-form inside the window" -- wb-send --to $A --text hello
 exits 65 "free-form outside the window is refused" -- wb-send --to $B --text hello
 like "$(cat "$T/err")" "^wb-send: $B: outside the 24-hour window \(closed 2026-11-23T10:00:00Z\); use a template" \
 	"names the contact and when the window closed"
+wb-profile set timezone=Asia/Shanghai >/dev/null
+exits 65 "with a business zone" -- wb-send --to $B --text hello
+like "$(cat "$T/err")" "outside the 24-hour window \(closed 2026-11-23 18:00\+08:00\)" "the closing time is told in it"
+sql "DELETE FROM setting WHERE key = 'profile.timezone'"
 is "$(sends_to $B)" "0" "the API was not called"
 exits 0 "a template outside the window" -- wb-send --to $B --template nov_promo
 exits 0 "--force outside the window" -- wb-send --to $B --text hello --force

@@ -300,6 +300,13 @@ static long fault_get(const long *value)
 
 /* ------------------------------------------------------------ request log */
 
+static long long wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_fp;
 static unsigned long long log_seq;
@@ -316,14 +323,16 @@ void log_close(void)
     log_fp = NULL;
 }
 
-/* Writes {"n":SEQ,…line…} and flushes, so a test sees every line at once.
- * n is taken under the same lock as the write: lines are in n order. */
-static void log_line(json_t *line)
+/* Writes {"n":SEQ,"at_us":T,…line…} and flushes, so a test sees every
+ * line at once. n is taken under the same lock as the write: lines are in
+ * n order. T is when the request arrived, in wall-clock microseconds, so a
+ * benchmark can set it against the times its own processes took. */
+static void log_line(json_t *line, long long arrived_us)
 {
     char *s = json_dumps(line, JSON_COMPACT);
     if (!s) return;
     pthread_mutex_lock(&log_lock);
-    fprintf(log_fp, "{\"n\":%llu,%s\n", ++log_seq, s + 1);
+    fprintf(log_fp, "{\"n\":%llu,\"at_us\":%lld,%s\n", ++log_seq, arrived_us, s + 1);
     fflush(log_fp);
     pthread_mutex_unlock(&log_lock);
     free(s);
@@ -379,6 +388,7 @@ struct request {
     char ctl[32];                 /* the name after /_fake/ */
     char *body;                   /* JSON endpoints: the raw body */
     size_t len, cap;
+    long long arrived_us;         /* wall clock when its headers were in */
     unsigned long long received;  /* body bytes seen */
     bool too_big;
     /* media upload (multipart/form-data) */
@@ -1006,7 +1016,7 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         } else if (r->too_big) {
             json_object_set_new(line, "size", json_integer((json_int_t)r->received));
         }
-        log_line(line);
+        log_line(line, r->arrived_us);
         json_decref(line);
     }
     json_decref(body);
@@ -1288,6 +1298,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         r = calloc(1, sizeof *r);
         if (!r) return MHD_NO;
         *ctx = r;
+        r->arrived_us = wall_us();
         route_of(url, r);
         const char *cl = MHD_lookup_connection_value(
             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
