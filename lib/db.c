@@ -310,6 +310,16 @@ int db_exec(wb_db *db, const char *sql)
 	return 0;
 }
 
+int db_data_version(wb_db *db, int64_t *v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "reading the data version");
+	*v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int user_version(wb_db *db, int *v)
 {
 	sqlite3_stmt *st;

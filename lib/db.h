@@ -53,6 +53,10 @@ int db_savepoint(wb_db *db);
 int db_savepoint_end(wb_db *db, int keep);
 /* Runs SQL without results (several statements allowed). */
 int db_exec(wb_db *db, const char *sql);
+/* A number that changes when another connection commits a change to the
+ * file (SQLite's PRAGMA data_version): a console polls it cheaply, with
+ * no transaction, to know when to read again. */
+int db_data_version(wb_db *db, int64_t *v);
 
 /* Records sqlite's message for the last failure, prefixed with what, and
  * returns the matching EX_ code (busy → 75, I/O → 74, full/readonly → 73). */

@@ -128,6 +128,12 @@ echo "replies wb-reply auto chose:"; cat replies.jsonl
 
 say "Who waits for a person? (automatic replies answer nobody)"
 run "wb-contact ls --unanswered --sort last-in"
+say "Two agents share the inbox: mei answers Mei Chen from wb-chat (here fed by a pipe), bob sees her taken"
+run "wb-agent add mei && wb-agent add bob"
+run "printf '%s\\n' 'Hello Mei, this is Mei from the shop.' '/note asked about the spring oolong' | wb-chat 8613912345678"
+run "echo 'Hi, Bob here' | WB_AGENT=bob wb-chat 8613912345678 || echo \"(exit \$?: read-only)\""
+run "WB_AGENT=bob wb-inbox take"
+run "wb-inbox --state all"
 say "A person answers Mei within the window, quoting her message"
 run "wb-send --to 8613912345678 --text 'Yes, the spring oolong is in stock. Shall we reserve 2 boxes?' --reply-to wamid.DEMO1"
 
