@@ -189,26 +189,64 @@ int inbound_document(inbound *ib, const char *doc, size_t len, const char *sourc
 	return rc;
 }
 
+/* Each medium due handed to on_media, after the events: a download holds
+ * neither the stream's readers nor the write lock. */
+static void media_hand(inbound *ib)
+{
+	for (char *w = ib->media_due.s, *nl; w && (nl = strchr(w, '\n')); w = nl + 1) {
+		*nl = 0;
+		ib->on_media(w, ib->media_ctx);
+	}
+}
+
+inbound_mark inbound_mark_now(const inbound *ib)
+{
+	return (inbound_mark){ib->pending.len, ib->media_due.len};
+}
+
+/* An sb cut back to n bytes. */
+static void cut(sb *b, size_t n)
+{
+	b->len = n;
+	if (b->s)
+		b->s[n] = 0;
+}
+
+void inbound_undo(inbound *ib, inbound_mark m)
+{
+	cut(&ib->pending, m.events);
+	cut(&ib->media_due, m.media);
+}
+
+int inbound_write(inbound *ib)
+{
+	int rc = 0;
+	if (ib->events && ib->pending.len &&
+	    (fwrite(ib->pending.s, 1, ib->pending.len, ib->events) != ib->pending.len || fflush(ib->events))) {
+		int e = errno;
+		rc = wb_err(EX_IOERR, e == EPIPE ? "standard output: the reader is gone (broken pipe)"
+						 : "standard output: %s", strerror(e));
+		errno = e;
+	}
+	sb_reset(&ib->pending);
+	if (!rc)
+		media_hand(ib);
+	sb_reset(&ib->media_due);
+	return rc;
+}
+
 /* Events go out only after their commit: a reader of the stream (wb-reply
  * auto) then finds in the database everything an event mentions. */
 static int emit(int committed, void *ctx)
 {
 	inbound *ib = ctx;
-	int rc = 0;
-	if (committed && ib->pending.len &&
-	    (fwrite(ib->pending.s, 1, ib->pending.len, ib->events) != ib->pending.len || fflush(ib->events))) {
-		if (errno == EPIPE)
-			exit(0);
-		rc = wb_err(EX_IOERR, "write error: %s", strerror(errno));
+	if (!committed) {
+		inbound_undo(ib, (inbound_mark){0, 0});
+		return 0;
 	}
-	sb_reset(&ib->pending);
-	/* media after the events, outside any transaction: a download holds
-	 * neither the stream's readers nor the write lock */
-	for (char *w = ib->media_due.s, *nl; committed && !rc && w && (nl = strchr(w, '\n')); w = nl + 1) {
-		*nl = 0;
-		ib->on_media(w, ib->media_ctx);
-	}
-	sb_reset(&ib->media_due);
+	int rc = inbound_write(ib);
+	if (rc && errno == EPIPE)
+		exit(0);
 	return rc;
 }
 
@@ -234,27 +272,6 @@ int inbound_paths(inbound *ib, int n, char **paths)
 		in_docs_close(in);
 	}
 	return rc;
-}
-
-/* One document in a transaction of its own, its events written after. */
-static int alone(inbound *ib, const char *doc, size_t len, const char *source, long long offset)
-{
-	int rc = db_begin(ib->db);
-	if (rc)
-		return rc;
-	if ((rc = inbound_document(ib, doc, len, source, offset, 0))) {
-		db_rollback(ib->db);
-		emit(0, ib);
-		return rc;
-	}
-	rc = db_commit(ib->db);
-	int e = emit(!rc, ib);
-	return rc ? rc : e;
-}
-
-int inbound_post(const char *body, size_t len, void *ctx)
-{
-	return alone(ctx, body, len, "listener", -1);
 }
 
 static int retry_one(const quarantine_row *r, void *ctx)

@@ -27,7 +27,8 @@ int inbound_words_set(wb_db *db, const char *stop, const char *start);
 int inbound_word_is(char *const *words, const char *text);
 
 /* Called with the wamid of each new message that carries a medium, once
- * it is committed and its event written (wb-recv --fetch-media). */
+ * it is committed and its event written (wb-recv --fetch-media). It must
+ * return at once: the listener's store thread calls it. */
 typedef void (*inbound_media_fn)(const char *wamid, void *ctx);
 
 /* What wb-recv keeps while it takes documents in. */
@@ -65,11 +66,19 @@ int inbound_stream(inbound *ib, in_docs *in);
 /* inbound_stream over each file of paths in turn ("-": stdin), or stdin
  * when n is 0. EX_NOINPUT for a missing file, which ends it. */
 int inbound_paths(inbound *ib, int n, char **paths);
-/* One body the listener took (a listen_fn; ctx is the inbound): stored
- * in a transaction of its own, its bad parts quarantined, its events
- * written after the commit. 0 once it is committed, so Meta stops
- * sending it; a database error asks Meta to send it again. */
-int inbound_post(const char *body, size_t len, void *ctx);
+/* After a commit: writes the pending events to ib->events (if any) and
+ * flushes them, then hands each new medium to on_media; 0, or EX_IOERR
+ * saying why (errno is left as the write set it: EPIPE when the reader
+ * went away), and then no medium is handed on. The pending events and
+ * media are gone either way. */
+int inbound_write(inbound *ib);
+/* How much is pending, and going back to it: what a part undone had
+ * made pending (its events, its media) is dropped. {0, 0}: all of it. */
+typedef struct {
+	size_t events, media;
+} inbound_mark;
+inbound_mark inbound_mark_now(const inbound *ib);
+void inbound_undo(inbound *ib, inbound_mark m);
 /* wb-recv retry: the quarantined parts with these ids (all when n is 0)
  * taken in again, each in a transaction; a part that is taken leaves the
  * quarantine, one that is still bad stays with its new reason. */

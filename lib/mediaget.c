@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,11 +198,94 @@ int mediaget(wb_db *db, api *a, const char *ref, const char *dest, mediaget_got 
 	return rc;
 }
 
-void mediaget_after(const char *wamid, void *ctx)
+struct mediaget_queue {
+	wb_db *db;
+	api *api;
+	char *dir;
+	pthread_t thread;
+	pthread_mutex_t lock; /* everything below */
+	pthread_cond_t more;  /* a wamid queued, or stopping */
+	sb due;               /* wamids, a line each; those before head taken */
+	size_t head;
+	int stopping, started;
+};
+
+/* One wamid taken off the queue (malloc'd); NULL when stopping and the
+ * queue is empty. */
+static char *take(mediaget_queue *q)
 {
-	mediaget_fetch *f = ctx;
-	mediaget_got g;
-	if (mediaget(f->db, f->api, wamid, f->dir, &g))
-		wb_warn("%s: the medium was not fetched: %s (wb-media get takes it later)", wamid, wb_errmsg());
-	mediaget_free(&g);
+	pthread_mutex_lock(&q->lock);
+	while (q->head == q->due.len && !q->stopping)
+		pthread_cond_wait(&q->more, &q->lock);
+	char *w = NULL;
+	if (q->head < q->due.len) {
+		char *from = q->due.s + q->head, *nl = strchr(from, '\n');
+		w = xstrndup(from, (size_t)(nl - from));
+		q->head += (size_t)(nl + 1 - from);
+	}
+	if (q->head == q->due.len) { /* all taken: the buffer starts again */
+		sb_reset(&q->due);
+		q->head = 0;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return w;
+}
+
+static void *downloader(void *arg)
+{
+	mediaget_queue *q = arg;
+	for (char *w; (w = take(q)); free(w)) {
+		mediaget_got g;
+		if (mediaget(q->db, q->api, w, q->dir, &g))
+			wb_warn("%s: the medium was not fetched: %s (wb-media get takes it later)", w, wb_errmsg());
+		mediaget_free(&g);
+	}
+	return NULL;
+}
+
+int mediaget_start(const char *db_path, api *a, const char *dir, mediaget_queue **out)
+{
+	mediaget_queue *q = xcalloc(1, sizeof *q);
+	int rc = db_open_existing(db_path, &q->db);
+	q->api = a;
+	q->dir = xasprintf("%s/", dir);
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->more, NULL);
+	if (!rc && (errno = pthread_create(&q->thread, NULL, downloader, q)))
+		rc = wb_err(EX_OSERR, "--fetch-media: no thread: %s", strerror(errno));
+	q->started = !rc;
+	if (rc) {
+		mediaget_stop(q);
+		q = NULL;
+	}
+	*out = q;
+	return rc;
+}
+
+void mediaget_push(const char *wamid, void *ctx)
+{
+	mediaget_queue *q = ctx;
+	pthread_mutex_lock(&q->lock);
+	sb_printf(&q->due, "%s\n", wamid);
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void mediaget_stop(mediaget_queue *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->stopping = 1;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+	if (q->started)
+		pthread_join(q->thread, NULL);
+	pthread_cond_destroy(&q->more);
+	pthread_mutex_destroy(&q->lock);
+	sb_free(&q->due);
+	db_close(q->db);
+	api_close(q->api);
+	free(q->dir);
+	free(q);
 }

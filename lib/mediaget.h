@@ -28,14 +28,22 @@ typedef struct {
 int mediaget(wb_db *db, api *a, const char *ref, const char *dest, mediaget_got *got);
 void mediaget_free(mediaget_got *got);
 
-/* wb-recv --fetch-media: each new medium fetched into dir as it comes
- * (an inbound_media_fn; ctx is a mediaget_fetch). A failure is a line on
- * stderr and leaves the message as it is, for wb-media get later. */
-typedef struct {
-	wb_db *db;
-	api *api;
-	const char *dir;
-} mediaget_fetch;
-void mediaget_after(const char *wamid, void *ctx);
+/* wb-recv --fetch-media: a downloader, a thread of its own that fetches
+ * each new medium into dir, so that the thread that stores (the
+ * listener's, which must answer Meta in time, or a file's batches) never
+ * waits on a download, which can take seconds. It has its own connection
+ * to the database and writes only the path on the message, in a short
+ * transaction of its own. A failure is a line on stderr and leaves the
+ * message as it is, for wb-media get later. */
+typedef struct mediaget_queue mediaget_queue;
+/* Starts it on the database at db_path with a, which it owns from then
+ * on (api_close at mediaget_stop). */
+int mediaget_start(const char *db_path, api *a, const char *dir, mediaget_queue **q);
+/* Queues a message's wamid and returns at once (an inbound_media_fn; ctx
+ * is the queue). */
+void mediaget_push(const char *wamid, void *ctx);
+/* Waits until every medium queued is fetched or has failed, then ends
+ * the thread and frees q. */
+void mediaget_stop(mediaget_queue *q);
 
 #endif

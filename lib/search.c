@@ -6,11 +6,16 @@
 #include "err.h"
 #include "util.h"
 
+/* How long a search waits for another writer before it searches without
+ * catching the index up (a batch of wb-recv holds the lock this long at
+ * most, mostly much less). */
+#define SEARCH_WAIT_MS 250
+
 /* Both ways read the same columns; only where the match comes from
  * differs. */
 #define SEARCH_SELECT(snippet)                                                          \
 	"SELECT m.ts, c.wa_id, c.user_id, coalesce(c.name, c.profile_name), m.direction, " \
-	"m.type, " snippet ", m.wamid "
+	"m.type, " snippet ", m.wamid, m.id "
 
 /* The FTS5 query for text as one string: "…" with its quotes doubled,
  * so nothing in it is syntax. */
@@ -50,25 +55,52 @@ static size_t chars(const char *s)
 	return n;
 }
 
-static sqlite3_stmt *query(wb_db *db, const char *text, const char *const mark[2], char **arg)
+/* The index catches up with message: the messages after upto indexed,
+ * in one short write transaction. A read-only database, or one another
+ * writer holds longer than SEARCH_WAIT_MS, is left as it is: the query
+ * then scans the tail the index lacks. */
+static void catch_up(wb_db *db)
 {
+	sqlite3_stmt *st = db_stmt(db, "SELECT upto < (SELECT coalesce(max(id), 0) FROM message) FROM message_fts_upto");
+	int behind = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!behind || db_begin_within(db, SEARCH_WAIT_MS))
+		return;
+	if (db_exec(db, "INSERT INTO message_fts(rowid, body) SELECT id, body FROM message "
+			"WHERE id > (SELECT upto FROM message_fts_upto) ORDER BY id;"
+			"UPDATE message_fts_upto SET upto = (SELECT coalesce(max(id), 0) FROM message);") ||
+	    db_commit(db))
+		db_rollback(db);
+}
+
+static sqlite3_stmt *query(wb_db *db, const char *text, const char *const mark[2], char **arg, char **like)
+{
+	/* the index, and the messages it has not taken yet (when it could not
+	 * catch up) by a scan; both in one statement, so in one snapshot */
 	static const char fts[] = SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body "
-							   "ELSE snippet(message_fts, 0, ?2, ?3, '…', 64) END")
+						"ELSE snippet(message_fts, 0, ?2, ?3, '…', 64) END")
 		"FROM message_fts f JOIN message m ON m.id = f.rowid JOIN contact c ON c.id = m.contact_id "
-		"WHERE message_fts MATCH ?1 AND m.deleted_at IS NULL ORDER BY m.ts DESC, m.id DESC LIMIT ?4";
-	static const char like[] = SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body "
-							    "ELSE replace(m.body, ?5, ?2 || ?5 || ?3) END")
+		"WHERE message_fts MATCH ?1 AND m.deleted_at IS NULL UNION ALL "
+		SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body ELSE replace(m.body, ?5, ?2 || ?5 || ?3) END")
 		"FROM message m JOIN contact c ON c.id = m.contact_id "
-		"WHERE m.body LIKE ?1 ESCAPE '\\' AND m.deleted_at IS NULL ORDER BY m.ts DESC, m.id DESC LIMIT ?4";
+		"WHERE m.id > (SELECT upto FROM message_fts_upto) AND m.body LIKE ?6 ESCAPE '\\' "
+		"AND m.deleted_at IS NULL ORDER BY 1 DESC, 9 DESC LIMIT ?4";
+	static const char scan[] = SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body "
+						 "ELSE replace(m.body, ?5, ?2 || ?5 || ?3) END")
+		"FROM message m JOIN contact c ON c.id = m.contact_id "
+		"WHERE m.body LIKE ?6 ESCAPE '\\' AND m.deleted_at IS NULL ORDER BY m.ts DESC, m.id DESC LIMIT ?4";
 	/* the trigram index holds no shorter pieces than 3 characters */
 	int short_text = chars(text) < 3;
-	sqlite3_stmt *st = db_stmt(db, short_text ? like : fts);
-	*arg = short_text ? like_pattern(text) : fts_string(text);
+	if (!short_text)
+		catch_up(db);
+	sqlite3_stmt *st = db_stmt(db, short_text ? scan : fts);
+	*arg = short_text ? NULL : fts_string(text);
+	*like = like_pattern(text);
 	sqlite3_bind_text(st, 1, *arg, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, mark[0], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, mark[1], -1, SQLITE_STATIC);
-	if (short_text)
-		sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, *like, -1, SQLITE_STATIC);
 	return st;
 }
 
@@ -76,8 +108,8 @@ int search_each(wb_db *db, const char *text, long limit, const char *const mark[
 {
 	if (!*text)
 		return wb_err(EX_DATAERR, "search: the text is empty");
-	char *arg;
-	sqlite3_stmt *st = query(db, text, mark, &arg);
+	char *arg, *like;
+	sqlite3_stmt *st = query(db, text, mark, &arg, &like);
 	sqlite3_bind_int64(st, 4, limit);
 	int rc = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -98,5 +130,6 @@ int search_each(wb_db *db, const char *text, long limit, const char *const mark[
 		rc = db_fail(db, "searching messages");
 	sqlite3_reset(st);
 	free(arg);
+	free(like);
 	return rc;
 }

@@ -2,9 +2,14 @@
  * stored message both ways, through the FTS5 index message_fts (trigram:
  * a case-insensitive substring of 3 characters or more, in any script),
  * and a LIKE scan for shorter text, which the trigram index cannot
- * answer. The text is data: bound, and quoted as one FTS5 string so that
- * quotes, AND, OR, NEAR, * or ^ in it are matched, never run. Deleted
- * messages are not found. Read-only; no output format here. */
+ * answer. The index is caught up here, not as messages are stored (so
+ * ingest does not pay for it): each search first indexes the messages
+ * stored since the last one, in a short write transaction; when it cannot
+ * (a read-only database, a writer holding the lock) the messages not yet
+ * indexed are scanned instead, so the answer is the same either way. The
+ * text is data: bound, and quoted as one FTS5 string so that quotes,
+ * AND, OR, NEAR, * or ^ in it are matched, never run. Deleted messages
+ * are not found. No output format here. */
 #ifndef WB_SEARCH_H
 #define WB_SEARCH_H
 #include <stdint.h>

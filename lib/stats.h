@@ -92,6 +92,12 @@ typedef struct {
 	int64_t contacts, new_contacts;
 	int64_t response_median, response_p90; /* -1 when no conversation was answered */
 	int64_t auto_replies, broadcasts;
+	/* by agent, from the shared inbox (conversation, conversation_event):
+	 * conversations assigned to them and resolved while theirs; the first
+	 * response to inbox conversations opened in the range, by whoever sent
+	 * it; and the seconds from opening to resolution. -1: none. */
+	int64_t assigned, resolved;
+	int64_t inbox_response_median, inbox_response_p90, resolution_median, resolution_p90;
 	const int64_t *responses; /* every first-response time, ascending (for a histogram) */
 	size_t nresponses;
 } stats_row;
