@@ -68,7 +68,7 @@ is "$(sql "SELECT count(*) FROM conversation WHERE contact_id = (SELECT id FROM 
 	"the same conversation"
 
 WB_AGENT=mei exits 0 "a note" -- wb-inbox note $A wants a refund, call back
-is "$(wb-contact log $A -o csv | grep ',note,')" "2026-11-25T12:00:00Z,$A,,,note,\"wants a refund, call back\",,,,mei" \
+is "$(wb-contact log $A -o csv | grep ',note,')" "2026-11-25T12:00:00Z,$A,,,note,\"wants a refund, call back\",,,,mei," \
 	"in the log: a row of its own, with its author"
 exits 1 "a note on no contact" -- wb-inbox note 16505559999 hello
 
