@@ -1,18 +1,24 @@
 #!/bin/sh
 # wb-contact search: text both ways, Chinese, quotes and FTS5 operators
 # taken as text, short text, deleted and removed messages no longer
-# found, --limit, and a version-3 database indexed by its migration.
+# found, --limit, a contact known by user ID only; the index caught up
+# by the search (messages stored since found at once, ids SQLite gives
+# again, a writer holding the lock: the tail scanned), and a version-1
+# database indexed by its first search.
 . "$(dirname "$0")/lib.sh"
 q() { sqlite3 "$WB_DB" "$1"; }
 wb-contact add 16505550147 name=Priya >/dev/null
 wb-contact add 8613912345678 name=Mei >/dev/null
+wb-contact add US.13491208655302741918 name=Ana >/dev/null
 q "insert into message (wamid, contact_id, direction, type, body, ts, status) values
 	('w1', 1, 'in', 'text', 'Do you ship oolong to Leeds?', 100, 'received'),
 	('w2', 1, 'out', 'text', 'Yes, oolong ships in 2 days', 200, 'read'),
 	('w3', 2, 'in', 'text', '你好，我想买乌龙茶', 300, 'received'),
 	('w4', 2, 'in', 'image', 'a \"quoted\" OR NEAR(x) tea* ^cup', 400, 'received'),
 	('w5', 1, 'in', 'text', 'secret oolong order', 500, 'received'),
-	('w6', 2, 'in', 'text', '100% 普洱', 600, 'received')"
+	('w6', 2, 'in', 'text', '100% 普洱', 600, 'received'),
+	('w9', 3, 'in', 'text', 'matcha for Ana', 50, 'received')"
+is "$(q "select upto from message_fts_upto")" 0 "storing messages indexes none of them"
 
 exits 0 "search finds text both ways" -- wb-contact search OOLONG -o tsv --no-header
 is "$(cut -f2,4,5,7,8 "$T/out")" "16505550147	Priya	in	secret oolong order	w5
@@ -30,6 +36,42 @@ tty() { script -qec "$1" /dev/null | tr -d '\r'; }
 like "$(tty "wb-contact search Leeds")" 'ship oolong to «Leeds»\?' "on a terminal the match is marked"
 like "$(tty "wb-contact search 你好")" '«你好»，' "a short match too"
 is "$(wb-contact search Leeds -o json | jq -r '.[0].snippet')" "Do you ship oolong to Leeds?" "json has the plain snippet"
+is "$(wb-contact search matcha -o csv --no-header | cut -d, -f2-4,8)" ",US.13491208655302741918,Ana,w9" \
+	"a contact without a phone: its user ID"
+is "$(q "select upto = (select max(id) from message) from message_fts_upto")" 1 "the search caught the index up"
+q "insert into message (wamid, contact_id, direction, type, body, ts, status) values
+	('w7', 1, 'in', 'text', 'jasmine pearls please', 700, 'received')"
+is "$(wb-contact search 'jasmine pearls' -o tsv --no-header | cut -f8)" "w7" "a message stored since is found at once"
+q "delete from message where wamid = 'w7'"
+is "$(q "select upto = (select max(id) from message) from message_fts_upto")" 1 \
+	"deleting the newest message brings upto down with it"
+q "insert into message (wamid, contact_id, direction, type, body, ts, status) values
+	('w8', 1, 'in', 'text', 'white peony, two tins', 710, 'received')"
+is "$(wb-contact search 'peony' -o tsv --no-header | cut -f8)" "w8" "a new message given the deleted one's id is found"
+is "$(wb-contact search 'jasmine' -o tsv --no-header)" "" "and the deleted one is not"
+
+# another writer holds the lock: the search cannot catch up, and finds the
+# messages the index lacks by scanning them
+q "insert into message (wamid, contact_id, direction, type, body, ts, status) values
+	('w10', 1, 'in', 'text', 'Silver Needle, 50g', 720, 'received')"
+mkfifo "$T/lock"
+sqlite3 "$WB_DB" < "$T/lock" > /dev/null &
+LOCKER=$!
+exec 4> "$T/lock"
+echo "BEGIN IMMEDIATE;" >&4
+for _ in $(seq 500); do
+	sqlite3 "$WB_DB" ".timeout 0" "BEGIN IMMEDIATE" 2>/dev/null || break
+	sleep 0.01
+done
+is "$(wb-contact search 'silver needle' -o tsv --no-header | cut -f7,8)" "Silver Needle, 50g	w10" \
+	"a locked index: the newer messages are scanned"
+is "$(wb-contact search 'oolong ships' -o tsv --no-header | cut -f8)" "w2" "and the indexed ones looked up"
+echo "COMMIT;" >&4
+exec 4>&-
+wait "$LOCKER"
+is "$(q "select upto < (select max(id) from message) from message_fts_upto")" 1 "the index was left behind"
+is "$(wb-contact search 'silver needle' -o tsv --no-header | cut -f8)" "w10" "the next search catches it up"
+is "$(q "select upto = (select max(id) from message) from message_fts_upto")" 1 "and there it is"
 
 q "update message set deleted_at = 600 where wamid = 'w5'"
 is "$(wb-contact search secret -o tsv --no-header)" "" "a deleted message is not found"
@@ -42,11 +84,11 @@ is "$(q "insert into message_fts(message_fts) values ('integrity-check'); select
 exits 65 "empty text" -- wb-contact search ''
 exits 64 "--limit goes with search" -- wb-contact ls --limit 3
 
-# a version-3 database (no index yet): its messages are found once migrated
+# a version-1 database: its messages are found by its first search
 sqlite3 "$T/v3.db" < "$TOP/tests/fixtures/schema-v1.sql"
 sqlite3 "$T/v3.db" "insert into contact (wa_id, created_at, updated_at) values ('16505550147', 1, 1);
 	insert into message (wamid, contact_id, direction, type, body, ts, status)
 	values ('old1', 1, 'in', 'text', 'an old message about matcha', 5, 'received')"
-is "$(wb-contact -d "$T/v3.db" search matcha -o tsv --no-header | cut -f8)" "old1" "the migration indexes existing messages"
+is "$(wb-contact -d "$T/v3.db" search matcha -o tsv --no-header | cut -f8)" "old1" "the first search indexes existing messages"
 
 done_testing

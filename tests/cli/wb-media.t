@@ -2,7 +2,9 @@
 # wb-media get over real HTTP against the fake: a received image by its
 # wamid and by its media id, the path on the message, an expired URL
 # looked up again, a wrong sha256 or size refused with no file left, an
-# unknown wamid or media id; and wb-recv --fetch-media.
+# unknown wamid or media id; a contact known by user ID only; and
+# wb-recv --fetch-media from files and under --listen (the downloads on a
+# thread of their own: a held download holds up no answer to Meta).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 q() { sqlite3 "$WB_DB" "$1"; }
@@ -47,6 +49,14 @@ is "$(ls "$T/dl" | tr '\n' ' ')" "1284061392617345.jpg 5550000000000001.pdf " "n
 exits 66 "an unknown wamid" -- wb-media get wamid.nosuch
 like "$(cat "$T/err")" "wamid.nosuch: no such message" "names it"
 exits 65 "an unknown media id (the API's refusal)" -- wb-media get 9990000000000000 -O "$T/dl"
+# a contact known by user ID only: its log shows the path too
+q "insert into contact (user_id, created_at, updated_at) values ('US.13491208655302741918', 1, 1);
+	insert into message (wamid, contact_id, direction, type, media_id, ts, status)
+	select 'wamid.U1', id, 'in', 'document', '5550000000000001', 7, 'received' from contact where user_id like 'US.%'"
+exits 0 "get for a contact without a phone" -- wb-media get wamid.U1 -O "$T/u.pdf"
+like "$(wb-contact log US.13491208655302741918 -o csv --no-header)" "^[^,]*,,US\.13491208655302741918,in,document,.*,$T/u.pdf\$" \
+	"its log shows the path"
+
 exits 65 "a message without a medium" -- sh -c "wb-recv '$FIXTURES/webhook/msg-text.json' >/dev/null &&
 	wb-media get \$(sqlite3 '$WB_DB' \"select wamid from message where type = 'text'\")"
 
@@ -65,5 +75,31 @@ is "$(q "select count(*) from message where media_id = '620348195637281' and med
 exits 0 "a message stored again fetches nothing" -- wb-recv --fetch-media "$T/in" "$T/two.json"
 is "$(cat "$T/err")" "" "no download tried"
 exits 73 "--fetch-media needs a directory" -- wb-recv --fetch-media "$T/photo.jpg" "$T/two.json"
+exits 64 "--fetch-media does not go with quarantine" -- wb-recv --fetch-media "$T/in" quarantine
+
+# --listen --fetch-media: the fake answers the first request (the video's
+# look-up) and holds every later one (its download) until told; the
+# listener answers both webhooks and writes both events meanwhile
+register 1029384756473829 video/mp4 "$T/photo.jpg"
+register 783145926381045 image/webp "$T/voice.ogg"
+mkdir "$T/live"
+fake_faults '{"stall_after":1}'
+listener "$T/events" --insecure --fetch-media "$T/live"
+post() { curl -s -m 20 -o /dev/null -w '%{http_code}' -X POST --data-binary "@$FIXTURES/webhook/$1" "$URL"; }
+is "$(post msg-video.json)" 200 "a webhook with a video is answered"
+is "$(post msg-sticker.json)" 200 "so is the next, the video's download held"
+is "$(grep -c '"event":"message"' "$T/events")" 2 "both events are written"
+is "$(q "select count(*) from message where type in ('video', 'sticker') and media_path is null")" 2 \
+	"both stored, neither fetched yet"
+fake_faults '{"stall_after":0}'
+for _ in $(seq 500); do
+	[ "$(q "select count(*) from message where media_path like '$T/live/%'")" = 2 ] && break
+	sleep 0.02
+done
+cmp -s "$T/photo.jpg" "$T/live/1029384756473829.mp4" && cmp -s "$T/voice.ogg" "$T/live/783145926381045.webp"
+ok $? "once let go, both media are fetched, their paths recorded"
+kill -TERM "$PID"
+wait "$PID"
+is "$?" 0 "and the listener ends cleanly"
 
 done_testing
