@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,8 +252,14 @@ int mediaget_start(const char *db_path, api *a, const char *dir, mediaget_queue 
 	q->dir = xasprintf("%s/", dir);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->more, NULL);
+	/* the thread takes no signal: SIGTERM and SIGINT are the listener's
+	 * to wait for, and one delivered here would end the process */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (!rc && (errno = pthread_create(&q->thread, NULL, downloader, q)))
 		rc = wb_err(EX_OSERR, "--fetch-media: no thread: %s", strerror(errno));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	q->started = !rc;
 	if (rc) {
 		mediaget_stop(q);
