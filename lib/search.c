@@ -16,6 +16,14 @@
 #define SEARCH_SELECT(snippet)                                                          \
 	"SELECT m.ts, c.wa_id, c.user_id, coalesce(c.name, c.profile_name), m.direction, " \
 	"m.type, " snippet ", m.wamid, m.id "
+/* The LIKE scan (?6 the pattern), its snippet marked by replace (?5 the
+ * text), for short text and for the messages not yet indexed. */
+#define SEARCH_SCAN                                                                                   \
+	SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body ELSE replace(m.body, ?5, ?2 || ?5 || ?3) END")    \
+	"FROM message m JOIN contact c ON c.id = m.contact_id "                                       \
+	"WHERE m.body LIKE ?6 ESCAPE '\\' AND m.deleted_at IS NULL "
+/* newest first: the time, then the id */
+#define SEARCH_ORDER "ORDER BY 1 DESC, 9 DESC LIMIT ?4"
 
 /* The FTS5 query for text as one string: "…" with its quotes doubled,
  * so nothing in it is syntax. */
@@ -81,14 +89,8 @@ static sqlite3_stmt *query(wb_db *db, const char *text, const char *const mark[2
 						"ELSE snippet(message_fts, 0, ?2, ?3, '…', 64) END")
 		"FROM message_fts f JOIN message m ON m.id = f.rowid JOIN contact c ON c.id = m.contact_id "
 		"WHERE message_fts MATCH ?1 AND m.deleted_at IS NULL UNION ALL "
-		SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body ELSE replace(m.body, ?5, ?2 || ?5 || ?3) END")
-		"FROM message m JOIN contact c ON c.id = m.contact_id "
-		"WHERE m.id > (SELECT upto FROM message_fts_upto) AND m.body LIKE ?6 ESCAPE '\\' "
-		"AND m.deleted_at IS NULL ORDER BY 1 DESC, 9 DESC LIMIT ?4";
-	static const char scan[] = SEARCH_SELECT("CASE WHEN ?2 = '' THEN m.body "
-						 "ELSE replace(m.body, ?5, ?2 || ?5 || ?3) END")
-		"FROM message m JOIN contact c ON c.id = m.contact_id "
-		"WHERE m.body LIKE ?6 ESCAPE '\\' AND m.deleted_at IS NULL ORDER BY m.ts DESC, m.id DESC LIMIT ?4";
+		SEARCH_SCAN "AND m.id > (SELECT upto FROM message_fts_upto) " SEARCH_ORDER;
+	static const char scan[] = SEARCH_SCAN SEARCH_ORDER;
 	/* the trigram index holds no shorter pieces than 3 characters */
 	int short_text = chars(text) < 3;
 	if (!short_text)
