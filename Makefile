@@ -108,16 +108,22 @@ build/fake-cloudapi: $(FAKE_SRC) | build
 build/bench/%: bench/%.c build/libwb.a $(CXX_OBJ) | build/bench
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PHONELIB) build/libwb.a $(LIBS)
 
-# libFuzzer needs clang; each target links the library built for fuzzing.
+# libFuzzer needs clang; each target links the library built for fuzzing,
+# compiled once for them all (and with the shim linked in, not loaded).
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_SRC = $(filter-out lib/phonestub.c,$(LIB_SRC))
-build/fuzz/%: fuzz/%.c $(FUZZ_SRC) $(FUZZ_CXX_OBJ) build/schema.c | build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC) $(FUZZ_CXX_OBJ) build/schema.c $(LIBS) -lphonenumber -lstdc++
+FUZZ_OBJ = $(patsubst lib/%.c,build/fuzz/lib/%.o,$(filter-out lib/phonestub.c,$(LIB_SRC))) \
+	build/fuzz/lib/schema.o $(FUZZ_CXX_OBJ)
+build/fuzz/lib/%.o: lib/%.c | build/fuzz/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -c -o $@ $<
+build/fuzz/lib/schema.o: build/schema.c | build/fuzz/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -c -o $@ $<
+build/fuzz/%: fuzz/%.c $(FUZZ_OBJ) | build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBS) -lphonenumber -lstdc++
 fuzz: all $(FUZZ)
 	@sh fuzz/run.sh $(FUZZ)
 
-build build/lib build/cmd build/t build/bench build/fuzz bin:
+build build/lib build/cmd build/t build/bench build/fuzz build/fuzz/lib bin:
 	mkdir -p $@
 
 # The test files run side by side, a job per core and one more (a test
@@ -153,4 +159,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*.d build/*.d)
+-include $(wildcard build/*/*.d build/*.d build/fuzz/lib/*.d)
