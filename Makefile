@@ -3,6 +3,9 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+# wb's modules: the programs look for them in ../lib/wb from their own
+# directory (lib/phonestub.c), so this follows BINDIR.
+PKGLIBDIR = $(BINDIR)/../lib/wb
 MANDIR  ?= $(PREFIX)/share/man
 BASHDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHDIR  ?= $(PREFIX)/share/zsh/vendor-completions
@@ -14,8 +17,10 @@ WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 # Flags of the libraries that ship a pkg-config file; libcsv ships none.
 # Deferred (=), so that `make deps` runs before pkg-config is installed.
 PKG_CONFIG ?= pkg-config
-PKGS     = sqlite3 jansson libcurl libmicrohttpd libcrypto libqrencode libpng
-CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKGS     = sqlite3 jansson libqrencode libpng
+# These are opened on first use (lib/lazy.h): their headers, not their libraries.
+LAZY_PKGS = libcurl libmicrohttpd libcrypto
+CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS))
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lreadline -lm -lpthread
 
@@ -43,19 +48,23 @@ DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev gro
 	zbar-tools chromium libxml2-utils tmux
 
 # Phone numbers are read by libphonenumber, a C++ library (no .pc file):
-# lib/ has one C++ file, its C-callable shim, and every program links the
-# C++ runtime. CXX follows CC (clang: clang++) unless it is set; the C++
-# flags are the C ones, warnings and sanitizers included.
+# lib/ has one C++ file, its C-callable shim. The programs load it as a
+# module, wb-phonelib.so, on the first number they read (lib/phonestub.c);
+# the unit tests, benchmarks and fuzz targets link it in (PHONELIB).
+# CXX follows CC (clang: clang++) unless it is set; the C++ flags are the
+# C ones, warnings and sanitizers included.
 ifeq ($(origin CXX),default)
 CXX = $(if $(findstring clang,$(CC)),clang++,g++)
 endif
 ALL_CXXFLAGS = $(patsubst -std=c11,-std=c++17,$(ALL_CFLAGS)) $(CXXFLAGS)
 LIB_CXX   = $(wildcard lib/*.cc)
-LIB_OBJ  += $(patsubst lib/%.cc,build/lib/%.o,$(LIB_CXX))
-LIBS     += -lphonenumber -lstdc++
+CXX_OBJ   = $(patsubst lib/%.cc,build/lib/%.o,$(LIB_CXX))
+PHONELIB  = $(CXX_OBJ) -lphonenumber -lstdc++
 DEB_BUILD += g++ libphonenumber-dev
 build/lib/%.o: lib/%.cc | build/lib
 	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -fPIC -c -o $@ $<
+build/wb-phonelib.so: $(CXX_OBJ)
+	$(CXX) $(ALL_CXXFLAGS) $(LDFLAGS) -shared -o $@ $^ -lphonenumber
 # The fuzz targets compile lib/ with clang, so the shim with clang++;
 # they link with clang, which brings no C++ part of UBSan's runtime, so
 # the C++-only vptr check is left out.
@@ -68,7 +77,7 @@ build/fuzz/%.o: lib/%.cc | build/fuzz
 # Objects are kept (not removed as intermediates), so a build is quiet
 # after its last step and the next one rebuilds nothing.
 .SECONDARY:
-all: $(PROGS) $(FAKEAPI)
+all: $(PROGS) build/wb-phonelib.so $(FAKEAPI)
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
@@ -90,24 +99,31 @@ build/libwb.a: $(LIB_OBJ)
 bin/%: build/cmd/%.o build/libwb.a | bin
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
 
-build/t/%.t: tests/unit/%.c tests/unit/tap.h build/libwb.a | build/t
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
+build/t/%.t: tests/unit/%.c tests/unit/tap.h build/libwb.a $(CXX_OBJ) | build/t
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PHONELIB) build/libwb.a $(LIBS)
 
 build/fake-cloudapi: $(FAKE_SRC) | build
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAKE_SRC) $(LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAKE_SRC) $(LIBS) $(shell $(PKG_CONFIG) --libs $(LAZY_PKGS))
 
-build/bench/%: bench/%.c build/libwb.a | build/bench
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
+build/bench/%: bench/%.c build/libwb.a $(CXX_OBJ) | build/bench
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PHONELIB) build/libwb.a $(LIBS)
 
-# libFuzzer needs clang; each target links the library built for fuzzing.
+# libFuzzer needs clang; each target links the library built for fuzzing,
+# compiled once for them all (and with the shim linked in, not loaded).
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(FUZZ_CXX_OBJ) build/schema.c | build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_CXX_OBJ) build/schema.c $(LIBS)
+FUZZ_OBJ = $(patsubst lib/%.c,build/fuzz/lib/%.o,$(filter-out lib/phonestub.c,$(LIB_SRC))) \
+	build/fuzz/lib/schema.o $(FUZZ_CXX_OBJ)
+build/fuzz/lib/%.o: lib/%.c | build/fuzz/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -c -o $@ $<
+build/fuzz/lib/schema.o: build/schema.c | build/fuzz/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -c -o $@ $<
+build/fuzz/%: fuzz/%.c $(FUZZ_OBJ) | build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBS) -lphonenumber -lstdc++
 fuzz: all $(FUZZ)
 	@sh fuzz/run.sh $(FUZZ)
 
-build build/lib build/cmd build/t build/bench build/fuzz bin:
+build build/lib build/cmd build/t build/bench build/fuzz build/fuzz/lib bin:
 	mkdir -p $@
 
 # The test files run side by side, a job per core and one more (a test
@@ -132,6 +148,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(PKGLIBDIR)
+	install -m 644 build/wb-phonelib.so $(DESTDIR)$(PKGLIBDIR)
 	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 completions/bash/* $(DESTDIR)$(BASHDIR)
@@ -141,4 +159,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*.d build/*.d)
+-include $(wildcard build/*/*.d build/*.d build/fuzz/lib/*.d)

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages named as arguments that are missing.
 # As root it runs apt-get; otherwise it names them and fails.
-missing=
-for p in "$@"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing="$missing $p"
-done
+# one dpkg-query for all of them (it reads dpkg's whole status file each
+# time it starts); one that dpkg does not know is named on stderr only
+missing=$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
+	awk 'BEGIN { for (i = 1; i < ARGC; i++) want[i] = ARGV[i]; ARGC = 1 }
+	/ ok installed$/ { have[$1] = 1 }
+	END { for (i = 1; i in want; i++) if (!(want[i] in have)) printf " %s", want[i] }' "$@")
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "wb: missing Debian packages:$missing" >&2

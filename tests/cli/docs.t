@@ -4,6 +4,30 @@
 # its man page and in each completion, so the three stay in step.
 . "$(dirname "$0")/lib.sh"
 
+# unmentioned OPTIONS FILE...: " KIND:OPTION" for each option (--name)
+# whose name a file does not hold, KIND "man" for a page, else the
+# completion's shell (its directory); one awk for what was a grep each
+unmentioned() {
+	_opts=$1
+	shift
+	awk -v opts="$_opts" 'BEGIN {
+		n = split(opts, o, " ")
+		for (i = 1; i < ARGC; i++) {
+			t[i] = ""
+			while ((getline line < ARGV[i]) > 0)
+				t[i] = t[i] "\n" line
+			close(ARGV[i])
+			k = split(ARGV[i], part, "/")
+			kind[i] = ARGV[i] ~ /\.1$/ ? "man" : part[k - 1]
+		}
+		for (j = 1; j <= n; j++)
+			for (i = 1; i < ARGC; i++)
+				if (!index(t[i], substr(o[j], 3)))
+					printf " %s:%s", kind[i], o[j]
+		exit
+	}' "$@"
+}
+
 for b in "$TOP"/bin/wb-*; do
 	u=$(basename "$b")
 	exits 0 "$u --help" -- "$u" --help
@@ -20,13 +44,8 @@ for b in "$TOP"/bin/wb-*; do
 	for f in "$TOP/completions/bash/$u" "$TOP/completions/zsh/_$u" "$TOP/completions/fish/$u.fish"; do
 		[ -f "$f" ]; ok $? "completion $(basename "$(dirname "$f")")/$(basename "$f")"
 	done
-	missing=
-	for o in $(printf '%s\n' "$help" | grep -v 'wb-' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
-		grep -q -- "${o#--}" "$man1" 2>/dev/null || missing="$missing man:$o"
-		for f in "$TOP/completions/bash/$u" "$TOP/completions/zsh/_$u" "$TOP/completions/fish/$u.fish"; do
-			grep -q -- "${o#--}" "$f" 2>/dev/null || missing="$missing $(basename "$(dirname "$f")"):$o"
-		done
-	done
+	opts=$(printf '%s\n' "$help" | grep -v 'wb-' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+	missing=$(unmentioned "$opts" "$man1" "$TOP/completions/bash/$u" "$TOP/completions/zsh/_$u" "$TOP/completions/fish/$u.fish")
 	is "$missing" "" "$u: every option of --help is in the man page and completions"
 done
 [ -f "$TOP/share/man/man7/wb.7" ] && LC_ALL=C.UTF-8 man -l "$TOP/share/man/man7/wb.7" >/dev/null 2>"$T/manerr"
@@ -42,4 +61,13 @@ for b in "$TOP"/bin/wb-*; do
 	ok $? "$u installed with its page"
 done
 [ -f "$T/dest/usr/share/man/man7/wb.7" ]; ok $? "wb.7 installed"
+# the phone module is installed beside the programs and found from there
+# (../lib/wb); a program that cannot find it says so and exits 69
+[ -f "$T/dest/usr/lib/wb/wb-phonelib.so" ]; ok $? "wb-phonelib.so installed in lib/wb"
+WB_DB="$T/inst.db" "$T/dest/usr/bin/wb-contact" add '+1 (650) 555-1234' >"$T/out" 2>"$T/err"
+ok $? "an installed program reads a phone number"
+like "$(cat "$T/out")" "^16505551234," "…as the digits of E.164"
+mkdir "$T/alone" && cp "$T/dest/usr/bin/wb-contact" "$T/alone/"
+exits 69 "a program without its phone module" -- env WB_DB="$T/inst.db" "$T/alone/wb-contact" add '+1 650 555 1235'
+like "$(cat "$T/err")" "^wb-contact: cannot load \.\./lib/wb/wb-phonelib\.so: .*No such file" "…says which module it could not load"
 done_testing

@@ -55,6 +55,12 @@ json_same() {
 	jq -ne --argjson a "$1" --argjson b "$2" '$a == $b' >/dev/null 2>&1
 }
 
+# body_is N FILE: exit 0 when the body of the Nth request in the log and
+# the JSON in FILE are equal as values (json_same and body_of in one jq)
+body_is() {
+	sed -n "${1}p" "$T/api.log" | jq -e --slurpfile want "$2" '.body == $want[0]' >/dev/null 2>&1
+}
+
 # body_of N: the request body of the Nth request in the log, on one line
 # with a space after each colon and comma ({"type": "text", "text": …}).
 body_of() {

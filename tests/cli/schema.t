@@ -7,17 +7,18 @@ q() { sqlite3 "$1" "$2"; }
 
 # shape DB: one line per column, foreign key, index column and view, in
 # a stable order; automatic index names (which a rebuilt table changes)
-# left out, the SQL of explicit indexes with its spacing squeezed.
+# left out, the SQL of explicit indexes with its spacing squeezed. The
+# queries of every table go to one sqlite3.
 shape() {
 	for t in $(q "$1" "select name from sqlite_master where type = 'table' order by name"); do
-		q "$1" "select '$t col', cid, name, type, \"notnull\", dflt_value, pk from pragma_table_info('$t')"
-		q "$1" "select '$t fk', \"table\", \"from\", \"to\", on_update, on_delete from pragma_foreign_key_list('$t')
-			order by \"from\""
-		q "$1" "select '$t index', l.\"unique\", l.origin, l.partial,
+		echo "select '$t col', cid, name, type, \"notnull\", dflt_value, pk from pragma_table_info('$t');"
+		echo "select '$t fk', \"table\", \"from\", \"to\", on_update, on_delete from pragma_foreign_key_list('$t')
+			order by \"from\";"
+		echo "select '$t index', l.\"unique\", l.origin, l.partial,
 				(select group_concat(coalesce(i.name, '<expr>'), ',') from pragma_index_info(l.name) i),
 				case l.origin when 'c' then l.name end
-			from pragma_index_list('$t') l order by 5, 2, 3"
-	done
+			from pragma_index_list('$t') l order by 5, 2, 3;"
+	done | sqlite3 "$1"
 	q "$1" "select type, name, tbl_name, replace(replace(replace(sql, char(10), ' '), char(9), ' '), '  ', ' ')
 		from sqlite_master where type in ('view', 'trigger') or (type = 'index' and sql is not null)
 		order by type, name" | tr -s ' '

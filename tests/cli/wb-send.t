@@ -29,7 +29,7 @@ check() { # check FIXTURE DESCRIPTION -- wb-send ARGS…: sends, compares the bo
 	_fx=$1 _d=$2; shift 3
 	exits 0 "$_d" -- "$@"
 	n=$(api_requests)
-	json_same "$(body_of "$n")" "$(cat "$FIXTURES/send/$_fx")"
+	body_is "$n" "$FIXTURES/send/$_fx"
 	ok $? "$_d: the API got $_fx"
 }
 check text-reply.json "a reply" -- wb-send --to $MEI --text "2 boxes reserved." \
