@@ -18,7 +18,7 @@
 # Sizes: BENCH_LIVE_RATE (1000/s), BENCH_LIVE_N (10000), BENCH_LISTEN_N
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took (which one
-# holds the others up).
+# holds the others up). BENCH_LIVE_ONLY=2 runs part 2 alone.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
@@ -47,6 +47,7 @@ PIDS="$PIDS $!"
 while [ ! -s "$T/port" ]; do sleep 0.05; done
 export WB_API_URL="http://127.0.0.1:$(cat "$T/port")/v26.0" WB_PHONE_ID=106540352242922 WB_TOKEN=bench-token
 
+if [ "${BENCH_LIVE_ONLY:-}" != 2 ]; then
 # 1. the pipeline at a fixed rate
 export WB_DB="$T/live.db"
 wb-reply quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
@@ -79,6 +80,7 @@ printf 'pipeline at %s/s offered (%s webhooks, %s posted late by >1 ms), webhook
 	"$RATE" "$N" "$(field late " $summary")"
 printf '  p50 %s ms (target <= 10), p99 %s ms (target <= 50); replies %s, lost %s, twice %s (target 0, 0)\n' \
 	"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
+fi
 
 # 2. the listener alone, and the floor
 listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss
@@ -100,6 +102,7 @@ kill $OK
 listen_run "$LN"
 awk -v a="$(cat "$T/rate")" -v b="$base" 'BEGIN {
 	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b }'
+[ "${BENCH_LIVE_ONLY:-}" = 2 ] && exit 0
 
 # 3. memory after a small and a big run
 listen_run "$MEM_SMALL"; small=$(cat "$T/rss")

@@ -4,31 +4,57 @@
 #include <string.h>
 
 #include "bsuid.h"
+#include "contact.h"
 #include "err.h"
 #include "phone.h"
 #include "util.h"
 
-/* A contact as the look-ups see it. */
+/* A contact as the look-ups see it: its keys, and what learn may set,
+ * so that a delivery that teaches nothing new writes nothing. */
 typedef struct {
 	int64_t id;
-	char wa_id[PHONE_MAX], user_id[BSUID_MAX];
+	char wa_id[PHONE_MAX], user_id[BSUID_MAX], parent_user_id[BSUID_MAX];
+	char username[CONTACT_NAME_MAX], profile_name[CONTACT_NAME_MAX];
+	int64_t last_in, last_out;
+	int clipped;  /* a text longer than its buffer: compared as different */
 	int by_alias; /* found by a former user ID */
 } found;
+
+/* The columns lookup reads, of the contact called c. */
+#define FOUND_COLS "c.id, c.wa_id, c.user_id, c.parent_user_id, c.username, c.profile_name, " \
+		   "coalesce(c.last_in_at, 0), coalesce(c.last_out_at, 0)"
 
 static const char *given(const char *s)
 {
 	return s && *s ? s : NULL;
 }
 
-/* Steps a look-up: 0 and *f, EX_FALSE for none, or the error. */
+/* Column i of st into buf; a text that does not fit sets *clipped. */
+static void col(sqlite3_stmt *st, int i, char *buf, size_t size, int *clipped)
+{
+	const char *s = db_col_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	*clipped |= n >= size;
+	memcpy(buf, s, n < size ? n + 1 : 0);
+	buf[n < size ? n : 0] = 0;
+}
+
+/* Steps a look-up (FOUND_COLS, then whether by alias): 0 and *f,
+ * EX_FALSE for none, or the error. */
 static int lookup(wb_db *db, sqlite3_stmt *st, found *f)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		f->id = sqlite3_column_int64(st, 0);
-		snprintf(f->wa_id, sizeof f->wa_id, "%s", db_col_text(st, 1));
-		snprintf(f->user_id, sizeof f->user_id, "%s", db_col_text(st, 2));
-		f->by_alias = sqlite3_column_int(st, 3);
+		f->clipped = 0;
+		col(st, 1, f->wa_id, sizeof f->wa_id, &f->clipped);
+		col(st, 2, f->user_id, sizeof f->user_id, &f->clipped);
+		col(st, 3, f->parent_user_id, sizeof f->parent_user_id, &f->clipped);
+		col(st, 4, f->username, sizeof f->username, &f->clipped);
+		col(st, 5, f->profile_name, sizeof f->profile_name, &f->clipped);
+		f->last_in = sqlite3_column_int64(st, 6);
+		f->last_out = sqlite3_column_int64(st, 7);
+		f->by_alias = sqlite3_column_int(st, 8);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -39,8 +65,8 @@ static int lookup(wb_db *db, sqlite3_stmt *st, found *f)
 static int by_user_id(wb_db *db, const char *user_id, found *f)
 {
 	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, wa_id, user_id, 0 FROM contact WHERE user_id = ?1 UNION ALL "
-		"SELECT c.id, c.wa_id, c.user_id, 1 FROM contact_alias a JOIN contact c ON c.id = a.contact_id "
+		"SELECT " FOUND_COLS ", 0 FROM contact c WHERE user_id = ?1 UNION ALL "
+		"SELECT " FOUND_COLS ", 1 FROM contact_alias a JOIN contact c ON c.id = a.contact_id "
 		"WHERE a.kind = 'user_id' AND a.value = ?1 LIMIT 1");
 	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
 	return lookup(db, st, f);
@@ -48,7 +74,7 @@ static int by_user_id(wb_db *db, const char *user_id, found *f)
 
 static int by_phone(wb_db *db, const char *phone, found *f)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, wa_id, user_id, 0 FROM contact WHERE wa_id = ?1");
+	sqlite3_stmt *st = db_stmt(db, "SELECT " FOUND_COLS ", 0 FROM contact c WHERE wa_id = ?1");
 	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
 	return lookup(db, st, f);
 }
@@ -123,6 +149,41 @@ static int learn(wb_db *db, int64_t id, const identity *who, const char *phone, 
 	return db_step_done(db, st, "saving a contact");
 }
 
+/* 1 when s says something the contact's field f lacks or has otherwise. */
+static int differs(const char *s, const char *f, int clipped)
+{
+	return given(s) && (clipped || strcmp(s, f));
+}
+
+/* Moves one of a contact's times (sql: ?1 the contact, ?2 the time)
+ * forward when t is later than was. */
+static int move_time(wb_db *db, const char *sql, int64_t id, int64_t was, int64_t t)
+{
+	if (t <= was)
+		return 0;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, t);
+	return db_step_done(db, st, "saving a contact");
+}
+
+/* learn for a contact t as just read: most deliveries from someone known
+ * teach only a later time, which then is all that is written (the
+ * UPDATE of every field rewrites the contact's key indexes too), and a
+ * repeat teaches nothing and writes nothing. */
+static int learn_news(wb_db *db, const found *t, const identity *who, const char *phone, const char *user_id,
+		      int64_t now)
+{
+	if (differs(phone, t->wa_id, 0) || differs(user_id, t->user_id, 0) ||
+	    differs(who->parent_user_id, t->parent_user_id, t->clipped) ||
+	    differs(who->username, t->username, t->clipped) || differs(who->profile_name, t->profile_name, t->clipped))
+		return learn(db, t->id, who, phone, user_id, now);
+	int rc = move_time(db, "UPDATE contact SET last_in_at = max(coalesce(last_in_at, 0), ?2) WHERE id = ?1",
+			   t->id, t->last_in, who->last_in);
+	return rc ? rc : move_time(db, "UPDATE contact SET last_out_at = max(coalesce(last_out_at, 0), ?2) "
+				       "WHERE id = ?1", t->id, t->last_out, who->last_out);
+}
+
 /* A new contact with these keys: 0 and *id, or EX_FALSE when another
  * process made it first. */
 static int create(wb_db *db, const char *phone, const char *user_id, int64_t now, int64_t *id)
@@ -158,8 +219,9 @@ static int reconcile(wb_db *db, const found *a, const found *b, int64_t now, int
 }
 
 /* The contact who names, or 0; what it does to keep one contact per
- * person is done. */
-static int choose(wb_db *db, const identity *who, int64_t now, found *a, int64_t *target)
+ * person is done. *t is the target as read when nothing was written to
+ * it on the way (else t->id is 0). */
+static int choose(wb_db *db, const identity *who, int64_t now, found *a, found *t, int64_t *target)
 {
 	const char *uid = given(who->user_id), *phone = given(who->phone);
 	found b = {0};
@@ -170,19 +232,23 @@ static int choose(wb_db *db, const identity *who, int64_t now, found *a, int64_t
 		return rc;
 	if (has_a && a->by_alias) { /* sent before they changed it: it teaches nothing */
 		*target = a->id;
+		*t = *a;
 		return 0;
 	}
 	if (has_a && has_b && a->id != b.id)
 		return reconcile(db, a, &b, now, target);
 	if (has_a) {
 		*target = a->id;
+		*t = *a; /* an alias below is no field of the contact */
 		/* a new number: the old one is kept as an alias */
 		return phone && *a->wa_id && strcmp(a->wa_id, phone) ? alias(db, "phone", a->wa_id, a->id, now) : 0;
 	}
 	if (has_b && uid && *b.user_id && strcmp(b.user_id, uid))
 		return give_up_phone(db, &b, now); /* a number given to a new person */
-	if (has_b)
+	if (has_b) {
 		*target = b.id;
+		*t = b;
+	}
 	return 0;
 }
 
@@ -194,9 +260,9 @@ int identity_find(wb_db *db, const identity *who, int64_t now, int create_new, i
 	/* a contact made by another process between look-up and insert is
 	 * found on the second pass */
 	for (int pass = 0; pass < 2; pass++) {
-		found a = {0};
+		found a = {0}, t = {0};
 		int64_t target;
-		int rc = choose(db, who, now, &a, &target);
+		int rc = choose(db, who, now, &a, &t, &target);
 		if (!rc && !target && !create_new) {
 			*id = 0;
 			return 0;
@@ -206,7 +272,9 @@ int identity_find(wb_db *db, const identity *who, int64_t now, int create_new, i
 		if (rc)
 			return rc;
 		*id = target;
-		return learn(db, target, who, a.by_alias ? NULL : phone, a.by_alias ? NULL : uid, now);
+		if (a.by_alias)
+			phone = uid = NULL;
+		return t.id == target ? learn_news(db, &t, who, phone, uid, now) : learn(db, target, who, phone, uid, now);
 	}
 	return wb_err(EX_TEMPFAIL, "%s: contact changed while saving; try again", uid ? uid : phone);
 }
@@ -289,7 +357,7 @@ int identity_merge(wb_db *db, int64_t into, int64_t from, int64_t now)
 	}
 	/* the keys pass over once from no longer holds them */
 	found f;
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, wa_id, user_id, 0 FROM contact WHERE id = ?1");
+	sqlite3_stmt *st = db_stmt(db, "SELECT " FOUND_COLS ", 0 FROM contact c WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, from);
 	int rc = lookup(db, st, &f);
 	if (rc)

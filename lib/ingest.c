@@ -14,10 +14,25 @@
 #include "util.h"
 #include "when.h"
 
+#define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
+
 char *ingest_dump(json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	char *s = json_dumps(v, DUMP_FLAGS);
 	return s ? s : xstrdup("null");
+}
+
+/* Binds v as ingest_dump writes it. Most items fit the buffer on the
+ * stack, which SQLite copies: json_dumps would grow its own a few times
+ * and copy it once more, for every message. */
+static void bind_json(sqlite3_stmt *st, int i, json_t *v)
+{
+	char buf[4096];
+	size_t n = json_dumpb(v, buf, sizeof buf, DUMP_FLAGS);
+	if (n && n <= sizeof buf)
+		sqlite3_bind_text(st, i, buf, (int)n, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_text(st, i, ingest_dump(v), -1, free);
 }
 
 static const char *str(json_t *o, const char *key)
@@ -103,7 +118,7 @@ static int store_change(wb_db *db, const wh_item *it, int64_t cid, int *fresh)
 	sqlite3_bind_text(st, 2, it->target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, it->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, it->ts);
-	sqlite3_bind_text(st, 5, ingest_dump(it->raw), -1, free);
+	bind_json(st, 5, it->raw);
 	int rc = db_step_changed(db, st, "saving an edit", fresh);
 	if (rc || !*fresh)
 		return rc;
@@ -159,7 +174,7 @@ static int insert_message(wb_db *db, const wh_item *it, int64_t cid, int out, in
 	db_bind_text(st, 5, it->media_id);
 	db_bind_text(st, 6, it->media_mime);
 	db_bind_text(st, 7, it->reply_to);
-	sqlite3_bind_text(st, 8, ingest_dump(it->raw), -1, free);
+	bind_json(st, 8, it->raw);
 	sqlite3_bind_int64(st, 9, it->ts);
 	db_bind_opt_int(st, 10, it->error_code);
 	db_bind_text(st, 11, it->error_text);
@@ -275,7 +290,7 @@ static int store_call(wb_db *db, const wh_item *it, int *fresh)
 	sqlite3_bind_text(st, 1, it->wamid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, it->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, it->ts);
-	sqlite3_bind_text(st, 4, ingest_dump(it->raw), -1, free);
+	bind_json(st, 4, it->raw);
 	if (rc || (rc = db_step_changed(db, st, "saving a call", fresh)) || !*fresh)
 		return rc;
 	char state[32];
@@ -350,7 +365,7 @@ static int store_kept(wb_db *db, const wh_item *it, int *fresh)
 	db_bind_text(st, 5, it->template_id ? id : NULL);
 	db_bind_text(st, 6, it->template_name);
 	db_bind_text(st, 7, it->template_language);
-	sqlite3_bind_text(st, 8, ingest_dump(it->raw), -1, free);
+	bind_json(st, 8, it->raw);
 	sqlite3_bind_int(st, 9, it->known);
 	sqlite3_bind_int64(st, 10, when_now());
 	int rc = db_step_changed(db, st, "saving a webhook change", fresh);

@@ -403,7 +403,10 @@ static struct MHD_Daemon *start_daemon(server *s, const struct sockaddr_storage 
 		MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
 		MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_addr ? o->per_addr : LISTEN_PER_ADDR,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		/* the body is copied out as it comes, so the pool holds only
+		 * the headers and a read buffer; libmicrohttpd clears it for
+		 * every request on a connection, so a larger one costs time */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, connection, s,

@@ -2,7 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -765,14 +767,69 @@ void webhook_free(wh_batch *b)
 
 /* ------------------------------------------------------------ signatures */
 
+/* An HMAC-SHA256 keyed with a secret, one per thread: HMAC() fetches the
+ * algorithm and keys a new context on every call, which cost the
+ * listener a tenth of its time; keyed once, a signature only re-inits. */
+typedef struct {
+	EVP_MAC_CTX *ctx;
+	char *secret;
+} keyed_mac;
+
+static pthread_key_t mac_key;
+static pthread_once_t mac_once = PTHREAD_ONCE_INIT;
+
+static void mac_drop(void *p)
+{
+	keyed_mac *k = p;
+	EVP_MAC_CTX_free(k->ctx);
+	free(k->secret);
+	free(k);
+}
+
+static void mac_key_make(void)
+{
+	pthread_key_create(&mac_key, mac_drop);
+}
+
+/* This thread's context keyed with secret, ready for a message; NULL
+ * when OpenSSL fails. */
+static EVP_MAC_CTX *mac_for(const char *secret)
+{
+	pthread_once(&mac_once, mac_key_make);
+	keyed_mac *k = pthread_getspecific(mac_key);
+	if (k && !strcmp(k->secret, secret))
+		return EVP_MAC_init(k->ctx, NULL, 0, NULL) ? k->ctx : NULL; /* the same key again */
+	if (!k) {
+		k = xcalloc(1, sizeof *k);
+		pthread_setspecific(mac_key, k);
+	}
+	EVP_MAC_CTX_free(k->ctx);
+	free(k->secret);
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	k->ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);
+	k->secret = xstrdup(secret);
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0), OSSL_PARAM_construct_end()};
+	if (k->ctx && EVP_MAC_init(k->ctx, (const unsigned char *)secret, strlen(secret), params))
+		return k->ctx;
+	*k->secret = 0; /* keyed again next time */
+	return NULL;
+}
+
 void webhook_sign(const char *secret, const void *body, size_t len, char out[72])
 {
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	HMAC(EVP_sha256(), secret, (int)strlen(secret), body, len, mac, &n);
+	static const char hex[] = "0123456789abcdef";
+	unsigned char mac[EVP_MAX_MD_SIZE] = {0};
+	size_t n = 0;
+	EVP_MAC_CTX *ctx = mac_for(secret);
+	if (ctx && EVP_MAC_update(ctx, body, len))
+		EVP_MAC_final(ctx, mac, &n, sizeof mac);
 	memcpy(out, "sha256=", 7);
-	for (unsigned i = 0; i < n && i < 32; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", mac[i]);
+	for (size_t i = 0; i < 32; i++) {
+		out[7 + 2 * i] = hex[mac[i] >> 4];
+		out[8 + 2 * i] = hex[mac[i] & 15];
+	}
+	out[71] = 0;
 }
 
 int webhook_signature_ok(const char *secret, const void *body, size_t len, const char *header)

@@ -23,6 +23,12 @@ is "$(q "select body||'|'||reply_to from message where type='reaction'")" "👍|
 is "$(q "select error_code from message where type='unsupported'")" 131051 "unsupported: error kept"
 like "$(q "select payload from message where type='unsupported'")" '"type":"unsupported"' "unsupported: raw JSON stored"
 is "$(q "select count(*) from message where payload is null")" 0 "every message keeps its raw JSON"
+long=$(printf '%06000d' 7)
+sed -e "s/0001AA==/LONGAA==/" -e "s/你好, is the oolong in stock?/$long/" "$W/msg-text.json" > "$T/long.json"
+exits 0 "a message larger than the usual buffer" -- wb-recv -q "$T/long.json"
+is "$(q "select length(payload) > 6000 and json_extract(payload, '$.text.body') = '$long' from message
+	where wamid like '%LONGAA=='")" 1 "keeps all of its raw JSON"
+q "delete from message where wamid like '%LONGAA=='"
 is "$(q "select wa_id||'|'||profile_name from contact")" "8613912345678|Mei Chen 陈梅" "contact from the profile name"
 is "$(q "select last_in_at from contact")" 1764050840 "last_in_at is the latest message"
 

@@ -141,6 +141,20 @@ static void text(void)
 	is_int(utf8_prefix("a价👍", 2), 1, "a cut never splits a wide character");
 	is_int(utf8_prefix("a价👍", 3), 4, "nor a character's bytes");
 	is_int(utf8_prefix("abc", 9), 3, "what fits is whole");
+
+	/* sb_printf formats into the room left, and again when it overflows */
+	sb b = {0};
+	sb_printf(&b, "%s-%d", "ab", 7);
+	is_str(b.s, "ab-7", "sb_printf on an empty buffer");
+	char big[300];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	sb_printf(&b, "[%s]", big);
+	ok(b.len == 4 + 301 && strlen(b.s) == b.len && b.s[4] == '[' && b.s[b.len - 1] == ']',
+	   "a text larger than the room: whole, after what was there");
+	sb_printf(&b, "%s", "");
+	is_int(b.len, 305, "an empty one adds nothing");
+	sb_free(&b);
 }
 
 static void output(void)

@@ -139,6 +139,32 @@ static void changes(void)
 	is_int(find(NULL, "FR.1", 0), id, "the old one finds it");
 }
 
+/* What a delivery from someone known writes: only what is new. */
+static void learning(void)
+{
+	identity who = {.phone = "5511987650001", .profile_name = "Ana", .last_in = 200};
+	int64_t id, again;
+	identity_find(db, &who, 200, 1, &id);
+	sqlite3 *h = db_handle(db);
+	int before = sqlite3_total_changes(h);
+	identity_find(db, &who, 300, 1, &again);
+	ok(again == id && sqlite3_total_changes(h) == before, "a repeated delivery writes nothing");
+	who.last_in = 150;
+	identity_find(db, &who, 300, 1, &again);
+	ok(sqlite3_total_changes(h) == before, "nor does an older message");
+	who.last_in = 400;
+	identity_find(db, &who, 400, 1, &again);
+	is_int(sqlite3_total_changes(h) - before, 1, "a later one moves its time, one row written");
+	who.profile_name = "Ana Lima";
+	who.username = "ana";
+	who.last_out = 450;
+	identity_find(db, &who, 500, 1, &again);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT last_in_at = 400 AND last_out_at = 450 AND profile_name = 'Ana Lima' "
+		 "AND username = 'ana' AND updated_at = 500 FROM contact WHERE id = %lld", (long long)id);
+	is_int(count(sql), 1, "a new name is learned, with the time of it");
+}
+
 static void readers(void)
 {
 	char key[CONTACT_KEY_MAX];
@@ -196,6 +222,7 @@ int main(void)
 	linking();
 	recycled();
 	changes();
+	learning();
 	readers();
 	db_commit(db);
 	db_close(db);

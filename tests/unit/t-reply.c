@@ -212,6 +212,9 @@ static void signature(void)
 	/* RFC 4231 test case 2 */
 	webhook_sign("Jefe", "what do ya want for nothing?", 28, sig);
 	is_str(sig, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", "the HMAC is HMAC-SHA256");
+	/* the key is kept between signatures: the next is not the last's continued */
+	webhook_sign("Jefe", "what do ya want for nothing?", 28, sig);
+	is_str(sig, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", "and again");
 }
 
 int main(void)
