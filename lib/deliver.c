@@ -66,8 +66,10 @@ typedef struct {
 	int claim;          /* rows to hold at most */
 	int stop;           /* the token was rejected: send nothing more */
 	int exhausted;      /* the last claim found nothing */
+	int eof;            /* the stream (feed) has ended, or there is none */
 	double started, drawn;
 	double later_wait; /* the longest backoff of a row left for a flush */
+	double token_at;   /* the rate's next token, when it ran out (monotonic s) */
 	double retry_base; /* the first retry's backoff (s) */
 	long done;
 } run;
@@ -233,30 +235,58 @@ static int claim_more(run *r, double now)
 	return stopped ? refuse_stopped(r) : 0;
 }
 
+/* The stream's lines ready now become rows (none after a rejected
+ * token); a claim then looks again. */
+static int take_input(run *r)
+{
+	if (r->eof || r->stop)
+		return 0;
+	long made = 0;
+	int rc = r->o->feed(r->o->ctx, &made, &r->eof);
+	if (made)
+		r->exhausted = 0;
+	return rc;
+}
+
 /* Nothing left to send, or to wait for. */
 static int finished(const run *r)
 {
 	int inflight = api_inflight(r->a);
-	return (r->exhausted && !r->pend.n && !inflight) || (r->stop && !inflight);
+	return (r->exhausted && r->eof && !r->pend.n && !inflight) || (r->stop && !inflight);
 }
 
-/* Waits for an answer, a token or a retry's turn, whichever comes
- * first; returns the number of answers collected. */
+/* The answers already in, up to one a connection. */
+static int collect(run *r)
+{
+	int nrep = 0;
+	while (nrep < r->o->concurrency && api_next(r->a, 0, &r->replies[nrep]))
+		nrep++;
+	return nrep;
+}
+
+/* Waits for an answer, a line of the stream, a token or a retry's turn,
+ * whichever comes first; returns the number of answers collected. A
+ * row that could go now (and a free connection) waits for nothing. */
 static int await(run *r, double now)
 {
+	int room = api_inflight(r->a) < r->o->concurrency;
 	double next = now + 0.05;
-	for (size_t i = 0; i < r->pend.n; i++)
-		if (r->pend.v[i]->ready_at < next)
-			next = r->pend.v[i]->ready_at;
-	int nrep = 0;
-	int timeout = next > now ? (int)((next - now) * 1000) + 1 : 0;
-	if (api_inflight(r->a)) {
-		while (nrep < r->o->concurrency && api_next(r->a, nrep ? 0 : timeout, &r->replies[nrep]))
-			nrep++;
-	} else if (timeout > 0 && !(r->pend.n && next <= now)) {
-		usleep((useconds_t)timeout * 1000);
+	for (size_t i = 0; room && i < r->pend.n; i++) {
+		double at = r->pend.v[i]->ready_at > r->token_at ? r->pend.v[i]->ready_at : r->token_at;
+		if (at < next)
+			next = at;
 	}
-	return nrep;
+	int timeout = next > now ? (int)((next - now) * 1000) + 1 : 0;
+	int fd = r->o->feed && !r->eof && !r->stop ? r->o->feed_fd : -1;
+	int nrep = collect(r);
+	if (nrep || !timeout)
+		return nrep;
+	if (api_inflight(r->a) || fd >= 0) {
+		api_wait(r->a, timeout, fd);
+		return collect(r);
+	}
+	usleep((useconds_t)timeout * 1000);
+	return 0;
 }
 
 /* Moves the rows that go out now into chosen: due rows, as far as the
@@ -351,7 +381,7 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	memset(s, 0, sizeof *s);
 	srand48((long)getpid() ^ (long)time(NULL));
 	run r = {.o = o, .s = s, .db = db, .a = a, .me = queue_me(), .started = mono(),
-		.retry_base = retry_base()};
+		.retry_base = retry_base(), .eof = !o->feed};
 	rl_init(&r.rl, o->rate, mono());
 	r.replies = xcalloc((size_t)o->concurrency, sizeof *r.replies);
 	/* enough rows to keep every connection busy, few enough that other
@@ -360,11 +390,12 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	int rc = 0;
 	while (!rc) {
 		double now = mono();
-		if ((rc = claim_more(&r, now)) || finished(&r))
+		if ((rc = take_input(&r)) || (rc = claim_more(&r, now)) || finished(&r))
 			break;
 		int nrep = await(&r, now);
 		now = mono();
 		double token_wait = choose(&r, now);
+		r.token_at = now + token_wait;
 		if (!nrep && !r.chosen.n) {
 			if (token_wait > 0 && !api_inflight(a))
 				usleep((useconds_t)(token_wait * 1e6) + 1);

@@ -37,6 +37,14 @@ typedef struct {
 	long expected;     /* messages expected, for the progress line (0: unknown) */
 	void (*on_result)(const deliver_result *r, void *ctx);
 	void *ctx;
+	/* A stream the messages come from as the run goes (wb-send -): the
+	 * run waits for feed_fd to be readable along with the answers, and
+	 * then calls feed, which makes the rows of the lines ready (reserved
+	 * for me; *made of them) and sets *eof at the end; nonzero from feed
+	 * ends the run. The run ends when the stream has ended and its rows
+	 * are done. */
+	int (*feed)(void *ctx, long *made, int *eof);
+	int feed_fd;
 } deliver_opts;
 
 typedef struct {
