@@ -18,7 +18,7 @@
 # Sizes: BENCH_LIVE_RATE (1000/s), BENCH_LIVE_N (10000), BENCH_LISTEN_N
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took (which one
-# holds the others up).
+# holds the others up). BENCH_LIVE_ONLY=1 stops after part 1.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
@@ -79,6 +79,7 @@ printf 'pipeline at %s/s offered (%s webhooks, %s posted late by >1 ms), webhook
 	"$RATE" "$N" "$(field late " $summary")"
 printf '  p50 %s ms (target <= 10), p99 %s ms (target <= 50); replies %s, lost %s, twice %s (target 0, 0)\n' \
 	"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
+[ -n "${BENCH_LIVE_ONLY:-}" ] && exit 0
 
 # 2. the listener alone, and the floor
 listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss
