@@ -488,9 +488,9 @@ static int line(run *r, const char *doc, size_t len, long lineno)
 	return 0;
 }
 
-/* The lines ready on stdin, a group at most, composed in one
- * transaction (each line a savepoint in it): a burst costs one commit,
- * a lone line goes at once. */
+/* The lines ready on stdin, a group at most, composed in deliver's
+ * round transaction (each line a savepoint in it): a burst costs one
+ * commit, a lone line goes at once. */
 #define GROUP_MAX 256
 static int feed(void *ctx, long *made, int *eof)
 {
@@ -500,23 +500,16 @@ static int feed(void *ctx, long *made, int *eof)
 	size_t len;
 	long long offset;
 	long lineno;
-	int rc = 0, open = 0, got = 1;
-	for (int n = 0; n < GROUP_MAX && !rc && in_docs_pending(r->in); n++) {
-		if ((got = in_docs_next(r->in, &doc, &len, &offset, &lineno)) != 1)
-			break;
-		if (!open && !(rc = db_begin(r->db)))
-			open = 1;
-		if (!rc)
+	int rc = 0, got = 1;
+	for (int n = 0; n < GROUP_MAX && !rc && in_docs_pending(r->in); n++)
+		if ((got = in_docs_next(r->in, &doc, &len, &offset, &lineno)) == 1)
 			rc = line(r, doc, len, lineno);
-	}
+		else
+			break;
 	if (got != 1) {
 		*eof = 1;
 		rc = got ? got : rc;
 	}
-	if (open && rc)
-		db_rollback(r->db);
-	else if (open)
-		rc = db_commit(r->db);
 	*made = r->sc.queued_now - before;
 	return rc;
 }

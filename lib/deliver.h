@@ -39,9 +39,9 @@ typedef struct {
 	void *ctx;
 	/* A stream the messages come from as the run goes (wb-send -): the
 	 * run waits for feed_fd to be readable along with the answers, and
-	 * then calls feed, which makes the rows of the lines ready (reserved
-	 * for me; *made of them) and sets *eof at the end; nonzero from feed
-	 * ends the run. The run ends when the stream has ended and its rows
+	 * then calls feed, inside a transaction, which makes the rows of the
+	 * lines ready (reserved for me; *made of them) and sets *eof at the
+	 * end; nonzero from feed ends the run. The run ends when the stream has ended and its rows
 	 * are done. */
 	int (*feed)(void *ctx, long *made, int *eof);
 	int feed_fd;
