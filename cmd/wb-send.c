@@ -355,7 +355,7 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	return 0;
 }
 
-static int feed(void *ctx, long *made, int *eof);
+static int feed(void *ctx, deliver_fed *f);
 
 static int deliver(run *r, int mine, long expected)
 {
@@ -492,7 +492,7 @@ static int line(run *r, const char *doc, size_t len, long lineno)
  * round transaction (each line a savepoint in it): a burst costs one
  * commit, a lone line goes at once. */
 #define GROUP_MAX 256
-static int feed(void *ctx, long *made, int *eof)
+static int feed(void *ctx, deliver_fed *f)
 {
 	run *r = ctx;
 	long before = r->sc.queued_now;
@@ -500,17 +500,18 @@ static int feed(void *ctx, long *made, int *eof)
 	size_t len;
 	long long offset;
 	long lineno;
-	int rc = 0, got = 1;
-	for (int n = 0; n < GROUP_MAX && !rc && in_docs_pending(r->in); n++)
+	int rc = 0, got = 1, n = 0;
+	for (; n < GROUP_MAX && !rc && in_docs_pending(r->in); n++)
 		if ((got = in_docs_next(r->in, &doc, &len, &offset, &lineno)) == 1)
 			rc = line(r, doc, len, lineno);
 		else
 			break;
 	if (got != 1) {
-		*eof = 1;
+		f->eof = 1;
 		rc = got ? got : rc;
 	}
-	*made = r->sc.queued_now - before;
+	f->more = n == GROUP_MAX;
+	f->made = r->sc.queued_now - before;
 	return rc;
 }
 

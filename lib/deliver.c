@@ -67,7 +67,7 @@ typedef struct {
 	int stop;           /* the token was rejected: send nothing more */
 	int exhausted;      /* the last claim found nothing */
 	int eof;            /* the stream (feed) has ended, or there is none */
-	int fed;            /* the last feed took lines: there may be more */
+	int fed;            /* the last feed left lines it had read for the next */
 	double started, drawn;
 	double later_wait; /* the longest backoff of a row left for a flush */
 	double token_at;   /* the rate's next token, when it ran out (monotonic s) */
@@ -237,7 +237,7 @@ static int claim_more(run *r, double now)
 		push(&r->pend, sl);
 	}
 	free(items);
-	r->exhausted = n == 0;
+	r->exhausted = (int)n < r->claim - held; /* fewer than asked: that is all for now */
 	return stopped ? refuse_stopped(r) : 0;
 }
 
@@ -248,11 +248,12 @@ static int take_input(run *r)
 	r->fed = 0;
 	if (r->eof || r->stop)
 		return 0;
-	long made = 0;
-	int rc = r->o->feed(r->o->ctx, &made, &r->eof);
-	if (made)
+	deliver_fed f = {0};
+	int rc = r->o->feed(r->o->ctx, &f);
+	if (f.made)
 		r->exhausted = 0;
-	r->fed = made > 0;
+	r->fed = f.more;
+	r->eof = f.eof;
 	return rc;
 }
 

@@ -26,6 +26,13 @@ typedef struct {
 	const char *tmpl; /* the template it is, NULL for other messages */
 } deliver_result;
 
+/* What a feed did: rows made, lines already read and left for the next
+ * call (it stopped at a group's worth), the end of the stream. */
+typedef struct deliver_fed {
+	long made;
+	int more, eof;
+} deliver_fed;
+
 typedef struct {
 	double rate;       /* messages a second; 0: unlimited */
 	int concurrency;   /* requests in flight */
@@ -40,10 +47,10 @@ typedef struct {
 	/* A stream the messages come from as the run goes (wb-send -): the
 	 * run waits for feed_fd to be readable along with the answers, and
 	 * then calls feed, inside a transaction, which makes the rows of the
-	 * lines ready (reserved for me; *made of them) and sets *eof at the
-	 * end; nonzero from feed ends the run. The run ends when the stream has ended and its rows
-	 * are done. */
-	int (*feed)(void *ctx, long *made, int *eof);
+	 * lines ready (reserved for me) and says what it did (deliver_fed);
+	 * nonzero from feed ends the run. The run ends when the stream has
+	 * ended and its rows are done. */
+	int (*feed)(void *ctx, struct deliver_fed *f);
 	int feed_fd;
 } deliver_opts;
 
