@@ -490,8 +490,9 @@ static int line(run *r, const char *doc, size_t len, long lineno)
 
 /* The lines ready on stdin, a group at most, composed in deliver's
  * round transaction (each line a savepoint in it): a burst costs one
- * commit, a lone line goes at once. */
-#define GROUP_MAX 256
+ * commit, a lone line goes at once. A group is as many lines as there
+ * are connections: more could not go at once, and the first of a group
+ * waits for the last to be stored. */
 static int feed(void *ctx, deliver_fed *f)
 {
 	run *r = ctx;
@@ -500,8 +501,8 @@ static int feed(void *ctx, deliver_fed *f)
 	size_t len;
 	long long offset;
 	long lineno;
-	int rc = 0, got = 1, n = 0;
-	for (; n < GROUP_MAX && !rc && in_docs_pending(r->in); n++)
+	int rc = 0, got = 1, n = 0, group = (int)r->o.concurrency;
+	for (; n < group && !rc && in_docs_pending(r->in); n++)
 		if ((got = in_docs_next(r->in, &doc, &len, &offset, &lineno)) == 1)
 			rc = line(r, doc, len, lineno);
 		else
@@ -510,7 +511,7 @@ static int feed(void *ctx, deliver_fed *f)
 		f->eof = 1;
 		rc = got ? got : rc;
 	}
-	f->more = n == GROUP_MAX;
+	f->more = n == group;
 	f->made = r->sc.queued_now - before;
 	return rc;
 }
