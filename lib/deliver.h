@@ -2,10 +2,11 @@
  * rows (queue), fails those the rules now stop (send: a window that
  * closed while they waited), paces the rest (ratelimit), keeps several
  * requests in flight (cloudapi), retries what the API says to retry
- * with backoff, and records each outcome (queue, track) in short
- * transactions that also mark the next requests as sending, so a crash
- * leaves at most the requests in flight in doubt. It owns no SQL and
- * builds no bodies. */
+ * with backoff, and records each outcome (queue, track). Each round is
+ * one short transaction: the answers that came, the rows of a stream's
+ * lines that came (wb-send -), the rows claimed, and the next requests
+ * marked sending before they start, so a crash leaves at most the
+ * requests in flight in doubt. It owns no SQL and builds no bodies. */
 #ifndef WB_DELIVER_H
 #define WB_DELIVER_H
 #include <stdint.h>
