@@ -92,6 +92,8 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 		"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
 }
 pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] }' "$T/lat"; }
+# other processes on the machine compete for its cores: say how many
+echo "load average before part 1: $(cut -d' ' -f1-3 /proc/loadavg) (on $(getconf _NPROCESSORS_ONLN) cores)"
 pipeline_run "$RATE" "$N"
 pipeline_run "$LOW_RATE" "$LOW_N"
 [ -n "${BENCH_LIVE_ONLY:-}" ] && exit 0
