@@ -6,7 +6,7 @@
 #      webhook-load): for each customer message, the time from its POST
 #      to the reply's request arriving at the fake (its log's at_us),
 #      p50 and p99 (targets at 1000/s: 10 ms and 50 ms), and that every
-#      message got exactly one reply;
+#      message got exactly one reply; then the same at a low rate (100/s);
 #   2. the listener alone, deliveries acknowledged per second as fast as
 #      16 keep-alive connections go, against a libmicrohttpd server that
 #      only answers 200 (build/bench/mhd-ok) (goal >= 0.5x);
@@ -15,13 +15,16 @@
 #      POSTs at 200/s while 300 slowloris connections (build/bench/
 #      slow-clients, one byte every 4 s from five addresses) are open,
 #      against the same load without them.
-# Sizes: BENCH_LIVE_RATE (1000/s), BENCH_LIVE_N (10000), BENCH_LISTEN_N
+# Sizes: BENCH_LIVE_RATE (1000/s), BENCH_LIVE_N (10000),
+# BENCH_LIVE_LOW_RATE (100/s), BENCH_LIVE_LOW_N (1000), BENCH_LISTEN_N
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
-# also shows the CPU time each stage of the pipeline took (which one
-# holds the others up). BENCH_LIVE_ONLY=2 runs part 2 alone.
+# also shows the CPU time each stage of the pipeline took, per 1000
+# messages (which one holds the others up). BENCH_LIVE_ONLY=1 stops
+# after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
+LOW_RATE=${BENCH_LIVE_LOW_RATE:-100} LOW_N=${BENCH_LIVE_LOW_N:-1000}
 MEM_SMALL=${BENCH_MEM_SMALL:-20000} MEM_BIG=${BENCH_MEM_BIG:-200000}
 T=$(mktemp -d "${TMPDIR:-/tmp}/wb-bench.XXXXXX")
 PIDS=
@@ -43,44 +46,59 @@ field() { printf '%s\n' "$2" | sed -n "s/.* $1 \([0-9.]*\).*/\1/p"; }
 
 "$TOP/build/fake-cloudapi" --listen 127.0.0.1:0 --port-file "$T/port" --token bench-token \
 	--log "$T/api.log" --quiet &
-PIDS="$PIDS $!"
+FAKE=$!
+PIDS="$PIDS $FAKE"
 while [ ! -s "$T/port" ]; do sleep 0.05; done
 export WB_API_URL="http://127.0.0.1:$(cat "$T/port")/v26.0" WB_PHONE_ID=106540352242922 WB_TOKEN=bench-token
 
-if [ "${BENCH_LIVE_ONLY:-}" != 2 ]; then
 # 1. the pipeline at a fixed rate
-export WB_DB="$T/live.db"
-wb-reply quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
-mkfifo "$T/events" "$T/replies"
-wb-send - --rate off -o csv < "$T/replies" > "$T/sent.csv" 2> "$T/send.err" &
-SEND=$!
-wb-reply auto < "$T/events" > "$T/replies" 2> "$T/reply.err" &
-REPLY=$!
-wb-recv --listen 127.0.0.1:0 > "$T/events" 2> "$T/recv.log" &
-RECV=$!
-PIDS="$PIDS $RECV $REPLY $SEND"
-URL="http://127.0.0.1:$(port_of "$T/recv.log")/webhook"
-summary=$("$LOAD" -c 32 -r "$RATE" -n "$N" -o "$T/times" "$URL") || true
-# every reply in (or 30 s more at most), then the pipeline winds down
-i=0
-while [ "$(grep -c '"context":{"message_id"' "$T/api.log")" -lt "$N" ] && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-[ -n "${BENCH_PS:-}" ] && ps -o pid,comm,time,rss -p "$RECV $REPLY $SEND" >&2
-kill -TERM $RECV; wait $RECV $REPLY $SEND || true
-jq -r 'select(.status == 200 and .body.context.message_id != null) |
-	"\(.body.context.message_id) \(.at_us)"' "$T/api.log" | sort > "$T/replied"
-sort "$T/times" > "$T/posted"
-join "$T/posted" "$T/replied" | awk '{ print ($5 - $2) / 1000 }' | sort -n > "$T/lat"
-got=$(wc -l < "$T/lat" | tr -d ' ')
-twice=$(cut -d' ' -f1 "$T/replied" | uniq -d | wc -l | tr -d ' ')
-lost=$(cut -d' ' -f1 "$T/replied" | uniq | join -v1 "$T/posted" - | wc -l | tr -d ' ')
+# cpu PID: the CPU time it has used, ms
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"; }
+pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new database
+	export WB_DB="$T/live-$1.db"
+	wb-reply quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
+	rm -f "$T/events" "$T/replies"
+	mkfifo "$T/events" "$T/replies"
+	: > "$T/api.log"
+	fake0=$(cpu $FAKE)
+	wb-send - --rate off -o csv < "$T/replies" > "$T/sent.csv" 2> "$T/send.err" &
+	SEND=$!
+	wb-reply auto < "$T/events" > "$T/replies" 2> "$T/reply.err" &
+	REPLY=$!
+	wb-recv --listen 127.0.0.1:0 > "$T/events" 2> "$T/recv.log" &
+	RECV=$!
+	PIDS="$PIDS $RECV $REPLY $SEND"
+	URL="http://127.0.0.1:$(port_of "$T/recv.log")/webhook"
+	summary=$("$LOAD" -c 32 -r "$1" -n "$2" -o "$T/times" "$URL") || true
+	# every reply in (or 30 s more at most), then the pipeline winds down
+	i=0
+	while [ "$(grep -c '"context":{"message_id"' "$T/api.log")" -lt "$2" ] && [ $i -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ -n "${BENCH_PS:-}" ] && printf '  CPU ms per 1000 messages: wb-recv %d, wb-reply auto %d, wb-send - %d, fake API %d\n' \
+		$(($(cpu $RECV) * 1000 / $2)) $(($(cpu $REPLY) * 1000 / $2)) $(($(cpu $SEND) * 1000 / $2)) \
+		$((($(cpu $FAKE) - fake0) * 1000 / $2)) >&2
+	kill -TERM $RECV; wait $RECV $REPLY $SEND || true
+	jq -r 'select(.status == 200 and .body.context.message_id != null) |
+		"\(.body.context.message_id) \(.at_us)"' "$T/api.log" | sort > "$T/replied"
+	sort "$T/times" > "$T/posted"
+	join "$T/posted" "$T/replied" | awk '{ print ($5 - $2) / 1000 }' | sort -n > "$T/lat"
+	got=$(wc -l < "$T/lat" | tr -d ' ')
+	twice=$(cut -d' ' -f1 "$T/replied" | uniq -d | wc -l | tr -d ' ')
+	lost=$(cut -d' ' -f1 "$T/replied" | uniq | join -v1 "$T/posted" - | wc -l | tr -d ' ')
+	printf 'pipeline at %s/s offered (%s webhooks, %s posted late by >1 ms), webhook to reply request:\n' \
+		"$1" "$2" "$(field late " $summary")"
+	printf '  p50 %s ms (target <= 10), p99 %s ms (target <= 50); replies %s, lost %s, twice %s (target 0, 0)\n' \
+		"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
+}
 pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] }' "$T/lat"; }
-printf 'pipeline at %s/s offered (%s webhooks, %s posted late by >1 ms), webhook to reply request:\n' \
-	"$RATE" "$N" "$(field late " $summary")"
-printf '  p50 %s ms (target <= 10), p99 %s ms (target <= 50); replies %s, lost %s, twice %s (target 0, 0)\n' \
-	"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
+# other processes on the machine compete for its cores: say how many
+echo "load average before part 1: $(cut -d' ' -f1-3 /proc/loadavg) (on $(getconf _NPROCESSORS_ONLN) cores)"
+if [ "${BENCH_LIVE_ONLY:-}" != 2 ]; then
+pipeline_run "$RATE" "$N"
+pipeline_run "$LOW_RATE" "$LOW_N"
 fi
+[ "${BENCH_LIVE_ONLY:-}" = 1 ] && exit 0
 
 # 2. the listener alone, and the floor
 listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss
@@ -102,7 +120,6 @@ kill $OK
 listen_run "$LN"
 awk -v a="$(cat "$T/rate")" -v b="$base" 'BEGIN {
 	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b }'
-[ "${BENCH_LIVE_ONLY:-}" = 2 ] && exit 0
 
 # 3. memory after a small and a big run
 listen_run "$MEM_SMALL"; small=$(cat "$T/rss")

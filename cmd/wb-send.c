@@ -20,6 +20,7 @@
 #include "err.h"
 #include "in.h"
 #include "inbox.h"
+#include "inorder.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "reply.h"
@@ -210,16 +211,18 @@ typedef struct {
 	api_msg_type type; /* of the message on the command line */
 	long bad_lines;    /* '-': lines not sent for an error of their own */
 	const char *where; /* '-': the line being sent ("stdin:7"), for messages */
+	in_docs *in;       /* '-': the lines */
+	inorder order;     /* '-': result rows held until the earlier lines' are out */
 	compose_media media; /* its medium, resolved once */
 	long recipients;     /* of a send: as the segment, the list or --to gave them */
 	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
-static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
-		const char *error, const char *tag, const char *tmpl)
+/* The columns of a result row after its id. */
+enum { F_PHONE, F_USER_ID, F_WAMID, F_STATUS, F_ERROR, F_TAG, F_TMPL, NF };
+
+static void write_row(run *r, int64_t id, const char *const f[NF])
 {
-	if (r->o.dry) /* the request bodies are the output */
-		return;
 	out *o = cli_rows_out(&r->rows);
 	if (r->o.lines) /* read live by the next program in the pipe */
 		out_line_buffered(o);
@@ -227,14 +230,59 @@ static void row(run *r, int64_t id, const char *phone, const char *user_id, cons
 		out_int(o, id);
 	else
 		out_null(o);
-	out_str(o, phone && *phone ? phone : NULL);
-	out_str(o, user_id && *user_id ? user_id : NULL);
-	out_str(o, wamid);
-	out_str(o, status);
-	out_str(o, error);
-	out_str(o, tag);
-	out_str(o, tmpl);
+	for (int i = 0; i < NF; i++)
+		out_str(o, f[i]);
 	out_row_end(o);
+}
+
+/* '-': a row kept for its turn (the line it came from, for messages). */
+typedef struct {
+	int64_t id;
+	long line;
+	int complete;
+	char *f[NF];
+} held;
+
+static held *held_new(int64_t id, long line)
+{
+	held *h = xcalloc(1, sizeof *h);
+	h->id = id;
+	h->line = line;
+	return h;
+}
+
+static void held_fill(held *h, const char *const f[NF])
+{
+	for (int i = 0; i < NF; i++)
+		h->f[i] = f[i] ? xstrdup(f[i]) : NULL;
+	h->complete = 1;
+}
+
+/* Its turn: written (unless the run ended before its result came). */
+static void held_out(void *item, void *ctx)
+{
+	held *h = item;
+	if (h->complete)
+		write_row(ctx, h->id, (const char *const *)h->f);
+	for (int i = 0; i < NF; i++)
+		free(h->f[i]);
+	free(h);
+}
+
+static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
+		const char *error, const char *tag, const char *tmpl)
+{
+	if (r->o.dry) /* the request bodies are the output */
+		return;
+	const char *f[NF] = {phone && *phone ? phone : NULL, user_id && *user_id ? user_id : NULL, wamid, status,
+			     error, tag, tmpl};
+	if (!r->o.lines || !inorder_waiting(&r->order)) {
+		write_row(r, id, f);
+		return;
+	}
+	held *h = held_new(id, 0);
+	held_fill(h, f);
+	inorder_put(&r->order, h);
 }
 
 /* A dry run's request body, and on stderr when it would go: the time
@@ -279,9 +327,22 @@ static void on_note(const compose_note *n, void *ctx)
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
+	held *h = r->o.lines ? inorder_held(&r->order, d->id) : NULL;
+	char where[32];
+	if (h) /* a line's message: said with its line, written in its turn */
+		snprintf(where, sizeof where, "stdin:%ld", h->line);
+	r->where = h ? where : NULL;
 	if (d->status == STATUS_FAILED)
 		warn_for(r, *d->phone ? d->phone : d->user_id, d->error);
-	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag, d->tmpl);
+	r->where = NULL;
+	if (!h) {
+		row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag, d->tmpl);
+		return;
+	}
+	const char *f[NF] = {*d->phone ? d->phone : NULL, *d->user_id ? d->user_id : NULL, d->wamid,
+			     status_name(d->status), d->error, d->tag, d->tmpl};
+	held_fill(h, f);
+	inorder_done(&r->order, d->id);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -294,6 +355,8 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	return 0;
 }
 
+static int feed(void *ctx, deliver_fed *f);
+
 static int deliver(run *r, int mine, long expected)
 {
 	if (r->o.dry)
@@ -301,7 +364,7 @@ static int deliver(run *r, int mine, long expected)
 	deliver_opts d = {
 		.rate = r->o.rate, .concurrency = (int)r->o.concurrency, .max_attempts = 5, .max_wait = 60,
 		.mine = mine, .progress = isatty(2) && expected > 1, .expected = expected,
-		.on_result = on_result, .ctx = r,
+		.on_result = on_result, .ctx = r, .feed = r->in ? feed : NULL, .feed_fd = STDIN_FILENO,
 	};
 	deliver_stats s;
 	int rc = deliver_run(r->db, r->api, &d, &s);
@@ -405,18 +468,19 @@ static int bulk(run *r)
 	return r->sc.queued_now ? deliver(r, 1, r->sc.queued_now) : 0;
 }
 
-/* One line of JSONL (doc NULL: a line too long to keep), sent at once.
- * A failure of the line's own is said with its number and counted. */
+/* One line of JSONL (doc NULL: a line too long to keep), composed: its
+ * message, due now, gets its place in the output. A failure of the
+ * line's own is said with its number and counted. */
 static int line(run *r, const char *doc, size_t len, long lineno)
 {
 	char where[32];
 	snprintf(where, sizeof where, "stdin:%ld", lineno);
-	r->sc.queued_now = 0;
+	long before = r->sc.queued_now;
 	r->where = where;
 	int rc = doc ? compose_line(&r->sc, doc, len, where, r->o.spec.agent) : EX_DATAERR;
-	if (!rc && r->sc.queued_now && (rc = deliver(r, 1, 0)))
-		wb_err_prefix(rc, "%s: ", where);
 	r->where = NULL;
+	if (!rc && r->sc.queued_now > before)
+		inorder_hold(&r->order, r->sc.last_now, held_new(r->sc.last_now, lineno));
 	if (!rc || batch_fatal(rc))
 		return rc;
 	wb_warn("%s", wb_errmsg());
@@ -424,25 +488,65 @@ static int line(run *r, const char *doc, size_t len, long lineno)
 	return 0;
 }
 
-/* JSONL message objects, each sent before the next line is read: a
- * live pipeline answers promptly. A bad line costs only itself: the
- * stream ends for a broken database or configuration (batch_fatal), or
- * when the API rejects the token. */
-static int lines(run *r)
+/* The lines ready on stdin, a group at most, composed in deliver's
+ * round transaction (each line a savepoint in it): a burst costs one
+ * commit, a lone line goes at once. A group is as many lines as there
+ * are connections: more could not go at once, and the first of a group
+ * waits for the last to be stored. */
+static int feed(void *ctx, deliver_fed *f)
 {
-	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
-	in_docs_lines(in, IN_LINE_MAX);
+	run *r = ctx;
+	long before = r->sc.queued_now;
+	const char *doc;
+	size_t len;
+	long long offset;
+	long lineno;
+	int rc = 0, got = 1, n = 0, group = (int)r->o.concurrency;
+	for (; n < group && !rc && in_docs_pending(r->in); n++)
+		if ((got = in_docs_next(r->in, &doc, &len, &offset, &lineno)) == 1)
+			rc = line(r, doc, len, lineno);
+		else
+			break;
+	if (got != 1) {
+		f->eof = 1;
+		rc = got ? got : rc;
+	}
+	f->more = n == group;
+	f->made = r->sc.queued_now - before;
+	return rc;
+}
+
+/* A dry run's lines: each request body written as its line is read. */
+static int dry_lines(run *r)
+{
 	const char *doc;
 	size_t len;
 	long long offset;
 	long lineno;
 	int rc = 0;
-	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
-	while (!rc && !r->total.auth && (rc = in_docs_next(in, &doc, &len, &offset, &lineno)) == 1) {
+	while (!rc && (rc = in_docs_next(r->in, &doc, &len, &offset, &lineno)) == 1) {
 		rc = line(r, doc, len, lineno);
 		fflush(stdout);
 	}
-	in_docs_close(in);
+	return rc;
+}
+
+/* JSONL message objects, each sent as soon as it is read, several in
+ * flight (deliver reads the lines as it goes): a live pipeline answers
+ * promptly. The result rows come in the lines' order. A bad line costs
+ * only itself: the stream ends for a broken database or configuration
+ * (batch_fatal), or when the API rejects the token. */
+static int lines(run *r)
+{
+	r->in = in_docs_open(STDIN_FILENO, "stdin");
+	in_docs_lines(r->in, IN_LINE_MAX);
+	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
+	inorder_init(&r->order, held_out, r);
+	r->sc.grouped = !r->o.dry;
+	int rc = r->o.dry ? dry_lines(r) : deliver(r, 1, 0);
+	inorder_end(&r->order);
+	in_docs_close(r->in);
+	r->in = NULL;
 	return rc;
 }
 

@@ -507,6 +507,13 @@ int api_next(api *a, int timeout_ms, api_reply *r)
 	}
 }
 
+int api_wait(api *a, int timeout_ms, int fd)
+{
+	struct curl_waitfd w = {.fd = fd, .events = CURL_WAIT_POLLIN};
+	curl_multi_poll(a->multi, &w, fd >= 0, timeout_ms, NULL);
+	return (w.revents & CURL_WAIT_POLLIN) != 0;
+}
+
 void api_reply_free(api_reply *r)
 {
 	free(r->body);

@@ -149,6 +149,10 @@ int api_start_as(api *a, const char *phone_id, const char *endpoint, const char 
 int api_inflight(const api *a);
 /* Waits up to timeout_ms for a request to finish; 1 and *r filled, or 0. */
 int api_next(api *a, int timeout_ms, api_reply *r);
+/* Waits up to timeout_ms for a request to make progress or for fd to
+ * be readable (a stream read as it goes); 1 when fd is, else 0. The
+ * answers are then collected with api_next(a, 0, ...). */
+int api_wait(api *a, int timeout_ms, int fd);
 void api_reply_free(api_reply *r);
 
 /* One request, waited for: 0 when the API answered 2xx (r holds the

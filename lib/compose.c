@@ -747,6 +747,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL, tmpl, f->tag);
 	} else {
 		c->queued_now++;
+		c->last_now = id;
 	}
 	return 0;
 }
@@ -871,14 +872,18 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 		wb_err_prefix(rc, "%s: ", where);
 	if (!rc)
 		rc = compose_media_resolve(c->api, &s, type, c->dry, &m);
-	if (!rc && !(rc = db_begin(c->db))) {
+	if (!rc && !(rc = c->grouped ? db_savepoint(c->db) : db_begin(c->db))) {
 		rc = compose_one(c, &s, type, &m, s.to, NULL);
 		if (rc)
 			wb_err_prefix(rc, "%s: ", where);
-		if (rc || c->dry)
+		if (c->grouped) {
+			int end = db_savepoint_end(c->db, !rc && !c->dry);
+			rc = rc ? rc : end;
+		} else if (rc || c->dry) {
 			db_rollback(c->db);
-		else
+		} else {
 			rc = db_commit(c->db);
+		}
 	}
 	compose_media_free(&m);
 	compose_spec_free(&s);

@@ -114,6 +114,10 @@ typedef struct {
 	void (*note)(const compose_note *n, void *ctx);
 	void *ctx;
 	long queued_now, refused, skipped, duplicates, later;
+	int64_t last_now;     /* the row of the last message made due now */
+	int grouped;          /* the caller holds the transaction: each JSONL
+			       * line is a savepoint in it, so that a group of
+			       * lines costs one commit */
 	int no_check;         /* --no-check: template sends go as given */
 	struct compose_templates *templates; /* what this run looked up (compose_ctx_free) */
 } compose_ctx;

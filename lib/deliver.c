@@ -66,8 +66,11 @@ typedef struct {
 	int claim;          /* rows to hold at most */
 	int stop;           /* the token was rejected: send nothing more */
 	int exhausted;      /* the last claim found nothing */
+	int eof;            /* the stream (feed) has ended, or there is none */
+	int fed;            /* the last feed left lines it had read for the next */
 	double started, drawn;
 	double later_wait; /* the longest backoff of a row left for a flush */
+	double token_at;   /* the rate's next token, when it ran out (monotonic s) */
 	double retry_base; /* the first retry's backoff (s) */
 	long done;
 } run;
@@ -123,11 +126,11 @@ static send_verdict leaving(const queue_item *it, int64_t now)
 }
 
 /* Claimed rows the rules stop fail here, before the API is called, as
- * wb-send refuses them when they are made. */
+ * wb-send refuses them when they are made. In the round's transaction. */
 static int refuse_stopped(run *r)
 {
 	slots *pend = &r->pend;
-	int rc = db_begin(r->db);
+	int rc = 0;
 	for (size_t i = 0; i < pend->n && !rc;) {
 		slot *sl = pend->v[i];
 		if (sl->verdict.rule == SEND_GO) {
@@ -140,11 +143,7 @@ static int refuse_stopped(run *r)
 		slot_free(sl);
 		pend->v[i] = pend->v[--pend->n];
 	}
-	if (rc) {
-		db_rollback(r->db);
-		return rc;
-	}
-	return db_commit(r->db);
+	return rc;
 }
 
 /* How long a retryable failure waits before its next attempt. */
@@ -207,12 +206,21 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *rc)
 	return again;
 }
 
-/* Claims more due rows when those held run low. */
-static int claim_more(run *r, double now)
+/* Whether rows are to be claimed: those held run low, and the last
+ * claim (or a line since) says there may be more. */
+static int claim_due(const run *r)
 {
 	int held = (int)r->pend.n + api_inflight(r->a);
-	if (r->exhausted || r->stop || held >= r->claim / 2)
+	return !r->exhausted && !r->stop && held < r->claim / 2;
+}
+
+/* Claims more due rows when those held run low, in the round's
+ * transaction. */
+static int claim_more(run *r, double now)
+{
+	if (!claim_due(r))
 		return 0;
+	int held = (int)r->pend.n + api_inflight(r->a);
 	queue_item *items;
 	size_t n;
 	int64_t t = when_now();
@@ -229,34 +237,68 @@ static int claim_more(run *r, double now)
 		push(&r->pend, sl);
 	}
 	free(items);
-	r->exhausted = n == 0;
+	r->exhausted = (int)n < r->claim - held; /* fewer than asked: that is all for now */
 	return stopped ? refuse_stopped(r) : 0;
+}
+
+/* The stream's lines ready now become rows (none after a rejected
+ * token); a claim then looks again. */
+static int take_input(run *r)
+{
+	r->fed = 0;
+	if (r->eof || r->stop)
+		return 0;
+	deliver_fed f = {0};
+	int rc = r->o->feed(r->o->ctx, &f);
+	if (f.made)
+		r->exhausted = 0;
+	r->fed = f.more;
+	r->eof = f.eof;
+	return rc;
 }
 
 /* Nothing left to send, or to wait for. */
 static int finished(const run *r)
 {
 	int inflight = api_inflight(r->a);
-	return (r->exhausted && !r->pend.n && !inflight) || (r->stop && !inflight);
+	return (r->exhausted && r->eof && !r->pend.n && !inflight) || (r->stop && !inflight);
 }
 
-/* Waits for an answer, a token or a retry's turn, whichever comes
- * first; returns the number of answers collected. */
-static int await(run *r, double now)
+/* The answers already in, up to one a connection. */
+static int collect(run *r)
 {
-	double next = now + 0.05;
-	for (size_t i = 0; i < r->pend.n; i++)
-		if (r->pend.v[i]->ready_at < next)
-			next = r->pend.v[i]->ready_at;
 	int nrep = 0;
-	int timeout = next > now ? (int)((next - now) * 1000) + 1 : 0;
-	if (api_inflight(r->a)) {
-		while (nrep < r->o->concurrency && api_next(r->a, nrep ? 0 : timeout, &r->replies[nrep]))
-			nrep++;
-	} else if (timeout > 0 && !(r->pend.n && next <= now)) {
-		usleep((useconds_t)timeout * 1000);
-	}
+	while (nrep < r->o->concurrency && api_next(r->a, 0, &r->replies[nrep]))
+		nrep++;
 	return nrep;
+}
+
+/* Waits for an answer, a line of the stream, a token or a retry's turn,
+ * whichever comes first; returns the number of answers collected, and
+ * *work 1 when the round has anything else to do. A row that could go
+ * now (and a free connection), or a claim due, waits for nothing. */
+static int await(run *r, double now, int *work)
+{
+	int room = api_inflight(r->a) < r->o->concurrency;
+	double next = now + 0.05;
+	for (size_t i = 0; room && i < r->pend.n; i++) {
+		double at = r->pend.v[i]->ready_at > r->token_at ? r->pend.v[i]->ready_at : r->token_at;
+		if (at < next)
+			next = at;
+	}
+	int fd = r->o->feed && !r->eof && !r->stop ? r->o->feed_fd : -1;
+	int timeout = next > now && !claim_due(r) && !r->fed ? (int)((next - now) * 1000) + 1 : 0;
+	int nrep = collect(r);
+	*work = !timeout || fd >= 0;
+	if (nrep || !timeout)
+		return nrep;
+	if (api_inflight(r->a) || fd >= 0) {
+		*work = api_wait(r->a, timeout, fd) || mono() >= next;
+		return collect(r);
+	}
+	usleep((useconds_t)timeout * 1000);
+	*work = 1;
+	return 0;
 }
 
 /* Moves the rows that go out now into chosen: due rows, as far as the
@@ -281,15 +323,11 @@ static double choose(run *r, double now)
 	return token_wait;
 }
 
-/* One transaction: the answers, and the chosen rows marked sending
- * (those cancelled meanwhile dropped, all held back after a rejected
- * token). The rows to start are left at the front of chosen (*go). On a
- * database error nothing is started and every slot stays accounted for:
- * the answers' rows are left in sending (in doubt, as after a crash),
- * the chosen ones go back to pend for finish to release. */
-static int record(run *r, int nrep, double now, size_t *go)
+/* The answers, recorded in the round's transaction; after a database
+ * error (rc) they are only freed, their rows left in sending, in doubt,
+ * as after a crash. */
+static int record(run *r, int nrep, double now, int rc)
 {
-	int rc = db_begin(r->db);
 	for (int i = 0; i < nrep; i++) {
 		slot *sl = r->replies[i].tag;
 		if (!rc && (sl = answer(r, sl, &r->replies[i], now, &rc)))
@@ -298,7 +336,15 @@ static int record(run *r, int nrep, double now, size_t *go)
 			slot_free(sl);
 		api_reply_free(&r->replies[i]);
 	}
-	*go = 0;
+	return rc;
+}
+
+/* The chosen rows marked sending (those cancelled meanwhile dropped, all
+ * held back after a rejected token); the rows to start are left at the
+ * front of chosen (*go). */
+static int mark_sending(run *r, size_t *go)
+{
+	int rc = 0;
 	for (size_t i = 0; i < r->chosen.n; i++) {
 		slot *sl = r->chosen.v[i];
 		int ok = 0;
@@ -315,9 +361,28 @@ static int record(run *r, int nrep, double now, size_t *go)
 			slot_free(sl); /* cancelled meanwhile */
 		}
 	}
-	if (!rc)
-		return db_commit(r->db);
-	db_rollback(r->db);
+	return rc;
+}
+
+/* One round, one transaction: the answers, the stream's ready lines as
+ * rows, more rows claimed, and the rows that go out now marked sending
+ * (left at the front of chosen, *go of them). On a database error
+ * nothing is started and every slot stays accounted for: the chosen
+ * ones go back to pend for finish to release. */
+static int round_(run *r, int nrep, double now, size_t *go)
+{
+	*go = 0;
+	r->chosen.n = 0;
+	int rc = db_begin(r->db), begun = !rc;
+	rc = record(r, nrep, now, rc);
+	if (!rc && !(rc = take_input(r)) && !(rc = claim_more(r, now))) {
+		r->token_at = now + choose(r, now);
+		rc = mark_sending(r, go);
+	}
+	if (rc && begun)
+		db_rollback(r->db);
+	else if (!rc && !(rc = db_commit(r->db)))
+		return 0;
 	for (size_t i = 0; i < *go; i++)
 		push(&r->pend, r->chosen.v[i]);
 	*go = 0;
@@ -351,27 +416,20 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	memset(s, 0, sizeof *s);
 	srand48((long)getpid() ^ (long)time(NULL));
 	run r = {.o = o, .s = s, .db = db, .a = a, .me = queue_me(), .started = mono(),
-		.retry_base = retry_base()};
+		.retry_base = retry_base(), .eof = !o->feed};
 	rl_init(&r.rl, o->rate, mono());
 	r.replies = xcalloc((size_t)o->concurrency, sizeof *r.replies);
 	/* enough rows to keep every connection busy, few enough that other
 	 * flushes running at the same time get their share */
 	r.claim = o->concurrency * 8 < 64 ? 64 : o->concurrency * 8 > BATCH ? BATCH : o->concurrency * 8;
 	int rc = 0;
-	while (!rc) {
+	while (!rc && !finished(&r)) {
 		double now = mono();
-		if ((rc = claim_more(&r, now)) || finished(&r))
-			break;
-		int nrep = await(&r, now);
-		now = mono();
-		double token_wait = choose(&r, now);
-		if (!nrep && !r.chosen.n) {
-			if (token_wait > 0 && !api_inflight(a))
-				usleep((useconds_t)(token_wait * 1e6) + 1);
+		int work, nrep = await(&r, now, &work);
+		if (!nrep && !work)
 			continue;
-		}
 		size_t go;
-		if ((rc = record(&r, nrep, now, &go)))
+		if ((rc = round_(&r, nrep, mono(), &go)))
 			break;
 		for (size_t i = 0; i < go; i++)
 			api_start_as(a, r.chosen.v[i]->it.phone_number_id, "messages", r.chosen.v[i]->it.payload,

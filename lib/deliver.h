@@ -2,10 +2,11 @@
  * rows (queue), fails those the rules now stop (send: a window that
  * closed while they waited), paces the rest (ratelimit), keeps several
  * requests in flight (cloudapi), retries what the API says to retry
- * with backoff, and records each outcome (queue, track) in short
- * transactions that also mark the next requests as sending, so a crash
- * leaves at most the requests in flight in doubt. It owns no SQL and
- * builds no bodies. */
+ * with backoff, and records each outcome (queue, track). Each round is
+ * one short transaction: the answers that came, the rows of a stream's
+ * lines that came (wb-send -), the rows claimed, and the next requests
+ * marked sending before they start, so a crash leaves at most the
+ * requests in flight in doubt. It owns no SQL and builds no bodies. */
 #ifndef WB_DELIVER_H
 #define WB_DELIVER_H
 #include <stdint.h>
@@ -26,6 +27,13 @@ typedef struct {
 	const char *tmpl; /* the template it is, NULL for other messages */
 } deliver_result;
 
+/* What a feed did: rows made, lines already read and left for the next
+ * call (it stopped at a group's worth), the end of the stream. */
+typedef struct deliver_fed {
+	long made;
+	int more, eof;
+} deliver_fed;
+
 typedef struct {
 	double rate;       /* messages a second; 0: unlimited */
 	int concurrency;   /* requests in flight */
@@ -37,6 +45,14 @@ typedef struct {
 	long expected;     /* messages expected, for the progress line (0: unknown) */
 	void (*on_result)(const deliver_result *r, void *ctx);
 	void *ctx;
+	/* A stream the messages come from as the run goes (wb-send -): the
+	 * run waits for feed_fd to be readable along with the answers, and
+	 * then calls feed, inside a transaction, which makes the rows of the
+	 * lines ready (reserved for me) and says what it did (deliver_fed);
+	 * nonzero from feed ends the run. The run ends when the stream has
+	 * ended and its rows are done. */
+	int (*feed)(void *ctx, struct deliver_fed *f);
+	int feed_fd;
 } deliver_opts;
 
 typedef struct {

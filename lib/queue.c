@@ -189,9 +189,7 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 {
 	*items = NULL;
 	*n = 0;
-	int rc = db_begin(db);
-	if (rc)
-		return rc;
+	int rc;
 	/* claimed_at marks a row as taken by this run; rows reserved by
 	 * queue_add have claimed_by set and claimed_at still NULL. The
 	 * status terms and the order match the partial index message_pending,
@@ -231,11 +229,6 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE && step != SQLITE_ROW) {
 		rc = db_fail(db, "claiming messages");
-		db_rollback(db);
-		queue_items_free(v, k);
-		return rc;
-	}
-	if ((rc = db_commit(db))) {
 		queue_items_free(v, k);
 		return rc;
 	}

@@ -76,7 +76,7 @@ typedef struct {
 } queue_item;
 
 /* Claims up to max due rows for me: with mine, the rows reserved for me
- * by queue_add; else the rows nobody holds. */
+ * by queue_add; else the rows nobody holds. Inside a transaction. */
 int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue_item **items, size_t *n);
 void queue_items_free(queue_item *items, size_t n);
 

@@ -93,6 +93,26 @@ is "$(sql "SELECT status FROM message ORDER BY id DESC LIMIT 1")" "queued" "the 
 WB_NOW=2026-11-25T11:00:00Z wb-send flush -o csv > "$T/out"
 is "$(tail -n +2 "$T/out" | cut -d, -f5)" "sent" "a later flush sends it"
 
+# wb-send - keeps several requests in flight: a recipient the API keeps
+# refusing with 130429 is tried again while the lines after it go, a
+# dropped connection and a 429 cost only their own retry, and the rows
+# come out in the lines' order, not in the order the answers came
+G=16505550021 H=16505550022 I=16505550023 J=16505550024
+for p in $G $H $I $J; do printf '{"to":"%s","template":"t"}\n' $p; done > "$T/four.jsonl"
+fake_faults '{"fail_to":{"16505550021":130429},"drop":1,"rate_limit":1,"retry_after":0}'
+: > "$T/api.log"
+exits 75 "wb-send -: one recipient refused for now, the others sent" -- \
+	env WB_RETRY_BASE_MS=1 wb-send - --rate off -o csv < "$T/four.jsonl"
+fake_faults '{"fail_to":null}'
+is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | tr '\n' ' ')" "$G,queued $H,sent $I,sent $J,sent " \
+	"the rows in the lines' order, the one answered last first"
+is "$(sends_to $H)$(sends_to $I)$(sends_to $J)" "111" "each of the others sent once"
+is "$(grep -c '"fault":"drop"' "$T/api.log")$(grep -c '"fault":"rate_limit"' "$T/api.log")" "11" \
+	"through a dropped connection and a 429"
+is "$(sql "SELECT m.status, m.attempts FROM message m JOIN contact c ON c.id = m.contact_id WHERE c.wa_id = '$G'")" \
+	"queued|5" "the refused one tried 5 times, left queued"
+wb-send cancel "$(tail -n +2 "$T/out" | head -1 | cut -d, -f1)" > /dev/null
+
 # two flushes at once never send the same message
 i=0; echo phone > "$T/many.csv"
 while [ $i -lt 300 ]; do printf '1650556%04d\n' $i >> "$T/many.csv"; i=$((i + 1)); done
@@ -140,4 +160,22 @@ is "$(grep -c '|unknown$' "$T/rows")" "$unknown" "the unknown ones are those rep
 exits 0 "flush --retry-unknown resends the unknown ones" -- wb-send flush --retry-unknown -o csv
 is "$(grep -c ',sent,' "$T/out")" "$unknown" "they are sent"
 is "$(sql "SELECT count(*) FROM message WHERE status = 'unknown'")" "0" "nothing unknown remains"
+# the same for wb-send - killed with requests in flight: the lines read
+# are rows, each sent once or reported unknown by the next flush
+i=0; while [ $i -lt 100 ]; do printf '{"to":"1650558%04d","template":"t"}\n' $i; i=$((i + 1)); done > "$T/k.jsonl"
+fake_faults '{"stall_after":20}'
+: > "$T/api.log"
+wb-send - --concurrency 8 --rate off < "$T/k.jsonl" > /dev/null 2>&1 &
+victim=$!
+while [ "$(grep -c '"status":200,' "$T/api.log")" -lt 20 ] && kill -0 $victim 2>/dev/null; do sleep 0.05; done
+kill -9 $victim
+wait $victim 2>/dev/null
+fake_faults '{"stall_after":0}'
+exits 0 "flush after wb-send - was killed" -- wb-send flush --rate off -o csv
+unknown=$(grep -c ',unknown,' "$T/out")
+ok $(( unknown <= 8 ? 0 : 1 )) "at most the requests in flight are unknown ($unknown)"
+grep -o '"to":"1650558[0-9]*","status":200' "$T/api.log" | cut -d'"' -f4 | sort > "$T/at-api"
+is "$(uniq -d "$T/at-api" | wc -l | tr -d ' ')" "0" "no recipient twice at the API"
+is "$(sql "SELECT count(*) FROM message m JOIN contact c ON c.id = m.contact_id
+	WHERE c.wa_id LIKE '1650558%' AND m.status IN ('sent', 'unknown')")" 100 "none lost: each sent or unknown"
 done_testing

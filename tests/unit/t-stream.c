@@ -1,7 +1,7 @@
 /* Unit tests of the loops in lib/: when batch_run commits (a batch's
  * worth, nothing more ready, before a failure), bulk's all-or-nothing
  * change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
- * its keys. */
+ * its keys, and inorder's results in their inputs' order. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 #include "err.h"
 #include "in.h"
 #include "inbound.h"
+#include "inorder.h"
 #include "reply.h"
 #include "util.h"
 
@@ -238,6 +239,38 @@ static void streams(void)
 	free(path);
 }
 
+/* inorder: items (single letters) go out as those before them are done. */
+static void order_out(void *item, void *ctx)
+{
+	sb_puts(ctx, item);
+	free(item);
+}
+
+static void order(void)
+{
+	sb out = {0};
+	inorder q;
+	inorder_init(&q, order_out, &out);
+	inorder_put(&q, xstrdup("a"));
+	is_str(out.s, "a", "inorder: an item with nothing before it goes at once");
+	inorder_hold(&q, 10, xstrdup("b"));
+	inorder_put(&q, xstrdup("c"));
+	inorder_hold(&q, 12, xstrdup("d"));
+	inorder_hold(&q, 15, xstrdup("e"));
+	inorder_put(&q, xstrdup("f"));
+	inorder_done(&q, 12);
+	inorder_done(&q, 99); /* no place: nothing happens */
+	is_str(out.s, "a", "a result waits for the one held before it");
+	ok(inorder_held(&q, 15) && !inorder_held(&q, 11), "the held item is found by its key, only by it");
+	inorder_done(&q, 10);
+	is_str(out.s, "abcd", "which lets out those done after it, in order");
+	ok(inorder_waiting(&q), "one is still held");
+	inorder_end(&q);
+	is_str(out.s, "abcdef", "the end lets out what is left, in order");
+	ok(!inorder_waiting(&q), "and nothing is held");
+	sb_free(&out);
+}
+
 int main(void)
 {
 	/* a loop that waited for a batch to fill would wait on the pipe for
@@ -249,6 +282,7 @@ int main(void)
 	batches();
 	bulk();
 	streams();
+	order();
 	db_close(db);
 	tap_rmdir();
 	free(path);
