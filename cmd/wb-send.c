@@ -718,9 +718,9 @@ static int cmd_read(run *r)
 {
 	int rc = 0;
 	for (size_t i = 0; i < r->o.nreads && !rc; i++) {
-		char phone[PHONE_MAX];
-		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone)))
-			row(r, 0, phone, NULL, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
+		char phone[PHONE_MAX], user_id[BSUID_MAX];
+		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone, user_id)))
+			row(r, 0, phone, user_id, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
 	}
 	return rc;
 }

@@ -211,8 +211,8 @@ static void mark_read(chat *ch, int typing)
 		return;
 	if (!typing && ch->read_wamid && !strcmp(ch->read_wamid, ch->in_wamid))
 		return;
-	char phone[PHONE_MAX];
-	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone))
+	char phone[PHONE_MAX], user_id[BSUID_MAX];
+	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone, user_id))
 		oops(ch, 0, "%s", wb_errmsg());
 	if (!typing) { /* asked once, even when refused */
 		free(ch->read_wamid);
