@@ -335,7 +335,7 @@ static int send_spec(chat *ch, compose_spec *s)
 	if (!rc)
 		rc = compose_media_resolve(ch->api, s, type, 0, &m);
 	compose_ctx c = {.db = ch->db, .api = ch->api, .tz = ch->o->tz, .now = when_now(), .direct = 1,
-			 .category = SEND_UTILITY, .claimer = queue_me(), .note = on_note, .ctx = ch};
+			 .claimer = queue_me(), .note = on_note, .ctx = ch};
 	if (!rc && !(rc = db_begin(ch->db))) {
 		if ((rc = compose_one_wa_id(&c, s, type, &m, ch->key, NULL)))
 			db_rollback(ch->db);

@@ -213,7 +213,7 @@ int template_info_get(wb_db *db, const char *name, const char *lang, template_in
 	sqlite3_stmt *st = db_stmt(db, "SELECT status, coalesce(gone_at, 0), definition, "
 				       "EXISTS (SELECT 1 FROM template WHERE synced_at IS NOT NULL), "
 				       "(SELECT group_concat(lang, ', ') FROM template WHERE name = ?1 AND gone_at IS NULL), "
-				       "id FROM (SELECT 1) LEFT JOIN template ON name = ?1 AND lang = ?2");
+				       "id, category FROM (SELECT 1) LEFT JOIN template ON name = ?1 AND lang = ?2");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -223,6 +223,7 @@ int template_info_get(wb_db *db, const char *name, const char *lang, template_in
 	}
 	t->found = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	t->status = sqlite3_column_type(st, 0) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 0));
+	t->category = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 6));
 	t->gone_at = sqlite3_column_int64(st, 1);
 	t->synced = sqlite3_column_int(st, 3);
 	t->langs = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 4));
@@ -238,6 +239,7 @@ int template_info_get(wb_db *db, const char *name, const char *lang, template_in
 void template_info_free(template_info *t)
 {
 	free(t->status);
+	free(t->category);
 	free(t->langs);
 	if (t->has_def)
 		tdef_free(&t->def);
