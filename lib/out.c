@@ -356,12 +356,9 @@ void out_row_end(out *o)
 	case OUT_TABLE:
 		for (int i = 0; i < o->ncols; i++) {
 			cell *c = &o->row[i];
-			/* newlines would break the grid */
-			for (char *p = c->text; p && *p; p++)
-				if (*p == '\n' || *p == '\r' || *p == '\t')
-					*p = ' ';
-			table_cell(o->table, c->text, c->v, c->kind == C_NUM);
-			c->text = NULL;
+			/* a table is for a terminal: newlines would break the grid, and
+			 * a customer's escape sequences must not reach it */
+			table_cell(o->table, c->text ? str_visible(c->text, 1) : NULL, c->v, c->kind == C_NUM);
 		}
 		break;
 	}

@@ -123,6 +123,32 @@ void sb_json_string(sb *b, const char *s)
 	}
 }
 
+void sb_visible(sb *b, const char *s, int one_line)
+{
+	while (*s) {
+		unsigned cp;
+		int n = utf8_next(s, &cp);
+		if (!n)
+			sb_printf(b, "\\x%02X", (unsigned char)*s);
+		else if (cp == '\n' || cp == '\t' || (cp == '\r' && one_line))
+			sb_putc(b, one_line ? ' ' : (char)cp);
+		else if (cp < 0x20 || cp == 0x7f)
+			sb_printf(b, "^%c", (char)(cp ^ 0x40));
+		else if (cp >= 0x80 && cp < 0xa0)
+			sb_printf(b, "^[%c", (char)(cp - 0x40));
+		else
+			sb_add(b, s, (size_t)n);
+		s += n ? n : 1;
+	}
+}
+
+char *str_visible(const char *s, int one_line)
+{
+	sb b = {0};
+	sb_visible(&b, s, one_line);
+	return sb_take(&b);
+}
+
 void sb_reset(sb *b)
 {
 	b->len = 0;

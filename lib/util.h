@@ -25,6 +25,15 @@ void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 void sb_reset(sb *b);
 /* Appends s as a JSON string literal, quotes and escapes included. */
 void sb_json_string(sb *b, const char *s);
+/* Appends s as a terminal may show it, so that text from outside (a
+ * customer's name or message, a CSV cell) cannot move the cursor, retitle
+ * the window or ring the bell: control characters in caret notation (ESC
+ * "^[", DEL "^?"; a C1 control as the ESC sequence it stands for, CSI
+ * "^[["), bytes that are not UTF-8 as "\xNN". With one_line, newlines,
+ * carriage returns and tabs become blanks (a table's cell); else
+ * newlines and tabs stay. */
+void sb_visible(sb *b, const char *s, int one_line);
+char *str_visible(const char *s, int one_line); /* the same, malloc'd */
 char *sb_take(sb *b); /* hands the string over; b is empty again */
 void sb_free(sb *b);
 

@@ -141,6 +141,12 @@ static void text(void)
 	is_int(utf8_prefix("a价👍", 2), 1, "a cut never splits a wide character");
 	is_int(utf8_prefix("a价👍", 3), 4, "nor a character's bytes");
 	is_int(utf8_prefix("abc", 9), 3, "what fits is whole");
+	char *v = str_visible("a\033]0;x\007\x7f\xc2\x9b" "2J\xff价 \r\n\t", 0);
+	is_str(v, "a^[]0;x^G^?^[[2J\\xFF价 ^M\n\t", "shown: C0 and DEL in caret notation, C1 as ESC, a stray byte in hex");
+	free(v);
+	v = str_visible("a\r\nb\tc", 1);
+	is_str(v, "a  b c", "on one line: newlines and tabs are blanks");
+	free(v);
 }
 
 static void output(void)
