@@ -25,11 +25,6 @@ void msglog_cells(const msglog_msg *m, msglog_row *r)
 	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)), m.agent " \
 	"FROM message m JOIN contact c ON c.id = m.contact_id "
 
-static const char *opt_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 {
 	int rc = 0, step;
@@ -39,13 +34,13 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 			.ts = sqlite3_column_int64(st, 1),
 			.wa_id = db_col_text(st, 2),
 			.user_id = db_col_text(st, 3),
-			.wamid = opt_text(st, 4),
-			.direction = opt_text(st, 5),
+			.wamid = db_col_opt(st, 4),
+			.direction = db_col_opt(st, 5),
 			.type = db_col_text(st, 6),
-			.status = opt_text(st, 7),
-			.body = opt_text(st, 8),
+			.status = db_col_opt(st, 7),
+			.body = db_col_opt(st, 8),
 			.labels = db_col_text(st, 9),
-			.agent = opt_text(st, 10),
+			.agent = db_col_opt(st, 10),
 		};
 		if ((rc = fn(&m, ctx)))
 			break;

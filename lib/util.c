@@ -7,6 +7,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include <jansson.h>
+
 #include "err.h"
 
 static void *oom(void)
@@ -283,4 +285,15 @@ int parse_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+const char *json_str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+void json_set_str(json_t *o, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_new(o, key, json_string(v));
 }

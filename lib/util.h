@@ -50,6 +50,13 @@ size_t utf8_width(const char *s);
  * ends on a whole character: where to cut text to fit. */
 size_t utf8_prefix(const char *s, size_t width);
 
+/* JSON (jansson), as every reader and writer of it needs: o's member key
+ * when it is a string, else NULL; and o's member key set to v unless v
+ * is NULL (a field the message does not have stays out). */
+struct json_t;
+const char *json_str(struct json_t *o, const char *key);
+void json_set_str(struct json_t *o, const char *key, const char *v);
+
 /* ASCII-only case-insensitive equality, independent of the locale. */
 int streq_ci(const char *a, const char *b);
 /* Removes leading and trailing white space in place; returns s. */
