@@ -249,10 +249,13 @@ void out_rate(out *o, double r)
 	free(pct);
 }
 
+/* A number as a spreadsheet reads one: decimal digits, a sign, a point,
+ * an exponent. Not all that strtod takes: "-nan(x)", "+inf" or "-0x1p3"
+ * would be formulas to a spreadsheet, calling a function. */
 static int looks_numeric(const char *s)
 {
 	char *end;
-	if (!*s)
+	if (!*s || s[strspn(s, "0123456789+-.eE")])
 		return 0;
 	errno = 0;
 	strtod(s, &end);

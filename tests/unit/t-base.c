@@ -154,6 +154,9 @@ static void output(void)
 	char *s = render(OUT_CSV, 2);
 	is_str(s, "phone,name,n,rate\n16505551234,陈梅,-5,0.25\n\"'=HYPERLINK(\"\"x\"\")\",\"Chen, \"\"Mei\"\"\n2\",-5,0.25\n",
 	       "csv quotes, neutralises formulas, keeps numbers");
+	ok(!out_neutralises("-1.5e3") && !out_neutralises("+12"), "a signed number is a number");
+	ok(out_neutralises("-nan(x)") && out_neutralises("+inf") && out_neutralises("-0x1p3"),
+	   "what strtod reads but a spreadsheet calls a function is neutralised");
 	free(s);
 	s = render(OUT_TSV, 1);
 	is_str(s, "phone\tname\tn\trate\n16505551234\t陈梅\t-5\t0.25\n", "tsv");
