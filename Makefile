@@ -99,15 +99,21 @@ build/fake-cloudapi: $(FAKE_SRC) | build
 build/bench/%: bench/%.c build/libwb.a | build/bench
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libwb.a $(LIBS)
 
-# libFuzzer needs clang; each target links the library built for fuzzing.
+# libFuzzer needs clang; each target links the library built for fuzzing,
+# compiled once for all of them (with the fuzzer's coverage, not its main).
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(FUZZ_CXX_OBJ) build/schema.c | build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_CXX_OBJ) build/schema.c $(LIBS)
+FUZZ_LIB_OBJ = $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRC)) build/fuzz/lib/schema.o
+build/fuzz/lib/%.o: lib/%.c | build/fuzz/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) -c -o $@ $<
+build/fuzz/lib/schema.o: build/schema.c | build/fuzz/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) -c -o $@ $<
+build/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ) $(FUZZ_CXX_OBJ) | build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_CXX_OBJ) $(LIBS)
 fuzz: all $(FUZZ)
 	@sh fuzz/run.sh $(FUZZ)
 
-build build/lib build/cmd build/t build/bench build/fuzz bin:
+build build/lib build/cmd build/t build/bench build/fuzz build/fuzz/lib bin:
 	mkdir -p $@
 
 # The test files run side by side, a job per core and one more (a test
@@ -141,4 +147,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*.d build/*.d)
+-include $(wildcard build/*/*/*.d build/*/*.d build/*.d)
