@@ -623,10 +623,10 @@ static command command_of(run *r, int argc, char **argv)
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
 	/* said before a token is asked for; a template's category is read
-	 * once the database is open (compose_cap_check) */
-	int maybe_marketing = o->spec.kind ? !strcmp(o->spec.kind, "marketing") : o->spec.tmpl || o->nlabels || o->nwhere;
-	if (o->cap && !maybe_marketing)
-		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
+	 * once the database is open (cmd_send) */
+	compose_ctx before_db = {.segment = o->nlabels || o->nwhere, .cap_n = o->cap_n};
+	if ((o->spec.kind || !o->spec.tmpl) && compose_cap_check(&before_db, &o->spec))
+		wb_usage("%s", wb_errmsg());
 	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
 		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
 	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&

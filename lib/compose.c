@@ -454,7 +454,7 @@ int compose_cap_check(compose_ctx *c, const compose_spec *s)
 	int rc = c->cap_n > 0 ? compose_kind(c, s, &kind) : 0;
 	if (!rc && c->cap_n > 0 && kind != SEND_MARKETING)
 		rc = wb_err(EX_USAGE, "--cap limits marketing sends; this one is utility (%s)",
-			    s->kind ? "--kind" : "--kind marketing makes it marketing");
+			    s->kind ? "as --kind says" : "--kind marketing makes it marketing");
 	return rc;
 }
 

@@ -124,7 +124,9 @@ void compose_ctx_free(compose_ctx *c);
  * AUTHENTICATION utility), else marketing to a segment and utility
  * otherwise (send_category_default). */
 int compose_kind(compose_ctx *c, const compose_spec *s, send_category *kind);
-/* --cap (c->cap_n) limits marketing sends: EX_USAGE when s's is not. */
+/* --cap (c->cap_n) limits marketing sends: EX_USAGE when s's is not.
+ * Without a database (c->db NULL) for a spec that names its kind or no
+ * template. */
 int compose_cap_check(compose_ctx *c, const compose_spec *s);
 
 /* A broadcast (a message to segments or a list): its row, which the
