@@ -128,6 +128,14 @@ static void put_str(sb *b, const char *key, const char *v)
 	sb_json_string(b, v);
 }
 
+/* The event's time, "ts", in ISO 8601 UTC. */
+static void put_ts(sb *b, int64_t t)
+{
+	char ts[32];
+	when_fmt_utc(t, ts);
+	put_str(b, "ts", ts);
+}
+
 /* Appends every member of o as ,"key":<value>; o is released. */
 static void put_all(sb *b, json_t *o)
 {
@@ -174,9 +182,7 @@ static void message_event(const wh_item *it, sb *b, int echo)
 {
 	put_str(b, echo ? "to" : "from", who(it));
 	put_str(b, "name", it->name);
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "type", it->type);
 	put_str(b, "text", it->text);
 	if (strcmp(it->type, "reaction"))
@@ -202,9 +208,7 @@ static void message_event(const wh_item *it, sb *b, int echo)
 static void status_event(const wh_item *it, sb *b)
 {
 	put_str(b, "to", who(it) ? who(it) : it->group);
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "status", it->type);
 	put_error(b, it);
 	new_user_fields(it, b);
@@ -236,9 +240,7 @@ static void call_event(const wh_item *it, sb *b)
 	put_str(b, "wacid", it->wamid);
 	put_str(b, out ? "to" : "from", who(it));
 	put_str(b, "name", it->name);
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "direction", it->source);
 	/* connect, terminate… or a business call's RINGING, ACCEPTED…; a
 	 * terminate says how it ended */
@@ -265,9 +267,7 @@ static void call_event(const wh_item *it, sb *b)
 static void preference_event(const wh_item *it, sb *b)
 {
 	put_str(b, "from", who(it));
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "value", it->type);
 	put_str(b, "category", it->text);
 	new_user_fields(it, b);
