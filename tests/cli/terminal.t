@@ -98,10 +98,12 @@ sql "UPDATE message SET body = 'hi$(printf '\302\233')2J' WHERE id = 1"
 out=$(wb-contact ls -o table; wb-contact log $A -o table)
 like "$out" "  Eve\^\[\]0;pwned\^G\^\[\[31m  " "a table shows a name's control characters in caret notation"
 like "$out" "  hi\^\[\[2J  " "and a C1 control (CSI) as the ESC sequence it stands for"
+csv=$(tty 'wb-contact ls -o csv; wb-contact log '$A' -o json' </dev/null)
+like "$csv" "Eve\^\[\]0;pwned\^G\^\[\[31m" "csv and json on a terminal show them too"
 exits 65 "a bad phone with an escape sequence in it" -- wb-contact add "1${ESC}[2J"
 is "$(cat "$T/err")" "wb-contact: '1^[[2J': not a phone number (unexpected character)" "a diagnostic shows it too"
-is "$(cat "$T/err" "$T/out" | tr -d '\033\007' | wc -c) $(printf '%s' "$out" | tr -d '\033\007' | wc -c)" \
-	"$(cat "$T/err" "$T/out" | wc -c) $(printf '%s' "$out" | wc -c)" "no escape or bell byte reaches the terminal"
+is "$(cat "$T/err" "$T/out" | tr -d '\033\007' | wc -c) $(printf '%s' "$out$csv" | tr -d '\033\007\302\233' | wc -c)" \
+	"$(cat "$T/err" "$T/out" | wc -c) $(printf '%s' "$out$csv" | wc -c)" "no escape or bell byte reaches the terminal"
 
 # --- --no-header
 is "$(wb-label ls -o csv --no-header | head -1)" "New customer,1,0,0" "csv"
