@@ -109,15 +109,16 @@ build/bench/%: bench/%.c build/libwb.a $(CXX_OBJ) | build/bench
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PHONELIB) build/libwb.a $(LIBS)
 
 # libFuzzer needs clang; each target links the library built for fuzzing,
-# compiled once for them all (and with the shim linked in, not loaded).
+# compiled once for them all (with the fuzzer's coverage, not its main;
+# the shim linked in, not loaded).
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
 FUZZ_OBJ = $(patsubst lib/%.c,build/fuzz/lib/%.o,$(filter-out lib/phonestub.c,$(LIB_SRC))) \
 	build/fuzz/lib/schema.o $(FUZZ_CXX_OBJ)
 build/fuzz/lib/%.o: lib/%.c | build/fuzz/lib
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) -c -o $@ $<
 build/fuzz/lib/schema.o: build/schema.c | build/fuzz/lib
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) -c -o $@ $<
 build/fuzz/%: fuzz/%.c $(FUZZ_OBJ) | build/fuzz
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBS) -lphonenumber -lstdc++
 fuzz: all $(FUZZ)
@@ -159,4 +160,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*.d build/*.d build/fuzz/lib/*.d)
+-include $(wildcard build/*/*/*.d build/*/*.d build/*.d)

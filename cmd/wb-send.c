@@ -70,8 +70,8 @@ static const char usage[] =
 	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
 	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
-	"                       else utility)\n"
+	"  --kind KIND          marketing or utility (default: a template's category, else\n"
+	"                       marketing to --label or --where, else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --spread             broadcasts over the messaging limit: queue the excess for the next days\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
@@ -174,7 +174,6 @@ typedef struct {
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
-	send_category category; /* when --kind does not say */
 	double rate;
 	long concurrency;
 	int dry, retry_unknown, no_check, spread;
@@ -727,10 +726,11 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
-	/* b12-templates: the template's category, when wb knows it, goes here */
-	o->category = send_category_default(o->nlabels || o->nwhere, NULL);
-	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
-		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
+	/* said before a token is asked for; a template's category is read
+	 * once the database is open (cmd_send) */
+	compose_ctx before_db = {.segment = o->nlabels || o->nwhere, .cap_n = o->cap_n};
+	if ((o->spec.kind || !o->spec.tmpl) && compose_cap_check(&before_db, &o->spec))
+		wb_usage("%s", wb_errmsg());
 	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
 		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
 	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
@@ -786,7 +786,7 @@ static void open_run(run *r, wb_db *db)
 	 * bytes */
 	r->rows = (cli_rows){.c = r->c, .cols = r->cmd == CMD_QUEUE ? qcols : cols, .quiet = r->cmd != CMD_QUEUE};
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->c->tz, .now = when_now(), .dry = r->o.dry,
-			      .force = r->o.spec.force, .category = r->o.category, .cap_n = r->o.cap_n,
+			      .force = r->o.spec.force, .segment = r->o.nlabels || r->o.nwhere, .cap_n = r->o.cap_n,
 			      .cap_period = r->o.cap_period,
 			      .claimer = queue_me(), .note = on_note, .ctx = r, .no_check = r->o.no_check};
 }
@@ -822,16 +822,18 @@ static int cmd_read(run *r)
 {
 	int rc = 0;
 	for (size_t i = 0; i < r->o.nreads && !rc; i++) {
-		char phone[PHONE_MAX];
-		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone)))
-			row(r, 0, phone, NULL, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
+		char phone[PHONE_MAX], user_id[BSUID_MAX];
+		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone, user_id)))
+			row(r, 0, phone, user_id, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
 	}
 	return rc;
 }
 
 static int cmd_send(run *r)
 {
-	int rc;
+	int rc = compose_cap_check(&r->sc, &r->o.spec);
+	if (rc)
+		return rc;
 	if (r->o.lines)
 		rc = lines(r);
 	else if (!(rc = compose_quick_media(r->db, &r->o.spec, &r->type, &r->quick)) &&

@@ -30,11 +30,6 @@ static const char changes_sql[] =
 	"FROM change ch LEFT JOIN message m ON m.id = ch.message_id "
 	"LEFT JOIN contact c ON c.id = ch.contact_id WHERE ch.id > ? ORDER BY ch.id";
 
-static const char *opt_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 int changes_each(wb_db *db, int64_t after, change_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, changes_sql);
@@ -46,10 +41,10 @@ int changes_each(wb_db *db, int64_t after, change_fn fn, void *ctx)
 			.at = sqlite3_column_int64(st, 1),
 			.kind = db_col_text(st, 2),
 			.change = db_col_text(st, 3),
-			.phone = opt_text(st, 4),
-			.user_id = opt_text(st, 5),
-			.wamid = opt_text(st, 6),
-			.label = opt_text(st, 7),
+			.phone = db_col_opt(st, 4),
+			.user_id = db_col_opt(st, 5),
+			.wamid = db_col_opt(st, 6),
+			.label = db_col_opt(st, 7),
 			.data = db_col_text(st, 8),
 		};
 		if ((rc = fn(&r, ctx)))

@@ -145,13 +145,15 @@ static void show_new(chat *ch, const msglog_msg *m)
 {
 	char when[40];
 	when_fmt_human(m->ts, ch->o->tz, when);
-	const char *body = m->body ? m->body : m->type;
+	/* their text goes to the agent's terminal: no escape sequence of theirs */
+	char *body = str_visible(m->body ? m->body : m->type, 0);
 	if (!m->direction)
 		say(ch, "%s  note %s: %s", when, m->agent ? m->agent : "", body);
 	else if (!strcmp(m->direction, "in"))
 		say(ch, "%s  < %s: %s", when, ch->name ? ch->name : m->wa_id, body);
 	else
 		say(ch, "%s  > %s: %s  %s", when, m->agent ? m->agent : "", body, tick(m->status));
+	free(body);
 }
 
 /* Each message and note of the walk: the new ones shown, and a status
@@ -164,8 +166,11 @@ static int on_msg(const msglog_msg *m, void *ctx)
 	const char *st = m->status ? m->status : "";
 	if (is_new)
 		show_new(ch, m);
-	else if (m->direction && !strcmp(m->direction, "out") && strcmp(e->status, st))
-		say(ch, "        %s  %.40s", tick(st), m->body ? m->body : m->type);
+	else if (m->direction && !strcmp(m->direction, "out") && strcmp(e->status, st)) {
+		char *body = str_visible(m->body ? m->body : m->type, 1); /* a name filled in may be anyone's */
+		say(ch, "        %s  %.*s", tick(st), (int)utf8_prefix(body, 40), body);
+		free(body);
+	}
 	snprintf(e->status, sizeof e->status, "%s", st);
 	if (is_new && m->direction && !strcmp(m->direction, "in") && m->wamid) {
 		free(ch->in_wamid);
@@ -211,8 +216,8 @@ static void mark_read(chat *ch, int typing)
 		return;
 	if (!typing && ch->read_wamid && !strcmp(ch->read_wamid, ch->in_wamid))
 		return;
-	char phone[PHONE_MAX];
-	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone))
+	char phone[PHONE_MAX], user_id[BSUID_MAX];
+	if (inbox_mark_read(ch->db, ch->api, ch->in_wamid, typing, phone, user_id))
 		oops(ch, 0, "%s", wb_errmsg());
 	if (!typing) { /* asked once, even when refused */
 		free(ch->read_wamid);
@@ -229,7 +234,8 @@ static int refresh(chat *ch)
 		return rc;
 	ch->last_in = c.last_in_at;
 	free(ch->name);
-	ch->name = c.name ? xstrdup(c.name) : c.profile_name ? xstrdup(c.profile_name) : NULL;
+	/* shown in the prompt and on every line: no escape sequence of theirs */
+	ch->name = c.name ? str_visible(c.name, 1) : c.profile_name ? str_visible(c.profile_name, 1) : NULL;
 	contact_free(&c);
 	inbox_filter f = {.state = INBOX_ALL, .contact_id = ch->contact_id, .now = when_now()};
 	if ((rc = inbox_each(ch->db, &f, on_conv, ch)))
@@ -335,7 +341,7 @@ static int send_spec(chat *ch, compose_spec *s)
 	if (!rc)
 		rc = compose_media_resolve(ch->api, s, type, 0, &m);
 	compose_ctx c = {.db = ch->db, .api = ch->api, .tz = ch->o->tz, .now = when_now(), .direct = 1,
-			 .category = SEND_UTILITY, .claimer = queue_me(), .note = on_note, .ctx = ch};
+			 .claimer = queue_me(), .note = on_note, .ctx = ch};
 	if (!rc && !(rc = db_begin(ch->db))) {
 		if ((rc = compose_one_wa_id(&c, s, type, &m, ch->key, NULL)))
 			db_rollback(ch->db);

@@ -25,24 +25,18 @@ const char *api_type_name(api_msg_type t)
 	return type_names[t];
 }
 
-static void set_str(json_t *o, const char *k, const char *v)
-{
-	if (v)
-		json_object_set_new(o, k, json_string(v));
-}
-
 static json_t *media_object(const api_msg *m)
 {
 	json_t *o = json_object();
 	if (m->media_id)
-		set_str(o, "id", m->media_id);
+		json_set_str(o, "id", m->media_id);
 	else
-		set_str(o, "link", m->link);
+		json_set_str(o, "link", m->link);
 	/* audio and stickers take no caption; only documents a filename */
 	if (m->type != MSG_AUDIO && m->type != MSG_STICKER)
-		set_str(o, "caption", m->caption);
+		json_set_str(o, "caption", m->caption);
 	if (m->type == MSG_DOCUMENT)
-		set_str(o, "filename", m->filename);
+		json_set_str(o, "filename", m->filename);
 	if (m->type == MSG_AUDIO && m->voice)
 		json_object_set_new(o, "voice", json_true());
 	return o;
@@ -63,7 +57,7 @@ static json_t *template_value(const api_tvalue *v)
 	case TV_TEXT:
 	case TV_PAYLOAD:
 	case TV_COUPON:
-		set_str(p, kind, v->text);
+		json_set_str(p, kind, v->text);
 		break;
 	case TV_CURRENCY:
 		inner = json_pack("{s:s,s:s,s:I}", "fallback_value", v->text, "code", v->code, "amount_1000",
@@ -86,7 +80,7 @@ static json_t *template_value(const api_tvalue *v)
 	}
 	if (inner)
 		json_object_set_new(p, kind, inner);
-	set_str(p, "parameter_name", v->name);
+	json_set_str(p, "parameter_name", v->name);
 	return p;
 }
 
@@ -149,7 +143,7 @@ json_t *api_msg_json(const api_msg *m)
 		content = json_object();
 		if (m->preview_url >= 0)
 			json_object_set_new(content, "preview_url", json_boolean(m->preview_url));
-		set_str(content, "body", m->text);
+		json_set_str(content, "body", m->text);
 		break;
 	case MSG_IMAGE:
 	case MSG_VIDEO:
@@ -161,8 +155,8 @@ json_t *api_msg_json(const api_msg *m)
 	case MSG_LOCATION:
 		content = json_pack("{s:f,s:f}", "latitude", strtod(m->lat, NULL), "longitude",
 				    strtod(m->lon, NULL));
-		set_str(content, "name", m->place);
-		set_str(content, "address", m->address);
+		json_set_str(content, "name", m->place);
+		json_set_str(content, "address", m->address);
 		break;
 	case MSG_TEMPLATE:
 		content = template_object(m);
@@ -182,7 +176,7 @@ json_t *api_msg_json(const api_msg *m)
 	json_object_set_new(body, type, content);
 	if (m->reply_to && m->type != MSG_REACTION)
 		json_object_set_new(body, "context", json_pack("{s:s}", "message_id", m->reply_to));
-	set_str(body, "biz_opaque_callback_data", m->tag);
+	json_set_str(body, "biz_opaque_callback_data", m->tag);
 	return body;
 }
 

@@ -202,12 +202,6 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 	return s->kind ? wb_err(code, "--kind: '%s' is not one of marketing, utility", s->kind) : 0;
 }
 
-/* The kind of the spec's message: its own, else the run's. */
-static send_category category_of(const compose_ctx *c, const compose_spec *s)
-{
-	return s->kind ? (strcmp(s->kind, "marketing") ? SEND_UTILITY : SEND_MARKETING) : c->category;
-}
-
 int compose_read_text(const char *arg, char **out)
 {
 	if (arg[0] != '@') {
@@ -442,6 +436,28 @@ static int known_template(compose_ctx *c, const char *name, const char *lang, st
 	return 0;
 }
 
+int compose_kind(compose_ctx *c, const compose_spec *s, send_category *kind)
+{
+	if (s->kind) {
+		*kind = strcmp(s->kind, "marketing") ? SEND_UTILITY : SEND_MARKETING;
+		return 0;
+	}
+	struct compose_templates *t = NULL;
+	int rc = s->tmpl ? known_template(c, s->tmpl, s->lang ? s->lang : "en_US", &t) : 0;
+	*kind = send_category_default(c->segment, t ? t->info.category : NULL);
+	return rc;
+}
+
+int compose_cap_check(compose_ctx *c, const compose_spec *s)
+{
+	send_category kind;
+	int rc = c->cap_n > 0 ? compose_kind(c, s, &kind) : 0;
+	if (!rc && c->cap_n > 0 && kind != SEND_MARKETING)
+		rc = wb_err(EX_USAGE, "--cap limits marketing sends; this one is utility (%s)",
+			    s->kind ? "as --kind says" : "--kind marketing makes it marketing");
+	return rc;
+}
+
 /* What wb knows of the template decides: refused when the templates
  * were synced and it is not among them, gone, or not approved; checked
  * against its definition when wb has one (*d), else sent as given with
@@ -594,19 +610,19 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 	send_facts f = {
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
-		.direct = c->direct, .automatic = s->auto_kind != NULL, .category = category_of(c, s),
+		.direct = c->direct, .automatic = s->auto_kind != NULL,
 		.fallback = s->fallback != NULL, .tz = c->tz,
 	};
+	int rc = compose_kind(c, s, &f.category);
 	/* the cap counts this contact's other marketing: for a real broadcast only */
-	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
+	if (!rc && c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
 		f.cap = c->cap_n;
 		f.cap_period = c->cap_period;
-		int rc = queue_marketing_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
-		if (rc)
-			return rc;
+		rc = queue_marketing_to(c->db, ct->id, c->now - c->cap_period, c->broadcast_id, &f.cap_count);
 	}
-	*v = send_decide(&f);
-	return 0;
+	if (!rc)
+		*v = send_decide(&f);
+	return rc;
 }
 
 /* One recipient's message with its placeholders filled: the request
@@ -727,11 +743,14 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		.tag = f->tag,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
 		.phone_number_id = s->from_number,
-		.kind = send_category_names[category_of(c, s)],
 	};
+	send_category kind;
 	int64_t id;
 	queue_added added;
-	int rc = queue_add(c->db, &q, &id, &added);
+	int rc = compose_kind(c, s, &kind);
+	q.kind = send_category_names[kind];
+	if (!rc)
+		rc = queue_add(c->db, &q, &id, &added);
 	if (rc)
 		return rc;
 	if (added == QUEUE_DUP_KEY) {
@@ -819,10 +838,13 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 		json_array_append_new(json_object_get(spec, "not_labels"), json_string(not_labels[i]));
 	if (s->tmpl)
 		json_object_set_new(spec, "template", json_string(s->tmpl));
+	send_category kind;
+	int rc = compose_kind(c, s, &kind);
 	char *js = json_dumps(spec, JSON_COMPACT);
 	json_decref(spec);
-	int rc = queue_broadcast_new(c->db, name, s->agent, send_category_names[category_of(c, s)], js, c->now,
-				     &c->broadcast_id);
+	if (!rc)
+		rc = queue_broadcast_new(c->db, name, s->agent, send_category_names[kind], js, c->now,
+					 &c->broadcast_id);
 	free(js);
 	return rc;
 }

@@ -33,7 +33,7 @@ typedef struct {
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
 	const char *from_number; /* the business number's id to send from; NULL: WB_PHONE_ID */
-	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
+	const char *kind; /* marketing or utility; NULL: as compose_kind says */
 	const char *tag;  /* biz_opaque_callback_data */
 	int force;
 	/* a free-form message outside the 24-hour window goes as this
@@ -106,7 +106,7 @@ typedef struct {
 	const char *tz;      /* business zone for --at */
 	int64_t now;
 	int dry, direct, force;
-	send_category category; /* the kind of a spec that names none */
+	int segment;          /* to a segment (labels, attributes): marketing unless told (compose_kind) */
 	long cap_n;
 	int64_t cap_period;
 	int64_t broadcast_id; /* 0: none */
@@ -122,6 +122,16 @@ typedef struct {
 	struct compose_templates *templates; /* what this run looked up (compose_ctx_free) */
 } compose_ctx;
 void compose_ctx_free(compose_ctx *c);
+
+/* What s's message is for: --kind, else its template's category when wb
+ * knows the template (a MARKETING one is marketing, UTILITY and
+ * AUTHENTICATION utility), else marketing to a segment and utility
+ * otherwise (send_category_default). */
+int compose_kind(compose_ctx *c, const compose_spec *s, send_category *kind);
+/* --cap (c->cap_n) limits marketing sends: EX_USAGE when s's is not.
+ * Without a database (c->db NULL) for a spec that names its kind or no
+ * template. */
+int compose_cap_check(compose_ctx *c, const compose_spec *s);
 
 /* A broadcast (a message to segments or a list): its row, which the
  * messages that follow join (c->broadcast_id). labels and not_labels

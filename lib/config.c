@@ -69,6 +69,15 @@ static void read_line(char *line, const char *path, long lineno, kv *into)
 	kv_set(into, key, v);
 }
 
+void config_parse(FILE *fp, const char *path, kv *settings)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	for (long n = 1; getline(&line, &cap, fp) > 0; n++)
+		read_line(line, path, n, settings);
+	free(line);
+}
+
 void config_private(void)
 {
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -116,11 +125,8 @@ static int read_file(void)
 		rc = refuse(wb_err(EX_IOERR, "%s: %s", path, strerror(errno)));
 	else if (fp && (rc = check_modes(fp, path)))
 		refuse(rc);
-	char *line = NULL;
-	size_t cap = 0;
-	for (long n = 1; fp && !rc && getline(&line, &cap, fp) > 0; n++)
-		read_line(line, path, n, &file.kv);
-	free(line);
+	if (fp && !rc)
+		config_parse(fp, path, &file.kv);
 	if (fp)
 		fclose(fp);
 	free(path);

@@ -9,6 +9,9 @@
  * Values are never printed. */
 #ifndef WB_CONFIG_H
 #define WB_CONFIG_H
+#include <stdio.h>
+
+#include "kv.h"
 
 /* Sets *out to a malloc'd value, or NULL when the key is set nowhere.
  * Returns 0, or EX_NOPERM (file too open) / EX_IOERR with a message. */
@@ -18,6 +21,13 @@ int config_need(const char *key, char **out);
 /* The file config_get reads, malloc'd; NULL when neither
  * XDG_CONFIG_HOME nor HOME says where it is. */
 char *config_path(void);
+/* Reads a config file's lines from fp (called path in warnings) into
+ * settings: KEY=VALUE, "export KEY = 'VALUE'", # comments; a line that is
+ * none of these, or a key that is no setting, is warned about by line
+ * and passed over. What config_get does with the file, without its
+ * modes checked (for the fuzz target). */
+void config_parse(FILE *fp, const char *path, kv *settings);
+
 /* For a process that holds a secret (the token, the app secret): it
  * leaves no core dump and cannot be traced by other processes of its
  * user, so the secret is in no file and no debugger's reach. */

@@ -696,6 +696,11 @@ const char *db_col_text(sqlite3_stmt *st, int i)
 	return s ? (const char *)s : "";
 }
 
+const char *db_col_opt(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
 void db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)

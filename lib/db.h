@@ -79,6 +79,8 @@ int db_set_setting(wb_db *db, const char *key, const char *value);
 
 /* Text of column i, or "" when NULL: for code that copies it at once. */
 const char *db_col_text(sqlite3_stmt *st, int i);
+/* Text of column i, or NULL when NULL (valid until the next step). */
+const char *db_col_opt(sqlite3_stmt *st, int i);
 /* Binds a text, or NULL when s is NULL. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Binds an integer, or NULL when v is 0 (an unset time). */

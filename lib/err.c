@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 const char *wb_prog = "wb";
 static _Thread_local char msg[1024];
 
@@ -52,11 +54,23 @@ const char *wb_errmsg(void)
 	return msg[0] ? msg : "unknown error";
 }
 
+/* A diagnostic names what was wrong, often in the input's own words (a
+ * cell, a name): shown so that no escape sequence of theirs reaches the
+ * terminal. */
+static void put_diag(const char *s, const char *after)
+{
+	char *v = str_visible(s, 0);
+	fprintf(stderr, "%s: %s%s", wb_prog, v, after);
+	free(v);
+}
+
 static void vwarn(const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", wb_prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		return;
+	put_diag(s, "\n");
+	free(s);
 }
 
 void wb_warn(const char *fmt, ...)
@@ -78,7 +92,7 @@ void wb_die(int code, const char *fmt, ...)
 
 void wb_fail(int code)
 {
-	fprintf(stderr, "%s: %s\n", wb_prog, wb_errmsg());
+	put_diag(wb_errmsg(), "\n");
 	exit(code);
 }
 
@@ -86,9 +100,11 @@ void wb_usage(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", wb_prog);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", wb_prog);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) >= 0)
+		put_diag(s, "\n");
 	va_end(ap);
+	free(s);
+	fprintf(stderr, "Try '%s --help' for more information.\n", wb_prog);
 	exit(EX_USAGE);
 }

@@ -6,18 +6,6 @@
 #include "err.h"
 #include "when.h"
 
-static void set_str(json_t *o, const char *key, const char *v)
-{
-	if (v)
-		json_object_set_new(o, key, json_string(v));
-}
-
-static const char *get(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* Copies the fields of the type's own object that an event carries,
  * renamed where the webhook's names are awkward. */
 static json_t *pick(json_t *from, const char *const *names)
@@ -53,7 +41,7 @@ static void set_new(json_t *o, const char *key, json_t *v)
 
 static void interactive_event(const wh_item *it, json_t *body, json_t *ev)
 {
-	const char *kind = get(body, "type");
+	const char *kind = json_str(body, "type");
 	json_t *reply = kind ? json_object_get(body, kind) : NULL;
 	static const char *const choice[] = {"id", "id", "title", "title", "description", "description",
 					     "response_json", "response_json", NULL};
@@ -92,7 +80,7 @@ static void type_event(const wh_item *it, json_t *m, const char *t, json_t *ev)
 		interactive_event(it, body, ev);
 	} else if (!strcmp(t, "reaction")) {
 		json_t *o = json_object();
-		set_str(o, "to", it->reply_to);
+		json_set_str(o, "to", it->reply_to);
 		/* a removed reaction comes without an emoji (or an empty one) */
 		json_object_set_new(o, "emoji", json_string(it->text ? it->text : ""));
 		json_object_set_new(ev, "reaction", o);
@@ -112,7 +100,7 @@ static void context_event(const wh_item *it, json_t *m, json_t *ev)
 	if (json_is_true(json_object_get(ctx, "frequently_forwarded")))
 		json_object_set_new(ev, "frequently_forwarded", json_true());
 	if (strcmp(t, "reaction"))
-		set_str(ev, "reply_to_from", get(ctx, "from"));
+		json_set_str(ev, "reply_to_from", json_str(ctx, "from"));
 	json_t *product = json_object_get(ctx, "referred_product");
 	if (json_is_object(product)) {
 		static const char *const p[] = {"catalog_id", "catalog_id", "product_retailer_id", "retailer_id", NULL};
@@ -124,11 +112,11 @@ static void context_event(const wh_item *it, json_t *m, json_t *ev)
 	if (!strcmp(t, "order") || !strcmp(t, "system"))
 		json_object_set(ev, t, json_object_get(m, t));
 	if (!strcmp(t, "unsupported"))
-		set_str(ev, "unsupported", get(json_object_get(m, t), "type"));
+		json_set_str(ev, "unsupported", json_str(json_object_get(m, t), "type"));
 	if (!strcmp(t, "edit"))
-		set_str(ev, "edits", it->target);
+		json_set_str(ev, "edits", it->target);
 	if (!strcmp(t, "revoke"))
-		set_str(ev, "deletes", it->target);
+		json_set_str(ev, "deletes", it->target);
 }
 
 /* Appends ,"key":"value" (nothing when v is NULL). */
@@ -138,6 +126,14 @@ static void put_str(sb *b, const char *key, const char *v)
 		return;
 	sb_printf(b, ",\"%s\":", key);
 	sb_json_string(b, v);
+}
+
+/* The event's time, "ts", in ISO 8601 UTC. */
+static void put_ts(sb *b, int64_t t)
+{
+	char ts[32];
+	when_fmt_utc(t, ts);
+	put_str(b, "ts", ts);
 }
 
 /* Appends every member of o as ,"key":<value>; o is released. */
@@ -186,9 +182,7 @@ static void message_event(const wh_item *it, sb *b, int echo)
 {
 	put_str(b, echo ? "to" : "from", who(it));
 	put_str(b, "name", it->name);
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "type", it->type);
 	put_str(b, "text", it->text);
 	if (strcmp(it->type, "reaction"))
@@ -197,8 +191,8 @@ static void message_event(const wh_item *it, sb *b, int echo)
 	json_t *m = it->raw, *ev = json_object();
 	/* an edit carries the new message inside */
 	json_t *inner = json_object_get(json_object_get(m, "edit"), "message");
-	if (!strcmp(it->type, "edit") && get(inner, "type"))
-		type_event(it, inner, get(inner, "type"), ev);
+	if (!strcmp(it->type, "edit") && json_str(inner, "type"))
+		type_event(it, inner, json_str(inner, "type"), ev);
 	else
 		type_event(it, m, it->type, ev);
 	put_all(b, ev);
@@ -214,9 +208,7 @@ static void message_event(const wh_item *it, sb *b, int echo)
 static void status_event(const wh_item *it, sb *b)
 {
 	put_str(b, "to", who(it) ? who(it) : it->group);
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "status", it->type);
 	put_error(b, it);
 	new_user_fields(it, b);
@@ -234,8 +226,8 @@ static void status_event(const wh_item *it, sb *b)
 	json_t *conv = json_object_get(it->raw, "conversation");
 	if (json_is_object(conv)) {
 		json_t *c = json_object();
-		set_str(c, "id", get(conv, "id"));
-		set_str(c, "origin", get(json_object_get(conv, "origin"), "type"));
+		json_set_str(c, "id", json_str(conv, "id"));
+		json_set_str(c, "origin", json_str(json_object_get(conv, "origin"), "type"));
 		set_new(c, "expires", iso(json_object_get(conv, "expiration_timestamp")));
 		json_object_set_new(ev, "conversation", c);
 	}
@@ -248,9 +240,7 @@ static void call_event(const wh_item *it, sb *b)
 	put_str(b, "wacid", it->wamid);
 	put_str(b, out ? "to" : "from", who(it));
 	put_str(b, "name", it->name);
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "direction", it->source);
 	/* connect, terminate… or a business call's RINGING, ACCEPTED…; a
 	 * terminate says how it ended */
@@ -277,9 +267,7 @@ static void call_event(const wh_item *it, sb *b)
 static void preference_event(const wh_item *it, sb *b)
 {
 	put_str(b, "from", who(it));
-	char ts[32];
-	when_fmt_utc(it->ts, ts);
-	put_str(b, "ts", ts);
+	put_ts(b, it->ts);
 	put_str(b, "value", it->type);
 	put_str(b, "category", it->text);
 	new_user_fields(it, b);
@@ -332,21 +320,21 @@ int event_parse(const char *line, size_t len, event *ev)
 	ev->root = json_loadb(line, len, 0, &e);
 	if (!json_is_object(ev->root))
 		return wb_err(EX_DATAERR, "not a JSON object%s%s", ev->root ? "" : ": ", ev->root ? "" : e.text);
-	const char *kind = get(ev->root, "event");
+	const char *kind = json_str(ev->root, "event");
 	if (!kind)
 		return wb_err(EX_DATAERR, "no \"event\" field");
 	ev->kind = !strcmp(kind, "message") ? EV_MESSAGE : !strcmp(kind, "status") ? EV_STATUS : EV_OTHER;
 	if (ev->kind == EV_OTHER)
 		return 0;
-	ev->wamid = get(ev->root, "wamid");
-	ev->phone = get(ev->root, ev->kind == EV_MESSAGE ? "from" : "to");
-	ev->name = get(ev->root, "name");
-	ev->type = get(ev->root, "type");
-	ev->text = get(ev->root, "text");
-	ev->status = get(ev->root, "status");
-	ev->user_id = get(ev->root, "user_id");
-	ev->phone_number_id = get(ev->root, "phone_number_id");
-	const char *ts = get(ev->root, "ts");
+	ev->wamid = json_str(ev->root, "wamid");
+	ev->phone = json_str(ev->root, ev->kind == EV_MESSAGE ? "from" : "to");
+	ev->name = json_str(ev->root, "name");
+	ev->type = json_str(ev->root, "type");
+	ev->text = json_str(ev->root, "text");
+	ev->status = json_str(ev->root, "status");
+	ev->user_id = json_str(ev->root, "user_id");
+	ev->phone_number_id = json_str(ev->root, "phone_number_id");
+	const char *ts = json_str(ev->root, "ts");
 	if (!ev->wamid || !*ev->wamid)
 		return wb_err(EX_DATAERR, "no \"wamid\"");
 	if (ev->kind == EV_MESSAGE && (!ev->phone || !*ev->phone))

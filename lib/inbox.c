@@ -544,15 +544,17 @@ static int seen(wb_db *db, int64_t contact_id, int64_t ts)
 	return db_commit(db);
 }
 
-int inbox_mark_read(wb_db *db, api *a, const char *wamid, int typing, char phone[PHONE_MAX])
+int inbox_mark_read(wb_db *db, api *a, const char *wamid, int typing, char phone[PHONE_MAX],
+		    char user_id[BSUID_MAX])
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT m.contact_id, m.ts, c.wa_id FROM message m "
+	sqlite3_stmt *st = db_stmt(db, "SELECT m.contact_id, m.ts, c.wa_id, c.user_id FROM message m "
 				       "JOIN contact c ON c.id = m.contact_id WHERE m.wamid = ? AND m.direction = 'in'");
 	sqlite3_bind_text(st, 1, wamid, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	int64_t cid = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	int64_t ts = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	snprintf(phone, PHONE_MAX, "%s", step == SQLITE_ROW ? db_col_text(st, 2) : "");
+	snprintf(user_id, BSUID_MAX, "%s", step == SQLITE_ROW ? db_col_text(st, 3) : "");
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, "reading a message");

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bsuid.h"
 #include "bulk.h"
 #include "cloudapi.h"
 #include "db.h"
@@ -108,7 +109,8 @@ int inbox_release(wb_db *db, const char *agent, const char *actor, int64_t now);
  * and so in the database (their read_at), and counts the conversation's
  * unread messages again. EX_DATAERR when
  * wamid is no customer message this database has; cloudapi's errors.
- * phone is set to the customer's. */
-int inbox_mark_read(wb_db *db, api *a, const char *wamid, int typing, char phone[PHONE_MAX]);
+ * phone and user_id are set to the customer's ("" when unknown). */
+int inbox_mark_read(wb_db *db, api *a, const char *wamid, int typing, char phone[PHONE_MAX],
+		    char user_id[BSUID_MAX]);
 
 #endif

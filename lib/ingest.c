@@ -35,20 +35,14 @@ static void bind_json(sqlite3_stmt *st, int i, json_t *v)
 		sqlite3_bind_text(st, i, ingest_dump(v), -1, free);
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static const char *user_id_at(json_t *o, const char *key)
 {
-	return bsuid_valid(str(o, key)) ? str(o, key) : NULL;
+	return bsuid_valid(json_str(o, key)) ? json_str(o, key) : NULL;
 }
 
 static const char *phone_at(json_t *o, const char *key)
 {
-	return webhook_phone_ok(str(o, key)) ? str(o, key) : NULL;
+	return webhook_phone_ok(json_str(o, key)) ? json_str(o, key) : NULL;
 }
 
 static int is(const char *a, const char *b)
@@ -71,7 +65,7 @@ static identity user(const wh_item *it)
 static int changed_ids(const wh_item *it, identity *was, identity *now_is)
 {
 	json_t *sys = json_object_get(it->raw, "system");
-	const char *type = str(sys, "type");
+	const char *type = json_str(sys, "type");
 	if (!is(type, "user_changed_number") && !is(type, "user_changed_user_id"))
 		return 0;
 	/* the sender's ids are the old ones; the system object's, the new */
@@ -100,7 +94,7 @@ static int sender(wb_db *db, const wh_item *it, int64_t *cid)
 	if (is(it->type, "system") && changed_ids(it, &was, &now_is))
 		return identity_changed(db, &was, &now_is, it->ts, cid);
 	json_t *card = json_array_get(json_object_get(it->raw, "contacts"), 0);
-	if (is(it->type, "contacts") && is(str(card, "origin"), "contact_request") && !who.phone)
+	if (is(it->type, "contacts") && is(json_str(card, "origin"), "contact_request") && !who.phone)
 		who.phone = phone_at(json_array_get(json_object_get(card, "phones"), 0), "wa_id");
 	return identity_find(db, &who, it->ts, 1, cid);
 }
@@ -273,7 +267,7 @@ static int64_t seconds(json_t *v)
  * how it ended (completed, failed). Lower case. */
 static void call_state(const wh_item *it, char *out, size_t size)
 {
-	const char *status = str(it->raw, "status");
+	const char *status = json_str(it->raw, "status");
 	snprintf(out, size, "%s", is(it->type, "terminate") && status ? status : it->type);
 	for (char *p = out; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')

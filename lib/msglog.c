@@ -26,11 +26,6 @@ void msglog_cells(const msglog_msg *m, msglog_row *r)
 	"m.media_path "                                                                  \
 	"FROM message m JOIN contact c ON c.id = m.contact_id "
 
-static const char *opt_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 {
 	int rc = 0, step;
@@ -40,14 +35,14 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 			.ts = sqlite3_column_int64(st, 1),
 			.wa_id = db_col_text(st, 2),
 			.user_id = db_col_text(st, 3),
-			.wamid = opt_text(st, 4),
-			.direction = opt_text(st, 5),
+			.wamid = db_col_opt(st, 4),
+			.direction = db_col_opt(st, 5),
 			.type = db_col_text(st, 6),
-			.status = opt_text(st, 7),
-			.body = opt_text(st, 8),
+			.status = db_col_opt(st, 7),
+			.body = db_col_opt(st, 8),
 			.labels = db_col_text(st, 9),
-			.agent = opt_text(st, 10),
-			.media = opt_text(st, 11),
+			.agent = db_col_opt(st, 10),
+			.media = db_col_opt(st, 11),
 		};
 		if ((rc = fn(&m, ctx)))
 			break;

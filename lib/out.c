@@ -24,6 +24,7 @@ struct out {
 	out_format f;
 	FILE *fp;
 	int ncols, ncell, line_buffered, begun, no_header;
+	int tty; /* fp is a terminal: a person reads even csv or json there */
 	const char *const *cols;
 	cell *row;
 	long rows;
@@ -67,6 +68,7 @@ out *out_new(out_format f, FILE *fp, const char *const *cols)
 	o->cols = cols;
 	o->ncols = ncols;
 	o->row = xcalloc((size_t)ncols, sizeof *o->row);
+	o->tty = isatty(fileno(fp));
 	if (f == OUT_TABLE)
 		o->table = table_new(ncols, fp);
 	return o;
@@ -249,10 +251,13 @@ void out_rate(out *o, double r)
 	free(pct);
 }
 
+/* A number as a spreadsheet reads one: decimal digits, a sign, a point,
+ * an exponent. Not all that strtod takes: "-nan(x)", "+inf" or "-0x1p3"
+ * would be formulas to a spreadsheet, calling a function. */
 static int looks_numeric(const char *s)
 {
 	char *end;
-	if (!*s)
+	if (!*s || s[strspn(s, "0123456789+-.eE")])
 		return 0;
 	errno = 0;
 	strtod(s, &end);
@@ -337,6 +342,16 @@ void out_row_end(out *o)
 	while (o->ncell < o->ncols)
 		out_null(o);
 	begin(o);
+	/* on a terminal no escape sequence of a customer's is obeyed, in any
+	 * format (a table's cells are shown so below, on one line) */
+	for (int i = 0; o->tty && o->f != OUT_TABLE && i < o->ncols; i++) {
+		cell *c = &o->row[i];
+		if (c->kind == C_STR || c->kind == C_JSON) {
+			char *v = str_visible(c->text, 0);
+			free(c->text);
+			c->text = v;
+		}
+	}
 	switch (o->f) {
 	case OUT_CSV:
 	case OUT_TSV: {
@@ -356,12 +371,9 @@ void out_row_end(out *o)
 	case OUT_TABLE:
 		for (int i = 0; i < o->ncols; i++) {
 			cell *c = &o->row[i];
-			/* newlines would break the grid */
-			for (char *p = c->text; p && *p; p++)
-				if (*p == '\n' || *p == '\r' || *p == '\t')
-					*p = ' ';
-			table_cell(o->table, c->text, c->v, c->kind == C_NUM);
-			c->text = NULL;
+			/* a table is for a terminal: newlines would break the grid, and
+			 * a customer's escape sequences must not reach it */
+			table_cell(o->table, c->text ? str_visible(c->text, 1) : NULL, c->v, c->kind == C_NUM);
 		}
 		break;
 	}

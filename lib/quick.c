@@ -95,11 +95,6 @@ int quick_text(wb_db *db, const char *shortcut, char **text)
 }
 
 /* Column i as a string, or NULL. */
-static const char *opt_col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 int quick_get(wb_db *db, const char *shortcut, quick_content *q)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT text, media_type, media FROM quick_reply WHERE shortcut = ?");
@@ -108,8 +103,8 @@ int quick_get(wb_db *db, const char *shortcut, quick_content *q)
 	memset(q, 0, sizeof *q);
 	if (rc == SQLITE_ROW) {
 		q->text = xstrdup(db_col_text(st, 0));
-		q->media_type = opt_col(st, 1) ? xstrdup(opt_col(st, 1)) : NULL;
-		q->media = opt_col(st, 2) ? xstrdup(opt_col(st, 2)) : NULL;
+		q->media_type = db_col_opt(st, 1) ? xstrdup(db_col_opt(st, 1)) : NULL;
+		q->media = db_col_opt(st, 2) ? xstrdup(db_col_opt(st, 2)) : NULL;
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -134,8 +129,8 @@ int quick_each(wb_db *db, quick_fn fn, void *ctx)
 		"FROM quick_reply q ORDER BY q.shortcut");
 	int rc = 0, step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		quick_reply q = {db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), opt_col(st, 3),
-				 opt_col(st, 4)};
+		quick_reply q = {db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_opt(st, 3),
+				 db_col_opt(st, 4)};
 		rc = fn(&q, ctx);
 	}
 	sqlite3_reset(st);
@@ -169,8 +164,8 @@ int quick_keyword_each(wb_db *db, quick_keyword_fn fn, void *ctx)
 				       "JOIN quick_reply q ON q.id = k.quick_reply_id ORDER BY k.word");
 	int rc = 0, step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		quick_keyword k = {db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), opt_col(st, 3),
-				   opt_col(st, 4)};
+		quick_keyword k = {db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_opt(st, 3),
+				   db_col_opt(st, 4)};
 		rc = fn(&k, ctx);
 	}
 	sqlite3_reset(st);

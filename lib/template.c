@@ -19,11 +19,6 @@ int template_waba(char **id)
 	return config_need("WB_WABA_ID", id);
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* ------------------------------------------------------------ storing a definition */
 
 /* The row of name in lang: *id (0 when none) and its definition. */
@@ -93,11 +88,11 @@ static int store(wb_db *db, json_t *def, int64_t now, int synced, int64_t *id, i
 			"RETURNING id");
 		sqlite3_bind_text(st, 1, d.name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, d.lang, -1, SQLITE_STATIC);
-		db_bind_text(st, 3, str(def, "id"));
+		db_bind_text(st, 3, json_str(def, "id"));
 		db_bind_text(st, 4, d.category);
 		db_bind_text(st, 5, d.status);
-		db_bind_text(st, 6, reason_of(str(def, "rejected_reason")));
-		db_bind_text(st, 7, str(json_object_get(def, "quality_score"), "score"));
+		db_bind_text(st, 6, reason_of(json_str(def, "rejected_reason")));
+		db_bind_text(st, 7, json_str(json_object_get(def, "quality_score"), "score"));
 		sqlite3_bind_int(st, 8, d.named);
 		sqlite3_bind_text(st, 9, js, -1, SQLITE_STATIC);
 		db_bind_opt_int(st, 10, synced ? now : 0);
@@ -213,7 +208,7 @@ int template_info_get(wb_db *db, const char *name, const char *lang, template_in
 	sqlite3_stmt *st = db_stmt(db, "SELECT status, coalesce(gone_at, 0), definition, "
 				       "EXISTS (SELECT 1 FROM template WHERE synced_at IS NOT NULL), "
 				       "(SELECT group_concat(lang, ', ') FROM template WHERE name = ?1 AND gone_at IS NULL), "
-				       "id FROM (SELECT 1) LEFT JOIN template ON name = ?1 AND lang = ?2");
+				       "id, category FROM (SELECT 1) LEFT JOIN template ON name = ?1 AND lang = ?2");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -223,6 +218,7 @@ int template_info_get(wb_db *db, const char *name, const char *lang, template_in
 	}
 	t->found = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	t->status = sqlite3_column_type(st, 0) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 0));
+	t->category = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 6));
 	t->gone_at = sqlite3_column_int64(st, 1);
 	t->synced = sqlite3_column_int(st, 3);
 	t->langs = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 4));
@@ -238,6 +234,7 @@ int template_info_get(wb_db *db, const char *name, const char *lang, template_in
 void template_info_free(template_info *t)
 {
 	free(t->status);
+	free(t->category);
 	free(t->langs);
 	if (t->has_def)
 		tdef_free(&t->def);
@@ -251,10 +248,10 @@ void template_info_free(template_info *t)
 static char *status_reason(json_t *v)
 {
 	sb b = {0};
-	const char *code = reason_of(str(v, "reason"));
+	const char *code = reason_of(json_str(v, "reason"));
 	json_t *rej = json_object_get(v, "rejection_info"), *other = json_object_get(v, "other_info");
-	const char *title = str(other, "title");
-	const char *text = str(rej, "reason") ? str(rej, "reason") : str(other, "description");
+	const char *title = json_str(other, "title");
+	const char *text = json_str(rej, "reason") ? json_str(rej, "reason") : json_str(other, "description");
 	if (code || title)
 		sb_puts(&b, code ? code : title);
 	if (text)
@@ -271,7 +268,7 @@ static char *status_reason(json_t *v)
 /* A category webhook in words: the change done, or the one to come. */
 static char *category_reason(json_t *v)
 {
-	const char *prev = str(v, "previous_category"), *next = str(v, "correct_category");
+	const char *prev = json_str(v, "previous_category"), *next = json_str(v, "correct_category");
 	json_t *at = json_object_get(v, "category_update_timestamp");
 	if (prev)
 		return xasprintf("category was %s", prev);
@@ -304,7 +301,7 @@ static int ensure_row(wb_db *db, const char *name, const char *lang, json_t *v, 
 int template_apply_update(wb_db *db, const char *field, json_t *value)
 {
 	if (!strcmp(field, "phone_number_quality_update")) {
-		const char *tier = str(value, "max_daily_conversations_per_business");
+		const char *tier = json_str(value, "max_daily_conversations_per_business");
 		return tier ? limit_set(db, tier) : 0;
 	}
 	static const char *const fields[] = {"message_template_status_update", "message_template_quality_update",
@@ -314,7 +311,8 @@ int template_apply_update(wb_db *db, const char *field, json_t *value)
 		k++;
 	if (!fields[k])
 		return 0;
-	const char *name = str(value, "message_template_name"), *lang = str(value, "message_template_language");
+	const char *name = json_str(value, "message_template_name");
+	const char *lang = json_str(value, "message_template_language");
 	if (!name || !lang)
 		return wb_err(EX_DATAERR, "no message_template_name and message_template_language");
 	int64_t now = when_now();
@@ -326,14 +324,15 @@ int template_apply_update(wb_db *db, const char *field, json_t *value)
 		"UPDATE template SET category = coalesce(?3, category), reason = ?4, updated_at = ?6 "
 		"WHERE name = ?1 AND lang = ?2",
 	};
-	const char *val[] = {str(value, "event"), str(value, "new_quality_score"), str(value, "new_category")};
+	const char *val[] = {json_str(value, "event"), json_str(value, "new_quality_score"),
+			     json_str(value, "new_category")};
 	char *why = k == 0 ? status_reason(value) : k == 2 ? category_reason(value) : NULL;
 	sqlite3_stmt *st = db_stmt(db, sql[k]);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
 	db_bind_text(st, 3, val[k]);
 	sqlite3_bind_text(st, 4, why, -1, free);
-	db_bind_text(st, 5, str(value, "message_template_category"));
+	db_bind_text(st, 5, json_str(value, "message_template_category"));
 	sqlite3_bind_int64(st, 6, now);
 	if (!rc && k != 1 && !val[k])
 		rc = wb_err(EX_DATAERR, "no %s", k ? "new_category" : "event"); /* the caller names the field */
@@ -345,7 +344,7 @@ int template_apply_update(wb_db *db, const char *field, json_t *value)
 int template_create(wb_db *db, api *a, const char *waba, json_t *def, char **status)
 {
 	*status = NULL;
-	if (!json_is_object(def) || !str(def, "name") || !str(def, "language") || !str(def, "category"))
+	if (!json_is_object(def) || !json_str(def, "name") || !json_str(def, "language") || !json_str(def, "category"))
 		return wb_err(EX_DATAERR, "a template is an object with a name, a language, a category and components");
 	char *body = json_dumps(def, JSON_COMPACT), *path = xasprintf("%s/message_templates", waba);
 	api_reply r;
@@ -354,16 +353,16 @@ int template_create(wb_db *db, api *a, const char *waba, json_t *def, char **sta
 	free(path);
 	json_t *ans = rc ? NULL : json_loads(r.body, 0, NULL);
 	api_reply_free(&r);
-	if (!rc && !str(ans, "status"))
-		rc = wb_err(EX_PROTOCOL, "creating %s: the answer holds no status", str(def, "name"));
+	if (!rc && !json_str(ans, "status"))
+		rc = wb_err(EX_PROTOCOL, "creating %s: the answer holds no status", json_str(def, "name"));
 	if (!rc) {
 		/* the row is what was asked, as the API took it (Meta may change the category) */
 		json_t *row = json_deep_copy(def);
 		const char *keys[] = {"id", "status", "category"};
 		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-			if (str(ans, keys[i]))
+			if (json_str(ans, keys[i]))
 				json_object_set(row, keys[i], json_object_get(ans, keys[i]));
-		*status = xstrdup(str(ans, "status"));
+		*status = xstrdup(json_str(ans, "status"));
 		int64_t id;
 		int how;
 		if (!(rc = db_begin(db)) && !(rc = store(db, row, when_now(), 0, &id, &how)))

@@ -45,6 +45,7 @@ typedef struct {
 	int synced;      /* the templates were synced at least once */
 	int found;       /* name in lang has a row */
 	char *status;
+	char *category;  /* MARKETING UTILITY AUTHENTICATION, as Meta names it; NULL: unknown */
 	int64_t gone_at; /* no longer listed upstream since */
 	int has_def;     /* def is read from its definition */
 	tdef def;

@@ -23,11 +23,6 @@ const char *const tkind_names[] = {"text", "image", "video", "document", "locati
 #define COUPON_MAX 15
 #define URL_MAX 2000
 
-static const char *str(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -118,9 +113,9 @@ static const char *example_of(json_t *example, const char *list, const char *nam
 	json_t *named = json_object_get(example, named_list), *e;
 	size_t k;
 	json_array_foreach(named, k, e) {
-		const char *pn = str(e, "param_name");
+		const char *pn = json_str(e, "param_name");
 		if (pn && !strcmp(pn, name))
-			return str(e, "example");
+			return json_str(e, "example");
 	}
 	json_t *pos = json_object_get(example, list);
 	if (json_is_array(json_array_get(pos, 0)))
@@ -152,7 +147,7 @@ static void text_slots(tdef *d, tpart part, const char *text, json_t *example, c
 
 static int read_header(json_t *c, const char *where, tdef *d)
 {
-	const char *fmt = str(c, "format");
+	const char *fmt = json_str(c, "format");
 	d->header_format = upper(fmt ? fmt : "TEXT");
 	json_t *ex = json_object_get(c, "example");
 	if (!strcmp(d->header_format, "TEXT")) {
@@ -175,13 +170,14 @@ static int read_header(json_t *c, const char *where, tdef *d)
 
 static void read_button(json_t *b, int index, tdef *d)
 {
-	const char *type = str(b, "type");
+	const char *type = json_str(b, "type");
 	d->buttons = xrealloc(d->buttons, (d->nbuttons + 1) * sizeof *d->buttons);
 	tbutton *t = &d->buttons[d->nbuttons++];
 	t->type = upper(type ? type : "?");
-	t->text = dup_or_null(str(b, "text"));
-	const char *target = str(b, "url") ? str(b, "url") : str(b, "phone_number") ? str(b, "phone_number")
-										: str(b, "flow_id");
+	t->text = dup_or_null(json_str(b, "text"));
+	const char *target = json_str(b, "url") ? json_str(b, "url")
+			     : json_str(b, "phone_number") ? json_str(b, "phone_number")
+							    : json_str(b, "flow_id");
 	t->target = dup_or_null(target);
 	json_t *ex = json_object_get(b, "example");
 	const char *example = json_is_string(ex) ? json_string_value(ex) : json_string_value(json_array_get(ex, 0));
@@ -199,7 +195,7 @@ static int read_component(json_t *c, size_t i, tdef *d)
 {
 	char where[40];
 	snprintf(where, sizeof where, "components[%zu]", i);
-	const char *type = str(c, "type");
+	const char *type = json_str(c, "type");
 	if (!json_is_object(c) || !type)
 		return wb_err(EX_DATAERR, "%s: an object with a \"type\"", where);
 	if ((!strcasecmp(type, "HEADER") && d->header_format) || (!strcasecmp(type, "BODY") && d->body) ||
@@ -235,13 +231,13 @@ int tdef_from_json(json_t *j, tdef *d)
 	memset(d, 0, sizeof *d);
 	if (!json_is_object(j))
 		return wb_err(EX_DATAERR, "a template definition is a JSON object");
-	const char *name = str(j, "name"), *lang = str(j, "language");
+	const char *name = json_str(j, "name"), *lang = json_str(j, "language");
 	if (!name || !lang)
 		return wb_err(EX_DATAERR, "a template definition has a \"name\" and a \"language\"");
 	d->name = xstrdup(name);
 	d->lang = xstrdup(lang);
-	d->status = dup_or_null(str(j, "status"));
-	d->category = dup_or_null(str(j, "category"));
+	d->status = dup_or_null(json_str(j, "status"));
+	d->category = dup_or_null(json_str(j, "category"));
 	json_t *comps = json_object_get(j, "components"), *c;
 	if (!json_is_array(comps))
 		return wb_err(EX_DATAERR, "%s (%s): \"components\" is not a list", name, lang);
@@ -252,7 +248,7 @@ int tdef_from_json(json_t *j, tdef *d)
 			return wb_err_prefix(rc, "%s (%s): ", name, lang);
 	}
 	/* older definitions have no parameter_format: the names tell */
-	const char *pf = str(j, "parameter_format");
+	const char *pf = json_str(j, "parameter_format");
 	for (size_t k = 0; k < d->nslots && !pf; k++)
 		if (d->slots[k].name && !is_number(d->slots[k].name))
 			d->named = 1;
@@ -1045,14 +1041,14 @@ static void attach_examples(json_t *comps, const needs *ns, int named)
 	size_t i, url = 0;
 	json_t *c, *b;
 	json_array_foreach(comps, i, c) {
-		const char *type = str(c, "type");
+		const char *type = json_str(c, "type");
 		json_t *ex = !strcmp(type, "HEADER") ? text_example(ns, "header", named)
 			   : !strcmp(type, "BODY") ? text_example(ns, "body", named) : NULL;
 		if (ex)
 			json_object_set_new(c, "example", ex);
 		size_t k;
 		json_array_foreach(json_object_get(c, "buttons"), k, b) {
-			const char *target = str(b, "url");
+			const char *target = json_str(b, "url");
 			while (url < ns->n && strcmp(ns->v[url].where, "url"))
 				url++;
 			char *filled;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include <jansson.h>
+
 #include "err.h"
 
 static void *oom(void)
@@ -128,6 +130,32 @@ void sb_json_string(sb *b, const char *s)
 		default: sb_printf(b, "\\u%04x", *p);
 		}
 	}
+}
+
+void sb_visible(sb *b, const char *s, int one_line)
+{
+	while (*s) {
+		unsigned cp;
+		int n = utf8_next(s, &cp);
+		if (!n)
+			sb_printf(b, "\\x%02X", (unsigned char)*s);
+		else if (cp == '\n' || cp == '\t' || (cp == '\r' && one_line))
+			sb_putc(b, one_line ? ' ' : (char)cp);
+		else if (cp < 0x20 || cp == 0x7f)
+			sb_printf(b, "^%c", (char)(cp ^ 0x40));
+		else if (cp >= 0x80 && cp < 0xa0)
+			sb_printf(b, "^[%c", (char)(cp - 0x40));
+		else
+			sb_add(b, s, (size_t)n);
+		s += n ? n : 1;
+	}
+}
+
+char *str_visible(const char *s, int one_line)
+{
+	sb b = {0};
+	sb_visible(&b, s, one_line);
+	return sb_take(&b);
 }
 
 void sb_reset(sb *b)
@@ -264,4 +292,15 @@ int parse_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+const char *json_str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+void json_set_str(json_t *o, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_new(o, key, json_string(v));
 }

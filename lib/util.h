@@ -25,6 +25,15 @@ void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 void sb_reset(sb *b);
 /* Appends s as a JSON string literal, quotes and escapes included. */
 void sb_json_string(sb *b, const char *s);
+/* Appends s as a terminal may show it, so that text from outside (a
+ * customer's name or message, a CSV cell) cannot move the cursor, retitle
+ * the window or ring the bell: control characters in caret notation (ESC
+ * "^[", DEL "^?"; a C1 control as the ESC sequence it stands for, CSI
+ * "^[["), bytes that are not UTF-8 as "\xNN". With one_line, newlines,
+ * carriage returns and tabs become blanks (a table's cell); else
+ * newlines and tabs stay. */
+void sb_visible(sb *b, const char *s, int one_line);
+char *str_visible(const char *s, int one_line); /* the same, malloc'd */
 char *sb_take(sb *b); /* hands the string over; b is empty again */
 void sb_free(sb *b);
 
@@ -40,6 +49,13 @@ size_t utf8_width(const char *s);
 /* Bytes of the longest start of s that takes at most width columns and
  * ends on a whole character: where to cut text to fit. */
 size_t utf8_prefix(const char *s, size_t width);
+
+/* JSON (jansson), as every reader and writer of it needs: o's member key
+ * when it is a string, else NULL; and o's member key set to v unless v
+ * is NULL (a field the message does not have stays out). */
+struct json_t;
+const char *json_str(struct json_t *o, const char *key);
+void json_set_str(struct json_t *o, const char *key, const char *v);
 
 /* ASCII-only case-insensitive equality, independent of the locale. */
 int streq_ci(const char *a, const char *b);

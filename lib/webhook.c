@@ -37,12 +37,6 @@ typedef struct {
 	int depth;
 } walk;
 
-static const char *str(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The last second of year 9999: times stay four-digit years in ISO 8601. */
 #define TS_MAX 253402300799LL
 
@@ -224,10 +218,10 @@ static void first_error(json_t *errors, wh_item *it)
 	if (!json_is_object(e))
 		return;
 	it->error_code = (int)json_integer_value(json_object_get(e, "code"));
-	const char *details = str(json_object_get(e, "error_data"), "details");
-	it->error_title = str(e, "title");
-	it->error_href = str(e, "href");
-	it->error_text = details ? details : str(e, "message") ? str(e, "message") : it->error_title;
+	const char *details = json_str(json_object_get(e, "error_data"), "details");
+	it->error_title = json_str(e, "title");
+	it->error_href = json_str(e, "href");
+	it->error_text = details ? details : json_str(e, "message") ? json_str(e, "message") : it->error_title;
 }
 
 /* The id, kind and time every item has: NULL, or why it cannot be read. */
@@ -235,8 +229,8 @@ static const char *head(json_t *o, const char *type_key, wh_item *it)
 {
 	if (!json_is_object(o))
 		return "not an object";
-	it->wamid = str(o, "id");
-	it->type = str(o, type_key);
+	it->wamid = json_str(o, "id");
+	it->type = json_str(o, type_key);
 	if (!it->wamid || !*it->wamid)
 		return "no id";
 	if (!it->type || !*it->type)
@@ -283,16 +277,16 @@ static void profile(const walk *w, wh_item *it)
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(w->value, "contacts"), i, c) {
-		const char *wa = str(c, "wa_id"), *uid = str(c, "user_id");
+		const char *wa = json_str(c, "wa_id"), *uid = json_str(c, "user_id");
 		if (!((wa && it->phone && !strcmp(wa, it->phone)) || (uid && it->user_id && !strcmp(uid, it->user_id))))
 			continue;
 		json_t *p = json_object_get(c, "profile");
-		it->name = str(p, "name");
-		it->username = str(p, "username");
+		it->name = json_str(p, "name");
+		it->username = json_str(p, "username");
 		if (!it->user_id && bsuid_valid(uid))
 			it->user_id = uid;
-		if (!it->parent_user_id && bsuid_valid(str(c, "parent_user_id")))
-			it->parent_user_id = str(c, "parent_user_id");
+		if (!it->parent_user_id && bsuid_valid(json_str(c, "parent_user_id")))
+			it->parent_user_id = json_str(c, "parent_user_id");
 		return;
 	}
 }
@@ -308,29 +302,30 @@ static void content(json_t *m, const char *t, wh_item *it)
 {
 	json_t *body = json_object_get(m, t);
 	if (!strcmp(t, "text")) {
-		it->text = str(body, "body");
+		it->text = json_str(body, "body");
 	} else if (is_media(t)) {
-		it->media_id = str(body, "id");
-		it->media_mime = str(body, "mime_type");
-		it->text = str(body, "caption");
+		it->media_id = json_str(body, "id");
+		it->media_mime = json_str(body, "mime_type");
+		it->text = json_str(body, "caption");
 	} else if (!strcmp(t, "button")) {
-		it->text = str(body, "text");
+		it->text = json_str(body, "text");
 	} else if (!strcmp(t, "interactive")) {
-		const char *kind = str(body, "type");
+		const char *kind = json_str(body, "type");
 		json_t *reply = kind ? json_object_get(body, kind) : NULL;
-		it->text = str(reply, "title") ? str(reply, "title") : str(reply, "body") ? str(reply, "body")
-											   : str(reply, "response");
+		it->text = json_str(reply, "title") ? json_str(reply, "title")
+			   : json_str(reply, "body") ? json_str(reply, "body")
+						     : json_str(reply, "response");
 	} else if (!strcmp(t, "reaction")) {
-		it->text = str(body, "emoji");
-		it->reply_to = str(body, "message_id");
+		it->text = json_str(body, "emoji");
+		it->reply_to = json_str(body, "message_id");
 	} else if (!strcmp(t, "location")) {
-		it->text = str(body, "name") ? str(body, "name") : str(body, "address");
+		it->text = json_str(body, "name") ? json_str(body, "name") : json_str(body, "address");
 	} else if (!strcmp(t, "contacts")) {
 		json_t *c = json_array_get(json_object_get(m, "contacts"), 0);
-		it->text = str(json_object_get(c, "name"), "formatted_name");
+		it->text = json_str(json_object_get(c, "name"), "formatted_name");
 	} else if (json_is_object(body)) {
 		/* order, system and types this version does not know */
-		it->text = str(body, "body") ? str(body, "body") : str(body, "text");
+		it->text = json_str(body, "body") ? json_str(body, "body") : json_str(body, "text");
 	}
 }
 
@@ -342,17 +337,17 @@ static const char *message_fields(json_t *m, wh_item *it)
 	content(m, t, it);
 	if (!strcmp(t, "edit") || !strcmp(t, "revoke")) {
 		json_t *o = json_object_get(m, t);
-		it->target = str(o, "original_message_id");
+		it->target = json_str(o, "original_message_id");
 		json_t *inner = json_object_get(o, "message");
-		if (str(inner, "type"))
-			content(inner, str(inner, "type"), it);
+		if (json_str(inner, "type"))
+			content(inner, json_str(inner, "type"), it);
 		if (!it->target || !*it->target)
 			return "no original_message_id";
 	}
 	json_t *ctx = json_object_get(m, "context");
-	if (!it->reply_to && str(ctx, "id"))
-		it->reply_to = str(ctx, "id");
-	it->group = str(m, "group_id");
+	if (!it->reply_to && json_str(ctx, "id"))
+		it->reply_to = json_str(ctx, "id");
+	it->group = json_str(m, "group_id");
 	first_error(json_object_get(m, "errors"), it);
 	return NULL;
 }
@@ -381,14 +376,14 @@ static void read_message(walk *w, json_t *o)
 	if (!strcmp(w->field, "history")) /* the past, synced from the app */
 		it.source = "history";
 	if (w->thread) { /* the thread names the user */
-		it.history_status = str(json_object_get(o, "history_context"), "status");
-		it.user_id = bsuid_valid(str(th, "user_id")) ? str(th, "user_id") : NULL;
+		it.history_status = json_str(json_object_get(o, "history_context"), "status");
+		it.user_id = bsuid_valid(json_str(th, "user_id")) ? json_str(th, "user_id") : NULL;
 	}
 	if (party(w, o, &it, (user_keys){"from", "from_user_id", "from_parent_user_id"}, e))
 		return;
 	profile(w, &it);
 	if (w->thread && !it.username)
-		it.username = str(th, "username");
+		it.username = json_str(th, "username");
 	add(w, &it);
 }
 
@@ -401,10 +396,10 @@ static void read_echo(walk *w, json_t *o)
 	it.source = !strcmp(w->field, "history") ? "history" : "app";
 	if (w->thread) {
 		json_t *th = json_object_get(w->thread, "context");
-		it.history_status = str(json_object_get(o, "history_context"), "status");
-		it.phone = webhook_phone_ok(str(w->thread, "id")) ? str(w->thread, "id") : NULL;
-		it.user_id = bsuid_valid(str(th, "user_id")) ? str(th, "user_id") : NULL;
-		it.username = str(th, "username");
+		it.history_status = json_str(json_object_get(o, "history_context"), "status");
+		it.phone = webhook_phone_ok(json_str(w->thread, "id")) ? json_str(w->thread, "id") : NULL;
+		it.user_id = bsuid_valid(json_str(th, "user_id")) ? json_str(th, "user_id") : NULL;
+		it.username = json_str(th, "username");
 	}
 	if (party(w, o, &it, (user_keys){"to", "to_user_id", "to_parent_user_id"}, e))
 		return;
@@ -419,8 +414,8 @@ static void read_echo(walk *w, json_t *o)
  * recipient or comes from the business number. */
 static void read_history(walk *w, json_t *o)
 {
-	const char *from = str(o, "from");
-	if (str(o, "to") || (from && w->display && !strcmp(from, w->display)))
+	const char *from = json_str(o, "from");
+	if (json_str(o, "to") || (from && w->display && !strcmp(from, w->display)))
 		read_echo(w, o);
 	else
 		read_message(w, o);
@@ -440,12 +435,12 @@ static void read_status(walk *w, json_t *o)
 	wh_item it = start(w, WH_STATUS, o);
 	char why[128];
 	const char *e = head(o, "status", &it);
-	const char *rtype = str(o, "recipient_type");
+	const char *rtype = json_str(o, "recipient_type");
 	int group = rtype && !strcmp(rtype, "group");
 	if (!e && !known_status(it.type))
 		e = "not a status wb knows (sent, delivered, read, played, failed)";
 	if (!e && group) {
-		it.group = str(o, "recipient_id");
+		it.group = json_str(o, "recipient_id");
 		if (user_of(o, (user_keys){"recipient_participant_id", "recipient_participant_user_id", NULL},
 			    &it.participant, &it.participant_user_id, NULL, 0, why, sizeof why))
 			e = why;
@@ -457,7 +452,7 @@ static void read_status(walk *w, json_t *o)
 		bad(w, AT_ITEM, "%s", e);
 		return;
 	}
-	it.callback_data = str(o, "biz_opaque_callback_data");
+	it.callback_data = json_str(o, "biz_opaque_callback_data");
 	first_error(json_object_get(o, "errors"), &it);
 	profile(w, &it);
 	add(w, &it);
@@ -481,14 +476,14 @@ static void read_call(walk *w, json_t *o)
 {
 	wh_item it = start(w, WH_CALL, o);
 	const char *e = head(o, "event", &it);
-	const char *dir = str(o, "direction"), *from = str(o, "from");
+	const char *dir = json_str(o, "direction"), *from = json_str(o, "from");
 	int out = dir ? !strcmp(dir, "BUSINESS_INITIATED") : from && w->display && !strcmp(from, w->display);
 	user_keys k = out ? (user_keys){"to", "to_user_id", "to_parent_user_id"}
 			  : (user_keys){"from", "from_user_id", "from_parent_user_id"};
 	if (call_user(w, o, k, &it, e))
 		return;
 	it.source = out ? "out" : "in";
-	it.callback_data = str(o, "biz_opaque_callback_data");
+	it.callback_data = json_str(o, "biz_opaque_callback_data");
 	first_error(w->call_errors, &it);
 	profile(w, &it);
 	add(w, &it);
@@ -502,7 +497,7 @@ static void read_call_status(walk *w, json_t *o)
 	if (call_user(w, o, (user_keys){"recipient_id", "recipient_user_id", "recipient_parent_user_id"}, &it, e))
 		return;
 	it.source = "out";
-	it.callback_data = str(o, "biz_opaque_callback_data");
+	it.callback_data = json_str(o, "biz_opaque_callback_data");
 	first_error(json_object_get(o, "errors"), &it);
 	add(w, &it);
 }
@@ -512,7 +507,7 @@ static void read_preference(walk *w, json_t *o)
 	wh_item it = start(w, WH_PREFERENCE, o);
 	char why[128];
 	const char *e = NULL;
-	it.type = str(o, "value");
+	it.type = json_str(o, "value");
 	if (!json_is_object(o))
 		e = "not an object";
 	else if (!it.type || (strcmp(it.type, "stop") && strcmp(it.type, "resume")))
@@ -526,7 +521,7 @@ static void read_preference(walk *w, json_t *o)
 		bad(w, AT_ITEM, "%s", e);
 		return;
 	}
-	it.text = str(o, "category");
+	it.text = json_str(o, "category");
 	profile(w, &it);
 	add(w, &it);
 }
@@ -536,9 +531,9 @@ static void read_address(walk *w, json_t *o)
 {
 	wh_item it = start(w, WH_ADDRESS, o);
 	char why[128];
-	const char *e = NULL, *type = str(o, "type");
+	const char *e = NULL, *type = json_str(o, "type");
 	json_t *c = json_object_get(o, "contact");
-	it.type = str(o, "action");
+	it.type = json_str(o, "action");
 	if (!json_is_object(o)) {
 		e = "not an object";
 	} else if (!type || strcmp(type, "contact")) {
@@ -558,8 +553,8 @@ static void read_address(walk *w, json_t *o)
 		bad(w, AT_ITEM, "%s", e);
 		return;
 	}
-	it.name = str(c, "full_name") ? str(c, "full_name") : str(c, "first_name");
-	it.username = str(c, "username");
+	it.name = json_str(c, "full_name") ? json_str(c, "full_name") : json_str(c, "first_name");
+	it.username = json_str(c, "username");
 	add(w, &it);
 }
 
@@ -573,11 +568,11 @@ static void keep(walk *w, json_t *raw, int known)
 	it.ts = w->entry_time;
 	static const char *const events[] = {"event", "new_quality_score", "new_category", "status", NULL};
 	for (int i = 0; events[i] && !it.type; i++)
-		it.type = str(raw, events[i]);
+		it.type = json_str(raw, events[i]);
 	json_t *id = json_object_get(raw, "message_template_id");
 	it.template_id = json_is_integer(id) ? json_integer_value(id) : 0;
-	it.template_name = str(raw, "message_template_name");
-	it.template_language = str(raw, "message_template_language");
+	it.template_name = json_str(raw, "message_template_name");
+	it.template_language = json_str(raw, "message_template_language");
 	add(w, &it);
 }
 
@@ -695,8 +690,8 @@ static void read_change(walk *w, json_t *ch)
 		return;
 	}
 	json_t *md = json_object_get(w->value, "metadata");
-	w->phone_number_id = str(md, "phone_number_id");
-	w->display = str(md, "display_phone_number");
+	w->phone_number_id = json_str(md, "phone_number_id");
+	w->display = json_str(md, "display_phone_number");
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
 		if (strcmp(w->field, readers[i].field))
 			continue;
@@ -720,7 +715,7 @@ static void read_entry(walk *w, json_t *entry)
 		bad(w, AT_ENTRY, "%s", json_is_object(entry) ? "no \"changes\" list" : "not an object");
 		return;
 	}
-	w->waba_id = str(entry, "id");
+	w->waba_id = json_str(entry, "id");
 	if (parse_ts(json_object_get(entry, "time"), &w->entry_time))
 		w->entry_time = 0;
 	json_t *ch;
@@ -734,7 +729,7 @@ void webhook_parse(const char *buf, size_t len, wh_batch *b)
 	json_error_t e;
 	b->root = json_loadb(buf, len, 0, &e);
 	json_t *entries = json_object_get(b->root, "entry");
-	const char *object = str(b->root, "object");
+	const char *object = json_str(b->root, "object");
 	if (!b->root) {
 		char why[256];
 		snprintf(why, sizeof why, "not JSON (at byte %d of it): %s", e.position, e.text);

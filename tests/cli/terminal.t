@@ -4,7 +4,8 @@
 # tty's width through a pseudo-terminal) by cutting the widest columns,
 # writes one row a line a column, and draws sparklines and bar charts
 # (Unicode blocks, ASCII outside UTF-8); csv and json keep raw values.
-# Input read from a terminal says what it waits for. --no-header.
+# Input read from a terminal says what it waits for. A customer's
+# control characters are shown, not obeyed. --no-header.
 . "$(dirname "$0")/lib.sh"
 export WB_NOW=2026-11-25T10:00:00Z
 sql() { sqlite3 "$WB_DB" "$@"; }
@@ -89,6 +90,20 @@ out=$(printf '%s\n' $B | tty 'wb-label apply Paid')
 like "$out" "wb-label: stdin is the terminal: type phone numbers, one a line \(or CSV with a phone column\), then Ctrl-D" \
 	"says what it waits for"
 like "$out" "Paid +$B +true" "and reads it"
+
+# --- outside text: control characters shown, not obeyed (a table, a diagnostic)
+ESC=$(printf '\033')
+sql "UPDATE contact SET profile_name = 'Eve${ESC}]0;pwned$(printf '\007')${ESC}[31m' WHERE wa_id = '$B'"
+sql "UPDATE message SET body = 'hi$(printf '\302\233')2J' WHERE id = 1"
+out=$(wb-contact ls -o table; wb-contact log $A -o table)
+like "$out" "  Eve\^\[\]0;pwned\^G\^\[\[31m  " "a table shows a name's control characters in caret notation"
+like "$out" "  hi\^\[\[2J  " "and a C1 control (CSI) as the ESC sequence it stands for"
+csv=$(tty 'wb-contact ls -o csv; wb-contact log '$A' -o json' </dev/null)
+like "$csv" "Eve\^\[\]0;pwned\^G\^\[\[31m" "csv and json on a terminal show them too"
+exits 65 "a bad phone with an escape sequence in it" -- wb-contact add "1${ESC}[2J"
+is "$(cat "$T/err")" "wb-contact: '1^[[2J': not a phone number (unexpected character)" "a diagnostic shows it too"
+is "$(cat "$T/err" "$T/out" | tr -d '\033\007' | wc -c) $(printf '%s' "$out$csv" | tr -d '\033\007\302\233' | wc -c)" \
+	"$(cat "$T/err" "$T/out" | wc -c) $(printf '%s' "$out$csv" | wc -c)" "no escape or bell byte reaches the terminal"
 
 # --- --no-header
 is "$(wb-label ls -o csv --no-header | head -1)" "New customer,1,0,0" "csv"

@@ -55,6 +55,10 @@ like "$(cat "$T/out")" "^[0-9]+,,$OLIVER,wamid\.[^,]+,sent,,,$" "the result row 
 body=$(body_of "$(api_requests)")
 like "$body" '"recipient": "GB\.41099238170556612"' "the request names the recipient by user ID"
 like "$body" '^\{"messaging_product": "whatsapp", "recipient_type": "individual", "recipient": ' "and has no to"
+exits 0 "queued for him" -- wb-send --to $OLIVER --text "Your parcel left." --at +1h
+like "$(cat "$T/out")" "^[0-9]+,,$OLIVER,,queued,,,$" "the queued row names the user ID"
+WB_NOW=2026-11-25T13:31:00Z exits 0 "flushed" -- wb-send flush
+like "$(cat "$T/out")" "^[0-9]+,,$OLIVER,wamid\.[^,]+,sent,,,$" "the flushed row too"
 exits 0 "to Priya, who has both" -- wb-send --to US.7305512948810462201 --text "Back in stock."
 like "$(body_of "$(api_requests)")" '"to": "16505550147"' "a contact with a phone is sent to by phone"
 
@@ -74,6 +78,7 @@ cp "$T/out" "$T/reply"
 n=$(api_requests)
 exits 0 "the reply goes out through wb-send -" -- sh -c "wb-send - < '$T/reply'"
 is "$(sed -n "$((n + 1))p" "$T/api.log" | jq -r .path)" "/v26.0/731000418520377/messages" "from the business number in the line"
+like "$(cat "$T/out")" "^[0-9]+,,GB\.73310982456610024,wamid\.[^,]+,sent,,,$" "its row names his user ID (the one he changed to)"
 exits 65 "a number the account does not have" -- wb-send --to $PRIYA --template hello --from-number 731000000000000
 like "$(cat "$T/err")" "does not exist" "the API says so"
 exits 64 "--from-number takes digits" -- wb-send --to $PRIYA --template hello --from-number ../x

@@ -4,7 +4,7 @@
 # assign, unassign; a reply makes it pending, resolve, a new message
 # reopens it; notes in the log; wb-send --read and --typing at the fake
 # API; wb-stats --by agent; history and echoes open nothing; a customer
-# known by user ID only; the errors.
+# known by user ID only (his read receipt's row too); the errors.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 export WB_NOW=2026-11-25T12:00:00Z
@@ -105,9 +105,15 @@ for f in history-sync-threads smb-message-echoes-text bsuid-system-user-changed-
 	wb-recv -q "$S/$f.json"
 done
 is "$(sql "SELECT count(*) FROM conversation")" "$n" "history, echoes and a changed number open no conversation"
-wb-recv -q "$S/bsuid-text-username-only.json"
+# through the fake, so that it takes his read receipt
+curl -sf -X POST -H 'Content-Type: application/json' "$FAKE_URL/_fake/inbound" \
+	--data-binary @"$S/bsuid-text-username-only.json" | wb-recv -q
 is "$(wb-inbox -o csv | grep ",$U," | cut -d, -f1-4)" ",$U,Oliver Grant,open" \
 	"a customer without a phone: listed by user ID"
+w=$(jq -r '.entry[0].changes[0].value.messages[0].id' "$S/bsuid-text-username-only.json")
+exits 0 "--read of his message" -- wb-send --read "$w"
+is "$(cat "$T/out")" "id,phone,user_id,wamid,status,error,tag,template
+,,$U,$w,read,,," "the row names him by user ID"
 is "$(sql "SELECT version FROM settings_version")" "$settings" \
 	"the inbox's changes leave settings_version (wb-reply auto's) alone"
 WB_AGENT=bob exits 0 "take by user ID" -- wb-inbox take $U -o csv

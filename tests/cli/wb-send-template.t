@@ -4,7 +4,8 @@
 # positional, header, buttons); each kind of refusal made before any
 # request; the answers Meta gives when the check is bypassed (--no-check,
 # a database never synced); --fallback-template when the window is
-# closed; and the messaging limit: refused with the figures, or --spread.
+# closed; the messaging limit: refused with the figures, or --spread; the
+# template's category as the send's kind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 export WB_NOW=2026-11-25T10:00:00Z WB_WABA_ID=102290129340398
@@ -12,7 +13,7 @@ sql() { sqlite3 "$WB_DB" "$@"; }
 fake_start --templates "$TOP/tests/fixtures/templates.json" --tier TIER_UNLIMITED
 A=16505550101 B=16505550102
 wb-template sync >/dev/null
-wb-contact add $A name=Mei >/dev/null
+wb-contact add $A name=Mei city=Lyon >/dev/null
 wb-contact add $B name=Bo >/dev/null
 sql "UPDATE contact SET last_in_at = strftime('%s','2026-11-25T09:00:00Z') WHERE wa_id = '$A'"
 sql "UPDATE contact SET last_in_at = strftime('%s','2026-11-23T09:00:00Z') WHERE wa_id = '$B'"
@@ -28,6 +29,15 @@ exits 0 "named parameters by name" -- wb-send --to $A --template winter_sampler_
 	--param 'discount=currency:4.50 USD' --button quick_reply:STOP-PROMO
 is "$(last '[.body.template.components[1].parameters[] | .parameter_name] | join(",")')" '"first_name,discount,until"' \
 	"in the template's order, each with its name"
+is "$(sql "SELECT body || ':' || kind FROM message ORDER BY id" | tr '\n' ' ')" \
+	"order_shipped:utility winter_sampler_promo:marketing " "the template's category is the message's kind"
+exits 0 "a UTILITY template to a segment" -- wb-send --where city=Lyon --template hello_again --param Mei --name notice
+is "$(sql "SELECT b.kind || ' ' || m.kind FROM broadcast b JOIN message m ON m.broadcast_id = b.id WHERE b.name = 'notice'")" \
+	"utility utility" "is utility, not marketing: the broadcast and its message"
+exits 64 "so --cap refuses it" -- wb-send --where city=Lyon --template hello_again --param Mei --cap 1/7d
+like "$(cat "$T/err")" "cap limits marketing sends; this one is utility" "saying why"
+exits 0 "unless --kind says marketing" -- wb-send --where city=Lyon --template hello_again --param Mei --cap 1/7d \
+	--kind marketing --dry-run
 
 # each kind of refusal, made before any request
 before=$(api_requests)

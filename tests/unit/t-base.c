@@ -155,6 +155,12 @@ static void text(void)
 	sb_printf(&b, "%s", "");
 	is_int(b.len, 305, "an empty one adds nothing");
 	sb_free(&b);
+	char *v = str_visible("a\033]0;x\007\x7f\xc2\x9b" "2J\xff价 \r\n\t", 0);
+	is_str(v, "a^[]0;x^G^?^[[2J\\xFF价 ^M\n\t", "shown: C0 and DEL in caret notation, C1 as ESC, a stray byte in hex");
+	free(v);
+	v = str_visible("a\r\nb\tc", 1);
+	is_str(v, "a  b c", "on one line: newlines and tabs are blanks");
+	free(v);
 }
 
 static void output(void)
@@ -162,6 +168,9 @@ static void output(void)
 	char *s = render(OUT_CSV, 2);
 	is_str(s, "phone,name,n,rate\n16505551234,陈梅,-5,0.25\n\"'=HYPERLINK(\"\"x\"\")\",\"Chen, \"\"Mei\"\"\n2\",-5,0.25\n",
 	       "csv quotes, neutralises formulas, keeps numbers");
+	ok(!out_neutralises("-1.5e3") && !out_neutralises("+12"), "a signed number is a number");
+	ok(out_neutralises("-nan(x)") && out_neutralises("+inf") && out_neutralises("-0x1p3"),
+	   "what strtod reads but a spreadsheet calls a function is neutralised");
 	free(s);
 	s = render(OUT_TSV, 1);
 	is_str(s, "phone\tname\tn\trate\n16505551234\t陈梅\t-5\t0.25\n", "tsv");
