@@ -46,6 +46,10 @@ static const char usage[] =
 	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}...)\n"
 	"                       --header text:V|image:URL|video:URL|document:URL --button V... (URL buttons)\n"
 	"  --choice ID:TITLE    reply buttons under --text (repeat, up to 3)\n"
+	"  --buttons 'A|B|ID:C' reply buttons under --text: up to 3, titles up to 20 characters\n"
+	"  --list BUTTON        a list under --text, opened by BUTTON: --row ID:TITLE[:DESCRIPTION]\n"
+	"                       (repeat, up to 10 in all), --section NAME before its rows\n"
+	"  --footer TEXT        a footer under --buttons or --list; --header TEXT a text header\n"
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
@@ -78,7 +82,7 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
-	O_NOW_IF_PAST, O_COMPLETE, O_FROM_NUMBER,
+	O_NOW_IF_PAST, O_COMPLETE, O_FROM_NUMBER, O_BUTTONS, O_LIST, O_ROW, O_SECTION, O_FOOTER,
 };
 
 static const struct option longopts[] = {
@@ -108,6 +112,11 @@ static const struct option longopts[] = {
 	{"header", required_argument, NULL, O_HEADER},
 	{"button", required_argument, NULL, O_BUTTON},
 	{"choice", required_argument, NULL, O_CHOICE},
+	{"buttons", required_argument, NULL, O_BUTTONS},
+	{"list", required_argument, NULL, O_LIST},
+	{"row", required_argument, NULL, O_ROW},
+	{"section", required_argument, NULL, O_SECTION},
+	{"footer", required_argument, NULL, O_FOOTER},
 	{"interactive", required_argument, NULL, O_INTERACTIVE},
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
@@ -410,6 +419,7 @@ static void options(run *r, int argc, char **argv)
 	opts *o = &r->o;
 	compose_spec *s = &o->spec;
 	int opt;
+	const char *section = NULL; /* --section: the rows that follow are in it */
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(r->c, opt, optarg))
 			continue;
@@ -439,6 +449,15 @@ static void options(run *r, int argc, char **argv)
 		case O_HEADER: s->header = optarg; break;
 		case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
 		case O_CHOICE: append(&s->choices, &s->nchoices, optarg); break;
+		case O_BUTTONS: s->reply_buttons = optarg; break;
+		case O_LIST: s->list = optarg; break;
+		case O_ROW: /* in the section named last */
+			s->row_sections = xrealloc(s->row_sections, (s->nrows + 1) * sizeof *s->row_sections);
+			s->row_sections[s->nrows] = section;
+			append(&s->rows, &s->nrows, optarg);
+			break;
+		case O_SECTION: section = optarg; break;
+		case O_FOOTER: s->footer = optarg; break;
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
@@ -651,6 +670,8 @@ static void done(void *p)
 	free(o->spec.params);
 	free(o->spec.buttons);
 	free(o->spec.choices);
+	free(o->spec.rows);
+	free(o->spec.row_sections);
 	api_close(r->api);
 }
 
