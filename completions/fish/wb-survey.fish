@@ -1,0 +1,23 @@
+# fish completion for wb-survey
+set -l cmds add ls show rm send answers results
+complete -c wb-survey -f
+complete -c wb-survey -s d -l db -r -F -d 'database'
+complete -c wb-survey -s o -l output -x -a 'table csv tsv json jsonl' -d 'output format'
+complete -c wb-survey -l no-header -d 'no header line (csv, tsv, table)'
+complete -c wb-survey -s h -l help -d 'show usage'
+complete -c wb-survey -s V -l version -d 'show version'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a add -d 'define a survey'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'the surveys'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a show -d 'one survey'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a rm -d 'delete a survey'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send it with wb-send'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a answers -d 'one row per answer'
+complete -c wb-survey -n "not __fish_seen_subcommand_from $cmds" -a results -d 'rate, CSAT, NPS, mean'
+complete -c wb-survey -n '__fish_seen_subcommand_from add' -l ask -x -d 'the question'
+complete -c wb-survey -n '__fish_seen_subcommand_from add' -l scale -x -a 'csat nps yesno' -d 'csat, nps, yesno or A|B|C'
+complete -c wb-survey -n '__fish_seen_subcommand_from add' -l follow-up -x -d 'text for low scores'
+complete -c wb-survey -n '__fish_seen_subcommand_from add' -l window -x -d 'answer window (24h)'
+complete -c wb-survey -n '__fish_seen_subcommand_from add' -l on-resolve -d 'send when a conversation is resolved'
+complete -c wb-survey -n '__fish_seen_subcommand_from answers results' -l since -x -d 'sends from'
+complete -c wb-survey -n '__fish_seen_subcommand_from answers results' -l until -x -d 'sends until'
+complete -c wb-survey -n '__fish_seen_subcommand_from answers' -l label-detractors -x -d 'label the unhappy'
