@@ -10,6 +10,7 @@
 #include "kv.h"
 #include "profile.h"
 #include "quick.h"
+#include "survey.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -20,7 +21,7 @@ const char *const reply_kind_names[] = {"none", "away", "greeting", "keyword", N
 
 reply_kind reply_decide(const reply_settings *s, const reply_facts *f)
 {
-	if (f->opted_out || !f->replyable)
+	if (f->opted_out || !f->replyable || f->survey_answer)
 		return REPLY_NONE;
 	if (s->away_on && s->away_text && f->closed &&
 	    (!f->last_away || f->ts - f->last_away >= REPLY_AWAY_COOLDOWN))
@@ -443,6 +444,7 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	sqlite3_bind_int64(st, 3, a->s.greeting_after);
 	f->greeted_near = one_int(db, st) > 0;
 	f->closed = a->s.away_on && closed_at(a, ev->ts);
+	f->survey_answer = survey_is_answer(db, msg_id);
 	return 0;
 }
 

@@ -43,6 +43,7 @@ typedef struct {
 	int greeted_near;  /* a greeting to them within the inactivity period either side */
 	int closed;        /* away applies at ts (reply_closed) */
 	int keyword;       /* a keyword matched the text */
+	int survey_answer; /* it answers a survey (survey.h): no greeting, no away */
 } reply_facts;
 
 /* The rule: at most one reply — away when closed (once per contact per

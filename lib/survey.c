@@ -303,3 +303,19 @@ int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,
 	sqlite3_reset(st);
 	return rc;
 }
+
+int survey_is_answer(wb_db *db, int64_t message_id)
+{
+	sqlite3_stmt *st = db_stmt(db,
+		"SELECT EXISTS (SELECT 1 FROM message i JOIN message m ON m.contact_id = i.contact_id "
+		"AND m.direction = 'out' AND m.idem_key >= 'survey:' AND m.idem_key < 'survey;' AND m.ts <= i.ts "
+		"JOIN survey s ON m.idem_key >= 'survey:' || s.name || ':' AND m.idem_key < 'survey:' || s.name || ';' "
+		"WHERE i.id = ?1 AND i.ts <= coalesce(m.sent_at, m.ts) + s.window "
+		"AND ((i.type = 'interactive' AND i.reply_to = m.wamid) OR (i.type = 'text' "
+		"AND (trim(i.body) GLOB '[0-9]' OR trim(i.body) GLOB '[0-9][0-9]') "
+		"AND CAST(trim(i.body) AS INTEGER) BETWEEN s.score_min AND s.score_max)))");
+	sqlite3_bind_int64(st, 1, message_id);
+	int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return yes;
+}

@@ -47,6 +47,12 @@ typedef struct {
 int survey_answers_each(wb_db *db, const char *name, int64_t since, int64_t until,
 			int (*fn)(const survey_ans *a, void *ctx), void *ctx);
 
+/* Whether inbound message id answers a survey, as far as it alone says:
+ * a reply quoting a survey message, or a number in a survey's range, within
+ * the window of a survey sent to the contact (wb-reply auto answers it
+ * nothing). */
+int survey_is_answer(wb_db *db, int64_t message_id);
+
 typedef struct {
 	long sent, answered;
 	double rate, mean, csat, nps; /* NaN where it does not apply */

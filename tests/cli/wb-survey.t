@@ -30,12 +30,12 @@ is "$(sends_to $A)" 1 "not sent twice"
 
 wamid() { sql "SELECT m.wamid FROM message m JOIN contact c ON c.id = m.contact_id WHERE c.wa_id = '$1' AND direction = 'out' ORDER BY m.id LIMIT 1"; }
 n=0
-hook() { # hook FROM TS MESSAGE-JSON-TAIL: a webhook with one message
+mkhook() { # mkhook FROM TS MESSAGE-JSON-TAIL: a webhook with one message in $T/hook.json
 	n=$((n + 1))
 	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"x"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"wamid.in%s","timestamp":"%s",%s}]}}]}]}\n' \
 		"$1" "$1" "$n" "$2" "$3" > "$T/hook.json"
-	wb-recv "$T/hook.json" >/dev/null
 }
+hook() { mkhook "$@"; wb-recv "$T/hook.json" >/dev/null; }
 text() { printf '"type":"text","text":{"body":"%s"}' "$1"; }
 hook $A $((NOW + 300)) "\"type\":\"interactive\",\"interactive\":{\"type\":\"list_reply\",\"list_reply\":{\"id\":\"10\",\"title\":\"10 Extremely likely\"}},\"context\":{\"from\":\"15550783881\",\"id\":\"$(wamid $A)\"}"
 hook $B $((NOW + 600)) "$(text 7)"
@@ -60,6 +60,11 @@ hook $E $((NOW + 400)) "\"type\":\"interactive\",\"interactive\":{\"type\":\"lis
 hook $E $((NOW + 3 * 3600)) "$(text 1)"
 exits 0 "CSAT results" -- wb-survey -o csv results csat
 is "$(tail -1 "$T/out")" '1,1,1,4,100,,"{""4"":1}"' "the reply counts, the typed 1 after the window does not"
+# wb-reply auto answers no survey answer with the away message
+wb-reply away set 'Closed, back at 9' --when always --on >/dev/null
+auto() { mkhook "$@"; wb-recv "$T/hook.json" | wb-reply auto -o csv --no-header | wc -l | tr -d ' '; }
+is "$(auto $C $((NOW + 4000)) "$(text 8)")" 0 "a typed score gets no away message"
+is "$(auto $C $((NOW + 4100)) "$(text hello)")" 1 "a text that is no answer does"
 exits 0 "rm" -- wb-survey rm csat
 exits 65 "rm again" -- wb-survey rm csat
 done_testing
