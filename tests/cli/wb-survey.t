@@ -29,11 +29,9 @@ exits 0 "sent again at the same time: its key is used" -- wb-survey send nps --t
 is "$(sends_to $A)" 1 "not sent twice"
 
 wamid() { sql "SELECT m.wamid FROM message m JOIN contact c ON c.id = m.contact_id WHERE c.wa_id = '$1' AND direction = 'out' ORDER BY m.id LIMIT 1"; }
-n=0
 mkhook() { # mkhook FROM TS MESSAGE-JSON-TAIL: a webhook with one message in $T/hook.json
-	n=$((n + 1))
-	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"x"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"wamid.in%s","timestamp":"%s",%s}]}}]}]}\n' \
-		"$1" "$1" "$n" "$2" "$3" > "$T/hook.json"
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"x"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"wamid.in%s.%s","timestamp":"%s",%s}]}}]}]}\n' \
+		"$1" "$1" "$1" "$2" "$2" "$3" > "$T/hook.json"
 }
 hook() { mkhook "$@"; wb-recv "$T/hook.json" >/dev/null; }
 text() { printf '"type":"text","text":{"body":"%s"}' "$1"; }
