@@ -39,7 +39,7 @@ FUZZ     = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
 DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
 	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata libqrencode-dev libpng-dev
 DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps \
-	zbar-tools
+	zbar-tools chromium libxml2-utils
 
 # Phone numbers are read by libphonenumber, a C++ library (no .pc file):
 # lib/ has one C++ file, its C-callable shim, and every program links the

@@ -1,8 +1,12 @@
 #!/bin/sh
 # wb-contact import against sqlite3's own .import of the same CSV into a
 # fresh table: the ratio of the two, best of a few runs each. The goal is
-# at most 3x: an upsert with attributes in one transaction should not cost
-# much more than a plain bulk insert.
+# at most 3x: an upsert with attributes in one transaction, every number
+# validated by libphonenumber, should not cost much more than a plain bulk
+# insert. The runs of the two alternate, so that a machine busy with
+# something else slows both alike; the ratio of CPU time (user and
+# system, all threads) is printed too, since wb-contact validates numbers
+# in a thread per processor and a busy machine takes that away.
 #   WB_BENCH_CONTACTS  rows in the CSV (default 100000)
 #   WB_BENCH_RUNS      runs of each, best taken (default 3)
 set -eu
@@ -22,36 +26,32 @@ awk -v n="$N" 'BEGIN {
 			(i % 5 == 4 ? "\"Washington, D.C.\"" : city[i % 5 + 1]), (i % 3 ? "gold" : "silver"), i
 }' >"$W/contacts.csv"
 
-now() { date +%s%N; }
-
-# best (smallest) of RUNS timings, in nanoseconds, of the command "$@"
-# run against a fresh database each time
-best() {
-	b=0
-	i=0
-	while [ "$i" -lt "$RUNS" ]; do
-		rm -f "$W"/db*
-		t0=$(now)
-		"$@" >/dev/null
-		t=$(($(now) - t0))
-		if [ "$b" -eq 0 ] || [ "$t" -lt "$b" ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	echo "$b"
+# timed NAME CMD...: runs CMD against a fresh database, keeping the
+# smallest wall-clock and CPU seconds so far in NAME_wall and NAME_cpu.
+# wb's time includes creating the database with its schema (a few ms).
+timed() {
+	name=$1
+	shift
+	rm -f "$W"/db*
+	/usr/bin/time -f '%e %U %S' -o "$W/time" "$@" >/dev/null
+	read -r wall user sys <"$W/time"
+	eval "old_wall=\${${name}_wall:-} old_cpu=\${${name}_cpu:-}"
+	cpu=$(echo "$user + $sys" | bc -l)
+	if [ -z "$old_wall" ] || [ "$(echo "$wall < $old_wall" | bc -l)" -eq 1 ]; then eval "${name}_wall=$wall"; fi
+	if [ -z "$old_cpu" ] || [ "$(echo "$cpu < $old_cpu" | bc -l)" -eq 1 ]; then eval "${name}_cpu=$cpu"; fi
 }
 
-wb_import() { "$TOP/bin/wb-contact" -d "$W/db.wb" import "$W/contacts.csv"; }
-sqlite_import() { sqlite3 "$W/db.sqlite" ".import --csv $W/contacts.csv contacts"; }
-
-# wb's timing includes creating the database with its schema (a few ms)
-wb=$(best wb_import)
-"$TOP/bin/wb-contact" -d "$W/db.wb" ls -o jsonl | wc -l | {
-	read -r rows
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+	timed wb "$TOP/bin/wb-contact" -d "$W/db.wb" import "$W/contacts.csv"
+	rows=$("$TOP/bin/wb-contact" -d "$W/db.wb" ls -o jsonl | wc -l)
 	[ "$rows" -eq "$N" ] || { echo "import wrote $rows contacts, not $N" >&2; exit 1; }
-}
-sq=$(best sqlite_import)
-awk -v a="$wb" -v b="$sq" -v n="$N" 'BEGIN {
+	timed sq sqlite3 "$W/db.sqlite" ".import --csv $W/contacts.csv contacts"
+	i=$((i + 1))
+done
+awk -v a="$wb_wall" -v b="$sq_wall" -v c="$wb_cpu" -v d="$sq_cpu" -v n="$N" -v runs="$RUNS" 'BEGIN {
 	r = a / b
-	printf "import ratio wb/sqlite3: %.1fx (goal <= 3x%s; %d contacts, 3 attributes each)\n", r,
-		(r > 3 ? ", NOT MET" : ""), n
+	printf "import ratio wb/sqlite3: %.1fx (goal <= 3x%s; %d contacts, 3 attributes each; best of %d)\n", r,
+		(r > 3 ? ", NOT MET" : ""), n, runs
+	printf "CPU time ratio wb/sqlite3: %.1fx (all of wb-contact'"'"'s threads)\n", c / d
 }'

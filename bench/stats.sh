@@ -7,34 +7,8 @@
 # (365), BENCH_RUNS (3). Generated databases are kept under build/bench/.
 set -eu
 cd "$(dirname "$0")/.."
-N=${BENCH_MESSAGES:-10000000}
-C=${BENCH_CONTACTS:-100000}
-D=${BENCH_DAYS:-365}
-RUNS=${BENCH_RUNS:-3}
-ZONE=America/New_York # a zone with DST: days of 23 and 25 hours
+. bench/lib.sh
 OUT=build/bench/stats.out
-mkdir -p build/bench
-
-database() {
-	f=build/bench/messages-$1-$2-$D.db
-	[ -f "$f" ] || BENCH_MESSAGES=$1 BENCH_CONTACTS=$2 BENCH_DAYS=$D build/bench/gen-messages "$f"
-	sqlite3 "$f" "INSERT OR REPLACE INTO setting VALUES ('profile.timezone', '$ZONE')"
-	echo "$f"
-}
-
-# best RESULTFILE CMD...: the shortest wall-clock time of RUNS runs, in seconds
-best() {
-	res=$1
-	shift
-	b=
-	for i in $(seq "$RUNS"); do
-		s=$(date +%s.%N)
-		"$@" >"$res"
-		e=$(date +%s.%N)
-		b=$(awk -v s="$s" -v e="$e" -v b="$b" 'BEGIN { t = e - s; print (b == "" || t < b) ? t : b }')
-	done
-	echo "$b"
-}
 
 hand() { TZ=$ZONE sqlite3 -cmd ".parameter set :since $SINCE" -cmd ".parameter set :until $UNTIL" "$DB" <bench/stats-by-day.sql | tr -d '\r'; }
 counts_only() {
@@ -44,13 +18,8 @@ counts_only() {
 		FROM message WHERE coalesce(sent_at, ts) >= $SINCE AND coalesce(sent_at, ts) < $UNTIL GROUP BY day"
 }
 
-DB=$(database "$N" "$C")
-# everything: from the local day the data starts in to the day it ends
-end=1793491200 # gen-messages' fixed end, 2026-11-01T00:00:00Z
-first=$(TZ=$ZONE date -d "@$((end - D * 86400))" +%F)
-last=$(TZ=$ZONE date -d "@$end" +%F)
-SINCE=$(TZ=$ZONE date -d "$first" +%s)
-UNTIL=$(TZ=$ZONE date -d "$last +1 day" +%s)
+DB=$(bench_db "$N" "$C")
+bench_range
 echo "data: $(sqlite3 "$DB" 'SELECT count(*) FROM message') messages, $C contacts, $first to $last ($ZONE)"
 
 t_wb=$(best "$OUT.wb" bin/wb-stats -d "$DB" --by day --since "$first" --until "$last +1d" -o csv)
@@ -64,7 +33,7 @@ awk -v w="$t_wb" -v s="$t_sql" -v c="$t_cnt" 'BEGIN {
 [ "$same" = yes ] || { diff "$OUT.wb" "$OUT.sql" | head -5; exit 1; }
 
 # --by contact streams: peak memory at a tenth of the size and at the full size
-small=$(database $((N / 10)) $((C / 10)))
+small=$(bench_db $((N / 10)) $((C / 10)))
 rss() { /usr/bin/time -f %M bin/wb-stats -d "$1" --by contact --since "$first" --until "$last +1d" -o csv 2>&1 >"$OUT.rows" | tail -n 1; }
 r1=$(rss "$small")
 n1=$(($(wc -l <"$OUT.rows") - 1))

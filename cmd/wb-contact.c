@@ -9,6 +9,7 @@
 #include "contact.h"
 #include "err.h"
 #include "import.h"
+#include "in.h"
 #include "kv.h"
 #include "label.h"
 #include "msglog.h"
@@ -37,6 +38,15 @@ static const char usage[] =
 	"                       replies are no answer)\n"
 	"  --unread             a message of theirs nobody opened, with no reply after it\n"
 	"  --sort KEY           last-in or last-out (the latest first), name (default: phone)\n"
+	"  --where KEY=VALUE    attribute KEY is VALUE (repeatable); KEY!=VALUE: is not;\n"
+	"                       KEY=: missing or empty; KEY!=: present\n"
+	"Columns of ls:\n"
+	"  --attrs              every attribute as a column of its own\n"
+	"  --columns A,B...     these columns: ls's own (phone, name, profile_name, labels,\n"
+	"                       opted_out, last_in) and attributes, in this order\n"
+	"\n"
+	"Tables read by import, optout, optin and rm:\n"
+	IN_TABLE_USAGE
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -61,10 +71,12 @@ static const cli_cmd commands[] = {
 typedef struct {
 	int cmd, argc;
 	char **argv; /* the command's arguments */
-	const char **labels, **not_labels;
-	int nlabels, nnot;
+	const char **labels, **not_labels, **where;
+	int nlabels, nnot, nwhere;
+	char **columns; /* --columns, NULL-terminated */
+	int ncolumns, attrs;
 	int64_t inactive, active;
-	int opted_out, skip_bad, filtering, unanswered, unread;
+	int opted_out, skip_bad, filtering, table, unanswered, unread;
 	contact_sort sort;
 } opts;
 
@@ -81,31 +93,87 @@ static const char *const contact_cols[] = {"phone", "user_id", "name", "profile_
 					   "opted_out", "last_in", NULL};
 #define NCONTACT_COLS 8
 
+/* The index of name among contact_cols; -1 when it is none of them. */
+static int own_column(const char *name)
+{
+	for (int i = 0; contact_cols[i]; i++)
+		if (!strcmp(contact_cols[i], name))
+			return i;
+	return -1;
+}
+
+static void contact_cell(out *o, wb_db *db, const contact *c, int col)
+{
+	char *labels;
+	switch (col) {
+	case 0: out_str(o, *c->wa_id ? c->wa_id : NULL); break;
+	case 1: out_str(o, *c->user_id ? c->user_id : NULL); break;
+	case 2: out_str(o, c->name); break;
+	case 3: out_str(o, c->profile_name); break;
+	case 4: out_str(o, c->username); break;
+	case 5:
+		labels = label_names_of(db, c->id);
+		out_str(o, labels);
+		free(labels);
+		break;
+	case 6: out_bool(o, c->opted_out); break;
+	default: out_time(o, c->last_in_at);
+	}
+}
+
 static void contact_cells(out *o, wb_db *db, const contact *c)
 {
-	char *labels = label_names_of(db, c->id);
-	out_str(o, *c->wa_id ? c->wa_id : NULL);
-	out_str(o, *c->user_id ? c->user_id : NULL);
-	out_str(o, c->name);
-	out_str(o, c->profile_name);
-	out_str(o, c->username);
-	out_str(o, labels);
-	out_bool(o, c->opted_out);
-	out_time(o, c->last_in_at);
-	free(labels);
+	for (int i = 0; i < NCONTACT_COLS; i++)
+		contact_cell(o, db, c, i);
 }
 
 typedef struct {
 	out *o;
 	wb_db *db;
+	const char **cols; /* the listing's columns, NULL-terminated */
+	int *own;          /* per column: its index in contact_cols, or -1 for an attribute */
+	int any_attr;      /* some column is an attribute */
+	kv attrs;
 } ls_ctx;
 
 static int ls_row(const contact *c, void *ctx)
 {
 	ls_ctx *l = ctx;
-	contact_cells(l->o, l->db, c);
+	if (l->any_attr)
+		contact_attrs_of(c, &l->attrs);
+	for (int i = 0; l->cols[i]; i++)
+		if (l->own[i] >= 0)
+			contact_cell(l->o, l->db, c, l->own[i]);
+		else
+			out_str(l->o, kv_get(&l->attrs, l->cols[i]));
 	out_row_end(l->o);
 	return 0;
+}
+
+/* The listing's columns: --columns's, or ls's own, then with --attrs
+ * every attribute the listed contacts have that is not named yet, in
+ * name order. keys keeps the attribute names. */
+static int ls_columns(wb_db *db, const opts *op, const contact_filter *f, ls_ctx *l, char ***keys)
+{
+	const char *const *pick = op->ncolumns ? (const char *const *)op->columns : contact_cols;
+	int rc = op->attrs ? contact_filter_keys(db, f, keys) : 0, n = 0;
+	size_t most = (size_t)(op->ncolumns ? op->ncolumns : NCONTACT_COLS) + 1;
+	for (size_t i = 0; *keys && (*keys)[i]; i++)
+		most++;
+	l->cols = xcalloc(most, sizeof *l->cols);
+	l->own = xcalloc(most, sizeof *l->own);
+	for (int i = 0; pick[i]; i++)
+		l->cols[n++] = pick[i];
+	for (size_t i = 0; *keys && (*keys)[i]; i++) {
+		int named = 0;
+		for (int j = 0; j < n && !named; j++)
+			named = !strcmp(l->cols[j], (*keys)[i]);
+		if (!named)
+			l->cols[n++] = (*keys)[i];
+	}
+	for (int i = 0; i < n; i++)
+		l->any_attr |= (l->own[i] = own_column(l->cols[i])) < 0;
+	return rc;
 }
 
 static int ls(wb_db *db, cli *cl, const opts *op)
@@ -120,11 +188,20 @@ static int ls(wb_db *db, cli *cl, const opts *op)
 			return rc == EX_FALSE ? EX_DATAERR : rc;
 	}
 	contact_filter f = {.labels = op->labels, .not_labels = op->not_labels, .inactive = op->inactive,
-			    .active = op->active, .opted_out = op->opted_out, .now = when_now(),
-			    .unanswered = op->unanswered, .unread = op->unread, .sort = op->sort};
-	ls_ctx l = {cli_out(cl, contact_cols), db};
-	int rc = contact_each(db, &f, ls_row, &l);
-	int cr = out_close(l.o);
+			    .active = op->active, .opted_out = op->opted_out, .where = op->where,
+			    .now = when_now(), .unanswered = op->unanswered, .unread = op->unread, .sort = op->sort};
+	ls_ctx l = {.db = db};
+	char **keys = NULL;
+	int rc = ls_columns(db, op, &f, &l, &keys), cr = 0;
+	if (!rc) {
+		l.o = cli_out(cl, l.cols);
+		rc = contact_each(db, &f, ls_row, &l);
+		cr = out_close(l.o);
+	}
+	kv_free(&l.attrs);
+	free(l.cols);
+	free(l.own);
+	contact_keys_free(keys);
 	return rc ? rc : cr;
 }
 
@@ -260,11 +337,12 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 		fclose(fp);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"created", "updated", "skipped", NULL};
+	static const char *const cols[] = {"created", "updated", "skipped", "duplicates", NULL};
 	out *o = cli_out(cl, cols);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
+	out_int(o, st.duplicates);
 	out_row_end(o);
 	return out_close(o);
 }
@@ -309,21 +387,42 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
+/* --columns A,B: each an own column of ls or an attribute name. */
+static void add_columns(opts *op, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		strtrim(name);
+		if (own_column(name) < 0 && contact_key_check(name))
+			wb_usage("--columns: '%s' is neither a column of ls nor an attribute name", name);
+		op->columns = xrealloc(op->columns, (size_t)(op->ncolumns + 2) * sizeof *op->columns);
+		op->columns[op->ncolumns++] = xstrdup(name);
+		op->columns[op->ncolumns] = NULL;
+	}
+	free(copy);
+	if (!op->ncolumns)
+		wb_usage("--columns: column names, separated by commas");
+}
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_UNANSWERED, O_UNREAD,
-	       O_SORT };
+	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_WHERE, O_ATTRS, O_COLUMNS,
+	       O_UNANSWERED, O_UNREAD, O_SORT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
+		IN_TABLE_LONGOPTS,
 		{"label", required_argument, NULL, O_LABEL},
 		{"not-label", required_argument, NULL, O_NOT_LABEL},
 		{"inactive", required_argument, NULL, O_INACTIVE},
 		{"active", required_argument, NULL, O_ACTIVE},
 		{"opted-out", no_argument, NULL, O_OPTED_OUT},
 		{"skip-bad", no_argument, NULL, O_SKIP_BAD},
+		{"where", required_argument, NULL, O_WHERE},
+		{"attrs", no_argument, NULL, O_ATTRS},
+		{"columns", required_argument, NULL, O_COLUMNS},
 		{"unanswered", no_argument, NULL, O_UNANSWERED},
 		{"unread", no_argument, NULL, O_UNREAD},
 		{"sort", required_argument, NULL, O_SORT},
@@ -332,10 +431,15 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	/* each list is NULL-terminated; it cannot outgrow argc */
 	op->labels = xcalloc((size_t)argc + 1, sizeof *op->labels);
 	op->not_labels = xcalloc((size_t)argc + 1, sizeof *op->not_labels);
+	op->where = xcalloc((size_t)argc + 1, sizeof *op->where);
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			op->table = 1;
+			continue;
+		}
 		op->filtering |= opt != O_SKIP_BAD;
 		switch (opt) {
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
@@ -344,6 +448,13 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_ACTIVE: op->active = parse_dur("--active", optarg); break;
 		case O_OPTED_OUT: op->opted_out = 1; break;
 		case O_SKIP_BAD: op->skip_bad = 1; break;
+		case O_ATTRS: op->attrs = 1; break;
+		case O_COLUMNS: add_columns(op, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			op->where[op->nwhere++] = optarg;
+			break;
 		case O_UNANSWERED: op->unanswered = 1; break;
 		case O_UNREAD: op->unread = 1; break;
 		case O_SORT: op->sort = CONTACT_BY_LAST_IN + cli_choice("--sort", optarg, contact_sort_names); break;
@@ -354,10 +465,12 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == LOG;
 	if (op->filtering && op->cmd != LS)
-		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread "
-			 "and --sort go with ls");
+		wb_usage("--label, --not-label, --inactive, --active, --opted-out, --unanswered, --unread, "
+			 "--sort, --where, --attrs and --columns go with ls");
 	if (op->skip_bad && op->cmd != IMPORT)
 		wb_usage("--skip-bad goes with import");
+	if (op->table && (op->cmd == ADD || op->cmd == LS || op->cmd == SHOW || op->cmd == LOG))
+		wb_usage("--delimiter and --phone-column go with import, optout, optin and rm");
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);
@@ -381,6 +494,10 @@ static void done(void *p)
 	opts *op = p;
 	free(op->labels);
 	free(op->not_labels);
+	free(op->where);
+	for (int i = 0; i < op->ncolumns; i++)
+		free(op->columns[i]);
+	free(op->columns);
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "contact.h"
 #include "err.h"
+#include "in.h"
 #include "label.h"
 #include "msglog.h"
 #include "util.h"
@@ -26,6 +27,9 @@ static const char usage[] =
 	"  apply|remove NAME --message WAMID...   label or unlabel single messages\n"
 	"  who NAME                    the contacts with a label\n"
 	"  who NAME --message          the messages with a label\n"
+	"\n"
+	"Tables on stdin (apply, remove):\n"
+	IN_TABLE_USAGE
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -49,7 +53,7 @@ static const cli_cmd commands[] = {
 typedef struct {
 	int cmd, argc;
 	char **argv; /* the command's arguments */
-	int color, messages;
+	int color, messages, table;
 } opts;
 
 static int ls_row(const label *l, void *ctx)
@@ -157,6 +161,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	opts *op = p;
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
+		IN_TABLE_LONGOPTS,
 		{"color", required_argument, NULL, 'c'},
 		{"message", no_argument, NULL, 'm'},
 		{0},
@@ -165,7 +170,9 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "c:m", longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
-		if (opt == 'c')
+		if (in_table_option(opt, optarg))
+			op->table = 1;
+		else if (opt == 'c')
 			op->color = parse_color(optarg);
 		else if (opt == 'm')
 			op->messages = 1;
@@ -180,6 +187,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--message goes with apply, remove and who");
 	if (op->messages && op->cmd != WHO && op->argc < 2)
 		wb_usage("--message needs message ids");
+	if (op->table && ((op->cmd != APPLY && op->cmd != REMOVE) || op->messages))
+		wb_usage("--delimiter and --phone-column go with apply and remove (phones on stdin)");
 	if (op->cmd == COLOR)
 		op->color = parse_color(op->argv[1]);
 }

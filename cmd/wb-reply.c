@@ -343,6 +343,7 @@ static int auto_row(const reply_msg *m, void *ctx)
 	out_str(ctx, m->reply_to);
 	out_str(ctx, m->key);
 	out_str(ctx, reply_kind_names[m->kind]);
+	out_bool(ctx, 1); /* the text is filled: wb-send fills nothing again */
 	out_str(ctx, m->from_number);
 	out_row_end(ctx);
 	return 0;
@@ -353,7 +354,7 @@ static int auto_reply(wb_db *db, cli *c)
 	if (!c->format)
 		c->format = "jsonl";
 	static const char *const cols[] = {"to", "text", "image", "document", "caption", "reply_to", "key", "auto",
-					   "from_number", NULL};
+					   "rendered", "from_number", NULL};
 	out *o = cli_out(c, cols);
 	out_line_buffered(o);
 	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "cloudapi.h"
 #include "complete.h"
@@ -34,8 +35,11 @@ static const char usage[] =
 	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
 	"  --label L            contacts with label L (repeat: all of them); a broadcast\n"
 	"  --not-label L        leave out contacts with label L\n"
+	"  --where KEY=VALUE    contacts whose attribute KEY is VALUE (repeat: all); a broadcast;\n"
+	"                       KEY!=VALUE: is not; KEY=: missing or empty; KEY!=: present\n"
 	"  -                    JSONL message objects on stdin, one a line, sent as they come\n"
 	"  (none)               CSV on stdin with a phone column; the columns fill {{placeholders}}\n"
+	IN_TABLE_USAGE
 	"Content (one):\n"
 	"  --text TEXT          a text (@FILE reads a file, @- stdin); --preview-url\n"
 	"  --quick /SHORTCUT    a quick reply: its text, or its medium with the text as caption\n"
@@ -53,13 +57,17 @@ static const char usage[] =
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
+	"  --rendered           the message is final: {{...}} in it are text, not placeholders\n"
 	"Rules and delivery:\n"
 	"  --at TIME            send then (placeholders allowed: '{{appointment}} -1d'); 09:00 is\n"
 	"                       the next 09:00; a time over a minute past is refused\n"
 	"  --now-if-past        send a past --at time now instead\n"
 	"  --key TEXT           an idempotency key (placeholders allowed); a used key is not sent again\n"
+	"  --tag TEXT           data Meta hands back in the statuses (biz_opaque_callback_data, up to\n"
+	"                       512 characters; placeholders allowed)\n"
 	"  --force              send outside the 24-hour window, and to opted-out contacts (direct only)\n"
-	"  --kind KIND          marketing or utility (default: marketing to --label, else utility)\n"
+	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
+	"                       else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
@@ -81,15 +89,18 @@ enum {
 	O_TO = 256, O_LABEL, O_NOT_LABEL, O_TEXT, O_QUICK, O_IMAGE, O_VIDEO, O_AUDIO, O_DOCUMENT, O_STICKER,
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
-	O_AT, O_KEY, O_FORCE, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY, O_DRY_RUN, O_RETRY_UNKNOWN,
-	O_NOW_IF_PAST, O_COMPLETE, O_FROM_NUMBER, O_BUTTONS, O_LIST, O_ROW, O_SECTION, O_FOOTER,
+	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER, O_BUTTONS, O_LIST, O_ROW,
+	O_SECTION, O_FOOTER,
 };
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
 	{"to", required_argument, NULL, O_TO},
 	{"label", required_argument, NULL, O_LABEL},
 	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"where", required_argument, NULL, O_WHERE},
 	{"text", required_argument, NULL, O_TEXT},
 	{"quick", required_argument, NULL, O_QUICK},
 	{"image", required_argument, NULL, O_IMAGE},
@@ -120,9 +131,11 @@ static const struct option longopts[] = {
 	{"interactive", required_argument, NULL, O_INTERACTIVE},
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
+	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
 	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
 	{"key", required_argument, NULL, O_KEY},
+	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
 	{"kind", required_argument, NULL, O_KIND},
 	{"cap", required_argument, NULL, O_CAP},
@@ -142,8 +155,8 @@ static const struct option longopts[] = {
 /* Options as given, before they become a spec. */
 typedef struct {
 	compose_spec spec;
-	const char **to, **labels, **not_labels;
-	size_t nto, nlabels, nnot;
+	const char **to, **labels, **not_labels, **where;
+	size_t nto, nlabels, nnot, nwhere;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
@@ -153,6 +166,7 @@ typedef struct {
 	int dry, retry_unknown;
 	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
+	int table; /* --delimiter or --phone-column */
 	char *text, *interactive; /* read from files */
 	char *agent; /* WB_AGENT, from the environment or the config file */
 } opts;
@@ -181,13 +195,15 @@ typedef struct {
 	compose_ctx sc;
 	deliver_stats total;
 	api_msg_type type; /* of the message on the command line */
+	long bad_lines;    /* '-': lines not sent for an error of their own */
+	const char *where; /* '-': the line being sent ("stdin:7"), for messages */
 	compose_media media; /* its medium, resolved once */
 	long recipients;     /* of a send: as the segment, the list or --to gave them */
 	quick_content quick; /* --quick's reply, when it carries a medium */
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
-		const char *error)
+		const char *error, const char *tag)
 {
 	if (r->o.dry) /* the request bodies are the output */
 		return;
@@ -203,6 +219,7 @@ static void row(run *r, int64_t id, const char *phone, const char *user_id, cons
 	out_str(o, wamid);
 	out_str(o, status);
 	out_str(o, error);
+	out_str(o, tag);
 	out_row_end(o);
 }
 
@@ -217,7 +234,16 @@ static void dry_run_note(run *r, const compose_note *n)
 	if (n->due_at)
 		when_fmt_human(n->due_at, r->c->tz, when);
 	fflush(stdout);
-	wb_warn("%s: would be sent %s%s", n->phone, n->due_at ? "at " : "", when);
+	wb_warn("%s: would be sent %s%s", n->phone ? n->phone : n->user_id, n->due_at ? "at " : "", when);
+}
+
+/* Why a message to phone did not go, with the line it came from. */
+static void warn_for(const run *r, const char *phone, const char *error)
+{
+	if (r->where)
+		wb_warn("%s: %s: %s", r->where, phone, error);
+	else
+		wb_warn("%s: %s", phone, error);
 }
 
 static void on_note(const compose_note *n, void *ctx)
@@ -228,16 +254,16 @@ static void on_note(const compose_note *n, void *ctx)
 		return;
 	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
-		wb_warn("%s: %s", n->phone ? n->phone : n->user_id, n->error);
-	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error);
+		warn_for(r, n->phone ? n->phone : n->user_id, n->error);
+	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
 {
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
-		wb_warn("%s: %s", *d->phone ? d->phone : d->user_id, d->error);
-	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error);
+		warn_for(r, *d->phone ? d->phone : d->user_id, d->error);
+	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -246,7 +272,7 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
 	int uid = bsuid_valid(phone);
-	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error);
+	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error, NULL);
 	return 0;
 }
 
@@ -305,14 +331,16 @@ static int segment_one(const contact *ct, void *ctx)
 static int nobody(const run *r)
 {
 	const opts *o = &r->o;
-	if (!o->nlabels)
+	if (!o->nlabels && !o->nwhere)
 		return wb_err(EX_FALSE, "nobody to send to: no recipients on stdin");
 	sb b = {0};
 	for (size_t i = 0; i < o->nlabels; i++)
-		sb_printf(&b, "%s%s", i ? " and " : "", o->labels[i]);
+		sb_printf(&b, "%s%s", i ? " and " : "is labelled ", o->labels[i]);
+	for (size_t i = 0; i < o->nwhere; i++)
+		sb_printf(&b, "%s%s", i ? " and " : b.len ? " with " : "has ", o->where[i]);
 	for (size_t i = 0; i < o->nnot; i++)
 		sb_printf(&b, "%s%s", i ? ", nor " : ", not ", o->not_labels[i]);
-	int rc = wb_err(EX_FALSE, "nobody to send to: no contact is labelled %s", b.s);
+	int rc = wb_err(EX_FALSE, "nobody to send to: no contact %s", b.s);
 	sb_free(&b);
 	return rc;
 }
@@ -324,7 +352,8 @@ static int bulk(run *r)
 	opts *o = &r->o;
 	int rc;
 	/* a segment, a CSV list or anything named is a broadcast */
-	int broadcast = o->nlabels || o->name || o->broadcast || !o->nto;
+	int segment = o->nlabels || o->nwhere;
+	int broadcast = segment || o->name || o->broadcast || !o->nto;
 	int64_t now = r->sc.now;
 	if ((rc = db_begin(r->db)))
 		return rc;
@@ -339,11 +368,11 @@ static int bulk(run *r)
 			rc = compose_one_wa_id(&r->sc, &o->spec, r->type, &r->media, pl.v[i], NULL);
 		phone_list_free(&pl);
 	}
-	if (!rc && o->nlabels) {
-		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .now = now};
+	if (!rc && segment) {
+		contact_filter f = {.labels = o->labels, .not_labels = o->not_labels, .where = o->where, .now = now};
 		rc = contact_each(r->db, &f, segment_one, r);
 	}
-	if (!rc && !o->nto && !o->nlabels)
+	if (!rc && !o->nto && !segment)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
 	if (!rc && !o->nto && !r->recipients)
 		rc = nobody(r);
@@ -356,30 +385,45 @@ static int bulk(run *r)
 	return r->sc.queued_now ? deliver(r, 1, r->sc.queued_now) : 0;
 }
 
+/* One line of JSONL (doc NULL: a line too long to keep), sent at once.
+ * A failure of the line's own is said with its number and counted. */
+static int line(run *r, const char *doc, size_t len, long lineno)
+{
+	char where[32];
+	snprintf(where, sizeof where, "stdin:%ld", lineno);
+	r->sc.queued_now = 0;
+	r->where = where;
+	int rc = doc ? compose_line(&r->sc, doc, len, where, r->o.spec.agent) : EX_DATAERR;
+	if (!rc && r->sc.queued_now && (rc = deliver(r, 1, 0)))
+		wb_err_prefix(rc, "%s: ", where);
+	r->where = NULL;
+	if (!rc || batch_fatal(rc))
+		return rc;
+	wb_warn("%s", wb_errmsg());
+	r->bad_lines++;
+	return 0;
+}
+
 /* JSONL message objects, each sent before the next line is read: a
- * live pipeline answers promptly. */
+ * live pipeline answers promptly. A bad line costs only itself: the
+ * stream ends for a broken database or configuration (batch_fatal), or
+ * when the API rejects the token. */
 static int lines(run *r)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	long lineno = 0;
-	int rc;
+	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
+	in_docs_lines(in, IN_LINE_MAX);
+	const char *doc;
+	size_t len;
+	long long offset;
+	long lineno;
+	int rc = 0;
 	in_tty_hint(STDIN_FILENO, "JSON message objects, one a line");
-	while ((rc = in_line(stdin, &buf, &cap, &lineno)) == 1) {
-		if (!*strtrim(buf))
-			continue;
-		char where[64];
-		snprintf(where, sizeof where, "stdin:%ld", lineno);
-		r->sc.queued_now = 0;
-		rc = compose_line(&r->sc, buf, where, r->o.spec.agent);
-		if (!rc && r->sc.queued_now)
-			rc = deliver(r, 1, 0);
+	while (!rc && !r->total.auth && (rc = in_docs_next(in, &doc, &len, &offset, &lineno)) == 1) {
+		rc = line(r, doc, len, lineno);
 		fflush(stdout);
-		if (rc)
-			break;
 	}
-	free(buf);
-	return rc == 1 ? 0 : rc;
+	in_docs_close(in);
+	return rc;
 }
 
 static int queue_row_out(const queue_row *q, void *ctx)
@@ -394,6 +438,7 @@ static int queue_row_out(const queue_row *q, void *ctx)
 	out_int(o, q->attempts);
 	out_str(o, q->key);
 	out_str(o, q->error);
+	out_str(o, q->tag);
 	out_row_end(o);
 	return 0;
 }
@@ -409,6 +454,9 @@ static int verdict(const run *r)
 	if (r->total.later)
 		return wb_err(EX_TEMPFAIL, "%ld message%s wait for a retry (wb-send flush)", r->total.later,
 			      r->total.later == 1 ? "" : "s");
+	if (r->bad_lines)
+		return wb_err(EX_DATAERR, "%ld line%s not sent (said above), %ld failed, %ld refused", r->bad_lines,
+			      r->bad_lines == 1 ? "" : "s", r->total.failed, r->sc.refused);
 	if (r->total.failed || r->sc.refused)
 		return wb_err(EX_DATAERR, "%ld failed, %ld refused", r->total.failed, r->sc.refused);
 	return 0;
@@ -423,10 +471,19 @@ static void options(run *r, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(r->c, opt, optarg))
 			continue;
+		if (in_table_option(opt, optarg)) {
+			o->table = 1;
+			continue;
+		}
 		switch (opt) {
 		case O_TO: append(&o->to, &o->nto, optarg); break;
 		case O_LABEL: append(&o->labels, &o->nlabels, optarg); break;
 		case O_NOT_LABEL: append(&o->not_labels, &o->nnot, optarg); break;
+		case O_WHERE:
+			if (contact_where_check(optarg))
+				wb_usage("%s", wb_errmsg());
+			append(&o->where, &o->nwhere, optarg);
+			break;
 		case O_TEXT: s->text = optarg; break;
 		case O_QUICK: s->quick = optarg; break;
 		case O_IMAGE: s->image = optarg; break;
@@ -461,9 +518,11 @@ static void options(run *r, int argc, char **argv)
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
+		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
 		case O_NOW_IF_PAST: s->now_if_past = 1; break;
 		case O_KEY: s->key = optarg; break;
+		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;
 		case O_KIND: s->kind = send_category_names[cli_choice("--kind", optarg, send_category_names)]; break;
 		case O_CAP: o->cap = optarg; break;
@@ -514,20 +573,23 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("--retry-unknown goes with flush");
 	if (o->spec.now_if_past && !o->spec.at)
 		wb_usage("--now-if-past goes with --at");
-	if (o->lines && (o->nto || o->nlabels))
-		wb_usage("'-' reads recipients from stdin; it does not mix with --to or --label");
-	if (o->nnot && !o->nlabels)
-		wb_usage("--not-label narrows --label");
+	if (o->lines && (o->nto || o->nlabels || o->nwhere))
+		wb_usage("'-' reads recipients from stdin; it does not mix with --to, --label or --where");
+	if (o->table && (cmd != CMD_SEND || o->lines || o->nto || o->nlabels || o->nwhere))
+		wb_usage("--delimiter and --phone-column go with recipients in a table on stdin");
+	if (o->nnot && !o->nlabels && !o->nwhere)
+		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
 		wb_usage("%s", wb_errmsg());
 	/* b12-templates: the template's category, when wb knows it, goes here */
-	o->category = send_category_default(o->nlabels > 0, NULL);
+	o->category = send_category_default(o->nlabels || o->nwhere, NULL);
 	if (o->cap && (o->spec.kind ? strcmp(o->spec.kind, "marketing") : o->category != SEND_MARKETING))
 		wb_usage("--cap limits marketing sends; this one is utility (--kind marketing makes it marketing)");
-	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && isatty(0))
-		wb_usage("no recipients: give --to, --label, or CSV or JSONL ('-') on stdin");
-	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels)
-		wb_usage("--text @- reads stdin, so recipients must come from --to or --label");
+	if (cmd == CMD_SEND && !o->lines && !o->nto && !o->nlabels && !o->nwhere && isatty(0))
+		wb_usage("no recipients: give --to, --label, --where, or CSV or JSONL ('-') on stdin");
+	if (cmd == CMD_SEND && !o->lines && o->spec.text && !strcmp(o->spec.text, "@-") && !o->nto && !o->nlabels &&
+	    !o->nwhere)
+		wb_usage("--text @- reads stdin, so recipients must come from --to, --label or --where");
 	return cmd;
 }
 
@@ -569,9 +631,9 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", NULL};
+	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", "tag", NULL};
 	static const char *const qcols[] = {"id", "phone", "user_id", "type", "status", "due", "attempts", "key",
-					    "error", NULL};
+					    "error", "tag", NULL};
 	/* the queue is a listing, with a header when it is empty; what a
 	 * send or a flush did is a log, which cron appends to: no row, no
 	 * bytes */
@@ -595,7 +657,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL);
+			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
 	}
 	return rc;
 }
@@ -665,6 +727,7 @@ static void done(void *p)
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
+	free(o->where);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);

@@ -1,13 +1,15 @@
 /* wb-stats — how the business serves its customers: message counts,
  * delivery and read rates, contacts, first-response times over a range,
  * grouped by period, contact, label, agent or broadcast; the most active
- * customers; and one row per conversation for a CRM or a spreadsheet. */
+ * customers; one row per conversation for a CRM or a spreadsheet; and
+ * all of it as one HTML page with charts for people. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "err.h"
+#include "report.h"
 #include "stats.h"
 #include "util.h"
 #include "when.h"
@@ -16,12 +18,16 @@ static const char usage[] =
 	"usage: wb-stats [-d DB] [-o FORMAT] [--since TIME] [--until TIME] [--by GROUPING]\n"
 	"       wb-stats top [--limit N] [--by messages|received] [--since TIME] [--until TIME]\n"
 	"       wb-stats conversations [--since TIME] [--until TIME]\n"
+	"       wb-stats report [--since TIME] [--until TIME] [-o FILE.html]\n"
 	"\n"
 	"  (no command)        received, sent, delivered, read, failed, rates, contacts,\n"
 	"                      new contacts, first-response median and p90, auto replies,\n"
 	"                      broadcasts: one summary row, or one row per group\n"
 	"  top                 the most active customers\n"
 	"  conversations       one row per conversation opened in the range\n"
+	"  report              one HTML page with charts: per day, delivered and read,\n"
+	"                      response times, busy hours, top customers, agents,\n"
+	"                      labels; -o names its file (default, or -: stdout)\n"
 	"\n"
 	"  -s, --since TIME     start of the range (default: midnight six days before\n"
 	"                       the day --until falls in: the last 7 days)\n"
@@ -36,11 +42,12 @@ static const char usage[] =
 	"without a zone are in the business time zone (wb-profile set timezone=...).\n"
 	"wb-stats(1) defines every column with an sqlite3 query that checks it.\n";
 
-enum { REPORT, TOP, CONVERSATIONS };
+/* REPORT, the figures, is no command: the commands end before it. */
+enum { TOP, CONVERSATIONS, HTML, REPORT };
 static const cli_cmd commands[] = {
-	[REPORT] = {"report", 0, 0, NULL},
 	[TOP] = {"top", 0, 0, NULL},
 	[CONVERSATIONS] = {"conversations", 0, 0, NULL},
+	[HTML] = {"report", 0, 0, NULL},
 	{0},
 };
 enum { TOP_BY_MESSAGES, TOP_BY_RECEIVED };
@@ -53,6 +60,7 @@ typedef struct {
 	int top_by;
 	long limit;
 	const char *plot; /* --plot: the column to draw */
+	const char *file; /* report: -o, the page's file */
 } opts;
 
 typedef struct {
@@ -206,10 +214,22 @@ static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t unti
  * terminal, whatever WB_OUTPUT says; -o can only ask for that. */
 static void plot_option(cli *c, opts *op, const char *plot)
 {
+	if (op->cmd == HTML)
+		wb_usage("--plot draws on the terminal; report draws its own charts");
 	op->plot = plottable[op->cmd][cli_choice("--plot", plot, plottable[op->cmd])];
 	if (c->format && strcmp(c->format, "table"))
 		wb_usage("--plot draws a chart; it does not go with -o %s", c->format);
 	c->format = "table";
+}
+
+/* report's -o: the page's file; a format's name is a mistake for one
+ * (a file by that name can be ./csv). */
+static const char *report_file(const char *output)
+{
+	out_format f;
+	if (output && !out_parse_format(output, &f))
+		wb_usage("report writes HTML: -o names its file, and '%s' is a format", output);
+	return output;
 }
 
 /* The options and the command; exits 64 on a malformed command line,
@@ -226,11 +246,15 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"plot", required_argument, NULL, 'p'},
 		{0},
 	};
-	const char *by = NULL, *limit = NULL, *plot = NULL;
+	const char *by = NULL, *limit = NULL, *plot = NULL, *output = NULL;
 	int opt;
 	op->by = STATS_NONE;
 	c->reads = 1;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:u:b:n:", longopts, NULL)) != -1) {
+		if (opt == 'o') { /* a format, or the report's file: known after the command */
+			output = optarg;
+			continue;
+		}
 		if (cli_common(c, opt, optarg))
 			continue;
 		switch (opt) {
@@ -244,12 +268,16 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	argc -= optind;
 	argv += optind;
 	op->cmd = argc ? cli_command(NULL, commands, &argc, &argv) : REPORT;
+	if (op->cmd == HTML)
+		op->file = report_file(output);
+	else if (output)
+		cli_common(c, 'o', output);
 	if (by && op->cmd == REPORT)
 		op->by = (stats_by)cli_choice("--by", by, stats_by_names);
 	else if (by && op->cmd == TOP)
 		op->top_by = cli_choice("--by", by, top_by_names);
 	else if (by)
-		wb_usage("--by goes with a report or top");
+		wb_usage("--by goes with the figures (no command) or top");
 	if (limit && op->cmd != TOP)
 		wb_usage("--limit goes with top");
 	if (plot)
@@ -269,6 +297,8 @@ static int run(wb_db *db, cli *c, void *p)
 		rc = top(db, c, op, since, until, &x);
 	else if (!rc && op->cmd == CONVERSATIONS)
 		rc = conversations(db, c, op, since, until, &x);
+	else if (!rc && op->cmd == HTML)
+		rc = report_html(db, op->file, since, until, c->tz);
 	else if (!rc)
 		rc = report(db, c, op, since, until, &x);
 	int cr = out_close(x.o);

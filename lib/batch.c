@@ -1,5 +1,7 @@
 #include "batch.h"
 
+#include "err.h"
+
 struct batch {
 	wb_db *db;
 	int open;
@@ -16,6 +18,22 @@ int batch_join(batch *b)
 	}
 	b->n++;
 	return 0;
+}
+
+int batch_fatal(int rc)
+{
+	switch (rc) {
+	case EX_IOERR:
+	case EX_CANTCREAT:
+	case EX_SOFTWARE:
+	case EX_OSERR:
+	case EX_OSFILE:
+	case EX_CONFIG:
+	case EX_NOPERM:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Commits the batch and hands it to done either way. */

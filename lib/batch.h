@@ -42,4 +42,11 @@ int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_f
  * counted in the batch. 0 or db_begin's code. */
 int batch_join(batch *b);
 
+/* Whether a failure on one document of a stream ends the stream: a
+ * database that cannot be read or written (I/O, full, read-only), a
+ * configuration that is missing or refused, an internal error. Anything
+ * else (bad data, a busy database, an API that is away) is that
+ * document's alone, and a live pipeline goes on to the next. */
+int batch_fatal(int rc);
+
 #endif

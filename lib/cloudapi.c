@@ -42,6 +42,8 @@ static json_t *media_object(const api_msg *m)
 		set_str(o, "caption", m->caption);
 	if (m->type == MSG_DOCUMENT)
 		set_str(o, "filename", m->filename);
+	if (m->type == MSG_AUDIO && m->voice)
+		json_object_set_new(o, "voice", json_true());
 	return o;
 }
 
@@ -122,7 +124,8 @@ json_t *api_msg_json(const api_msg *m)
 		content = media_object(m);
 		break;
 	case MSG_LOCATION:
-		content = json_pack("{s:f,s:f}", "latitude", m->lat, "longitude", m->lon);
+		content = json_pack("{s:f,s:f}", "latitude", strtod(m->lat, NULL), "longitude",
+				    strtod(m->lon, NULL));
 		set_str(content, "name", m->place);
 		set_str(content, "address", m->address);
 		break;
@@ -144,7 +147,41 @@ json_t *api_msg_json(const api_msg *m)
 	json_object_set_new(body, type, content);
 	if (m->reply_to && m->type != MSG_REACTION)
 		json_object_set_new(body, "context", json_pack("{s:s}", "message_id", m->reply_to));
+	set_str(body, "biz_opaque_callback_data", m->tag);
 	return body;
+}
+
+/* The significant digits of a decimal number as written ("-037.460" has
+ * 5): printed with that many, its double gives those digits back. */
+static int digits_of(const char *s)
+{
+	int n = 0, lead = 1;
+	for (; *s && *s != 'e' && *s != 'E'; s++) {
+		if (*s < '0' || *s > '9')
+			continue;
+		if (*s != '0')
+			lead = 0;
+		n += !lead;
+	}
+	return n;
+}
+
+char *api_msg_body(const api_msg *m)
+{
+	json_t *j = api_msg_json(m);
+	if (!j)
+		return NULL;
+	/* a body's only reals are a location's: printed with as many digits
+	 * as the user gave (a double has at most 17 worth printing) */
+	int prec = 17;
+	if (m->type == MSG_LOCATION) {
+		int a = digits_of(m->lat), b = digits_of(m->lon);
+		prec = a > b ? a : b;
+		prec = prec < 1 ? 1 : prec > 17 ? 17 : prec;
+	}
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(prec));
+	json_decref(j);
+	return s;
 }
 
 /* ------------------------------------------------------------ answers */

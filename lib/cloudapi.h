@@ -30,10 +30,12 @@ typedef struct {
 	/* text; also the body of interactive buttons */
 	const char *text;
 	int preview_url; /* -1: leave out, else false/true */
-	/* media: an uploaded id or a link */
+	/* media: an uploaded id or a link; voice: the audio is a voice note */
 	const char *media_id, *link, *caption, *filename;
-	/* location */
-	double lat, lon;
+	int voice;
+	/* location: latitude and longitude as the user wrote them (decimal
+	 * numbers, checked by the caller), so the body carries their digits */
+	const char *lat, *lon;
 	const char *place, *address;
 	/* template: body parameters fill {{1}}, {{2}}…; header_kind is text,
 	 * image, video or document (NULL: no header); buttons are the
@@ -50,12 +52,22 @@ typedef struct {
 	json_t *interactive;
 	/* reaction */
 	const char *emoji;
+	/* biz_opaque_callback_data: Meta hands it back in the message's status
+	 * webhooks (wb-send --tag); NULL: none */
+	const char *tag;
 } api_msg;
+
+/* The longest biz_opaque_callback_data Meta takes, in characters. */
+#define API_TAG_MAX 512
 
 /* The request body for POST /{phone-id}/messages. NULL and EX_DATAERR
  * for a message the API would refuse on its face (a choice without a
  * title…). */
 json_t *api_msg_json(const api_msg *m);
+/* The same as compact text, the form sent: a location's numbers keep the
+ * digits given (37.4611978, not 37.461197800000001). malloc'd; NULL and
+ * EX_DATAERR as api_msg_json. */
+char *api_msg_body(const api_msg *m);
 
 /* ---- answers (pure) */
 

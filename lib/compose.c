@@ -1,5 +1,6 @@
 #include "compose.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,55 +50,68 @@ static const char **str_array(json_t *v, size_t *n, const char *key, const char 
 	return a;
 }
 
+/* The keys of a JSONL message: wb-send's long option names, with the
+ * field each fills and its kind: a string, a boolean, or one that
+ * compose_spec_from_json reads itself (param, button, choice,
+ * interactive). */
+enum { KEY_STR, KEY_BOOL, KEY_OTHER };
+#define S(k, f) {k, offsetof(compose_spec, f), KEY_STR}
+#define B(k, f) {k, offsetof(compose_spec, f), KEY_BOOL}
+#define O(k) {k, 0, KEY_OTHER}
+static const struct {
+	const char *key;
+	size_t off;
+	int kind;
+} spec_keys[] = {
+	S("to", to), S("text", text), S("quick", quick), S("image", image), S("video", video),
+	S("audio", audio), S("document", document), S("sticker", sticker), S("caption", caption),
+	S("filename", filename), S("location", location), S("name", place), S("address", address),
+	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
+	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
+	S("kind", kind), S("tag", tag), S("from_number", from_number), B("voice", voice), B("upload", upload), B("force", force),
+	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), O("param"),
+	O("button"), O("choice"), O("interactive"), S("buttons", reply_buttons), S("list", list),
+	S("footer", footer), O("row"), O("section"),
+};
+#undef S
+#undef B
+#undef O
+
+/* One member of a line into s. A key no option names is an error, not
+ * ignored: a misspelt "ky" must not send a message without its key. */
+static int spec_member(compose_spec *s, const char *key, json_t *v, const char *where)
+{
+	for (size_t i = 0; i < sizeof spec_keys / sizeof *spec_keys; i++) {
+		if (strcmp(key, spec_keys[i].key))
+			continue;
+		if (json_is_null(v)) /* a column the writer had no value for */
+			return 0;
+		void *field = (char *)s + spec_keys[i].off;
+		if (spec_keys[i].kind == KEY_STR && !json_is_string(v))
+			return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
+		if (spec_keys[i].kind == KEY_BOOL && !json_is_boolean(v))
+			return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
+		if (spec_keys[i].kind == KEY_STR)
+			*(const char **)field = json_string_value(v);
+		else if (spec_keys[i].kind == KEY_BOOL)
+			*(int *)field = json_is_true(v);
+		return 0;
+	}
+	return wb_err(EX_DATAERR, "%s: unknown key \"%s\" (a line's keys are wb-send's long options)", where, key);
+}
+
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 {
 	memset(s, 0, sizeof *s);
 	s->preview_url = -1;
 	if (!json_is_object(o))
 		return wb_err(EX_DATAERR, "%s: not a JSON object", where);
-	static const struct {
-		const char *key;
-		size_t off;
-	} strs[] = {
-#define F(k, f) {k, offsetof(compose_spec, f)}
-		F("to", to), F("text", text), F("quick", quick), F("image", image), F("video", video),
-		F("audio", audio), F("document", document), F("sticker", sticker), F("caption", caption),
-		F("filename", filename), F("location", location), F("name", place), F("address", address),
-		F("template", tmpl), F("lang", lang), F("header", header), F("react", react),
-		F("reply_to", reply_to), F("key", key), F("at", at), F("agent", agent), F("auto", auto_kind),
-		F("from_number", from_number), F("buttons", reply_buttons), F("list", list), F("footer", footer),
-		F("kind", kind),
-#undef F
-	};
 	const char *key;
 	json_t *v;
 	int rc = 0;
 	json_object_foreach(o, key, v) {
-		if (json_is_null(v)) /* a column the writer had no value for */
-			continue;
-		for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
-			if (strcmp(key, strs[i].key))
-				continue;
-			if (!json_is_string(v))
-				return wb_err(EX_DATAERR, "%s: \"%s\" must be a string", where, key);
-			*(const char **)((char *)s + strs[i].off) = json_string_value(v);
-		}
-		if (!strcmp(key, "voice") || !strcmp(key, "upload") || !strcmp(key, "force") ||
-		    !strcmp(key, "preview_url") || !strcmp(key, "now_if_past")) {
-			if (!json_is_boolean(v))
-				return wb_err(EX_DATAERR, "%s: \"%s\" must be true or false", where, key);
-			int b = json_is_true(v);
-			if (!strcmp(key, "voice"))
-				s->voice = b;
-			else if (!strcmp(key, "upload"))
-				s->upload = b;
-			else if (!strcmp(key, "force"))
-				s->force = b;
-			else if (!strcmp(key, "now_if_past"))
-				s->now_if_past = b;
-			else
-				s->preview_url = b;
-		}
+		if ((rc = spec_member(s, key, v, where)))
+			return rc;
 	}
 	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
 	if (!rc)
@@ -107,7 +121,7 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 	if (!rc)
 		s->rows = str_array(json_object_get(o, "row"), &s->nrows, "row", where, &rc);
 	json_t *sec = json_object_get(o, "section");
-	if (!rc && sec && !json_is_string(sec))
+	if (!rc && sec && !json_is_null(sec) && !json_is_string(sec))
 		rc = wb_err(EX_DATAERR, "%s: \"section\" must be a string", where);
 	/* a line's rows are in one section: its "section" */
 	s->row_sections = xcalloc(s->nrows + 1, sizeof *s->row_sections);
@@ -435,14 +449,18 @@ void compose_media_free(compose_media *m)
 
 /* Everything a message says that may hold {{placeholders}}, filled. */
 typedef struct {
-	char *text, *caption, *filename, *place, *address, *header, *key, *at;
+	char *text, *caption, *filename, *place, *address, *header, *key, *at, *tag;
 	char **params, **buttons;
 } filled;
 
-static int fill(const char *in, kv *vars, char **out)
+/* A rendered message is final: its {{…}} are text (a customer's name
+ * that looks like a placeholder is not one). */
+static int fill(const char *in, kv *vars, int rendered, char **out)
 {
 	*out = NULL;
-	return in ? tmpl_render(in, kv_lookup, vars, out) : 0;
+	if (in && rendered)
+		*out = xstrdup(in);
+	return in && !rendered ? tmpl_render(in, kv_lookup, vars, out) : 0;
 }
 
 static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f)
@@ -450,21 +468,24 @@ static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f
 	int rc = 0;
 	f->params = xcalloc(s->nparams + 1, sizeof *f->params);
 	f->buttons = xcalloc(s->nbuttons + 1, sizeof *f->buttons);
-	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at};
-	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at};
+	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at, s->tag};
+	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at,
+			 &f->tag};
 	for (size_t i = 0; i < sizeof in / sizeof *in && !rc; i++)
-		rc = fill(in[i], vars, outp[i]);
+		rc = fill(in[i], vars, s->rendered, outp[i]);
 	for (size_t i = 0; i < s->nparams && !rc; i++)
-		rc = fill(s->params[i], vars, &f->params[i]);
+		rc = fill(s->params[i], vars, s->rendered, &f->params[i]);
 	for (size_t i = 0; i < s->nbuttons && !rc; i++)
-		rc = fill(s->buttons[i], vars, &f->buttons[i]);
+		rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i]);
 	return rc;
 }
 
 static int wants_vars(const compose_spec *s, const char *quick)
 {
+	if (s->rendered)
+		return 0;
 	const char *one[] = {quick ? quick : s->text, s->caption, s->filename, s->place, s->address, s->header,
-			     s->key, s->at};
+			     s->key, s->at, s->tag};
 	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
 		if (one[i] && tmpl_has(one[i]))
 			return 1;
@@ -479,7 +500,7 @@ static int wants_vars(const compose_spec *s, const char *quick)
 
 static void filled_free(filled *f, const compose_spec *s)
 {
-	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at};
+	char *all[] = {f->text, f->caption, f->filename, f->place, f->address, f->header, f->key, f->at, f->tag};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		free(all[i]);
 	for (size_t i = 0; f->params && i < s->nparams; i++)
@@ -490,19 +511,98 @@ static void filled_free(filled *f, const compose_spec *s)
 	free(f->buttons);
 }
 
-static int parse_location(const char *v, double *lat, double *lon)
+/* A decimal number as JSON writes one: [-]digits[.digits][e[+-]digits]. */
+static int decimal(const char *s)
 {
-	char *end;
-	*lat = strtod(v, &end);
-	if (end == v || *end != ',')
-		goto bad;
-	const char *p = end + 1;
-	*lon = strtod(p, &end);
-	if (end == p || *end || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
-		goto bad;
-	return 0;
-bad:
+	static const char digits[] = "0123456789";
+	const char *p = s + (*s == '-');
+	size_t n = strspn(p, digits);
+	if (!n)
+		return 0;
+	p += n;
+	if (*p == '.') {
+		if (!(n = strspn(++p, digits)))
+			return 0;
+		p += n;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		if (!(n = strspn(p, digits)))
+			return 0;
+		p += n;
+	}
+	return !*p;
+}
+
+/* A number as the user wrote it, without the spaces around it or a
+ * leading '+', which JSON does not allow. */
+static char *number_text(char *s)
+{
+	strtrim(s);
+	if (*s == '+')
+		memmove(s, s + 1, strlen(s));
+	return s;
+}
+
+/* "LAT,LON": two decimal numbers in range, kept as written (*lat and
+ * *lon malloc'd, without the spaces around them) so the request
+ * carries the user's digits. */
+static int parse_location(const char *v, char **lat, char **lon)
+{
+	const char *comma = strchr(v, ',');
+	if (comma) {
+		*lat = number_text(xstrndup(v, (size_t)(comma - v)));
+		*lon = number_text(xstrdup(comma + 1));
+		if (decimal(*lat) && decimal(*lon) && fabs(strtod(*lat, NULL)) <= 90 && fabs(strtod(*lon, NULL)) <= 180)
+			return 0;
+	}
 	return wb_err(EX_DATAERR, "--location '%s': want LAT,LON in degrees", v);
+}
+
+/* What a message's options hold as text and the body needs read: the
+ * location's numbers, the header's kind, the interactive object. */
+typedef struct {
+	char *lat, *lon, *kind;
+	json_t *inter;
+} parts;
+
+static void parts_free(parts *p)
+{
+	free(p->lat);
+	free(p->lon);
+	free(p->kind);
+	json_decref(p->inter);
+}
+
+static int read_parts(const compose_spec *s, api_msg_type type, const filled *f, api_msg *msg, parts *p)
+{
+	int rc;
+	if (type == MSG_LOCATION && (rc = parse_location(s->location, &p->lat, &p->lon)))
+		return rc;
+	msg->lat = p->lat;
+	msg->lon = p->lon;
+	if (f->header && s->tmpl) { /* with --buttons or --list: their text header */
+		const char *colon = strchr(f->header, ':');
+		p->kind = colon ? xstrndup(f->header, (size_t)(colon - f->header)) : NULL;
+		if (!p->kind || (strcmp(p->kind, "text") && strcmp(p->kind, "image") && strcmp(p->kind, "video") &&
+				 strcmp(p->kind, "document")))
+			return wb_err(EX_DATAERR, "--header '%s': want text:VALUE, image:URL, video:URL or "
+						  "document:URL", f->header);
+		msg->header_kind = p->kind;
+		msg->header = colon + 1;
+	}
+	if (s->reply_buttons || s->list) {
+		if (!(p->inter = compose_interactive(s, f->text, f->header, EX_DATAERR)))
+			return EX_DATAERR;
+		msg->interactive = p->inter;
+	} else if (s->interactive) {
+		json_error_t e;
+		p->inter = json_loads(s->interactive, 0, &e);
+		if (!json_is_object(p->inter))
+			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", e.text);
+		msg->interactive = p->inter;
+	}
+	return 0;
 }
 
 /* The request body, as a compact JSON string: to the contact's phone, or
@@ -510,60 +610,28 @@ bad:
 static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const contact *ct,
 		 const filled *f, char **payload)
 {
-	const char *to = contact_key(ct);
 	api_msg msg = {
 		.type = type, .to = *ct->wa_id ? ct->wa_id : NULL, .recipient = ct->user_id, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
 		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
-		.place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
+		.voice = s->voice, .place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
 		.params = (const char *const *)f->params, .nparams = s->nparams,
 		.buttons = (const char *const *)f->buttons, .nbuttons = s->nbuttons,
-		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react,
+		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react, .tag = f->tag,
 	};
+	/* (compose_one_wa_id names the recipient in these messages) */
+	if (f->tag && utf8_len(f->tag) > API_TAG_MAX)
+		return wb_err(EX_DATAERR, "--tag is %ld characters; Meta takes %d at most", utf8_len(f->tag),
+			      API_TAG_MAX);
 	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
-		return wb_err(EX_DATAERR, "%s: text is %ld characters; the limit is 4096", to, utf8_len(f->text));
+		return wb_err(EX_DATAERR, "text is %ld characters; the limit is 4096", utf8_len(f->text));
 	if (f->caption && utf8_len(f->caption) > 1024)
-		return wb_err(EX_DATAERR, "%s: caption is over 1024 characters", to);
-	if (type == MSG_LOCATION) {
-		int rc = parse_location(s->location, &msg.lat, &msg.lon);
-		if (rc)
-			return rc;
-	}
-	char *kind = NULL;
-	if (f->header && s->tmpl) {
-		const char *colon = strchr(f->header, ':');
-		kind = colon ? xstrndup(f->header, (size_t)(colon - f->header)) : NULL;
-		if (!kind || (strcmp(kind, "text") && strcmp(kind, "image") && strcmp(kind, "video") &&
-			      strcmp(kind, "document"))) {
-			free(kind);
-			return wb_err(EX_DATAERR, "--header '%s': want text:VALUE, image:URL, video:URL or "
-						  "document:URL", f->header);
-		}
-		msg.header_kind = kind;
-		msg.header = colon + 1;
-	}
-	json_t *inter = NULL;
-	if (s->reply_buttons || s->list) {
-		if (!(inter = compose_interactive(s, f->text, f->header, EX_DATAERR)))
-			return EX_DATAERR;
-		msg.interactive = inter;
-	} else if (s->interactive) {
-		json_error_t e;
-		inter = json_loads(s->interactive, 0, &e);
-		if (!json_is_object(inter)) {
-			json_decref(inter);
-			free(kind);
-			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", e.text);
-		}
-		msg.interactive = inter;
-	}
-	json_t *j = api_msg_json(&msg);
-	json_decref(inter);
-	free(kind);
-	if (!j)
-		return EX_DATAERR;
-	*payload = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	return 0;
+		return wb_err(EX_DATAERR, "caption is over 1024 characters");
+	parts p = {0};
+	int rc = read_parts(s, type, f, &msg, &p);
+	if (!rc && !(*payload = api_msg_body(&msg)))
+		rc = EX_DATAERR;
+	parts_free(&p);
+	return rc;
 }
 
 const char *compose_outcome_name(compose_outcome o)
@@ -576,10 +644,10 @@ const char *compose_outcome_name(compose_outcome o)
 }
 
 static void note(compose_ctx *c, int64_t id, const contact *ct, compose_outcome outcome, const char *error,
-		 int64_t due, const char *payload)
+		 int64_t due, const char *payload, const char *tag)
 {
 	compose_note n = {id, *ct->wa_id ? ct->wa_id : NULL, *ct->user_id ? ct->user_id : NULL, outcome, error,
-			  due, payload};
+			  due, payload, tag};
 	if (c->note)
 		c->note(&n, c->ctx);
 }
@@ -711,6 +779,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		.contact_id = ct->id, .type = api_type_name(type), .body = body, .media_id = m->id,
 		.reply_to = s->reply_to, .payload = msg->payload, .ts = c->now, .due_at = msg->due,
 		.agent = s->agent, .auto_kind = s->auto_kind, .idem_key = f->key, .broadcast_id = c->broadcast_id,
+		.tag = f->tag,
 		.claimed_by = msg->due ? NULL : c->claimer, .forced = c->force || s->force,
 		.phone_number_id = s->from_number,
 		.kind = send_category_names[category_of(c, s)],
@@ -723,14 +792,14 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (added == QUEUE_DUP_KEY) {
 		c->duplicates++;
 		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
-		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL);
+		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL, f->tag);
 		free(e);
 	} else if (added == QUEUE_DUP_BROADCAST) {
 		c->duplicates++;
-		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL);
+		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL, f->tag);
 	} else if (msg->due) {
 		c->later++;
-		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL);
+		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL, f->tag);
 	} else {
 		c->queued_now++;
 	}
@@ -761,10 +830,10 @@ int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, 
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL);
+		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, s->tag);
 	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
 		if (c->dry)
-			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload);
+			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, msg.f.tag);
 		else
 			rc = record(c, s, type, m, &ct, &msg);
 	}
@@ -828,10 +897,10 @@ static int line_one(compose_ctx *c, json_t *j, const char *where, const char *ag
 	return rc;
 }
 
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent)
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent)
 {
 	json_error_t e;
-	json_t *j = json_loads(line, 0, &e);
+	json_t *j = json_loadb(line, len, 0, &e);
 	if (!j)
 		return wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
 	c->direct = 1; /* a line names its one recipient */

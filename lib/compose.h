@@ -23,6 +23,7 @@ typedef struct {
 	const char *text, *quick, *image, *video, *audio, *document, *sticker;
 	const char *caption, *filename;
 	int voice, upload, preview_url; /* preview_url -1: leave out */
+	int rendered; /* the message is final: no {{placeholder}} is filled */
 	const char *location, *place, *address; /* place: --name with --location */
 	const char *tmpl, *lang, *header;       /* header: KIND:VALUE */
 	const char **params, **buttons, **choices;
@@ -39,13 +40,15 @@ typedef struct {
 	const char *reply_to, *key, *at, *agent, *auto_kind;
 	const char *from_number; /* the business number's id to send from; NULL: WB_PHONE_ID */
 	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
+	const char *tag;  /* biz_opaque_callback_data */
 	int force;
 	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
- * the line in errors. Unknown keys are ignored (the stream may grow), and
- * so are nulls. */
+ * the line in errors. Its keys are wb-send's long option names; any
+ * other key is EX_DATAERR naming it. A key whose value is null is absent
+ * (a column the writer had no value for). */
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
 /* The content type the spec asks for; EX_USAGE (code) naming the clash
  * when it asks for none or for two, or a kind that is not one. */
@@ -97,6 +100,7 @@ typedef struct {
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
 	const char *payload; /* the request body, for a dry run */
+	const char *tag;     /* --tag, filled */
 } compose_note;
 
 typedef struct {
@@ -135,9 +139,10 @@ int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const 
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
 
-/* One JSONL message object (where names its line in errors): read,
- * checked, its medium resolved, and composed in a transaction of its
- * own (rolled back with dry). agent stands for a line that names none. */
-int compose_line(compose_ctx *c, const char *line, const char *where, const char *agent);
+/* One JSONL message object of len bytes (where names its line in
+ * errors): read, checked, its medium resolved, and composed in a
+ * transaction of its own (rolled back with dry). agent stands for a line
+ * that names none. */
+int compose_line(compose_ctx *c, const char *line, size_t len, const char *where, const char *agent);
 
 #endif

@@ -10,7 +10,7 @@
 
 #define CONTACT_COLS "id, wa_id, name, profile_name, opted_out, opted_out_at, created_at, " \
 		     "updated_at, last_in_at, last_out_at, user_id, parent_user_id, username, " \
-		     "marketing_stop, marketing_stop_at"
+		     "marketing_stop, marketing_stop_at, attrs"
 
 void contact_free(contact *c)
 {
@@ -18,7 +18,8 @@ void contact_free(contact *c)
 	free(c->profile_name);
 	free(c->parent_user_id);
 	free(c->username);
-	c->name = c->profile_name = c->parent_user_id = c->username = NULL;
+	free(c->attrs);
+	c->name = c->profile_name = c->parent_user_id = c->username = c->attrs = NULL;
 }
 
 const char *contact_key(const contact *c)
@@ -48,6 +49,7 @@ static void from_row(sqlite3_stmt *st, contact *c)
 	c->username = opt_text(st, 12);
 	c->marketing_stop = sqlite3_column_int(st, 13);
 	c->marketing_stop_at = sqlite3_column_int64(st, 14);
+	c->attrs = xstrdup(db_col_text(st, 15));
 }
 
 /* The statement that finds key's contact: by phone, or by user ID, a
@@ -112,24 +114,23 @@ int contact_resolve(wb_db *db, const char *in, char out[CONTACT_KEY_MAX])
 	return rc;
 }
 
-int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX])
+int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX])
 {
 	char bare[PHONE_MAX];
 	int64_t id;
-	int rc;
+	if (!phone_bare(in, bare))
+		return EX_FALSE;
+	int rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", bare, &id);
+	if (!rc)
+		memcpy(out, bare, PHONE_MAX);
+	return rc;
+}
+
+int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX])
+{
 	/* looked up before the numbering plans are: it is much the cheaper */
-	if (db && phone_bare(in, bare)) {
-		rc = db_find_id(db, "SELECT id FROM contact WHERE wa_id = ?", bare, &id);
-		if (!rc) {
-			memcpy(out, bare, PHONE_MAX);
-			return 0;
-		}
-		if (rc != EX_FALSE)
-			return rc;
-	}
-	phone_reading r;
-	rc = phone_read_env(in, &r);
-	return rc ? rc : phone_pick(&r, out);
+	int rc = db ? contact_known_phone(db, in, out) : EX_FALSE;
+	return rc == EX_FALSE ? phone_norm_env(in, out) : rc;
 }
 
 int contact_upsert(wb_db *db, const char *key, const char *name, int64_t now, int64_t *id, int *created)
@@ -154,9 +155,10 @@ static int insert_new(wb_db *db, const char *key, const char *name, const char *
 		"WHEN instr(?4, 'null') THEN json_patch('{}', ?4) ELSE ?4 END) "
 		"ON CONFLICT DO NOTHING");
 	sqlite3_bind_text(st, bsuid_valid(key) ? 5 : 1, key, -1, SQLITE_STATIC);
-	db_bind_text(st, 2, name);
+	/* name and attrs outlive the statement's step: not copied */
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	db_bind_text(st, 4, attrs);
+	sqlite3_bind_text(st, 4, attrs, -1, SQLITE_STATIC);
 	int rc = db_step_changed(db, st, "saving a contact", fresh);
 	if (!rc && *fresh)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
@@ -185,9 +187,9 @@ int contact_upsert_attrs(wb_db *db, const char *key, const char *name, const cha
 				 "(?4 IS NOT NULL AND json_patch(attrs, ?4) IS NOT attrs) THEN ?3 "
 				 "ELSE updated_at END WHERE id = ?1");
 		sqlite3_bind_int64(st, 1, *id);
-		db_bind_text(st, 2, name);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, now);
-		db_bind_text(st, 4, attrs);
+		sqlite3_bind_text(st, 4, attrs, -1, SQLITE_STATIC);
 		if ((rc = db_step_done(db, st, "saving a contact")))
 			return rc;
 	}
@@ -291,6 +293,18 @@ char *contact_attrs_json(wb_db *db, int64_t id)
 	char *r = xstrdup(s ? s : "{}");
 	free(s);
 	return r;
+}
+
+void contact_attrs_of(const contact *c, kv *m)
+{
+	kv_clear(m);
+	json_t *o = json_loads(c->attrs ? c->attrs : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+		if (json_is_string(v))
+			kv_set(m, k, json_string_value(v));
+	json_decref(o);
 }
 
 int contact_vars(wb_db *db, const contact *c, kv *m)
@@ -428,11 +442,92 @@ static int label_ids(wb_db *db, const char *const *names, sb *list)
 	return 0;
 }
 
+/* One attribute condition taken apart: KEY (malloc'd), its VALUE (in
+ * the expression; "" for missing or empty) and whether it is negated. */
+typedef struct {
+	char *key;
+	const char *value;
+	int negated;
+} where_cond;
+
+static int where_parse(const char *expr, where_cond *w)
+{
+	const char *eq = strchr(expr, '=');
+	w->key = NULL;
+	if (!eq)
+		return wb_err(EX_USAGE, "--where '%s': expected KEY=VALUE, KEY!=VALUE, KEY= or KEY!=", expr);
+	w->negated = eq > expr && eq[-1] == '!';
+	w->key = xstrndup(expr, (size_t)(eq - expr - w->negated));
+	w->value = eq + 1;
+	int rc = contact_key_check(w->key);
+	if (rc) {
+		free(w->key);
+		w->key = NULL;
+		return wb_err_prefix(EX_USAGE, "--where: ");
+	}
+	return 0;
+}
+
+int contact_where_check(const char *expr)
+{
+	where_cond w;
+	int rc = where_parse(expr, &w);
+	free(w.key);
+	return rc;
+}
+
+/* The attribute conditions as SQL over contact c. KEY=VALUE is a member
+ * KEY equal to VALUE; KEY= is the absence of a non-empty one; != negates.
+ * Keys and values are named parameters that where_bind fills: attributes
+ * are data, and nothing of them is spliced into the statement. */
+static void where_sql(sb *sql, const where_cond *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int empty = !*w[i].value;
+		sb_printf(sql, " AND %sEXISTS (SELECT 1 FROM json_each(c.attrs) WHERE key = :wk%d AND value %s :wv%d)",
+			  w[i].negated != empty ? "NOT " : "", i, empty ? "<>" : "=", i);
+	}
+}
+
+static void where_bind(sqlite3_stmt *st, const where_cond *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof name, ":wk%d", i);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), w[i].key, -1, SQLITE_STATIC);
+		snprintf(name, sizeof name, ":wv%d", i);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), w[i].value, -1, SQLITE_STATIC);
+	}
+}
+
+/* Parses every condition of where into *w (n of them), or fails on the
+ * first that is malformed. */
+static int where_conds(const char *const *where, where_cond **w, int *n)
+{
+	*n = 0;
+	while (where && where[*n])
+		(*n)++;
+	*w = xcalloc((size_t)*n + 1, sizeof **w);
+	for (int i = 0; i < *n; i++)
+		if (where_parse(where[i], &(*w)[i]))
+			return EX_USAGE;
+	return 0;
+}
+
+static void where_free(where_cond *w, int n)
+{
+	for (int i = 0; w && i < n; i++)
+		free(w[i].key);
+	free(w);
+}
+
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 {
 	sb sql = {0}, with = {0}, without = {0};
-	int rc;
-	if ((rc = label_ids(db, f->labels, &with)) || (rc = label_ids(db, f->not_labels, &without)))
+	where_cond *where;
+	int nwhere, rc;
+	if ((rc = where_conds(f->where, &where, &nwhere)) || (rc = label_ids(db, f->labels, &with)) ||
+	    (rc = label_ids(db, f->not_labels, &without)))
 		goto out;
 	sb_puts(&sql, "SELECT " CONTACT_COLS " FROM contact c WHERE 1");
 	if (with.len) {
@@ -453,12 +548,14 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		sb_puts(&sql, " AND opted_out");
 	else if (f->opted_out < 0)
 		sb_puts(&sql, " AND NOT opted_out");
+	where_sql(&sql, where, nwhere);
 	conversation_sql(f, &sql);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db_handle(db), sql.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(db, "listing contacts");
 		goto out;
 	}
+	where_bind(st, where, nwhere);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		contact c;
@@ -472,8 +569,57 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		rc = db_fail(db, "listing contacts");
 	sqlite3_finalize(st);
 out:
+	where_free(where, nwhere);
 	sb_free(&sql);
 	sb_free(&with);
 	sb_free(&without);
 	return rc;
+}
+
+/* The keys seen so far, sorted, each once. */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} key_set;
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_keys(const contact *c, void *ctx)
+{
+	key_set *s = ctx;
+	json_t *o = json_loads(c->attrs ? c->attrs : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) {
+		if (s->n && bsearch(&k, s->v, s->n, sizeof *s->v, cmp_key))
+			continue;
+		if (s->n + 1 >= s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 16;
+			s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+		}
+		s->v[s->n++] = xstrdup(k);
+		qsort(s->v, s->n, sizeof *s->v, cmp_key);
+	}
+	json_decref(o);
+	return 0;
+}
+
+int contact_filter_keys(wb_db *db, const contact_filter *f, char ***keys)
+{
+	key_set s = {0};
+	int rc = contact_each(db, f, collect_keys, &s);
+	s.v = xrealloc(s.v, (s.n + 1) * sizeof *s.v);
+	s.v[s.n] = NULL;
+	*keys = s.v;
+	return rc;
+}
+
+void contact_keys_free(char **keys)
+{
+	for (size_t i = 0; keys && keys[i]; i++)
+		free(keys[i]);
+	free(keys);
 }

@@ -29,6 +29,7 @@ typedef struct {
 	char *profile_name;       /* NULL when unset */
 	int opted_out, marketing_stop;
 	int64_t opted_out_at, marketing_stop_at, created_at, updated_at, last_in_at, last_out_at; /* 0: never */
+	char *attrs;              /* the attributes: a JSON object of strings */
 } contact;
 
 void contact_free(contact *c);
@@ -50,6 +51,10 @@ int contact_resolve(wb_db *db, const char *in, char out[CONTACT_KEY_MAX]);
  * would make of it); anything else is read by phone's rules. db NULL:
  * the rules alone. 0, or phone's and the database's errors. */
 int contact_resolve_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
+/* The first half of contact_resolve_phone: 0 and out when in is digits
+ * alone that are a contact's wa_id; EX_FALSE when it is not (then the
+ * rules read it), or the database's error. */
+int contact_known_phone(wb_db *db, const char *in, char out[PHONE_MAX]);
 /* The id of key's contact, created (with nothing else) when missing. */
 int contact_ensure(wb_db *db, const char *key, int64_t now, int64_t *id);
 /* Creates or updates: name NULL keeps the old one. *created tells which. */
@@ -80,6 +85,8 @@ int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 int contact_attrs(wb_db *db, int64_t id, kv *m);
 /* The attributes as a JSON object, malloc'd ("{}" when none). */
 char *contact_attrs_json(wb_db *db, int64_t id);
+/* Fills m (cleared first) with c's attributes as read with it. */
+void contact_attrs_of(const contact *c, kv *m);
 /* Fills m with what {{placeholders}} can name for this contact: its
  * attributes, then name (the business's name for them, else the profile
  * name, else the username, else the phone or user ID), phone, wa_id,
@@ -118,6 +125,7 @@ typedef struct {
 	int64_t inactive;              /* > 0: no message from them within this many seconds */
 	int64_t active;                /* > 0: a message from them within this many seconds */
 	int opted_out;                 /* 1: only opted out, -1: none opted out, 0: either */
+	const char *const *where;      /* attribute conditions, all of them (contact_where_check) */
 	int64_t now;
 	/* Replies are the messages sent to a contact that are not automatic;
 	 * a reply counts from when the API accepted it. */
@@ -127,9 +135,20 @@ typedef struct {
 	contact_sort sort;
 } contact_filter;
 
+/* Whether expr is an attribute condition of a segment: KEY=VALUE (the
+ * attribute is VALUE), KEY!=VALUE (it is not: another value, or none),
+ * KEY= (missing or empty), KEY!= (present). KEY is an attribute name
+ * (contact_key_check). Pure; 0 or EX_USAGE saying what is wrong. */
+int contact_where_check(const char *expr);
+
 /* Calls fn for each matching contact in f's order; a non-zero return
  * from fn stops the walk and is returned. */
 typedef int (*contact_fn)(const contact *c, void *ctx);
 int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx);
+/* The names of the attributes the matching contacts have, each once, in
+ * byte order: *keys is a NULL-terminated malloc'd list (free it with
+ * contact_keys_free). */
+int contact_filter_keys(wb_db *db, const contact_filter *f, char ***keys);
+void contact_keys_free(char **keys);
 
 #endif

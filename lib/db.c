@@ -29,7 +29,44 @@ static const char *const migrations[] = {
 	"'utility') WHERE direction = 'out';"
 	"ALTER TABLE quick_reply ADD COLUMN media_type TEXT CHECK (media_type IN ('image', 'document'));"
 	"ALTER TABLE quick_reply ADD COLUMN media TEXT;",
-	/* 2 → 3, issue 9 (inbound): contacts known by phone and/or user ID
+	/* 2 → 3, issues 9 and 10 (b10-streams): wb-send --tag kept on the
+	 * message (biz_opaque_callback_data); settings_version, moved by every
+	 * change to what wb-reply auto decides by, so a running pipeline
+	 * rereads its settings. */
+	"ALTER TABLE message ADD COLUMN tag TEXT;"
+	"CREATE TABLE settings_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO settings_version VALUES (1, 0);"
+	"CREATE TRIGGER setting_insert_bumps AFTER INSERT ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER setting_update_bumps AFTER UPDATE ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER setting_delete_bumps AFTER DELETE ON setting BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_insert_bumps AFTER INSERT ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_update_bumps AFTER UPDATE ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_delete_bumps AFTER DELETE ON hours BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_insert_bumps AFTER INSERT ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_update_bumps AFTER UPDATE ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER hours_exception_delete_bumps AFTER DELETE ON hours_exception BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_insert_bumps AFTER INSERT ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_update_bumps AFTER UPDATE ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;"
+	"CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN "
+	"UPDATE settings_version SET version = version + 1; END;",
+	/* 3 → 4, issue 9 (inbound): contacts known by phone and/or user ID
 	 * (contact is rebuilt: wa_id may be NULL), former identifiers, the
 	 * business number and edits/deletions of messages, statuses per group
 	 * member with what Meta reports, calls, template and account changes,
@@ -91,7 +128,7 @@ static const char *const migrations[] = {
 	" path TEXT NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at INTEGER NOT NULL,"
 	" tried_at INTEGER);"
 	"CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);",
-	/* 3 → 4, issue 14 (b14-survey): surveys; their sends and answers are
+	/* 4 → 5, issue 14 (b14-survey): surveys; their sends and answers are
 	 * views derived from message (wb(7)). */
 	"CREATE TABLE survey ( id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, ask "
 	"TEXT NOT NULL, scale TEXT NOT NULL, score_min INTEGER NOT NULL, score_max INTEGER "

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define WB_SCHEMA_VERSION 4
+#define WB_SCHEMA_VERSION 5
 
 typedef struct wb_db wb_db;
 

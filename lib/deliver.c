@@ -47,6 +47,7 @@ static void push(slots *p, slot *s)
 static void slot_free(slot *s)
 {
 	free(s->it.payload);
+	free(s->it.tag);
 	free(s->it.phone_number_id);
 	free(s);
 }
@@ -82,7 +83,7 @@ static double retry_base(void)
 
 static void emit(run *r, const slot *sl, const char *wamid, msg_status status, const char *error)
 {
-	deliver_result res = {sl->it.id, sl->it.phone, sl->it.user_id, wamid, status, error};
+	deliver_result res = {sl->it.id, sl->it.phone, sl->it.user_id, wamid, status, error, sl->it.tag};
 	if (r->o->on_result)
 		r->o->on_result(&res, r->o->ctx);
 	r->done++;
@@ -163,10 +164,18 @@ static slot *answer(run *r, slot *sl, const api_reply *rep, double now, int *rc)
 	int64_t t = when_now();
 	slot *again = NULL;
 	if (out == API_SENT) {
-		*rc = queue_sent(r->db, sl->it.id, res.wamid, t);
-		r->s->sent++;
+		/* reported as the database has it: a failed status may have come
+		 * by webhook before this answer */
+		msg_status now = STATUS_SENT;
+		char *why = NULL;
+		*rc = queue_sent(r->db, sl->it.id, res.wamid, t, &now, &why);
+		if (now == STATUS_FAILED)
+			r->s->failed++;
+		else
+			r->s->sent++;
 		r->s->unreachable = 0;
-		emit(r, sl, res.wamid, STATUS_SENT, NULL);
+		emit(r, sl, res.wamid, now, why);
+		free(why);
 	} else if (out == API_FAILED) {
 		*rc = queue_failed(r->db, sl->it.id, res.code, text, t);
 		r->s->failed++;

@@ -22,6 +22,7 @@ typedef struct {
 	const char *wamid;
 	msg_status status;
 	const char *error;
+	const char *tag; /* wb-send --tag */
 } deliver_result;
 
 typedef struct {

@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsuid.h"
 #include "contact.h"
 #include "err.h"
 #include "in.h"
+#include "par.h"
 #include "util.h"
 
 void import_map_free(import_map *m)
@@ -18,6 +20,19 @@ void import_map_free(import_map *m)
 	m->ncols = 0;
 }
 
+/* The columns wb-contact ls writes about a contact's own state (what
+ * WhatsApp and the message log say, and the labels): not attributes, so
+ * a listing imports back unchanged. */
+static const char *const listing_columns[] = {"wa_id", "username", "profile_name", "labels", "opted_out", "last_in"};
+
+static int listing_column(const char *name)
+{
+	for (size_t i = 0; i < sizeof listing_columns / sizeof *listing_columns; i++)
+		if (streq_ci(name, listing_columns[i]))
+			return 1;
+	return 0;
+}
+
 int import_header(char **f, int n, import_map *m)
 {
 	int rc = 0;
@@ -26,14 +41,14 @@ int import_header(char **f, int n, import_map *m)
 	m->ncols = n;
 	m->phone = in_phone_column(f, n);
 	m->user_id = in_user_id_column(f, n);
-	m->name = -1;
+	m->name = m->other_phone = -1;
 	m->keys = xcalloc((size_t)n, sizeof *m->keys);
-	/* with both, wa_id is the same number again: ignored */
-	int wa_id = in_column(f, n, "wa_id");
 	for (int i = 0; i < n && !rc; i++) {
-		if (i == m->phone || i == wa_id || i == m->user_id)
+		if (i == m->phone || i == m->user_id || listing_column(f[i]))
 			continue;
-		if (streq_ci(f[i], "name") && m->name < 0)
+		if (streq_ci(f[i], "phone") && m->other_phone < 0)
+			m->other_phone = i; /* the phone is read from a likelier column */
+		else if (streq_ci(f[i], "name") && m->name < 0)
 			m->name = i;
 		else if (*f[i] && !(rc = contact_key_check(f[i])))
 			m->keys[i] = xstrdup(f[i]);
@@ -53,6 +68,17 @@ int import_header(char **f, int n, import_map *m)
 	return rc;
 }
 
+/* A row's phone and user ID cells, "" when the header has no such column. */
+static const char *phone_of(const import_map *m, char *const *f)
+{
+	return m->phone >= 0 ? f[m->phone] : "";
+}
+
+static const char *user_id_of(const import_map *m, char *const *f)
+{
+	return m->user_id >= 0 ? f[m->user_id] : "";
+}
+
 static int bad_utf8(const import_map *m, int i)
 {
 	const char *col = i == m->phone ? "phone" : i == m->user_id ? "user_id" : i == m->name ? "name" : m->keys[i];
@@ -61,79 +87,302 @@ static int bad_utf8(const import_map *m, int i)
 	return wb_err(EX_DATAERR, "column %d: not valid UTF-8", i + 1);
 }
 
-int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
+/* What import_check asks of a row but the reading of its phone: pure. */
+static int check_shape(const import_map *m, char *const *f, int n)
 {
-	if (n != m->ncols)
-		return wb_err(EX_DATAERR, "%d field%s, the header has %d", n, n == 1 ? "" : "s", m->ncols);
+	if (n > m->ncols)
+		return wb_err(EX_DATAERR, "%d fields, the header has %d: quote a cell that holds the delimiter",
+			      n, m->ncols);
+	if (n < m->ncols)
+		return wb_err(EX_DATAERR, "%d field%s, the header has %d: quote a cell that holds a line break, "
+			      "or add the missing cells", n, n == 1 ? "" : "s", m->ncols);
 	for (int i = 0; i < n; i++)
 		if (utf8_len(f[i]) < 0)
 			return bad_utf8(m, i);
-	const char *phone = m->phone >= 0 ? f[m->phone] : "", *uid = m->user_id >= 0 ? f[m->user_id] : "";
+	const char *phone = phone_of(m, f), *uid = user_id_of(m, f);
 	if (!*phone && !*uid)
 		return wb_err(EX_DATAERR, "column '%s': empty", m->phone >= 0 ? "phone" : "user_id");
-	int rc = *phone ? contact_resolve_phone(db, phone, r->key) : 0;
-	if (rc)
-		return wb_err_prefix(rc, "column 'phone': ");
 	if (!*phone && !bsuid_valid(uid))
 		return wb_err(EX_DATAERR, "column 'user_id': '%s' is not a user ID", uid);
-	if (!*phone)
-		snprintf(r->key, sizeof r->key, "%s", uid);
-	r->name = m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
 	return 0;
 }
 
-/* Writes one checked row. */
-static int put_row(wb_db *db, const import_map *m, char **f, const import_row *r, int64_t now,
-		   import_stats *st)
+static const char *name_of(const import_map *m, char *const *f)
 {
-	int64_t id;
-	/* all of a row's attributes go in one merge with the upsert */
-	static sb patch;
-	sb_reset(&patch);
+	return m->name >= 0 && *f[m->name] ? f[m->name] : NULL;
+}
+
+int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
+{
+	int rc = check_shape(m, f, n);
+	if (rc)
+		return rc;
+	/* a row's phone, else its user ID, names the contact */
+	if (!*phone_of(m, f))
+		snprintf(r->key, sizeof r->key, "%s", user_id_of(m, f));
+	else if ((rc = contact_resolve_phone(db, phone_of(m, f), r->key)))
+		return wb_err_prefix(rc, "column 'phone': ");
+	r->name = name_of(m, f);
+	return 0;
+}
+
+/* The contacts an import has written, each with the line it was first
+ * on: an open-addressing table keyed by the number a wa_id's digits make
+ * (at most 15, never starting with 0, so 0 marks a free slot) or, for a
+ * user ID, a 63-bit hash of it with the top bit set (a wa_id is below
+ * 2^50); two user IDs sharing a hash would only be told as one twice. */
+typedef struct {
+	uint64_t *key;
+	long *line;
+	size_t cap, n;
+} seen_set;
+
+static long *seen_slot(seen_set *s, uint64_t key)
+{
+	size_t i = (size_t)(key * 0x9E3779B97F4A7C15u) & (s->cap - 1);
+	while (s->key[i] && s->key[i] != key)
+		i = (i + 1) & (s->cap - 1);
+	s->key[i] = key;
+	return &s->line[i];
+}
+
+static uint64_t seen_key(const char *key)
+{
+	if (!bsuid_valid(key))
+		return strtoull(key, NULL, 10);
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h | 1ull << 63;
+}
+
+/* The line key was first on, or 0 when it is new (then this line). */
+static long seen_put(seen_set *s, const char *key, long line)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		seen_set bigger = {xcalloc(s->cap ? 2 * s->cap : 1024, sizeof *s->key), NULL,
+				   s->cap ? 2 * s->cap : 1024, s->n};
+		bigger.line = xcalloc(bigger.cap, sizeof *bigger.line);
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->key[i])
+				*seen_slot(&bigger, s->key[i]) = s->line[i];
+		free(s->key);
+		free(s->line);
+		*s = bigger;
+	}
+	long *first = seen_slot(s, seen_key(key));
+	if (*first)
+		return *first;
+	*first = line;
+	s->n++;
+	return 0;
+}
+
+/* An import under way: what the writer needs besides the rows. */
+typedef struct {
+	wb_db *db;
+	const import_map *m;
+	const char *name;
+	int64_t now;
+	import_skip_fn skip;
+	void *ctx;
+	import_stats *st;
+	seen_set seen;
+} run;
+
+/* A row's attributes as one JSON merge patch, appended to patch; they go
+ * in with the upsert. Whether there were any. */
+static int attrs_patch(const import_map *m, char *const *f, sb *patch)
+{
+	size_t start = patch->len;
 	for (int i = 0; i < m->ncols; i++)
 		if (m->keys[i] && *f[i]) {
-			sb_putc(&patch, patch.len ? ',' : '{');
-			sb_json_string(&patch, m->keys[i]);
-			sb_putc(&patch, ':');
-			sb_json_string(&patch, f[i]);
+			sb_putc(patch, patch->len > start ? ',' : '{');
+			sb_json_string(patch, m->keys[i]);
+			sb_putc(patch, ':');
+			sb_json_string(patch, f[i]);
 		}
-	if (patch.len)
-		sb_putc(&patch, '}');
-	int created, rc = contact_upsert_attrs(db, r->key, r->name, patch.len ? patch.s : NULL,
-					       now, &id, &created);
-	if (!rc) {
-		if (created)
-			st->created++;
-		else
-			st->updated++;
+	if (patch->len == start)
+		return 0;
+	sb_putc(patch, '}');
+	return 1;
+}
+
+/* Writes one checked row; a phone seen before in this import is said
+ * so, and the later row's cells win (as any update's do). */
+static int put_row(run *w, char *const *f, const char *key, const char *attrs, long line)
+{
+	long first = seen_put(&w->seen, key, line);
+	if (first) {
+		wb_warn("%s:%ld: %s is on line %ld too; the later row's cells win", w->name, line, key, first);
+		w->st->duplicates++;
 	}
+	int64_t id;
+	int created, rc = contact_upsert_attrs(w->db, key, name_of(w->m, f), attrs, w->now, &id, &created);
+	if (!rc && !first)
+		++*(created ? &w->st->created : &w->st->updated);
 	return rc;
 }
 
-/* Every row after the header, in one transaction. */
-static int put_rows(wb_db *db, in_rows *r, const import_map *m, int64_t now, import_skip_fn skip,
-		    void *ctx, import_stats *st)
+/* Rows go through in batches: the main thread reads a batch, worker
+ * threads check it (libphonenumber's validation is most of an import's
+ * work), and the main thread writes the batches checked before. */
+#define BATCH_ROWS 256
+#define BATCHES_IN_FLIGHT 8
+
+typedef struct {
+	long line;
+	int n;        /* its cells: the batch's cell[first], … */
+	size_t first;
+	int rc;       /* the worker's check: 0, or an EX_ code and msg */
+	int phone_rc; /* rc is the phone's: a contact's wa_id may still be it */
+	char *msg;
+	char key[CONTACT_KEY_MAX]; /* the phone by the rules, else the user ID */
+	size_t attrs; /* where its attributes' patch starts in the batch's patches, + 1; 0: none */
+} slot;
+
+typedef struct {
+	const import_map *m;
+	slot row[BATCH_ROWS];
+	size_t nrows;
+	sb text;     /* every cell, each ended by a NUL */
+	sb patches;  /* the rows' attributes as JSON, each ended by a NUL */
+	size_t *off; /* where each starts in text */
+	char **cell; /* and, once the batch is read, where it is */
+	size_t ncells, cap;
+} batch;
+
+static void batch_free(batch *b)
 {
+	for (size_t i = 0; i < b->nrows; i++)
+		free(b->row[i].msg);
+	sb_free(&b->text);
+	sb_free(&b->patches);
+	free(b->off);
+	free(b->cell);
+	free(b);
+}
+
+/* Copies the next rows of r into a new batch: 1 when it is full, 0 at
+ * the end of the input, or the reader's EX_ code. */
+static int read_batch(in_rows *r, const import_map *m, batch **out)
+{
+	batch *b = *out = xcalloc(1, sizeof *b);
+	b->m = m;
 	in_row row;
-	int rc = db_begin(db);
-	while (!rc && (rc = in_rows_next(r, &row)) == 1) {
-		import_row checked;
-		if ((rc = import_check(db, m, row.cell, row.n, &checked))) {
-			in_row_err(&row, rc);
-			if (skip) {
-				skip(wb_errmsg(), ctx);
-				st->skipped++;
-				rc = 0;
+	int got = 1;
+	while (b->nrows < BATCH_ROWS && (got = in_rows_next(r, &row)) == 1) {
+		b->row[b->nrows++] = (slot){.line = row.line, .n = row.n, .first = b->ncells};
+		for (int i = 0; i < row.n; i++) {
+			if (b->ncells == b->cap) {
+				b->cap = b->cap ? 2 * b->cap : 1024;
+				b->off = xrealloc(b->off, b->cap * sizeof *b->off);
 			}
-		} else if ((rc = put_row(db, m, row.cell, &checked, now, st))) {
-			in_row_err(&row, rc);
+			b->off[b->ncells++] = b->text.len;
+			sb_add(&b->text, row.cell[i], strlen(row.cell[i]) + 1);
 		}
 	}
+	b->cell = xmalloc((b->ncells + 1) * sizeof *b->cell);
+	for (size_t i = 0; i < b->ncells; i++)
+		b->cell[i] = b->text.s + b->off[i];
+	return got;
+}
+
+/* A worker's part: every row of a batch checked by the rules alone,
+ * and its attributes made JSON. */
+static void check_batch(void *items, size_t n, void *ctx)
+{
+	batch *b = items;
+	for (size_t i = 0; i < n; i++) {
+		slot *s = &b->row[i];
+		char *const *f = b->cell + s->first;
+		if ((s->rc = check_shape(b->m, f, s->n))) {
+		} else if (!*phone_of(b->m, f)) {
+			snprintf(s->key, sizeof s->key, "%s", user_id_of(b->m, f));
+		} else if ((s->rc = phone_norm_env(phone_of(b->m, f), s->key))) {
+			s->phone_rc = 1;
+			wb_err_prefix(s->rc, "column 'phone': ");
+		}
+		if (s->rc) {
+			s->msg = xstrdup(wb_errmsg());
+			continue;
+		}
+		size_t at = b->patches.len;
+		if (attrs_patch(b->m, f, &b->patches)) {
+			sb_putc(&b->patches, 0);
+			s->attrs = at + 1;
+		}
+	}
+}
+
+/* The main thread's part: a checked batch written, in order; a bad row
+ * fails the import or, with skip, is told and left out. */
+static int write_batch(run *w, const batch *b)
+{
+	for (size_t i = 0; i < b->nrows; i++) {
+		const slot *s = &b->row[i];
+		char *const *f = b->cell + s->first;
+		char key[CONTACT_KEY_MAX];
+		int rc = s->rc;
+		memcpy(key, s->key, sizeof key);
+		if ((!rc || s->phone_rc) && *phone_of(w->m, f)) { /* what wb wrote reads back as that contact */
+			int known = contact_known_phone(w->db, phone_of(w->m, f), key);
+			rc = known == EX_FALSE ? rc : known;
+		}
+		if (rc == s->rc && rc)
+			wb_err(rc, "%s", s->msg);
+		const char *attrs = s->attrs ? b->patches.s + s->attrs - 1 : NULL;
+		if (!rc && (rc = put_row(w, f, key, attrs, s->line)))
+			return wb_err_prefix(rc, "%s:%ld: ", w->name, s->line);
+		if (rc) {
+			wb_err_prefix(rc, "%s:%ld: ", w->name, s->line);
+			if (!w->skip)
+				return rc;
+			w->skip(wb_errmsg(), w->ctx);
+			w->st->skipped++;
+		}
+	}
+	return 0;
+}
+
+/* Every row after the header, in one transaction: read, checked in the
+ * workers and written, in that order, BATCHES_IN_FLIGHT batches apart. A
+ * row's error is told before a later line's malformed CSV. */
+static int put_rows(run *w, in_rows *r)
+{
+	par *p = par_open(check_batch, NULL);
+	int rc = db_begin(w->db), reading = 1, queued = 0, read_rc = 0;
+	char *read_msg = NULL;
+	while (!rc && (reading || queued)) {
+		batch *b;
+		if (reading && queued < BATCHES_IN_FLIGHT) {
+			int got = read_batch(r, w->m, &b);
+			reading = got == 1;
+			if (got > 1) { /* told once the rows before are written */
+				read_rc = got;
+				read_msg = xstrdup(wb_errmsg());
+			}
+			par_submit(p, b, b->nrows);
+			queued++;
+			continue;
+		}
+		b = par_wait(p);
+		queued--;
+		rc = write_batch(w, b);
+		batch_free(b);
+	}
+	batch *left;
+	while ((left = par_wait(p)))
+		batch_free(left);
+	par_close(p);
+	if (!rc && read_rc)
+		rc = wb_err(read_rc, "%s", read_msg);
+	free(read_msg);
 	if (rc) {
-		db_rollback(db);
+		db_rollback(w->db);
 		return rc;
 	}
-	return db_commit(db);
+	return db_commit(w->db);
 }
 
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
@@ -148,8 +397,15 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 		rc = wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
 	if (!rc && (rc = import_header(head->cell, head->n, &m)))
 		in_row_err(head, rc);
+	if (!rc && m.other_phone >= 0)
+		wb_warn("%s:%ld: column '%s' is not imported: the phones are read from column '%s' "
+			"(--phone-column picks another)", name, head->line, head->cell[m.other_phone],
+			head->cell[m.phone]);
+	run w = {.db = db, .m = &m, .name = name, .now = now, .skip = skip, .ctx = ctx, .st = st};
 	if (!rc)
-		rc = put_rows(db, r, &m, now, skip, ctx, st);
+		rc = put_rows(&w, r);
+	free(w.seen.key);
+	free(w.seen.line);
 	import_map_free(&m);
 	in_rows_close(r);
 	return rc;

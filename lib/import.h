@@ -19,15 +19,18 @@ typedef struct {
 	int phone;   /* the phone (or wa_id) column, -1 when there is none */
 	int user_id; /* the user_id column, -1 when there is none */
 	int name;    /* -1 when there is none */
+	int other_phone; /* a column named phone that is not the phone column; -1 */
 	char **keys; /* per column: the attribute key, NULL for phone, name and unnamed columns */
 } import_map;
 
 /* Reads a header row, trimming its cells: a phone column
- * (in_phone_column; a wa_id column beside a phone column is ignored) or a
- * user_id column, or both, are required (a row's phone, else its user ID,
- * names the contact), name
- * sets the name, every other named column is an attribute; a column with
- * an empty header is ignored. 0 or EX_DATAERR (no file or line prefix). */
+ * (in_phone_column) or a user_id column, or both, are required (a row's
+ * phone, else its user ID, names the contact), name sets the name, every other named column is an
+ * attribute, but for those wb-contact ls writes of the contact's own
+ * state (wa_id, profile_name, labels, opted_out, last_in) and a column
+ * named phone beside a likelier phone column (other_phone), which are
+ * ignored; so is a column with an empty header. 0 or EX_DATAERR (no file
+ * or line prefix). */
 int import_header(char **f, int n, import_map *m);
 void import_map_free(import_map *m);
 
@@ -46,6 +49,7 @@ int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r)
 
 typedef struct {
 	long created, updated, skipped;
+	long duplicates; /* rows whose phone an earlier row had */
 } import_stats;
 
 /* Told about each row --skip-bad skips: msg is "FILE:LINE: why". */

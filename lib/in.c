@@ -12,21 +12,26 @@
 
 #include "contact.h"
 #include "err.h"
+#include "out.h"
 #include "util.h"
 
 struct csvr {
 	FILE *fp;
 	char *name;
 	struct csv_parser p;
-	/* records parsed but not yet handed out */
+	/* records parsed but not yet handed out: each one block, its field
+	 * pointers and then their text, as one malloc is cheaper than one a
+	 * field */
 	struct rec {
 		char **f;
 		int n;
 		long line;
 	} *q;
 	size_t qhead, qlen, qcap;
-	/* the record being built */
-	char **cur;
+	/* the record being built: its fields' text, each ended by a NUL, and
+	 * where each starts */
+	sb text;
+	size_t *start;
 	int ncur, capcur;
 	long line, rec_start;
 	int eof, first;
@@ -44,9 +49,11 @@ static void on_field(void *s, size_t len, void *ctx)
 	csvr *r = ctx;
 	if (r->ncur == r->capcur) {
 		r->capcur = r->capcur ? r->capcur * 2 : 16;
-		r->cur = xrealloc(r->cur, (size_t)r->capcur * sizeof *r->cur);
+		r->start = xrealloc(r->start, (size_t)r->capcur * sizeof *r->start);
 	}
-	r->cur[r->ncur++] = xstrndup(s ? s : "", len);
+	r->start[r->ncur++] = r->text.len;
+	sb_add(&r->text, s ? s : "", len);
+	sb_putc(&r->text, 0);
 }
 
 static void on_record(int c, void *ctx)
@@ -63,11 +70,16 @@ static void on_record(int c, void *ctx)
 		}
 	}
 	struct rec *rec = &r->q[r->qhead + r->qlen++];
-	rec->f = r->cur;
+	size_t ptrs = (size_t)r->ncur * sizeof *rec->f;
+	rec->f = xmalloc(ptrs + r->text.len + 1);
+	char *text = (char *)rec->f + ptrs;
+	memcpy(text, r->text.s ? r->text.s : "", r->text.len);
+	for (int i = 0; i < r->ncur; i++)
+		rec->f[i] = text + r->start[i];
 	rec->n = r->ncur;
 	rec->line = r->rec_start;
-	r->cur = NULL;
-	r->ncur = r->capcur = 0;
+	sb_reset(&r->text);
+	r->ncur = 0;
 	r->rec_start = 0;
 }
 
@@ -96,11 +108,20 @@ static int blank_line(const char *s, char sep)
 
 static void free_rec(struct rec *rec)
 {
-	for (int i = 0; i < rec->n; i++)
-		free(rec->f[i]);
 	free(rec->f);
 	rec->f = NULL;
 	rec->n = 0;
+}
+
+/* libcsv's own words are for programmers: the user hears what is wrong
+ * with the line and how to write it instead. */
+static int malformed(csvr *r)
+{
+	if (csv_error(&r->p) != CSV_EPARSE)
+		wb_die(EX_OSERR, "%s:%ld: out of memory reading CSV", r->name, r->line);
+	return wb_err(EX_DATAERR, "%s:%ld: a '\"' inside a field that is not quoted, or after a "
+		      "closing one: quote the whole field and write each quote in it twice "
+		      "(\"say \"\"hi\"\"\")", r->name, r->line);
 }
 
 int csvr_next(csvr *r, char ***fields, int *n, long *line)
@@ -124,8 +145,9 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 				return wb_err(EX_IOERR, "%s: %s", r->name, strerror(errno));
 			r->eof = 1;
 			if (csv_fini(&r->p, on_field, on_record, r) != 0)
-				return wb_err(EX_DATAERR, "%s:%ld: unterminated quoted field", r->name,
-					      r->rec_start ? r->rec_start : r->line);
+				return wb_err(EX_DATAERR, "%s:%ld: unterminated quoted field: a field that "
+					      "starts with '\"' ends with one (a quote in the text is "
+					      "written twice: \"\")", r->name, r->rec_start ? r->rec_start : r->line);
 			continue;
 		}
 		r->line++;
@@ -143,8 +165,7 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 		if (!r->rec_start)
 			r->rec_start = r->line;
 		if (csv_parse(&r->p, s, (size_t)len, on_field, on_record, r) != (size_t)len)
-			return wb_err(EX_DATAERR, "%s:%ld: malformed CSV (%s)", r->name, r->line,
-				      csv_strerror(csv_error(&r->p)));
+			return malformed(r);
 	}
 	r->out = r->q[r->qhead];
 	r->qhead++;
@@ -166,9 +187,8 @@ void csvr_close(csvr *r)
 		free_rec(&r->q[r->qhead++]);
 		r->qlen--;
 	}
-	for (int i = 0; i < r->ncur; i++)
-		free(r->cur[i]);
-	free(r->cur);
+	sb_free(&r->text);
+	free(r->start);
 	free(r->q);
 	free(r->buf);
 	free(r->pre);
@@ -186,6 +206,53 @@ static csvr *csvr_open_after(FILE *fp, const char *name, char sep, const char *f
 	r->prelen = strlen(r->pre);
 	r->line = lineno - 1;
 	return r;
+}
+
+/* How the user said tables are read (in_table_option); zero: as each
+ * table's first line says. */
+static struct {
+	char delimiter;
+	const char *phone_column;
+} table;
+
+int in_table_option(int opt, const char *arg)
+{
+	if (opt == IN_OPT_PHONE_COLUMN) {
+		if (!*strtrim((char *)arg))
+			wb_usage("--phone-column: a column name, as the header row spells it");
+		table.phone_column = arg;
+		return 1;
+	}
+	if (opt != IN_OPT_DELIMITER)
+		return 0;
+	if (!strcmp(arg, "tab") || !strcmp(arg, "\\t"))
+		table.delimiter = '\t';
+	else if (strlen(arg) == 1 && !strchr("\"\r\n", *arg) && (unsigned char)*arg < 0x80)
+		table.delimiter = *arg;
+	else
+		wb_usage("--delimiter: '%s' is not one character (',' ';' '|' or tab)", arg);
+	return 1;
+}
+
+/* A header cell folded for comparison with the names phone columns go
+ * by: lower case (ASCII and Latin-1 letters, so "TÉLÉPHONE" is
+ * "téléphone"), without the spaces and punctuation people put between
+ * words ("Phone No." is "phoneno", "wa_id" "waid"). */
+static void fold_name(const char *cell, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)cell; *p && n + 2 < cap; p++) {
+		if (strchr(" \t\r\n_-.:#/()", *p))
+			continue;
+		if (*p >= 'A' && *p <= 'Z')
+			out[n++] = (char)(*p + 32);
+		else if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
+			out[n++] = (char)*p++;
+			out[n++] = (char)(*p + 0x20);
+		} else
+			out[n++] = (char)*p;
+	}
+	out[n] = 0;
 }
 
 /* Whether a header cell is name, ignoring case and surrounding space. */
@@ -210,10 +277,39 @@ int in_column(char *const *header, int n, const char *name)
 	return -1;
 }
 
+/* The names a column of phone numbers goes by, folded (fold_name), the
+ * likeliest WhatsApp number first: a column that says WhatsApp, wb's
+ * own (phone, wa_id), then mobile numbers, then any phone. */
+static const char *const phone_names[] = {
+	"whatsapp", "whatsappnumber", "whatsappphone", "whatsappno",
+	"phone", "waid", "msisdn",
+	"mobile", "mobilephone", "mobilenumber", "mobileno", "cell", "cellphone", "cellnumber",
+	"handy", "handynummer", "mobil", "mobilnummer", "mobiltelefon", "natel",
+	"portable", "téléphoneportable", "móvil", "movil", "teléfonomóvil", "celular", "cellulare",
+	"telemóvel", "telemovel", "gsm", "手机", "手机号", "手机号码", "手機", "携帯", "携帯電話",
+	"携帯番号", "휴대폰", "핸드폰",
+	"phonenumber", "phoneno", "primaryphone", "phone1", "phone1value", "contactnumber",
+	"telephone", "telephonenumber", "tel", "telno", "telefon", "telefonnummer", "téléphone",
+	"numérodetéléphone", "teléfono", "telefono", "telefone", "电话", "电话号码",
+	"联系电话", "電話", "電話番号", "전화", "전화번호", "телефон", "Телефон",
+};
+
 int in_phone_column(char *const *header, int n)
 {
-	int col = in_column(header, n, "phone");
-	return col >= 0 ? col : in_column(header, n, "wa_id");
+	if (table.phone_column)
+		return in_column(header, n, table.phone_column);
+	char folded[256];
+	int best = -1;
+	size_t rank = sizeof phone_names / sizeof *phone_names;
+	for (int i = 0; i < n; i++) {
+		fold_name(header[i], folded, sizeof folded);
+		for (size_t k = 0; k < rank; k++)
+			if (!strcmp(folded, phone_names[k])) {
+				best = i;
+				rank = k;
+			}
+	}
+	return best;
 }
 
 int in_user_id_column(char *const *header, int n)
@@ -229,17 +325,40 @@ const char *in_row_key(const in_row *row)
 }
 
 /* Whether a first line of one cell (and no phone column) is the first
- * number of a plain list rather than a header: it holds a digit ("name"
- * is a header without a phone column; "12ab" a bad number) and does not
- * name a phone column in other words ("Phone 1"). */
+ * number of a plain list rather than a header: it holds digits, at
+ * least as many as other characters that are no punctuation ("name" is
+ * a header; "Phone 1" too; "12ab" a bad number). */
 static int starts_list(const char *cell)
 {
-	return strpbrk(cell, "0123456789") && !strcasestr(cell, "phone") && !strcasestr(cell, "wa_id");
+	int digits = 0, other = 0;
+	for (const char *p = cell; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-.()/", *p))
+			other++;
+	return digits && digits >= other;
 }
 
 char in_delimiter(const char *line)
 {
-	return strchr(line, '\t') ? '\t' : ',';
+	if (table.delimiter)
+		return table.delimiter;
+	/* the likeliest of the delimiters spreadsheets write, counted
+	 * outside quotes: a European export's ';', a TSV's tab, else ',' */
+	static const char seps[] = "\t;,";
+	int count[3] = {0}, quoted = 0;
+	for (const char *p = line; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		const char *s = quoted ? NULL : strchr(seps, *p);
+		if (s && *p)
+			count[s - seps]++;
+	}
+	int best = 2;
+	for (int i = 1; i >= 0; i--)
+		if (count[i] && count[i] >= count[best])
+			best = i;
+	return seps[best];
 }
 
 void phone_list_add(phone_list *l, const char *key)
@@ -309,7 +428,7 @@ int in_line(FILE *fp, char **buf, size_t *cap, long *lineno)
 	return 1;
 }
 
-enum form { EMPTY, TABLE, LIST, JSONL };
+enum form { EMPTY, TABLE, LIST, JSONL, JSON };
 
 struct in_rows {
 	FILE *fp;
@@ -317,14 +436,14 @@ struct in_rows {
 	int forms;      /* IN_ROWS_* allowed */
 	enum form form;
 	csvr *csv;      /* TABLE and LIST */
-	in_row head;    /* TABLE: the header; LIST: its one cell is the first row */
-	int phone;      /* TABLE: the phone column (-1: none) */
+	in_row head;    /* TABLE: the header; LIST: the first row */
+	int phone;      /* TABLE and LIST: the phone column (-1: none) */
 	int user_id;    /* TABLE: the user_id column (-1: none) */
 	int pending;    /* the first row is read but not handed out */
-	char *buf;      /* JSONL: the line */
-	size_t cap;
+	char *buf;      /* JSONL: the line; JSON: the whole input */
+	size_t cap, pos, len; /* JSON: where the next element starts */
 	long line;
-	char **jnames, **jcells; /* JSONL: the row's string members */
+	char **jnames, **jcells; /* JSONL and JSON: the row's string members */
 	int jn, jcap;
 };
 
@@ -355,6 +474,66 @@ void in_rows_close(in_rows *r)
 	free(r);
 }
 
+/* A cell that wb's CSV output (or a careful exporter) neutralised for
+ * spreadsheets, "'=x" for "=x", is read as it was before. */
+static void unneutralise(char *cell)
+{
+	if (cell[0] == '\'' && out_neutralises(cell + 1))
+		memmove(cell, cell + 1, strlen(cell));
+}
+
+/* A cell that reads as a phone number rather than as a column's name:
+ * seven digits at least, and only the punctuation numbers are written
+ * with. */
+static int phone_like(const char *cell)
+{
+	int digits = 0;
+	for (const char *p = cell; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" \t+-.()/", *p))
+			return 0;
+	return digits >= 7;
+}
+
+/* The refusal of a first line that names no phone column, listing it so
+ * that the user sees what was read (and with which delimiter). */
+static int no_phone_column(const in_rows *r, int headless)
+{
+	sb cells = {0};
+	for (int i = 0; i < r->head.n && cells.len < 200; i++)
+		sb_printf(&cells, "%s%s", i ? ", " : "", r->head.cell[i]);
+	if (cells.len >= 200)
+		sb_puts(&cells, ", …");
+	int rc;
+	if (table.phone_column)
+		rc = wb_err(EX_DATAERR, "%s:%ld: no column '%s' in the header (%s)", r->name, r->head.line,
+			    table.phone_column, cells.s);
+	else if (headless)
+		rc = wb_err(EX_DATAERR, "%s:%ld: no header row (%s); a header naming the columns is required",
+			    r->name, r->head.line, cells.s);
+	else
+		rc = wb_err(EX_DATAERR, "%s:%ld: no phone column in the header (%s); name it with --phone-column",
+			    r->name, r->head.line, cells.s);
+	sb_free(&cells);
+	return rc;
+}
+
+/* A first line without a phone column, where rows without a header may
+ * come: one cell that reads as a number starts a plain list; otherwise
+ * the first cell that looks like a phone number makes it the first row
+ * of a table whose header was left out (a listing filtered by grep), and
+ * that column holds the phones. -1 when it is neither. */
+static int headless_phone(const in_row *first)
+{
+	if (first->n == 1)
+		return starts_list(first->cell[0]) ? 0 : -1;
+	for (int i = 0; i < first->n; i++)
+		if (phone_like(first->cell[i]))
+			return i;
+	return -1;
+}
+
 /* Reads the header record of a table or list whose first line is first. */
 static int open_table(in_rows *r, const char *first)
 {
@@ -366,8 +545,10 @@ static int open_table(in_rows *r, const char *first)
 	r->head.file = r->name;
 	r->head.cell = xcalloc((size_t)n, sizeof *r->head.cell);
 	r->head.n = r->head.nnames = n;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		r->head.cell[i] = strtrim(xstrdup(f[i]));
+		unneutralise(r->head.cell[i]);
+	}
 	r->head.names = r->head.cell;
 	r->phone = in_phone_column(r->head.cell, n);
 	r->user_id = in_user_id_column(r->head.cell, n);
@@ -375,13 +556,36 @@ static int open_table(in_rows *r, const char *first)
 		r->form = TABLE;
 		return 0;
 	}
-	if ((r->forms & IN_ROWS_LIST) && n == 1 && starts_list(r->head.cell[0])) {
-		r->form = LIST;
-		r->pending = 1;
-		return 0;
+	int col = table.phone_column ? -1 : headless_phone(&r->head);
+	if (col < 0 || !(r->forms & IN_ROWS_LIST))
+		return no_phone_column(r, col >= 0);
+	r->form = LIST;
+	r->phone = col;
+	r->pending = 1;
+	return 0;
+}
+
+/* A JSON array of objects, as -o json writes it: read whole, each
+ * element a row on the line it starts on. */
+static int open_json(in_rows *r, const char *first)
+{
+	sb text = {0};
+	sb_puts(&text, first);
+	sb_putc(&text, '\n');
+	char chunk[1 << 16];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof chunk, r->fp)) > 0)
+		sb_add(&text, chunk, k);
+	if (ferror(r->fp)) {
+		sb_free(&text);
+		return wb_err(EX_IOERR, "%s: %s", r->name, strerror(errno));
 	}
-	return wb_err(EX_DATAERR, "%s:%ld: no phone, wa_id or user_id column in the header%s", r->name, r->head.line,
-		      r->forms & IN_ROWS_LIST ? "" : " (a header row is required)");
+	free(r->buf);
+	r->len = text.len;
+	r->buf = sb_take(&text);
+	r->pos = 1; /* after the '[' */
+	r->form = JSON;
+	return 0;
 }
 
 void in_tty_hint(int fd, const char *what)
@@ -407,6 +611,8 @@ int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out)
 	char *first = r->buf;
 	if (!strncmp(first, "\xEF\xBB\xBF", 3)) /* a spreadsheet's BOM */
 		first += 3;
+	if ((forms & IN_ROWS_JSONL) && *first == '[')
+		return open_json(r, first);
 	if ((forms & IN_ROWS_JSONL) && *first == '{') {
 		memmove(r->buf, first, strlen(first) + 1);
 		r->form = JSONL;
@@ -421,15 +627,13 @@ const in_row *in_rows_header(const in_rows *r)
 	return r->form == TABLE ? &r->head : NULL;
 }
 
-/* One JSONL line into the row: its string members, in their order. */
-static int json_row(in_rows *r, in_row *row)
+/* A JSON object on line into the row: its string members, in their
+ * order. */
+static int object_row(in_rows *r, json_t *o, long line, in_row *row)
 {
-	json_error_t e;
-	json_t *o = json_loads(r->buf, 0, &e);
 	if (!json_is_object(o)) {
 		json_decref(o);
-		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object%s%s", r->name, r->line, o ? "" : ": ",
-			      o ? "" : e.text);
+		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object", r->name, line);
 	}
 	const char *k;
 	json_t *v;
@@ -445,12 +649,22 @@ static int json_row(in_rows *r, in_row *row)
 		r->jcells[r->jn++] = xstrdup(json_string_value(v));
 	}
 	json_decref(o);
-	*row = (in_row){.file = r->name, .line = r->line, .cell = r->jcells, .n = r->jn,
+	*row = (in_row){.file = r->name, .line = line, .cell = r->jcells, .n = r->jn,
 			.names = r->jnames, .nnames = r->jn};
 	int col = in_phone_column(r->jnames, r->jn), uid = in_user_id_column(r->jnames, r->jn);
 	row->phone = col >= 0 ? r->jcells[col] : NULL;
 	row->user_id = uid >= 0 ? r->jcells[uid] : NULL;
 	return 1;
+}
+
+/* One JSONL line into the row. */
+static int json_row(in_rows *r, in_row *row)
+{
+	json_error_t e;
+	json_t *o = json_loads(r->buf, 0, &e);
+	if (!o)
+		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", r->name, r->line, e.text);
+	return object_row(r, o, r->line, row);
 }
 
 static int next_json(in_rows *r, in_row *row)
@@ -467,33 +681,77 @@ static int next_json(in_rows *r, in_row *row)
 	return got;
 }
 
+/* Moves past white space in a JSON array's text, counting lines; the
+ * character it stops at (0 at the end). */
+static char json_skip(in_rows *r)
+{
+	for (; r->pos < r->len && strchr(" \t\r\n", r->buf[r->pos]); r->pos++)
+		r->line += r->buf[r->pos] == '\n';
+	return r->pos < r->len ? r->buf[r->pos] : 0;
+}
+
+/* The next element of a JSON array. */
+static int next_element(in_rows *r, in_row *row)
+{
+	free_json_row(r);
+	char c = json_skip(r);
+	if (!c)
+		return wb_err(EX_DATAERR, "%s:%ld: the JSON array does not end (no ']')", r->name, r->line);
+	if (c == ']') {
+		r->pos++;
+		if (json_skip(r))
+			return wb_err(EX_DATAERR, "%s:%ld: more after the JSON array", r->name, r->line);
+		r->form = EMPTY;
+		return 0;
+	}
+	if (r->pending && c == ',') { /* after an element */
+		r->pos++;
+		c = json_skip(r);
+	} else if (r->pending) {
+		return wb_err(EX_DATAERR, "%s:%ld: expected ',' or ']' in the JSON array", r->name, r->line);
+	}
+	json_error_t e;
+	long line = r->line;
+	json_t *o = json_loadb(r->buf + r->pos, r->len - r->pos, JSON_DISABLE_EOF_CHECK, &e);
+	if (!o)
+		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", r->name, e.line + line - 1, e.text);
+	for (size_t end = r->pos + (size_t)e.position; r->pos < end; r->pos++)
+		r->line += r->buf[r->pos] == '\n';
+	r->pending = 1;
+	return object_row(r, o, line, row);
+}
+
 static int next_record(in_rows *r, in_row *row)
 {
 	char **f;
 	int n, got;
 	long line;
 	do {
-		if (r->pending) { /* a list's first number, read as the header */
+		if (r->pending) { /* the first row, read as the header */
 			r->pending = 0;
 			f = r->head.cell;
-			n = 1;
+			n = r->head.n;
 			line = r->head.line;
 		} else if ((got = csvr_next(r->csv, &f, &n, &line)) != 1) {
 			return got;
+		} else {
+			for (int i = 0; i < n; i++)
+				unneutralise(f[i]);
 		}
 		/* a line of spaces in a list is a blank line */
 	} while (r->form == LIST && n == 1 && !*strtrim(f[0]));
 	*row = (in_row){.file = r->name, .line = line, .cell = f, .n = n};
 	if (r->form == LIST) {
+		/* a plain list's one column is the phone; a table without its
+		 * header has no names */
 		row->names = list_names;
-		row->nnames = 1;
-		row->phone = f[0];
+		row->nnames = r->head.n == 1;
 	} else {
 		row->names = r->head.names;
 		row->nnames = r->head.nnames;
-		row->phone = r->phone >= 0 && r->phone < n ? f[r->phone] : NULL;
-		row->user_id = r->user_id >= 0 && r->user_id < n ? f[r->user_id] : NULL;
 	}
+	row->phone = r->phone >= 0 && r->phone < n ? f[r->phone] : NULL;
+	row->user_id = r->form == TABLE && r->user_id >= 0 && r->user_id < n ? f[r->user_id] : NULL;
 	return 1;
 }
 
@@ -504,6 +762,8 @@ int in_rows_next(in_rows *r, in_row *row)
 		return 0;
 	case JSONL:
 		return next_json(r, row);
+	case JSON:
+		return next_element(r, row);
 	default:
 		return next_record(r, row);
 	}
@@ -589,6 +849,7 @@ int in_read_all(const char *path, char **text)
 
 struct in_docs {
 	int fd, eof, own_fd;
+	size_t line_max; /* line mode: the longest line kept; 0: documents */
 	char *name;
 	char *buf;
 	size_t cap, start, end; /* unread bytes are buf[start, end) */
@@ -670,20 +931,67 @@ static int fill(in_docs *r)
 	}
 }
 
-int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+void in_docs_lines(in_docs *r, size_t max)
 {
-	/* skip white space between documents, counting lines */
+	r->line_max = max;
+}
+
+/* Skips white space between documents, counting lines: 1 at the next
+ * document, 0 at the end, or fill's error. */
+static int skip_blank(in_docs *r)
+{
 	for (;;) {
 		while (r->start < r->end && strchr(" \t\r\n", r->buf[r->start]) && r->buf[r->start]) {
 			r->line += r->buf[r->start] == '\n';
 			r->start++;
 		}
 		if (r->start < r->end)
-			break;
+			return 1;
 		int rc = r->eof ? 0 : fill(r);
-		if (rc <= 0 || rc > 1)
+		if (rc != 1)
 			return rc;
 	}
+}
+
+/* Line mode: the line at r->start, up to its newline or the end. A line
+ * over the limit is dropped as it is read, so it never fills memory. */
+static int next_line(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+{
+	size_t i = 0;
+	int over = 0;
+	*offset = r->base + (long long)r->start;
+	*line = r->line;
+	for (;;) {
+		const char *nl = memchr(r->buf + r->start + i, '\n', r->end - r->start - i);
+		if (nl || r->eof) {
+			i = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+			break;
+		}
+		i = r->end - r->start;
+		if (i > r->line_max) { /* keep none of it */
+			over = 1;
+			r->start = r->end;
+			i = 0;
+		}
+		int rc = fill(r);
+		if (rc > 1)
+			return rc;
+	}
+	*doc = over || i > r->line_max ? NULL : r->buf + r->start;
+	*len = *doc ? i : 0;
+	r->start += i;
+	if (!*doc)
+		wb_err(EX_DATAERR, "%s:%ld: a line over %zu bytes (skipped)", r->name, *line, r->line_max);
+	return 1;
+}
+
+int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
+{
+	int rc = skip_blank(r);
+	if (rc != 1)
+		return rc;
+	if (r->line_max)
+		return next_line(r, doc, len, offset, line);
 	/* a document ends where its outermost bracket closes; anything that
 	 * does not start with one runs to the end of the line */
 	size_t i = 0;

@@ -28,31 +28,57 @@ csvr *csvr_open(FILE *fp, const char *name, char sep);
 int csvr_next(csvr *r, char ***fields, int *n, long *line);
 void csvr_close(csvr *r);
 
+/* How a command's user overrides what the first line of a table says:
+ * --delimiter C and --phone-column NAME, on every command that reads
+ * tables. Process-wide: set while the options are read, before any
+ * input is. */
+enum { IN_OPT_DELIMITER = 0x1100, IN_OPT_PHONE_COLUMN }; /* beyond CLI_NO_HEADER */
+#define IN_TABLE_LONGOPTS                                              \
+	{"delimiter", required_argument, NULL, IN_OPT_DELIMITER},      \
+	{"phone-column", required_argument, NULL, IN_OPT_PHONE_COLUMN}
+#define IN_TABLE_USAGE                                                                     \
+	"  --delimiter C        a table's cells are separated by C (',' ';' tab), whatever\n"   \
+	"                       its first line suggests\n"                                      \
+	"  --phone-column NAME  the column of a table that holds the phone numbers\n"
+/* Handles opt when it is one of those (returns 1; exits 64 on a bad
+ * value), else returns 0. */
+int in_table_option(int opt, const char *arg);
+
 /* The first column of a header row named name, ignoring case and the
  * white space around it; -1 when there is none. */
 int in_column(char *const *header, int n, const char *name);
-/* The column that holds phone numbers: "phone", else "wa_id"; -1 when
- * there is none. The one place that knows these names. */
+/* The column that holds phone numbers: the one --phone-column names, or
+ * else the one whose name is the likeliest of the usual ones (WhatsApp,
+ * phone, wa_id, mobile, cell, tel, Telefon, Handy, téléphone, móvil,
+ * celular, 电话, 手机, msisdn…, in any case and spacing); -1 when there
+ * is none. The one place that knows these names. */
 int in_phone_column(char *const *header, int n);
 /* The column that holds user IDs ("user_id"), which names a contact
  * without a phone; -1 when there is none. */
 int in_user_id_column(char *const *header, int n);
-/* The delimiter of a table whose first line is line: a tab when the line
- * holds one, else a comma. The one place that tells CSV from TSV. */
+/* The delimiter of a table whose first line is line: --delimiter's, or
+ * the commonest outside quotes of tab, ';' and ',' (a comma when there
+ * is none). The one place that tells CSV from TSV and European CSV. */
 char in_delimiter(const char *line);
 
-/* Rows of a table, each with the names of its columns, its phone and
- * user ID cells and the line it starts on. The first non-blank line says
- * the form:
- *  - a header row of CSV or TSV (in_delimiter) with a phone column
- *    (in_phone_column) or a user_id column, then one row a record;
+/* Rows of a table, each with the names of its columns, its phone cell
+ * and the line it starts on. The first non-blank line says the form:
+ *  - a header row of CSV (in_delimiter) with a phone column
+ *    (in_phone_column) or a user_id column, then one row a record (its
+ *    phone and user ID cells in the row);
  *  - with IN_ROWS_JSONL, a line starting with '{': JSONL, one object a
- *    line, whose string members are its cells and their names;
- *  - with IN_ROWS_LIST, a first line of one cell that holds a digit and
- *    names no phone column: a plain list, one phone (or user ID) a line
- *    (that line included), the column called "phone".
- * Anything else is EX_DATAERR "FILE:LINE: no phone, wa_id or user_id
- * column in the header". Blank lines between rows are no rows. */
+ *    line, whose string members are its cells and their names; or one
+ *    starting with '[': a JSON array of such objects (-o json), each a
+ *    row on the line it starts on;
+ *  - with IN_ROWS_LIST, rows without a header: a first line of one cell
+ *    that reads as a number and names no phone column is a plain list,
+ *    one phone a line (that line included), the column called "phone";
+ *    a first line of several cells, one of which looks like a phone
+ *    number, is the first row of a table whose header was left out (a
+ *    listing filtered by grep): that cell's column holds the phones, and
+ *    the cells have no names.
+ * Anything else is EX_DATAERR "FILE:LINE: no phone column in the header
+ * (its cells…)". Blank lines between rows are no rows. */
 enum { IN_ROWS_LIST = 1, IN_ROWS_JSONL = 2 };
 
 typedef struct {
@@ -133,6 +159,14 @@ const char *in_docs_name(const in_docs *r);
 int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line);
 /* 1 when more input can be read without waiting. */
 int in_docs_pending(in_docs *r);
+
+/* Line mode, for the JSONL streams between utilities: each line is one
+ * document, whatever it holds (a bad line cannot swallow the lines after
+ * it), and a line over max bytes is not kept: in_docs_next hands it back
+ * as a document with *doc NULL, its error recorded ("stdin:7: a line
+ * over 1 MB"), and reads on after it. */
+#define IN_LINE_MAX (1L << 20)
+void in_docs_lines(in_docs *r, size_t max);
 void in_docs_close(in_docs *r);
 
 #endif

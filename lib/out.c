@@ -246,6 +246,11 @@ static int looks_numeric(const char *s)
 	return *end == 0 && errno == 0;
 }
 
+int out_neutralises(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s) && !looks_numeric(s);
+}
+
 void out_csv_cell(FILE *fp, const char *s, int is_string, char sep)
 {
 	if (!s)
@@ -253,7 +258,7 @@ void out_csv_cell(FILE *fp, const char *s, int is_string, char sep)
 	/* A spreadsheet runs a cell starting with = + - @ (or a tab or CR
 	 * that hides one) as a formula; a leading quote makes it text. A
 	 * string that is a plain number stays as it is. */
-	int neutralise = is_string && strchr("=+-@\t\r", *s) && *s && !looks_numeric(s);
+	int neutralise = is_string && out_neutralises(s);
 	if (sep == '\t') {
 		if (neutralise)
 			fputc('\'', fp);

@@ -65,5 +65,9 @@ long out_rows(out *o);
 
 /* Shared with other writers: a CSV/TSV-safe rendering of one cell. */
 void out_csv_cell(FILE *fp, const char *s, int is_string, char sep);
+/* Whether out_csv_cell writes the string s with a leading "'", which
+ * keeps a spreadsheet from running it as a formula; the reader of tables
+ * takes it off again. */
+int out_neutralises(const char *s);
 
 #endif

@@ -1,5 +1,6 @@
 #include "phone.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,23 +170,26 @@ static int cc_region(const char *cc, char out[3])
 
 int phone_region(char region[3])
 {
-	/* settings do not change during a run; a list of numbers reads them once */
+	/* settings do not change during a run; a list of numbers reads them
+	 * once, whichever of the threads reading numbers comes first */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static char cached[3];
 	static int known;
+	int rc = 0;
+	pthread_mutex_lock(&lock);
 	if (!known) {
 		char *v;
-		int rc = config_get("WB_DEFAULT_REGION", &v);
+		rc = config_get("WB_DEFAULT_REGION", &v);
 		if (!rc && v)
 			rc = region_check(v, cached);
 		else if (!rc && !(rc = config_get("WB_DEFAULT_CC", &v)) && v)
 			rc = cc_region(v, cached);
 		free(v);
-		if (rc)
-			return rc;
-		known = 1;
+		known = !rc;
 	}
 	memcpy(region, cached, sizeof cached);
-	return 0;
+	pthread_mutex_unlock(&lock);
+	return rc;
 }
 
 int phone_read_env(const char *in, phone_reading *r)

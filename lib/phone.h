@@ -46,7 +46,8 @@ int phone_parse(const char *in, const char *region, char out[PHONE_MAX]);
 /* The default region for national numbers: WB_DEFAULT_REGION, else the
  * main region of the country code WB_DEFAULT_CC (44 → GB, 1 → US), each
  * from the environment or the config file; "" when neither is set.
- * EX_CONFIG for a value that is neither; config_get's errors. */
+ * EX_CONFIG for a value that is neither; config_get's errors. Like every
+ * function here, safe to call from several threads at once. */
 int phone_region(char region[3]);
 /* phone_read and phone_parse in the default region. */
 int phone_read_env(const char *in, phone_reading *r);

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <phonenumbers/phonenumberutil.h>
 
@@ -14,8 +15,25 @@ using i18n::phonenumbers::PhoneNumberUtil;
 
 static const PhoneNumberUtil &util()
 {
-	/* a singleton that loads the plans' metadata on first use */
-	return *PhoneNumberUtil::GetInstance();
+	/* a singleton that loads the plans' metadata on first use (the
+	 * library is thread-safe, and so is a static's initialisation) */
+	static const PhoneNumberUtil &u = *PhoneNumberUtil::GetInstance();
+	return u;
+}
+
+/* The main region of every country calling code (1 to 999), "ZZ" for
+ * none: asked once. The library finds it in a map behind a lock each
+ * time, which costs a bulk import of '+' numbers a sixth of its time. */
+static const std::string &main_region(int cc)
+{
+	static const std::vector<std::string> regions = [] {
+		std::vector<std::string> v(1000);
+		for (int i = 0; i < 1000; i++)
+			util().GetRegionCodeForCountryCode(i, &v[i]);
+		return v;
+	}();
+	static const std::string none = "ZZ";
+	return cc > 0 && cc < 1000 ? regions[cc] : none;
 }
 
 /* Why a parsed number is not valid, as far as its length tells. */
@@ -48,9 +66,7 @@ static phonelib_status written_out(const char *digits, char *out, size_t cap)
 static bool valid(const PhoneNumber &n)
 {
 	const PhoneNumberUtil &u = util();
-	std::string main;
-	u.GetRegionCodeForCountryCode(n.country_code(), &main);
-	return u.IsValidNumberForRegion(n, main) || u.IsValidNumber(n);
+	return u.IsValidNumberForRegion(n, main_region(n.country_code())) || u.IsValidNumber(n);
 }
 
 /* '+' and digits alone, wb's usual input, as written: the country code
@@ -61,16 +77,13 @@ static bool valid(const PhoneNumber &n)
  * Italian number's own 0) is left to Parse. */
 static bool valid_as_written(const char *text)
 {
-	const PhoneNumberUtil &u = util();
 	size_t len = std::strlen(text);
 	if (text[0] != '+' || text[1] == '0' || len < 3 || len > 18 ||
 	    std::strspn(text + 1, "0123456789") != len - 1)
 		return false;
-	std::string region;
 	for (int k = 1, cc = 0; k <= 3 && text[k + 1]; k++) {
 		cc = cc * 10 + (text[k] - '0');
-		u.GetRegionCodeForCountryCode(cc, &region);
-		if (region == "ZZ")
+		if (main_region(cc) == "ZZ")
 			continue;
 		if (text[k + 1] == '0')
 			return false;
@@ -117,8 +130,7 @@ int phonelib_country_code(const char *region)
 
 int phonelib_main_region(int cc, char region[3])
 {
-	std::string r;
-	util().GetRegionCodeForCountryCode(cc, &r);
+	const std::string &r = main_region(cc);
 	/* "ZZ" is no country; "001" stands for the non-geographic codes
 	 * (+800, +882…), which have no national form to read */
 	if (r.size() != 2 || r == "ZZ")

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "file.h"
 #include "util.h"
 
 #define QUIET 4 /* modules of white around the code, as the standard asks */
@@ -35,8 +36,9 @@ static int dark(const QRcode *q, int x, int y)
 
 /* One path of horizontal runs of dark modules, in pixels as the PNG has
  * them: renderers that ignore the size draw it as large. */
-static int write_svg(const QRcode *q, FILE *fp)
+static int write_svg(FILE *fp, void *p)
 {
+	const QRcode *q = p;
 	int side = (q->width + 2 * QUIET) * SCALE;
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -57,8 +59,9 @@ static int write_svg(const QRcode *q, FILE *fp)
 	return 0;
 }
 
-static int write_png(const QRcode *q, FILE *fp)
+static int write_png(FILE *fp, void *p)
 {
+	const QRcode *q = p;
 	int side = (q->width + 2 * QUIET) * SCALE;
 	unsigned char *px = xmalloc((size_t)side * (size_t)side);
 	for (int y = 0; y < side; y++)
@@ -83,28 +86,7 @@ int qr_write(const char *text, const char *path)
 	if (!q)
 		return wb_err(errno == ERANGE ? EX_DATAERR : EX_SOFTWARE, "--qr: %s",
 			      errno == ERANGE ? "the text is too long for a QR code" : strerror(errno));
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), rc = 0;
-	FILE *fp = fd < 0 ? NULL : fdopen(fd, "wb");
-	if (!fp) {
-		rc = wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	} else {
-		/* mkstemp makes it private; a QR code is made to be shared */
-		mode_t mask = umask(0);
-		umask(mask);
-		int bad = svg ? write_svg(q, fp) : write_png(q, fp);
-		bad |= fflush(fp) != 0 || ferror(fp) || fchmod(fd, 0666 & ~mask) != 0;
-		bad |= fclose(fp) != 0;
-		if (bad)
-			rc = wb_err(EX_IOERR, "%s: cannot write the QR code", path);
-		else if (rename(tmp, path))
-			rc = wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno));
-	}
-	if (rc && fd >= 0)
-		unlink(tmp);
-	free(tmp);
+	int rc = file_replace(path, svg ? write_svg : write_png, q);
 	QRcode_free(q);
 	return rc;
 }

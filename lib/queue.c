@@ -17,9 +17,9 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO message (contact_id, direction, type, body, media_id, reply_to, payload, ts, "
-		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced, kind, "
+		"status, status_at, due_at, agent, auto, broadcast_id, idem_key, claimed_by, forced, kind, tag, "
 		"phone_number_id) "
-		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+		"VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
 		"ON CONFLICT DO NOTHING");
 	sqlite3_bind_int64(st, 1, m->contact_id);
 	db_bind_text(st, 2, m->type);
@@ -36,7 +36,8 @@ int queue_add(wb_db *db, const queue_msg *m, int64_t *id, queue_added *added)
 	db_bind_text(st, 13, m->claimed_by);
 	sqlite3_bind_int(st, 14, m->forced ? 1 : 0);
 	db_bind_text(st, 15, m->kind);
-	db_bind_text(st, 16, m->phone_number_id);
+	db_bind_text(st, 16, m->tag);
+	db_bind_text(st, 17, m->phone_number_id);
 	int rc = db_step_done(db, st, "queueing a message");
 	if (rc)
 		return rc;
@@ -147,7 +148,7 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		" AND (CASE WHEN ?3 THEN claimed_by = ?1 ELSE claimed_by IS NULL END)"
 		" ORDER BY due_at, id LIMIT ?4) "
 		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts, "
-		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id), "
+		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id), tag, "
 		" (SELECT user_id FROM contact WHERE contact.id = contact_id), phone_number_id");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -164,8 +165,9 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		v[k].kind = sqlite3_column_int(st, 4) ? SEND_TEMPLATE : SEND_FREE_FORM;
 		v[k].forced = sqlite3_column_int(st, 5);
 		v[k].last_in = sqlite3_column_int64(st, 6);
-		snprintf(v[k].user_id, sizeof v[k].user_id, "%s", db_col_text(st, 7));
-		v[k].phone_number_id = sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 8));
+		v[k].tag = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 7));
+		snprintf(v[k].user_id, sizeof v[k].user_id, "%s", db_col_text(st, 8));
+		v[k].phone_number_id = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 9));
 		k++;
 	}
 	sqlite3_reset(st);
@@ -188,6 +190,7 @@ void queue_items_free(queue_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(items[i].payload);
+		free(items[i].tag);
 		free(items[i].phone_number_id);
 	}
 	free(items);
@@ -204,9 +207,9 @@ int queue_sending(wb_db *db, int64_t id, int64_t now, int *ok)
 	return rc;
 }
 
-int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts)
+int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error)
 {
-	int rc = track_accepted(db, id, wamid, ts);
+	int rc = track_accepted(db, id, wamid, ts, now, error);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, "SELECT contact_id FROM message WHERE id = ?");
@@ -323,7 +326,7 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db,
 		"SELECT m.id, c.wa_id, m.type, m.status, coalesce(m.due_at, m.ts), m.ts, m.attempts, "
-		"m.body, m.error_text, m.idem_key, m.broadcast_id, c.user_id FROM message m "
+		"m.body, m.error_text, m.idem_key, m.broadcast_id, c.user_id, m.tag FROM message m "
 		"JOIN contact c ON c.id = m.contact_id "
 		"WHERE m.direction = 'out' AND m.status IN ('queued', 'sending', 'unknown') "
 		"ORDER BY coalesce(m.due_at, m.ts), m.id");
@@ -341,6 +344,7 @@ int queue_each(wb_db *db, int (*fn)(const queue_row *r, void *ctx), void *ctx)
 			.error = sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : db_col_text(st, 8),
 			.key = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : db_col_text(st, 9),
 			.broadcast_id = sqlite3_column_int64(st, 10),
+			.tag = sqlite3_column_type(st, 12) == SQLITE_NULL ? NULL : db_col_text(st, 12),
 		};
 		status_parse(db_col_text(st, 3), &r.status); /* one of the three the query asks for */
 		rc = fn(&r, ctx);

@@ -26,6 +26,7 @@ typedef struct {
 	int64_t broadcast_id; /* 0: none */
 	int forced;           /* --force: no 24-hour window check when it goes out */
 	const char *claimed_by; /* reserved for this process (sent by it at once); NULL: for any flush */
+	const char *tag;        /* wb-send --tag, as sent */
 	const char *phone_number_id; /* the business number to send from; NULL: WB_PHONE_ID */
 } queue_msg;
 
@@ -51,7 +52,7 @@ typedef struct {
 	int64_t id;
 	char phone[PHONE_MAX];     /* the contact's, "" when it has none */
 	char user_id[BSUID_MAX];   /* the contact's, "" when it has none */
-	char *payload;
+	char *payload, *tag;
 	char *phone_number_id;     /* the business number to send from; NULL: WB_PHONE_ID */
 	int attempts;
 	/* what the rules judge again as it leaves: a window open when the
@@ -69,8 +70,8 @@ void queue_items_free(queue_item *items, size_t n);
 /* Just before the request: queued → sending. *ok is 0 when the row
  * moved meanwhile (cancelled), and must not be sent. Inside a transaction. */
 int queue_sending(wb_db *db, int64_t id, int64_t now, int *ok);
-/* The API accepted it. */
-int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts);
+/* The API accepted it; *now and *error as track_accepted says. */
+int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error);
 /* It failed for good (only where status.h allows the move). */
 int queue_failed(wb_db *db, int64_t id, long code, const char *text, int64_t ts);
 /* A retryable failure: back to queued (a retry is not a status report, so
@@ -91,7 +92,7 @@ int queue_recover(wb_db *db, const char *me, int retry_unknown, int64_t now, que
 typedef struct {
 	int64_t id, due_at, ts, broadcast_id;
 	const char *phone, *user_id; /* the contact's; NULL when it has none */
-	const char *type, *body, *error, *key;
+	const char *type, *body, *error, *key, *tag;
 	msg_status status;
 	int attempts;
 } queue_row;

@@ -314,6 +314,7 @@ void reply_settings_free(reply_settings *s)
 
 struct reply_auto {
 	wb_db *db;
+	int64_t version; /* of the settings below (settings_version); -1: read them again */
 	reply_settings s;
 	hours_spec hours;
 	char *tz;
@@ -342,18 +343,68 @@ static int cmp_keyword(const void *x, const void *y)
 	return la != lb ? (la < lb) - (la > lb) : strcmp(a->word, b->word);
 }
 
+/* What auto decides by, read from the database. */
+static int settings_read(reply_auto *a)
+{
+	int rc = reply_settings_load(a->db, &a->s);
+	if (!rc)
+		rc = hours_load(a->db, &a->hours);
+	a->tz = profile_tz(a->db);
+	if (!rc)
+		rc = quick_keyword_each(a->db, take_keyword, a);
+	if (a->nkw)
+		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	return rc;
+}
+
+static void settings_drop(reply_auto *a)
+{
+	reply_settings_free(&a->s);
+	hours_free(&a->hours);
+	free(a->tz);
+	a->tz = NULL;
+	for (size_t i = 0; i < a->nkw; i++) {
+		free(a->kw[i].word);
+		free(a->kw[i].text);
+		free(a->kw[i].media_type);
+		free(a->kw[i].media);
+	}
+	free(a->kw);
+	a->kw = NULL;
+	a->nkw = 0;
+	a->open_known = 0;
+}
+
+/* The settings version: every change to the settings, hours, holidays,
+ * quick replies or keywords moves it (triggers in schema.sql). */
+static int64_t settings_version(wb_db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM settings_version");
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* The settings in force now: a pipeline runs for weeks, and a holiday
+ * set this afternoon applies to the next message. One indexed read a
+ * message; the settings themselves only when they changed. */
+static int settings_current(reply_auto *a)
+{
+	int64_t v = settings_version(a->db);
+	if (v == a->version && v >= 0)
+		return 0;
+	settings_drop(a);
+	int rc = settings_read(a);
+	a->version = rc ? -1 : v; /* a bad setting: read again next time */
+	return rc;
+}
+
 int reply_auto_new(wb_db *db, reply_auto **out)
 {
 	reply_auto *a = xcalloc(1, sizeof *a);
 	a->db = db;
-	int rc = reply_settings_load(db, &a->s);
-	if (!rc)
-		rc = hours_load(db, &a->hours);
-	a->tz = profile_tz(db);
-	if (!rc)
-		rc = quick_keyword_each(db, take_keyword, a);
-	if (a->nkw)
-		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
+	a->version = -1;
+	int rc = settings_current(a);
 	if (rc) {
 		reply_auto_free(a);
 		a = NULL;
@@ -366,16 +417,7 @@ void reply_auto_free(reply_auto *a)
 {
 	if (!a)
 		return;
-	reply_settings_free(&a->s);
-	hours_free(&a->hours);
-	free(a->tz);
-	for (size_t i = 0; i < a->nkw; i++) {
-		free(a->kw[i].word);
-		free(a->kw[i].text);
-		free(a->kw[i].media_type);
-		free(a->kw[i].media);
-	}
-	free(a->kw);
+	settings_drop(a);
 	free(a);
 }
 
@@ -481,7 +523,9 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 	sqlite3_bind_text(st, 1, ev->wamid, -1, SQLITE_STATIC);
 	int64_t msg_id = one_int(a->db, st);
 	contact c = {0};
-	int rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
+	int rc = settings_current(a);
+	if (!rc)
+		rc = msg_id ? contact_get(a->db, ev->phone, &c) : EX_FALSE;
 	if (rc)
 		return rc == EX_FALSE ? wb_err(EX_FALSE, "%s: not in the database (wb-recv stores messages "
 							 "before wb-reply answers them)", ev->wamid) : rc;
@@ -494,6 +538,7 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 			 : kw ? kw->text : NULL;
 	if (*kind == REPLY_KEYWORD)
 		*media = (reply_media){kw->media_type, kw->media};
+	int unfilled = 0;
 	if (*kind != REPLY_NONE) {
 		kv vars = {0};
 		char opens[32];
@@ -501,15 +546,19 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 		if (*kind == REPLY_AWAY && !reply_opens_at(&a->s, &a->hours, a->tz, ev->ts, opens))
 			kv_set(&vars, "opens_at", opens);
 		if (!rc && (rc = tmpl_render(tmpl, kv_lookup, &vars, text)) == EX_DATAERR) {
-			/* one contact without an attribute must not stop the stream */
-			wb_warn("%s: %s reply not sent: %s", c.wa_id, reply_kind_names[*kind], wb_errmsg());
+			/* a contact without an attribute: no reply, decided so (a
+			 * replay does not try again), and the line reported */
+			wb_err_prefix(rc, "%s: %s reply not sent: ", c.wa_id, reply_kind_names[*kind]);
 			*kind = REPLY_NONE;
+			unfilled = 1;
 			rc = 0;
 		}
 		kv_free(&vars);
 	}
 	if (!rc)
 		rc = record(a, ev, c.id, *kind, again);
+	if (!rc && unfilled)
+		rc = EX_DATAERR; /* its message still the one recorded above */
 	contact_free(&c);
 	if (rc || *again) {
 		free(*text);
@@ -528,10 +577,11 @@ char *reply_auto_key(const char *wamid)
 /* Replies decided in the open transaction, handed out once it commits. */
 typedef struct {
 	reply_auto *a;
+	long failed; /* lines that got no answer for an error of their own */
 	struct held {
 		char *to, *text, *wamid, *from_number;
 		reply_kind kind;
-		reply_media media; /* held by the reply_auto */
+		char *media_type, *media; /* copies: the settings may be read again before the commit */
 	} *v;
 	size_t n, cap;
 	reply_msg_fn fn;
@@ -545,33 +595,38 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, repl
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
 	char *from = ev->phone_number_id ? xstrdup(ev->phone_number_id) : NULL;
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind, media};
+	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind,
+				     media.type ? xstrdup(media.type) : NULL, media.src ? xstrdup(media.src) : NULL};
 }
 
+/* One event line: a message is decided (the others need nothing). A
+ * line's own failure is said with its line number and counted, and the
+ * stream goes on; only a failure batch_fatal names ends it. */
 static int auto_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	auto_run *x = ctx;
-	event ev;
-	int rc = event_parse(d->text, d->len, &ev);
+	event ev = {0};
+	int rc = d->text ? event_parse(d->text, d->len, &ev) : EX_DATAERR; /* NULL: a line too long */
 	/* an edit or a deletion changes a message: no message of its own */
 	int change = ev.type && (!strcmp(ev.type, "edit") || !strcmp(ev.type, "revoke"));
-	if (rc) {
-		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
-	} else if (ev.kind == EV_MESSAGE && !change && !(rc = batch_join(b))) {
+	if (!rc && ev.kind == EV_MESSAGE && !change && !(rc = batch_join(b))) {
 		reply_kind kind;
 		reply_media media;
 		char *text;
 		int again;
 		rc = reply_auto_decide(x->a, &ev, &kind, &text, &media, &again);
-		if (rc == EX_FALSE) {
-			wb_warn("%s:%ld: %s", d->name, d->line, wb_errmsg());
-			rc = 0;
-		} else if (!rc && text) {
+		if (!rc && text)
 			hold(x, &ev, text, kind, media);
-		}
 	}
 	event_free(&ev);
-	return rc;
+	if (rc && d->text)
+		wb_err_prefix(rc, "%s:%ld: ", d->name, d->line);
+	if (!rc || batch_fatal(rc))
+		return rc;
+	/* a message wb-recv has not stored is no error of the line's */
+	wb_warn("%s", wb_errmsg());
+	x->failed += rc != EX_FALSE;
+	return 0;
 }
 
 static int auto_done(int committed, void *ctx)
@@ -582,13 +637,16 @@ static int auto_done(int committed, void *ctx)
 		struct held *h = &x->v[i];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->from_number, h->media}, x->ctx);
+			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->from_number,
+						{h->media_type, h->media}}, x->ctx);
 			free(key);
 		}
 		free(h->from_number);
 		free(h->to);
 		free(h->text);
 		free(h->wamid);
+		free(h->media_type);
+		free(h->media);
 	}
 	x->n = 0;
 	return rc;
@@ -600,9 +658,12 @@ int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx)
 	int rc = reply_auto_new(db, &x.a);
 	if (rc)
 		return rc;
+	in_docs_lines(in, IN_LINE_MAX); /* events are JSONL: a bad line is one line */
 	rc = batch_run(db, in, BATCH_MAX, auto_doc, auto_done, &x);
 	auto_done(0, &x);
 	free(x.v);
 	reply_auto_free(x.a);
+	if (!rc && x.failed)
+		rc = wb_err(EX_DATAERR, "%ld line%s got no answer (said above)", x.failed, x.failed == 1 ? "" : "s");
 	return rc;
 }

@@ -98,9 +98,12 @@ typedef struct {
 } reply_media;
 /* Decides once for a message event (call inside a transaction): *kind,
  * and for a reply its text with placeholders filled (*text, malloc'd)
- * and its medium (*media, held by a). *again is 1 when it was decided
- * before: answer nothing. EX_FALSE when the message is not in the
- * database (stored by wb-recv elsewhere). */
+ * and its medium (*media, held by a until its next call). *again is 1
+ * when it was decided before: answer nothing. EX_FALSE when the message
+ * is not in the database (stored by wb-recv elsewhere); EX_DATAERR when
+ * the reply's text has a placeholder without value for the contact (no
+ * reply, and that decision recorded). Each call uses the settings in
+ * force (settings_version), read again when they changed. */
 int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **text, reply_media *media,
 		      int *again);
 
@@ -118,12 +121,14 @@ typedef struct {
 } reply_msg;
 typedef int (*reply_msg_fn)(const reply_msg *m, void *ctx);
 
-/* wb-reply auto: decides for each message event of in (JSONL events,
- * read in batches as batch.h does) and, after each commit, hands the
- * replies decided to fn in the order of their events. A message not in
- * the database is warned about ("NAME:LINE: …") and answered nothing; a
- * line that is no event ends the stream (EX_DATAERR "NAME:LINE: …"), what
- * was decided before it standing. */
+/* wb-reply auto: decides for each message event of in (JSONL, one event a
+ * line, read in batches as batch.h does) and, after each commit, hands the
+ * replies decided to fn in the order of their events. A line that cannot
+ * be answered (no event, a line over IN_LINE_MAX, a placeholder without
+ * value…) is said on stderr ("NAME:LINE: …") and the stream goes on; at
+ * the end EX_DATAERR says how many. A message not in the database is
+ * warned about and answered nothing, and is not counted. Only a failure
+ * batch_fatal names ends the stream, what was decided before it standing. */
 int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx);
 
 #endif

@@ -21,8 +21,8 @@ typedef enum { SEND_UTILITY, SEND_MARKETING } send_category;
 extern const char *const send_category_names[]; /* utility marketing, NULL-terminated */
 /* The kind of a send not told one: a template's own category when known
  * (MARKETING, UTILITY, AUTHENTICATION, any case; NULL: unknown), else
- * marketing for a label segment and utility for anything else (a CSV
- * list, --to, a message stream). */
+ * marketing for a segment (labels, attributes) and utility for anything
+ * else (a CSV list, --to, a message stream). */
 send_category send_category_default(int segment, const char *template_category);
 
 typedef struct {

@@ -90,7 +90,13 @@ static void raw_push(raw_periods *r, int64_t start, int group, const char *label
 
 static int is_time(stats_by by)
 {
-	return by <= STATS_WEEKDAY;
+	return by <= STATS_WEEKDAY || by == STATS_HOUR_WEEKDAY;
+}
+
+/* Rows of the groupings with a fixed set: 24 hours, 7 days, both. */
+static int fixed_rows(stats_by by)
+{
+	return by == STATS_HOUR ? 24 : by == STATS_WEEKDAY ? 7 : by == STATS_HOUR_WEEKDAY ? 7 * 24 : 0;
 }
 
 /* The day the period holding day begins on, and the day the next begins. */
@@ -119,14 +125,16 @@ static void raw_period(stats_by by, int64_t day, int64_t s, const char *tz, raw_
 {
 	char l[32];
 	int y, m, d;
+	int base = by == STATS_HOUR_WEEKDAY ? 24 * when_weekday(day) : 0;
 	switch (by) {
 	case STATS_HOUR:
+	case STATS_HOUR_WEEKDAY:
 		for (int h = 0; h < 24; h++) {
 			int64_t b = h ? when_day_at(day, h * 60, tz) : s;
 			if (!h || b > r->start[r->n - 1])
-				raw_push(r, b, h, "");
+				raw_push(r, b, base + h, "");
 			else /* h - 1 was skipped by DST: its instant is h's */
-				r->group[r->n - 1] = h;
+				r->group[r->n - 1] = base + h;
 		}
 		break;
 	case STATS_WEEKDAY:
@@ -191,9 +199,9 @@ int stats_periods_make(stats_by by, int64_t since, int64_t until, const char *tz
 		periods_push(p, &cap, since, periods_row(p, &rcap, ""));
 		return 0;
 	}
-	int fixed = by == STATS_HOUR || by == STATS_WEEKDAY;
-	for (int i = 0; fixed && i < (by == STATS_HOUR ? 24 : 7); i++)
-		periods_row(p, &rcap, by == STATS_HOUR ? "" : when_day_name(i, 0));
+	int fixed = fixed_rows(by);
+	for (int i = 0; i < fixed; i++)
+		periods_row(p, &rcap, by == STATS_WEEKDAY ? when_day_name(i, 0) : "");
 	raw_periods r = {0};
 	raw_calendar(by, since, until, tz, &r);
 	/* clip to [since, until): the first and last periods may be partial */
@@ -296,7 +304,7 @@ typedef struct {
 
 typedef struct {
 	int64_t id, t, broadcast;
-	int flags, automatic, agent; /* agent: index into walk.agents, -1 none */
+	int flags, automatic, agent; /* agent: index into the agent names, -1 none */
 	int marketing;               /* of a marketing broadcast: what --by broadcast counts */
 } msg;
 
@@ -333,6 +341,13 @@ static int *idmap_slot(idmap *m, int64_t k)
 	return &m->v[i];
 }
 
+/* The agent names met, shared by the walks of one reading. */
+typedef struct {
+	char **names;
+	size_t n;
+	int last;
+} agent_tab;
+
 typedef struct {
 	wb_db *db;
 	stats_by by;
@@ -345,9 +360,9 @@ typedef struct {
 	i64s marketing;      /* the ids of marketing broadcasts, sorted */
 	int null_agent;      /* the group of messages without an agent */
 	int *agent_group;    /* agent index → group */
-	char **agents;       /* every agent name met */
-	size_t nagents;
-	int last_agent;
+	size_t nagent_group;
+	agent_tab *at;       /* every agent name met: own_at, or the first walk's */
+	agent_tab own_at;
 	int64_t cid;         /* the contact being read, and its messages */
 	msg *buf;
 	size_t nbuf, capbuf;
@@ -386,24 +401,37 @@ static void reset_group(group *g)
 	g->last_contact = -1;
 }
 
-static int intern_agent(walk *w, const char *a)
+static int intern_agent(agent_tab *t, const char *a)
 {
 	if (!a)
 		return -1;
-	if (w->last_agent >= 0 && !strcmp(w->agents[w->last_agent], a))
-		return w->last_agent;
+	if (t->last >= 0 && !strcmp(t->names[t->last], a))
+		return t->last;
 	size_t i;
-	for (i = 0; i < w->nagents; i++)
-		if (!strcmp(w->agents[i], a))
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->names[i], a))
 			break;
-	if (i == w->nagents) {
-		w->agents = xrealloc(w->agents, (i + 1) * sizeof *w->agents);
-		w->agent_group = xrealloc(w->agent_group, (i + 1) * sizeof *w->agent_group);
-		w->agents[i] = xstrdup(a);
-		w->agent_group[i] = -1;
-		w->nagents++;
+	if (i == t->n) {
+		t->names = xrealloc(t->names, (i + 1) * sizeof *t->names);
+		t->names[t->n++] = xstrdup(a);
 	}
-	return w->last_agent = (int)i;
+	return t->last = (int)i;
+}
+
+/* The group of an agent's messages (-1: none yet), the table grown to
+ * the agents the reading has met. */
+static int *agent_slot(walk *w, int agent)
+{
+	if (agent < 0)
+		return &w->null_agent;
+	if ((size_t)agent >= w->nagent_group) {
+		size_t n = w->at->n;
+		w->agent_group = xrealloc(w->agent_group, n * sizeof *w->agent_group);
+		for (size_t i = w->nagent_group; i < n; i++)
+			w->agent_group[i] = -1;
+		w->nagent_group = n;
+	}
+	return &w->agent_group[agent];
 }
 
 /* A group whose first key is the number id. */
@@ -426,9 +454,9 @@ static size_t groups_of(walk *w, const msg *m, const int **gs)
 		*gs = w->cg;
 		return w->ncg;
 	case STATS_AGENT: {
-		int *slot = m->agent < 0 ? &w->null_agent : &w->agent_group[m->agent];
+		int *slot = agent_slot(w, m->agent);
 		if (*slot < 0)
-			*slot = new_group(w, m->agent < 0 ? NULL : w->agents[m->agent], NULL, 0);
+			*slot = new_group(w, m->agent < 0 ? NULL : w->at->names[m->agent], NULL, 0);
 		w->one = *slot;
 		return 1;
 	}
@@ -477,6 +505,8 @@ static int emit_group(walk *w, group *g)
 		.response_p90 = stats_rank(g->responses.v, g->responses.n, 90),
 		.auto_replies = g->auto_replies,
 		.broadcasts = (int64_t)g->broadcasts.n,
+		.responses = g->responses.v, /* sorted by stats_rank */
+		.nresponses = g->responses.n,
 	};
 	if (w->by == STATS_NONE) {
 		r.key[0].time = w->since;
@@ -575,7 +605,7 @@ static int follow(walk *w, conv_acc *c, const msg *m, int ev, int ends, int64_t 
 	c->c.last_at = m->t;
 	if (ev == STATS_ANSWERS) {
 		c->c.first_response = secs;
-		c->c.agent = m->agent < 0 ? NULL : w->agents[m->agent];
+		c->c.agent = m->agent < 0 ? NULL : w->at->names[m->agent];
 	}
 	return rc;
 }
@@ -633,7 +663,6 @@ static int finish_contact(walk *w)
 {
 	if (!w->nbuf)
 		return 0;
-	qsort(w->buf, w->nbuf, sizeof *w->buf, cmp_msg);
 	if (w->by == STATS_LABEL)
 		load_label_groups(w);
 	stats_conv_state st = {0};
@@ -675,15 +704,38 @@ static int load_marketing(walk *w)
 	return step == SQLITE_DONE ? 0 : db_fail(w->db, "reading broadcasts");
 }
 
+/* The contact read into the first walk's buffer, in time order, through
+ * every walk: one reading of the table serves several groupings. */
+static int finish_walks(walk *ws, size_t n)
+{
+	walk *w = &ws[0];
+	if (w->nbuf)
+		qsort(w->buf, w->nbuf, sizeof *w->buf, cmp_msg);
+	int rc = 0;
+	for (size_t k = 1; k < n && !rc; k++) {
+		ws[k].buf = w->buf;
+		ws[k].nbuf = w->nbuf;
+		ws[k].cid = w->cid;
+		rc = finish_contact(&ws[k]);
+		ws[k].buf = NULL;
+	}
+	return rc ? rc : finish_contact(w);
+}
+
 /* Reads every counted message, contact by contact: the conversation rule
  * and "first message ever" need each contact's whole history, however
- * short the range. */
-static int walk_messages(walk *w)
+ * short the range. The first of the n walks reads; all of them count. */
+static int walk_messages(walk *ws, size_t n)
 {
+	walk *w = &ws[0];
 	int rc = load_marketing(w);
 	if (rc)
 		return rc;
-	int need_agent = w->by == STATS_AGENT || w->conv_fn;
+	int need_agent = 0;
+	for (size_t k = 0; k < n; k++) {
+		need_agent |= ws[k].by == STATS_AGENT || ws[k].conv_fn;
+		ws[k].at = &w->own_at;
+	}
 	sqlite3_stmt *st = db_stmt(w->db,
 		"SELECT contact_id, id, ts, direction, status, sent_at, auto, broadcast_id, agent "
 		"FROM message ORDER BY contact_id, ts");
@@ -692,7 +744,7 @@ static int walk_messages(walk *w)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t cid = sqlite3_column_int64(st, 0);
 		if (cid != w->cid) {
-			if ((rc = finish_contact(w)))
+			if ((rc = finish_walks(ws, n)))
 				break;
 			w->cid = cid;
 		}
@@ -714,14 +766,14 @@ static int walk_messages(walk *w)
 			.broadcast = broadcast,
 			.marketing = broadcast && i64s_has(&w->marketing, broadcast),
 			.agent = need_agent && sqlite3_column_type(st, 8) != SQLITE_NULL
-					 ? intern_agent(w, (const char *)sqlite3_column_text(st, 8)) : -1,
+					 ? intern_agent(w->at, (const char *)sqlite3_column_text(st, 8)) : -1,
 		};
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(w->db, "reading messages");
 	sqlite3_reset(st);
 	if (!rc)
-		rc = finish_contact(w);
+		rc = finish_walks(ws, n);
 	return rc;
 }
 
@@ -729,10 +781,10 @@ static void walk_free(walk *w)
 {
 	for (size_t i = 0; i < w->ng; i++)
 		reset_group(&w->g[i]);
-	for (size_t i = 0; i < w->nagents; i++)
-		free(w->agents[i]);
+	for (size_t i = 0; i < w->own_at.n; i++)
+		free(w->own_at.names[i]);
 	free(w->g);
-	free(w->agents);
+	free(w->own_at.names);
 	free(w->agent_group);
 	free(w->ids.k);
 	free(w->ids.v);
@@ -745,11 +797,12 @@ static void walk_free(walk *w)
 int stats_key_cols(stats_by by, const char *const **cols)
 {
 	static const char *const none[] = {"since", "until"}, *const contact[] = {"phone", "user_id", "name"},
-				 *const broadcast[] = {"broadcast", "name"};
+				 *const broadcast[] = {"broadcast", "name"}, *const hour_weekday[] = {"hour_weekday"};
 	switch (by) {
 	case STATS_NONE: *cols = none; return 2;
 	case STATS_CONTACT: *cols = contact; return 3;
 	case STATS_BROADCAST: *cols = broadcast; return 2;
+	case STATS_HOUR_WEEKDAY: *cols = hour_weekday; return 1;
 	default: *cols = &stats_by_names[by]; return 1;
 	}
 }
@@ -793,7 +846,7 @@ static void prepare_groups(walk *w)
 		break;
 	default:
 		for (int i = 0; i < w->per.nrows; i++)
-			if (w->by == STATS_HOUR)
+			if (w->by == STATS_HOUR || w->by == STATS_HOUR_WEEKDAY)
 				numbered_group(w, i);
 			else
 				new_group(w, w->per.label[i], NULL, 0);
@@ -823,20 +876,35 @@ static int emit_groups(walk *w)
 	return rc;
 }
 
+int stats_report_views(wb_db *db, const stats_view *views, size_t n, int64_t since, int64_t until,
+		       const char *tz)
+{
+	walk *ws = xcalloc(n, sizeof *ws);
+	int rc = 0;
+	for (size_t k = 0; k < n; k++) {
+		ws[k] = (walk){.db = db, .by = views[k].by, .since = since, .until = until, .tz = tz,
+			       .row_fn = views[k].fn, .ctx = views[k].ctx, .null_agent = -1,
+			       .own_at = {.last = -1}};
+		if (!rc)
+			rc = stats_periods_make(views[k].by, since, until, tz, &ws[k].per);
+		if (!rc)
+			prepare_groups(&ws[k]);
+	}
+	if (!rc)
+		rc = walk_messages(ws, n);
+	for (size_t k = 0; k < n && !rc; k++)
+		if (ws[k].by != STATS_CONTACT)
+			rc = emit_groups(&ws[k]);
+	for (size_t k = 0; k < n; k++)
+		walk_free(&ws[k]);
+	free(ws);
+	return rc;
+}
+
 int stats_report(wb_db *db, stats_by by, int64_t since, int64_t until, const char *tz,
 		 stats_row_fn fn, void *ctx)
 {
-	walk w = {.db = db, .by = by, .since = since, .until = until, .tz = tz,
-		  .row_fn = fn, .ctx = ctx, .null_agent = -1, .last_agent = -1};
-	int rc = stats_periods_make(by, since, until, tz, &w.per);
-	if (!rc) {
-		prepare_groups(&w);
-		rc = walk_messages(&w);
-	}
-	if (!rc && by != STATS_CONTACT)
-		rc = emit_groups(&w);
-	walk_free(&w);
-	return rc;
+	return stats_report_views(db, &(stats_view){by, fn, ctx}, 1, since, until, tz);
 }
 
 int stats_conversations(wb_db *db, int64_t since, int64_t until, stats_conv_fn fn, void *ctx)
@@ -844,8 +912,8 @@ int stats_conversations(wb_db *db, int64_t since, int64_t until, stats_conv_fn f
 	if (until <= since)
 		return wb_err(EX_DATAERR, "--until must be later than --since");
 	walk w = {.db = db, .by = STATS_NONE, .since = since, .until = until,
-		  .conv_fn = fn, .ctx = ctx, .null_agent = -1, .last_agent = -1};
-	int rc = walk_messages(&w);
+		  .conv_fn = fn, .ctx = ctx, .null_agent = -1, .own_at = {.last = -1}};
+	int rc = walk_messages(&w, 1);
 	walk_free(&w);
 	return rc;
 }
@@ -888,4 +956,18 @@ int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long lim
 		rc = db_fail(db, "reading messages");
 	sqlite3_reset(st);
 	return rc;
+}
+
+int stats_surveys(wb_db *db, int64_t since, int64_t until, stats_survey_fn fn, void *ctx)
+{
+	(void)since, (void)until, (void)fn, (void)ctx;
+	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'survey'");
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, "looking for surveys");
+	/* HOOK for wb-survey (issue 14): when its tables exist, one query
+	 * here gives each survey's row from its answers; until wb-survey
+	 * lands there are none to read, and the section stays empty. */
+	return 0;
 }

@@ -13,9 +13,11 @@
 /* How rows are grouped; STATS_NONE is one summary row. */
 typedef enum {
 	STATS_DAY, STATS_WEEK, STATS_MONTH, STATS_HOUR, STATS_WEEKDAY,
-	STATS_CONTACT, STATS_LABEL, STATS_AGENT, STATS_BROADCAST, STATS_NONE
+	STATS_CONTACT, STATS_LABEL, STATS_AGENT, STATS_BROADCAST, STATS_NONE,
+	STATS_HOUR_WEEKDAY /* the report's heatmap: 168 rows, weekday * 24 + hour */
 } stats_by;
-/* The --by names in stats_by order, NULL-terminated (no "none"). */
+/* The --by names in stats_by order, NULL-terminated (no "none", nor the
+ * report's hour and weekday together). */
 extern const char *const stats_by_names[];
 
 /* ---- pure rules ---- */
@@ -90,6 +92,8 @@ typedef struct {
 	int64_t contacts, new_contacts;
 	int64_t response_median, response_p90; /* -1 when no conversation was answered */
 	int64_t auto_replies, broadcasts;
+	const int64_t *responses; /* every first-response time, ascending (for a histogram) */
+	size_t nresponses;
 } stats_row;
 
 typedef int (*stats_row_fn)(const stats_row *r, void *ctx);
@@ -100,6 +104,16 @@ int stats_key_cols(stats_by by, const char *const **cols);
  * streams (memory does not grow with the number of contacts). */
 int stats_report(wb_db *db, stats_by by, int64_t since, int64_t until, const char *tz,
 		 stats_row_fn fn, void *ctx);
+/* Several groupings at the price of one: the table is read once and
+ * each view gets its rows as stats_report would give them, view after
+ * view. */
+typedef struct {
+	stats_by by;
+	stats_row_fn fn;
+	void *ctx;
+} stats_view;
+int stats_report_views(wb_db *db, const stats_view *views, size_t n, int64_t since, int64_t until,
+		       const char *tz);
 
 typedef struct {
 	const char *phone, *user_id, *name; /* phone or user ID NULL when the contact has none */
@@ -121,5 +135,16 @@ typedef int (*stats_top_fn)(const stats_top_row *r, void *ctx);
  * sent, or by received alone. */
 int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long limit,
 	      stats_top_fn fn, void *ctx);
+
+/* CSAT and NPS of the surveys sent in [since, until): the hook the
+ * report's survey section reads. No rows when the database has no survey
+ * table (wb-survey not installed or never used). */
+typedef struct {
+	const char *name;
+	int64_t sent, answered;
+	double csat, nps; /* CSAT: share of 4-5 answers; NPS: promoters - detractors; NaN: none */
+} stats_survey_row;
+typedef int (*stats_survey_fn)(const stats_survey_row *r, void *ctx);
+int stats_surveys(wb_db *db, int64_t since, int64_t until, stats_survey_fn fn, void *ctx);
 
 #endif

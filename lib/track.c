@@ -91,7 +91,21 @@ int track_status(wb_db *db, const char *wamid, const char *name, int64_t ts, con
 	return apply(db, wamid, status, ts, r ? r->error_code : 0, r ? r->error_text : NULL, applied);
 }
 
-int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
+/* Where message id stands: its status and error text. */
+static int standing(wb_db *db, int64_t id, msg_status *now, char **error)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT status, error_text FROM message WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		status_parse(db_col_text(st, 0), now);
+		*error = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading a message");
+}
+
+int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE message SET wamid = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
@@ -127,5 +141,5 @@ int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts)
 		free(ev[i].text);
 	}
 	free(ev);
-	return rc;
+	return rc || !now ? rc : standing(db, id, now, error);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "status.h"
 
 /* What a status report says besides the status; any field may be 0 or
  * NULL. */
@@ -31,7 +32,10 @@ int track_status(wb_db *db, const char *wamid, const char *name, int64_t ts, con
 		 int *applied);
 
 /* The API accepted message id as wamid at ts: the message becomes sent
- * (if it may move there) and statuses that arrived early are applied. */
-int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts);
+ * (if it may move there) and statuses that arrived early are applied.
+ * *now (may be NULL) says where it stands then — failed, when a webhook
+ * said so before the API's answer reached us — and *error its error
+ * text (malloc'd, NULL when none). */
+int track_accepted(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status *now, char **error);
 
 #endif

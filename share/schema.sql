@@ -117,6 +117,8 @@ CREATE TABLE message (
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
 	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
 	kind        TEXT CHECK (kind IN ('marketing', 'utility')), -- out: wb-send --kind; in: NULL
+	tag         TEXT,                           -- out: wb-send --tag, sent as
+	                                            -- biz_opaque_callback_data
 	phone_number_id TEXT,                       -- the business number it came to or went from
 	                                            -- (metadata.phone_number_id); NULL: WB_PHONE_ID
 	source      TEXT,                           -- out: NULL sent by wb; 'app' from the WhatsApp
@@ -340,6 +342,31 @@ CREATE TABLE setting (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- One number that every change to what wb-reply auto decides by (settings,
+-- hours, holidays, quick replies, keywords) moves, whoever makes it (the
+-- triggers below): a pipeline that runs for weeks looks at it for each
+-- message and reads the settings again when it has moved.
+CREATE TABLE settings_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO settings_version VALUES (1, 0);
+CREATE TRIGGER setting_insert_bumps AFTER INSERT ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER setting_update_bumps AFTER UPDATE ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER setting_delete_bumps AFTER DELETE ON setting BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_insert_bumps AFTER INSERT ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_update_bumps AFTER UPDATE ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_delete_bumps AFTER DELETE ON hours BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_insert_bumps AFTER INSERT ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_update_bumps AFTER UPDATE ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER hours_exception_delete_bumps AFTER DELETE ON hours_exception BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_insert_bumps AFTER INSERT ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_update_bumps AFTER UPDATE ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
 
 -- WhatsApp's default labels, as a new WhatsApp Business account has them.
 INSERT INTO label (name, color, created_at) VALUES

@@ -25,5 +25,10 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l opted-out -d 'only
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unanswered -d 'our reply is due'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l unread -d 'a message nobody opened'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l sort -x -a 'last-in last-out name' -d 'the order'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l attrs -d 'every attribute a column'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l columns -x -d 'the columns, comma-separated'
+complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l where -x -d 'attribute KEY=VALUE, KEY!=VALUE, KEY= or KEY!='
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -F
+complete -c wb-contact -n '__fish_seen_subcommand_from import optout optin rm' -l delimiter -x -a ", ';' tab '|'" -d 'the delimiter of a table read'
+complete -c wb-contact -n '__fish_seen_subcommand_from import optout optin rm' -l phone-column -x -d 'the phone column of a table read'

@@ -20,3 +20,5 @@ complete -c wb-label -n "not __fish_seen_subcommand_from $cmds" -a who -d 'who c
 complete -c wb-label -n '__fish_seen_subcommand_from rm rename color apply remove who' -a '(__wb_label_names)'
 complete -c wb-label -n '__fish_seen_subcommand_from add' -l color -x -a '(seq 1 20)' -d 'color 1-20'
 complete -c wb-label -n '__fish_seen_subcommand_from apply remove who' -l message -d 'message ids, not phones'
+complete -c wb-label -n '__fish_seen_subcommand_from apply remove' -l delimiter -x -a ", ';' tab '|'" -d 'the delimiter of a table on stdin'
+complete -c wb-label -n '__fish_seen_subcommand_from apply remove' -l phone-column -x -d 'the phone column of a table on stdin'

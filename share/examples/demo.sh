@@ -158,5 +158,13 @@ run "wb-stats --since 2026-11-29 --until 2026-12-02 --by day -o csv"
 run "wb-stats --since 2026-11-29 --until 2026-12-02 --by broadcast"
 run "wb-stats top --since 2026-11-29 --until 2026-12-02"
 run "wb-stats conversations --since 2026-11-29 --until 2026-12-02"
+
+say "The same days as a page to look at: charts, offline, for a phone or for paper"
+run "wb-stats report --since 2026-11-29 --until 2026-12-02 -o report.html"
+echo "The report: $W/report.html ($(grep -c '<svg' report.html) charts, $(wc -c <report.html) bytes)"
+if [ -t 0 ] && [ -t 1 ]; then
+	printf 'Open it in a browser now; press Enter to end the story (its folder goes with it). '
+	read -r _ || true
+fi
 echo
-echo "The Cloud API saw $(wc -l <api.log) requests; the database was $WB_DB (removed now)."
+echo "The Cloud API saw $(wc -l <api.log) requests; the story's folder $W (database, report) is removed now."

@@ -42,6 +42,10 @@ is "$(comp wb-reply wb-reply quick '')" "ls add set rm show " "wb-reply quick: i
 is "$(comp wb-profile wb-profile set category = RET)" "RETAIL " "wb-profile set category=: Meta's categories"
 is "$(comp wb-profile wb-profile link --q)" "--qr " "wb-profile link --qr"
 is "$(comp wb-stats wb-stats --by b)" "broadcast " "wb-stats --by"
+is "$(comp wb-stats wb-stats r)" "report " "wb-stats report"
+mkdir "$T/pages" && : >"$T/pages/week.html" && : >"$T/pages/week.csv"
+is "$(comp wb-stats wb-stats report -o "$T/pages/w")" "$T/pages/week.html " "wb-stats report -o: HTML files"
+is "$(comp wb-stats wb-stats -o c)" "csv " "wb-stats -o: formats"
 is "$(comp wb-recv wb-recv --li)" "--listen " "wb-recv"
 is "$(cat "$T/comperr")" "" "no errors: nothing is missing"
 exits 64 "--complete takes a known kind" -- wb-send --complete phones

@@ -34,11 +34,11 @@ wb-contact ls --opted-out -o tsv | wb-contact optin >/dev/null
 ok $? "TSV into optin"
 is "$(wb-contact ls --opted-out -o jsonl | wc -l)" "0" "everyone is back in"
 
-wb-contact ls --not-label vip -o json | wb-label apply promo >"$T/out" 2>"$T/err"
-is "$?" "65" "a JSON array (not JSONL) is refused, not misread"
-is "$(members promo)" "16505550001 16505550002 " "and changes nothing"
+wb-contact ls --not-label vip --not-label dormant -o json | wb-label apply promo >"$T/out" 2>"$T/err"
+ok $? "ls -o json (one JSON array) into apply"
+is "$(members promo)" "16505550001 16505550002 16505550003 16505550004 " "read back like JSONL"
 
-wb-contact ls --label promo -o jsonl | wb-contact rm >/dev/null
+wb-contact ls --label vip -o jsonl | wb-contact rm >/dev/null
 ok $? "JSONL into rm"
 is "$(wb-contact ls -o csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "16505550003 16505550004 " "removed"
 done_testing

@@ -30,22 +30,25 @@ chmod 600 "$HOME/.config/wb/config"
 # the crontab's PATH, with the build's programs where make install puts them
 cron_path=$(sed -n 's/^PATH=//p' "$CRON" | sed "s|/usr/local/bin|$TOP/bin|")
 like "$cron_path" "^$TOP/bin:/usr/bin:/bin$" "the crontab sets a PATH with /usr/local/bin"
-# cron_run N: the Nth job of the crontab as cron runs it, in an empty
-# directory; its status, stdout and stderr in $T/rc, $T/out, $T/err
+# cron_run N [NAME=VALUE...]: the Nth job of the crontab as cron runs it,
+# in an empty directory, with the crontab's variables given; its status,
+# stdout and stderr in $T/rc, $T/out, $T/err
 mkdir "$T/cwd"
 grep -Ev '^[[:space:]]*(#|$|[A-Z_]+=)' "$CRON" | sed -E 's/^([^[:space:]]+[[:space:]]+){5}//; s/\\%/%/g' >"$T/jobs"
 cron_run() {
-	(cd "$T/cwd" && env -i HOME="$HOME" LOGNAME=wb SHELL=/bin/sh PATH="$cron_path" \
-		/bin/sh -c "$(sed -n "${1}p" "$T/jobs")") >"$T/out" 2>"$T/err"
+	_job=$(sed -n "${1}p" "$T/jobs")
+	shift
+	(cd "$T/cwd" && env -i HOME="$HOME" LOGNAME=wb SHELL=/bin/sh PATH="$cron_path" "$@" \
+		/bin/sh -c "$_job") >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 }
-is "$(wc -l <"$T/jobs" | tr -d ' ')" "4" "four jobs"
+is "$(wc -l <"$T/jobs" | tr -d ' ')" "5" "five jobs"
 
 before=$(api_requests)
 cron_run 1
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "flush: exit 0, nothing on stderr"
 sent="$HOME/.local/state/wb/sent.csv"
-like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,$" "the due message sent, its row appended without a header"
+like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,,$" "the due message sent, its row appended without a header"
 is "$(cat "$HOME/.local/state/wb/flush.log")" "" "the log directory made, nothing logged"
 cron_run 1
 is "$(cat "$T/rc"):$(wc -l <"$sent" | tr -d ' ')" "0:1" "nothing due: nothing appended, not even a header"
@@ -64,6 +67,19 @@ is "$(cat "$T/rc")" "0" "and again the next night, the label there already"
 cron_run 4
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "Friday's report: exit 0"
 is "$(head -1 "$HOME"/reports/week-*.csv | cut -d, -f1,2)" "day,received" "the report directory made, the CSV in it"
+
+cron_run 5
+is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "Monday's page, as shipped: exit 0"
+page=$(ls "$HOME"/reports/week-*.html)
+grep -q '<svg' "$page"
+ok $? "the page with its charts in ~/reports"
+# with an address, mail(1) gets the page: here a stand-in that notes its arguments
+mkdir "$T/mailbin"
+printf '#!/bin/sh\nprintf "%%s|" "$@" >"%s"\n' "$T/mail.args" >"$T/mailbin/mail"
+chmod +x "$T/mailbin/mail"
+cron_run 5 WB_REPORT_TO=boss@example.com PATH="$T/mailbin:$cron_path"
+is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "with WB_REPORT_TO: exit 0"
+like "$(cat "$T/mail.args")" "^-A\|$page\|-s\|The week to 20[0-9-]+\|boss@example.com\|$" "mailed, the page attached"
 is "$(ls -A "$T/cwd")" "" "nothing made in the directory cron ran in"
 is "$(($(api_requests) - before))" "3" "three messages in all"
 done_testing

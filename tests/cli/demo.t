@@ -21,4 +21,5 @@ like "$out" 'duplicate +key .shipped-A-1042. was used' "a used key sends nothing
 like "$out" 'out +text +Hi Mei Chen, welcome to Lucky Tea House! How can we help\? +read' \
 	"statuses came back through the webhook"
 like "$out" 'first_response_median_s' "the statistics at the end"
+like "$out" 'The report: /.*/report\.html \(4 charts, [0-9]+ bytes\)' "and the page with its charts, saying where it is"
 done_testing

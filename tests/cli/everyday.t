@@ -37,7 +37,7 @@ is "$(cat "$T/err")" "wb-send: $A: --at '2026-11-25T17:00' is 2026-11-25 17:00+0
 is "$(sql 'SELECT count(*) FROM message')" "0" "nothing queued"
 exits 64 "--now-if-past without --at" -- wb-send --to $A --template hi --now-if-past
 exits 0 "--at 09:00 after 18:00" -- wb-send --to $A --template hi --at 09:00 -o csv
-like "$(cat "$T/out")" "^[0-9]+,$A,,,queued,$" "is queued"
+like "$(cat "$T/out")" "^[0-9]+,$A,,,queued,,$" "is queued"
 is "$(sql 'SELECT datetime(due_at, "unixepoch") FROM message')" "2026-11-26 01:00:00" "for tomorrow's 09:00 in the business zone"
 exits 0 "a dry run with --at" -- wb-send --dry-run --to $A --template hi --at '2026-12-01T09:00'
 is "$(cat "$T/err")" "wb-send: $A: would be sent at 2026-12-01 09:00+08:00" "says when each would go"
@@ -59,5 +59,5 @@ is "$(sql 'SELECT count(*) FROM broadcast')" "0" "no broadcast recorded"
 exits 0 "flush with nothing due" -- wb-send flush -o csv
 is "$(wc -c <"$T/out" | tr -d ' ')" "0" "writes nothing, not even a header"
 exits 0 "the queue is a listing" -- wb-send queue -o csv
-is "$(head -1 "$T/out")" "id,phone,user_id,type,status,due,attempts,key,error" "with its header"
+is "$(head -1 "$T/out")" "id,phone,user_id,type,status,due,attempts,key,error,tag" "with its header"
 done_testing

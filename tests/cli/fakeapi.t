@@ -177,6 +177,12 @@ check "image with neither id nor link: 400" send_err "$A" '{"messaging_product":
 cap=$(head -c 1025 /dev/zero | tr '\0' 'c')
 check "caption of 1025 characters: 400" send_err "$A" "{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"type\":\"video\",\"video\":{\"link\":\"https://e.com/v.mp4\",\"caption\":\"$cap\"}}" "video.caption"
 check "location latitude not a number: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"location","location":{"latitude":"31.2","longitude":121.4}}' "location.latitude"
+check "voice on a video: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"video","video":{"id":"1","voice":true}}' "video.voice"
+check "voice not a boolean: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"audio","audio":{"id":"1","voice":"yes"}}' "audio.voice"
+send "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"audio","audio":{"id":"1","voice":true}}'
+check "a voice note is accepted" [ "$CODE" = 200 ]
+tag=$(head -c 513 /dev/zero | tr '\0' 't')
+check "biz_opaque_callback_data of 513 characters: 400" send_err "$A" "{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"text\":{\"body\":\"x\"},\"biz_opaque_callback_data\":\"$tag\"}" "biz_opaque_callback_data"
 check "template without language.code: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"template","template":{"name":"x","language":{}}}' "template.language.code"
 check "template without name: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"template","template":{"language":{"code":"en_US"}}}' "template.name"
 check "interactive of unknown type: 400" send_err "$A" '{"messaging_product":"whatsapp","to":"16505551234","type":"interactive","interactive":{"type":"carousel","body":{"text":"x"},"action":{}}}' "interactive.type"
@@ -308,6 +314,14 @@ check "fail_to with an unknown code: a generic body with that code" is "$CODE" 4
 fault '{"fail_to":{"16505550003":0}}'
 send "$B" "$F131026"
 check "fail_to with code 0 removes the number" [ "$CODE" = 200 ]
+
+fault '{"next_wamid":"wamid.NAMED1"}'
+check "next_wamid shows in the fault state" jqb '.next_wamid == "wamid.NAMED1"'
+send "$B" "$TEXT"; n1=$(jq -r '.messages[0].id' "$TMP/body")
+send "$B" "$TEXT"; n2=$(jq -r '.messages[0].id' "$TMP/body")
+check "next_wamid: the next message gets that id, once ($n1 $n2)" [ "$n1" = wamid.NAMED1 ] && [ "$n2" != wamid.NAMED1 ]
+fault '{"next_wamid":""}'
+check "an empty next_wamid: 400" [ "$CODE" = 400 ]
 
 fault '{"drop":1}'
 curl -s -m 10 -o /dev/null "${AUTH[@]}" "${JSON[@]}" --data-binary "$TEXT" "http://127.0.0.1:$B$API/messages"; dr=$?

@@ -78,6 +78,13 @@ wb-label add sc >/dev/null
 wb-contact ls -o csv | WB_DEFAULT_REGION=US wb-label apply sc >/dev/null
 is "$(wb-label who sc -o csv | grep -c '^2482510123,')" "1" "a listing piped back in labels it"
 is "$(wb-contact ls -o csv | grep -c '^12482510123,')" "0" "and makes no Michigan contact"
+# An import reads its numbers in worker threads, by the rules alone, and
+# writes in order: a row's wa_id that an earlier row of the same file made
+# a contact is still that contact.
+printf 'phone,name\n+248 2 510 124,Sey\n2482510124,Sey again\n2482510123,Old\n' >"$T/sc.csv"
+exits 0 "an import in region US of numbers made contacts just before" -- env WB_DEFAULT_REGION=US wb-contact import "$T/sc.csv"
+is "$(tail -1 "$T/out")" "1,1,0,1" "one created, one updated, one repeat"
+is "$(wb-contact ls -o csv | grep -c '^1248251012[34],')" "0" "no Michigan contact"
 exits 1 "written as a person would, it is the US number" -- env WB_DEFAULT_REGION=US wb-contact show '248 251 0123'
 like "$(cat "$T/err")" "12482510123: no such contact" "which is no contact"
 # Gambia +220 301 2345 likewise: sent to, with '+', it stays Gambian

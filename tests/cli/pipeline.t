@@ -59,7 +59,18 @@ is "$(q "SELECT auto FROM message WHERE direction = 'out' ORDER BY id" | tr '\n'
 is "$(q "SELECT body FROM message WHERE direction = 'out' AND auto = 'greeting'")" "Hi Mei, welcome to Lucky Tea!" \
 	"placeholders filled"
 is "$(q "SELECT count(*) FROM message WHERE direction = 'out' AND reply_to LIKE 'wamid.P%'")" 3 "each quotes its message"
+# wb-recv writes an event after it stores it, and tee copies it later
+# still: the file is polled, not read once
+for _ in $(seq 200); do [ "$(grep -c '"status":"read"' "$T/events")" -ge 3 ] && break; sleep 0.05; done
 is "$(grep -c '"status":"read"' "$T/events")" 3 "read statuses appear as events"
+# settings change while it runs: today becomes a holiday, and the next
+# message, in what were opening hours, gets the away message
+wb-profile hours closed 2026-11-30 >/dev/null
+is "$(post $MEI wamid.P4 1796009400 'thanks')" 200 "Mei writes again on Monday 11:30, now a holiday"
+await "SELECT count(*) FROM message WHERE direction = 'out' AND reply_to = 'wamid.P4'" 1
+ok $? "she is answered"
+is "$(q "SELECT auto FROM message WHERE reply_to = 'wamid.P4'")" away "with the away message: the running pipeline read the holiday"
+await "SELECT count(*) FROM message WHERE direction = 'out' AND status = 'read'" 4
 kill "$RECV"
 wait "$RECV"
 is "$?" 0 "the listener stops cleanly"
@@ -71,6 +82,6 @@ requests=$(api_requests)
 wb-reply auto <"$T/events" | wb-send - -o csv >"$T/again" 2>&1
 is "$(tail -n +2 "$T/again" | wc -l | tr -d ' ')" 0 "a replay decides nothing new"
 is "$(api_requests)" "$requests" "and the API hears nothing"
-is "$(sends_to $MEI)" 2 "Mei got exactly two replies"
+is "$(sends_to $MEI)" 3 "Mei got exactly three replies"
 is "$(sends_to $TOM)" 1 "Tom exactly one"
 done_testing

@@ -78,7 +78,8 @@ sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
 	INSERT INTO message (contact_id, direction, type, ts, status, broadcast_id) VALUES
 		(1, 'out', 'text', 1, 'sent', 1), (1, 'out', 'text', 2, 'sent', 2), (1, 'out', 'text', 3, 'sent', NULL),
 		(1, 'in', 'text', 4, 'received', NULL);
-	INSERT INTO quick_reply (shortcut, text, created_at) VALUES ('hi', 'Hello', 0);"
+	INSERT INTO quick_reply (shortcut, text, created_at) VALUES ('hi', 'Hello', 0);
+	INSERT INTO setting VALUES ('greeting.text', 'Hello');"
 WB_DB="$T/v1.db" wb-label ls >/dev/null
 ok $? "a version-1 database opens"
 is "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" "$(sqlite3 "$WB_DB" 'PRAGMA user_version')" \
@@ -89,4 +90,14 @@ is "$(sqlite3 "$T/v1.db" 'SELECT group_concat(kind) FROM (SELECT kind FROM broad
 is "$(sqlite3 "$T/v1.db" "SELECT group_concat(coalesce(kind, '-')) FROM (SELECT kind FROM message ORDER BY id)")" \
 	"marketing,utility,utility,-" "its messages take its kind; direct sends are utility; inbound none"
 is "$(sqlite3 "$T/v1.db" "SELECT text || coalesce(media, '') FROM quick_reply")" "Hello" "quick replies kept"
+
+# the settings version and the triggers that move it
+triggers() { sqlite3 "$1" "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"; }
+is "$(triggers "$T/v1.db")" "$(triggers "$WB_DB")" "the same triggers"
+is "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM message WHERE tag IS NULL; SELECT version FROM settings_version")" "4
+0" "messages kept, untagged; the settings version starts at 0"
+WB_DB="$T/v1.db" wb-reply greeting set 'Hi' >/dev/null
+sqlite3 "$T/v1.db" "INSERT INTO hours_exception (date) VALUES ('2026-12-25')"
+is "$(sqlite3 "$T/v1.db" "SELECT version > 1 FROM settings_version")" 1 \
+	"a change by wb-reply or by hand moves it"
 done_testing

@@ -46,7 +46,7 @@ printf '+44 20 7946 0958,"Smith, J",London,"two\nlines"\n' >>"$T/crm.csv"
 printf '8613912345678,李雷,北京,\n' >>"$T/crm.csv"
 printf '16505551234,,,"said ""hi"""\n' >>"$T/crm.csv"
 exits 0 "import a spreadsheet's CSV (BOM, quotes, multi-line, UTF-8)" -- wb-contact import "$T/crm.csv"
-is "$(cat "$T/out")" "$(printf 'created,updated,skipped\n2,1,0')" "summary row"
+is "$(cat "$T/out")" "$(printf 'created,updated,skipped,duplicates\n2,1,0,0')" "summary row"
 is "$(count "SELECT name FROM contact WHERE wa_id = '442079460958'")" "Smith, J" "quoted comma"
 is "$(count "SELECT value FROM contact_attr a JOIN contact c ON c.id = a.contact_id WHERE wa_id = '442079460958' AND key = 'notes'")" \
 	"$(printf 'two\nlines')" "multi-line field"
@@ -57,7 +57,7 @@ is "$(count "SELECT name || '|' || (SELECT value FROM contact_attr WHERE contact
 is "$(count "SELECT value FROM contact_attr a JOIN contact c ON c.id = a.contact_id WHERE wa_id = '16505551234' AND key = 'notes'")" \
 	'said "hi"' "doubled quotes"
 exits 0 "the same file again only updates" -- wb-contact import "$T/crm.csv"
-is "$(tail -1 "$T/out")" "0,3,0" "all updated"
+is "$(tail -1 "$T/out")" "0,3,0,0" "all updated"
 
 printf 'wa_id,name\n4915112345678,Hans\n' | wb-contact import >"$T/out" 2>"$T/err"
 ok $? "import from stdin with a wa_id column"
@@ -73,7 +73,7 @@ is "$(cat "$T/err")" "wb-contact: $T/bad.csv:6: column 'phone': '1650555000x': n
 is "$(count "SELECT count(*) || '/' || (SELECT count(*) FROM contact_attr) FROM contact")" "$before" "nothing written"
 is "$(cat "$T/out")" "" "no summary"
 exits 0 "--skip-bad imports the rest" -- wb-contact import --skip-bad "$T/bad.csv"
-is "$(cat "$T/out")" "$(printf 'created,updated,skipped\n3,0,1')" "and counts the skipped row"
+is "$(cat "$T/out")" "$(printf 'created,updated,skipped,duplicates\n3,0,1,0')" "and counts the skipped row"
 is "$(cat "$T/err")" "wb-contact: skipped $T/bad.csv:6: column 'phone': '1650555000x': not a phone number (unexpected 'x')" \
 	"lists exactly the skipped row"
 
@@ -82,28 +82,46 @@ exits 65 "invalid UTF-8 is a bad row" -- wb-contact import "$T/rows.csv"
 like "$(cat "$T/err")" "rows.csv:3: column 'name': not valid UTF-8" "names the column"
 exits 0 "--skip-bad over several kinds of bad rows" -- wb-contact import --skip-bad "$T/rows.csv"
 is "$(sed 's/.*rows.csv://' "$T/err" | tr '\n' '|')" \
-	"3: column 'name': not valid UTF-8|4: 3 fields, the header has 2|5: 1 field, the header has 2|6: column 'phone': empty|" \
+	"3: column 'name': not valid UTF-8|4: 3 fields, the header has 2: quote a cell that holds the delimiter|5: 1 field, the header has 2: quote a cell that holds a line break, or add the missing cells|6: column 'phone': empty|" \
 	"each skipped row with its line and reason"
-is "$(tail -1 "$T/out")" "1,0,4" "one imported, four skipped"
+is "$(tail -1 "$T/out")" "1,0,4,0" "one imported, four skipped"
 
+# a phone twice in one file: told, the later row's cells win
+printf 'phone,name,city,notes\n33700000030,Ann,Paris,\n+33 7 00 00 00 31,Bo,,\n33700000030,,Nantes,x\n+33 700000030,Annie,,\n' >"$T/twice.csv"
+exits 0 "a phone on several rows of one file" -- wb-contact import "$T/twice.csv"
+is "$(cat "$T/err")" "wb-contact: $T/twice.csv:4: 33700000030 is on line 2 too; the later row's cells win
+wb-contact: $T/twice.csv:5: 33700000030 is on line 2 too; the later row's cells win" \
+	"each repeat is reported with the line it repeats, however the number is written"
+is "$(tail -1 "$T/out")" "2,0,0,2" "two contacts created, two rows were repeats"
+is "$(count "SELECT name || '|' || (attrs ->> 'city') || '|' || (attrs ->> 'notes') FROM contact WHERE wa_id = '33700000030'")" \
+	"Annie|Nantes|x" "rows apply in order: the last name, the later city, notes only one row had"
 exits 66 "a missing file" -- wb-contact import "$T/nope.csv"
 like "$(cat "$T/err")" "^wb-contact: .*nope.csv: cannot open" "names it"
 exits 64 "two files" -- wb-contact import a.csv b.csv
 printf 'name,city\nAnne,Paris\n' >"$T/nophone.csv"
 exits 65 "no phone column" -- wb-contact import "$T/nophone.csv"
-like "$(cat "$T/err")" "nophone.csv:1: no phone, wa_id or user_id column" "says so, at line 1"
+is "$(cat "$T/err")" "wb-contact: $T/nophone.csv:1: no phone column in the header (name, city); name it with --phone-column" \
+	"says so, at line 1, listing the header"
 : >"$T/empty.csv"
 exits 65 "an empty file has no header" -- wb-contact import "$T/empty.csv"
 printf 'phone,city,City,city\n1,2,3,4\n' >"$T/dup.csv"
 exits 65 "a column twice" -- wb-contact import "$T/dup.csv"
 like "$(cat "$T/err")" "dup.csv:1: column 'city' appears twice" "names it"
-printf 'phone,profile_name\n33700000009,x\n' >"$T/res.csv"
+printf 'phone,business\n33700000009,x\n' >"$T/res.csv"
 exits 65 "a reserved column" -- wb-contact import "$T/res.csv"
-like "$(cat "$T/err")" "res.csv:1: column 2: 'profile_name'" "names it"
+like "$(cat "$T/err")" "res.csv:1: column 2: 'business'" "names it"
 printf 'phone,name\n33700000010,"open\n' >"$T/open.csv"
 exits 65 "an unterminated quote fails even with --skip-bad" -- wb-contact import --skip-bad "$T/open.csv"
-like "$(cat "$T/err")" "open.csv:2: unterminated quoted field" "names the line"
+like "$(cat "$T/err")" "open.csv:2: unterminated quoted field: a field that starts with '\"' ends with one" \
+	"names the line and says what to do"
 is "$(count "SELECT count(*) FROM contact WHERE wa_id = '33700000010'")" "0" "nothing written"
+awk 'BEGIN { print "phone,name"; print "3360000000x,bad"
+	for (i = 0; i < 700; i++) printf "+33 6 10 %06d,n%d\n", i, i; print "33610999999,\"open" }' >"$T/long.csv"
+exits 65 "a bad row, and far below a malformed line" -- wb-contact import "$T/long.csv"
+like "$(cat "$T/err")" "long.csv:2: column 'phone'" "the first error in the file is the one told"
+exits 65 "the same with --skip-bad" -- wb-contact import --skip-bad "$T/long.csv"
+is "$(sed -E 's/.*long\.csv:([0-9]+):.*/\1/' "$T/err" | tr '\n' ' ')" "2 703 " "the bad row skipped, then the malformed line"
+is "$(count "SELECT count(*) FROM contact WHERE wa_id LIKE '33610%'")" "0" "nothing written"
 
 # --- ls -----------------------------------------------------------------
 sqlite3 "$WB_DB" "UPDATE contact SET last_in_at = strftime('%s', '2026-11-24T10:00:00Z') WHERE wa_id = '16505551234';
@@ -133,6 +151,43 @@ is "$(wb-contact ls --label vip -o tsv | grep '^442079460958' | cut -f3-6)" "$(p
 exits 65 "an unknown label" -- wb-contact ls --label nope
 is "$(cat "$T/out")" "" "no rows, not even a header"
 like "$(cat "$T/err")" "no label 'nope'" "names it"
+# --where: segments by attribute (Mei is city=Lyon, Hans has none)
+is "$(wb-contact ls --where city=Lyon | tail -n +2 | cut -d, -f1)" "16505551234" "--where KEY=VALUE"
+is "$(wb-contact ls --where city=Lyon --where 'order_id!=' | tail -n +2 | cut -d, -f1)" "16505551234" \
+	"several --where: AND; KEY!= is present"
+is "$(wb-contact ls --where 'city!=Lyon' -o jsonl | wc -l)" "$((total - 1))" "KEY!=VALUE: another value or none"
+is "$(wb-contact ls --where 'city=' -o csv | grep -c '^4915112345678,')" "1" "KEY=: missing"
+is "$(wb-contact ls --where "city=x' OR 1=1 --" -o jsonl | wc -l)" "0" "a value is data, not SQL"
+wb-contact add 4915112345678 "it's \"odd\"=\$.x" >/dev/null
+is "$(wb-contact ls --where "it's \"odd\"=\$.x" | tail -n +2 | cut -d, -f1)" "4915112345678" \
+	"so is a key, quotes and JSON path characters included"
+exits 64 "--where without '='" -- wb-contact ls --where city
+exits 64 "--where on a contact's own field" -- wb-contact ls --where name=Mei
+like "$(cat "$T/err")" "'name' is the contact's own field" "says so"
+# --columns and --attrs; what ls writes imports back unchanged
+exits 0 "--columns: ls's own columns and attributes, in that order" -- wb-contact ls --label vip --columns phone,city,name
+is "$(cat "$T/out")" "phone,city,name
+16505551234,Lyon,Mei
+442079460958,London,\"Smith, J\"
+8613912345678,北京,李雷" "picked"
+exits 64 "--columns with a name that can be neither" -- wb-contact ls --columns 'phone,{{x}}'
+wb-contact add 33700000020 'name==Ann "the 2nd",
+line' 'note=@home' 'score=-5' 'dash=-x' "tab=$(printf '\tx')" >/dev/null
+exits 0 "--attrs: every attribute a column" -- wb-contact ls --attrs -o csv
+is "$(head -1 "$T/out")" "phone,user_id,name,profile_name,username,labels,opted_out,last_in,city,dash,\"it's \"\"odd\"\"\",note,notes,order_id,score,tab" \
+	"after ls's own, in name order"
+is "$(wb-contact ls --columns phone --attrs --where note=@home -o jsonl)" \
+	'{"phone":"33700000020","dash":"-x","note":"@home","score":"-5","tab":"\tx"}' \
+	"with --columns: the attributes of the contacts listed"
+is "$(wb-contact ls --columns phone,city --where 'note!=' -o jsonl)" '{"phone":"33700000020","city":null}' \
+	"a missing attribute is null"
+sqlite3 "$WB_DB" .dump >"$T/before.sql"
+wb-contact ls --attrs -o csv | WB_NOW=2026-12-01T00:00:00Z wb-contact import >"$T/out"
+ok $? "ls --attrs -o csv | wb-contact import"
+is "$(tail -1 "$T/out")" "0,$((total + 1)),0,0" "every contact read back"
+sqlite3 "$WB_DB" .dump >"$T/after.sql"
+is "$(diff "$T/before.sql" "$T/after.sql")" "" \
+	"the database is unchanged (quotes, line breaks, cells neutralised for spreadsheets, labels, opt-outs)"
 exits 0 "-o jsonl" -- wb-contact ls --label late -o jsonl
 is "$(head -1 "$T/out")" '{"phone":"442079460958","user_id":null,"name":"Smith, J","profile_name":null,"username":null,"labels":"late,vip","opted_out":false,"last_in":"2026-09-01T10:00:00Z"}' \
 	"JSON types: booleans, nulls"

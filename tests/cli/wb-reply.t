@@ -121,6 +121,23 @@ q "insert or replace into setting values ('profile.timezone', 'UTC')"
 is "$(msg C8 $(date -u -d 2026-11-30T10:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "greeting" "open hours: no away"
 is "$(msg C9 $(date -u -d 2026-11-30T20:00:00Z +%s) 'price' 447700900125 | answer | cut -d"|" -f5)" "away" "after hours: away"
 
+# a customer's name is data: a profile name that looks like a placeholder
+# is not filled again, by wb-reply or by wb-send, and says so in the line
+rm -f "$WB_DB"*
+wb-contact add 447700900200 secret_note='code 7731' >/dev/null
+wb-reply greeting set 'Hi {{name}}!' >/dev/null
+named() { msg "$1" $D hello 447700900200 | sed "s/\"name\": \"[^\"]*\"/\"name\": \"$2\"/"; }
+named N1 '{{secret_note}}' | wb-recv | wb-reply auto > "$T/line"
+is "$(jq -r '.text, .rendered' "$T/line" | tr '\n' ' ')" "Hi {{secret_note}}! true " \
+	"a name of {{secret_note}} is written as it is, in a line marked rendered"
+exits 0 "wb-send - sends it as it is" -- sh -c "WB_NOW=2026-11-19T09:00:00Z wb-send - --dry-run < '$T/line'"
+like "$(cat "$T/out")" '"body":"Hi \{\{secret_note\}\}!"' "the private attribute is not sent"
+wb-reply greeting set 'Hello {{name}}' >/dev/null
+named N2 '{{nosuch}}' | sed "s/\"timestamp\": \"[0-9]*\"/\"timestamp\": \"$((D + 20 * 86400))\"/" |
+	wb-recv | wb-reply auto > "$T/line"
+is "$(jq -r .text "$T/line")" "Hello {{nosuch}}" "a name of {{nosuch}} too"
+exits 0 "and wb-send does not stop at it" -- sh -c "WB_NOW=2026-12-09T09:00:00Z wb-send - --dry-run < '$T/line'"
+
 # opt-out, statuses, reactions
 rm -f "$WB_DB"*
 wb-reply greeting set 'Welcome!' >/dev/null
@@ -139,6 +156,19 @@ exits 65 "not JSON" -- sh -c "wb-reply auto < '$T/bad'"
 printf '{"event":"message","wamid":"wamid.ZZ","from":"1650555","ts":"2026-01-01T00:00:00Z","type":"text"}\n{"event":"future"}\n' > "$T/unknown"
 exits 0 "an unknown message and an unknown event kind" -- sh -c "wb-reply auto < '$T/unknown'"
 like "$(cat "$T/err")" "wamid.ZZ: not in the database" "warns and goes on"
+# a bad line costs only itself: the lines after it are answered, each
+# failure is said with its line, and the exit status says some failed
+rm -f "$WB_DB"*
+wb-reply greeting set 'Welcome!' >/dev/null
+{ msg H1 $D hi 447700900301; msg H2 $D hi 447700900302; msg H3 $D hi 447700900303; } | wb-recv > "$T/good"
+{ sed -n 1p "$T/good"; echo 'nope'; echo '{"event":"message","wamid":"wamid.H9","from":"4477'
+  sed -n 2p "$T/good"; head -c 1100000 /dev/zero | tr '\0' x; echo; printf '{"event":"message","text":"\001"}\n'
+  sed -n 3p "$T/good"; } > "$T/mixed"
+exits 65 "good events between bad lines" -- sh -c "wb-reply auto < '$T/mixed'"
+is "$(jq -r .reply_to "$T/out" | tr '\n' ' ')" "wamid.H1 wamid.H2 wamid.H3 " "are each answered, in order"
+is "$(grep -c '^wb-reply: stdin:[2-6]: ' "$T/err")" 4 "each bad line is named"
+like "$(cat "$T/err")" "stdin:5: a line over 1048576 bytes" "a huge line too, without keeping it"
+like "$(tail -1 "$T/err")" "4 lines got no answer" "the last line says how many"
 exits 64 "auto takes no arguments" -- wb-reply auto x
 exits 0 "--help" -- wb-reply --help
 like "$(cat "$T/out")" "^usage: wb-reply" "usage"

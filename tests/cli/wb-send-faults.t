@@ -31,7 +31,18 @@ exits 65 "an undeliverable recipient fails at once" -- wb-send --to $B --templat
 like "$(cat "$T/out")" ",$B,,,failed,\(#131026\) Message undeliverable" "the row says the API's code and text"
 is "$(sql "SELECT status, error_code, attempts FROM message ORDER BY id DESC LIMIT 1")" "failed|131026|1" \
 	"stored as failed with the code, tried once"
-fake_faults '{"fail_to":{}}'
+fake_faults '{"fail_to":null}'
+
+# a failed status overtakes the API's answer: the webhook is stored
+# first, then the answer names its wamid; the run reports what the
+# database says (next_wamid names the id the fake will give)
+sed 's/wamid\.HBgNODYxMzkxMjM0NTY3OBUCABEYEkZBSUxFRDAwMDAwMDAwMDAxAA==/wamid.EARLY1/; s/8613912345678/16505550002/' \
+	"$FIXTURES/webhook/status-failed.json" | wb-recv >/dev/null
+fake_faults '{"next_wamid":"wamid.EARLY1"}'
+exits 65 "a failure that came before the answer" -- wb-send --to $B --template t
+like "$(cat "$T/out")" ",$B,,wamid.EARLY1,failed,Message failed to send because more than 24 hours" "the row says failed, with the webhook's error"
+like "$(cat "$T/err")" "1 failed" "and the exit status counts it"
+is "$(sql "SELECT status FROM message WHERE wamid = 'wamid.EARLY1'")" "failed" "as the database has it"
 
 # the database refuses a write in the middle of a round: the run stops,
 # nothing goes out, every row it held stays queued for a flush (and,

@@ -43,6 +43,20 @@ is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' '
 like "$(cat "$T/out")" "frequency cap: 1 marketing message in 1w" "says why"
 exits 0 "--cap 2/7d lets a second one through" -- wb-send --label vip --not-label Paid --template dec_promo --cap 2/7d
 is "$(grep -c ',sent,' "$T/out")" "2" "sent to the two who may get it"
+# a segment by attribute: --where, with --not-label
+wb-contact add $A tier=gold >/dev/null && wb-contact add $C tier=gold >/dev/null && wb-contact add $B tier=silver >/dev/null
+# (an order notice: the promotions the cap counts below stay as they were)
+exits 0 "a broadcast to --where tier=gold" -- wb-send --where tier=gold --template nov_promo --kind utility --name gold
+is "$(tail -n +2 "$T/out" | cut -d, -f2,5 | sort | tr '\n' ' ')" "$A,sent $C,skipped " \
+	"the gold ones; the opted-out one skipped, as in any broadcast"
+is "$(sql "SELECT count(*) FROM broadcast WHERE name = 'gold'")" "1" "recorded as a broadcast"
+exits 0 "--where tier!=gold --not-label Paid" -- wb-send --where 'tier!=gold' --not-label Paid --template t --dry-run
+is "$(jq -r .to "$T/out" | tr '\n' ' ')" "$B " "the rest, without the Paid ones"
+exits 0 "a --where segment is marketing, which --cap limits" -- wb-send --where tier=gold --template t --cap 9/7d --dry-run
+exits 1 "nobody matches --where" -- wb-send --where tier=bronze --not-label Paid --template t
+is "$(cat "$T/err")" "wb-send: nobody to send to: no contact has tier=bronze, not Paid" "names the segment"
+exits 64 "a malformed --where" -- wb-send --where tier --template t
+like "$(cat "$T/err")" "^wb-send: --where 'tier': expected KEY=VALUE" "says what it takes"
 exits 64 "a bad --cap" -- wb-send --label vip --template t --cap often
 exits 65 "an unknown label" -- wb-send --label nope --template t
 
@@ -58,10 +72,10 @@ exits 0 "the same export again (an ERP every five minutes)" -- sh -c "WB_DEFAULT
 is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 3 duplicate " "nobody is notified twice"
 is "$(($(api_requests) - before))" "2" "no new request"
 exits 65 "a CSV without a phone column" -- sh -c "printf 'name\nx\ny\n' | wb-send --template t"
-like "$(cat "$T/err")" "stdin:1: no phone, wa_id or user_id column" "names the line"
+like "$(cat "$T/err")" "stdin:1: no phone column in the header \(name\)" "names the line and lists the header"
 exits 65 "a bad phone in row 3 fails the whole CSV" -- sh -c "printf 'phone\n16505550001\nnope\n' | wb-send --template t"
 like "$(cat "$T/err")" "^wb-send: stdin:3:" "names the line"
-is "$(sql "SELECT count(*) FROM broadcast")" "5" "and wrote nothing, not even the broadcast"
+is "$(sql "SELECT count(*) FROM broadcast")" "6" "and wrote nothing, not even the broadcast"
 
 # --at: per-row times; a time already past is refused, showing the time
 # it was read as, or with --now-if-past sent at once

@@ -34,13 +34,31 @@ check() { # check FIXTURE DESCRIPTION -- wb-send ARGS…: sends, compares the bo
 }
 check text-reply.json "a reply" -- wb-send --to $MEI --text "2 boxes reserved." \
 	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0002AA=="
-like "$(cat "$T/out")" "^1,$MEI,,wamid\.[^,]+,sent,$" "one result row: id, phone, user_id, wamid, sent"
+like "$(cat "$T/out")" "^1,$MEI,,wamid\.[^,]+,sent,,$" "one result row: id, phone, user_id, wamid, sent"
 is "$(sql "SELECT status, type, body FROM message WHERE id = 1")" "sent|text|2 boxes reserved." "the row is sent"
 is "$(sql "SELECT count(*) FROM status_event WHERE status = 'sent'")" "1" "its status history has sent"
 check image-link.json "an image by link" -- wb-send --to $MEI --image https://example.com/img/oolong.jpg --caption "New harvest"
 check video.json "a video by link" -- wb-send --to $MEI --video https://example.com/v/brew.mp4 --caption "How to brew"
 check location.json "a location" -- wb-send --to $MEI --location 31.2304,121.4737 --name "Lucky Tea House" \
 	--address "12 Nanjing Rd, Shanghai"
+exits 0 "a location as written" -- wb-send --dry-run --to $MEI --location '37.4611978, -122.0841'
+like "$(cat "$T/out")" '"location":\{"latitude":37.4611978,"longitude":-122.0841\}' \
+	"keeps its digits in the request, not those of the nearest double"
+exits 0 "the API takes it" -- wb-send --to $MEI --location '37.4611978, -122.0841'
+
+exits 65 "a location that is no number" -- wb-send --to $MEI --location 'nan,0'
+# --tag: Meta's biz_opaque_callback_data, kept and shown
+exits 0 "--tag with a placeholder" -- wb-send --to $MEI --text 'Your order' --tag 'order-{{name}}'
+is "$(body_of "$(api_requests)" | jq -r .biz_opaque_callback_data)" "order-Mei" "the API gets the tag, filled"
+like "$(cat "$T/out")" ",sent,,order-Mei$" "the result row shows it"
+is "$(sql "SELECT tag FROM message ORDER BY id DESC LIMIT 1")" "order-Mei" "the message row keeps it"
+before=$(api_requests)
+exits 65 "a tag over 512 characters" -- wb-send --to $MEI --text x --tag "$(printf 'é%.0s' $(seq 513))"
+like "$(cat "$T/err")" "tag is 513 characters; Meta takes 512 at most" "is refused, saying why"
+is "$(api_requests)" "$before" "before the API is called"
+exits 0 "a tagged message for later" -- wb-send --to $MEI --text later --tag t-later --at '2026-11-25T12:00'
+exits 0 "is in the queue" -- wb-send queue
+like "$(cat "$T/out")" ",queued,.*,t-later$" "with its tag"
 check reaction.json "a reaction" -- wb-send --to $MEI --react 🙏 \
 	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0001AA=="
 check interactive-buttons.json "reply buttons" -- wb-send --to $MEI --text "Confirm order #1042?" \
@@ -67,7 +85,10 @@ is "$(sed -n "$((before + 1))p" "$T/api.log" | grep -c '"path":"/v26.0/106540352
 like "$(body_of "$((before + 2))")" '"image": \{"id": "[0-9]+", "caption": "New harvest"\}' "then sent by id"
 printf 'OggS\0 a voice note' > "$T/note.ogg"
 exits 0 "a voice note" -- wb-send --to $MEI --audio "$T/note.ogg" --voice
-like "$(body_of "$(api_requests)")" '"type": "audio", "audio": \{"id": "[0-9]+"\}' "audio by id"
+like "$(body_of "$(api_requests)")" '"type": "audio", "audio": \{"id": "[0-9]+", "voice": true\}' \
+	"audio by id, marked as a voice note as Meta documents it"
+exits 0 "plain audio" -- wb-send --to $MEI --audio "$T/note.ogg"
+like "$(body_of "$(api_requests)")" '"audio": \{"id": "[0-9]+"\}' "is not"
 exits 65 "--voice with an mp3" -- wb-send --to $MEI --audio "$T/tea.jpg" --voice
 exits 66 "a missing file" -- wb-send --to $MEI --document "$T/nope.pdf"
 head -c 6000000 /dev/zero | tr '\0' 'x' > "$T/big.jpg"; printf '\377\330\377' | dd of="$T/big.jpg" conv=notrunc 2>/dev/null
@@ -90,6 +111,28 @@ is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "duplicate sent " "the k
 exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
 like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
 exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
+exits 65 "a misspelt key" -- sh -c "printf '%s\n' '{\"to\":\"$MEI\",\"text\":\"x\",\"ky\":\"k1\"}' | wb-send -"
+like "$(cat "$T/err")" '^wb-send: stdin:1: unknown key "ky"' "is an error for its line, not ignored"
+is "$(sql "SELECT count(*) FROM message WHERE body = 'x'")" 0 "and nothing is sent without its key"
+# a bad line costs only itself
+{ echo '{"to":"'$MEI'","text":"good 1"}'; echo 'nope'; echo '{"to":"not a phone","text":"x"}'
+  head -c 1100000 /dev/zero | tr '\0' x; echo; echo '{"to":"'$MEI'","text":"{{nosuch}}"}'
+  echo '{"to":"16505550999","text":"never wrote"}'; echo '{"to":"'$MEI'","text":"good 2"}'; } > "$T/mixed.jsonl"
+exits 65 "good lines between bad ones" -- sh -c "wb-send - -o csv < '$T/mixed.jsonl'"
+is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "sent refused sent " "are sent; a rule's refusal is a row"
+is "$(grep -o '^wb-send: stdin:[0-9]*' "$T/err" | tr '\n' ' ')" \
+	"wb-send: stdin:2 wb-send: stdin:3 wb-send: stdin:4 wb-send: stdin:5 wb-send: stdin:6 " "every other line is named"
+like "$(tail -1 "$T/err")" "4 lines not sent \(said above\), 0 failed, 1 refused" "and counted at the end"
+# placeholders are filled once, by whoever owns the text
+printf '%s\n' '{"to":"'$MEI'","text":"Hi {{name}}"}' '{"to":"'$MEI'","text":"Hi {{name}}","rendered":true}' |
+	wb-send - --dry-run > "$T/out"
+is "$(jq -r .text.body "$T/out" | tr '\n' '|')" "Hi Mei|Hi {{name}}|" \
+	"a hand-written line is filled; a line marked rendered is sent as it is"
+exits 0 "--rendered on the command line" -- wb-send --dry-run --to $MEI --text 'Use {{code}}' --rendered
+like "$(cat "$T/out")" '"body":"Use \{\{code\}\}"' "sends the braces as they are"
+printf 'phone,note\n%s,{{name}} {{nosuch}}\n' $MEI > "$T/cells.csv"
+exits 0 "a CSV cell holding {{...}}" -- sh -c "wb-send --dry-run --text 'Note: {{note}}' < '$T/cells.csv'"
+like "$(cat "$T/out")" '"body":"Note: \{\{name\}\} \{\{nosuch\}\}"' "is data, not a placeholder"
 # a live pipe: the first line is answered before the second is written
 mkfifo "$T/fifo"
 ( wb-send - -o csv < "$T/fifo" > "$T/live.out" ) &

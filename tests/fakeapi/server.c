@@ -50,6 +50,7 @@ static struct {
     bool stalled;      /* answers are held until stall_after is set again */
     bool async_fail;   /* fail_to recipients: 200, then a failed webhook */
     json_t *fail_to;   /* wa_id → error code */
+    char next_wamid[64]; /* the id of the next accepted message, once; "" none */
 } F;
 
 static const char *const counter_keys[] = {
@@ -77,11 +78,35 @@ static void faults_reset_locked(void)
     F.slow_ms = F.stall_after = 0;
     F.stalled = false;
     F.async_fail = false;
+    F.next_wamid[0] = '\0';
     if (F.fail_to) json_object_clear(F.fail_to);
     else F.fail_to = json_object();
 }
 
 static void release_held(void);
+
+static int next_wamid_bad(json_t *v, char *err, size_t errlen)
+{
+    if (json_is_null(v) || (json_is_string(v) && json_string_length(v) &&
+                            json_string_length(v) < sizeof F.next_wamid))
+        return 0;
+    snprintf(err, errlen, "next_wamid must be a message id (1 to %zu "
+             "characters) or null", sizeof F.next_wamid - 1);
+    return -1;
+}
+
+/* The id of an accepted message: the one next_wamid names (once), else a
+ * new one. A test names it to deliver its statuses before the answer
+ * (Meta's webhooks overtake its answers too). */
+static void take_wamid(char *wamid, size_t cap)
+{
+    pthread_mutex_lock(&f_lock);
+    bool named = F.next_wamid[0] != '\0';
+    if (named) snprintf(wamid, cap, "%.63s", F.next_wamid);
+    F.next_wamid[0] = '\0';
+    pthread_mutex_unlock(&f_lock);
+    if (!named) new_wamid(wamid, cap);
+}
 
 void faults_reset(void)
 {
@@ -113,6 +138,8 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
                 snprintf(err, errlen, "async_fail must be true or false");
                 return -1;
             }
+        } else if (!strcmp(key, "next_wamid")) {
+            if (next_wamid_bad(v, err, errlen)) return -1;
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) continue;
             if (!json_is_object(v)) {
@@ -141,7 +168,8 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         } else {
             snprintf(err, errlen, "unknown fault \"%.40s\" (known: rate_limit, "
                      "retry_after, server_error, drop, slow_ms, stall_after, "
-                     "pair_rate, fail_to, async_fail, sink_fail)", key);
+                     "pair_rate, fail_to, async_fail, sink_fail, next_wamid)",
+                     key);
             return -1;
         }
     }
@@ -159,6 +187,9 @@ int faults_apply(json_t *obj, char *err, size_t errlen)
         } else if (!strcmp(key, "async_fail")) {
             F.async_fail = json_is_true(v) ||
                            (json_is_integer(v) && json_integer_value(v));
+        } else if (!strcmp(key, "next_wamid")) {
+            snprintf(F.next_wamid, sizeof F.next_wamid, "%s",
+                     json_is_string(v) ? json_string_value(v) : "");
         } else if (!strcmp(key, "fail_to")) {
             if (json_is_null(v)) {
                 json_object_clear(F.fail_to);
@@ -238,6 +269,9 @@ json_t *faults_json(void)
                             json_integer(*counter_ptr(counter_keys[i])));
     json_object_set_new(o, "async_fail", json_boolean(F.async_fail));
     json_object_set_new(o, "fail_to", json_deep_copy(F.fail_to));
+    json_object_set_new(o, "next_wamid", F.next_wamid[0]
+                                            ? json_string(F.next_wamid)
+                                            : json_null());
     pthread_mutex_unlock(&f_lock);
     return o;
 }
@@ -610,7 +644,7 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         return "pair_rate";
     }
 
-    new_wamid(wamid, wcap);
+    take_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
     if (is_template)
         json_object_set_new(msg, "message_status", json_string("accepted"));

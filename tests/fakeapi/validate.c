@@ -204,6 +204,15 @@ static int check_media(json_t *m, const char *type, struct verr *e)
     if (opt_str(m, "caption", path, false, 1024, e)) return -1;
     snprintf(path, sizeof path, "%s.filename", type);
     if (opt_str(m, "filename", path, false, 240, e)) return -1;
+    /* a voice note: "voice": true on an audio object (Ogg/Opus) */
+    json_t *voice = json_object_get(m, "voice");
+    if (voice && strcmp(type, "audio"))
+        return verr_set(e, MSG_INVALID_PARAM,
+                        "Param %s.voice is not allowed: only audio messages "
+                        "are voice messages", type);
+    if (voice && !json_is_boolean(voice))
+        return verr_set(e, MSG_INVALID_PARAM,
+                        "Param audio.voice must be a boolean");
     return 0;
 }
 
@@ -593,6 +602,11 @@ typed:;
         }
     }
     if (rc) return MSG_INVALID;
+
+    /* handed back in the message's status webhooks; at most 512 characters */
+    if (opt_str(body, "biz_opaque_callback_data", "biz_opaque_callback_data",
+                false, 512, e))
+        return MSG_INVALID;
 
     json_t *ctx = json_object_get(body, "context");
     if (ctx) {

@@ -266,13 +266,17 @@ static void rows(void)
 	is_str(got.s, "2:+1 650 555 1234:phone=+1 650 555 1234\n4:8613912345678:phone=8613912345678\n",
 	       "one phone a line, its first line included, blank lines skipped");
 	is_int(rows_of("16505551234\n", 0, &got), EX_DATAERR, "a list where a header is required");
-	is_str(wb_errmsg(), "t:1: no phone, wa_id or user_id column in the header (a header row is required)", "says so");
-	is_int(rows_of("Phone number\n16505551234\n", IN_ROWS_LIST, &got), EX_DATAERR,
-	       "a header that names a phone column it does not have");
-	is_str(wb_errmsg(), "t:1: no phone, wa_id or user_id column in the header", "is no list");
+	is_str(wb_errmsg(), "t:1: no header row (16505551234); a header naming the columns is required", "says so");
+	is_int(rows_of("Phone number\n16505551234\n", IN_ROWS_LIST, &got), 0, "a header in other words");
+	is_str(got.s, "2:16505551234:Phone number=16505551234\n", "is a header, not the list's first number");
+	is_int(rows_of("Phone 2\n16505551234\n", IN_ROWS_LIST, &got), EX_DATAERR,
+	       "one cell with more letters than digits");
+	is_str(wb_errmsg(), "t:1: no phone column in the header (Phone 2); name it with --phone-column",
+	       "is a header, listed when it names no phone column");
 	is_int(rows_of("name,city\n", IN_ROWS_LIST, &got), EX_DATAERR, "two cells without a phone column");
 	is_int(rows_of("name\nx\n", IN_ROWS_LIST, &got), EX_DATAERR, "one cell without a digit is a header");
-	is_str(wb_errmsg(), "t:1: no phone, wa_id or user_id column in the header", "without a phone column");
+	is_str(wb_errmsg(), "t:1: no phone column in the header (name); name it with --phone-column",
+	       "without a phone column");
 	is_int(rows_of("12ab\n", IN_ROWS_LIST, &got), 0, "one cell with a digit");
 	is_str(got.s, "1:12ab:phone=12ab\n", "is a list's first number, good or bad");
 	is_int(rows_of("{\"wa_id\":\"1\",\"n\":2,\"name\":\"A\"}\n\n{\"phone\":\"2\"}\n{}\n", IN_ROWS_JSONL, &got),
@@ -285,7 +289,7 @@ static void rows(void)
 	is_int(rows_of(" \n\n", IN_ROWS_LIST | IN_ROWS_JSONL, &got), 0, "an empty input");
 	ok(!got.len, "has no rows");
 	is_int(rows_of("phone\n\"1,2\n", 0, &got), EX_DATAERR, "an unterminated quote");
-	is_str(wb_errmsg(), "t:2: unterminated quoted field", "names its line");
+	ok(!strncmp(wb_errmsg(), "t:2: unterminated quoted field: ", 32), "names its line: %s", wb_errmsg());
 
 	const char *text = "x,phone\n1,2\n";
 	FILE *fp = fmemopen((void *)text, strlen(text), "r");
@@ -299,6 +303,75 @@ static void rows(void)
 	is_str(wb_errmsg(), "h.csv:2: bad", "and names file and line");
 	in_rows_close(r);
 	fclose(fp);
+	sb_free(&got);
+}
+
+/* The tables people export: their delimiters, their names for the
+ * phone column, headers left out, JSON arrays. */
+static void tables(void)
+{
+	is_int(in_delimiter("Telefon;Name;Stadt"), ';', "a European export's ';'");
+	is_int(in_delimiter("phone\tname"), '\t', "a tab");
+	is_int(in_delimiter("phone,name;x,y"), ',', "the commonest");
+	is_int(in_delimiter("\"a;b;c\",d"), ',', "counted outside quotes");
+	is_int(in_delimiter("phone"), ',', "a comma when there is none");
+	static const struct {
+		const char *header;
+		int col;
+	} names[] = {
+		{"Name,Mobile", 1}, {"name,Cell Phone", 1}, {"Tel.,Name", 0}, {"Name,TÉLÉPHONE", 1},
+		{"Kunde,Handy", 1}, {"nombre,Móvil", 1}, {"姓名,手机号", 1}, {"名前,電話", 1}, {"MSISDN", 0},
+		{"Name,Phone Number", 1}, {"wa_id,phone", 1}, {"Phone,WhatsApp", 1}, {"Home Phone,Mobile Phone", 1},
+		{"Phone 1 - Type,Phone 1 - Value", 1}, {"name,order number", -1}, {"telephones", -1},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char buf[64], *cells[4];
+		int n = 0;
+		snprintf(buf, sizeof buf, "%s", names[i].header);
+		for (char *save, *c = strtok_r(buf, ",", &save); c; c = strtok_r(NULL, ",", &save))
+			cells[n++] = c;
+		is_int(in_phone_column(cells, n), names[i].col, "the phone column of %s", names[i].header);
+	}
+
+	sb got = {0};
+	is_int(rows_of("Name;Telefon;Stadt\nMüller;+49 30 1234567;\"Berlin; Mitte\"\n", 0, &got), 0, "';' CSV");
+	is_str(got.s, "2:+49 30 1234567:Name=Müller|Telefon=+49 30 1234567|Stadt=Berlin; Mitte\n",
+	       "read with its delimiter");
+	is_int(rows_of("16505550001,\"Müller, K\",,wholesale\n16505550002,Ng,,\n", IN_ROWS_LIST, &got), 0,
+	       "rows of a table without its header");
+	is_str(got.s, "1:16505550001:\n2:16505550002:\n", "the first cell that reads as a number is the phone");
+	is_int(rows_of("Müller,+49 30 1234567\nNg,\n", IN_ROWS_LIST, &got), 0, "the phone further right");
+	is_str(got.s, "1:+49 30 1234567:\n2::\n", "the same column in every row");
+	is_int(rows_of("Müller,+49 30 1234567\n", 0, &got), EX_DATAERR, "without a header where one is required");
+	is_str(wb_errmsg(), "t:1: no header row (Müller, +49 30 1234567); a header naming the columns is required",
+	       "says so");
+	is_int(rows_of("Kunde,Nummer\nA,1\n", IN_ROWS_LIST, &got), EX_DATAERR, "a header without a phone column");
+	is_str(wb_errmsg(), "t:1: no phone column in the header (Kunde, Nummer); name it with --phone-column",
+	       "lists the header");
+	is_int(rows_of("[{\"phone\":\"1\",\"n\":1},\n{\"phone\":\"2\"}\n]\n", IN_ROWS_JSONL, &got), 0,
+	       "a JSON array, as -o json writes it");
+	is_str(got.s, "1:1:phone=1\n2:2:phone=2\n", "each object a row on its line");
+	is_int(rows_of("[]", IN_ROWS_JSONL, &got), 0, "an empty JSON array");
+	ok(!got.len, "has no rows");
+	is_int(rows_of("[\n{\"phone\":\"1\"},\n2]\n", IN_ROWS_JSONL, &got), EX_DATAERR, "an element that is no object");
+	ok(!strncmp(wb_errmsg(), "t:3: not a JSON object", 22), "names its line: %s", wb_errmsg());
+	is_int(rows_of("[{\"phone\":\"1\"}\n", IN_ROWS_JSONL, &got), EX_DATAERR, "a JSON array cut short");
+	is_str(wb_errmsg(), "t:2: the JSON array does not end (no ']')", "says so");
+	is_int(rows_of("[{\"phone\":\"1\"} {}]", IN_ROWS_JSONL, &got), EX_DATAERR, "elements without a comma");
+	is_int(rows_of("[{\"phone\":\"1\"}] x", IN_ROWS_JSONL, &got), EX_DATAERR, "more after the array");
+
+	is_int(rows_of("phone,f\n1,'=x\n2,'-5\n3,'x\n4,\"'@a, b\"\n", 0, &got), 0, "cells neutralised for spreadsheets");
+	is_str(got.s, "2:1:phone=1|f==x\n3:2:phone=2|f='-5\n4:3:phone=3|f='x\n5:4:phone=4|f=@a, b\n",
+	       "read as they were before, and only those");
+
+	/* the user's word, last: it holds for the rest of the process */
+	ok(in_table_option(IN_OPT_PHONE_COLUMN, "Kontakt") && in_table_option(IN_OPT_DELIMITER, "|"),
+	   "--phone-column and --delimiter");
+	is_int(rows_of("Name|Kontakt|Phone\nA|+49 30 1234567|x\n", 0, &got), 0, "a table read the user's way");
+	is_str(got.s, "2:+49 30 1234567:Name=A|Kontakt=+49 30 1234567|Phone=x\n", "its delimiter and phone column");
+	is_int(rows_of("Name|Phone\n", 0, &got), EX_DATAERR, "a header without the column named");
+	is_str(wb_errmsg(), "t:1: no column 'Kontakt' in the header (Name, Phone)", "names it and lists the header");
+	ok(!in_table_option('d', "x"), "other options are not its own");
 	sb_free(&got);
 }
 
@@ -381,5 +454,6 @@ int main(void)
 	reader();
 	rows();
 	database();
+	tables();
 	return done_testing();
 }

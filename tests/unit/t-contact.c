@@ -25,6 +25,12 @@ static void keys(void)
 				    "12345678901234567890123456789012345678901234567890123456789012345"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		is_int(contact_key_check(bad[i]), EX_DATAERR, "key %zu rejected", i);
+	static const char *conds[] = {"tier=gold", "tier!=gold", "tier=", "tier!=", "a b=c=d", "客户等级=金"};
+	for (size_t i = 0; i < sizeof conds / sizeof *conds; i++)
+		is_int(contact_where_check(conds[i]), 0, "condition '%s'", conds[i]);
+	static const char *badconds[] = {"tier", "=gold", "!=gold", "name=Mei", "{{x}}=1"};
+	for (size_t i = 0; i < sizeof badconds / sizeof *badconds; i++)
+		is_int(contact_where_check(badconds[i]), EX_USAGE, "condition '%s' refused", badconds[i]);
 }
 
 /* A mutable copy of a row, as the CSV reader hands out. */
@@ -62,7 +68,8 @@ static void header_and_rows(void)
 	is_str(r.key, "16505551234", "phone normalised");
 	ok(r.name == NULL, "an empty name is no name");
 	is_int(import_check(NULL, &m, f, 4, &r), EX_DATAERR, "too few fields");
-	is_str(wb_errmsg(), "4 fields, the header has 5", "says how many");
+	is_str(wb_errmsg(), "4 fields, the header has 5: quote a cell that holds a line break, or add the missing cells",
+	       "says how many, and what to do");
 	free(f[0]);
 	f[0] = xstrdup("");
 	is_int(import_check(NULL, &m, f, 5, &r), EX_DATAERR, "an empty phone");

@@ -67,7 +67,7 @@ static void bodies(void)
 			.caption = "Your invoice"},
 	     "send/document.json");
 	same(&(api_msg){.type = MSG_STICKER, .to = TO, .media_id = "783145926381045"}, "send/sticker.json");
-	same(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = 31.2304, .lon = 121.4737, .place = "Lucky Tea House",
+	same(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = "31.2304", .lon = "121.4737", .place = "Lucky Tea House",
 			.address = "12 Nanjing Rd, Shanghai"},
 	     "send/location.json");
 	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "hello_world"}, "send/template-no-params.json");
@@ -87,6 +87,21 @@ static void bodies(void)
 	same(&(api_msg){.type = MSG_REACTION, .to = TO, .emoji = "🙏",
 			.reply_to = "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0001AA=="},
 	     "send/reaction.json");
+	/* the text as sent: a location's digits as given, a voice note, a tag */
+	char *body = api_msg_body(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = "37.4611978", .lon = "-122.1"});
+	ok(body && strstr(body, "\"latitude\":37.4611978,\"longitude\":-122.1}"), "a location keeps its digits");
+	free(body);
+	body = api_msg_body(&(api_msg){.type = MSG_LOCATION, .to = TO, .lat = "0.000", .lon = "-0.5"});
+	ok(body && strstr(body, "\"latitude\":0.0,\"longitude\":-0.5}"), "zeros too");
+	free(body);
+	body = api_msg_body(&(api_msg){.type = MSG_AUDIO, .to = TO, .media_id = "907733961375410", .voice = 1,
+				       .tag = "campaign-7"});
+	ok(body && strstr(body, "\"audio\":{\"id\":\"907733961375410\",\"voice\":true}"), "a voice note says so");
+	ok(body && strstr(body, "\"biz_opaque_callback_data\":\"campaign-7\""), "the tag is Meta's callback data");
+	free(body);
+	body = api_msg_body(&(api_msg){.type = MSG_DOCUMENT, .to = TO, .media_id = "1", .voice = 1});
+	ok(body && !strstr(body, "voice"), "only audio is a voice note");
+	free(body);
 	const char *bad[] = {"no-title"};
 	json_t *j = api_msg_json(&(api_msg){.type = MSG_INTERACTIVE, .to = TO, .text = "x", .choices = bad, .nchoices = 1});
 	ok(!j, "a choice without a title is refused");
@@ -359,11 +374,17 @@ static void specs(void)
 	is_int(compose_spec_type(&p2, EX_USAGE, &t), EX_USAGE, "--param without --template");
 
 	json_t *j = json_loads("{\"to\":\"1\",\"template\":\"t\",\"param\":[\"a\",\"b\"],\"key\":\"k\",\"auto\":\"away\","
-			       "\"upload\":true,\"future_field\":1}", 0, NULL);
+			       "\"upload\":true,\"rendered\":true,\"tag\":\"t1\"}", 0, NULL);
 	compose_spec js;
 	is_int(compose_spec_from_json(j, &js, "stdin:1"), 0, "a JSONL message object");
-	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload,
-	   "fields map to the options of the same name; unknown ones are ignored");
+	ok(js.nparams == 2 && !strcmp(js.params[1], "b") && !strcmp(js.auto_kind, "away") && js.upload &&
+		   js.rendered && !strcmp(js.tag, "t1"),
+	   "fields map to the options of the same name");
+	compose_spec_free(&js);
+	json_decref(j);
+	j = json_loads("{\"to\":\"1\",\"text\":\"x\",\"ky\":\"k\"}", 0, NULL);
+	is_int(compose_spec_from_json(j, &js, "stdin:4"), EX_DATAERR, "a key no option names");
+	is_str(wb_errmsg(), "stdin:4: unknown key \"ky\" (a line's keys are wb-send's long options)", "is named");
 	compose_spec_free(&js);
 	json_decref(j);
 	j = json_loads("{\"to\":\"1\",\"text\":5}", 0, NULL);

@@ -81,7 +81,8 @@ static void periods_str(stats_by by, const char *since, const char *until, const
 		char hour[16];
 		snprintf(hour, sizeof hour, "%d", p.group[i]);
 		len += (size_t)snprintf(buf + len, size - len, "%s%s/%lld", i ? " " : "",
-					by == STATS_HOUR ? hour : p.label[p.group[i]], (long long)(end - p.start[i]));
+					by == STATS_HOUR || by == STATS_HOUR_WEEKDAY ? hour : p.label[p.group[i]],
+					(long long)(end - p.start[i]));
 	}
 	stats_periods_free(&p);
 }
@@ -107,6 +108,8 @@ static void periods(void)
 		{STATS_MONTH, "2026-01-15", "2026-03-02", "UTC",
 		 "2026-01/1468800 2026-02/2419200 2026-03/86400", "months"},
 		{STATS_WEEKDAY, "2026-11-28", "2026-12-01", "UTC", "Sat/86400 Sun/86400 Mon/86400", "weekdays"},
+		{STATS_HOUR_WEEKDAY, "2026-10-31T23:00", "2026-11-01T03:00", "America/New_York",
+		 "143/3600 144/3600 145/7200 146/3600", "hours of a weekday: Saturday 23h, then Sunday's (DST ends)"},
 		{STATS_NONE, "2026-11-28", "2026-12-01", "UTC", "/259200", "no grouping: one segment"},
 		{STATS_DAY, "2026-11-28", "2026-11-28", "UTC", "error", "an empty range is an error"},
 	};
@@ -142,6 +145,14 @@ static int key_row(const stats_row *r, void *ctx)
 	return 0;
 }
 
+/* The key of each row with something sent. */
+static int sent_key(const stats_row *r, void *ctx)
+{
+	if (r->sent)
+		sb_printf(ctx, "#%lld ", (long long)r->key[0].num);
+	return 0;
+}
+
 static void report_keys(void)
 {
 	char *path = tap_tmpfile("wb.db");
@@ -167,6 +178,16 @@ static void report_keys(void)
 	sb_reset(&b);
 	is_int(stats_report(db, STATS_WEEKDAY, 0, 86400, "UTC", key_row, &b), 0, "by weekday");
 	is_str(b.s, "Mon,-|Tue,-|Wed,-|Thu,-|Fri,-|Sat,-|Sun,-|", "weekdays by name, from Monday");
+	/* several groupings over one reading: each view's rows as if alone */
+	sb v[3] = {{0}};
+	stats_view views[] = {{STATS_BROADCAST, key_row, &v[0]}, {STATS_AGENT, key_row, &v[1]},
+			      {STATS_HOUR_WEEKDAY, sent_key, &v[2]}};
+	is_int(stats_report_views(db, views, 3, 0, 86400, "UTC"), 0, "three views, one reading");
+	is_str(v[0].s, "#7,promo|#12,-|", "by broadcast, as alone");
+	is_str(v[1].s, "-,-|ann,-|", "by agent, as alone");
+	is_str(v[2].s, "#73 #74 ", "by weekday and hour: Thursday (3) 01:00 and 02:00 UTC");
+	for (int i = 0; i < 3; i++)
+		sb_free(&v[i]);
 	sb_free(&b);
 	db_close(db);
 	free(path);
