@@ -274,32 +274,38 @@ static double col_num(sqlite3_stmt *st, int i)
 int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,
 		   int (*fn)(const survey_result *r, void *ctx), void *ctx)
 {
-	int64_t id;
-	int rc = survey_id(db, name, &id);
+	int64_t id = 0;
+	int rc = name ? survey_id(db, name, &id) : 0;
 	if (rc)
 		return rc;
 	/* CSAT: the share of 4 and 5; NPS: promoters (9-10) minus detractors
-	 * (0-6), in points */
+	 * (0-6), in points; the answers read once for every figure */
 	sqlite3_stmt *st = db_stmt(db,
-		"WITH a AS (SELECT score FROM survey_answer WHERE survey_id = ?1 AND sent_at >= ?2 AND sent_at < ?3), "
-		"d AS (SELECT score, count(*) AS n FROM a GROUP BY score) "
-		"SELECT (SELECT count(*) FROM survey_send WHERE survey_id = ?1 AND sent_at >= ?2 AND sent_at < ?3), "
-		"(SELECT count(*) FROM a), (SELECT avg(score) FROM a), "
-		"CASE WHEN s.scale = 'csat' THEN (SELECT 100.0 * sum(score >= 4) / count(*) FROM a) END, "
-		"CASE WHEN s.scale = 'nps' THEN (SELECT 100.0 * (sum(score >= 9) - sum(score <= 6)) / count(*) FROM a) END, "
-		"(SELECT json_group_object(score, n) FROM (SELECT * FROM d ORDER BY score)) "
-		"FROM survey s WHERE s.id = ?1");
+		"WITH a AS MATERIALIZED (SELECT survey_id, score FROM survey_answer "
+		" WHERE sent_at >= ?2 AND sent_at < ?3 AND (?1 = 0 OR survey_id = ?1)), "
+		"agg AS (SELECT survey_id, count(*) AS n, avg(score) AS mean, sum(score >= 4) AS good, "
+		" sum(score >= 9) AS pro, sum(score <= 6) AS det FROM a GROUP BY survey_id), "
+		"dist AS (SELECT survey_id, json_group_object(score, n) AS j FROM (SELECT survey_id, score, "
+		" count(*) AS n FROM a GROUP BY survey_id, score ORDER BY survey_id, score) GROUP BY survey_id), "
+		"snt AS (SELECT survey_id, count(*) AS n FROM survey_send WHERE sent_at >= ?2 AND sent_at < ?3 "
+		" GROUP BY survey_id) "
+		"SELECT s.name, coalesce(snt.n, 0), coalesce(agg.n, 0), agg.mean, "
+		"CASE WHEN s.scale = 'csat' THEN 100.0 * agg.good / agg.n END, "
+		"CASE WHEN s.scale = 'nps' THEN 100.0 * (agg.pro - agg.det) / agg.n END, coalesce(dist.j, '{}') "
+		"FROM survey s LEFT JOIN snt ON snt.survey_id = s.id LEFT JOIN agg ON agg.survey_id = s.id "
+		"LEFT JOIN dist ON dist.survey_id = s.id WHERE ?1 = 0 OR s.id = ?1 ORDER BY s.name");
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, until);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_fail(db, "survey results");
-	} else {
-		survey_result r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), NAN, col_num(st, 2),
-				   col_num(st, 3), col_num(st, 4), db_col_text(st, 5)};
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		survey_result r = {db_col_text(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), NAN,
+				   col_num(st, 3), col_num(st, 4), col_num(st, 5), db_col_text(st, 6)};
 		r.rate = r.sent ? (double)r.answered / (double)r.sent : NAN;
 		rc = fn(&r, ctx);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "survey results");
 	sqlite3_reset(st);
 	return rc;
 }

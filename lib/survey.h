@@ -54,10 +54,13 @@ int survey_answers_each(wb_db *db, const char *name, int64_t since, int64_t unti
 int survey_is_answer(wb_db *db, int64_t message_id);
 
 typedef struct {
+	const char *name;
 	long sent, answered;
-	double rate, mean, csat, nps; /* NaN where it does not apply */
+	double rate, mean, csat, nps; /* NaN where it does not apply; csat in percent */
 	const char *distribution;     /* {"score": count, …} */
 } survey_result;
+/* The figures of survey name (NULL: of every survey, by name) for the
+ * sends within [since, until). */
 int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,
 		   int (*fn)(const survey_result *r, void *ctx), void *ctx);
 

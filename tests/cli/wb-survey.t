@@ -63,6 +63,8 @@ wb-reply away set 'Closed, back at 9' --when always --on >/dev/null
 auto() { mkhook "$@"; wb-recv "$T/hook.json" | wb-reply auto -o csv --no-header | wc -l | tr -d ' '; }
 is "$(auto $C $((NOW + 4000)) "$(text 8)")" 0 "a typed score gets no away message"
 is "$(auto $C $((NOW + 4100)) "$(text hello)")" 1 "a text that is no answer does"
+exits 0 "the HTML report" -- wb-stats report --since 2026-11-24 --until 2026-11-28 -o "$T/r.html"
+like "$(tr -d '\n' < "$T/r.html")" "Customer satisfaction.*csat.*nps" "has both surveys in its satisfaction section"
 exits 0 "rm" -- wb-survey rm csat
 exits 65 "rm again" -- wb-survey rm csat
 done_testing
