@@ -92,6 +92,8 @@ static int report_row(const stats_row *r, void *p)
 	out_dur(c->o, r->response_p90);
 	out_int(c->o, r->auto_replies);
 	out_int(c->o, r->broadcasts);
+	out_rate(c->o, r->csat);
+	out_num(c->o, r->nps);
 	out_row_end(c->o);
 	return 0;
 }
@@ -166,7 +168,7 @@ static const char *const conv_cols[] = {"phone", "user_id", "name", "opened_at",
 static const char *const figures[] = {
 	"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
 	"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-	"auto_replies", "broadcasts", NULL};
+	"auto_replies", "broadcasts", "csat", "nps", NULL};
 static const char *const *const plottable[] = {
 	[REPORT] = figures,
 	[TOP] = (const char *const[]){"messages", "received", "sent", NULL},
@@ -201,7 +203,7 @@ static int conversations(wb_db *db, cli *c, const opts *op, int64_t since, int64
 
 static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *cols[3 + 14]; /* out keeps a pointer to the names */
+	static const char *cols[3 + 16]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);

@@ -195,7 +195,7 @@ static int result_row(const survey_result *r, void *p)
 	out_int(o, r->answered);
 	out_rate(o, r->rate);
 	out_num(o, r->mean);
-	out_num(o, r->csat);
+	out_rate(o, r->csat);
 	out_num(o, r->nps);
 	out_json(o, r->distribution);
 	out_row_end(o);

@@ -92,6 +92,8 @@ typedef struct {
 	int64_t contacts, new_contacts;
 	int64_t response_median, response_p90; /* -1 when no conversation was answered */
 	int64_t auto_replies, broadcasts;
+	double csat, nps; /* of the survey answers among them (survey.h): CSAT the share of
+	                   * 4-5, NPS promoters - detractors in points; NaN: none */
 	const int64_t *responses; /* every first-response time, ascending (for a histogram) */
 	size_t nresponses;
 } stats_row;

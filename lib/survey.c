@@ -290,7 +290,7 @@ int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,
 		"snt AS (SELECT survey_id, count(*) AS n FROM survey_send WHERE sent_at >= ?2 AND sent_at < ?3 "
 		" GROUP BY survey_id) "
 		"SELECT s.name, coalesce(snt.n, 0), coalesce(agg.n, 0), agg.mean, "
-		"CASE WHEN s.scale = 'csat' THEN 100.0 * agg.good / agg.n END, "
+		"CASE WHEN s.scale = 'csat' THEN 1.0 * agg.good / agg.n END, "
 		"CASE WHEN s.scale = 'nps' THEN 100.0 * (agg.pro - agg.det) / agg.n END, coalesce(dist.j, '{}') "
 		"FROM survey s LEFT JOIN snt ON snt.survey_id = s.id LEFT JOIN agg ON agg.survey_id = s.id "
 		"LEFT JOIN dist ON dist.survey_id = s.id WHERE ?1 = 0 OR s.id = ?1 ORDER BY s.name");
@@ -324,4 +324,17 @@ int survey_is_answer(wb_db *db, int64_t message_id)
 	int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	return yes;
+}
+
+int survey_scores_each(wb_db *db, int (*fn)(int64_t message_id, int score, int csat, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT a.message_id, a.score, s.scale = 'csat' FROM survey_answer a "
+				       "JOIN survey s ON s.id = a.survey_id WHERE s.scale IN ('csat', 'nps')");
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), ctx);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "survey answers");
+	sqlite3_reset(st);
+	return rc;
 }

@@ -56,9 +56,13 @@ int survey_is_answer(wb_db *db, int64_t message_id);
 typedef struct {
 	const char *name;
 	long sent, answered;
-	double rate, mean, csat, nps; /* NaN where it does not apply; csat in percent */
+	double rate, mean, csat, nps; /* NaN where it does not apply; csat a share (0-1) */
 	const char *distribution;     /* {"score": count, …} */
 } survey_result;
+/* Every answer to a CSAT (csat 1) or NPS (csat 0) survey: its message
+ * and score, for wb-stats' columns. */
+int survey_scores_each(wb_db *db, int (*fn)(int64_t message_id, int score, int csat, void *ctx), void *ctx);
+
 /* The figures of survey name (NULL: of every survey, by name) for the
  * sends within [since, until). */
 int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,

@@ -57,12 +57,14 @@ exits 0 "send CSAT" -- wb-survey send csat --to $E
 hook $E $((NOW + 400)) "\"type\":\"interactive\",\"interactive\":{\"type\":\"list_reply\",\"list_reply\":{\"id\":\"4\",\"title\":\"Satisfied\"}},\"context\":{\"from\":\"15550783881\",\"id\":\"$(sql "SELECT wamid FROM message WHERE idem_key LIKE 'survey:csat:%'")\"}"
 hook $E $((NOW + 3 * 3600)) "$(text 1)"
 exits 0 "CSAT results" -- wb-survey -o csv results csat
-is "$(tail -1 "$T/out")" '1,1,1,4,100,,"{""4"":1}"' "the reply counts, the typed 1 after the window does not"
+is "$(tail -1 "$T/out")" '1,1,1,4,1,,"{""4"":1}"' "the reply counts, the typed 1 after the window does not"
 # wb-reply auto answers no survey answer with the away message
 wb-reply away set 'Closed, back at 9' --when always --on >/dev/null
 auto() { mkhook "$@"; wb-recv "$T/hook.json" | wb-reply auto -o csv --no-header | wc -l | tr -d ' '; }
 is "$(auto $C $((NOW + 4000)) "$(text 8)")" 0 "a typed score gets no away message"
 is "$(auto $C $((NOW + 4100)) "$(text hello)")" 1 "a text that is no answer does"
+is "$(wb-stats -o csv --since 2026-11-24 --until 2026-11-28 | tail -1 | cut -d, -f16,17)" "1,0" \
+	"wb-stats: csat (E's 4 of 1) and nps (A's 10 and B's 3: 0 points)"
 exits 0 "the HTML report" -- wb-stats report --since 2026-11-24 --until 2026-11-28 -o "$T/r.html"
 like "$(tr -d '\n' < "$T/r.html")" "Customer satisfaction.*csat.*nps" "has both surveys in its satisfaction section"
 exits 0 "rm" -- wb-survey rm csat
