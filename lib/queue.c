@@ -258,7 +258,11 @@ int queue_release(wb_db *db, const char *me, int64_t retry_at)
 	sqlite3_stmt *st = db_stmt(db,
 		"UPDATE message SET claimed_by = NULL, claimed_at = NULL, "
 		"next_try_at = CASE WHEN ?2 AND attempts > 0 THEN ?2 ELSE next_try_at END "
-		"WHERE claimed_by = ?1 AND status = 'queued'");
+		/* the pending index's own terms, so that this reads the few
+		 * pending rows, not every message: wb-send - releases after
+		 * each line, and a scan made a stream quadratic */
+		"WHERE claimed_by = ?1 AND status = 'queued' AND direction = 'out' "
+		"AND status IN ('queued', 'sending')");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	db_bind_opt_int(st, 2, retry_at);
 	return db_step_done(db, st, "releasing messages");

@@ -63,7 +63,9 @@ static int keep_top(const stats_top_row *r, void *p)
 	report *rep = p;
 	rep->top = xrealloc(rep->top, (rep->ntop + 1) * sizeof *rep->top);
 	rep->top[rep->ntop] = *r;
-	rep->top[rep->ntop].phone = xstrdup(r->phone);
+	/* a contact without a phone is shown by its user ID */
+	rep->top[rep->ntop].phone = xstrdup(r->phone ? r->phone : r->user_id ? r->user_id : "");
+	rep->top[rep->ntop].user_id = NULL;
 	rep->top[rep->ntop++].name = dup_or_null(r->name);
 	return 0;
 }

@@ -103,5 +103,13 @@ is "$(ls "$T" | grep -c '\.html\.')" 0 "no temporary file left behind"
 exits 64 "--by goes with the figures, not the report" -- wb-stats report --by day
 exits 64 "--plot draws on a terminal, not in the report" -- wb-stats report --plot received
 exits 66 "no database" -- wb-stats report -d "$T/none.db"
+# a customer known only by user ID (no phone) is among the top ones
+sql "INSERT INTO contact (id, user_id, name, created_at, updated_at) VALUES (3, 'GB.41099238170556612', 'Oli', 0, 0)"
+for i in 1 2 3 4 5 6 7 8 9; do
+	sql "INSERT INTO message (contact_id, direction, type, ts, status) VALUES (3, 'in', 'text', $base + $i, 'received')"
+done
+exits 0 "a customer without a phone" -- wb-stats report $range -o "$T/r.html"
+grep -q '<td>GB.41099238170556612</td>' "$T/r.html"
+ok $? "is shown by the user ID"
 
 done_testing
