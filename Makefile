@@ -17,7 +17,7 @@ PKG_CONFIG ?= pkg-config
 PKGS     = sqlite3 jansson libcurl libmicrohttpd libcrypto libqrencode libpng
 CPPFLAGS += -Ilib -Ibuild -D_GNU_SOURCE -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS))
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
-LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm -lpthread
+LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lreadline -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -37,9 +37,10 @@ FUZZ     = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
 
 # Debian packages: build libraries, then what the tests and the demo run.
 DEB_BUILD = gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev \
-	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata libqrencode-dev libpng-dev
+	libcurl4-openssl-dev libmicrohttpd-dev libssl-dev tzdata libqrencode-dev libpng-dev \
+	libreadline-dev
 DEB_TEST  = perl sqlite3 curl jq openssl bc python3 clang libclang-rt-14-dev groff-base time procps \
-	zbar-tools chromium libxml2-utils
+	zbar-tools chromium libxml2-utils tmux
 
 # Phone numbers are read by libphonenumber, a C++ library (no .pc file):
 # lib/ has one C++ file, its C-callable shim, and every program links the

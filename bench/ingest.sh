@@ -4,6 +4,8 @@
 #   - bench/ingest-baseline.c: plain C, prepared statements, one transaction
 #   - bench/ingest.py: a straightforward json + sqlite3 script doing what
 #     wb-recv does (events out only once their document is committed)
+#   - bench/ingest-min.py: the smallest script a user would write instead
+#     (json + sqlite3, one transaction, only the contact and message rows)
 #   - wb-recv (events to a file), then wb-reply auto over those events.
 # Prints ratios of rates only, each against a run in this same script.
 set -eu
@@ -30,6 +32,7 @@ run() {
 
 run base "$dir/base.db" "$top/build/bench/ingest-baseline" "$dir/base.db" < "$dir/in.jsonl"
 run py "$dir/py.db" python3 "$top/bench/ingest.py" "$dir/py.db" < "$dir/in.jsonl" > "$dir/py-events.jsonl"
+run pymin "$dir/pymin.db" python3 "$top/bench/ingest-min.py" "$dir/pymin.db" < "$dir/in.jsonl"
 run recv "$dir/wb.db" "$top/bin/wb-recv" -d "$dir/wb.db" < "$dir/in.jsonl" > "$dir/events.jsonl"
 "$top/bin/wb-reply" -d "$dir/wb.db" quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
 "$top/bin/wb-reply" -d "$dir/wb.db" greeting set 'Welcome {{name}}!' > /dev/null
@@ -42,9 +45,11 @@ rows=$(sqlite3 "$dir/wb.db" "select count(*) from message")
 [ "$rows" -eq "$N" ] || { echo "wb-recv stored $rows of $N messages" >&2; exit 1; }
 [ "$(wc -l < "$dir/events.jsonl")" -eq "$N" ] || { echo "wb-recv wrote too few events" >&2; exit 1; }
 [ "$(wc -l < "$dir/py-events.jsonl")" -eq "$N" ] || { echo "the Python script wrote too few events" >&2; exit 1; }
+[ "$(sqlite3 "$dir/pymin.db" "select count(*) from message")" -eq "$N" ] || { echo "the minimal Python script stored too few" >&2; exit 1; }
 [ "$(sqlite3 "$dir/wb.db" "select count(*) from auto_reply")" -eq "$N" ] || { echo "wb-reply decided too few" >&2; exit 1; }
 
 printf 'events: %s\n' "$N"
 printf 'wb-recv rate / plain C baseline rate:  %.2f  (target >= 0.5)\n' "$(echo "$base / $recv" | bc -l)"
 printf 'wb-recv rate / Python script rate:     %.2f  (target >= 2)\n' "$(echo "$py / $recv" | bc -l)"
+printf 'wb-recv rate / minimal Python rate:    %.2f  (target >= 1.5)\n' "$(echo "$pymin / $recv" | bc -l)"
 printf 'wb-reply auto rate / wb-recv rate:     %.2f  (target >= 1)\n' "$(echo "$recv / $reply" | bc -l)"

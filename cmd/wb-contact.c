@@ -1,10 +1,13 @@
 /* wb-contact — the people the business talks to: add one with attributes,
  * import a CRM's CSV, list them by labels and activity, show one, read
  * their message log, opt them out or in, remove them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "changes.h"
 #include "cli.h"
 #include "contact.h"
 #include "err.h"
@@ -21,9 +24,16 @@ static const char usage[] =
 	"\n"
 	"  add PHONE [name=NAME] [KEY=VALUE...]   add or update a contact; KEY= removes\n"
 	"  import [--skip-bad] [FILE]  upsert contacts from CSV (stdin when no FILE)\n"
+	"  import --key COLUMN [--delete-missing] [--dry-run] [FILE]\n"
+	"                              a CRM's full list: rows matched on the COLUMN\n"
+	"                              attribute first; --delete-missing removes the\n"
+	"                              contacts with a COLUMN value the file lacks\n"
 	"  ls [FILTER...]              list contacts\n"
 	"  show PHONE                  one contact with its labels and attributes\n"
 	"  log PHONE                   the message log, oldest first\n"
+	"  log --all [--after CURSOR | --cursor FILE]\n"
+	"                              every change (messages, statuses, labels,\n"
+	"                              contacts) after a cursor, in commit order\n"
 	"  optout [PHONE...]           no broadcasts, no automatic replies\n"
 	"  optin [PHONE...]            undo optout\n"
 	"  rm [PHONE...]               remove contacts and their messages\n"
@@ -48,6 +58,16 @@ static const char usage[] =
 	"Tables read by import, optout, optin and rm:\n"
 	IN_TABLE_USAGE
 	"\n"
+	"Import from a CRM:\n"
+	"  --key COLUMN         match rows on this attribute (the CRM's id), then phone\n"
+	"  --delete-missing     remove contacts whose COLUMN value no row has (with --key)\n"
+	"  --dry-run            write nothing; list the contacts --delete-missing removes\n"
+	"\n"
+	"The change log (log --all), for a CRM:\n"
+	"  --after CURSOR       only changes after this cursor (default: from the start)\n"
+	"  --cursor FILE        start after the cursor in FILE (absent or empty: the\n"
+	"                       start); save the last one there once all is written\n"
+	"\n"
 	CLI_COMMON_USAGE
 	"\n"
 	"Phones are taken as arguments or, with none, from stdin: one a line, CSV/TSV\n"
@@ -61,7 +81,7 @@ static const cli_cmd commands[] = {
 	[IMPORT] = {"import", 0, 1, NULL},
 	[LS] = {"ls", 0, 0, NULL},
 	[SHOW] = {"show", 1, 1, NULL},
-	[LOG] = {"log", 1, 1, NULL},
+	[LOG] = {"log", 0, 1, NULL},
 	[OPTOUT] = {"optout", 0, -1, NULL},
 	[OPTIN] = {"optin", 0, -1, NULL},
 	[RM] = {"rm", 0, -1, NULL},
@@ -78,15 +98,12 @@ typedef struct {
 	int64_t inactive, active;
 	int opted_out, skip_bad, filtering, table, unanswered, unread;
 	contact_sort sort;
+	import_sync sync;        /* import --key, --delete-missing, --dry-run */
+	int all;                 /* log --all */
+	const char *after_arg;   /* --after */
+	const char *cursor_file; /* --cursor */
+	int64_t after;           /* where log --all starts */
 } opts;
-
-/* A contact's key as the two cells phone and user_id. */
-static void key_cells(out *o, const char *key)
-{
-	int uid = bsuid_valid(key);
-	out_str(o, uid ? NULL : key);
-	out_str(o, uid ? key : NULL);
-}
 
 /* The cells ls and show share, in this order. */
 static const char *const contact_cols[] = {"phone", "user_id", "name", "profile_name", "username", "labels",
@@ -252,6 +269,48 @@ static int log_row(const msglog_msg *m, void *o)
 	return 0;
 }
 
+static int change_out(const change_row *r, void *ctx)
+{
+	out *o = ctx;
+	out_int(o, r->cursor);
+	out_time(o, r->at);
+	const char *cells[] = {r->kind, r->change, r->phone, r->user_id, r->wamid, r->label};
+	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
+		out_str(o, cells[i]);
+	out_json(o, r->data);
+	out_row_end(o);
+	return 0;
+}
+
+typedef struct {
+	out *o;
+	int64_t last;
+} change_walk;
+
+static int change_row_out(const change_row *r, void *ctx)
+{
+	change_walk *w = ctx;
+	w->last = r->cursor;
+	return change_out(r, w->o);
+}
+
+/* log --all: the rows, written and flushed (and on disk when stdout is a
+ * file), and only then the new cursor saved. */
+static int change_log(wb_db *db, cli *cl, const opts *op)
+{
+	change_walk w = {cli_out(cl, changes_cols), op->after};
+	int rc = changes_each(db, op->after, change_row_out, &w);
+	int cr = out_close(w.o);
+	if (rc || cr)
+		return rc ? rc : cr;
+	if (!op->cursor_file || w.last == op->after)
+		return 0;
+	/* a pipe or a terminal cannot be synced, and needs not be */
+	if (fsync(STDOUT_FILENO) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+		return wb_err(EX_IOERR, "stdout: %s", strerror(errno));
+	return changes_cursor_save(op->cursor_file, w.last);
+}
+
 static int msg_log(wb_db *db, cli *cl, const char *arg)
 {
 	contact c;
@@ -310,7 +369,7 @@ static int add(wb_db *db, cli *cl, int argc, char **argv)
 		return rc;
 	static const char *const cols[] = {"phone", "user_id", "created", NULL};
 	out *o = cli_out(cl, cols);
-	key_cells(o, wa_id);
+	out_key(o, wa_id);
 	out_bool(o, created);
 	out_row_end(o);
 	return out_close(o);
@@ -320,6 +379,19 @@ static void skipped(const char *msg, void *ctx)
 {
 	(void)ctx;
 	wb_warn("skipped %s", msg);
+}
+
+/* import --dry-run: a contact --delete-missing would remove. */
+static const char *const gone_cols[] = {"phone", "user_id", "name", "removed", NULL};
+static int gone_row(const contact *c, void *ctx)
+{
+	out *o = cli_rows_out(ctx);
+	out_str(o, *c->wa_id ? c->wa_id : NULL);
+	out_str(o, *c->user_id ? c->user_id : NULL);
+	out_str(o, c->name);
+	out_bool(o, 1);
+	out_row_end(o);
+	return 0;
 }
 
 static int import(wb_db *db, cli *cl, const opts *op, const char *path)
@@ -332,17 +404,26 @@ static int import(wb_db *db, cli *cl, const opts *op, const char *path)
 			return wb_err(EX_NOINPUT, "%s: cannot open: %m", name);
 	}
 	import_stats st;
-	int rc = import_contacts(db, fp, name, when_now(), op->skip_bad ? skipped : NULL, NULL, &st);
+	import_sync sync = op->sync;
+	cli_rows gone = {.c = cl, .cols = gone_cols};
+	sync.removing = gone_row;
+	sync.ctx = &gone;
+	int rc = import_contacts(db, fp, name, when_now(), op->skip_bad ? skipped : NULL, NULL,
+				 op->sync.key ? &sync : NULL, &st);
 	if (fp != stdin)
 		fclose(fp);
-	if (rc)
-		return rc;
-	static const char *const cols[] = {"created", "updated", "skipped", "duplicates", NULL};
-	out *o = cli_out(cl, cols);
+	if (sync.dry_run || rc)
+		return sync.dry_run ? cli_rows_end(&gone, rc) : rc;
+	/* removed only when there can be some: other imports keep their row */
+	static const char *const cols[] = {"created", "updated", "skipped", "duplicates", "removed", NULL};
+	static const char *const cols_keep[] = {"created", "updated", "skipped", "duplicates", NULL};
+	out *o = cli_out(cl, sync.delete_missing ? cols : cols_keep);
 	out_int(o, st.created);
 	out_int(o, st.updated);
 	out_int(o, st.skipped);
 	out_int(o, st.duplicates);
+	if (sync.delete_missing)
+		out_int(o, st.removed);
 	out_row_end(o);
 	return out_close(o);
 }
@@ -356,7 +437,7 @@ static int phone_row(const char *key, int changed, void *ctx)
 {
 	phone_rows *p = ctx;
 	out *o = cli_rows_out(&p->rows);
-	key_cells(o, key);
+	out_key(o, key);
 	if (p->cmd != RM) {
 		out_bool(o, p->cmd == OPTOUT);
 		out_bool(o, changed);
@@ -387,6 +468,32 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
+/* log takes a PHONE, or --all with at most one of --after and --cursor;
+ * import's --key comes before --delete-missing and --dry-run. */
+static void log_import_args(opts *op)
+{
+	if ((op->sync.key || op->sync.delete_missing || op->sync.dry_run) && op->cmd != IMPORT)
+		wb_usage("--key, --delete-missing and --dry-run go with import");
+	if ((op->sync.delete_missing || op->sync.dry_run) && !op->sync.key)
+		wb_usage("--delete-missing and --dry-run go with --key");
+	if ((op->all || op->after_arg || op->cursor_file) && op->cmd != LOG)
+		wb_usage("--all, --after and --cursor go with log");
+	if (op->cmd != LOG)
+		return;
+	if (!op->all && op->argc != 1)
+		wb_usage("log takes a phone number, or --all");
+	if (op->all && op->argc)
+		wb_usage("log --all takes no phone number");
+	if ((op->after_arg || op->cursor_file) && !op->all)
+		wb_usage("--after and --cursor go with log --all");
+	if (op->after_arg && op->cursor_file)
+		wb_usage("--after and --cursor: one or the other");
+	long v = 0;
+	if (op->after_arg && parse_long(op->after_arg, 0, INT64_MAX, &v))
+		wb_usage("--after: '%s' is not a cursor (a number log --all wrote)", op->after_arg);
+	op->after = v;
+}
+
 /* --columns A,B: each an own column of ls or an attribute name. */
 static void add_columns(opts *op, const char *list)
 {
@@ -404,30 +511,38 @@ static void add_columns(opts *op, const char *list)
 		wb_usage("--columns: column names, separated by commas");
 }
 
+enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_WHERE, O_ATTRS, O_COLUMNS,
+       O_UNANSWERED, O_UNREAD, O_SORT, O_SKIP_BAD, O_ALL, O_AFTER, O_CURSOR, O_KEY, O_DELETE_MISSING,
+       O_DRY_RUN };
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	IN_TABLE_LONGOPTS,
+	{"label", required_argument, NULL, O_LABEL},
+	{"not-label", required_argument, NULL, O_NOT_LABEL},
+	{"inactive", required_argument, NULL, O_INACTIVE},
+	{"active", required_argument, NULL, O_ACTIVE},
+	{"opted-out", no_argument, NULL, O_OPTED_OUT},
+	{"skip-bad", no_argument, NULL, O_SKIP_BAD},
+	{"where", required_argument, NULL, O_WHERE},
+	{"attrs", no_argument, NULL, O_ATTRS},
+	{"columns", required_argument, NULL, O_COLUMNS},
+	{"unanswered", no_argument, NULL, O_UNANSWERED},
+	{"unread", no_argument, NULL, O_UNREAD},
+	{"sort", required_argument, NULL, O_SORT},
+	{"all", no_argument, NULL, O_ALL},
+	{"after", required_argument, NULL, O_AFTER},
+	{"cursor", required_argument, NULL, O_CURSOR},
+	{"key", required_argument, NULL, O_KEY},
+	{"delete-missing", no_argument, NULL, O_DELETE_MISSING},
+	{"dry-run", no_argument, NULL, O_DRY_RUN},
+	{0},
+};
+
 /* The options and the command with its arguments; exits 64 on a
  * malformed command line. Options may come before or after the command. */
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { O_LABEL = 256, O_NOT_LABEL, O_INACTIVE, O_ACTIVE, O_OPTED_OUT, O_SKIP_BAD, O_WHERE, O_ATTRS, O_COLUMNS,
-	       O_UNANSWERED, O_UNREAD, O_SORT };
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		IN_TABLE_LONGOPTS,
-		{"label", required_argument, NULL, O_LABEL},
-		{"not-label", required_argument, NULL, O_NOT_LABEL},
-		{"inactive", required_argument, NULL, O_INACTIVE},
-		{"active", required_argument, NULL, O_ACTIVE},
-		{"opted-out", no_argument, NULL, O_OPTED_OUT},
-		{"skip-bad", no_argument, NULL, O_SKIP_BAD},
-		{"where", required_argument, NULL, O_WHERE},
-		{"attrs", no_argument, NULL, O_ATTRS},
-		{"columns", required_argument, NULL, O_COLUMNS},
-		{"unanswered", no_argument, NULL, O_UNANSWERED},
-		{"unread", no_argument, NULL, O_UNREAD},
-		{"sort", required_argument, NULL, O_SORT},
-		{0},
-	};
 	/* each list is NULL-terminated; it cannot outgrow argc */
 	op->labels = xcalloc((size_t)argc + 1, sizeof *op->labels);
 	op->not_labels = xcalloc((size_t)argc + 1, sizeof *op->not_labels);
@@ -440,8 +555,15 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			op->table = 1;
 			continue;
 		}
-		op->filtering |= opt != O_SKIP_BAD;
+		/* ls's filters come before --skip-bad and import's and log's options */
+		op->filtering |= opt < O_SKIP_BAD;
 		switch (opt) {
+		case O_ALL: op->all = 1; break;
+		case O_AFTER: op->after_arg = optarg; break;
+		case O_CURSOR: op->cursor_file = optarg; break;
+		case O_KEY: op->sync.key = optarg; break;
+		case O_DELETE_MISSING: op->sync.delete_missing = 1; break;
+		case O_DRY_RUN: op->sync.dry_run = 1; break;
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
 		case O_NOT_LABEL: op->not_labels[op->nnot++] = optarg; break;
 		case O_INACTIVE: op->inactive = parse_dur("--inactive", optarg); break;
@@ -471,9 +593,19 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		wb_usage("--skip-bad goes with import");
 	if (op->table && (op->cmd == ADD || op->cmd == LS || op->cmd == SHOW || op->cmd == LOG))
 		wb_usage("--delimiter and --phone-column go with import, optout, optin and rm");
+	log_import_args(op);
 	for (int i = 1; op->cmd == ADD && i < op->argc; i++)
 		if (!strchr(op->argv[i], '='))
 			wb_usage("'%s': expected KEY=VALUE", op->argv[i]);
+}
+
+/* The cursor file is read before the database is opened: a bad one
+ * fails the run before anything is written. */
+static int prepare(cli *c, void *p)
+{
+	(void)c;
+	opts *op = p;
+	return op->cursor_file ? changes_cursor_load(op->cursor_file, &op->after) : 0;
 }
 
 static int run(wb_db *db, cli *c, void *p)
@@ -484,7 +616,7 @@ static int run(wb_db *db, cli *c, void *p)
 	case IMPORT: return import(db, c, op, op->argc ? op->argv[0] : NULL);
 	case LS: return ls(db, c, op);
 	case SHOW: return show(db, c, op->argv[0]);
-	case LOG: return msg_log(db, c, op->argv[0]);
+	case LOG: return op->all ? change_log(db, c, op) : msg_log(db, c, op->argv[0]);
 	default: return each_phone(db, c, op->cmd, op->argc, op->argv);
 	}
 }
@@ -502,5 +634,5 @@ static void done(void *p)
 
 int main(int argc, char **argv)
 {
-	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .run = run, .done = done}, argc, argv, &(opts){0});
+	return cli_main(&(cli_tool){.usage = usage, .parse = parse, .prepare = prepare, .run = run, .done = done}, argc, argv, &(opts){0});
 }

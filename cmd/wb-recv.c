@@ -12,13 +12,18 @@
 #include "err.h"
 #include "inbound.h"
 #include "listen.h"
+#include "live.h"
+#include "profile.h"
 #include "quarantine.h"
+#include "replay.h"
 #include "util.h"
 #include "when.h"
 
 static const char usage[] =
 	"usage: wb-recv [-d DB] [-q] [FILE...]\n"
-	"       wb-recv [-d DB] [-q] --listen ADDR:PORT [--insecure] [--max-body BYTES] [--timeout SECS]\n"
+	"       wb-recv [-d DB] [-q] --listen ADDR:PORT [--path PATH] [--insecure]\n"
+	"               [--max-body BYTES] [--timeout SECS] [--max-conn N] [--replay --since TIME]\n"
+	"       wb-recv [-d DB] --replay --since TIME\n"
 	"       wb-recv [-d DB] [-o FORMAT] quarantine [ID...]\n"
 	"       wb-recv [-d DB] [-q] retry [ID...]\n"
 	"\n"
@@ -35,13 +40,21 @@ static const char usage[] =
 	"  -l, --listen ADDR:PORT\n"
 	"                       serve the webhook over HTTP (GET handshake with\n"
 	"                       WB_VERIFY_TOKEN, POSTs signed with WB_APP_SECRET)\n"
+	"      --path PATH      the one path served (default /webhook; others: 404)\n"
 	"      --insecure       accept unsigned POSTs (local testing only)\n"
 	"      --max-body BYTES largest POST accepted (default 1048576)\n"
-	"      --timeout SECS   idle connections are closed after this (default 10)\n"
+	"      --timeout SECS   a connection must send each whole request within\n"
+	"                       this, from its opening or its last answer (default 10)\n"
+	"      --max-conn N     connections from one address at once (default 64)\n"
+	"      --replay         write again the events of what is stored since --since\n"
+	"                       (then serve, with --listen): a restarted pipeline\n"
+	"                       loses nothing\n"
+	"      --since TIME     from this time on (the events' ts), e.g. -1h\n"
 	"  -q, --quiet          store, but write no events\n"
 	CLI_COMMON_USAGE
 	"\n"
-	"Events are JSONL whatever the output: -o takes jsonl only, but for quarantine.\n";
+	"Events are JSONL whatever the output: -o takes jsonl only, but for quarantine.\n"
+	"Environment: WB_APP_SECRET, WB_VERIFY_TOKEN, WB_LISTEN_BUSY_MS.\n";
 
 enum { INGEST, QUARANTINE, RETRY };
 
@@ -50,7 +63,8 @@ typedef struct {
 	int argc;
 	char **argv; /* the files, or the quarantine's ids */
 	int64_t *ids;
-	int quiet;
+	int quiet, replay;
+	const char *since;  /* --since as given */
 	listen_opts listen; /* .addr set: --listen */
 } opts;
 
@@ -69,6 +83,32 @@ static size_t parse_size(const char *s)
 		wb_die(EX_USAGE, "--max-body '%s': a size in bytes (K and M suffixes allowed)", s);
 	free(num);
 	return (size_t)v * mult;
+}
+
+static unsigned parse_count(const char *opt, const char *arg, long max)
+{
+	long v;
+	if (parse_long(arg, 1, max, &v))
+		wb_usage("%s '%s': a whole number, 1 to %ld", opt, arg, max);
+	return (unsigned)v;
+}
+
+/* What goes with what; exits 64 on a combination that makes no sense. */
+static void check(const opts *op, cli *c)
+{
+	const listen_opts *l = &op->listen;
+	if (c->format && strcmp(c->format, "jsonl") && op->cmd != QUARANTINE)
+		wb_usage("-o %s: wb-recv writes events as JSONL only", c->format);
+	if ((l->addr || op->replay) && (op->argc || op->cmd != INGEST))
+		wb_usage("--listen and --replay take no files");
+	if (!l->addr && (l->insecure || l->path))
+		wb_usage("--insecure and --path go with --listen");
+	if (l->path && *l->path != '/')
+		wb_usage("--path '%s': a path starts with '/'", l->path);
+	if (op->replay != !!op->since)
+		wb_usage("--replay and --since go together");
+	if (op->replay && op->quiet)
+		wb_usage("--replay writes events, -q writes none");
 }
 
 /* quarantine and retry name their parts by id; anything else is a file
@@ -94,44 +134,59 @@ static void commands(opts *op)
 static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
-	enum { OPT_INSECURE = 256, OPT_MAX_BODY, OPT_TIMEOUT };
+	enum { OPT_INSECURE = 256, OPT_MAX_BODY, OPT_TIMEOUT, OPT_PATH, OPT_MAX_CONN, OPT_REPLAY, OPT_SINCE };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"listen", required_argument, NULL, 'l'},
+		{"path", required_argument, NULL, OPT_PATH},
 		{"insecure", no_argument, NULL, OPT_INSECURE},
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"max-conn", required_argument, NULL, OPT_MAX_CONN},
+		{"replay", no_argument, NULL, OPT_REPLAY},
+		{"since", required_argument, NULL, OPT_SINCE},
 		{"quiet", no_argument, NULL, 'q'},
 		{0},
 	};
 	listen_opts *l = &op->listen;
-	long timeout = 10;
 	int opt;
 	l->max_body = 1 << 20;
+	l->timeout = 10;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "l:q", longopts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'l': l->addr = optarg; break;
 		case 'q': op->quiet = 1; break;
+		case OPT_PATH: l->path = optarg; break;
 		case OPT_INSECURE: l->insecure = 1; break;
 		case OPT_MAX_BODY: l->max_body = parse_size(optarg); break;
-		case OPT_TIMEOUT:
-			if (parse_long(optarg, 1, 3600, &timeout))
-				wb_usage("--timeout '%s': seconds, 1 to 3600", optarg);
-			break;
+		case OPT_TIMEOUT: l->timeout = parse_count("--timeout", optarg, 3600); break;
+		case OPT_MAX_CONN: l->per_addr = parse_count("--max-conn", optarg, LISTEN_CONNECTIONS); break;
+		case OPT_REPLAY: op->replay = 1; break;
+		case OPT_SINCE: op->since = optarg; break;
 		}
 	}
-	l->timeout = (unsigned)timeout;
 	op->argc = argc - optind;
 	op->argv = argv + optind;
 	commands(op);
-	if (c->format && strcmp(c->format, "jsonl") && op->cmd != QUARANTINE)
-		wb_usage("-o %s: wb-recv writes events as JSONL only", c->format);
-	if (l->addr && (op->argc || op->cmd != INGEST))
-		wb_usage("--listen takes no files");
-	if (!l->addr && l->insecure)
-		wb_usage("--insecure goes with --listen");
+	check(op, c);
+}
+
+/* --replay: the stored events since --since (in the business time zone
+ * when it names no zone), said how many on stderr. */
+static int replay(wb_db *db, const opts *op)
+{
+	char *tz = profile_tz(db);
+	int64_t since;
+	long n = 0;
+	int rc = when_parse(op->since, when_now(), tz, &since);
+	if (rc)
+		wb_err_prefix(rc, "--since: ");
+	else if (!(rc = replay_events(db, since, stdout, &n)))
+		wb_warn("replayed %ld event%s stored since %s", n, n == 1 ? "" : "s", op->since);
+	free(tz);
+	return rc;
 }
 
 /* quarantine [ID...]: the parts, oldest first. */
@@ -169,12 +224,20 @@ static int run(wb_db *db, cli *c, void *p)
 		return rc ? rc : oc;
 	}
 	inbound ib;
+	live lv;
+	int rc = op->replay ? replay(db, op) : 0;
+	if (rc || (op->replay && !op->listen.addr))
+		return rc;
 	inbound_open(&ib, db, op->quiet ? NULL : stdout);
-	op->listen.fn = inbound_post;
-	op->listen.ctx = &ib;
-	int rc = op->cmd == RETRY ? inbound_retry(&ib, op->ids, n)
-	       : op->listen.addr  ? listen_serve(&op->listen)
-				  : inbound_paths(&ib, op->argc, op->argv);
+	if (op->cmd == RETRY) {
+		rc = inbound_retry(&ib, op->ids, n);
+	} else if (!op->listen.addr) {
+		rc = inbound_paths(&ib, op->argc, op->argv);
+	} else if (!(rc = live_open(&lv, &ib))) {
+		op->listen.store = live_store;
+		op->listen.ctx = &lv;
+		rc = listen_serve(&op->listen);
+	}
 	int fin = inbound_finish(&ib);
 	inbound_close(&ib);
 	/* some parts quarantined: an answer, said on stderr already; a

@@ -1,6 +1,7 @@
 /* wb-reply — what the business answers without typing: quick replies and
  * their keywords, the greeting and the away message, and `auto`, the
  * filter from wb-recv's events to the messages wb-send sends. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,17 @@ static const char usage[] =
 	"  away [set TEXT] [--when always|outside-hours|FROM/TO] [--on|--off]\n"
 	"                                       show or change the away message\n"
 	"  keyword add WORD /SHORTCUT | keyword ls | keyword rm WORD\n"
+	"  keyword fallback                     show or set (with the options below) the\n"
+	"                                       keyword replies' fallback template\n"
 	"  words [--stop W,W...] [--start W,W...]   the opt-out and opt-in words\n"
 	"  auto                                 events (JSONL) on stdin → messages\n"
 	"                                       for 'wb-send -' (JSONL) on stdout\n"
+	"\n"
+	"greeting, away and keyword fallback take:\n"
+	"  --fallback-template NAME             the template a reply goes as when the\n"
+	"                                       customer's 24-hour window has closed ('' none)\n"
+	"  --fallback-lang CODE, --fallback-param V...   its language and values\n"
+	"                                       (placeholders filled for each reply)\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -65,11 +74,12 @@ static const cli_cmd quick_cmds[] = {
 	[QUICK_SHOW] = {"show", 1, 1, NULL},
 	{0},
 };
-enum { KEYWORD_LS, KEYWORD_ADD, KEYWORD_RM };
+enum { KEYWORD_LS, KEYWORD_ADD, KEYWORD_RM, KEYWORD_FALLBACK };
 static const cli_cmd keyword_cmds[] = {
 	[KEYWORD_LS] = {"ls", 0, 0, NULL},
 	[KEYWORD_ADD] = {"add", 2, 2, NULL},
 	[KEYWORD_RM] = {"rm", 1, 1, NULL},
+	[KEYWORD_FALLBACK] = {"fallback", 0, 0, NULL},
 	{0},
 };
 
@@ -81,6 +91,8 @@ typedef struct {
 	const char *for_phone, *after, *to, *when, *stop, *start;
 	const char *media_type, *media; /* --image or --document FILE */
 	int on; /* 1 --on, 0 --off, -1 neither */
+	reply_fallback fallback; /* --fallback-template (tmpl NULL: not given) */
+	int fallback_given;
 } opts;
 
 static const char *shortcut(const char *s)
@@ -209,8 +221,43 @@ static int quick(wb_db *db, cli *c, opts *op, int sub, char **argv)
 	}
 }
 
-static int keyword(wb_db *db, cli *c, int sub, char **argv)
+/* A kind's fallback template: changed when the options say so, and
+ * read back into f. */
+static int fallback(wb_db *db, reply_kind kind, opts *op, reply_fallback *f)
 {
+	int rc = op->fallback_given ? reply_fallback_save(db, kind, &op->fallback) : 0;
+	return rc ? rc : reply_fallback_load(db, kind, f);
+}
+
+static int keyword_fallback(wb_db *db, cli *c, opts *op)
+{
+	reply_fallback f;
+	int rc = fallback(db, REPLY_KEYWORD, op, &f);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"template", "lang", "param", NULL};
+	out *o = cli_out(c, cols);
+	json_t *params = json_array();
+	for (size_t i = 0; i < f.nparams; i++)
+		json_array_append_new(params, json_string(f.params[i]));
+	char *js = json_dumps(params, JSON_COMPACT);
+	out_str(o, f.tmpl);
+	out_str(o, f.lang);
+	if (f.tmpl)
+		out_json(o, js);
+	else
+		out_null(o);
+	out_row_end(o);
+	free(js);
+	json_decref(params);
+	reply_fallback_free(&f);
+	return out_close(o);
+}
+
+static int keyword(wb_db *db, cli *c, opts *op, int sub, char **argv)
+{
+	if (sub == KEYWORD_FALLBACK)
+		return keyword_fallback(db, c, op);
 	if (sub == KEYWORD_ADD)
 		return quick_keyword_add(db, argv[1], shortcut(argv[2]));
 	if (sub == KEYWORD_RM)
@@ -278,26 +325,33 @@ static int greeting_away(wb_db *db, cli *c, int is_away, opts *op, int argc, cha
 	int rc = reply_settings_load(db, &s);
 	if (rc)
 		return rc;
-	if ((rc = change_settings(db, is_away, op, argc, argv, &s))) {
+	reply_fallback f = {0};
+	if ((rc = change_settings(db, is_away, op, argc, argv, &s)) ||
+	    (rc = fallback(db, is_away ? REPLY_AWAY : REPLY_GREETING, op, &f))) {
 		reply_settings_free(&s);
 		return rc;
 	}
-	static const char *const gcols[] = {"on", "text", "after", "to", NULL};
-	static const char *const acols[] = {"on", "text", "when", NULL};
+	static const char *const gcols[] = {"on", "text", "after", "to", "fallback", NULL};
+	static const char *const acols[] = {"on", "text", "when", "fallback", NULL};
 	out *o = cli_out(c, is_away ? acols : gcols);
 	out_bool(o, is_away ? s.away_on : s.greeting_on);
 	out_str(o, is_away ? s.away_text : s.greeting_text);
-	char buf[80];
+	char buf[96];
 	if (is_away) {
-		reply_fmt_when(&s, buf);
+		if (out_for_people(o))
+			reply_show_when(&s, c->tz, buf);
+		else
+			reply_fmt_when(&s, buf);
 	} else {
 		when_dur_fmt(s.greeting_after, buf);
 		out_str(o, buf);
 		strcpy(buf, s.greeting_new_only ? "new" : "everyone");
 	}
 	out_str(o, buf);
+	out_str(o, f.tmpl);
 	out_row_end(o);
 	reply_settings_free(&s);
+	reply_fallback_free(&f);
 	return out_close(o);
 }
 
@@ -345,6 +399,20 @@ static int auto_row(const reply_msg *m, void *ctx)
 	out_str(ctx, reply_kind_names[m->kind]);
 	out_bool(ctx, 1); /* the text is filled: wb-send fills nothing again */
 	out_str(ctx, m->from_number);
+	/* wb-send's names: a line is tried by hand as options */
+	out_str(ctx, m->fallback);
+	out_str(ctx, m->fallback_lang);
+	if (m->fallback) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < m->nfallback_params; i++)
+			json_array_append_new(a, json_string(m->fallback_params[i]));
+		char *js = json_dumps(a, JSON_COMPACT);
+		out_json(ctx, js);
+		free(js);
+		json_decref(a);
+	} else {
+		out_null(ctx);
+	}
 	out_row_end(ctx);
 	return 0;
 }
@@ -354,7 +422,8 @@ static int auto_reply(wb_db *db, cli *c)
 	if (!c->format)
 		c->format = "jsonl";
 	static const char *const cols[] = {"to", "text", "image", "document", "caption", "reply_to", "key", "auto",
-					   "rendered", "from_number", NULL};
+					   "rendered", "from_number", "fallback_template", "fallback_lang", "fallback_param",
+					   NULL};
 	out *o = cli_out(c, cols);
 	out_line_buffered(o);
 	in_docs *in = in_docs_open(STDIN_FILENO, "stdin");
@@ -377,6 +446,12 @@ static void check(opts *op)
 		wb_usage("--after, --to, --when, --on and --off go with greeting and away");
 	if ((op->stop || op->start) && cmd != WORDS)
 		wb_usage("--stop and --start go with words");
+	if ((op->fallback_given || op->fallback.lang || op->fallback.nparams) &&
+	    !(cmd == GREETING || cmd == AWAY || (cmd == KEYWORD && n && !strcmp(v[0], "fallback"))))
+		wb_usage("--fallback-template, --fallback-lang and --fallback-param go with greeting, away and "
+			 "keyword fallback");
+	if ((op->fallback.lang || op->fallback.nparams) && !op->fallback_given)
+		wb_usage("--fallback-lang and --fallback-param go with --fallback-template");
 	if (cmd == QUICK) {
 		op->sub = cli_command("quick", quick_cmds, &n, &v);
 		if (op->nkeywords && op->sub != QUICK_ADD)
@@ -401,7 +476,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 {
 	opts *op = p;
 	enum { OPT_ON = 256, OPT_OFF, OPT_AFTER, OPT_TO, OPT_WHEN, OPT_FOR, OPT_STOP, OPT_START, OPT_IMAGE,
-	       OPT_DOCUMENT };
+	       OPT_DOCUMENT, OPT_FALLBACK, OPT_FALLBACK_LANG, OPT_FALLBACK_PARAM };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"keyword", required_argument, NULL, 'k'},
@@ -415,9 +490,13 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"start", required_argument, NULL, OPT_START},
 		{"image", required_argument, NULL, OPT_IMAGE},
 		{"document", required_argument, NULL, OPT_DOCUMENT},
+		{"fallback-template", required_argument, NULL, OPT_FALLBACK},
+		{"fallback-lang", required_argument, NULL, OPT_FALLBACK_LANG},
+		{"fallback-param", required_argument, NULL, OPT_FALLBACK_PARAM},
 		{0},
 	};
 	op->keywords = xcalloc((size_t)argc, sizeof *op->keywords);
+	op->fallback.params = xcalloc((size_t)argc, sizeof *op->fallback.params);
 	op->on = -1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "k:", longopts, NULL)) != -1) {
@@ -440,6 +519,12 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			op->media_type = opt == OPT_IMAGE ? "image" : "document";
 			op->media = optarg;
 			break;
+		case OPT_FALLBACK:
+			op->fallback.tmpl = optarg;
+			op->fallback_given = 1;
+			break;
+		case OPT_FALLBACK_LANG: op->fallback.lang = optarg; break;
+		case OPT_FALLBACK_PARAM: op->fallback.params[op->fallback.nparams++] = optarg; break;
 		}
 	}
 	op->argc = argc - optind;
@@ -456,7 +541,7 @@ static int run(wb_db *db, cli *c, void *p)
 	case QUICK: return quick(db, c, op, op->sub, op->argv);
 	case GREETING:
 	case AWAY: return greeting_away(db, c, op->cmd == AWAY, op, op->argc, op->argv);
-	case KEYWORD: return keyword(db, c, op->sub, op->argv);
+	case KEYWORD: return keyword(db, c, op, op->sub, op->argv);
 	case WORDS: return words(db, c, op);
 	default: return auto_reply(db, c);
 	}
@@ -466,6 +551,7 @@ static void done(void *p)
 {
 	opts *op = p;
 	free(op->keywords);
+	free(op->fallback.params); /* its strings are argv's */
 }
 
 int main(int argc, char **argv)

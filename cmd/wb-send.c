@@ -19,6 +19,7 @@
 #include "deliver.h"
 #include "err.h"
 #include "in.h"
+#include "inbox.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "reply.h"
@@ -30,6 +31,7 @@
 static const char usage[] =
 	"usage: wb-send [OPTIONS] --to PHONE... | --label L... | - | < recipients.csv\n"
 	"       wb-send queue | cancel ID... | flush [--retry-unknown]\n"
+	"       wb-send --read WAMID... | --typing WAMID...\n"
 	"\n"
 	"Recipients:\n"
 	"  --to PHONE           a recipient (repeat for more); a user ID names one without a phone\n"
@@ -47,8 +49,13 @@ static const char usage[] =
 	"                       a medium: files are uploaded, URLs sent as links\n"
 	"  --caption TEXT, --filename NAME, --voice (Ogg/Opus voice note), --upload (fetch the URL and upload it)\n"
 	"  --location LAT,LON   a place; --name NAME --address TEXT\n"
-	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}...)\n"
-	"                       --header text:V|image:URL|video:URL|document:URL --button V... (URL buttons)\n"
+	"  --template NAME      an approved template; --lang CODE (en_US) --param V... (body {{1}}..., or\n"
+	"                       NAME=V for {{name}}; text:, currency:12.50 EUR, date_time: values)\n"
+	"                       --header text:V|image:URL|video:URL|document:URL|location:LAT,LON\n"
+	"                       --button [url:|copy_code:|quick_reply:|flow:]V... (buttons that take a value)\n"
+	"  --no-check           send a template as given, not checked against the synced ones\n"
+	"  --fallback-template NAME   outside the 24-hour window a free-form message goes as this\n"
+	"                       template instead; --fallback-lang CODE --fallback-param V...\n"
 	"  --choice ID:TITLE    reply buttons under --text (repeat, up to 3)\n"
 	"  --buttons 'A|B|ID:C' reply buttons under --text: up to 3, titles up to 20 characters\n"
 	"  --list BUTTON        a list under --text, opened by BUTTON: --row ID:TITLE[:DESCRIPTION]\n"
@@ -69,6 +76,7 @@ static const char usage[] =
 	"  --kind KIND          marketing or utility (default: marketing to --label or --where,\n"
 	"                       else utility)\n"
 	"  --cap N/DUR          marketing: skip contacts that got N marketing messages within DUR (1/7d)\n"
+	"  --spread             broadcasts over the messaging limit: queue the excess for the next days\n"
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
@@ -78,10 +86,14 @@ static const char usage[] =
 	"  --dry-run            print the request bodies as JSONL (with --at, each one's time\n"
 	"                       on stderr); send and store nothing\n"
 	"  --retry-unknown      flush: resend messages a crash left unknown\n"
+	"Read receipts:\n"
+	"  --read WAMID         mark a customer's message read on WhatsApp (and those before it)\n"
+	"  --typing WAMID       the same, and show them the typing indicator (until the next\n"
+	"                       message, or 25 s)\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
-	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT.\n"
+	"Environment: WB_TOKEN, WB_PHONE_ID, WB_API_URL, WB_API_TIMEOUT, WB_AGENT, WB_TIER.\n"
 	"Exit: 0 sent, 1 nobody to send to, 75 some wait for a retry, 65 refused or failed,\n"
 	"69 API unreachable, 78 no token or phone id (or the token was rejected).\n";
 
@@ -90,8 +102,9 @@ enum {
 	O_CAPTION, O_FILENAME, O_VOICE, O_UPLOAD, O_PREVIEW, O_LOCATION, O_NAME, O_BROADCAST, O_ADDRESS,
 	O_TEMPLATE, O_LANG, O_PARAM, O_HEADER, O_BUTTON, O_CHOICE, O_INTERACTIVE, O_REACT, O_REPLY_TO,
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
-	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER, O_BUTTONS, O_LIST, O_ROW,
-	O_SECTION, O_FOOTER,
+	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
+	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD, O_READ, O_TYPING,
+	O_BUTTONS, O_LIST, O_ROW, O_SECTION, O_FOOTER,
 };
 
 static const struct option longopts[] = {
@@ -145,7 +158,14 @@ static const struct option longopts[] = {
 	{"concurrency", required_argument, NULL, O_CONCURRENCY},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"retry-unknown", no_argument, NULL, O_RETRY_UNKNOWN},
+	{"no-check", no_argument, NULL, O_NO_CHECK},
+	{"fallback-template", required_argument, NULL, O_FALLBACK},
+	{"fallback-lang", required_argument, NULL, O_FALLBACK_LANG},
+	{"fallback-param", required_argument, NULL, O_FALLBACK_PARAM},
+	{"spread", no_argument, NULL, O_SPREAD},
 	{"from-number", required_argument, NULL, O_FROM_NUMBER},
+	{"read", required_argument, NULL, O_READ},
+	{"typing", required_argument, NULL, O_TYPING},
 	/* for the shell completions, not in --help: the names --label,
 	 * --quick and --template take, one a line */
 	{"complete", required_argument, NULL, O_COMPLETE},
@@ -157,13 +177,16 @@ typedef struct {
 	compose_spec spec;
 	const char **to, **labels, **not_labels, **where;
 	size_t nto, nlabels, nnot, nwhere;
+	const char **reads;  /* --read and --typing, in order */
+	char *typing;        /* typing[i]: reads[i] came with --typing */
+	size_t nreads;
 	const char *name, *broadcast, *cap;
 	long cap_n; /* --cap, read */
 	int64_t cap_period;
 	send_category category; /* when --kind does not say */
 	double rate;
 	long concurrency;
-	int dry, retry_unknown;
+	int dry, retry_unknown, no_check, spread;
 	int complete; /* --complete KIND: 1 + the kind; 0 without */
 	int lines; /* '-': JSONL message objects on stdin */
 	int table; /* --delimiter or --phone-column */
@@ -179,7 +202,7 @@ static void append(const char ***v, size_t *n, const char *s)
 }
 
 /* The subcommands; a send has none. */
-typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE } command;
+typedef enum { CMD_QUEUE, CMD_CANCEL, CMD_FLUSH, CMD_SEND, CMD_COMPLETE, CMD_READ } command;
 static const char *const commands[] = {"queue", "cancel", "flush", NULL};
 
 /* The run: the database, the API, the output and the counts. */
@@ -203,7 +226,7 @@ typedef struct {
 } run;
 
 static void row(run *r, int64_t id, const char *phone, const char *user_id, const char *wamid, const char *status,
-		const char *error, const char *tag)
+		const char *error, const char *tag, const char *tmpl)
 {
 	if (r->o.dry) /* the request bodies are the output */
 		return;
@@ -220,6 +243,7 @@ static void row(run *r, int64_t id, const char *phone, const char *user_id, cons
 	out_str(o, status);
 	out_str(o, error);
 	out_str(o, tag);
+	out_str(o, tmpl);
 	out_row_end(o);
 }
 
@@ -253,9 +277,13 @@ static void on_note(const compose_note *n, void *ctx)
 		dry_run_note(r, n);
 		return;
 	}
+	if (n->outcome == COMPOSED_FALLBACK) { /* its result row says which template went */
+		wb_warn("%s: %s: %s", n->phone ? n->phone : n->user_id, n->error, n->tmpl);
+		return;
+	}
 	if (n->outcome == COMPOSED_REFUSED || n->outcome == COMPOSED_SKIPPED)
 		warn_for(r, n->phone ? n->phone : n->user_id, n->error);
-	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error, n->tag);
+	row(r, n->id, n->phone, n->user_id, NULL, compose_outcome_name(n->outcome), n->error, n->tag, n->tmpl);
 }
 
 static void on_result(const deliver_result *d, void *ctx)
@@ -263,7 +291,7 @@ static void on_result(const deliver_result *d, void *ctx)
 	run *r = ctx;
 	if (d->status == STATUS_FAILED)
 		warn_for(r, *d->phone ? d->phone : d->user_id, d->error);
-	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag);
+	row(r, d->id, d->phone, d->user_id, d->wamid, status_name(d->status), d->error, d->tag, d->tmpl);
 }
 
 static int on_unknown(int64_t id, const char *phone, msg_status status, const char *error, void *ctx)
@@ -272,7 +300,7 @@ static int on_unknown(int64_t id, const char *phone, msg_status status, const ch
 	if (status == STATUS_UNKNOWN)
 		wb_warn("message %lld to %s: %s (flush --retry-unknown resends it)", (long long)id, phone, error);
 	int uid = bsuid_valid(phone);
-	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error, NULL);
+	row(r, id, uid ? NULL : phone, uid ? phone : NULL, NULL, status_name(status), error, NULL, NULL);
 	return 0;
 }
 
@@ -376,6 +404,8 @@ static int bulk(run *r)
 		rc = from_csv(r, &o->spec, r->type, &r->media);
 	if (!rc && !o->nto && !r->recipients)
 		rc = nobody(r);
+	if (!rc && broadcast)
+		rc = compose_limit(&r->sc, &o->spec, o->spread);
 	if (rc || o->dry) {
 		db_rollback(r->db);
 		return rc;
@@ -462,6 +492,34 @@ static int verdict(const run *r)
 	return 0;
 }
 
+/* --read and --typing, kept in the order given. */
+static void add_read(opts *o, const char *wamid, int typing)
+{
+	o->typing = xrealloc(o->typing, o->nreads + 1);
+	o->typing[o->nreads] = (char)typing;
+	append(&o->reads, &o->nreads, wamid);
+}
+
+/* The options of a template send; 1 when opt was one. */
+static int template_option(opts *o, int opt)
+{
+	compose_spec *s = &o->spec;
+	switch (opt) {
+	case O_TEMPLATE: s->tmpl = optarg; break;
+	case O_LANG: s->lang = optarg; break;
+	case O_PARAM: append(&s->params, &s->nparams, optarg); break;
+	case O_HEADER: s->header = optarg; break;
+	case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
+	case O_NO_CHECK: o->no_check = 1; break;
+	case O_FALLBACK: s->fallback = optarg; break;
+	case O_FALLBACK_LANG: s->fallback_lang = optarg; break;
+	case O_FALLBACK_PARAM: append(&s->fallback_params, &s->nfallback_params, optarg); break;
+	case O_SPREAD: o->spread = 1; break;
+	default: return 0;
+	}
+	return 1;
+}
+
 static void options(run *r, int argc, char **argv)
 {
 	opts *o = &r->o;
@@ -469,7 +527,7 @@ static void options(run *r, int argc, char **argv)
 	int opt;
 	const char *section = NULL; /* --section: the rows that follow are in it */
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common(r->c, opt, optarg))
+		if (cli_common(r->c, opt, optarg) || template_option(o, opt))
 			continue;
 		if (in_table_option(opt, optarg)) {
 			o->table = 1;
@@ -500,11 +558,6 @@ static void options(run *r, int argc, char **argv)
 		case O_NAME: o->name = optarg; break;
 		case O_BROADCAST: o->broadcast = optarg; break;
 		case O_ADDRESS: s->address = optarg; break;
-		case O_TEMPLATE: s->tmpl = optarg; break;
-		case O_LANG: s->lang = optarg; break;
-		case O_PARAM: append(&s->params, &s->nparams, optarg); break;
-		case O_HEADER: s->header = optarg; break;
-		case O_BUTTON: append(&s->buttons, &s->nbuttons, optarg); break;
 		case O_CHOICE: append(&s->choices, &s->nchoices, optarg); break;
 		case O_BUTTONS: s->reply_buttons = optarg; break;
 		case O_LIST: s->list = optarg; break;
@@ -544,6 +597,8 @@ static void options(run *r, int argc, char **argv)
 			break;
 		case O_DRY_RUN: o->dry = 1; break;
 		case O_RETRY_UNKNOWN: o->retry_unknown = 1; break;
+		case O_READ:
+		case O_TYPING: add_read(o, optarg, opt == O_TYPING); break;
 		case O_COMPLETE: o->complete = 1 + cli_choice("--complete", optarg, complete_kinds); break;
 		}
 	}
@@ -561,6 +616,11 @@ static command command_of(run *r, int argc, char **argv)
 		o->spec.place = o->name;
 		o->name = NULL;
 	}
+	api_msg_type type;
+	if (o->nreads && (argc || o->nto || o->nlabels || !compose_spec_type(&o->spec, EX_USAGE, &type)))
+		wb_usage("--read and --typing go alone: no recipients, message or command");
+	if (o->nreads)
+		return CMD_READ;
 	command cmd = argc && strcmp(argv[0], "-") ? (command)cli_subcommand(argv[0], commands) : CMD_SEND;
 	o->lines = argc == 1 && !strcmp(argv[0], "-");
 	if (cmd == CMD_SEND && argc > (o->lines ? 1 : 0))
@@ -571,6 +631,8 @@ static command command_of(run *r, int argc, char **argv)
 		wb_usage("%s takes no arguments", argv[0]);
 	if (o->retry_unknown && cmd != CMD_FLUSH)
 		wb_usage("--retry-unknown goes with flush");
+	if (o->spread && (cmd != CMD_SEND || o->lines))
+		wb_usage("--spread goes with a broadcast (--label, --name or recipients on stdin)");
 	if (o->spec.now_if_past && !o->spec.at)
 		wb_usage("--now-if-past goes with --at");
 	if (o->lines && (o->nto || o->nlabels || o->nwhere))
@@ -622,7 +684,7 @@ static int prepare(cli *c, void *p)
 		r->o.spec.agent = r->o.agent;
 	if (r->cmd == CMD_SEND && !r->o.lines && (rc = message(r)))
 		return rc;
-	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH)
+	if ((r->cmd == CMD_SEND && !r->o.dry) || r->cmd == CMD_FLUSH || r->cmd == CMD_READ)
 		return api_open((int)r->o.concurrency, &r->api);
 	return 0;
 }
@@ -631,7 +693,8 @@ static int prepare(cli *c, void *p)
 static void open_run(run *r, wb_db *db)
 {
 	r->db = db;
-	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", "tag", NULL};
+	static const char *const cols[] = {"id", "phone", "user_id", "wamid", "status", "error", "tag", "template",
+					   NULL};
 	static const char *const qcols[] = {"id", "phone", "user_id", "type", "status", "due", "attempts", "key",
 					    "error", "tag", NULL};
 	/* the queue is a listing, with a header when it is empty; what a
@@ -641,7 +704,7 @@ static void open_run(run *r, wb_db *db)
 	r->sc = (compose_ctx){.db = r->db, .api = r->api, .tz = r->c->tz, .now = when_now(), .dry = r->o.dry,
 			      .force = r->o.spec.force, .category = r->o.category, .cap_n = r->o.cap_n,
 			      .cap_period = r->o.cap_period,
-			      .claimer = queue_me(), .note = on_note, .ctx = r};
+			      .claimer = queue_me(), .note = on_note, .ctx = r, .no_check = r->o.no_check};
 }
 
 static int cmd_queue(run *r)
@@ -657,7 +720,7 @@ static int cmd_cancel(run *r, int argc, char **argv)
 		if (parse_long(argv[i], 1, LONG_MAX, &id))
 			rc = wb_err(EX_DATAERR, "cancel: '%s' is not a message id", argv[i]);
 		else if (!(rc = queue_cancel(r->db, id, r->sc.now)))
-			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL);
+			row(r, id, NULL, NULL, NULL, status_name(STATUS_CANCELLED), NULL, NULL, NULL);
 	}
 	return rc;
 }
@@ -668,6 +731,18 @@ static int cmd_flush(run *r)
 	if (!rc)
 		rc = deliver(r, 0, 0);
 	return rc ? rc : verdict(r);
+}
+
+/* --read and --typing, one request each, in order. */
+static int cmd_read(run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->o.nreads && !rc; i++) {
+		char phone[PHONE_MAX];
+		if (!(rc = inbox_mark_read(r->db, r->api, r->o.reads[i], r->o.typing[i], phone)))
+			row(r, 0, phone, NULL, r->o.reads[i], r->o.typing[i] ? "typing" : "read", NULL, NULL, NULL);
+	}
+	return rc;
 }
 
 static int cmd_send(run *r)
@@ -698,6 +773,7 @@ static int run_command(wb_db *db, cli *c, void *p)
 	case CMD_CANCEL: rc = cmd_cancel(r, r->argc - 1, r->argv + 1); break;
 	case CMD_FLUSH: rc = cmd_flush(r); break;
 	case CMD_SEND: rc = cmd_send(r); break;
+	case CMD_READ: rc = cmd_read(r); break;
 	case CMD_COMPLETE: break;
 	}
 	if (rc)
@@ -722,12 +798,15 @@ static void done(void *p)
 	run *r = p;
 	opts *o = &r->o;
 	compose_media_free(&r->media);
+	compose_ctx_free(&r->sc);
 	quick_content_free(&r->quick);
 	free(o->agent);
 	free(o->to);
 	free(o->labels);
 	free(o->not_labels);
 	free(o->where);
+	free(o->reads);
+	free(o->typing);
 	free(o->text);
 	free(o->interactive);
 	free(o->spec.params);
@@ -735,6 +814,7 @@ static void done(void *p)
 	free(o->spec.choices);
 	free(o->spec.rows);
 	free(o->spec.row_sections);
+	free(o->spec.fallback_params);
 	api_close(r->api);
 }
 

@@ -66,6 +66,7 @@ typedef struct {
 typedef struct {
 	out *o;
 	int nkeys;
+	int by_agent; /* the inbox's columns follow */
 } ctx;
 
 static int report_row(const stats_row *r, void *p)
@@ -94,6 +95,14 @@ static int report_row(const stats_row *r, void *p)
 	out_int(c->o, r->broadcasts);
 	out_rate(c->o, r->csat);
 	out_num(c->o, r->nps);
+	if (c->by_agent) {
+		out_int(c->o, r->assigned);
+		out_int(c->o, r->resolved);
+		out_dur(c->o, r->inbox_response_median);
+		out_dur(c->o, r->inbox_response_p90);
+		out_dur(c->o, r->resolution_median);
+		out_dur(c->o, r->resolution_p90);
+	}
 	out_row_end(c->o);
 	return 0;
 }
@@ -169,6 +178,7 @@ static const char *const figures[] = {
 	"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
 	"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
 	"auto_replies", "broadcasts", "csat", "nps", NULL};
+#define NFIGURES (sizeof figures / sizeof *figures - 1)
 static const char *const *const plottable[] = {
 	[REPORT] = figures,
 	[TOP] = (const char *const[]){"messages", "received", "sent", NULL},
@@ -203,11 +213,17 @@ static int conversations(wb_db *db, cli *c, const opts *op, int64_t since, int64
 
 static int report(wb_db *db, cli *c, const opts *op, int64_t since, int64_t until, ctx *x)
 {
-	static const char *cols[3 + 16]; /* out keeps a pointer to the names */
+	/* by agent, the shared inbox's figures follow */
+	static const char *const inbox[] = {"assigned", "resolved", "inbox_response_median_s",
+					    "inbox_response_p90_s", "resolution_median_s", "resolution_p90_s", NULL};
+	static const char *cols[3 + NFIGURES + 7]; /* out keeps a pointer to the names */
 	const char *const *keys;
 	int nkeys = x->nkeys = stats_key_cols(op->by, &keys);
+	x->by_agent = op->by == STATS_AGENT;
 	memcpy(cols, keys, (size_t)nkeys * sizeof *cols);
 	memcpy(cols + nkeys, figures, sizeof figures);
+	if (x->by_agent)
+		memcpy(cols + nkeys + NFIGURES, inbox, sizeof inbox);
 	x->o = open_out(c, op, cols, nkeys);
 	return stats_report(db, op->by, since, until, c->tz, report_row, x);
 }

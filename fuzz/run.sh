@@ -26,6 +26,7 @@ for t in "$@"; do
 	fuzz-message) printf '%s\n' '{"to":"16505551234","text":"Hi","reply_to":"wamid.IN1","key":"auto:wamid.IN1","auto":"away"}' > "$corpus/seed"
 		printf '%s\n' '{"to":"16505551234","template":"order_shipped","lang":"en_US","param":["A-77"]}' > "$corpus/seed2" ;;
 	fuzz-csv) printf 'phone,name\n"+1 650 555 1234","A, B"\n' > "$corpus/seed" ;;
+	fuzz-template) jq -c '.[]' "$top/tests/fixtures/templates.json" | split -l 1 - "$corpus/seed-" ;;
 	esac
 	echo "== $name (${secs}s)"
 	if ! "$t" -max_total_time="$secs" -max_len=65536 -artifact_prefix="$top/build/fuzz/crash-$name-" \

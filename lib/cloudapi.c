@@ -1,5 +1,6 @@
 #include "cloudapi.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,32 +48,66 @@ static json_t *media_object(const api_msg *m)
 	return o;
 }
 
-static json_t *text_params(const char *const *v, size_t n)
+static const char *const tv_names[] = {
+	[TV_TEXT] = "text", [TV_CURRENCY] = "currency", [TV_DATE_TIME] = "date_time", [TV_IMAGE] = "image",
+	[TV_VIDEO] = "video", [TV_DOCUMENT] = "document", [TV_LOCATION] = "location", [TV_PAYLOAD] = "payload",
+	[TV_COUPON] = "coupon_code", [TV_FLOW] = "action",
+};
+
+/* One entry of "parameters": {"type": KIND, KIND: …}, named or not. */
+static json_t *template_value(const api_tvalue *v)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s}", "type", "text", "text", v[i]));
-	return a;
+	const char *kind = tv_names[v->kind];
+	json_t *p = json_pack("{s:s}", "type", kind), *inner = NULL;
+	switch (v->kind) {
+	case TV_TEXT:
+	case TV_PAYLOAD:
+	case TV_COUPON:
+		set_str(p, kind, v->text);
+		break;
+	case TV_CURRENCY:
+		inner = json_pack("{s:s,s:s,s:I}", "fallback_value", v->text, "code", v->code, "amount_1000",
+				  (json_int_t)v->amount_1000);
+		break;
+	case TV_DATE_TIME:
+		inner = json_pack("{s:s}", "fallback_value", v->text);
+		break;
+	case TV_IMAGE:
+	case TV_VIDEO:
+	case TV_DOCUMENT:
+		inner = json_pack("{s:s}", v->is_id ? "id" : "link", v->text);
+		break;
+	case TV_LOCATION:
+		inner = json_pack("{s:f,s:f}", "latitude", v->lat, "longitude", v->lon);
+		break;
+	case TV_FLOW:
+		inner = json_pack("{s:s}", "flow_token", v->text);
+		break;
+	}
+	if (inner)
+		json_object_set_new(p, kind, inner);
+	set_str(p, "parameter_name", v->name);
+	return p;
 }
 
 static json_t *template_object(const api_msg *m)
 {
 	json_t *t = json_pack("{s:s,s:{s:s}}", "name", m->tmpl, "language", "code", m->lang ? m->lang : "en_US");
 	json_t *comps = json_array();
-	if (m->header_kind) {
-		json_t *p = !strcmp(m->header_kind, "text")
-				    ? json_pack("{s:s,s:s}", "type", "text", "text", m->header)
-				    : json_pack("{s:s,s:{s:s}}", "type", m->header_kind, m->header_kind, "link", m->header);
-		json_array_append_new(comps, json_pack("{s:s,s:[o]}", "type", "header", "parameters", p));
-	}
-	if (m->nparams)
-		json_array_append_new(comps, json_pack("{s:s,s:o}", "type", "body", "parameters",
-						       text_params(m->params, m->nparams)));
-	for (size_t i = 0; i < m->nbuttons; i++) {
-		char idx[24];
-		snprintf(idx, sizeof idx, "%zu", i);
-		json_array_append_new(comps, json_pack("{s:s,s:s,s:s,s:o}", "type", "button", "sub_type", "url",
-						       "index", idx, "parameters", text_params(m->buttons + i, 1)));
+	for (size_t i = 0; i < m->ntcomps; i++) {
+		const api_tcomp *c = &m->tcomps[i];
+		json_t *params = json_array();
+		for (size_t k = 0; k < c->n; k++)
+			json_array_append_new(params, template_value(&c->v[k]));
+		json_t *o = json_pack("{s:s}", "type", c->type);
+		if (c->sub_type) {
+			char idx[24];
+			snprintf(idx, sizeof idx, "%d", c->index);
+			json_object_set_new(o, "sub_type", json_string(c->sub_type));
+			json_object_set_new(o, "index", json_string(idx));
+		}
+		json_object_set_new(o, "parameters", params);
+		json_array_append_new(comps, o);
 	}
 	if (json_array_size(comps))
 		json_object_set_new(t, "components", comps);
@@ -148,6 +183,15 @@ json_t *api_msg_json(const api_msg *m)
 	if (m->reply_to && m->type != MSG_REACTION)
 		json_object_set_new(body, "context", json_pack("{s:s}", "message_id", m->reply_to));
 	set_str(body, "biz_opaque_callback_data", m->tag);
+	return body;
+}
+
+json_t *api_read_json(const char *wamid, int typing)
+{
+	json_t *body = json_pack("{s:s,s:s,s:s}", "messaging_product", "whatsapp", "status", "read",
+				 "message_id", wamid);
+	if (typing)
+		json_object_set_new(body, "typing_indicator", json_pack("{s:s}", "type", "text"));
 	return body;
 }
 
@@ -297,6 +341,7 @@ int api_open(int concurrency, api **out)
 		free(token);
 		return rc;
 	}
+	config_private();
 	static int inited;
 	if (!inited++)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -621,6 +666,25 @@ int api_upload(api *a, const char *path, const char *mime, char **id)
 	return rc;
 }
 
+/* A call whose answer is {"success":true}; what names it in messages.
+ * Takes body. */
+static int call_for_success(api *a, const char *endpoint, json_t *body, const char *what)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	api_reply r;
+	int rc = api_call(a, endpoint, s, &r);
+	free(s);
+	if (!rc) {
+		json_t *ans = json_loads(r.body, 0, NULL);
+		if (!json_is_true(json_object_get(ans, "success")))
+			rc = wb_err(EX_PROTOCOL, "%s: the Cloud API did not answer success", what);
+		json_decref(ans);
+	}
+	api_reply_free(&r);
+	return rc;
+}
+
 int api_profile_push(api *a, const char *body)
 {
 	json_error_t e;
@@ -631,17 +695,111 @@ int api_profile_push(api *a, const char *body)
 	}
 	if (!json_object_get(j, "messaging_product"))
 		json_object_set_new(j, "messaging_product", json_string("whatsapp"));
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	api_reply r;
-	int rc = api_call(a, "whatsapp_business_profile", s, &r);
-	free(s);
-	if (!rc) {
-		json_t *ans = json_loads(r.body, 0, NULL);
-		if (!json_is_true(json_object_get(ans, "success")))
-			rc = wb_err(EX_PROTOCOL, "business profile: the Cloud API did not answer success");
-		json_decref(ans);
+	return call_for_success(a, "whatsapp_business_profile", j, "business profile");
+}
+
+int api_mark_read(api *a, const char *wamid, int typing)
+{
+	int rc = call_for_success(a, "messages", api_read_json(wamid, typing), "marking it read");
+	return rc ? wb_err_prefix(rc, "%s: ", wamid) : 0;
+}
+
+/* ------------------------------------------------------------ other endpoints */
+
+int api_request(api *a, const char *method, const char *path, const char *json, api_reply *r)
+{
+	struct req *q = xcalloc(1, sizeof *q);
+	CURL *h = handle_at(a, path, NULL, q);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, json ? a->json_headers : a->auth_headers);
+	if (json) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
+		curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json);
 	}
+	if (strcmp(method, json ? "POST" : "GET"))
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl_multi_add_handle(a->multi, h);
+	a->inflight++;
+	if (!wait_one(a, r))
+		return 0;
+	/* the query (a paging cursor) says nothing a reader needs */
+	char *what = xasprintf("%s %.*s", method, (int)strcspn(path, "?"), path);
+	int rc = call_error(what, r);
+	free(what);
+	return rc;
+}
+
+/* A query value, percent-encoded. */
+static char *query_escape(const char *s)
+{
+	sb b = {0};
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("-._~", *p))
+			sb_putc(&b, (char)*p);
+		else
+			sb_printf(&b, "%%%02X", *p);
+	}
+	return b.s ? sb_take(&b) : xstrdup("");
+}
+
+/* One page: its items to fn; *after set to the next page's cursor, or
+ * NULL on the last page (Meta leaves paging.next out there). */
+static int one_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), void *ctx, char **after)
+{
+	api_reply r;
+	*after = NULL;
+	int rc = api_request(a, "GET", path, NULL, &r);
+	json_t *j = rc ? NULL : json_loads(r.body, 0, NULL), *data = json_object_get(j, "data"), *item;
+	if (!rc && !json_is_array(data))
+		rc = wb_err(EX_PROTOCOL, "GET %.*s: the answer holds no \"data\" list", (int)strcspn(path, "?"), path);
+	size_t i;
+	json_array_foreach(data, i, item) {
+		if (rc || (rc = fn(item, ctx)))
+			break;
+	}
+	json_t *paging = json_object_get(j, "paging");
+	const char *cursor = json_string_value(json_object_get(json_object_get(paging, "cursors"), "after"));
+	if (!rc && json_object_get(paging, "next") && cursor && *cursor)
+		*after = query_escape(cursor);
+	json_decref(j);
+	api_reply_free(&r);
+	return rc;
+}
+
+int api_each_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), void *ctx)
+{
+	char *after = NULL;
+	int rc = one_page(a, path, fn, ctx, &after);
+	/* a bound, in case an answer sends us round in circles */
+	for (int pages = 1; !rc && after; pages++) {
+		if (pages == 10000) {
+			rc = wb_err(EX_PROTOCOL, "GET %.*s: more than 10000 pages", (int)strcspn(path, "?"), path);
+			break;
+		}
+		char *p = xasprintf("%s%cafter=%s", path, strchr(path, '?') ? '&' : '?', after);
+		free(after);
+		rc = one_page(a, p, fn, ctx, &after);
+		free(p);
+	}
+	free(after);
+	return rc;
+}
+
+int api_messaging_limit(api *a, char **tier)
+{
+	char *path = xasprintf("%s?fields=whatsapp_business_manager_messaging_limit", a->phone);
+	api_reply r;
+	*tier = NULL;
+	int rc = api_request(a, "GET", path, NULL, &r);
+	free(path);
+	json_t *j = rc ? NULL : json_loads(r.body, 0, NULL);
+	json_t *v = json_object_get(j, "whatsapp_business_manager_messaging_limit");
+	if (!rc && json_is_string(v))
+		*tier = xstrdup(json_string_value(v));
+	else if (!rc && json_is_integer(v))
+		*tier = xasprintf("%lld", (long long)json_integer_value(v));
+	else if (!rc)
+		rc = wb_err(EX_PROTOCOL, "the phone number's fields hold no whatsapp_business_manager_messaging_limit");
+	json_decref(j);
 	api_reply_free(&r);
 	return rc;
 }

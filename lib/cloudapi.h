@@ -22,6 +22,32 @@ typedef enum {
 /* Names as the API spells them ("text", "image" …). */
 const char *api_type_name(api_msg_type t);
 
+/* One value of a template message, as Meta's "parameters" entries. */
+typedef enum {
+	TV_TEXT, TV_CURRENCY, TV_DATE_TIME, TV_IMAGE, TV_VIDEO, TV_DOCUMENT, TV_LOCATION,
+	TV_PAYLOAD, TV_COUPON, TV_FLOW
+} api_tv_kind;
+
+typedef struct {
+	api_tv_kind kind;
+	const char *name;    /* parameter_name, for named templates; NULL: positional */
+	const char *text;    /* text, fallback_value, media link or id, payload, coupon code, flow token */
+	int is_id;           /* media: text is an uploaded media id, not a link */
+	char code[4];        /* currency: ISO 4217 */
+	long long amount_1000; /* currency: the amount times 1000 */
+	double lat, lon;     /* location */
+} api_tvalue;
+
+/* A component of a template message: "header", "body", or "button"
+ * with its sub_type (url, quick_reply, copy_code, flow) and index among
+ * the template's buttons. */
+typedef struct {
+	const char *type, *sub_type;
+	int index;
+	const api_tvalue *v;
+	size_t n;
+} api_tcomp;
+
 typedef struct {
 	api_msg_type type;
 	const char *to;        /* wa_id */
@@ -37,14 +63,11 @@ typedef struct {
 	 * numbers, checked by the caller), so the body carries their digits */
 	const char *lat, *lon;
 	const char *place, *address;
-	/* template: body parameters fill {{1}}, {{2}}…; header_kind is text,
-	 * image, video or document (NULL: no header); buttons are the
-	 * parameters of URL buttons 0, 1… */
-	const char *tmpl, *lang, *header_kind, *header;
-	const char *const *params;
-	size_t nparams;
-	const char *const *buttons;
-	size_t nbuttons;
+	/* template: its name, language (NULL: en_US) and the components
+	 * that carry values (tmplcheck binds them) */
+	const char *tmpl, *lang;
+	const api_tcomp *tcomps;
+	size_t ntcomps;
 	/* interactive: reply buttons "ID:TITLE" (with text as the body), or a
 	 * whole interactive object as Meta documents it (lists…) */
 	const char *const *choices;
@@ -68,6 +91,12 @@ json_t *api_msg_json(const api_msg *m);
  * digits given (37.4611978, not 37.461197800000001). malloc'd; NULL and
  * EX_DATAERR as api_msg_json. */
 char *api_msg_body(const api_msg *m);
+
+/* The body that marks a customer's message read (and the ones before it,
+ * as WhatsApp does), with the typing indicator when typing: Meta's
+ * {"messaging_product":"whatsapp","status":"read","message_id":…,
+ * "typing_indicator":{"type":"text"}}. */
+json_t *api_read_json(const char *wamid, int typing);
 
 /* ---- answers (pure) */
 
@@ -132,6 +161,22 @@ int api_call(api *a, const char *endpoint, const char *json, api_reply *r);
  * (malloc'd). The caller has checked type and size (media.h). */
 int api_upload(api *a, const char *path, const char *mime, char **id);
 
+/* Marks the customer's message wamid read, with the typing indicator
+ * when typing (it shows until the next message, or 25 seconds). 0 when
+ * the API answered {"success":true}. */
+int api_mark_read(api *a, const char *wamid, int typing);
+
+/* GET, POST (with json) or DELETE {url}/{path}, path relative to the
+ * API's address ("884120553010742/message_templates?limit=100"), waited
+ * for: 0 on a 2xx answer (r holds it), else as api_call. */
+int api_request(api *a, const char *method, const char *path, const char *json, api_reply *r);
+/* Every item of a Graph API listing ({"data":[…],"paging":…}), page
+ * after page: the next page is asked for with paging.cursors.after for
+ * as long as the answer has paging.next. fn's non-zero return stops it. */
+int api_each_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), void *ctx);
+/* The business number's messaging limit as the API names it
+ * (whatsapp_business_manager_messaging_limit: "TIER_2K" …), malloc'd. */
+int api_messaging_limit(api *a, char **tier);
 /* The business's phone number as Meta shows it ("+1 555-078-3881";
  * GET /{phone-id}?fields=display_phone_number), malloc'd. */
 int api_display_phone(api *a, char **number);

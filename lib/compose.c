@@ -6,14 +6,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bsuid.h"
 #include "contact.h"
 #include "err.h"
 #include "in.h"
+#include "limit.h"
 #include "media.h"
 #include "phone.h"
 #include "queue.h"
 #include "quick.h"
 #include "send.h"
+#include "template.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
@@ -23,7 +26,7 @@
 static const char **str_array(json_t *v, size_t *n, const char *key, const char *where, int *rc)
 {
 	*n = 0;
-	if (!v)
+	if (!v || json_is_null(v))
 		return NULL;
 	if (json_is_string(v)) {
 		const char **a = xmalloc(sizeof *a);
@@ -53,7 +56,7 @@ static const char **str_array(json_t *v, size_t *n, const char *key, const char 
 /* The keys of a JSONL message: wb-send's long option names, with the
  * field each fills and its kind: a string, a boolean, or one that
  * compose_spec_from_json reads itself (param, button, choice,
- * interactive). */
+ * interactive, fallback_param). */
 enum { KEY_STR, KEY_BOOL, KEY_OTHER };
 #define S(k, f) {k, offsetof(compose_spec, f), KEY_STR}
 #define B(k, f) {k, offsetof(compose_spec, f), KEY_BOOL}
@@ -72,6 +75,7 @@ static const struct {
 	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), O("param"),
 	O("button"), O("choice"), O("interactive"), S("buttons", reply_buttons), S("list", list),
 	S("footer", footer), O("row"), O("section"),
+	S("fallback_template", fallback), S("fallback_lang", fallback_lang), O("fallback_param"),
 };
 #undef S
 #undef B
@@ -100,6 +104,30 @@ static int spec_member(compose_spec *s, const char *key, json_t *v, const char *
 	return wb_err(EX_DATAERR, "%s: unknown key \"%s\" (a line's keys are wb-send's long options)", where, key);
 }
 
+/* The members that hold arrays of strings. */
+static int spec_arrays(json_t *o, compose_spec *s, const char *where)
+{
+	int rc = 0;
+	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
+	if (!rc)
+		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
+	if (!rc)
+		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
+	if (!rc)
+		s->fallback_params = str_array(json_object_get(o, "fallback_param"), &s->nfallback_params,
+					       "fallback_param", where, &rc);
+	if (!rc)
+		s->rows = str_array(json_object_get(o, "row"), &s->nrows, "row", where, &rc);
+	json_t *sec = json_object_get(o, "section");
+	if (!rc && sec && !json_is_null(sec) && !json_is_string(sec))
+		rc = wb_err(EX_DATAERR, "%s: \"section\" must be a string", where);
+	/* a line's rows are in one section: its "section" */
+	s->row_sections = xcalloc(s->nrows + 1, sizeof *s->row_sections);
+	for (size_t i = 0; sec && i < s->nrows; i++)
+		s->row_sections[i] = json_string_value(sec);
+	return rc;
+}
+
 int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 {
 	memset(s, 0, sizeof *s);
@@ -113,20 +141,7 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where)
 		if ((rc = spec_member(s, key, v, where)))
 			return rc;
 	}
-	s->params = str_array(json_object_get(o, "param"), &s->nparams, "param", where, &rc);
-	if (!rc)
-		s->buttons = str_array(json_object_get(o, "button"), &s->nbuttons, "button", where, &rc);
-	if (!rc)
-		s->choices = str_array(json_object_get(o, "choice"), &s->nchoices, "choice", where, &rc);
-	if (!rc)
-		s->rows = str_array(json_object_get(o, "row"), &s->nrows, "row", where, &rc);
-	json_t *sec = json_object_get(o, "section");
-	if (!rc && sec && !json_is_null(sec) && !json_is_string(sec))
-		rc = wb_err(EX_DATAERR, "%s: \"section\" must be a string", where);
-	/* a line's rows are in one section: its "section" */
-	s->row_sections = xcalloc(s->nrows + 1, sizeof *s->row_sections);
-	for (size_t i = 0; sec && i < s->nrows; i++)
-		s->row_sections[i] = json_string_value(sec);
+	rc = spec_arrays(o, s, where);
 	json_t *inter = json_object_get(o, "interactive");
 	if (!rc && inter && !json_is_object(inter))
 		rc = wb_err(EX_DATAERR, "%s: \"interactive\" must be an object", where);
@@ -144,6 +159,7 @@ void compose_spec_free(compose_spec *s)
 	free(s->choices);
 	free(s->rows);
 	free(s->row_sections);
+	free(s->fallback_params);
 	free((char *)s->interactive);
 }
 
@@ -329,6 +345,10 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--voice goes with --audio");
 	if ((s->params || s->buttons || (s->header && !s->reply_buttons && !s->list) || s->lang) && !s->tmpl)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
+	if ((s->fallback_params || s->fallback_lang) && !s->fallback)
+		return wb_err(code, "--fallback-param and --fallback-lang go with --fallback-template");
+	if (s->fallback && (s->tmpl || s->react))
+		return wb_err(code, "--fallback-template is for free-form messages, which the window can stop");
 	if ((s->caption || s->filename) && !(s->image || s->video || s->document))
 		return wb_err(code, "--caption and --filename go with --image, --video or --document");
 	/* it goes into the request's URL */
@@ -559,10 +579,118 @@ static int parse_location(const char *v, char **lat, char **lon)
 	return wb_err(EX_DATAERR, "--location '%s': want LAT,LON in degrees", v);
 }
 
+/* ------------------------------------------------------------ templates */
+
+/* What this run knows of the templates it sends, each looked up once. */
+struct compose_templates {
+	struct compose_templates *next;
+	char *name, *lang;
+	template_info info;
+	int warned;
+};
+
+void compose_ctx_free(compose_ctx *c)
+{
+	while (c->templates) {
+		struct compose_templates *t = c->templates;
+		c->templates = t->next;
+		template_info_free(&t->info);
+		free(t->name);
+		free(t->lang);
+		free(t);
+	}
+}
+
+static int known_template(compose_ctx *c, const char *name, const char *lang, struct compose_templates **out)
+{
+	for (*out = c->templates; *out; *out = (*out)->next)
+		if (!strcmp((*out)->name, name) && !strcmp((*out)->lang, lang))
+			return 0;
+	struct compose_templates *t = xcalloc(1, sizeof *t);
+	int rc = template_info_get(c->db, name, lang, &t->info);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	t->name = xstrdup(name);
+	t->lang = xstrdup(lang);
+	t->next = c->templates;
+	*out = c->templates = t;
+	return 0;
+}
+
+/* What wb knows of the template decides: refused when the templates
+ * were synced and it is not among them, gone, or not approved; checked
+ * against its definition when wb has one (*d), else sent as given with
+ * a warning, once. */
+static tverdict template_known(struct compose_templates *t, const tdef **d)
+{
+	const template_info *i = &t->info;
+	tverdict v = {TC_OK, ""};
+	*d = NULL;
+	if (!i->found && i->synced) {
+		v.rule = TC_STATUS;
+		snprintf(v.why, sizeof v.why, "not among the synced templates%s%s%s (wb-template sync; --no-check "
+					      "sends it as it is)", i->langs ? " (it has " : "", i->langs ? i->langs : "",
+			 i->langs ? ")" : "");
+	} else if (i->found && i->gone_at) {
+		char when[32];
+		when_fmt_utc(i->gone_at, when);
+		v.rule = TC_STATUS;
+		snprintf(v.why, sizeof v.why, "%s since %s", i->status && !strcmp(i->status, "DELETED") ? "deleted"
+			 : "no longer listed by the Cloud API", when);
+	} else if (i->found && (v = tcheck_status(i->status)).rule) {
+		return v;
+	} else if (i->has_def) {
+		*d = &i->def;
+	} else if (!t->warned++) {
+		wb_warn("template %s (%s): not checked: %s", t->name, t->lang,
+			i->found ? "only its status is known (wb-template sync reads the rest)"
+				 : "no templates are synced (wb-template sync)");
+	}
+	return v;
+}
+
+/* A template message's values, checked against what wb knows of the
+ * template and bound to its components in b; *why says what refused it. */
+static int check_template(compose_ctx *c, const compose_spec *s, const filled *f, tbound *b, char **why)
+{
+	const char *lang = s->lang ? s->lang : "en_US";
+	const tdef *d = NULL;
+	tverdict v = {TC_OK, ""};
+	struct compose_templates *t;
+	if (!c->no_check) {
+		int rc = known_template(c, s->tmpl, lang, &t);
+		if (rc)
+			return rc;
+		v = template_known(t, &d);
+	}
+	tgiven g = {f->header, (const char *const *)f->params, s->nparams, (const char *const *)f->buttons,
+		    s->nbuttons, c->no_check};
+	if (!v.rule)
+		v = tcheck_bind(d, &g, b);
+	if (v.rule)
+		*why = xasprintf("template %s (%s): %s", s->tmpl, lang, v.why);
+	return 0;
+}
+
+/* The message a closed window turns s into: its fallback template, with
+ * the fallback's values, to the same recipient, under the same key. */
+static void fallback_spec(const compose_spec *s, compose_spec *fb)
+{
+	*fb = (compose_spec){
+		.to = s->to, .tmpl = s->fallback, .lang = s->fallback_lang, .params = s->fallback_params,
+		.nparams = s->nfallback_params, .preview_url = -1, .reply_to = s->reply_to, .key = s->key,
+		.at = s->at, .agent = s->agent, .auto_kind = s->auto_kind, .force = s->force, .tag = s->tag,
+		.from_number = s->from_number, .rendered = s->rendered,
+	};
+}
+
 /* What a message's options hold as text and the body needs read: the
- * location's numbers, the header's kind, the interactive object. */
+ * location's numbers, the interactive object (a template's header is
+ * among its bound components). */
 typedef struct {
-	char *lat, *lon, *kind;
+	char *lat, *lon;
 	json_t *inter;
 } parts;
 
@@ -570,7 +698,6 @@ static void parts_free(parts *p)
 {
 	free(p->lat);
 	free(p->lon);
-	free(p->kind);
 	json_decref(p->inter);
 }
 
@@ -581,16 +708,6 @@ static int read_parts(const compose_spec *s, api_msg_type type, const filled *f,
 		return rc;
 	msg->lat = p->lat;
 	msg->lon = p->lon;
-	if (f->header && s->tmpl) { /* with --buttons or --list: their text header */
-		const char *colon = strchr(f->header, ':');
-		p->kind = colon ? xstrndup(f->header, (size_t)(colon - f->header)) : NULL;
-		if (!p->kind || (strcmp(p->kind, "text") && strcmp(p->kind, "image") && strcmp(p->kind, "video") &&
-				 strcmp(p->kind, "document")))
-			return wb_err(EX_DATAERR, "--header '%s': want text:VALUE, image:URL, video:URL or "
-						  "document:URL", f->header);
-		msg->header_kind = p->kind;
-		msg->header = colon + 1;
-	}
 	if (s->reply_buttons || s->list) {
 		if (!(p->inter = compose_interactive(s, f->text, f->header, EX_DATAERR)))
 			return EX_DATAERR;
@@ -606,16 +723,16 @@ static int read_parts(const compose_spec *s, api_msg_type type, const filled *f,
 }
 
 /* The request body, as a compact JSON string: to the contact's phone, or
- * its user ID when it has none. */
+ * its user ID when it has none; a template's values are b's, bound by
+ * check_template. */
 static int build(const compose_spec *s, api_msg_type type, const compose_media *m, const contact *ct,
-		 const filled *f, char **payload)
+		 const filled *f, const tbound *b, char **payload)
 {
 	api_msg msg = {
-		.type = type, .to = *ct->wa_id ? ct->wa_id : NULL, .recipient = ct->user_id, .reply_to = s->reply_to, .text = f->text, .preview_url = s->preview_url,
-		.media_id = m->id, .link = m->link, .caption = f->caption, .filename = f->filename,
-		.voice = s->voice, .place = f->place, .address = f->address, .tmpl = s->tmpl, .lang = s->lang,
-		.params = (const char *const *)f->params, .nparams = s->nparams,
-		.buttons = (const char *const *)f->buttons, .nbuttons = s->nbuttons,
+		.type = type, .to = *ct->wa_id ? ct->wa_id : NULL, .recipient = ct->user_id, .reply_to = s->reply_to,
+		.text = f->text, .preview_url = s->preview_url, .media_id = m->id, .link = m->link,
+		.caption = f->caption, .filename = f->filename, .voice = s->voice, .place = f->place,
+		.address = f->address, .tmpl = s->tmpl, .lang = s->lang, .tcomps = b->comps, .ntcomps = b->ncomps,
 		.choices = s->choices, .nchoices = s->nchoices, .emoji = s->react, .tag = f->tag,
 	};
 	/* (compose_one_wa_id names the recipient in these messages) */
@@ -638,16 +755,16 @@ const char *compose_outcome_name(compose_outcome o)
 {
 	static const char *const names[] = {
 		[COMPOSED_QUEUED] = "queued", [COMPOSED_DUPLICATE] = "duplicate", [COMPOSED_SKIPPED] = "skipped",
-		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run",
+		[COMPOSED_REFUSED] = "refused", [COMPOSED_DRY_RUN] = "dry-run", [COMPOSED_FALLBACK] = "fallback",
 	};
 	return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
 
 static void note(compose_ctx *c, int64_t id, const contact *ct, compose_outcome outcome, const char *error,
-		 int64_t due, const char *payload, const char *tag)
+		 int64_t due, const char *payload, const char *tmpl, const char *tag)
 {
 	compose_note n = {id, *ct->wa_id ? ct->wa_id : NULL, *ct->user_id ? ct->user_id : NULL, outcome, error,
-			  due, payload, tag};
+			  due, payload, tmpl, tag};
 	if (c->note)
 		c->note(&n, c->ctx);
 }
@@ -659,6 +776,7 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
 		.direct = c->direct, .automatic = s->auto_kind != NULL, .category = category_of(c, s),
+		.fallback = s->fallback != NULL, .tz = c->tz,
 	};
 	/* the cap counts this contact's other marketing: for a real broadcast only */
 	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {
@@ -676,6 +794,8 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
  * body, and when it is due (0: now). */
 typedef struct {
 	filled f;
+	tbound bound;  /* a template's values, bound to its components */
+	char *refused; /* why a check refused it (malloc'd), or NULL */
 	char *payload;
 	int64_t due;
 } composed;
@@ -683,6 +803,8 @@ typedef struct {
 static void composed_free(composed *m, const compose_spec *s)
 {
 	filled_free(&m->f, s);
+	tbound_free(&m->bound);
+	free(m->refused);
 	free(m->payload);
 }
 
@@ -760,10 +882,13 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		kv_set(&vars, row->k[i], row->v[i]);
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
-	if (!rc)
-		rc = build(s, type, m, ct, &out->f, &out->payload);
+	/* bad input (a past --at) stops the run before a template's warning */
 	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
 		rc = due_check(c, s, out->f.at, &out->due);
+	if (!rc && type == MSG_TEMPLATE)
+		rc = check_template(c, s, &out->f, &out->bound, &out->refused);
+	if (!rc && !out->refused)
+		rc = build(s, type, m, ct, &out->f, &out->bound, &out->payload);
 	free(quick);
 	kv_free(&vars);
 	return rc;
@@ -774,6 +899,7 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 		  const contact *ct, const composed *msg)
 {
 	const filled *f = &msg->f;
+	const char *tmpl = type == MSG_TEMPLATE ? s->tmpl : NULL;
 	const char *body = type == MSG_TEMPLATE ? s->tmpl : f->text ? f->text : f->caption ? f->caption : s->react;
 	queue_msg q = {
 		.contact_id = ct->id, .type = api_type_name(type), .body = body, .media_id = m->id,
@@ -792,14 +918,14 @@ static int record(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (added == QUEUE_DUP_KEY) {
 		c->duplicates++;
 		char *e = xasprintf("key '%s' was used by message %lld", f->key, (long long)id);
-		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL, f->tag);
+		note(c, id, ct, COMPOSED_DUPLICATE, e, 0, NULL, tmpl, f->tag);
 		free(e);
 	} else if (added == QUEUE_DUP_BROADCAST) {
 		c->duplicates++;
-		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL, f->tag);
+		note(c, 0, ct, COMPOSED_DUPLICATE, "already a recipient of this broadcast", 0, NULL, tmpl, f->tag);
 	} else if (msg->due) {
 		c->later++;
-		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL, f->tag);
+		note(c, id, ct, COMPOSED_QUEUED, NULL, msg->due, NULL, tmpl, f->tag);
 	} else {
 		c->queued_now++;
 	}
@@ -822,20 +948,35 @@ int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, 
 	contact ct = {0};
 	composed msg = {0};
 	send_verdict v;
+	compose_spec fb;
+	static const compose_media none;
 	if ((rc = contact_ensure(c->db, wa, c->now, &cid)) || (rc = contact_get(c->db, wa, &ct)) ||
 	    (rc = judge(c, s, type, &ct, &v)))
 		goto out;
+	if (v.rule == SEND_FALLBACK) {
+		fallback_spec(s, &fb);
+		note(c, 0, &ct, COMPOSED_FALLBACK, v.why, 0, NULL, fb.tmpl, s->tag);
+		s = &fb;
+		type = MSG_TEMPLATE;
+		m = &none;
+		v.rule = SEND_GO;
+	}
+	const char *tmpl = type == MSG_TEMPLATE ? s->tmpl : NULL;
 	if (v.rule != SEND_GO) {
 		if (v.refused)
 			c->refused++;
 		else
 			c->skipped++;
-		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, s->tag);
+		note(c, 0, &ct, v.refused ? COMPOSED_REFUSED : COMPOSED_SKIPPED, v.why, 0, NULL, tmpl, s->tag);
 	} else if (!(rc = render(c, s, type, m, &ct, row, &msg))) {
-		if (c->dry)
-			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, msg.f.tag);
-		else
+		if (msg.refused) {
+			c->refused++;
+			note(c, 0, &ct, COMPOSED_REFUSED, msg.refused, 0, NULL, tmpl, msg.f.tag);
+		} else if (c->dry) {
+			note(c, 0, &ct, COMPOSED_DRY_RUN, NULL, msg.due, msg.payload, tmpl, msg.f.tag);
+		} else {
 			rc = record(c, s, type, m, &ct, &msg);
+		}
 	}
 out:
 	if (rc)
@@ -863,6 +1004,35 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 	int rc = queue_broadcast_new(c->db, name, s->agent, send_category_names[category_of(c, s)], js, c->now,
 				     &c->broadcast_id);
 	free(js);
+	return rc;
+}
+
+/* key: the contact's phone, or its user ID when it has none */
+static void spread_note(int64_t id, const char *key, int64_t due, void *ctx)
+{
+	compose_ctx *c = ctx;
+	c->queued_now--;
+	c->later++;
+	int uid = bsuid_valid(key);
+	compose_note n = {.id = id, .phone = uid ? NULL : key, .user_id = uid ? key : NULL,
+			  .outcome = COMPOSED_QUEUED, .due_at = due};
+	if (c->note)
+		c->note(&n, c->ctx);
+}
+
+int compose_limit(compose_ctx *c, const compose_spec *s, int spread)
+{
+	if (!c->broadcast_id || c->dry || !(s->tmpl || s->fallback))
+		return 0;
+	limit_plan p;
+	int rc = limit_guard(c->db, c->broadcast_id, c->now, spread, spread_note, c, &p);
+	if (!rc && p.later) {
+		char l[32], last[32];
+		limit_fmt(p.limit, l);
+		when_fmt_utc(p.last_due, last);
+		wb_warn("messaging limit %s a day: %lld of %lld go now, the rest later, the last at %s (wb-send queue)", l,
+			(long long)(p.adding - p.later), (long long)p.adding, last);
+	}
 	return rc;
 }
 

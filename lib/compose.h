@@ -16,6 +16,7 @@
 #include "kv.h"
 #include "quick.h"
 #include "send.h"
+#include "tmplcheck.h"
 
 /* One message, as wb-send's long options name it. Strings are borrowed. */
 typedef struct {
@@ -42,6 +43,12 @@ typedef struct {
 	const char *kind; /* marketing or utility; NULL: the run's (compose_ctx) */
 	const char *tag;  /* biz_opaque_callback_data */
 	int force;
+	/* a free-form message outside the 24-hour window goes as this
+	 * template instead (--fallback-template, --fallback-lang,
+	 * --fallback-param) */
+	const char *fallback, *fallback_lang;
+	const char **fallback_params;
+	size_t nfallback_params;
 	int now_if_past; /* an --at more than a minute past sends now, not refused */
 } compose_spec;
 
@@ -88,8 +95,10 @@ typedef enum {
 	COMPOSED_SKIPPED,   /* a rule left the contact out (opt-out, cap) */
 	COMPOSED_REFUSED,   /* a rule forbids it (the window): an error */
 	COMPOSED_DRY_RUN,   /* --dry-run: the body, nothing stored */
+	COMPOSED_FALLBACK,  /* outside the window: its fallback template goes instead (a
+			     * notice, not a result: the message's result follows) */
 } compose_outcome;
-/* queued, duplicate, skipped, refused, dry-run */
+/* queued, duplicate, skipped, refused, dry-run, fallback */
 const char *compose_outcome_name(compose_outcome o);
 
 typedef struct {
@@ -100,6 +109,7 @@ typedef struct {
 	const char *error;   /* why, for duplicate, skipped and refused */
 	int64_t due_at;
 	const char *payload; /* the request body, for a dry run */
+	const char *tmpl;    /* the template it is (or would be), NULL for other messages */
 	const char *tag;     /* --tag, filled */
 } compose_note;
 
@@ -117,7 +127,10 @@ typedef struct {
 	void (*note)(const compose_note *n, void *ctx);
 	void *ctx;
 	long queued_now, refused, skipped, duplicates, later;
+	int no_check;         /* --no-check: template sends go as given */
+	struct compose_templates *templates; /* what this run looked up (compose_ctx_free) */
 } compose_ctx;
+void compose_ctx_free(compose_ctx *c);
 
 /* A broadcast (a message to segments or a list): its row, which the
  * messages that follow join (c->broadcast_id). labels and not_labels
@@ -128,7 +141,9 @@ int compose_broadcast(compose_ctx *c, const compose_spec *s, const char *name, c
 /* One message to one phone (or user ID): contact, placeholders (the
  * contact's fields and attributes, then the row's columns), rules, body,
  * row. The request goes to the contact's phone, or to its user ID when it
- * has none. A message refused by a rule or a duplicate is reported
+ * has none. A template message is checked against what wb knows of the
+ * template (template.h, tmplcheck.h) with its placeholders filled. A
+ * message refused by a rule or a check, or a duplicate, is reported
  * through note and is not an error; bad data (a placeholder without
  * value, a bad time) is. */
 int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m, const char *phone,
@@ -138,6 +153,11 @@ int compose_one(compose_ctx *c, const compose_spec *s, api_msg_type type, const 
  * default region. */
 int compose_one_wa_id(compose_ctx *c, const compose_spec *s, api_msg_type type, const compose_media *m,
 		      const char *wa, const kv *row);
+
+/* A broadcast's messages made: keeps its template messages under the
+ * account's messaging limit (limit.h): refused with the figures, or with
+ * spread the excess queued for the following days (noted as queued). */
+int compose_limit(compose_ctx *c, const compose_spec *s, int spread);
 
 /* One JSONL message object of len bytes (where names its line in
  * errors): read, checked, its medium resolved, and composed in a

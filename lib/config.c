@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "err.h"
@@ -14,10 +15,11 @@
  * warned about, so that a misspelt key does not go unnoticed. */
 static const char *const settings[] = {
 	"WB_DB", "WB_OUTPUT", "WB_AGENT", "WB_DEFAULT_REGION", "WB_DEFAULT_CC", "WB_API_URL",
-	"WB_API_TIMEOUT", "WB_PHONE_ID", "WB_TOKEN", "WB_APP_SECRET", "WB_VERIFY_TOKEN", NULL,
+	"WB_API_TIMEOUT", "WB_PHONE_ID", "WB_TOKEN", "WB_APP_SECRET", "WB_VERIFY_TOKEN", "WB_LISTEN_BUSY_MS",
+	"WB_WABA_ID", NULL,
 };
 /* Documented too, but for tests: the environment's alone. */
-static const char *const env_only[] = {"WB_NOW", "WB_RETRY_BASE_MS", NULL};
+static const char *const env_only[] = {"WB_NOW", "WB_RETRY_BASE_MS", "WB_TIER", NULL};
 
 char *config_path(void)
 {
@@ -67,6 +69,29 @@ static void read_line(char *line, const char *path, long lineno, kv *into)
 	kv_set(into, key, v);
 }
 
+void config_private(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* The file and its directory must be the user's own: refused (EX_NOPERM)
+ * when others may read the file or replace it. */
+static int check_modes(FILE *fp, const char *path)
+{
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & 077))
+		return wb_err(EX_NOPERM, "%s: readable by others (mode %03o); it holds secrets: chmod 600 it",
+			      path, (unsigned)(st.st_mode & 0777));
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = 0;
+	int rc = 0;
+	if (stat(dir, &st) == 0 && (st.st_mode & 022))
+		rc = wb_err(EX_NOPERM, "%s: writable by others (mode %03o), who could replace the secrets "
+				       "in it: chmod 700 it", dir, (unsigned)(st.st_mode & 0777));
+	free(dir);
+	return rc;
+}
+
 /* The file, read once a process: its settings, or why it is refused. */
 static struct {
 	int read, rc;
@@ -87,12 +112,10 @@ static int read_file(void)
 	char *path = config_path();
 	FILE *fp = path ? fopen(path, "r") : NULL;
 	int rc = 0;
-	struct stat st;
 	if (!fp && path && errno != ENOENT)
 		rc = refuse(wb_err(EX_IOERR, "%s: %s", path, strerror(errno)));
-	else if (fp && fstat(fileno(fp), &st) == 0 && (st.st_mode & 077))
-		rc = refuse(wb_err(EX_NOPERM, "%s: readable by others (mode %03o); it holds secrets: chmod 600 it",
-				   path, (unsigned)(st.st_mode & 0777)));
+	else if (fp && (rc = check_modes(fp, path)))
+		refuse(rc);
 	char *line = NULL;
 	size_t cap = 0;
 	for (long n = 1; fp && !rc && getline(&line, &cap, fp) > 0; n++)

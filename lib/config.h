@@ -4,7 +4,9 @@
  * (every one wb(7) documents). Read from the environment first, then from
  * $XDG_CONFIG_HOME/wb/config (KEY=VALUE lines, # comments; read once, a
  * key that is no setting warned about by line), which is refused when
- * group- or world-readable. Values are never printed. */
+ * group- or world-readable, or when its directory is group- or
+ * world-writable (another user could put a file of theirs there).
+ * Values are never printed. */
 #ifndef WB_CONFIG_H
 #define WB_CONFIG_H
 
@@ -16,5 +18,9 @@ int config_need(const char *key, char **out);
 /* The file config_get reads, malloc'd; NULL when neither
  * XDG_CONFIG_HOME nor HOME says where it is. */
 char *config_path(void);
+/* For a process that holds a secret (the token, the app secret): it
+ * leaves no core dump and cannot be traced by other processes of its
+ * user, so the secret is in no file and no debugger's reach. */
+void config_private(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "identity.h"
 #include "util.h"
 
 #define CONTACT_COLS "id, wa_id, name, profile_name, opted_out, opted_out_at, created_at, " \
@@ -50,6 +51,24 @@ static void from_row(sqlite3_stmt *st, contact *c)
 	c->marketing_stop = sqlite3_column_int(st, 13);
 	c->marketing_stop_at = sqlite3_column_int64(st, 14);
 	c->attrs = xstrdup(db_col_text(st, 15));
+}
+
+/* fn for each contact row st yields (CONTACT_COLS); the caller resets or
+ * finalizes st. */
+static int each_row(wb_db *db, sqlite3_stmt *st, contact_fn fn, void *ctx)
+{
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		contact c;
+		from_row(st, &c);
+		rc = fn(&c, ctx);
+		contact_free(&c);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "reading contacts");
+	return rc;
 }
 
 /* The statement that finds key's contact: by phone, or by user ID, a
@@ -168,7 +187,9 @@ static int insert_new(wb_db *db, const char *key, const char *name, const char *
 int contact_upsert_attrs(wb_db *db, const char *key, const char *name, const char *attrs,
 			 int64_t now, int64_t *id, int *created)
 {
-	int fresh = 0, rc = 0;
+	int fresh = 0, rc = contact_name_check(name);
+	if (rc)
+		return rc;
 	/* a user ID may be a former one, or a parent ID: looked up first */
 	if (bsuid_valid(key) && (rc = contact_find(db, key, id)) != EX_FALSE) {
 		if (rc)
@@ -234,8 +255,27 @@ int contact_key_check(const char *key)
 	return 0;
 }
 
+int contact_name_check(const char *name)
+{
+	long n = name ? utf8_len(name) : 0;
+	if (n > CONTACT_NAME_MAX)
+		return wb_err(EX_DATAERR, "name: %ld characters, at most %d", n, CONTACT_NAME_MAX);
+	return 0;
+}
+
+int contact_value_check(const char *key, const char *value)
+{
+	long n = value ? utf8_len(value) : 0;
+	if (n > CONTACT_VALUE_MAX)
+		return wb_err(EX_DATAERR, "attribute '%s': %ld characters, at most %d", key, n, CONTACT_VALUE_MAX);
+	return 0;
+}
+
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value)
 {
+	int rc = contact_value_check(key, value);
+	if (rc)
+		return rc;
 	/* A JSON merge patch: a null value removes the key, and any key
 	 * spelling is safe (no JSON path to quote). */
 	sqlite3_stmt *st = db_stmt(db, "UPDATE contact SET attrs = json_patch(attrs, "
@@ -556,17 +596,7 @@ int contact_each(wb_db *db, const contact_filter *f, contact_fn fn, void *ctx)
 		goto out;
 	}
 	where_bind(st, where, nwhere);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		contact c;
-		from_row(st, &c);
-		rc = fn(&c, ctx);
-		contact_free(&c);
-		if (rc)
-			break;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, "listing contacts");
+	rc = each_row(db, st, fn, ctx);
 	sqlite3_finalize(st);
 out:
 	where_free(where, nwhere);
@@ -575,6 +605,100 @@ out:
 	sb_free(&without);
 	return rc;
 }
+
+/* The keyed sync: a temporary table of the key's values, filled once
+ * from the contacts (a look-up per row into contact.attrs would be a scan
+ * per row), then told which values the file holds and on what line. */
+int contact_sync_begin(wb_db *db, const char *key)
+{
+	int rc = db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS sync_key (value TEXT PRIMARY KEY, "
+			     "contact_id INTEGER NOT NULL, line INTEGER); DELETE FROM temp.sync_key;");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO temp.sync_key (value, contact_id) "
+				       "SELECT v, id FROM (SELECT json_extract(attrs, '$.\"' || ?1 || '\"') v, id "
+				       "FROM contact) WHERE v IS NOT NULL AND v <> ''");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "reading the contacts' keys");
+}
+
+int contact_sync_find(wb_db *db, const char *value, int64_t *id, long *line)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT contact_id, coalesce(line, 0) FROM temp.sync_key WHERE value = ?");
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*line = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_FALSE : db_fail(db, "reading the contacts' keys");
+}
+
+int contact_sync_mark(wb_db *db, const char *value, int64_t id, long line)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO temp.sync_key (value, contact_id, line) VALUES (?, ?, ?) "
+				       "ON CONFLICT (value) DO UPDATE SET contact_id = excluded.contact_id, "
+				       "line = excluded.line");
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, line);
+	return db_step_done(db, st, "noting a key");
+}
+
+/* The key changes as when the user changes number or user ID
+ * (identity_changed): the old one stays as an alias, and the change log
+ * has it. */
+int contact_set_key(wb_db *db, int64_t id, const char *key, int64_t now)
+{
+	sqlite3_stmt *st = by_key(db, key, 1);
+	int rc = sqlite3_step(st);
+	int64_t other = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "reading a contact");
+	if (other == id)
+		return 0;
+	if (other)
+		return wb_err(EX_DATAERR, "%s is another contact's %s", key, bsuid_valid(key) ? "user ID" : "phone");
+	st = db_stmt(db, "SELECT wa_id, user_id FROM contact WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? wb_err(EX_SOFTWARE, "internal error: no contact %lld", (long long)id)
+					 : db_fail(db, "reading a contact");
+	}
+	char *phone = opt_text(st, 0), *user_id = opt_text(st, 1);
+	sqlite3_reset(st);
+	identity was = {.phone = phone, .user_id = user_id}, now_is = {0};
+	*(bsuid_valid(key) ? &now_is.user_id : &now_is.phone) = key;
+	rc = identity_changed(db, &was, &now_is, now, &id);
+	free(phone);
+	free(user_id);
+	return rc;
+}
+
+/* The contacts that hold the key but whose value no line of the file had:
+ * those a previous import with this key brought, and the CRM dropped. A
+ * contact a line took under a new value is not missing under its old. */
+#define SYNC_MISSING "FROM temp.sync_key WHERE line IS NULL AND contact_id NOT IN " \
+		     "(SELECT contact_id FROM temp.sync_key WHERE line IS NOT NULL)"
+
+int contact_sync_missing(wb_db *db, contact_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " CONTACT_COLS " FROM contact WHERE id IN "
+				       "(SELECT contact_id " SYNC_MISSING ") ORDER BY wa_id");
+	int rc = each_row(db, st, fn, ctx);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int contact_sync_remove_missing(wb_db *db, long *removed)
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM contact WHERE id IN (SELECT contact_id " SYNC_MISSING ")");
+	int rc = db_step_done(db, st, "removing contacts");
+	*removed = rc ? 0 : sqlite3_changes(db_handle(db));
+	return rc;}
 
 /* The keys seen so far, sorted, each once. */
 typedef struct {

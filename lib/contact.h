@@ -79,7 +79,18 @@ extern const char *const contact_fields[];
 typedef int (*contact_key_fn)(const char *key, int64_t contacts, void *ctx);
 int contact_attr_keys(wb_db *db, contact_key_fn fn, void *ctx);
 int contact_count(wb_db *db, int64_t *n);
-/* value NULL removes the attribute. */
+/* The bounds of what a contact holds, in characters of UTF-8: a name
+ * the business gives it and an attribute's value.
+ * Longer input is refused, never cut. */
+#define CONTACT_NAME_MAX 256
+#define CONTACT_VALUE_MAX 1024
+/* Whether name (NULL: none) fits CONTACT_NAME_MAX; 0 or EX_DATAERR. */
+int contact_name_check(const char *name);
+/* Whether an attribute's value (NULL: a removal) fits CONTACT_VALUE_MAX;
+ * 0 or EX_DATAERR naming the key. */
+int contact_value_check(const char *key, const char *value);
+/* value NULL removes the attribute; a value that does not fit is
+ * EX_DATAERR. */
 int contact_set_attr(wb_db *db, int64_t id, const char *key, const char *value);
 /* Fills m with the attributes (key → value), in key order. */
 int contact_attrs(wb_db *db, int64_t id, kv *m);
@@ -109,6 +120,22 @@ int contact_optout_phones(wb_db *db, int argc, char **argv, FILE *fp, int opted_
 /* wb-contact rm: the phones' contacts removed with their messages; one
  * that is no contact is EX_FALSE, and nothing is removed. */
 int contact_rm_phones(wb_db *db, int argc, char **argv, FILE *fp, bulk_row_fn row, void *ctx);
+
+/* A full sync keyed on an attribute (wb-contact import --key KEY), inside
+ * the caller's transaction. sync_begin notes which contact holds each
+ * value of KEY; sync_find gives the contact of a value and the line that
+ * named it in this file (0: none yet), or EX_FALSE; sync_mark records
+ * that line named value for contact id. sync_missing calls fn, by phone,
+ * for the contacts that hold KEY with a value no line named, and
+ * sync_remove_missing removes them. */
+int contact_sync_begin(wb_db *db, const char *key);
+int contact_sync_find(wb_db *db, const char *value, int64_t *id, long *line);
+int contact_sync_mark(wb_db *db, const char *value, int64_t id, long line);
+int contact_sync_missing(wb_db *db, int (*fn)(const contact *c, void *ctx), void *ctx);
+int contact_sync_remove_missing(wb_db *db, long *removed);
+/* A contact's new phone or user ID (key, as contact_get takes it); the
+ * old one becomes an alias. EX_DATAERR when another contact has it. */
+int contact_set_key(wb_db *db, int64_t id, const char *key, int64_t now);
 
 /* The order of a listing: by phone; by their last message or ours, the
  * latest first (never: last); by name (the business's, else the

@@ -1,10 +1,13 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,7 +131,48 @@ static const char *const migrations[] = {
 	" path TEXT NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at INTEGER NOT NULL,"
 	" tried_at INTEGER);"
 	"CREATE UNIQUE INDEX quarantine_once ON quarantine(raw);",
-	/* 4 → 5, issue 14 (b14-survey): surveys; their sends and answers are
+	/* 4 → 5, issue 12 (b12-templates): message templates (wb-template),
+	 * their parameter slots, and the messaging limit's index */
+	"CREATE TABLE template (id INTEGER PRIMARY KEY, name TEXT NOT NULL, lang TEXT NOT NULL, meta_id TEXT, "
+	"category TEXT, status TEXT, reason TEXT, quality TEXT, named INTEGER NOT NULL DEFAULT 0, "
+	"definition TEXT, synced_at INTEGER, updated_at INTEGER NOT NULL, gone_at INTEGER, UNIQUE (name, lang));"
+	"CREATE TABLE template_slot (template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE, "
+	"component TEXT NOT NULL, position INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, example TEXT, "
+	"PRIMARY KEY (template_id, component, position)) WITHOUT ROWID;"
+	"CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id) "
+	"WHERE direction = 'out' AND type = 'template';",
+	/* 5 → 6, issue 13 (b13-inbox): the shared inbox (wb-inbox,
+	 * wb-agent): agents, conversations, their events and notes; a
+	 * database from before has no conversation until a customer writes */
+	"CREATE TABLE agent (name TEXT PRIMARY KEY, display TEXT, on_duty INTEGER NOT NULL DEFAULT 1,"
+	" created_at INTEGER NOT NULL, last_assigned INTEGER) WITHOUT ROWID;"
+	"CREATE TABLE conversation (id INTEGER PRIMARY KEY,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'pending', 'resolved')),"
+	" assignee TEXT REFERENCES agent(name) ON DELETE SET NULL, opened_at INTEGER NOT NULL,"
+	" waiting_since INTEGER, last_in_at INTEGER, unread INTEGER NOT NULL DEFAULT 0, assigned_at INTEGER,"
+	" first_response_at INTEGER, first_response_by TEXT, resolved_at INTEGER, version INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';"
+	"CREATE INDEX conversation_by_contact ON conversation(contact_id, id);"
+	"CREATE INDEX conversation_queue ON conversation(state, waiting_since);"
+	"CREATE INDEX conversation_by_version ON conversation(version);"
+	"CREATE TABLE conversation_event (id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,"
+	" ts INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('opened', 'reopened', 'assigned',"
+	" 'unassigned', 'answered', 'resolved')), agent TEXT, actor TEXT);"
+	"CREATE INDEX conversation_event_by_conversation ON conversation_event(conversation_id, id);"
+	"CREATE INDEX conversation_event_by_ts ON conversation_event(ts);"
+	"CREATE TABLE note (id INTEGER PRIMARY KEY,"
+	" contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	" conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,"
+	" agent TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL);"
+	"CREATE INDEX note_by_contact ON note(contact_id, created_at);"
+	"CREATE TABLE inbox_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+	"INSERT INTO inbox_version VALUES (1, 0);",
+	/* 6 → 7, issue 14 (b14-crm): the change log, its table and triggers,
+	 * as schema.sql has them (see run_migration). */
+	"-- section: change log",
+	/* 7 → 8, issue 14 (b14-survey): surveys; their sends and answers are
 	 * views derived from message (wb(7)). */
 	"CREATE TABLE survey ( id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, ask "
 	"TEXT NOT NULL, scale TEXT NOT NULL, score_min INTEGER NOT NULL, score_max INTEGER "
@@ -155,10 +199,13 @@ static const char *const migrations[] = {
 };
 
 #define CACHE_SIZE 128
+#define BUSY_MS 5000 /* how long a statement waits for another process's lock */
 
 struct wb_db {
 	sqlite3 *h;
 	char *path;
+	int full;              /* the last failure was a full disk */
+	long long full_bytes;  /* what the failed transaction had written */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -221,10 +268,38 @@ static int make_parent(const char *path)
 	return 0;
 }
 
+/* The WAL's size in bytes, 0 when there is none. */
+static long long wal_bytes(const wb_db *db)
+{
+	struct stat st;
+	char *wal = xasprintf("%s-wal", db->path);
+	long long n = stat(wal, &st) ? 0 : (long long)st.st_size;
+	free(wal);
+	return n;
+}
+
+/* Whether a write failed for want of room: the file system has less
+ * than a few pages left, or the WAL is at the file size limit. SQLite
+ * does not keep the errno that would say so. */
+static int no_room(const wb_db *db)
+{
+	const long long slack = 64 * 1024;
+	struct statvfs vfs;
+	struct rlimit rl;
+	if (statvfs(db->path, &vfs) == 0 && (long long)vfs.f_bavail * (long long)vfs.f_frsize < slack)
+		return 1;
+	return getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	       wal_bytes(db) + slack >= (long long)rl.rlim_cur;
+}
+
 int db_fail(wb_db *db, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->h) & 0xff;
 	int code;
+	/* no room: SQLITE_FULL, or a write past the file size limit, which
+	 * SQLite calls an I/O error */
+	if (rc == SQLITE_IOERR && no_room(db))
+		rc = SQLITE_FULL;
 	switch (rc) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -236,6 +311,8 @@ int db_fail(wb_db *db, const char *what)
 		code = EX_IOERR;
 		break;
 	case SQLITE_FULL:
+		db->full = 1;
+		/* fall through */
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
@@ -257,6 +334,16 @@ int db_exec(wb_db *db, const char *sql)
 	return 0;
 }
 
+int db_data_version(wb_db *db, int64_t *v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "reading the data version");
+	*v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int user_version(wb_db *db, int *v)
 {
 	sqlite3_stmt *st;
@@ -265,6 +352,27 @@ static int user_version(wb_db *db, int *v)
 	*v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/* A migration that is "-- section: NAME" runs the part of schema.sql
+ * from that line to "-- end: NAME": new tables and triggers whose only
+ * text is there, so the two cannot drift apart. Any other migration is
+ * run as it is. */
+static int run_migration(wb_db *db, const char *sql)
+{
+	static const char section[] = "-- section: ";
+	if (strncmp(sql, section, sizeof section - 1))
+		return db_exec(db, sql);
+	const char *from = strstr(wb_schema_sql, sql);
+	char *end = xasprintf("-- end: %s", sql + sizeof section - 1);
+	const char *to = from ? strstr(from, end) : NULL;
+	free(end);
+	if (!to)
+		return wb_err(EX_SOFTWARE, "internal error: schema.sql has no %s", sql);
+	char *part = xstrndup(from, (size_t)(to - from));
+	int rc = db_exec(db, part);
+	free(part);
+	return rc;
 }
 
 /* EX_SOFTWARE when a row refers to one that is not there (a migration
@@ -310,7 +418,7 @@ static int migrate(wb_db *db)
 		v = WB_SCHEMA_VERSION;
 	}
 	for (; v < WB_SCHEMA_VERSION; v++)
-		if (migrations[v - 1] && (rc = db_exec(db, migrations[v - 1])))
+		if (migrations[v - 1] && (rc = run_migration(db, migrations[v - 1])))
 			goto fail;
 	if ((rc = foreign_keys_hold(db)))
 		goto fail;
@@ -327,18 +435,31 @@ on:;
 	return rc ? rc : on;
 }
 
+/* A new database is made here, empty, 0600 whatever the umask: it holds
+ * customers' messages. SQLite gives its -wal and -shm the mode of the
+ * database file. */
+static int make_private(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	int rc = fchmod(fd, 0600) ? wb_err(EX_CANTCREAT, "%s: %s", path, strerror(errno)) : 0;
+	close(fd);
+	return rc;
+}
+
 int db_open(const char *path, wb_db **out)
 {
 	wb_db *db = xcalloc(1, sizeof *db);
 	int rc = db_path_of(path, &db->path);
-	if (rc || (rc = make_parent(db->path)))
+	if (rc || (rc = make_parent(db->path)) || (strcmp(db->path, ":memory:") && (rc = make_private(db->path))))
 		goto fail;
 	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wb_err(EX_CANTCREAT, "%s: cannot open database: %s", db->path,
 			    db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_timeout(db->h, BUSY_MS);
 	/* Each utility is a short process; checkpointing the WAL as it
 	 * closes would make every bulk command pay to copy its pages twice.
 	 * SQLite's automatic checkpoints keep the WAL short instead. */
@@ -438,6 +559,26 @@ int db_begin(wb_db *db)
 	return 0;
 }
 
+int db_begin_within(wb_db *db, int ms)
+{
+	sqlite3_busy_timeout(db->h, ms);
+	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(db->h, BUSY_MS);
+	return rc == SQLITE_OK ? 0 : db_fail(db, "starting a transaction");
+}
+
+int db_savepoint(wb_db *db)
+{
+	return db_step_done(db, db_stmt(db, "SAVEPOINT one"), "starting a savepoint");
+}
+
+int db_savepoint_end(wb_db *db, int keep)
+{
+	int rc = keep ? 0 : db_step_done(db, db_stmt(db, "ROLLBACK TO one"), "undoing a savepoint");
+	int r = db_step_done(db, db_stmt(db, "RELEASE one"), "ending a savepoint");
+	return rc ? rc : r;
+}
+
 int db_commit(wb_db *db)
 {
 	if (exec_patiently(db, "COMMIT") == SQLITE_OK)
@@ -449,8 +590,22 @@ int db_commit(wb_db *db)
 
 void db_rollback(wb_db *db)
 {
+	if (db->full)
+		db->full_bytes = wal_bytes(db);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	/* A full disk: what the failed transaction wrote to the WAL is given
+	 * back, or the disk would stay full and the database unwritable for
+	 * every other process too. */
+	if (db->full) {
+		sqlite3_exec(db->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		db->full = 0;
+	}
+}
+
+long long db_full_bytes(const wb_db *db)
+{
+	return db->full_bytes;
 }
 
 int db_step_done(wb_db *db, sqlite3_stmt *st, const char *what)

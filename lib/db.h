@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define WB_SCHEMA_VERSION 5
+#define WB_SCHEMA_VERSION 8
 
 typedef struct wb_db wb_db;
 
@@ -34,9 +34,29 @@ sqlite3_stmt *db_stmt(wb_db *db, const char *sql);
  * holds the write lock (beyond the busy timeout); commit; rollback. */
 int db_begin(wb_db *db);
 int db_commit(wb_db *db);
+/* Also, after a full disk (SQLITE_FULL), truncates the WAL, so that the
+ * space the failed transaction took is free again. */
 void db_rollback(wb_db *db);
+/* After a db_rollback that followed a full disk: the bytes the failed
+ * transaction had written (the WAL's size then); 0 when no full disk
+ * was rolled back. */
+long long db_full_bytes(const wb_db *db);
+/* BEGIN IMMEDIATE, waiting at most ms for another process's write lock
+ * (db_begin waits far longer): for a caller that must answer in time.
+ * EX_TEMPFAIL when the lock was not had. */
+int db_begin_within(wb_db *db, int ms);
+/* Inside a transaction, a part that may be undone alone: db_savepoint
+ * starts it; db_savepoint_end keeps it (keep 1) or undoes it (keep 0),
+ * the rest of the transaction going on either way. Not nested in another
+ * db_savepoint; code inside may use savepoints of other names. */
+int db_savepoint(wb_db *db);
+int db_savepoint_end(wb_db *db, int keep);
 /* Runs SQL without results (several statements allowed). */
 int db_exec(wb_db *db, const char *sql);
+/* A number that changes when another connection commits a change to the
+ * file (SQLite's PRAGMA data_version): a console polls it cheaply, with
+ * no transaction, to know when to read again. */
+int db_data_version(wb_db *db, int64_t *v);
 
 /* Records sqlite's message for the last failure, prefixed with what, and
  * returns the matching EX_ code (busy → 75, I/O → 74, full/readonly → 73). */

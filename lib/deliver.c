@@ -47,6 +47,7 @@ static void push(slots *p, slot *s)
 static void slot_free(slot *s)
 {
 	free(s->it.payload);
+	free(s->it.tmpl);
 	free(s->it.tag);
 	free(s->it.phone_number_id);
 	free(s);
@@ -83,7 +84,7 @@ static double retry_base(void)
 
 static void emit(run *r, const slot *sl, const char *wamid, msg_status status, const char *error)
 {
-	deliver_result res = {sl->it.id, sl->it.phone, sl->it.user_id, wamid, status, error, sl->it.tag};
+	deliver_result res = {sl->it.id, sl->it.phone, sl->it.user_id, wamid, status, error, sl->it.tag, sl->it.tmpl};
 	if (r->o->on_result)
 		r->o->on_result(&res, r->o->ctx);
 	r->done++;

@@ -23,6 +23,7 @@ typedef struct {
 	msg_status status;
 	const char *error;
 	const char *tag; /* wb-send --tag */
+	const char *tmpl; /* the template it is, NULL for other messages */
 } deliver_result;
 
 typedef struct {

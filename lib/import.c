@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bsuid.h"
 #include "contact.h"
@@ -96,9 +97,17 @@ static int check_shape(const import_map *m, char *const *f, int n)
 	if (n < m->ncols)
 		return wb_err(EX_DATAERR, "%d field%s, the header has %d: quote a cell that holds a line break, "
 			      "or add the missing cells", n, n == 1 ? "" : "s", m->ncols);
-	for (int i = 0; i < n; i++)
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
 		if (utf8_len(f[i]) < 0)
 			return bad_utf8(m, i);
+		if (i == m->name)
+			rc = contact_name_check(f[i]);
+		else if (m->keys[i])
+			rc = contact_value_check(m->keys[i], f[i]);
+	}
+	if (rc)
+		return rc;
 	const char *phone = phone_of(m, f), *uid = user_id_of(m, f);
 	if (!*phone && !*uid)
 		return wb_err(EX_DATAERR, "column '%s': empty", m->phone >= 0 ? "phone" : "user_id");
@@ -188,6 +197,8 @@ typedef struct {
 	void *ctx;
 	import_stats *st;
 	seen_set seen;
+	const import_sync *sync; /* NULL: none */
+	int keycol;              /* sync->key's column, or -1 */
 } run;
 
 /* A row's attributes as one JSON merge patch, appended to patch; they go
@@ -208,19 +219,43 @@ static int attrs_patch(const import_map *m, char *const *f, sb *patch)
 	return 1;
 }
 
+/* A keyed row (--key): the contact holding its key value takes the
+ * row's phone or user ID, so the upsert by it that follows updates that
+ * contact. A value two lines have is an error naming the other. */
+static int match_key(run *w, const char *value, const char *key)
+{
+	long seen;
+	int64_t id;
+	if (!*value)
+		return wb_err(EX_DATAERR, "column '%s': empty (every row needs its key)", w->sync->key);
+	int rc = contact_sync_find(w->db, value, &id, &seen);
+	if (rc == EX_FALSE)
+		return 0;
+	if (!rc && seen)
+		rc = wb_err(EX_DATAERR, "%s '%s' is on line %ld too", w->sync->key, value, seen);
+	return rc ? rc : contact_set_key(w->db, id, key, w->now);
+}
+
 /* Writes one checked row; a phone seen before in this import is said
  * so, and the later row's cells win (as any update's do). */
 static int put_row(run *w, char *const *f, const char *key, const char *attrs, long line)
 {
+	const char *value = w->keycol >= 0 ? f[w->keycol] : NULL;
+	int rc = value ? match_key(w, value, key) : 0;
+	if (rc)
+		return rc;
 	long first = seen_put(&w->seen, key, line);
 	if (first) {
 		wb_warn("%s:%ld: %s is on line %ld too; the later row's cells win", w->name, line, key, first);
 		w->st->duplicates++;
 	}
 	int64_t id;
-	int created, rc = contact_upsert_attrs(w->db, key, name_of(w->m, f), attrs, w->now, &id, &created);
+	int created;
+	rc = contact_upsert_attrs(w->db, key, name_of(w->m, f), attrs, w->now, &id, &created);
 	if (!rc && !first)
 		++*(created ? &w->st->created : &w->st->updated);
+	if (!rc && value)
+		rc = contact_sync_mark(w->db, value, id, line);
 	return rc;
 }
 
@@ -332,7 +367,7 @@ static int write_batch(run *w, const batch *b)
 		if (rc == s->rc && rc)
 			wb_err(rc, "%s", s->msg);
 		const char *attrs = s->attrs ? b->patches.s + s->attrs - 1 : NULL;
-		if (!rc && (rc = put_row(w, f, key, attrs, s->line)))
+		if (!rc && (rc = put_row(w, f, key, attrs, s->line)) && rc != EX_DATAERR)
 			return wb_err_prefix(rc, "%s:%ld: ", w->name, s->line);
 		if (rc) {
 			wb_err_prefix(rc, "%s:%ld: ", w->name, s->line);
@@ -345,13 +380,28 @@ static int write_batch(run *w, const batch *b)
 	return 0;
 }
 
-/* Every row after the header, in one transaction: read, checked in the
- * workers and written, in that order, BATCHES_IN_FLIGHT batches apart. A
- * row's error is told before a later line's malformed CSV. */
+/* The end of a sync: the contacts the file no longer has, listed
+ * (--dry-run) or removed. */
+static int finish_sync(run *w)
+{
+	const import_sync *sync = w->sync;
+	if (!sync || !sync->delete_missing)
+		return 0;
+	if (sync->dry_run && sync->removing)
+		return contact_sync_missing(w->db, sync->removing, sync->ctx);
+	return contact_sync_remove_missing(w->db, &w->st->removed);
+}
+
+/* Every row after the header, in one transaction (rolled back whole by
+ * a dry run): read, checked in the workers and written, in that order,
+ * BATCHES_IN_FLIGHT batches apart. A row's error is told before a later
+ * line's malformed CSV. */
 static int put_rows(run *w, in_rows *r)
 {
 	par *p = par_open(check_batch, NULL);
 	int rc = db_begin(w->db), reading = 1, queued = 0, read_rc = 0;
+	if (!rc && w->keycol >= 0)
+		rc = contact_sync_begin(w->db, w->sync->key);
 	char *read_msg = NULL;
 	while (!rc && (reading || queued)) {
 		batch *b;
@@ -378,15 +428,54 @@ static int put_rows(run *w, in_rows *r)
 	if (!rc && read_rc)
 		rc = wb_err(read_rc, "%s", read_msg);
 	free(read_msg);
-	if (rc) {
+	if (!rc)
+		rc = finish_sync(w);
+	if (rc || (w->sync && w->sync->dry_run)) {
 		db_rollback(w->db);
 		return rc;
 	}
 	return db_commit(w->db);
 }
 
+/* The column --key names, or -1 without --key. */
+static int key_column(const import_map *m, const import_sync *sync, int *col)
+{
+	*col = -1;
+	if (!sync || !sync->key)
+		return 0;
+	for (int i = 0; i < m->ncols; i++)
+		if (m->keys[i] && !strcmp(m->keys[i], sync->key))
+			*col = i;
+	return *col < 0 ? wb_err(EX_DATAERR, "--key %s: no such column in the header", sync->key) : 0;
+}
+
+/* Megabytes, for a person. */
+static double mb(long long bytes)
+{
+	return (double)bytes / (1024 * 1024);
+}
+
+/* The disk filled up: says how much the import needed, estimated from
+ * what it had written for the part of the input it had read. */
+static int disk_full(wb_db *db, FILE *fp)
+{
+	long long wrote = db_full_bytes(db), at = ftello(fp);
+	struct stat st;
+	char *why = xstrdup(wb_errmsg());
+	int rc;
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && at > 0 && st.st_size >= at)
+		rc = wb_err(EX_CANTCREAT, "%s: the import needs more than %.1f MB free (it had written %.1f MB "
+			    "for %.0f%% of its input); nothing was imported", why, mb(wrote * st.st_size / at),
+			    mb(wrote), 100.0 * (double)at / (double)st.st_size);
+	else
+		rc = wb_err(EX_CANTCREAT, "%s: the import needs more than %.1f MB free; nothing was imported",
+			    why, mb(wrote));
+	free(why);
+	return rc;
+}
+
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
-		    import_skip_fn skip, void *ctx, import_stats *st)
+		    import_skip_fn skip, void *ctx, const import_sync *sync, import_stats *st)
 {
 	memset(st, 0, sizeof *st);
 	in_rows *r;
@@ -395,15 +484,17 @@ int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
 	const in_row *head = rc ? NULL : in_rows_header(r);
 	if (!rc && !head)
 		rc = wb_err(EX_DATAERR, "%s: empty; a header row is required", name);
-	if (!rc && (rc = import_header(head->cell, head->n, &m)))
+	int keycol = -1;
+	if (!rc && ((rc = import_header(head->cell, head->n, &m)) || (rc = key_column(&m, sync, &keycol))))
 		in_row_err(head, rc);
 	if (!rc && m.other_phone >= 0)
 		wb_warn("%s:%ld: column '%s' is not imported: the phones are read from column '%s' "
 			"(--phone-column picks another)", name, head->line, head->cell[m.other_phone],
 			head->cell[m.phone]);
-	run w = {.db = db, .m = &m, .name = name, .now = now, .skip = skip, .ctx = ctx, .st = st};
-	if (!rc)
-		rc = put_rows(&w, r);
+	run w = {.db = db, .m = &m, .name = name, .now = now, .skip = skip, .ctx = ctx, .st = st,
+		.sync = sync, .keycol = keycol};
+	if (!rc && (rc = put_rows(&w, r)) && db_full_bytes(db))
+		rc = disk_full(db, fp);
 	free(w.seen.key);
 	free(w.seen.line);
 	import_map_free(&m);

@@ -48,9 +48,27 @@ typedef struct {
 int import_check(wb_db *db, const import_map *m, char **f, int n, import_row *r);
 
 typedef struct {
-	long created, updated, skipped;
+	long created, updated, skipped, removed;
 	long duplicates; /* rows whose phone an earlier row had */
 } import_stats;
+
+/* A full sync from a CRM (--key, --delete-missing, --dry-run). */
+typedef struct {
+	/* The attribute a row is matched on before its phone (the CRM's id,
+	 * a column of the file): a contact holding the row's value is that
+	 * row's contact, whose phone changes when the row's does. Every row
+	 * needs a value; one value on two lines is an error naming both.
+	 * NULL: by phone alone. */
+	const char *key;
+	/* Removes the contacts that hold key with a value no row has: those
+	 * an earlier import with this key brought, and the CRM dropped since.
+	 * Contacts without key (who only wrote in) stay. */
+	int delete_missing;
+	/* Nothing is written; removing hears of each contact that would go. */
+	int dry_run;
+	int (*removing)(const contact *c, void *ctx);
+	void *ctx;
+} import_sync;
 
 /* Told about each row --skip-bad skips: msg is "FILE:LINE: why". */
 typedef void (*import_skip_fn)(const char *msg, void *ctx);
@@ -60,8 +78,9 @@ typedef void (*import_skip_fn)(const char *msg, void *ctx);
  * leaves that field or attribute as it was. One transaction. A bad row
  * fails the whole import (EX_DATAERR "FILE:LINE: …", nothing written)
  * unless skip is non-NULL: then the row is passed to skip and the rest go
- * in. A malformed CSV (an unterminated quote) or header always fails. */
+ * in. A malformed CSV (an unterminated quote) or header always fails.
+ * sync (NULL: none) makes it a keyed, full sync. */
 int import_contacts(wb_db *db, FILE *fp, const char *name, int64_t now,
-		    import_skip_fn skip, void *ctx, import_stats *st);
+		    import_skip_fn skip, void *ctx, const import_sync *sync, import_stats *st);
 
 #endif

@@ -186,19 +186,32 @@ int inbound_document(inbound *ib, const char *doc, size_t len, const char *sourc
 	return rc;
 }
 
+int inbound_write(inbound *ib)
+{
+	int rc = 0;
+	if (ib->pending.len &&
+	    (fwrite(ib->pending.s, 1, ib->pending.len, ib->events) != ib->pending.len || fflush(ib->events))) {
+		int e = errno;
+		rc = wb_err(EX_IOERR, e == EPIPE ? "standard output: the reader is gone (broken pipe)"
+						 : "standard output: %s", strerror(e));
+		errno = e;
+	}
+	sb_reset(&ib->pending);
+	return rc;
+}
+
 /* Events go out only after their commit: a reader of the stream (wb-reply
  * auto) then finds in the database everything an event mentions. */
 static int emit(int committed, void *ctx)
 {
 	inbound *ib = ctx;
-	int rc = 0;
-	if (committed && ib->pending.len &&
-	    (fwrite(ib->pending.s, 1, ib->pending.len, ib->events) != ib->pending.len || fflush(ib->events))) {
-		if (errno == EPIPE)
-			exit(0);
-		rc = wb_err(EX_IOERR, "write error: %s", strerror(errno));
+	if (!committed || !ib->events) {
+		sb_reset(&ib->pending);
+		return 0;
 	}
-	sb_reset(&ib->pending);
+	int rc = inbound_write(ib);
+	if (rc && errno == EPIPE)
+		exit(0);
 	return rc;
 }
 
@@ -224,27 +237,6 @@ int inbound_paths(inbound *ib, int n, char **paths)
 		in_docs_close(in);
 	}
 	return rc;
-}
-
-/* One document in a transaction of its own, its events written after. */
-static int alone(inbound *ib, const char *doc, size_t len, const char *source, long long offset)
-{
-	int rc = db_begin(ib->db);
-	if (rc)
-		return rc;
-	if ((rc = inbound_document(ib, doc, len, source, offset, 0))) {
-		db_rollback(ib->db);
-		sb_reset(&ib->pending);
-		return rc;
-	}
-	rc = db_commit(ib->db);
-	int e = emit(!rc, ib);
-	return rc ? rc : e;
-}
-
-int inbound_post(const char *body, size_t len, void *ctx)
-{
-	return alone(ctx, body, len, "listener", -1);
 }
 
 static int retry_one(const quarantine_row *r, void *ctx)

@@ -58,11 +58,10 @@ int inbound_stream(inbound *ib, in_docs *in);
 /* inbound_stream over each file of paths in turn ("-": stdin), or stdin
  * when n is 0. EX_NOINPUT for a missing file, which ends it. */
 int inbound_paths(inbound *ib, int n, char **paths);
-/* One body the listener took (a listen_fn; ctx is the inbound): stored
- * in a transaction of its own, its bad parts quarantined, its events
- * written after the commit. 0 once it is committed, so Meta stops
- * sending it; a database error asks Meta to send it again. */
-int inbound_post(const char *body, size_t len, void *ctx);
+/* Writes the pending events to ib->events and flushes them; 0, or
+ * EX_IOERR saying why (errno is left as the write set it: EPIPE when the
+ * reader went away). The pending events are gone either way. */
+int inbound_write(inbound *ib);
 /* wb-recv retry: the quarantined parts with these ids (all when n is 0)
  * taken in again, each in a transaction; a part that is taken leaves the
  * quarantine, one that is still bad stays with its new reason. */

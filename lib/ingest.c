@@ -8,6 +8,8 @@
 #include "contact.h"
 #include "err.h"
 #include "identity.h"
+#include "inbox.h"
+#include "template.h"
 #include "track.h"
 #include "util.h"
 #include "when.h"
@@ -178,8 +180,13 @@ static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, i
 		return store_change(db, it, cid, fresh);
 	if ((rc = insert_message(db, it, cid, 0, fresh)))
 		return rc;
-	/* the words are what a person writes now, not the history */
-	if (!*fresh || strcmp(it->type, "text") || it->source)
+	/* the words, and the inbox's waiting, are what a person writes now,
+	 * not the history (nor a history's placeholder filled in) */
+	if (!*fresh || it->source)
+		return 0;
+	if ((rc = inbox_customer_message(db, cid, it->type, it->ts)))
+		return rc;
+	if (strcmp(it->type, "text"))
 		return 0;
 	if (inbound_word_is(w->stop, it->text))
 		return contact_set_optout(db, cid, 1, it->ts);
@@ -346,7 +353,11 @@ static int store_kept(wb_db *db, const wh_item *it, int *fresh)
 	sqlite3_bind_text(st, 8, ingest_dump(it->raw), -1, free);
 	sqlite3_bind_int(st, 9, it->known);
 	sqlite3_bind_int64(st, 10, when_now());
-	return db_step_changed(db, st, "saving a webhook change", fresh);
+	int rc = db_step_changed(db, st, "saving a webhook change", fresh);
+	/* a template's status, quality or category, or the messaging limit,
+	 * changes once: a repeated delivery (not fresh) must not undo a later
+	 * change that came in between */
+	return rc || !*fresh ? rc : template_apply_update(db, it->field, it->raw);
 }
 
 int ingest_item(wb_db *db, const inbound_words *w, const wh_item *it, int *fresh)

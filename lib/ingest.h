@@ -4,7 +4,7 @@
  * names; an echo or a history message stored as the business's own; a
  * delivery status tracked (track); a call recorded; a marketing
  * preference or an address-book name kept on the contact; a change kept
- * whole. Inside the caller's transaction. It parses nothing (webhook
+ * whole, and a new template or number change applied (template). Inside the caller's transaction. It parses nothing (webhook
  * does) and writes no events (inbound does). */
 #ifndef WB_INGEST_H
 #define WB_INGEST_H

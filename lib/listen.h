@@ -1,30 +1,57 @@
 /* listen — the webhook listener: an HTTP server (libmicrohttpd) that
  * answers Meta's verification handshake and takes POSTs whose
- * X-Hub-Signature-256 is right, hands each body to a callback and answers
- * 200 only when the callback has committed it. It does not parse or store
- * payloads, and never logs secrets or bodies. */
+ * X-Hub-Signature-256 is right on one path, hands their bodies to a store
+ * callback in batches on a thread of its own, and answers each only when
+ * the store has said how it went. It keeps slow or idle clients from
+ * holding connections (a limit per address, a deadline per request). It
+ * does not parse or store payloads, and never logs secrets or bodies. */
 #ifndef WB_LISTEN_H
 #define WB_LISTEN_H
 #include <stddef.h>
 
-/* Returns 0 when the body is stored; EX_DATAERR answers 400 (Meta gives
- * up), anything else 503 (Meta tries again later). */
-typedef int (*listen_fn)(const char *body, size_t len, void *ctx);
+#define LISTEN_PATH "/webhook"  /* the path served unless told otherwise */
+#define LISTEN_PER_ADDR 64      /* connections from one address at once, by default */
+#define LISTEN_CONNECTIONS 1000 /* connections at once, in all */
+
+/* A signed body, as the store gets it. */
+typedef struct {
+	const char *body;
+	size_t len;
+	long long arrived_ms; /* when it was whole (monotonic clock) */
+	int rc;               /* the store sets it: 0 stored (200), EX_DATAERR
+	                       * refused (400: Meta gives up), else 503 (Meta
+	                       * tries again) */
+} listen_post;
+
+/* Stores n posts, oldest first, each all or nothing, setting each one's
+ * rc. Runs on the listener's store thread, one call at a time, never on
+ * the thread that serves HTTP, so a slow database holds up no handshake
+ * and no refusal. Returns 0, or an EX_ code with a message when the
+ * listener cannot go on (its output is gone): it then stops, answering
+ * 503 to what it could not finish. */
+typedef int (*listen_store_fn)(listen_post *posts, size_t n, void *ctx);
 
 typedef struct {
 	const char *addr;         /* "127.0.0.1:8080", "[::1]:8080", ":8080"; port 0 picks one */
+	const char *path;         /* the one path served (others: 404); NULL: LISTEN_PATH */
 	const char *secret;       /* the app secret; NULL only with insecure */
 	const char *verify_token; /* NULL: the GET handshake is refused */
 	int insecure;             /* take unsigned posts (local testing) */
 	size_t max_body;          /* larger bodies get 413 */
-	unsigned timeout;         /* seconds an idle connection is kept */
-	listen_fn fn;
+	unsigned timeout;         /* seconds a request may take, from its connection's
+	                           * opening or the answer before it on that connection */
+	unsigned per_addr;        /* connections from one address at once; 0: LISTEN_PER_ADDR */
+	listen_store_fn store;
 	void *ctx;
 } listen_opts;
 
-/* Serves until SIGTERM or SIGINT, then finishes the request in hand and
- * returns 0; or returns an EX_ code when it cannot start. Says on stderr
- * where it listens (the port it got, when asked for port 0). */
+/* The clock of arrived_ms, in milliseconds. */
+long long listen_clock_ms(void);
+
+/* Serves until SIGTERM or SIGINT, then stores and answers what it has
+ * taken and returns 0; or returns the store's code when it failed, or an
+ * EX_ code when it cannot start. Says on stderr where it listens (the
+ * port it got, when asked for port 0). */
 int listen_run(const listen_opts *o);
 /* listen_run with the secrets from the configuration (config.h), in
  * place of o's: WB_APP_SECRET, required unless insecure (which is warned

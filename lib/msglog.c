@@ -5,12 +5,13 @@
 #include "err.h"
 
 const char *const msglog_cols[MSGLOG_NCOLS + 1] = {"time", "phone", "user_id", "direction", "type",
-						   "text", "status", "wamid", "labels", NULL};
+						   "text", "status", "wamid", "labels", "agent", NULL};
 
 void msglog_cells(const msglog_msg *m, msglog_row *r)
 {
 	const char *cells[MSGLOG_NCOLS - 1] = {*m->wa_id ? m->wa_id : NULL, *m->user_id ? m->user_id : NULL,
-					       m->direction, m->type, m->body, m->status, m->wamid, m->labels};
+					       m->direction, m->type, m->body, m->status, m->wamid, m->labels,
+					       m->agent};
 	memcpy(r->cell, cells, sizeof cells);
 }
 
@@ -21,7 +22,7 @@ void msglog_cells(const msglog_msg *m, msglog_row *r)
 	"CASE WHEN m.deleted_at THEN 'deleted' WHEN m.edited_at AND m.direction = 'in' " \
 	"THEN 'edited' ELSE m.status END, CASE WHEN m.deleted_at IS NULL THEN m.body END, " \
 	"(SELECT group_concat(name, ',') FROM (SELECT l.name FROM message_label ml "     \
-	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)) " \
+	"JOIN label l ON l.id = ml.label_id WHERE ml.message_id = m.id ORDER BY l.name)), m.agent " \
 	"FROM message m JOIN contact c ON c.id = m.contact_id "
 
 static const char *opt_text(sqlite3_stmt *st, int i)
@@ -39,11 +40,12 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 			.wa_id = db_col_text(st, 2),
 			.user_id = db_col_text(st, 3),
 			.wamid = opt_text(st, 4),
-			.direction = db_col_text(st, 5),
+			.direction = opt_text(st, 5),
 			.type = db_col_text(st, 6),
-			.status = db_col_text(st, 7),
+			.status = opt_text(st, 7),
 			.body = opt_text(st, 8),
 			.labels = db_col_text(st, 9),
+			.agent = opt_text(st, 10),
 		};
 		if ((rc = fn(&m, ctx)))
 			break;
@@ -57,11 +59,13 @@ static int walk(wb_db *db, sqlite3_stmt *st, msglog_fn fn, void *ctx)
 int msglog_each(wb_db *db, int64_t contact_id, msglog_fn fn, void *ctx)
 {
 	/* calls among the messages, as a line each: "call 2m05s" when it was
-	 * answered */
+	 * answered; a note is a row of its own type */
 	sqlite3_stmt *st = db_stmt(db, MSGLOG_SELECT "WHERE m.contact_id = ?1 UNION ALL "
 		"SELECT k.id, k.ts, c.wa_id, c.user_id, k.wacid, k.direction, 'call', k.status, "
 		"'call' || CASE WHEN k.duration THEN printf(' %dm%02ds', k.duration / 60, k.duration % 60) "
-		"ELSE '' END, '' FROM call k JOIN contact c ON c.id = k.contact_id WHERE k.contact_id = ?1 "
+		"ELSE '' END, '', NULL FROM call k JOIN contact c ON c.id = k.contact_id WHERE k.contact_id = ?1 "
+		"UNION ALL SELECT n.id, n.created_at, c.wa_id, c.user_id, NULL, NULL, 'note', NULL, n.text, '', "
+		"n.agent FROM note n JOIN contact c ON c.id = n.contact_id WHERE n.contact_id = ?1 "
 		"ORDER BY 2, 1");
 	sqlite3_bind_int64(st, 1, contact_id);
 	return walk(db, st, fn, ctx);

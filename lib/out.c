@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bsuid.h"
 #include "err.h"
 #include "table.h"
 #include "util.h"
@@ -113,6 +114,11 @@ void out_zone(out *o, const char *tz)
 	o->tz = tz ? xstrdup(tz) : NULL;
 }
 
+int out_for_people(const out *o)
+{
+	return o->f == OUT_TABLE;
+}
+
 void out_one_row_vertical(out *o)
 {
 	if (o->table)
@@ -155,6 +161,13 @@ static void put(out *o, enum cell_kind k, char *text, double v)
 void out_str(out *o, const char *s)
 {
 	put(o, s ? C_STR : C_NULL, s ? xstrdup(s) : NULL, NAN);
+}
+
+void out_key(out *o, const char *key)
+{
+	int uid = bsuid_valid(key);
+	out_str(o, uid ? NULL : key);
+	out_str(o, uid ? key : NULL);
 }
 
 void out_int(out *o, int64_t v)

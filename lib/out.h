@@ -32,6 +32,9 @@ void out_no_header(out *o);
 /* The zone a table shows times in (an IANA name, copied; NULL: the
  * system's). */
 void out_zone(out *o, const char *tz);
+/* Whether o is a table (for people), for a cell a command composes
+ * itself from times: then in the business zone, else UTC. */
+int out_for_people(const out *o);
 /* A table of one row is written as "column: value" lines. */
 void out_one_row_vertical(out *o);
 /* A table gets a sparkline next to the numeric column col: a block per
@@ -42,6 +45,8 @@ void out_spark(out *o, const char *col);
 void out_plot(out *o, const char *col, int nlabels);
 
 void out_str(out *o, const char *s); /* NULL is an empty cell / JSON null */
+/* A contact's key (a phone or a user ID) as the two cells phone, user_id. */
+void out_key(out *o, const char *key);
 void out_int(out *o, int64_t v);
 void out_num(out *o, double v);     /* up to 4 decimals; NaN is empty/null */
 void out_bool(out *o, int b);

@@ -9,6 +9,7 @@
 
 #include "contact.h"
 #include "err.h"
+#include "inbox.h"
 #include "status.h"
 #include "track.h"
 #include "util.h"
@@ -94,6 +95,61 @@ int queue_marketing_to(wb_db *db, int64_t contact_id, int64_t since, int64_t exc
 	return 0;
 }
 
+/* The template messages that count towards the limit in (?1, ?2), those
+ * of broadcast ?3 aside; the partial index message_template_reach serves it. */
+#define REACHED " FROM message WHERE direction = 'out' AND type = 'template' " \
+	"AND coalesce(due_at, ts) > ?1 AND coalesce(due_at, ts) < ?2 " \
+	"AND status NOT IN ('failed', 'cancelled') AND coalesce(broadcast_id, -1) != ?3"
+
+/* A count over a window (?1, ?2) and a broadcast ?3. */
+static int count_in(wb_db *db, sqlite3_stmt *st, int64_t from, int64_t to, int64_t broadcast, int64_t *n)
+{
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, broadcast);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(db, "counting template recipients");
+	*n = rc ? 0 : sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int queue_template_reach(wb_db *db, int64_t from, int64_t to, int64_t except, int64_t *n)
+{
+	return count_in(db, db_stmt(db, "SELECT count(DISTINCT contact_id)" REACHED), from, to, except, n);
+}
+
+/* Broadcast ?3's template messages due now to contacts not reached otherwise. */
+#define NEWCOMERS " FROM message m WHERE m.broadcast_id = ?3 AND m.type = 'template' AND m.status = 'queued' " \
+	"AND m.due_at IS NULL AND m.contact_id NOT IN (SELECT contact_id" REACHED ")"
+
+int queue_newcomers(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t *n)
+{
+	return count_in(db, db_stmt(db, "SELECT count(*)" NEWCOMERS), from, to, broadcast, n);
+}
+
+int queue_newcomers_defer(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t skip, int64_t n,
+			  int64_t due, void (*fn)(int64_t id, const char *phone, int64_t due, void *ctx), void *ctx)
+{
+	/* released: the rows due now were reserved for this process */
+	sqlite3_stmt *st = db_stmt(db,
+		"UPDATE message SET due_at = ?6, claimed_by = NULL WHERE id IN (SELECT m.id" NEWCOMERS
+		" ORDER BY m.id LIMIT ?5 OFFSET ?4) "
+		"RETURNING id, (SELECT coalesce(wa_id, user_id) FROM contact WHERE contact.id = contact_id)");
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, broadcast);
+	sqlite3_bind_int64(st, 4, skip);
+	sqlite3_bind_int64(st, 5, n);
+	sqlite3_bind_int64(st, 6, due);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn)
+			fn(sqlite3_column_int64(st, 0), db_col_text(st, 1), due, ctx);
+	int rc = step == SQLITE_DONE ? 0 : db_fail(db, "spreading a broadcast");
+	sqlite3_reset(st);
+	return rc;
+}
+
 static void boot_id(char *buf, size_t size)
 {
 	snprintf(buf, size, "?");
@@ -149,7 +205,8 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		" ORDER BY due_at, id LIMIT ?4) "
 		"RETURNING id, (SELECT wa_id FROM contact WHERE contact.id = contact_id), payload, attempts, "
 		" type = 'template', forced, (SELECT last_in_at FROM contact WHERE contact.id = contact_id), tag, "
-		" (SELECT user_id FROM contact WHERE contact.id = contact_id), phone_number_id");
+		" (SELECT user_id FROM contact WHERE contact.id = contact_id), phone_number_id, "
+		" CASE WHEN type = 'template' THEN body END");
 	sqlite3_bind_text(st, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, mine);
@@ -168,6 +225,7 @@ int queue_claim(wb_db *db, const char *me, int mine, int64_t now, int max, queue
 		v[k].tag = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 7));
 		snprintf(v[k].user_id, sizeof v[k].user_id, "%s", db_col_text(st, 8));
 		v[k].phone_number_id = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 9));
+		v[k].tmpl = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : xstrdup(db_col_text(st, 10));
 		k++;
 	}
 	sqlite3_reset(st);
@@ -190,6 +248,7 @@ void queue_items_free(queue_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(items[i].payload);
+		free(items[i].tmpl);
 		free(items[i].tag);
 		free(items[i].phone_number_id);
 	}
@@ -216,7 +275,9 @@ int queue_sent(wb_db *db, int64_t id, const char *wamid, int64_t ts, msg_status 
 	sqlite3_bind_int64(st, 1, id);
 	int64_t cid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return cid ? contact_sent(db, cid, ts) : 0;
+	if (cid && (rc = contact_sent(db, cid, ts)))
+		return rc;
+	return inbox_message_sent(db, id, ts);
 }
 
 /* The message's status; -1 when there is no such message. */

@@ -43,6 +43,18 @@ int queue_broadcast_new(wb_db *db, const char *name, const char *agent, const ch
  * frequency cap counts. */
 int queue_marketing_to(wb_db *db, int64_t contact_id, int64_t since, int64_t except_broadcast, int64_t *count);
 
+/* The messaging limit's count: the contacts template messages reach (by
+ * the time they go, failed and cancelled ones aside) in (from, to), but
+ * for the messages of broadcast except (0: none). */
+int queue_template_reach(wb_db *db, int64_t from, int64_t to, int64_t except, int64_t *n);
+/* A broadcast's template messages due now to contacts no other template
+ * message reaches in (from, to): how many. */
+int queue_newcomers(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t *n);
+/* Of those, in their order, moves n after the first skip to due (for any
+ * flush to send then); fn is told of each. */
+int queue_newcomers_defer(wb_db *db, int64_t broadcast, int64_t from, int64_t to, int64_t skip, int64_t n,
+			  int64_t due, void (*fn)(int64_t id, const char *phone, int64_t due, void *ctx), void *ctx);
+
 /* This process's claim name, "pid@boot_id". */
 const char *queue_me(void);
 /* 1 when the process a claim names is gone (another boot, or no such pid). */
@@ -54,6 +66,7 @@ typedef struct {
 	char user_id[BSUID_MAX];   /* the contact's, "" when it has none */
 	char *payload, *tag;
 	char *phone_number_id;     /* the business number to send from; NULL: WB_PHONE_ID */
+	char *tmpl;                /* a template's name, NULL for other messages */
 	int attempts;
 	/* what the rules judge again as it leaves: a window open when the
 	 * message was made may have closed while it waited */

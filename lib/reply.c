@@ -1,5 +1,6 @@
 #include "reply.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -173,6 +174,18 @@ void reply_fmt_when(const reply_settings *st, char buf[80])
 	snprintf(buf, 80, "%s/%s", a, b);
 }
 
+void reply_show_when(const reply_settings *st, const char *tz, char buf[96])
+{
+	if (st->when != AWAY_WINDOW) {
+		reply_fmt_when(st, buf);
+		return;
+	}
+	char a[40], b[40];
+	when_fmt_human(st->away_from, tz, a);
+	when_fmt_human(st->away_to, tz, b);
+	snprintf(buf, 96, "%s/%s", a, b);
+}
+
 int reply_opens_at(const reply_settings *s, const hours_spec *h, const char *tz, int64_t ts, char buf[32])
 {
 	int64_t at = s->away_to;
@@ -310,10 +323,69 @@ void reply_settings_free(reply_settings *s)
 	s->greeting_text = s->away_text = NULL;
 }
 
+/* ---- fallback templates ---- */
+
+static char *fallback_key(reply_kind kind)
+{
+	return xasprintf("%s.fallback", reply_kind_names[kind]);
+}
+
+void reply_fallback_free(reply_fallback *f)
+{
+	for (size_t i = 0; i < f->nparams; i++)
+		free(f->params[i]);
+	free(f->params);
+	free(f->tmpl);
+	free(f->lang);
+	memset(f, 0, sizeof *f);
+}
+
+int reply_fallback_load(wb_db *db, reply_kind kind, reply_fallback *f)
+{
+	memset(f, 0, sizeof *f);
+	char *key = fallback_key(kind), *v = db_get_setting(db, key);
+	json_t *j = v ? json_loads(v, 0, NULL) : NULL, *p;
+	const char *t = json_string_value(json_object_get(j, "template"));
+	int rc = v && !t ? wb_err(EX_DATAERR, "setting %s: not {\"template\": …}", key) : 0;
+	if (t) {
+		const char *lang = json_string_value(json_object_get(j, "lang"));
+		f->tmpl = xstrdup(t);
+		f->lang = lang ? xstrdup(lang) : NULL;
+		size_t i;
+		f->params = xcalloc(json_array_size(json_object_get(j, "param")) + 1, sizeof *f->params);
+		json_array_foreach(json_object_get(j, "param"), i, p)
+			if (json_is_string(p))
+				f->params[f->nparams++] = xstrdup(json_string_value(p));
+	}
+	json_decref(j);
+	free(v);
+	free(key);
+	return rc;
+}
+
+int reply_fallback_save(wb_db *db, reply_kind kind, const reply_fallback *f)
+{
+	char *key = fallback_key(kind), *v = NULL;
+	if (f->tmpl && *f->tmpl) {
+		json_t *j = json_pack("{s:s,s:[]}", "template", f->tmpl, "param");
+		if (f->lang)
+			json_object_set_new(j, "lang", json_string(f->lang));
+		for (size_t i = 0; i < f->nparams; i++)
+			json_array_append_new(json_object_get(j, "param"), json_string(f->params[i]));
+		v = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	int rc = db_set_setting(db, key, v);
+	free(key);
+	free(v);
+	return rc;
+}
+
 /* ---- wb-reply auto ---- */
 
 struct reply_auto {
 	wb_db *db;
+	reply_fallback fallback[4]; /* by reply_kind */
 	int64_t version; /* of the settings below (settings_version); -1: read them again */
 	reply_settings s;
 	hours_spec hours;
@@ -352,6 +424,8 @@ static int settings_read(reply_auto *a)
 	a->tz = profile_tz(a->db);
 	if (!rc)
 		rc = quick_keyword_each(a->db, take_keyword, a);
+	for (reply_kind k = REPLY_AWAY; k <= REPLY_KEYWORD && !rc; k++)
+		rc = reply_fallback_load(a->db, k, &a->fallback[k]);
 	if (a->nkw)
 		qsort(a->kw, a->nkw, sizeof *a->kw, cmp_keyword);
 	return rc;
@@ -360,6 +434,8 @@ static int settings_read(reply_auto *a)
 static void settings_drop(reply_auto *a)
 {
 	reply_settings_free(&a->s);
+	for (size_t k = 0; k < sizeof a->fallback / sizeof *a->fallback; k++)
+		reply_fallback_free(&a->fallback[k]);
 	hours_free(&a->hours);
 	free(a->tz);
 	a->tz = NULL;
@@ -582,11 +658,41 @@ typedef struct {
 		char *to, *text, *wamid, *from_number;
 		reply_kind kind;
 		char *media_type, *media; /* copies: the settings may be read again before the commit */
+		reply_fallback fb; /* the kind's fallback template, its values filled; tmpl NULL: none */
 	} *v;
 	size_t n, cap;
 	reply_msg_fn fn;
 	void *ctx;
 } auto_run;
+
+/* The kind's fallback template into *out, its values filled for the
+ * contact (out->tmpl NULL when it has none, or a value lacks its
+ * placeholder's value): copies, as the settings may be read again
+ * before the commit. */
+static void fallback_values(reply_auto *a, const event *ev, reply_kind kind, reply_fallback *out)
+{
+	const reply_fallback *f = &a->fallback[kind];
+	*out = (reply_fallback){0};
+	if (!f->tmpl)
+		return;
+	contact c = {0};
+	kv vars = {0};
+	char **v = xcalloc(f->nparams + 1, sizeof *v);
+	int rc = contact_get(a->db, ev->phone, &c);
+	if (!rc)
+		rc = contact_vars(a->db, &c, &vars);
+	for (size_t i = 0; i < f->nparams && !rc; i++)
+		rc = tmpl_render(f->params[i], kv_lookup, &vars, &v[i]);
+	*out = (reply_fallback){xstrdup(f->tmpl), f->lang ? xstrdup(f->lang) : NULL, v, f->nparams};
+	if (rc) {
+		wb_warn("%s: %s reply goes without its fallback template: %s", ev->phone, reply_kind_names[kind],
+			wb_errmsg());
+		reply_fallback_free(out);
+		*out = (reply_fallback){0};
+	}
+	kv_free(&vars);
+	contact_free(&c);
+}
 
 static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, reply_media media)
 {
@@ -595,8 +701,10 @@ static void hold(auto_run *x, const event *ev, char *text, reply_kind kind, repl
 		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
 	}
 	char *from = ev->phone_number_id ? xstrdup(ev->phone_number_id) : NULL;
-	x->v[x->n++] = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind,
-				     media.type ? xstrdup(media.type) : NULL, media.src ? xstrdup(media.src) : NULL};
+	struct held *h = &x->v[x->n++];
+	*h = (struct held){xstrdup(ev->phone), text, xstrdup(ev->wamid), from, kind,
+			   media.type ? xstrdup(media.type) : NULL, media.src ? xstrdup(media.src) : NULL, {0}};
+	fallback_values(x->a, ev, kind, &h->fb);
 }
 
 /* One event line: a message is decided (the others need nothing). A
@@ -637,10 +745,14 @@ static int auto_done(int committed, void *ctx)
 		struct held *h = &x->v[i];
 		if (committed && !rc) {
 			char *key = reply_auto_key(h->wamid);
-			rc = x->fn(&(reply_msg){h->to, h->text, h->wamid, key, h->kind, h->from_number,
-						{h->media_type, h->media}}, x->ctx);
+			reply_msg m = {.to = h->to, .text = h->text, .reply_to = h->wamid, .key = key, .kind = h->kind,
+				       .from_number = h->from_number, .media = {h->media_type, h->media},
+				       .fallback = h->fb.tmpl, .fallback_lang = h->fb.lang,
+				       .fallback_params = h->fb.params, .nfallback_params = h->fb.nparams};
+			rc = x->fn(&m, x->ctx);
 			free(key);
 		}
+		reply_fallback_free(&h->fb);
 		free(h->from_number);
 		free(h->to);
 		free(h->text);

@@ -82,10 +82,27 @@ int reply_text_check(wb_db *db, const char *what, const char *text, int away);
 int reply_parse_when(const char *s, int64_t now, const char *tz, reply_settings *st);
 /* Writes the away.when setting as read back by reply_settings_load. */
 void reply_fmt_when(const reply_settings *st, char buf[80]);
+/* reply_fmt_when for people: a window's ends in the business zone tz,
+ * with their offset (what is stored stays UTC). */
+void reply_show_when(const reply_settings *st, const char *tz, char buf[96]);
 
 int reply_settings_load(wb_db *db, reply_settings *s);
 int reply_settings_save(wb_db *db, const reply_settings *s);
 void reply_settings_free(reply_settings *s);
+
+/* The fallback template of a kind of automatic reply (setting
+ * KIND.fallback): what the reply goes as when the customer's 24-hour
+ * window has closed by the time it is sent (wb-send --fallback-template). */
+typedef struct {
+	char *tmpl, *lang;
+	char **params; /* placeholders allowed, filled for each reply */
+	size_t nparams;
+} reply_fallback;
+/* Reads it (tmpl NULL: none). */
+int reply_fallback_load(wb_db *db, reply_kind kind, reply_fallback *f);
+/* Saves f, or with f->tmpl NULL or empty removes it. */
+int reply_fallback_save(wb_db *db, reply_kind kind, const reply_fallback *f);
+void reply_fallback_free(reply_fallback *f);
 
 /* wb-reply auto: decides for message events against the database. */
 typedef struct reply_auto reply_auto;
@@ -117,6 +134,9 @@ typedef struct {
 	const char *to, *text, *reply_to, *key;
 	reply_kind kind;
 	const char *from_number; /* the business number they wrote to; NULL: not known */
+	const char *fallback, *fallback_lang; /* the kind's fallback template, or NULL */
+	char *const *fallback_params;         /* its values, filled for the contact */
+	size_t nfallback_params;
 	reply_media media;
 } reply_msg;
 typedef int (*reply_msg_fn)(const reply_msg *m, void *ctx);

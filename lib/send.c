@@ -37,13 +37,15 @@ send_verdict send_decide(const send_facts *f)
 		snprintf(v.why, sizeof v.why, "frequency cap: %lld marketing message%s in %s", (long long)f->cap_count,
 			 f->cap_count == 1 ? "" : "s", d);
 	} else if (f->kind == SEND_FREE_FORM && !f->forced && !send_window_open(f->last_in, f->now)) {
-		char t[32] = "";
-		if (f->last_in)
+		char t[40] = "";
+		if (f->last_in && f->tz)
+			when_fmt_human(f->last_in + SEND_WINDOW, f->tz, t);
+		else if (f->last_in)
 			when_fmt_utc(f->last_in + SEND_WINDOW, t);
-		v.rule = SEND_OUTSIDE_WINDOW;
-		v.refused = 1;
-		snprintf(v.why, sizeof v.why, "outside the 24-hour window (%s%s); use a template",
-			 f->last_in ? "closed " : "they never wrote", t);
+		v.rule = f->fallback ? SEND_FALLBACK : SEND_OUTSIDE_WINDOW;
+		v.refused = !f->fallback;
+		snprintf(v.why, sizeof v.why, "outside the 24-hour window (%s%s); %s", f->last_in ? "closed " : "they never wrote",
+			 t, f->fallback ? "its fallback template goes instead" : "use a template");
 	}
 	return v;
 }

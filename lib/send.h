@@ -39,20 +39,24 @@ typedef struct {
 	long cap;          /* marketing broadcasts allowed within cap_period; 0: no cap */
 	int64_t cap_period;
 	int64_t cap_count; /* marketing messages the contact got within cap_period */
+	int fallback;      /* a fallback template is named (--fallback-template) */
+	const char *tz;    /* the business zone the reasons' times are told in; NULL: UTC */
 } send_facts;
 
-typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW } send_rule;
+/* SEND_FALLBACK: a free-form message outside the window that goes as
+ * its fallback template instead. */
+typedef enum { SEND_GO, SEND_OPTED_OUT, SEND_CAPPED, SEND_OUTSIDE_WINDOW, SEND_FALLBACK } send_rule;
 
 typedef struct {
 	send_rule rule; /* SEND_GO: it may go */
 	int refused;    /* 1: the rules forbid what was asked (an error); 0: skipped, as a segment expects */
-	char why[112];  /* the reason in words, "" for SEND_GO */
+	char why[160];  /* the reason in words, "" for SEND_GO (room for the window's, with its time and the fallback) */
 } send_verdict;
 
 /* Opt-out first (a direct, non-automatic send may --force it; a marketing
  * opt-out stops marketing messages alike), then the frequency cap on
  * marketing sends to segments, then the 24-hour window for free-form
- * messages (which --force lifts). */
+ * messages (which --force lifts, and a fallback template answers). */
 send_verdict send_decide(const send_facts *f);
 int send_window_open(int64_t last_in_at, int64_t now);
 /* "--cap 1/7d": at most n marketing broadcasts per period seconds. */

@@ -302,6 +302,8 @@ typedef struct {
 	int64_t last_contact;
 	i64s broadcasts, responses;
 	int64_t csat_n, csat_good, nps_n, nps_net; /* survey answers: how many, 4-5; promoters - detractors */
+	int64_t assigned, resolved;       /* by agent: the inbox's figures */
+	i64s inbox_responses, resolutions;
 } group;
 
 typedef struct {
@@ -412,6 +414,8 @@ static void reset_group(group *g)
 		free(g->key[i]);
 	free(g->broadcasts.v);
 	free(g->responses.v);
+	free(g->inbox_responses.v);
+	free(g->resolutions.v);
 	memset(g, 0, sizeof *g);
 	g->last_contact = -1;
 }
@@ -449,6 +453,15 @@ static int *agent_slot(walk *w, int agent)
 	return &w->agent_group[agent];
 }
 
+/* The group of an agent (-1: no agent), made when first met. */
+static int agent_group(walk *w, int agent)
+{
+	int *slot = agent_slot(w, agent);
+	if (*slot < 0)
+		*slot = new_group(w, agent < 0 ? NULL : w->at->names[agent], NULL, 0);
+	return *slot;
+}
+
 /* A group whose first key is the number id. */
 static int numbered_group(walk *w, int64_t id)
 {
@@ -468,13 +481,9 @@ static size_t groups_of(walk *w, const msg *m, const int **gs)
 	case STATS_LABEL:
 		*gs = w->cg;
 		return w->ncg;
-	case STATS_AGENT: {
-		int *slot = agent_slot(w, m->agent);
-		if (*slot < 0)
-			*slot = new_group(w, m->agent < 0 ? NULL : w->at->names[m->agent], NULL, 0);
-		w->one = *slot;
+	case STATS_AGENT:
+		w->one = agent_group(w, m->agent);
 		return 1;
-	}
 	case STATS_BROADCAST: {
 		if (!m->marketing)
 			return 0;
@@ -529,6 +538,11 @@ static int emit_group(walk *w, group *g)
 		.broadcasts = (int64_t)g->broadcasts.n,
 		.csat = g->csat_n ? (double)g->csat_good / (double)g->csat_n : NAN,
 		.nps = g->nps_n ? 100.0 * (double)g->nps_net / (double)g->nps_n : NAN,
+		.assigned = g->assigned, .resolved = g->resolved,
+		.inbox_response_median = stats_rank(g->inbox_responses.v, g->inbox_responses.n, 50),
+		.inbox_response_p90 = stats_rank(g->inbox_responses.v, g->inbox_responses.n, 90),
+		.resolution_median = stats_rank(g->resolutions.v, g->resolutions.n, 50),
+		.resolution_p90 = stats_rank(g->resolutions.v, g->resolutions.n, 90),
 		.responses = g->responses.v, /* sorted by stats_rank */
 		.nresponses = g->responses.n,
 	};
@@ -888,6 +902,46 @@ static void prepare_groups(walk *w)
 	}
 }
 
+/* By agent, the shared inbox's figures: one query a kind, each row an
+ * agent (NULL: none) and a figure: 0 for a count, seconds for a time. */
+enum { INBOX_ASSIGNED, INBOX_RESOLVED, INBOX_RESPONSE };
+static int inbox_figures(walk *w)
+{
+	static const char *const sql[] = {
+		[INBOX_ASSIGNED] = "SELECT agent, 0 FROM conversation_event "
+				   "WHERE kind = 'assigned' AND ts >= ?1 AND ts < ?2",
+		[INBOX_RESOLVED] = "SELECT e.agent, e.ts - v.opened_at FROM conversation_event e "
+				   "JOIN conversation v ON v.id = e.conversation_id "
+				   "WHERE e.kind = 'resolved' AND e.ts >= ?1 AND e.ts < ?2",
+		[INBOX_RESPONSE] = "SELECT first_response_by, first_response_at - opened_at FROM conversation "
+				   "WHERE first_response_at IS NOT NULL AND opened_at >= ?1 AND opened_at < ?2",
+	};
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st = db_stmt(w->db, sql[k]);
+		sqlite3_bind_int64(st, 1, w->since);
+		sqlite3_bind_int64(st, 2, w->until);
+		int step;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			/* may move w->g */
+			int gi = agent_group(w, intern_agent(w->at, (const char *)sqlite3_column_text(st, 0)));
+			group *g = &w->g[gi];
+			int64_t secs = sqlite3_column_int64(st, 1);
+			if (k == INBOX_ASSIGNED) {
+				g->assigned++;
+			} else if (k == INBOX_RESOLVED) {
+				g->resolved++;
+				i64s_push(&g->resolutions, secs);
+			} else {
+				i64s_push(&g->inbox_responses, secs);
+			}
+		}
+		sqlite3_reset(st);
+		if (step != SQLITE_DONE)
+			return db_fail(w->db, "reading conversations");
+	}
+	return 0;
+}
+
 /* The rows of groupings that are only known after the walk, in order. */
 static int emit_groups(walk *w)
 {
@@ -927,6 +981,9 @@ int stats_report_views(wb_db *db, const stats_view *views, size_t n, int64_t sin
 	}
 	if (!rc)
 		rc = walk_messages(ws, n);
+	for (size_t k = 0; k < n && !rc; k++)
+		if (ws[k].by == STATS_AGENT)
+			rc = inbox_figures(&ws[k]);
 	for (size_t k = 0; k < n && !rc; k++)
 		if (ws[k].by != STATS_CONTACT)
 			rc = emit_groups(&ws[k]);

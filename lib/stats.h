@@ -94,6 +94,12 @@ typedef struct {
 	int64_t auto_replies, broadcasts;
 	double csat, nps; /* of the survey answers among them (survey.h): CSAT the share of
 	                   * 4-5, NPS promoters - detractors in points; NaN: none */
+	/* by agent, from the shared inbox (conversation, conversation_event):
+	 * conversations assigned to them and resolved while theirs; the first
+	 * response to inbox conversations opened in the range, by whoever sent
+	 * it; and the seconds from opening to resolution. -1: none. */
+	int64_t assigned, resolved;
+	int64_t inbox_response_median, inbox_response_p90, resolution_median, resolution_p90;
 	const int64_t *responses; /* every first-response time, ascending (for a histogram) */
 	size_t nresponses;
 } stats_row;

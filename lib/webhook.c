@@ -355,12 +355,25 @@ static const char *message_fields(json_t *m, wh_item *it)
 	return NULL;
 }
 
+/* A message's other party (keys: from… or to…) and its fields; a part
+ * that lacks them is told as bad, and 1 returned. e: the error so far. */
+static int party(walk *w, json_t *o, wh_item *it, user_keys keys, const char *e)
+{
+	char why[128];
+	if (!e && user_of(o, keys, &it->phone, &it->user_id, &it->parent_user_id, 1, why, sizeof why))
+		e = why;
+	if (!e)
+		e = message_fields(o, it);
+	if (e)
+		bad(w, AT_ITEM, "%s", e);
+	return e != NULL;
+}
+
 /* ------------------------------------------------------------ items */
 
 static void read_message(walk *w, json_t *o)
 {
 	wh_item it = start(w, WH_MESSAGE, o);
-	char why[128];
 	const char *e = head(o, "type", &it);
 	json_t *th = json_object_get(w->thread, "context");
 	if (!strcmp(w->field, "history")) /* the past, synced from the app */
@@ -369,15 +382,8 @@ static void read_message(walk *w, json_t *o)
 		it.history_status = str(json_object_get(o, "history_context"), "status");
 		it.user_id = bsuid_valid(str(th, "user_id")) ? str(th, "user_id") : NULL;
 	}
-	if (!e && user_of(o, (user_keys){"from", "from_user_id", "from_parent_user_id"}, &it.phone, &it.user_id,
-			  &it.parent_user_id, 1, why, sizeof why))
-		e = why;
-	if (!e)
-		e = message_fields(o, &it);
-	if (e) {
-		bad(w, AT_ITEM, "%s", e);
+	if (party(w, o, &it, (user_keys){"from", "from_user_id", "from_parent_user_id"}, e))
 		return;
-	}
 	profile(w, &it);
 	if (w->thread && !it.username)
 		it.username = str(th, "username");
@@ -389,7 +395,6 @@ static void read_message(walk *w, json_t *o)
 static void read_echo(walk *w, json_t *o)
 {
 	wh_item it = start(w, WH_ECHO, o);
-	char why[128];
 	const char *e = head(o, "type", &it);
 	it.source = !strcmp(w->field, "history") ? "history" : "app";
 	if (w->thread) {
@@ -399,15 +404,8 @@ static void read_echo(walk *w, json_t *o)
 		it.user_id = bsuid_valid(str(th, "user_id")) ? str(th, "user_id") : NULL;
 		it.username = str(th, "username");
 	}
-	if (!e && user_of(o, (user_keys){"to", "to_user_id", "to_parent_user_id"}, &it.phone, &it.user_id,
-			  &it.parent_user_id, 1, why, sizeof why))
-		e = why;
-	if (!e)
-		e = message_fields(o, &it);
-	if (e) {
-		bad(w, AT_ITEM, "%s", e);
+	if (party(w, o, &it, (user_keys){"to", "to_user_id", "to_parent_user_id"}, e))
 		return;
-	}
 	const char *username = it.username;
 	profile(w, &it);
 	if (!it.username)

@@ -293,6 +293,111 @@ CREATE TABLE hours_exception (
 );
 CREATE INDEX hours_exception_by_date ON hours_exception(date);
 
+-- Message templates as the Cloud API has them (wb-template sync), kept up
+-- to date by the template webhooks wb-recv takes in. wb-send checks every
+-- template send against them. A template no longer listed upstream keeps
+-- its row, with gone_at set.
+CREATE TABLE template (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL,
+	lang        TEXT NOT NULL,                  -- en_US, pt_BR …
+	meta_id     TEXT,                           -- Meta's template id
+	category    TEXT,                           -- MARKETING UTILITY AUTHENTICATION
+	status      TEXT,                           -- APPROVED PENDING REJECTED PAUSED DISABLED
+	                                            -- PENDING_DELETION DELETED …; NULL: not
+	                                            -- known (a quality webhook named it)
+	reason      TEXT,                           -- why the status or category last changed
+	quality     TEXT,                           -- GREEN YELLOW RED UNKNOWN
+	named       INTEGER NOT NULL DEFAULT 0,     -- 1: {{first_name}} parameters; 0: {{1}}
+	definition  TEXT,                           -- Meta's JSON object; NULL when only a
+	                                            -- webhook has named the template
+	synced_at   INTEGER,                        -- last listed by wb-template sync
+	updated_at  INTEGER NOT NULL,
+	gone_at     INTEGER,                        -- no longer listed upstream
+	UNIQUE (name, lang)
+);
+-- Each parameter a template takes, for queries by hand (wb-send reads the
+-- definition itself).
+CREATE TABLE template_slot (
+	template_id INTEGER NOT NULL REFERENCES template(id) ON DELETE CASCADE,
+	component   TEXT NOT NULL,                  -- header body button
+	position    INTEGER NOT NULL,               -- order in the body; a button's index
+	name        TEXT,                           -- 1, 2 … or the named parameter
+	kind        TEXT NOT NULL,                  -- text image video document location
+	                                            -- url coupon_code payload flow
+	example     TEXT,
+	PRIMARY KEY (template_id, component, position)
+) WITHOUT ROWID;
+-- The messaging limit counts the unique customers template-messaged in a
+-- rolling 24 hours: their messages by the time they go.
+CREATE INDEX message_template_reach ON message(coalesce(due_at, ts), contact_id)
+	WHERE direction = 'out' AND type = 'template';
+-- The shared inbox (wb-inbox, wb-agent): the people who answer
+-- customers, the conversations they answer, what happened to each and
+-- their private notes. wb(7) gives the rules: when a customer message
+-- opens or reopens a conversation, when a reply makes it pending.
+-- An agent's name is what WB_AGENT and wb-send --agent say.
+CREATE TABLE agent (
+	name          TEXT PRIMARY KEY,
+	display       TEXT,                         -- a name for people
+	on_duty       INTEGER NOT NULL DEFAULT 1,
+	created_at    INTEGER NOT NULL,
+	last_assigned INTEGER                       -- the inbox version of their last assignment:
+	                                            -- round robin gives the next to the smallest
+) WITHOUT ROWID;
+-- At most one conversation per contact is open or pending (the partial
+-- unique index); resolved ones stay as history.
+CREATE TABLE conversation (
+	id                INTEGER PRIMARY KEY,
+	contact_id        INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	state             TEXT NOT NULL CHECK (state IN ('open', 'pending', 'resolved')),
+	assignee          TEXT REFERENCES agent(name) ON DELETE SET NULL, -- NULL: in the queue
+	opened_at         INTEGER NOT NULL,         -- the customer message that opened it
+	waiting_since     INTEGER,                  -- open: their first message not answered yet
+	last_in_at        INTEGER,                  -- their last message in it
+	unread            INTEGER NOT NULL DEFAULT 0, -- their messages since our last reply or read mark
+	assigned_at       INTEGER,
+	first_response_at INTEGER,                  -- our first reply
+	first_response_by TEXT,                     -- the agent who sent it
+	resolved_at       INTEGER,
+	version           INTEGER NOT NULL          -- inbox_version.version when it last changed
+);
+CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';
+CREATE INDEX conversation_by_contact ON conversation(contact_id, id);
+CREATE INDEX conversation_queue ON conversation(state, waiting_since);
+CREATE INDEX conversation_by_version ON conversation(version);
+-- What happened to each conversation, for wb-stats --by agent and by hand.
+CREATE TABLE conversation_event (
+	id              INTEGER PRIMARY KEY,
+	conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+	ts              INTEGER NOT NULL,
+	kind            TEXT NOT NULL CHECK (kind IN ('opened', 'reopened', 'assigned', 'unassigned',
+	                                              'answered', 'resolved')),
+	agent           TEXT,                       -- assigned: to whom; unassigned: from whom;
+	                                            -- answered: who replied; resolved: the assignee
+	actor           TEXT                        -- who did it (WB_AGENT); NULL: wb itself
+);
+CREATE INDEX conversation_event_by_conversation ON conversation_event(conversation_id, id);
+CREATE INDEX conversation_event_by_ts ON conversation_event(ts);
+-- Private notes on a contact: never sent; wb-contact log shows them.
+CREATE TABLE note (
+	id              INTEGER PRIMARY KEY,
+	contact_id      INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+	conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,
+	agent           TEXT,
+	text            TEXT NOT NULL,
+	created_at      INTEGER NOT NULL
+);
+CREATE INDEX note_by_contact ON note(contact_id, created_at);
+-- The inbox's change counter: a table of its own, not a setting, so that
+-- a conversation's change does not move settings_version (which makes
+-- wb-reply auto read its settings again).
+CREATE TABLE inbox_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO inbox_version VALUES (1, 0);
+
 -- Surveys (wb-survey(1)): the question, its scale as a score range, and
 -- what follows a low score. Sends and answers are views over message,
 -- derived from what was sent and received (wb(7)): a survey message is
@@ -337,7 +442,7 @@ CREATE VIEW survey_answer (survey_id, send_id, contact_id, message_id, sent_at, 
 	FROM ranked WHERE n = 1;
 
 -- Everything else that is one value: the business profile (profile.*),
--- greeting.*, away.*, optout.words, … (wb(7) lists the keys).
+-- greeting.*, away.*, optout.words, limit.tier, … (wb(7) lists the keys).
 CREATE TABLE setting (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
@@ -367,6 +472,123 @@ CREATE TRIGGER quick_reply_delete_bumps AFTER DELETE ON quick_reply BEGIN UPDATE
 CREATE TRIGGER keyword_insert_bumps AFTER INSERT ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
 CREATE TRIGGER keyword_update_bumps AFTER UPDATE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
 CREATE TRIGGER keyword_delete_bumps AFTER DELETE ON keyword BEGIN UPDATE settings_version SET version = version + 1; END;
+
+-- section: change log
+-- The change log (issue 14, wb-contact log --all): one row per message,
+-- status change, label change and contact change, written by the
+-- triggers below in the writer's own transaction, so every writer is
+-- logged without knowing of it. id is the cursor: rowids are handed out
+-- inside the one write transaction SQLite allows at a time, so ids
+-- commit in order and a reader never sees id N+1 while N is still to
+-- come. A new id is the largest plus one: prune old rows (DELETE FROM
+-- change WHERE id < N) but keep the newest. The triggers stay cheap (an
+-- import or a webhook burst writes a row per contact or message): a row
+-- holds what was, or what cannot be read later (a status, a label's
+-- name, the phone, a removed contact's fields); the rest is read from
+-- message and contact as they are (wb(7)).
+CREATE TABLE change (
+	id         INTEGER PRIMARY KEY,             -- the cursor
+	at         INTEGER NOT NULL,                -- when it was written
+	kind       TEXT NOT NULL,                   -- message status label contact
+	op         TEXT NOT NULL,                   -- message: in out; status: the new one;
+	                                            -- label: applied removed; contact: created
+	                                            -- updated opted_out opted_in removed
+	contact_id INTEGER,                         -- no foreign key: it outlives the contact
+	phone      TEXT,                            -- the contact's wa_id then
+	user_id    TEXT,                            -- the contact's user ID then
+	message_id INTEGER,                         -- message, status, a message's label
+	label      TEXT,                            -- label: its name then
+	detail     TEXT                             -- JSON: a status's error, the contact fields
+	                                            -- that changed, a removed contact's fields
+);
+CREATE TRIGGER change_message AFTER INSERT ON message BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id)
+	SELECT unixepoch(), 'message', NEW.direction, NEW.contact_id, c.wa_id, c.user_id, NEW.id
+	FROM contact c WHERE c.id = NEW.contact_id;
+END;
+CREATE TRIGGER change_status AFTER UPDATE OF status ON message
+WHEN NEW.status IS NOT OLD.status BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, detail)
+	SELECT unixepoch(), 'status', NEW.status, NEW.contact_id, c.wa_id, c.user_id, NEW.id,
+		CASE WHEN NEW.error_code IS NOT NULL OR NEW.error_text IS NOT NULL
+		THEN json_object('error_code', NEW.error_code, 'error_text', NEW.error_text) END
+	FROM contact c WHERE c.id = NEW.contact_id;
+END;
+-- A label taken off because its contact, message or label went is not
+-- logged apart: the contact's removal says it, and a label's deletion is
+-- logged for each holder before the rows go (change_label_gone).
+CREATE TRIGGER change_contact_label_on AFTER INSERT ON contact_label BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, label)
+	SELECT unixepoch(), 'label', 'applied', NEW.contact_id, c.wa_id, c.user_id,
+		(SELECT name FROM label WHERE id = NEW.label_id)
+	FROM contact c WHERE c.id = NEW.contact_id;
+END;
+CREATE TRIGGER change_contact_label_off AFTER DELETE ON contact_label
+WHEN EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, label)
+	SELECT unixepoch(), 'label', 'removed', OLD.contact_id, c.wa_id, c.user_id,
+		(SELECT name FROM label WHERE id = OLD.label_id)
+	FROM contact c WHERE c.id = OLD.contact_id;
+END;
+CREATE TRIGGER change_message_label_on AFTER INSERT ON message_label BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, label)
+	SELECT unixepoch(), 'label', 'applied', m.contact_id, c.wa_id, c.user_id, m.id,
+		(SELECT name FROM label WHERE id = NEW.label_id)
+	FROM message m JOIN contact c ON c.id = m.contact_id WHERE m.id = NEW.message_id;
+END;
+CREATE TRIGGER change_message_label_off AFTER DELETE ON message_label
+WHEN EXISTS (SELECT 1 FROM label WHERE id = OLD.label_id) BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, label)
+	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, c.user_id, m.id,
+		(SELECT name FROM label WHERE id = OLD.label_id)
+	FROM message m JOIN contact c ON c.id = m.contact_id WHERE m.id = OLD.message_id;
+END;
+CREATE TRIGGER change_label_gone BEFORE DELETE ON label BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, message_id, label)
+	SELECT unixepoch(), 'label', 'removed', c.id, c.wa_id, c.user_id, NULL, OLD.name
+	FROM contact_label cl JOIN contact c ON c.id = cl.contact_id WHERE cl.label_id = OLD.id
+	UNION ALL
+	SELECT unixepoch(), 'label', 'removed', m.contact_id, c.wa_id, c.user_id, m.id, OLD.name
+	FROM message_label ml JOIN message m ON m.id = ml.message_id
+	JOIN contact c ON c.id = m.contact_id WHERE ml.label_id = OLD.id;
+END;
+CREATE TRIGGER change_contact_new AFTER INSERT ON contact BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id)
+	VALUES (unixepoch(), 'contact', 'created', NEW.id, NEW.wa_id, NEW.user_id);
+END;
+-- Only name and attrs: wb-recv sets wa_id, user_id, profile_name and the
+-- times with every message (and the message is logged itself), and an
+-- UPDATE of a column a trigger watches costs SQLite a statement journal
+-- and a second pass. A phone or user ID that changes is logged when the
+-- old one becomes an alias (change_contact_key).
+CREATE TRIGGER change_contact_edit AFTER UPDATE OF name, attrs ON contact
+WHEN NEW.name IS NOT OLD.name OR NEW.attrs IS NOT OLD.attrs BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, detail)
+	VALUES (unixepoch(), 'contact', 'updated', NEW.id, NEW.wa_id, NEW.user_id,
+		json_object('changed', json('[' || rtrim(
+			CASE WHEN NEW.name IS NOT OLD.name THEN '"name",' ELSE '' END ||
+			CASE WHEN NEW.attrs IS NOT OLD.attrs THEN '"attrs",' ELSE '' END, ',') || ']')));
+END;
+-- The row has the identifiers the contact had (the next rows have the
+-- new one) and names the one that changed.
+CREATE TRIGGER change_contact_key AFTER INSERT ON contact_alias BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, detail)
+	SELECT unixepoch(), 'contact', 'updated', c.id, c.wa_id, c.user_id,
+		json_object('changed', json_array(NEW.kind))
+	FROM contact c WHERE c.id = NEW.contact_id;
+END;
+CREATE TRIGGER change_contact_optout AFTER UPDATE OF opted_out ON contact
+WHEN NEW.opted_out IS NOT OLD.opted_out BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id)
+	VALUES (unixepoch(), 'contact', CASE WHEN NEW.opted_out THEN 'opted_out' ELSE 'opted_in' END,
+		NEW.id, NEW.wa_id, NEW.user_id);
+END;
+CREATE TRIGGER change_contact_gone AFTER DELETE ON contact BEGIN
+	INSERT INTO change (at, kind, op, contact_id, phone, user_id, detail)
+	VALUES (unixepoch(), 'contact', 'removed', OLD.id, OLD.wa_id, OLD.user_id,
+		json_object('name', OLD.name, 'profile_name', OLD.profile_name, 'attrs', json(OLD.attrs)));
+END;
+-- end: change log
 
 -- WhatsApp's default labels, as a new WhatsApp Business account has them.
 INSERT INTO label (name, color, created_at) VALUES

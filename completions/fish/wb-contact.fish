@@ -29,6 +29,12 @@ complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l attrs -d 'every at
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l columns -x -d 'the columns, comma-separated'
 complete -c wb-contact -n '__fish_seen_subcommand_from ls' -l where -x -d 'attribute KEY=VALUE, KEY!=VALUE, KEY= or KEY!='
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -l skip-bad -d 'skip and list bad rows'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l key -x -d 'match on this attribute (a CRM id)'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l delete-missing -d 'remove contacts the file lacks (with --key)'
+complete -c wb-contact -n '__fish_seen_subcommand_from import' -l dry-run -d 'write nothing; list removals'
 complete -c wb-contact -n '__fish_seen_subcommand_from import' -F
 complete -c wb-contact -n '__fish_seen_subcommand_from import optout optin rm' -l delimiter -x -a ", ';' tab '|'" -d 'the delimiter of a table read'
 complete -c wb-contact -n '__fish_seen_subcommand_from import optout optin rm' -l phone-column -x -d 'the phone column of a table read'
+complete -c wb-contact -n '__fish_seen_subcommand_from log' -l all -d 'every change, for a CRM'
+complete -c wb-contact -n '__fish_seen_subcommand_from log' -l after -x -d 'changes after this cursor'
+complete -c wb-contact -n '__fish_seen_subcommand_from log' -l cursor -r -F -d 'cursor file, advanced after output'

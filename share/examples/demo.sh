@@ -128,6 +128,12 @@ echo "replies wb-reply auto chose:"; cat replies.jsonl
 
 say "Who waits for a person? (automatic replies answer nobody)"
 run "wb-contact ls --unanswered --sort last-in"
+say "Two agents share the inbox: mei answers Mei Chen from wb-chat (here fed by a pipe), bob sees her taken"
+run "wb-agent add mei && wb-agent add bob"
+run "printf '%s\\n' 'Hello Mei, this is Mei from the shop.' '/note asked about the spring oolong' | wb-chat 8613912345678"
+run "echo 'Hi, Bob here' | WB_AGENT=bob wb-chat 8613912345678 || echo \"(exit \$?: read-only)\""
+run "WB_AGENT=bob wb-inbox take"
+run "wb-inbox --state all"
 say "A person answers Mei within the window, quoting her message"
 run "wb-send --to 8613912345678 --text 'Yes, the spring oolong is in stock. Shall we reserve 2 boxes?' --reply-to wamid.DEMO1"
 
@@ -159,6 +165,17 @@ run "wb-stats --since 2026-11-29 --until 2026-12-02 --by broadcast"
 run "wb-stats top --since 2026-11-29 --until 2026-12-02"
 run "wb-stats conversations --since 2026-11-29 --until 2026-12-02"
 
+say "Message templates: created, approved by webhook, and every send checked before it leaves"
+export WB_WABA_ID=102290129340398
+run "wb-template create order_ready --category utility --body 'Hi {{1}}, your order {{2}} is ready for pick-up.' --example Mei --example A-1042"
+# Meta reviews it; the fake approves it and posts the webhook to our listener
+curl -s -o /dev/null -d '{"name":"order_ready","language":"en_US","event":"APPROVED"}' "${WB_API_URL%/v26.0}/_fake/template_status"
+await "SELECT count(*) FROM template WHERE status = 'APPROVED'" 1
+run "wb-template show order_ready"
+run "wb-send --to 8613912345678 --template order_ready --param Mei || echo \"(exit \$?: refused, no request made)\""
+run "wb-send --to 8613912345678 --template order_ready --param Mei --param A-1042"
+say "A text to a customer whose window is closed goes as its fallback template"
+run "wb-send --to 16505550100 --text 'Your tea is ready' --fallback-template order_ready --fallback-param '{{name}}' --fallback-param A-1045"
 say "The same days as a page to look at: charts, offline, for a phone or for paper"
 run "wb-stats report --since 2026-11-29 --until 2026-12-02 -o report.html"
 echo "The report: $W/report.html ($(grep -c '<svg' report.html) charts, $(wc -c <report.html) bytes)"

@@ -25,9 +25,11 @@ wb-reply quick add /hours 'Open 9-6' >/dev/null
 is "$(comp wb-send wb-send --quick '')" "/hours /menu " "wb-send --quick: the shortcuts"
 is "$(comp wb-send wb-send --label New)" 'New\ customer New\ order ' "--label: the labels, quoted for the line"
 is "$(comp wb-send wb-send --template '')" "" "--template: nothing, quietly, while there are no templates"
-sqlite3 "$WB_DB" "CREATE TABLE template (name TEXT, language TEXT);
-	INSERT INTO template VALUES ('nov_promo', 'en_US'), ('nov_promo', 'pt_BR'), ('order_shipped', 'en_US')"
-is "$(comp wb-send wb-send --template '')" "nov_promo order_shipped " "and the template table's names once it exists"
+sqlite3 "$WB_DB" "INSERT INTO template (name, lang, updated_at, gone_at) VALUES ('nov_promo', 'en_US', 1, NULL),
+	('nov_promo', 'pt_BR', 1, NULL), ('order_shipped', 'en_US', 1, NULL), ('old_promo', 'en_US', 1, 2)"
+is "$(comp wb-send wb-send --template '')" "nov_promo order_shipped " "and the synced templates' names, not gone ones"
+is "$(comp wb-reply wb-reply away --fallback-template n)" "nov_promo " "wb-reply --fallback-template"
+is "$(comp wb-template wb-template show '')" "nov_promo order_shipped " "wb-template show: the names"
 is "$(comp wb-send wb-send --to 1 --kind '')" "marketing utility " "--kind"
 is "$(comp wb-send wb-send --dr)" "--dry-run " "options"
 touch "$T/menu.jpg"
@@ -47,6 +49,10 @@ mkdir "$T/pages" && : >"$T/pages/week.html" && : >"$T/pages/week.csv"
 is "$(comp wb-stats wb-stats report -o "$T/pages/w")" "$T/pages/week.html " "wb-stats report -o: HTML files"
 is "$(comp wb-stats wb-stats -o c)" "csv " "wb-stats -o: formats"
 is "$(comp wb-recv wb-recv --li)" "--listen " "wb-recv"
+wb-agent add mei >/dev/null && wb-agent add ravi >/dev/null
+is "$(comp wb-agent wb-agent off '')" "mei ravi " "wb-agent off: the agents"
+is "$(comp wb-inbox wb-inbox assign 16505550100 r)" "ravi " "wb-inbox assign PHONE: an agent"
+is "$(comp wb-inbox wb-inbox ls --s)" "--state " "wb-inbox ls --state"
 is "$(cat "$T/comperr")" "" "no errors: nothing is missing"
 exits 64 "--complete takes a known kind" -- wb-send --complete phones
 done_testing

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Secrets from $XDG_CONFIG_HOME/wb/config: read when the environment has
-# none, refused (77) when others can read the file, never printed.
+# none, refused (77) when others can read the file or write to its
+# directory, never printed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 fake_start
@@ -29,6 +30,12 @@ if grep -q "$FAKE_TOKEN" "$T/err" "$T/out"; then ok 1 "the token is not printed"
 WB_TOKEN=$FAKE_TOKEN WB_PHONE_ID=106540352242922 WB_API_URL=$api_url exits 0 \
 	"with everything in the environment the file is not needed" -- wb-profile push
 chmod 600 "$cfg"
+chmod 720 "$XDG_CONFIG_HOME/wb"
+exits 77 "a config directory others can write to is refused" -- wb-profile push
+is "$(cat "$T/err")" "wb-profile: $XDG_CONFIG_HOME/wb: writable by others (mode 720), who could replace the secrets in it: chmod 700 it" \
+	"says why and what to do"
+chmod 755 "$XDG_CONFIG_HOME/wb"
+exits 0 "one they may only read is taken" -- wb-profile push
 WB_TOKEN=wrong exits 78 "the environment wins over the file" -- wb-profile push
 
 # every setting wb(7) documents may be in the file; others are warned about
@@ -55,4 +62,9 @@ is "$(sqlite3 "$T/from-config.db" 'SELECT agent FROM message')" "till-2" "WB_AGE
 rm "$cfg"
 exits 78 "no file and no environment: configuration missing" -- wb-profile push
 like "$(cat "$T/err")" "WB_(TOKEN|PHONE_ID) is not set \(environment or .*config\)" "names the key and where it looked"
+
+# a database and its -wal and -shm are the user's alone, whatever the umask
+(umask 000; wb-contact -d "$T/open.db" add 33612345678 >/dev/null)
+is "$(stat -c %a "$T/open.db" "$T/open.db-wal" "$T/open.db-shm" | tr '\n' ' ')" "600 600 600 " \
+	"a new database, its -wal and -shm are created 0600 under umask 000"
 done_testing

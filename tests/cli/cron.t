@@ -42,19 +42,21 @@ cron_run() {
 		/bin/sh -c "$_job") >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 }
-is "$(wc -l <"$T/jobs" | tr -d ' ')" "5" "five jobs"
+is "$(wc -l <"$T/jobs" | tr -d ' ')" "6" "six jobs"
 
 before=$(api_requests)
 cron_run 1
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "flush: exit 0, nothing on stderr"
 sent="$HOME/.local/state/wb/sent.csv"
-like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,,$" "the due message sent, its row appended without a header"
+like "$(cat "$sent")" "^[0-9]+,$C,,wamid\.[^,]+,sent,,,order_shipped$" "the due message sent, its row appended without a header"
 is "$(cat "$HOME/.local/state/wb/flush.log")" "" "the log directory made, nothing logged"
 cron_run 1
 is "$(cat "$T/rc"):$(wc -l <"$sent" | tr -d ' ')" "0:1" "nothing due: nothing appended, not even a header"
 
 cron_run 2
-is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "Monday's promotion: exit 0"
+# no template was synced here: sent as given, with the warning cron mails
+is "$(cat "$T/rc"):$(cat "$T/err")" "0:wb-send: template weekly_promo (en_US): not checked: no templates are synced (wb-template sync)" \
+	"Monday's promotion: exit 0 (unchecked: no templates synced)"
 is "$(sends_to $A)$(sends_to $B)$(sends_to $C)" "111" "to the vip customers (the flushed message was C's)"
 is "$(sql "SELECT name LIKE 'weekly 20__-__-__' FROM broadcast")" "1" "named by cron's date, % read as cron reads it"
 
@@ -80,6 +82,17 @@ chmod +x "$T/mailbin/mail"
 cron_run 5 WB_REPORT_TO=boss@example.com PATH="$T/mailbin:$cron_path"
 is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "with WB_REPORT_TO: exit 0"
 like "$(cat "$T/mail.args")" "^-A\|$page\|-s\|The week to 20[0-9-]+\|boss@example.com\|$" "mailed, the page attached"
+
+cron_run 6
+is "$(cat "$T/rc"):$(cat "$T/err")" "0:" "the CRM's changes: exit 0"
+changes="$HOME/crm/changes.jsonl"
+is "$(wc -l <"$changes" | tr -d ' ')" "$(sql "SELECT count(*) FROM change")" "every change, a line each"
+is "$(cat "$HOME/.local/state/wb/crm.cursor")" "$(sql "SELECT max(id) FROM change")" "the cursor saved"
+printf '{"cursor":9' >>"$changes"
+wb-label apply vip $C >/dev/null
+cron_run 6
+is "$(tail -n 2 "$changes" | cut -c1-12)" '{"cursor":9
+{"cursor":'"$(sql "SELECT max(id) FROM change")" "the next run ends a cut line and writes only what is new"
 is "$(ls -A "$T/cwd")" "" "nothing made in the directory cron ran in"
 is "$(($(api_requests) - before))" "3" "three messages in all"
 done_testing

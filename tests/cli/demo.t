@@ -20,6 +20,12 @@ like "$out" 'outside the 24-hour window \(they never wrote\)' "a text outside th
 like "$out" 'duplicate +key .shipped-A-1042. was used' "a used key sends nothing"
 like "$out" 'out +text +Hi Mei Chen, welcome to Lucky Tea House! How can we help\? +read' \
 	"statuses came back through the webhook"
+like "$out" 'taken by mei' "two agents: bob sees Mei Chen taken by mei"
+like "$out" '> mei: Hi Mei Chen, welcome to Lucky Tea House! How can we help\?  ✓✓ read' \
+	"the console shows a reply stored before a message it answers comes later in time"
+like "$out" 'note mei: asked about the spring oolong' "mei's note in the console"
 like "$out" 'first_response_median_s' "the statistics at the end"
+like "$out" 'body: 1 value given; the template has 2' "a template send checked before it leaves"
+like "$out" 'its fallback template goes instead: order_ready' "a closed window's text sent as its fallback"
 like "$out" 'The report: /.*/report\.html \(4 charts, [0-9]+ bytes\)' "and the page with its charts, saying where it is"
 done_testing

@@ -37,12 +37,16 @@ is "$(cat "$T/err")" "wb-send: $A: --at '2026-11-25T17:00' is 2026-11-25 17:00+0
 is "$(sql 'SELECT count(*) FROM message')" "0" "nothing queued"
 exits 64 "--now-if-past without --at" -- wb-send --to $A --template hi --now-if-past
 exits 0 "--at 09:00 after 18:00" -- wb-send --to $A --template hi --at 09:00 -o csv
-like "$(cat "$T/out")" "^[0-9]+,$A,,,queued,,$" "is queued"
+like "$(cat "$T/out")" "^[0-9]+,$A,,,queued,,,hi$" "is queued"
 is "$(sql 'SELECT datetime(due_at, "unixepoch") FROM message')" "2026-11-26 01:00:00" "for tomorrow's 09:00 in the business zone"
+# (no template synced here: each run says its template went unchecked)
+unchecked="wb-send: template hi (en_US): not checked: no templates are synced (wb-template sync)"
 exits 0 "a dry run with --at" -- wb-send --dry-run --to $A --template hi --at '2026-12-01T09:00'
-is "$(cat "$T/err")" "wb-send: $A: would be sent at 2026-12-01 09:00+08:00" "says when each would go"
+is "$(cat "$T/err")" "$unchecked
+wb-send: $A: would be sent at 2026-12-01 09:00+08:00" "says when each would go"
 exits 0 "a dry run with --at half a minute ago" -- wb-send --dry-run --to $A --template hi --at '2026-11-25T17:59:30'
-is "$(cat "$T/err")" "wb-send: $A: would be sent now" "within a minute: now"
+is "$(cat "$T/err")" "$unchecked
+wb-send: $A: would be sent now" "within a minute: now"
 
 # --- a send to nobody
 wb-label add vip >/dev/null

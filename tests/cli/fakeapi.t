@@ -195,8 +195,21 @@ check "context without message_id: 400" send_err "$A" '{"messaging_product":"wha
 check "error body has Meta's shape (message, type, code, error_data, fbtrace_id)" jqb '.error | has("message") and has("type") and has("code") and (.error_data.messaging_product == "whatsapp") and has("fbtrace_id")'
 
 send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN1"}'
-check "mark as read: 200 success" is "$CODE" 200 '.success == true'
-send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN1","typing_indicator":{"type":"text"}}'
+check "mark as read of a message nobody sent: 400 naming message_id" is "$CODE" 400 \
+    '.error.code == 100 and (.error.error_data.details | test("message_id wamid.IN1"))'
+req "$A" POST /_fake/inbound "${JSON[@]}" --data-binary @"$FIX/webhook/msg-text.json"
+check "POST /_fake/inbound takes a webhook document as it is" jqb '.entry[0].changes[0].value.messages[0].type == "text"'
+IN1=$(jq -r '.entry[0].changes[0].value.messages[0].id' "$TMP/body")
+send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"'"$IN1"'"}'
+check "mark as read of a customer's message: 200 success" is "$CODE" 200 '.success == true'
+req "$A" POST /_fake/inbound "${JSON[@]}" --data-binary '{"from":"+1 650 555 1234","text":"hi","name":"Sheena"}'
+check "POST /_fake/inbound makes a customer's text message, as Meta's webhook" jqb '.object == "whatsapp_business_account"
+    and (.entry[0].changes[0].value | .contacts[0].wa_id == "16505551234" and .contacts[0].profile.name == "Sheena"
+    and .messages[0].from == "16505551234" and .messages[0].text.body == "hi" and (.messages[0].id | startswith("wamid.")))'
+IN2=$(jq -r '.entry[0].changes[0].value.messages[0].id' "$TMP/body")
+req "$A" POST /_fake/inbound "${JSON[@]}" --data-binary '{"text":"no sender"}'
+check "POST /_fake/inbound without a sender: 400" [ "$CODE" = 400 ]
+send "$A" '{"messaging_product":"whatsapp","status":"read","message_id":"'"$IN2"'","typing_indicator":{"type":"text"}}'
 check "mark as read with typing indicator: 200" [ "$CODE" = 200 ]
 check "mark as read without message_id: 400" send_err "$A" '{"messaging_product":"whatsapp","status":"read"}' message_id
 
@@ -386,6 +399,8 @@ check "log lines are numbered 1, 2, 3… in order" jqf "$TMP/b.log" '[.[].n] == 
 check "log: the first line is the rate-limited send" jqf "$TMP/b.log" '.[0] | .method == "POST" and .path == "/v26.0/106540352242922/messages" and .to == "16505551234" and .status == 429 and .fault == "rate_limit" and .body.text.body == "hi"' -s
 check "log: the dropped request is there with status 0" jqf "$TMP/b.log" 'map(select(.fault == "drop" and .status == 0)) | length == 1' -s
 check "log: accepted sends carry their wamid" jqf "$TMP/b.log" 'map(select(.status == 200 and .to != null)) | all(.wamid | startswith("wamid."))' -s
+now_us=$(date +%s%6N)
+check "log: each line has its arrival time, in wall-clock microseconds" jqf "$TMP/b.log" "all(.at_us | . > $now_us - 3600000000 and . <= $now_us)" -s
 req "$B" POST "$API/messages" "${AUTH[@]}" -H "Content-Type: application/json" --data-binary 'not json at all'
 tail -n1 "$TMP/b.log" >"$TMP/last"
 check "log: a body that is not JSON is logged as a string" jqf "$TMP/last" '.body == "not json at all" and .status == 400'

@@ -52,6 +52,22 @@ like() {
 		printf '%s\n' "$1" | sed 's/^/#   got: /' | head -20; echo "#   want match: $2"
 	fi
 }
+# listener OUT ARGS...: wb-recv --listen on a free port of 127.0.0.1, its
+# events to OUT, its stderr to $T/log, fd 3 closed (a test may hold a pipe
+# there); sets $PORT, $URL (its /webhook) and $PID once it listens
+listener() {
+	_out=$1; shift
+	rm -f "$T/log" # the old log must not name the old port
+	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "$_out" 3>&- &
+	PID=$!
+	PORT=
+	for _ in $(seq 500); do
+		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
+		[ -n "$PORT" ] && break
+		sleep 0.02
+	done
+	URL="http://127.0.0.1:$PORT/webhook"
+}
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" -eq 0 ]

@@ -85,11 +85,29 @@ ok $? "a version-1 database opens"
 is "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" "$(sqlite3 "$WB_DB" 'PRAGMA user_version')" \
 	"and is migrated to the newest version"
 is "$(columns "$T/v1.db")" "$(columns "$WB_DB")" "with the tables, columns and indexes of schema.sql"
+triggers() { sqlite3 "$1" "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"; }
+is "$(triggers "$T/v1.db")" "$(triggers "$WB_DB")" "and the triggers of schema.sql (the change log)"
+like "$(triggers "$WB_DB")" "change_message" "which are there"
 is "$(sqlite3 "$T/v1.db" 'SELECT group_concat(kind) FROM (SELECT kind FROM broadcast ORDER BY id)')" \
 	"marketing,utility" "a broadcast to labels was marketing, a CSV list utility"
 is "$(sqlite3 "$T/v1.db" "SELECT group_concat(coalesce(kind, '-')) FROM (SELECT kind FROM message ORDER BY id)")" \
 	"marketing,utility,utility,-" "its messages take its kind; direct sends are utility; inbound none"
 is "$(sqlite3 "$T/v1.db" "SELECT text || coalesce(media, '') FROM quick_reply")" "Hello" "quick replies kept"
+# and the same down to each table's constraints and each index's WHERE:
+# the schema as text that does not depend on how it was written
+# (comments, line breaks, spacing, the quotes ALTER TABLE … RENAME
+# leaves around a rebuilt table's name), table by table
+sqltext() {
+	sqlite3 "$1" "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name" |
+		sed 's/--.*$//; s/^\(table|[a-z_]*|CREATE TABLE \)"\([a-z_]*\)"/\1\2/' | tr '\t' ' ' |
+		awk '/^(table|index|view|trigger)\|/ { if (s != "") print s; s = $0; next } { s = s " " $0 } END { print s }' |
+		tr -s ' ' | sed 's/ *\([(),]\) */\1/g; s/ *$//'
+}
+sqltext "$WB_DB" >"$T/new"
+sqltext "$T/v1.db" >"$T/migrated"
+diff "$T/new" "$T/migrated" >"$T/diff"
+ok $? "its tables' constraints and indexes are written as schema.sql writes them"
+sed 's/^/#   /' "$T/diff" | head -20
 
 # the settings version and the triggers that move it
 triggers() { sqlite3 "$1" "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"; }
@@ -100,4 +118,6 @@ WB_DB="$T/v1.db" wb-reply greeting set 'Hi' >/dev/null
 sqlite3 "$T/v1.db" "INSERT INTO hours_exception (date) VALUES ('2026-12-25')"
 is "$(sqlite3 "$T/v1.db" "SELECT version > 1 FROM settings_version")" 1 \
 	"a change by wb-reply or by hand moves it"
+is "$(sqlite3 "$T/v1.db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema
+	WHERE name LIKE 'template%' ORDER BY name)")" "template,template_slot" "and the template tables"
 done_testing

@@ -79,7 +79,34 @@ def gen(db, seed):
         cur.execute("INSERT INTO message (contact_id, direction, type, ts, status, sent_at, auto, agent, broadcast_id, "
                     "delivered_at, read_at) VALUES (?, ?, 'text', ?, ?, ?, ?, ?, ?, NULL, NULL)",
                     (c, d, ts, st, sent, auto, agent, b))
+    gen_inbox(cur, rnd, base, edges, agents)
     con.commit()
+
+
+def gen_inbox(cur, rnd, base, edges, agents):
+    """Conversations of the shared inbox and their events, for --by agent:
+    every one of a contact resolved but perhaps the last."""
+    cur.execute("INSERT INTO agent (name, created_at) VALUES ('ann', 0), ('bob', 0)")
+    for c in range(1, 31):
+        t = base + rnd.randrange(0, 10 * DAY)
+        n = rnd.randrange(0, 4)
+        for k in range(n):
+            opened = rnd.choice(edges) if rnd.random() < 0.2 else t
+            first = opened + rnd.choice([60, 600, 7200, 90000]) if rnd.random() < 0.7 else None
+            who = rnd.choice(agents)
+            resolved = opened + rnd.choice([3600, DAY, 3 * DAY]) if k < n - 1 or rnd.random() < 0.5 else None
+            cur.execute("INSERT INTO conversation (contact_id, state, assignee, opened_at, first_response_at, "
+                        "first_response_by, resolved_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                        (c, "resolved" if resolved else "open", who, opened, first,
+                         rnd.choice(agents) if first else None, resolved))
+            v = cur.lastrowid
+            if who:
+                cur.execute("INSERT INTO conversation_event (conversation_id, ts, kind, agent) "
+                            "VALUES (?, ?, 'assigned', ?)", (v, opened + rnd.choice([0, 30, 4000]), who))
+            if resolved:
+                cur.execute("INSERT INTO conversation_event (conversation_id, ts, kind, agent) "
+                            "VALUES (?, ?, 'resolved', ?)", (v, resolved, who))
+            t = max(opened, resolved or 0) + rnd.choice([3600, DAY, 5 * DAY])
 
 
 class Msg:
@@ -238,6 +265,9 @@ def report(db, tzname, since, until, by):
             if reply and since <= opener.t < until:
                 for k in keys(reply if by == "agent" else opener):
                     row(k)["resp"].append(reply.t - opener.t)
+    inbox = inbox_figures(db, since, until) if by == "agent" else {}
+    for k in inbox:
+        row(k)
 
     if by == "none":
         order = [("all", [iso(since, tz), iso(until, tz)])]
@@ -259,14 +289,52 @@ def report(db, tzname, since, until, by):
         head = [by]
     print(",".join(head + ["received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
                            "contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-                           "auto_replies", "broadcasts", "csat", "nps"]))
+                           "auto_replies", "broadcasts", "csat", "nps"] + (INBOX_HEAD if by == "agent" else [])))
     for k, key in order:
         r = row(k)
         s = r["sent"]
         print(",".join([x or "" for x in key] + [str(r["rec"]), str(s), str(r["dlv"]), str(r["read"]), str(r["fail"]),
                         num(r["dlv"] / s) if s else "", num(r["read"] / s) if s else "",
                         str(len(r["cs"])), str(len(r["new"])), rank(r["resp"], 50), rank(r["resp"], 90),
-                        str(r["auto"]), str(len(r["bs"])), "", ""]))  # no surveys in the model
+                        str(r["auto"]), str(len(r["bs"])), "", ""]  # no surveys in the model
+                        + inbox_cells(inbox, k, by)))
+
+
+INBOX_HEAD = ["assigned", "resolved", "inbox_response_median_s", "inbox_response_p90_s",
+              "resolution_median_s", "resolution_p90_s"]
+
+
+def inbox_figures(db, since, until):
+    """By agent: assignments and resolutions in the range (the event's
+    time), first responses to conversations opened in it (to whoever
+    answered), resolution times (opening to the resolution)."""
+    con = sqlite3.connect(db)
+    rows = {}
+
+    def row(k):
+        return rows.setdefault(k, dict(asg=0, res=0, resp=[], resol=[]))
+
+    for agent, ts in con.execute("SELECT agent, ts FROM conversation_event WHERE kind = 'assigned'"):
+        if since <= ts < until:
+            row(agent)["asg"] += 1
+    for agent, ts, opened in con.execute("SELECT e.agent, e.ts, v.opened_at FROM conversation_event e "
+                                         "JOIN conversation v ON v.id = e.conversation_id WHERE e.kind = 'resolved'"):
+        if since <= ts < until:
+            row(agent)["res"] += 1
+            row(agent)["resol"].append(ts - opened)
+    for who, first, opened in con.execute("SELECT first_response_by, first_response_at, opened_at FROM conversation "
+                                          "WHERE first_response_at IS NOT NULL"):
+        if since <= opened < until:
+            row(who)["resp"].append(first - opened)
+    return rows
+
+
+def inbox_cells(inbox, k, by):
+    if by != "agent":
+        return []
+    r = inbox.get(k, dict(asg=0, res=0, resp=[], resol=[]))
+    return [str(r["asg"]), str(r["res"]), rank(r["resp"], 50), rank(r["resp"], 90),
+            rank(r["resol"], 50), rank(r["resol"], 90)]
 
 
 def conv_report(db, tzname, since, until):

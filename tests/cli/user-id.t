@@ -51,7 +51,7 @@ is "$(q "SELECT name FROM contact WHERE user_id = 'GB.5'")" "Zed" "import by use
 # --- sending to a user ID -------------------------------------------------
 fake_start --phone-id 106540352242922,731000418520377
 exits 0 "wb-send --to a user ID" -- wb-send --to $OLIVER --text "We do ship to Leeds."
-like "$(cat "$T/out")" "^[0-9]+,,$OLIVER,wamid\.[^,]+,sent,,$" "the result row names the user ID"
+like "$(cat "$T/out")" "^[0-9]+,,$OLIVER,wamid\.[^,]+,sent,,,$" "the result row names the user ID"
 body=$(body_of "$(api_requests)")
 like "$body" '"recipient": "GB\.41099238170556612"' "the request names the recipient by user ID"
 like "$body" '^\{"messaging_product": "whatsapp", "recipient_type": "individual", "recipient": ' "and has no to"
@@ -66,7 +66,7 @@ for f in msg-reaction-removed msg-edit msg-revoke msg-request-welcome msg-unsupp
 	msg-nfm-reply-flow msg-call-permission-reply bsuid-system-user-changed-user-id \
 	bsuid-text-username-only smb-message-echoes-text; do cat "$S/$f.json"; done | wb-recv > "$T/events"
 exits 0 "wb-reply auto" -- sh -c "wb-reply auto < '$T/events'"
-is "$(cat "$T/out")" '{"to":"GB.41099238170556612","text":"Hi Oliver Grant","image":null,"document":null,"caption":null,"reply_to":"wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","key":"auto:wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","auto":"greeting","rendered":true,"from_number":"731000418520377"}' \
+is "$(cat "$T/out")" '{"to":"GB.41099238170556612","text":"Hi Oliver Grant","image":null,"document":null,"caption":null,"reply_to":"wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","key":"auto:wamid.HBgLlCJDMvVxrnbulFFwAOyrhFYUx/CWz+SSt678","auto":"greeting","rendered":true,"from_number":"731000418520377","fallback_template":null,"fallback_lang":null,"fallback_param":null}' \
 	"one greeting, to the one real message: to the user ID, from the number they wrote to"
 is "$(q "SELECT kind || ':' || count(*) FROM auto_reply GROUP BY kind ORDER BY kind" | tr '\n' ' ')" "greeting:1 none:7 " \
 	"reactions, edits, deletions, welcome requests, unsupported, flows, call permissions, system notices: decided, answered nothing"

@@ -86,6 +86,39 @@ is "$(sed 's/.*rows.csv://' "$T/err" | tr '\n' '|')" \
 	"each skipped row with its line and reason"
 is "$(tail -1 "$T/out")" "1,0,4,0" "one imported, four skipped"
 
+# names and values are bounded (256 and 1024 characters): refused, never cut
+# (on a database of their own, which the listings below do not see)
+main_db=$WB_DB
+export WB_DB="$T/bounds.db"
+long=$(printf 'é%.0s' $(seq 257))
+exits 65 "a name of 257 characters" -- wb-contact add 33799900009 "name=$long"
+is "$(cat "$T/err")" "wb-contact: name: 257 characters, at most 256" "says how long and how long it may be"
+exits 0 "a name of 256 characters" -- wb-contact add 33799900009 "name=${long%é}"
+exits 65 "a value of 1025 characters" -- wb-contact add 33799900009 "memo=$(printf '%01025d' 0)"
+exits 0 "a value of 1024" -- wb-contact add 33799900009 "memo=$(printf '%01024d' 0)"
+printf 'phone,name,memo\n33799900011,Ann,ok\n33799900012,Bo,%01025d\n' 0 > "$T/long.csv"
+exits 65 "an import with a value too long" -- wb-contact import "$T/long.csv"
+is "$(cat "$T/err")" "wb-contact: $T/long.csv:3: attribute 'memo': 1025 characters, at most 1024" "names file, line and column"
+printf 'phone,name\n33799900013,%s\n' "$long" > "$T/long2.csv"
+exits 65 "an import with a name too long" -- wb-contact import "$T/long2.csv"
+is "$(cat "$T/err")" "wb-contact: $T/long2.csv:2: name: 257 characters, at most 256" "names file and line"
+is "$(count "SELECT count(*) FROM contact WHERE wa_id IN ('33799900011', '33799900013')")" 0 "nothing of them stored"
+
+# a full disk, made by a file size limit (the WAL cannot grow past it;
+# SIGXFSZ ignored, so the write fails as on a full disk)
+awk 'BEGIN { print "phone,name,city"; for (i = 0; i < 3000; i++) printf "+3361%07d,Name %d,Somewhere %d\n", i, i, i }' \
+	> "$T/huge.csv"
+wb-contact add 33799900020 name=Kept >/dev/null
+before=$(count "SELECT count(*) FROM contact")
+(trap '' XFSZ; ulimit -f 200; wb-contact import "$T/huge.csv" >"$T/out" 2>"$T/err"; echo $? >"$T/rc")
+is "$(cat "$T/rc")" 73 "an import that fills the disk: 73"
+like "$(cat "$T/err")" "needs more than [0-9.]+ MB free \(it had written [0-9.]+ MB for [0-9]+% of its input\); nothing was imported" \
+	"says how much room it needed"
+is "$(stat -c %s "$WB_DB-wal")" 0 "the WAL it filled is emptied, the space given back"
+is "$(count "SELECT count(*) FROM contact")" "$before" "nothing imported"
+exits 0 "and the database takes writes again" -- wb-contact add 33799900021 name=After
+export WB_DB="$main_db"
+
 # a phone twice in one file: told, the later row's cells win
 printf 'phone,name,city,notes\n33700000030,Ann,Paris,\n+33 7 00 00 00 31,Bo,,\n33700000030,,Nantes,x\n+33 700000030,Annie,,\n' >"$T/twice.csv"
 exits 0 "a phone on several rows of one file" -- wb-contact import "$T/twice.csv"
@@ -205,7 +238,7 @@ exits 64 "show without a phone" -- wb-contact show
 
 # --- log ----------------------------------------------------------------
 exits 0 "log before any message" -- wb-contact log 16505551234
-is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels" "empty: only the header"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels,agent" "empty: only the header"
 sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
 	SELECT 'wamid.OUT1', id, 'out', 'text', 'Hi Mei, it ships today', strftime('%s', '2026-11-24T10:05:00Z'), 'read' FROM contact WHERE wa_id = '16505551234';
 	INSERT INTO message (wamid, contact_id, direction, type, body, ts, status)
@@ -216,10 +249,10 @@ sqlite3 "$WB_DB" "INSERT INTO message (wamid, contact_id, direction, type, body,
 	SELECT 'wamid.OTHER', id, 'in', 'text', 'not Mei', strftime('%s', '2026-11-24T10:01:00Z'), 'received' FROM contact WHERE wa_id = '442079460958';"
 wb-label apply Paid --message wamid.IN1 >/dev/null
 exits 0 "log" -- wb-contact log 16505551234
-is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels
-2026-11-24T10:00:00Z,16505551234,,in,text,Where is my order?,received,wamid.IN1,Paid
-2026-11-24T10:05:00Z,16505551234,,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,
-2026-11-24T11:00:00Z,16505551234,,in,image,,received,wamid.IN2," "the message log, oldest first, with message labels"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels,agent
+2026-11-24T10:00:00Z,16505551234,,in,text,Where is my order?,received,wamid.IN1,Paid,
+2026-11-24T10:05:00Z,16505551234,,out,text,\"Hi Mei, it ships today\",read,wamid.OUT1,,
+2026-11-24T11:00:00Z,16505551234,,in,image,,received,wamid.IN2,," "the message log, oldest first, with message labels"
 exits 1 "log of no such contact" -- wb-contact log 16505559999
 
 # --- optout / optin -------------------------------------------------------

@@ -65,9 +65,9 @@ is "$(sqlite3 "$WB_DB" "SELECT group_concat(wamid) FROM (SELECT m.wamid FROM mes
 	"wamid.A,wamid.C" "stored on those messages only"
 is "$(wb-label ls -o csv | grep '^Paid,')" "Paid,4,2,2" "ls counts labelled messages"
 exits 0 "who --message" -- wb-label who Paid --message
-is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels
-2025-11-25T09:58:20Z,8613912345678,,in,text,order 2,received,wamid.C,Paid
-2025-11-25T10:00:00Z,16505551234,,in,text,I paid,received,wamid.A,Paid" "the labelled messages, oldest first"
+is "$(cat "$T/out")" "time,phone,user_id,direction,type,text,status,wamid,labels,agent
+2025-11-25T09:58:20Z,8613912345678,,in,text,order 2,received,wamid.C,Paid,
+2025-11-25T10:00:00Z,16505551234,,in,text,I paid,received,wamid.A,Paid," "the labelled messages, oldest first"
 exits 0 "apply to a message again" -- wb-label apply Paid --message wamid.A
 is "$(tail -1 "$T/out")" "Paid,wamid.A,false" "no change"
 exits 65 "one unknown message fails them all" -- wb-label apply New\ order --message wamid.B wamid.NOPE

@@ -8,20 +8,8 @@ export WB_APP_SECRET=test-app-secret WB_VERIFY_TOKEN=test-verify-token
 q() { sqlite3 "$WB_DB" "$1"; }
 sign() { openssl dgst -sha256 -hmac "$WB_APP_SECRET" -r < "$1" | cut -d' ' -f1; }
 
-# start ARGS...: a listener on a free port, events to $OUT_TO (default
-# $T/events); sets $PORT, $URL and $PID
-start() {
-	rm -f "$T/log" # the old log must not name the old port
-	wb-recv --listen 127.0.0.1:0 "$@" 2> "$T/log" > "${OUT_TO:-$T/events}" &
-	PID=$!
-	PORT=
-	for _ in $(seq 500); do
-		PORT=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/log" 2>/dev/null)
-		[ -n "$PORT" ] && break
-		sleep 0.02
-	done
-	URL="http://127.0.0.1:$PORT/webhook"
-}
+# start ARGS...: a listener, events to $OUT_TO (default $T/events)
+start() { listener "${OUT_TO:-$T/events}" "$@"; }
 code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
 post() { _f=$1; shift; code -X POST -H 'Content-Type: application/json' --data-binary "@$_f" "$URL" "$@"; }
 
@@ -57,15 +45,24 @@ is "$(q "select source || ' ' || (byte_offset is null) || ' ' || reason from qua
 	"listener 1 not JSON (at byte 47 of it): ']' expected near end of file" "it is quarantined"
 like "$(cat "$T/log")" "listener: not JSON .* \(quarantined\)" "and said so"
 is "$(code -X PUT "$URL")" 405 "other methods: 405"
+is "$(code -X PUT --data-binary "@$W/msg-text.json" "$URL")" 405 "other methods with a body: 405, not a dropped connection"
+is "$(code -X DELETE -D "$T/head" "$URL")" 405 "DELETE: 405"
+like "$(cat "$T/head")" "Allow: GET, POST" "saying what is allowed"
+is "$(URL=http://127.0.0.1:$PORT/other; post "$W/msg-video.json" -H "X-Hub-Signature-256: sha256=$(sign "$W/msg-video.json")")" 404 "a signed POST to another path: 404"
+is "$(code "http://127.0.0.1:$PORT/webhook/x?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1")" 404 \
+	"a handshake on another path: 404"
+is "$(q "select count(*) from message where type='video'")" 0 "nothing stored from another path"
 
 kill -TERM "$PID"
 wait "$PID"
 is "$?" 0 "SIGTERM: a clean exit"
 is "$(wc -l < "$T/events" | tr -d ' ')" 2 "two events in all"
 
-start --insecure
+start --insecure --path /hooks/wa
 like "$(cat "$T/log")" "insecure" "--insecure warns"
-is "$(post "$W/msg-video.json")" 200 "--insecure takes an unsigned post"
+like "$(cat "$T/log")" "path /hooks/wa" "and names the path it serves"
+is "$(post "$W/msg-video.json")" 404 "--path: the default path is not served"
+is "$(URL=http://127.0.0.1:$PORT/hooks/wa; post "$W/msg-video.json")" 200 "--insecure takes an unsigned post on --path"
 kill -INT "$PID"
 wait "$PID"
 is "$?" 0 "SIGINT: a clean exit"

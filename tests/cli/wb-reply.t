@@ -52,23 +52,34 @@ exits 0 "quick rm" -- wb-reply quick rm /attr
 exits 64 "keyword bad subcommand" -- wb-reply keyword frob
 
 exits 0 "greeting shows" -- wb-reply greeting -o csv
-is "$(tail -n +2 "$T/out")" "false,,2w,everyone" "off by default, 14 days"
+is "$(tail -n +2 "$T/out")" "false,,2w,everyone," "off by default, 14 days, no fallback"
 exits 65 "greeting --on without text" -- wb-reply greeting --on
 exits 0 "greeting set" -- wb-reply greeting set 'Welcome {{name}}!' --after 3d -o csv
-is "$(tail -n +2 "$T/out")" "true,Welcome {{name}}!,3d,everyone" "set turns it on"
+is "$(tail -n +2 "$T/out")" "true,Welcome {{name}}!,3d,everyone," "set turns it on"
 exits 64 "greeting --to outside its list" -- wb-reply greeting --to some
 exits 65 "greeting bad --after" -- wb-reply greeting --after soon
 exits 64 "greeting --when" -- wb-reply greeting --when always
 exits 0 "away set" -- wb-reply away set 'Closed, back at 9' --when always --off -o csv
-is "$(tail -n +2 "$T/out")" "false,\"Closed, back at 9\",always" "away stored, off"
+is "$(tail -n +2 "$T/out")" "false,\"Closed, back at 9\",always," "away stored, off"
 exits 65 "away bad window" -- wb-reply away --when 2026-12-27/2026-12-24
 exits 65 "away bad --when" -- wb-reply away --when sometimes
 exits 0 "away window" -- wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' -o csv
 like "$(cat "$T/out")" "2026-12-24T18:00:00Z/2026-12-27T09:00:00Z" "window in UTC"
+exits 0 "away, for people" -- env WB_OUTPUT=table sh -c "wb-profile set timezone=Asia/Shanghai >/dev/null && wb-reply away"
+like "$(cat "$T/out")" "2026-12-25 02:00\+08:00/2026-12-27 17:00\+08:00" "the window in the business zone"
 exits 0 "words" -- wb-reply words -o csv
 is "$(tail -n +2 "$T/out" | tr '\n' ' ')" "stop,\"STOP,UNSUBSCRIBE\" start,START " "default words"
 exits 64 "--stop only with words" -- wb-reply auto --stop X
 exits 64 "unknown command" -- wb-reply frob
+exits 0 "a fallback template for the away message" -- wb-reply away --fallback-template closed_note \
+	--fallback-lang en_GB --fallback-param '{{name}}' -o tsv
+is "$(tail -n +2 "$T/out" | cut -f4)" "closed_note" "shown with it"
+exits 0 "and for keyword replies" -- wb-reply keyword fallback --fallback-template hello_again --fallback-param '{{name}}' -o csv
+is "$(tail -n +2 "$T/out")" 'hello_again,,"[""{{name}}""]"' "keyword fallback shows it"
+exits 64 "--fallback-param alone" -- wb-reply away --fallback-param x
+exits 64 "--fallback-template with quick" -- wb-reply quick ls --fallback-template x
+exits 0 "'' removes one" -- wb-reply keyword fallback --fallback-template '' -o csv
+is "$(tail -n +2 "$T/out")" ",," "gone"
 
 # auto: greeting on first contact, keywords, after inactivity
 rm -f "$WB_DB"*
@@ -111,6 +122,11 @@ is "$(msg C2 $((D + 3600)) 'price' | answer | cut -d"|" -f5)" "keyword" "away ag
 is "$(msg C3 $((D + 7200)) 'thanks' | answer)" "" "and otherwise nothing"
 is "$(msg C4 $((D + 86400)) 'hello' | answer | cut -d"|" -f5)" "away" "24 h later: away again"
 is "$(msg C5 $D 'hi' 447700900123 | answer | cut -d"|" -f5)" "away" "the cooldown is per contact"
+wb-reply away --fallback-template closed_note --fallback-param '{{name}}' --fallback-param 9am >/dev/null
+msg C4b $((D + 2 * 86400)) 'still there?' | wb-recv | wb-reply auto > "$T/fb"
+like "$(cat "$T/fb")" '"auto":"away","rendered":true,"from_number":"[0-9]+","fallback_template":"closed_note","fallback_lang":null,"fallback_param":\["Mei Chen 陈梅","9am"\]' \
+	"an away reply carries its fallback, placeholders filled, in wb-send's names"
+wb-reply away --fallback-template '' >/dev/null
 wb-reply away --when '2026-12-24T18:00Z/2026-12-27T09:00Z' >/dev/null
 is "$(msg C6 1798200000 'x' 447700900124 | answer | cut -d"|" -f5)" "away" "inside the window: away"
 is "$(msg C7 1798400000 'x' 447700900124 | answer | cut -d"|" -f5)" "" "after it: the greeting was given near, nothing"

@@ -19,6 +19,10 @@ exits 0 "free-form inside the window" -- wb-send --to $A --text hello
 exits 65 "free-form outside the window is refused" -- wb-send --to $B --text hello
 like "$(cat "$T/err")" "^wb-send: $B: outside the 24-hour window \(closed 2026-11-23T10:00:00Z\); use a template" \
 	"names the contact and when the window closed"
+wb-profile set timezone=Asia/Shanghai >/dev/null
+exits 65 "with a business zone" -- wb-send --to $B --text hello
+like "$(cat "$T/err")" "outside the 24-hour window \(closed 2026-11-23 18:00\+08:00\)" "the closing time is told in it"
+sql "DELETE FROM setting WHERE key = 'profile.timezone'"
 is "$(sends_to $B)" "0" "the API was not called"
 exits 0 "a template outside the window" -- wb-send --to $B --template nov_promo
 exits 0 "--force outside the window" -- wb-send --to $B --text hello --force
@@ -82,7 +86,8 @@ is "$(sql "SELECT count(*) FROM broadcast")" "6" "and wrote nothing, not even th
 printf 'phone,name,appointment\n16505550001,Ann,2026-12-03T15:00\n16505550002,Bob,2026-11-25T10:30\n' > "$T/appts.csv"
 before=$(api_requests)
 exits 65 "a past --at is refused" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' < '$T/appts.csv'"
-is "$(cat "$T/err")" "wb-send: stdin:3: $B: --at '2026-11-25T10:30 -1d' is 2026-11-24 10:30+00:00, in the past; --now-if-past sends it now" \
+is "$(cat "$T/err")" "wb-send: template appt_reminder (en_US): not checked: no templates are synced (wb-template sync)
+wb-send: stdin:3: $B: --at '2026-11-25T10:30 -1d' is 2026-11-24 10:30+00:00, in the past; --now-if-past sends it now" \
 	"naming the row and the time it was read as"
 is "$(sql "SELECT count(*) FROM message WHERE body = 'appt_reminder'")$(($(api_requests) - before))" "00" "nothing queued, nothing sent"
 exits 0 "reminders a day before each appointment" -- sh -c "wb-send --template appt_reminder --param '{{name}}' --at '{{appointment}} -1d' --now-if-past -o csv < '$T/appts.csv'"

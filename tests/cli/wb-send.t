@@ -34,7 +34,7 @@ check() { # check FIXTURE DESCRIPTION -- wb-send ARGS…: sends, compares the bo
 }
 check text-reply.json "a reply" -- wb-send --to $MEI --text "2 boxes reserved." \
 	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0002AA=="
-like "$(cat "$T/out")" "^1,$MEI,,wamid\.[^,]+,sent,,$" "one result row: id, phone, user_id, wamid, sent"
+like "$(cat "$T/out")" "^1,$MEI,,wamid\.[^,]+,sent,,,$" "one result row: id, phone, user_id, wamid, sent (no error, tag or template)"
 is "$(sql "SELECT status, type, body FROM message WHERE id = 1")" "sent|text|2 boxes reserved." "the row is sent"
 is "$(sql "SELECT count(*) FROM status_event WHERE status = 'sent'")" "1" "its status history has sent"
 check image-link.json "an image by link" -- wb-send --to $MEI --image https://example.com/img/oolong.jpg --caption "New harvest"
@@ -50,7 +50,7 @@ exits 65 "a location that is no number" -- wb-send --to $MEI --location 'nan,0'
 # --tag: Meta's biz_opaque_callback_data, kept and shown
 exits 0 "--tag with a placeholder" -- wb-send --to $MEI --text 'Your order' --tag 'order-{{name}}'
 is "$(body_of "$(api_requests)" | jq -r .biz_opaque_callback_data)" "order-Mei" "the API gets the tag, filled"
-like "$(cat "$T/out")" ",sent,,order-Mei$" "the result row shows it"
+like "$(cat "$T/out")" ",sent,,order-Mei,$" "the result row shows it"
 is "$(sql "SELECT tag FROM message ORDER BY id DESC LIMIT 1")" "order-Mei" "the message row keeps it"
 before=$(api_requests)
 exits 65 "a tag over 512 characters" -- wb-send --to $MEI --text x --tag "$(printf 'é%.0s' $(seq 513))"

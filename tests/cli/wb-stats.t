@@ -17,6 +17,7 @@ msg() {
 at() { echo "strftime('%s', '$1')"; }
 csv() { wb-stats -o csv "$@" 2>&1; }
 H="received,sent,delivered,read,failed,delivery_rate,read_rate,contacts,new_contacts,first_response_median_s,first_response_p90_s,auto_replies,broadcasts,csat,nps"
+HA="assigned,resolved,inbox_response_median_s,inbox_response_p90_s,resolution_median_s,resolution_p90_s"
 
 exits 66 "no database: an error, none made" -- wb-stats
 [ ! -e "$WB_DB" ]; ok $? "no file either"
@@ -77,10 +78,10 @@ is "$(csv --since 2026-11-23 --until 2026-11-28 --by contact)" "phone,user_id,na
 8613900000002,,\"'=HYPERLINK(1)\",1,1,0,0,2,0,0,1,1,60,60,0,0,,
 8613900000003,,Cai,5,10,10,5,0,1,0.5,1,1,30,1000,5,0,," \
 	"--by contact: names (else the profile name), a formula neutralised"
-is "$(csv --since 2026-11-23 --until 2026-11-28 --by agent)" "agent,$H
-,7,6,6,5,1,1,0.8333,3,3,,,6,0,,
-ann,0,7,5,0,1,0.7143,0,3,0,30,1000,0,1,,
-bob,0,1,1,1,0,1,1,1,0,601,601,0,0,," \
+is "$(csv --since 2026-11-23 --until 2026-11-28 --by agent)" "agent,$H,$HA
+,7,6,6,5,1,1,0.8333,3,3,,,6,0,,,0,0,,,,
+ann,0,7,5,0,1,0.7143,0,3,0,30,1000,0,1,,,0,0,,,,
+bob,0,1,1,1,0,1,1,1,0,601,601,0,0,,,0,0,,,," \
 	"--by agent: first responses go to whoever answered"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by broadcast)" "broadcast,name,$H
 7,november promo,0,1,0,0,0,0,0,1,0,,,0,1,," "--by broadcast"

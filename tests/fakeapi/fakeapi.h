@@ -45,6 +45,9 @@ struct fake_config {
     const char *waba_id;       /* entry[].id in webhooks */
     const char *display_phone; /* metadata.display_phone_number in webhooks */
     unsigned threads;          /* HTTP worker threads */
+    unsigned page_size;        /* templates per page at most; 0: as asked */
+    const char *tier;          /* whatsapp_business_manager_messaging_limit */
+    const char *create_status; /* the status of a created template */
 };
 
 extern struct fake_config cfg;
@@ -126,6 +129,35 @@ void new_media_id(char *out, size_t cap);
 void new_trace_id(char *out, size_t cap);
 void ids_init(void);
 
+/* ---- the customers' messages (inbound.c); thread-safe */
+
+/* POST /_fake/inbound: a body {"from","text","name","timestamp"} makes a
+ * customer's text message (at that Unix time, default now), a webhook document is taken as it is; either way the
+ * answer (malloc'd JSON, *status set) is the webhook document, and its
+ * message ids are known from then on. */
+char *inbound_post(const char *body, size_t len, unsigned *status);
+/* Whether wamid is a customer's message the fake has seen. */
+bool inbound_known(const char *wamid);
+void inbound_reset(void); /* forgets them all (and frees) */
+
+/* ---- message templates (templates.c); thread-safe. The answers are
+ * malloc'd JSON bodies with their HTTP status in *status. */
+
+int templates_init(void);
+void templates_free(void);
+/* --templates FILE: a JSON array of templates (or {"data": [...]}). */
+int templates_load(const char *path, char *err, size_t errlen);
+/* GET /{WABA}/message_templates (limit and after may be NULL; url is the
+ * listing's own, for paging.next). */
+char *templates_list(const char *limit, const char *after, const char *url,
+                     unsigned *status);
+char *templates_create(json_t *body, unsigned *status);
+char *templates_delete(const char *name, const char *hsm_id, unsigned *status);
+/* POST /_fake/template_status: {"name","language","event"|"quality"}. */
+char *templates_set_status(json_t *body, unsigned *status);
+/* A template send's "template" object against the store: 0, or Meta's
+ * error code with details (nothing is checked while the store is empty). */
+long templates_check_send(json_t *tmpl, char *details, size_t cap);
 /* ---- resumable uploads (upload.c); thread-safe. Each answers an HTTP
  * status and a malloc'd JSON body (Meta's error body on 400). */
 
@@ -147,6 +179,8 @@ bool user_id_ok(const char *s);
 
 void webhook_message(const char *wamid, const char *recipient,
                      const char *phone_id, bool is_template, long fail_code);
+/* Queues a whole webhook body (takes it), posted on its own. */
+void webhook_raw(char *body);
 int webhook_start(void);
 /* Stops the worker after flushing what is queued, waiting at most
  * drain_ms milliseconds. */

@@ -80,6 +80,11 @@ static void usage(FILE *f)
 "  --waba-id ID           entry[].id in webhooks (default 102290129340398)\n"
 "  --display-phone NUM    display_phone_number in webhooks (15550783881)\n"
 "  --threads N            HTTP worker threads (default 4)\n"
+"  --templates FILE       message templates (a JSON array of Meta's objects);\n"
+"                         template sends are then checked against them\n"
+"  --page-size N          templates per page of the listing at most\n"
+"  --tier TIER            the number's messaging limit (default TIER_250)\n"
+"  --create-status S      the status of a created template (default PENDING)\n"
 "  --quiet                no informational messages on stderr\n"
 "  -h, --help             this help;  -V, --version  the version\n");
 }
@@ -99,6 +104,17 @@ static int parse_statuses(const char *list)
         if (cfg.n_statuses == 3) return -1;
         cfg.statuses[cfg.n_statuses++] = s;
     }
+    return 0;
+}
+
+/* A whole decimal number from lo to hi into *out; -1 when it is not. */
+static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
+                      unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || *s == '-' || v < lo || v > hi) return -1;
+    *out = (unsigned)v;
     return 0;
 }
 
@@ -147,6 +163,7 @@ enum {
     OPT_LISTEN = 256, OPT_PORT_FILE, OPT_TOKEN, OPT_PHONE_ID, OPT_LOG,
     OPT_FAULT, OPT_FAIL_TO, OPT_ASYNC_FAIL, OPT_WEBHOOK, OPT_APP_SECRET,
     OPT_STATUSES, OPT_WH_DELAY, OPT_WABA, OPT_DISPLAY, OPT_THREADS, OPT_QUIET,
+    OPT_TEMPLATES, OPT_PAGE_SIZE, OPT_TIER, OPT_CREATE_STATUS,
 };
 
 static const struct option options[] = {
@@ -166,6 +183,10 @@ static const struct option options[] = {
     {"display-phone", required_argument, NULL, OPT_DISPLAY},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"templates", required_argument, NULL, OPT_TEMPLATES},
+    {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+    {"tier", required_argument, NULL, OPT_TIER},
+    {"create-status", required_argument, NULL, OPT_CREATE_STATUS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -186,9 +207,11 @@ int main(int argc, char **argv)
     cfg.waba_id = "102290129340398";
     cfg.display_phone = "15550783881";
     cfg.threads = 4;
+    cfg.tier = "TIER_250";
+    cfg.create_status = "PENDING";
     parse_statuses("sent,delivered,read");
 
-    if (server_init()) {
+    if (server_init() || templates_init()) {
         warn("out of memory");
         return 70;
     }
@@ -230,36 +253,44 @@ int main(int argc, char **argv)
                 goto usage_error;
             }
             break;
-        case OPT_WH_DELAY: {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || v > 3600000) {
+        case OPT_WH_DELAY:
+            if (parse_uint(optarg, 0, 3600000, &cfg.webhook_delay_ms)) {
                 warn("--webhook-delay-ms wants milliseconds");
                 goto usage_error;
             }
-            cfg.webhook_delay_ms = (unsigned)v;
             break;
-        }
         case OPT_WABA: cfg.waba_id = optarg; break;
         case OPT_DISPLAY: cfg.display_phone = optarg; break;
-        case OPT_THREADS: {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || v < 1 || v > 256) {
+        case OPT_THREADS:
+            if (parse_uint(optarg, 1, 256, &cfg.threads)) {
                 warn("--threads wants a number from 1 to 256");
                 goto usage_error;
             }
-            cfg.threads = (unsigned)v;
             break;
-        }
         case OPT_QUIET: cfg.quiet = true; break;
+        case OPT_TEMPLATES:
+            if (templates_load(optarg, err, sizeof err)) {
+                warn("%s", err);
+                goto usage_error;
+            }
+            break;
+        case OPT_PAGE_SIZE:
+            if (parse_uint(optarg, 1, 1000, &cfg.page_size)) {
+                warn("--page-size wants a number from 1 to 1000");
+                goto usage_error;
+            }
+            break;
+        case OPT_TIER: cfg.tier = optarg; break;
+        case OPT_CREATE_STATUS: cfg.create_status = optarg; break;
         case 'h':
             usage(stdout);
             server_free();
+            templates_free();
             return 0;
         case 'V':
             printf(FAKEAPI_NAME " " FAKEAPI_VERSION "\n");
             server_free();
+            templates_free();
             return 0;
         default:
             goto usage_error;
@@ -282,6 +313,7 @@ int main(int argc, char **argv)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         warn("cannot initialise libcurl");
         server_free();
+        templates_free();
         return 70;
     }
     if (cfg.log_path && log_open(cfg.log_path)) {
@@ -328,10 +360,12 @@ out_log:
 out_curl:
     curl_global_cleanup();
     server_free();
+    templates_free();
     return rc;
 
 usage_error:
     usage(stderr);
     server_free();
+    templates_free();
     return 64;
 }

@@ -300,6 +300,13 @@ static long fault_get(const long *value)
 
 /* ------------------------------------------------------------ request log */
 
+static long long wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_fp;
 static unsigned long long log_seq;
@@ -316,14 +323,16 @@ void log_close(void)
     log_fp = NULL;
 }
 
-/* Writes {"n":SEQ,…line…} and flushes, so a test sees every line at once.
- * n is taken under the same lock as the write: lines are in n order. */
-static void log_line(json_t *line)
+/* Writes {"n":SEQ,"at_us":T,…line…} and flushes, so a test sees every
+ * line at once. n is taken under the same lock as the write: lines are in
+ * n order. T is when the request arrived, in wall-clock microseconds, so a
+ * benchmark can set it against the times its own processes took. */
+static void log_line(json_t *line, long long arrived_us)
 {
     char *s = json_dumps(line, JSON_COMPACT);
     if (!s) return;
     pthread_mutex_lock(&log_lock);
-    fprintf(log_fp, "{\"n\":%llu,%s\n", ++log_seq, s + 1);
+    fprintf(log_fp, "{\"n\":%llu,\"at_us\":%lld,%s\n", ++log_seq, arrived_us, s + 1);
     fflush(log_fp);
     pthread_mutex_unlock(&log_lock);
     free(s);
@@ -365,6 +374,7 @@ enum route {
     R_MESSAGES,
     R_MEDIA,
     R_PROFILE,
+    R_TEMPLATES, /* /{WABA}/message_templates */
     R_PHONE,     /* GET /{phone-number-id}?fields=… */
     R_UPLOADS,   /* POST /{app-id}/uploads: a resumable upload session */
     R_SESSION,   /* POST /upload:…: the file's bytes */
@@ -378,6 +388,7 @@ struct request {
     char ctl[32];                 /* the name after /_fake/ */
     char *body;                   /* JSON endpoints: the raw body */
     size_t len, cap;
+    long long arrived_us;         /* wall clock when its headers were in */
     unsigned long long received;  /* body bytes seen */
     bool too_big;
     /* media upload (multipart/form-data) */
@@ -445,6 +456,7 @@ static void route_of(const char *url, struct request *r)
     }
     p++;
     if (!strcmp(p, "messages")) r->route = R_MESSAGES;
+    else if (!strcmp(p, "message_templates")) r->route = R_TEMPLATES;
     else if (!strcmp(p, "media")) r->route = R_MEDIA;
     else if (!strcmp(p, "whatsapp_business_profile")) r->route = R_PROFILE;
     else if (!strcmp(p, "uploads")) r->route = R_UPLOADS;
@@ -572,6 +584,17 @@ static char *bad_param_text(const char *details)
 
 /* ---- POST /{phone-number-id}/messages */
 
+/* A template send the stored templates refuse: answered as Meta would. */
+static bool refuse_template(struct request *r, json_t *body)
+{
+    char details[400];
+    long code = templates_check_send(json_object_get(body, "template"),
+                                     details, sizeof details);
+    if (code)
+        answer(r, meta_http_status(code), meta_error_for_code(code, details));
+    return code != 0;
+}
+
 static const char *decide_messages(struct MHD_Connection *c, struct request *r,
                                    json_t *body, char *wamid, size_t wcap)
 {
@@ -597,6 +620,15 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         return NULL;
     }
     if (kind == MSG_MARK_READ) {
+        /* Meta reads receipts only for messages this number received */
+        const char *id = json_string_value(json_object_get(body, "message_id"));
+        if (!inbound_known(id)) {
+            char details[200];
+            snprintf(details, sizeof details, "Parameter value is not valid: message_id %.100s "
+                     "is no message this phone number received", id);
+            answer(r, 400, bad_param_text(details));
+            return NULL;
+        }
         atomic_fetch_add(&stats.marked_read, 1);
         answer(r, 200, strdup("{\"success\":true}"));
         return NULL;
@@ -643,6 +675,7 @@ static const char *decide_messages(struct MHD_Connection *c, struct request *r,
         answer(r, 400, meta_error_for_code(131056, NULL));
         return "pair_rate";
     }
+    if (is_template && refuse_template(r, body)) return NULL;
 
     take_wamid(wamid, wcap);
     json_t *msg = json_pack("{s:s}", "id", wamid);
@@ -812,6 +845,37 @@ static void decide_profile(struct MHD_Connection *c, struct request *r,
     answer(r, 200, json_take(json_pack("{s:[o]}", "data", data)));
 }
 
+/* ---- /{WABA}/message_templates: list (paged), create, delete */
+
+static void decide_templates(struct MHD_Connection *c, struct request *r,
+                             const char *method, const char *url, json_t *body)
+{
+    unsigned status;
+    char *ans;
+    if (!strcmp(method, "GET")) {
+        char self[300];
+        const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_HOST);
+        snprintf(self, sizeof self, "http://%.100s%.190s", host ? host : "",
+                 url);
+        ans = templates_list(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+            self, &status);
+    } else if (!strcmp(method, "DELETE")) {
+        ans = templates_delete(
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name"),
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hsm_id"),
+            &status);
+    } else if (!content_type_is(c, "application/json") || !body) {
+        status = 400;
+        ans = bad_param_text("Request body must be JSON (application/json)");
+    } else {
+        ans = templates_create(body, &status);
+    }
+    answer(r, status, ans);
+}
+
 /* ---- GET /{phone-number-id}, and the Resumable Upload API (upload.c) */
 
 static void decide_node(struct MHD_Connection *c, struct request *r)
@@ -830,12 +894,28 @@ static void decide_node(struct MHD_Connection *c, struct request *r)
         const char *d = cfg.display_phone ? cfg.display_phone : "15550783881";
         char shown[40];
         snprintf(shown, sizeof shown, "+%.30s", d);
-        body = json_take(json_pack("{s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
+        body = json_take(json_pack("{s:s,s:s,s:s,s:s,s:s}", "verified_name", "Fake Business",
                                    "display_phone_number", shown, "quality_rating", "GREEN",
+                                   "whatsapp_business_manager_messaging_limit", cfg.tier,
                                    "id", r->phone_id));
         r->status = 200;
     }
     answer(r, r->status, body);
+}
+
+/* Whether the id names something that exists and takes this method. */
+static bool id_and_method_ok(const struct request *r, bool is_post,
+                             bool is_get, bool is_delete)
+{
+    if (r->route == R_TEMPLATES)
+        return !strcmp(r->phone_id, cfg.waba_id) &&
+               (is_post || is_get || is_delete);
+    /* the app's and the session's paths name no phone number */
+    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
+    if (phone_path && !phone_id_known(r->phone_id))
+        return false;
+    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
+    return (is_post && r->route != R_PHONE) || (is_get && get_ok);
 }
 
 /* ---- everything on the API paths: faults, auth, then the endpoint */
@@ -850,9 +930,6 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
     json_t *body = NULL;
     if (r->len && r->route != R_MEDIA && r->route != R_SESSION)
         body = json_loadb(r->body, r->len, 0, NULL);
-    /* the app's and the session's paths name no phone number */
-    bool phone_path = r->route != R_UPLOADS && r->route != R_SESSION;
-    bool get_ok = r->route == R_PROFILE || r->route == R_PHONE;
 
     if (fault_take(&F.drop)) {
         /* the request arrived (it is logged) but gets no answer */
@@ -878,8 +955,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
                                       "to query information about the "
                                       "current user.",
                            NULL, 0));
-    } else if ((phone_path && !phone_id_known(r->phone_id)) ||
-               !((is_post && r->route != R_PHONE) || (is_get && get_ok))) {
+    } else if (!id_and_method_ok(r, is_post, is_get,
+                                 !strcmp(method, "DELETE"))) {
         char msg[400], lower[16];
         size_t i;
         for (i = 0; method[i] && i + 1 < sizeof lower; i++)
@@ -897,6 +974,8 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         fault = decide_messages(c, r, body, wamid, sizeof wamid);
     } else if (r->route == R_MEDIA) {
         decide_media(r);
+    } else if (r->route == R_TEMPLATES) {
+        decide_templates(c, r, method, url, body);
     } else if (r->route == R_PHONE || r->route == R_UPLOADS || r->route == R_SESSION) {
         decide_node(c, r);
     } else {
@@ -937,7 +1016,7 @@ static void decide_api(struct MHD_Connection *c, struct request *r,
         } else if (r->too_big) {
             json_object_set_new(line, "size", json_integer((json_int_t)r->received));
         }
-        log_line(line);
+        log_line(line, r->arrived_us);
         json_decref(line);
     }
     json_decref(body);
@@ -1001,7 +1080,10 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         pthread_mutex_lock(&s_lock);
         json_array_clear(sink);
         pthread_mutex_unlock(&s_lock);
+        inbound_reset();
         answer(r, 200, strdup("{\"success\":true}"));
+    } else if (!strcmp(r->ctl, "inbound") && is_post) {
+        r->answer = inbound_post(r->body, r->len, &r->status);
     } else if (!strcmp(r->ctl, "sink") && is_post) {
         /* a webhook receiver for tests: keeps what it got, checks the
          * signature when this server has an app secret */
@@ -1033,6 +1115,12 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
         else json_decref(rec);
         pthread_mutex_unlock(&s_lock);
         answer(r, 200, strdup("{\"success\":true}"));
+    } else if (!strcmp(r->ctl, "template_status") && is_post) {
+        json_t *body = r->len ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+        unsigned status;
+        char *ans = templates_set_status(body, &status);
+        json_decref(body);
+        answer(r, status, ans);
     } else if (!strcmp(r->ctl, "sink") && is_get) {
         pthread_mutex_lock(&s_lock);
         json_t *copy = json_deep_copy(sink);
@@ -1041,7 +1129,8 @@ static void decide_ctl(struct MHD_Connection *c, struct request *r,
     } else {
         ctl_error(r, 404, "unknown control endpoint (GET/POST /_fake/faults, "
                           "GET /_fake/stats, POST /_fake/reset, "
-                          "GET/POST /_fake/sink)");
+                          "GET/POST /_fake/sink, POST /_fake/inbound, "
+                          "POST /_fake/template_status)");
     }
 }
 
@@ -1209,6 +1298,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         r = calloc(1, sizeof *r);
         if (!r) return MHD_NO;
         *ctx = r;
+        r->arrived_us = wall_us();
         route_of(url, r);
         const char *cl = MHD_lookup_connection_value(
             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -1342,4 +1432,5 @@ void server_free(void)
     profile = NULL;
     json_decref(sink);
     sink = NULL;
+    inbound_reset();
 }

@@ -36,6 +36,7 @@ struct wh_item {
     char phone_id[64];
     unsigned stage;          /* index into cfg.statuses */
     long fail_code;          /* != 0: one "failed" status with this code */
+    char *raw;               /* a whole body (webhook_raw), posted alone */
     bool is_template;
     uint64_t not_before;     /* now_ms() before which it is not posted */
 };
@@ -72,6 +73,31 @@ static void wh_append_locked(struct wh_item *it)
     wh_len++;
 }
 
+static void item_free(struct wh_item *it)
+{
+    free(it->raw);
+    free(it);
+}
+
+/* Queues an item for the worker (or drops it when stopping or full). */
+static void enqueue(struct wh_item *it)
+{
+    pthread_mutex_lock(&wh_lock);
+    if (!wh_running || wh_stopping || wh_len >= WH_QUEUE_MAX) {
+        pthread_mutex_unlock(&wh_lock);
+        atomic_fetch_add(&stats.webhook_dropped, 1);
+        item_free(it);
+        return;
+    }
+    bool was_empty = wh_head == NULL;
+    wh_append_locked(it);
+    /* The worker sleeps only when the queue is empty or its head is not
+     * due; a new tail never becomes due earlier than the head (delays are
+     * constant), so only the empty→non-empty change needs a wake-up. */
+    if (was_empty) pthread_cond_signal(&wh_cond);
+    pthread_mutex_unlock(&wh_lock);
+}
+
 void webhook_message(const char *wamid, const char *recipient,
                      const char *phone_id, bool is_template, long fail_code)
 {
@@ -84,20 +110,19 @@ void webhook_message(const char *wamid, const char *recipient,
     it->fail_code = fail_code;
     it->is_template = is_template;
     it->not_before = now_ms() + cfg.webhook_delay_ms;
-    pthread_mutex_lock(&wh_lock);
-    if (!wh_running || wh_stopping || wh_len >= WH_QUEUE_MAX) {
-        pthread_mutex_unlock(&wh_lock);
-        atomic_fetch_add(&stats.webhook_dropped, 1);
-        free(it);
+    enqueue(it);
+}
+
+void webhook_raw(char *body)
+{
+    struct wh_item *it = calloc(1, sizeof *it);
+    if (!it) {
+        free(body);
         return;
     }
-    bool was_empty = wh_head == NULL;
-    wh_append_locked(it);
-    /* The worker sleeps only when the queue is empty or its head is not
-     * due; a new tail never becomes due earlier than the head (delays are
-     * constant), so only the empty→non-empty change needs a wake-up. */
-    if (was_empty) pthread_cond_signal(&wh_cond);
-    pthread_mutex_unlock(&wh_lock);
+    it->raw = body;
+    it->not_before = now_ms();
+    enqueue(it);
 }
 
 static const char *status_name(enum wh_status s)
@@ -251,7 +276,7 @@ static void sleep_ms(unsigned ms)
 /* Posts a batch with retries; returns 0 when it went through. */
 static int post_batch(struct wh_item **batch, size_t n)
 {
-    char *body = build_payload(batch, n);
+    char *body = batch[0]->raw ? strdup(batch[0]->raw) : build_payload(batch, n);
     if (!body) return -1;
     char why[160] = "";
     int rc = -1;
@@ -307,6 +332,7 @@ static void *wh_main(void *arg)
         size_t n = 0;
         while (wh_head && n < WH_BATCH &&
                (wh_stopping || wh_head->not_before <= now)) {
+            if (n && (wh_head->raw || batch[0]->raw)) break; /* raw alone */
             batch[n++] = wh_head;
             wh_head = wh_head->next;
             wh_len--;
@@ -320,13 +346,14 @@ static void *wh_main(void *arg)
         uint64_t after = now_ms();
         for (size_t i = 0; i < n; i++) {
             struct wh_item *it = batch[i];
-            if (rc == 0 && !it->fail_code && it->stage + 1 < cfg.n_statuses &&
+            if (rc == 0 && !it->raw && !it->fail_code &&
+                it->stage + 1 < cfg.n_statuses &&
                 !(wh_stopping && after >= wh_deadline)) {
                 it->stage++;
                 it->not_before = after + cfg.webhook_delay_ms;
                 wh_append_locked(it);
             } else {
-                free(it);
+                item_free(it);
             }
         }
     }
@@ -335,7 +362,7 @@ static void *wh_main(void *arg)
     while (wh_head) {
         struct wh_item *it = wh_head;
         wh_head = it->next;
-        free(it);
+        item_free(it);
         left++;
     }
     wh_tail = NULL;

@@ -428,7 +428,7 @@ static void database(void)
 	const char *tsv = "phone\tname\ttier\n\n16505550000\tNewer\tgold\n \n16505550001\t\t\n";
 	FILE *fp = fmemopen((void *)tsv, strlen(tsv), "r");
 	import_stats ist;
-	is_int(import_contacts(db, fp, "c.tsv", 400, NULL, NULL, &ist), 0, "import reads TSV");
+	is_int(import_contacts(db, fp, "c.tsv", 400, NULL, NULL, NULL, &ist), 0, "import reads TSV");
 	ok(ist.created == 1 && ist.updated == 1, "one created, one updated");
 	contact_attrs(db, id2, &attrs);
 	ok(attrs.n == 2 && !strcmp(kv_get(&attrs, "tier"), "gold"), "by the header's columns");

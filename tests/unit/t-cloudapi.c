@@ -1,6 +1,7 @@
 /* The HTTP side of lib/cloudapi against the fake Cloud API
  * (build/fake-cloudapi): business profile push, media upload, several
  * requests in flight, error answers, a rejected token, no server. */
+#include <sys/prctl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -121,7 +122,9 @@ int main(void)
 {
 	start_fake();
 	api *a;
+	ok(prctl(PR_GET_DUMPABLE) == 1, "a test process is dumpable");
 	is_int(api_open(8, &a), 0, "the client opens with the environment's settings");
+	ok(prctl(PR_GET_DUMPABLE) == 0, "and the process that holds the token is not: no core dump, no tracing");
 	profile(a);
 	upload(a);
 	inflight(a);

@@ -1,11 +1,13 @@
 /* Unit tests of the contact side: attribute names, the import's header
  * and row checks (pure), an import through a real database, attributes
- * as placeholders, and the message log read. */
+ * as placeholders, the message log read, and the change log's cursor
+ * file. */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "tap.h"
 
+#include "changes.h"
 #include "contact.h"
 #include "db.h"
 #include "err.h"
@@ -127,7 +129,7 @@ static void with_database(void)
 	const char *csv = "phone,name,city\n16505551234,Mei,Paris\nbad,X,Y\n8613912345678,,\n";
 	FILE *fp = fmemopen((void *)csv, strlen(csv), "r");
 	import_stats st;
-	is_int(import_contacts(db, fp, "c.csv", 100, NULL, NULL, &st), EX_DATAERR, "a bad row fails");
+	is_int(import_contacts(db, fp, "c.csv", 100, NULL, NULL, NULL, &st), EX_DATAERR, "a bad row fails");
 	ok(strstr(wb_errmsg(), "c.csv:3: column 'phone'") != NULL, "names file, line, column: %s", wb_errmsg());
 	contact c;
 	is_int(contact_get(db, "16505551234", &c), EX_FALSE, "the good row before it was rolled back");
@@ -135,7 +137,7 @@ static void with_database(void)
 
 	fp = fmemopen((void *)csv, strlen(csv), "r");
 	sb skipped = {0};
-	is_int(import_contacts(db, fp, "c.csv", 100, note_skip, &skipped, &st), 0, "skipping bad rows");
+	is_int(import_contacts(db, fp, "c.csv", 100, note_skip, &skipped, NULL, &st), 0, "skipping bad rows");
 	ok(st.created == 2 && st.updated == 0 && st.skipped == 1, "2 created, 1 skipped");
 	ok(skipped.s && !strncmp(skipped.s, "c.csv:3: ", 9), "skip told of line 3: %s", skipped.s);
 	sb_free(&skipped);
@@ -183,9 +185,44 @@ static void with_database(void)
 	free(path);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void cursor_file(void)
+{
+	char *path = tap_tmpfile("crm.cursor");
+	char *tmp = xasprintf("%s.tmp", path);
+	int64_t c = -1;
+	is_int(changes_cursor_load(path, &c), 0, "no cursor file yet");
+	is_int(c, 0, "starts from the start");
+	write_file(path, "");
+	ok(changes_cursor_load(path, &c) == 0 && c == 0, "an empty file starts from the start");
+	write_file(path, " 42\n");
+	ok(changes_cursor_load(path, &c) == 0 && c == 42, "a number, spaces and a newline around it");
+	static const char *bad[] = {"x", "-1", "12 13", "4.5", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		write_file(path, bad[i]);
+		is_int(changes_cursor_load(path, &c), EX_DATAERR, "'%s' is no cursor", bad[i]);
+	}
+	is_int(changes_cursor_save(path, 1234567), 0, "saved");
+	ok(changes_cursor_load(path, &c) == 0 && c == 1234567, "and read back");
+	ok(access(tmp, F_OK) != 0, "no temporary file left");
+	char *nodir = tap_tmpfile("no/such/dir/cursor");
+	is_int(changes_cursor_save(nodir, 1), EX_CANTCREAT, "a directory that is not there");
+	tap_rmdir();
+	free(nodir);
+	free(tmp);
+	free(path);
+}
+
 int main(void)
 {
 	keys();
+	cursor_file();
 	header_and_rows();
 	with_database();
 	return done_testing();

@@ -14,6 +14,7 @@
 #include "media.h"
 #include "ratelimit.h"
 #include "send.h"
+#include "tmplcheck.h"
 #include "util.h"
 
 #define TO "8613912345678"
@@ -71,11 +72,16 @@ static void bodies(void)
 			.address = "12 Nanjing Rd, Shanghai"},
 	     "send/location.json");
 	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "hello_world"}, "send/template-no-params.json");
+	/* a template wb has not synced: the values bound as given */
 	const char *params[] = {"Mei", "#1042"}, *buttons[] = {"1042"};
-	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "order_shipped", .lang = "en_US",
-			.header_kind = "image", .header = "https://example.com/img/parcel.jpg", .params = params,
-			.nparams = 2, .buttons = buttons, .nbuttons = 1},
+	tgiven g = {"image:https://example.com/img/parcel.jpg", params, 2, buttons, 1, 0};
+	tbound b;
+	tverdict v = tcheck_bind(NULL, &g, &b);
+	is_int(v.rule, TC_OK, "values bound as given");
+	same(&(api_msg){.type = MSG_TEMPLATE, .to = TO, .tmpl = "order_shipped", .lang = "en_US", .tcomps = b.comps,
+			.ntcomps = b.ncomps},
 	     "send/template.json");
+	tbound_free(&b);
 	const char *choices[] = {"confirm-1042:Confirm order", "cancel-1042:Cancel"};
 	same(&(api_msg){.type = MSG_INTERACTIVE, .to = TO, .text = "Confirm order #1042?", .choices = choices,
 			.nchoices = 2},
@@ -269,7 +275,15 @@ static void decide(void)
 	late.last_in = 0;
 	is_str(send_decide(&late).why, "outside the 24-hour window (they never wrote); use a template",
 	       "or that it never opened");
+	late.fallback = 1;
+	v = send_decide(&late);
+	is_int(v.rule, SEND_FALLBACK, "with a fallback template, the fallback goes instead");
+	ok(!v.refused, "not refused");
+	is_str(v.why, "outside the 24-hour window (they never wrote); its fallback template goes instead",
+	       "saying why");
 	late.kind = SEND_TEMPLATE;
+	is_int(send_decide(&late).rule, SEND_GO, "a template goes outside the window (its own, not the fallback)");
+	late.fallback = 0;
 	is_int(send_decide(&late).rule, SEND_GO, "a template goes outside the window");
 	late.kind = SEND_FREE_FORM;
 	late.forced = 1;

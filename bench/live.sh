@@ -1,0 +1,131 @@
+#!/bin/sh
+# The live path, measured on this machine against baselines run here:
+#   1. the whole pipeline  wb-recv --listen | wb-reply auto | wb-send -
+#      against the fake Cloud API, fed signed one-message webhooks at a
+#      fixed offered rate over keep-alive connections (build/bench/
+#      webhook-load): for each customer message, the time from its POST
+#      to the reply's request arriving at the fake (its log's at_us),
+#      p50 and p99 (targets at 1000/s: 10 ms and 50 ms), and that every
+#      message got exactly one reply;
+#   2. the listener alone, deliveries acknowledged per second as fast as
+#      16 keep-alive connections go, against a libmicrohttpd server that
+#      only answers 200 (build/bench/mhd-ok) (goal >= 0.5x);
+#   3. the listener's peak memory after a small and a big run (goal: flat);
+#   4. the listener's answers (p50, p99; target < 50 ms) to good signed
+#      POSTs at 200/s while 300 slowloris connections (build/bench/
+#      slow-clients, one byte every 4 s from five addresses) are open,
+#      against the same load without them.
+# Sizes: BENCH_LIVE_RATE (1000/s), BENCH_LIVE_N (10000), BENCH_LISTEN_N
+# (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
+# also shows the CPU time each stage of the pipeline took (which one
+# holds the others up).
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
+MEM_SMALL=${BENCH_MEM_SMALL:-20000} MEM_BIG=${BENCH_MEM_BIG:-200000}
+T=$(mktemp -d "${TMPDIR:-/tmp}/wb-bench.XXXXXX")
+PIDS=
+trap 'for p in $PIDS; do kill $p 2>/dev/null || true; done; rm -rf "$T"' EXIT
+LOAD="$TOP/build/bench/webhook-load"
+export WB_APP_SECRET=bench-app-secret WB_VERIFY_TOKEN=bench-verify XDG_CONFIG_HOME="$T/config"
+unset WB_NOW WB_OUTPUT WB_DEFAULT_CC WB_DEFAULT_REGION
+PATH="$TOP/bin:$PATH"
+
+# port_of LOG: the port a server named on stderr, once it listens
+port_of() {
+	while ! grep -q 'listening on' "$1" 2>/dev/null; do sleep 0.05; done
+	sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$1"
+}
+# rss PID: its peak resident memory, KB
+rss() { sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+# field NAME LINE: a value from webhook-load's summary
+field() { printf '%s\n' "$2" | sed -n "s/.* $1 \([0-9.]*\).*/\1/p"; }
+
+"$TOP/build/fake-cloudapi" --listen 127.0.0.1:0 --port-file "$T/port" --token bench-token \
+	--log "$T/api.log" --quiet &
+PIDS="$PIDS $!"
+while [ ! -s "$T/port" ]; do sleep 0.05; done
+export WB_API_URL="http://127.0.0.1:$(cat "$T/port")/v26.0" WB_PHONE_ID=106540352242922 WB_TOKEN=bench-token
+
+# 1. the pipeline at a fixed rate
+export WB_DB="$T/live.db"
+wb-reply quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
+mkfifo "$T/events" "$T/replies"
+wb-send - --rate off -o csv < "$T/replies" > "$T/sent.csv" 2> "$T/send.err" &
+SEND=$!
+wb-reply auto < "$T/events" > "$T/replies" 2> "$T/reply.err" &
+REPLY=$!
+wb-recv --listen 127.0.0.1:0 > "$T/events" 2> "$T/recv.log" &
+RECV=$!
+PIDS="$PIDS $RECV $REPLY $SEND"
+URL="http://127.0.0.1:$(port_of "$T/recv.log")/webhook"
+summary=$("$LOAD" -c 32 -r "$RATE" -n "$N" -o "$T/times" "$URL") || true
+# every reply in (or 30 s more at most), then the pipeline winds down
+i=0
+while [ "$(grep -c '"context":{"message_id"' "$T/api.log")" -lt "$N" ] && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+[ -n "${BENCH_PS:-}" ] && ps -o pid,comm,time,rss -p "$RECV $REPLY $SEND" >&2
+kill -TERM $RECV; wait $RECV $REPLY $SEND || true
+jq -r 'select(.status == 200 and .body.context.message_id != null) |
+	"\(.body.context.message_id) \(.at_us)"' "$T/api.log" | sort > "$T/replied"
+sort "$T/times" > "$T/posted"
+join "$T/posted" "$T/replied" | awk '{ print ($5 - $2) / 1000 }' | sort -n > "$T/lat"
+got=$(wc -l < "$T/lat" | tr -d ' ')
+twice=$(cut -d' ' -f1 "$T/replied" | uniq -d | wc -l | tr -d ' ')
+lost=$(cut -d' ' -f1 "$T/replied" | uniq | join -v1 "$T/posted" - | wc -l | tr -d ' ')
+pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] }' "$T/lat"; }
+printf 'pipeline at %s/s offered (%s webhooks, %s posted late by >1 ms), webhook to reply request:\n' \
+	"$RATE" "$N" "$(field late " $summary")"
+printf '  p50 %s ms (target <= 10), p99 %s ms (target <= 50); replies %s, lost %s, twice %s (target 0, 0)\n' \
+	"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
+
+# 2. the listener alone, and the floor
+listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss
+	rm -f "$T/alone.db"* "$T/alone.log"
+	WB_DB="$T/alone.db" wb-recv --listen 127.0.0.1:0 > /dev/null 2> "$T/alone.log" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	s=$("$LOAD" -c 16 -n "$1" -C 10000 "http://127.0.0.1:$(port_of "$T/alone.log")/webhook")
+	rss $pid > "$T/rss"
+	kill -TERM $pid; wait $pid
+	[ "$(field ok " $s")" = "$1" ] || { echo "the listener answered: $s" >&2; exit 1; }
+	field rate " $s" > "$T/rate"
+}
+"$TOP/build/bench/mhd-ok" 0 2> "$T/ok.log" &
+OK=$!
+PIDS="$PIDS $OK"
+base=$(field rate " $("$LOAD" -c 16 -n "$LN" "http://127.0.0.1:$(port_of "$T/ok.log")/webhook")")
+kill $OK
+listen_run "$LN"
+awk -v a="$(cat "$T/rate")" -v b="$base" 'BEGIN {
+	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b }'
+
+# 3. memory after a small and a big run
+listen_run "$MEM_SMALL"; small=$(cat "$T/rss")
+listen_run "$MEM_BIG"; big=$(cat "$T/rss")
+awk -v s="$small" -v b="$big" -v ns="$MEM_SMALL" -v nb="$MEM_BIG" 'BEGIN {
+	printf "listener peak memory: %d KB after %d deliveries, %d KB after %d: %.2fx (goal: flat, <= 1.2x)\n", s, ns, b, nb, b / s }'
+
+# 4. good POSTs while slow clients hold connections
+slow_run() { # slow_run SLOW: p50 and p99 of 2000 POSTs at 200/s with SLOW slow connections open
+	rm -f "$T/alone.db"* "$T/alone.log" "$T/ready"
+	WB_DB="$T/alone.db" wb-recv --listen 127.0.0.1:0 > /dev/null 2> "$T/alone.log" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	port=$(port_of "$T/alone.log")
+	if [ "$1" -gt 0 ]; then
+		"$TOP/build/bench/slow-clients" -n "$1" -a 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6 \
+			-i 4000 -t 15 -r "$T/ready" 127.0.0.1 "$port" > /dev/null &
+		slow=$!
+		while [ ! -s "$T/ready" ]; do sleep 0.05; done
+	fi
+	s=$("$LOAD" -c 4 -r 200 -n 2000 "http://127.0.0.1:$port/webhook")
+	[ "$1" -gt 0 ] && kill $slow 2>/dev/null
+	kill -TERM $pid; wait $pid
+	[ "$(field ok " $s")" = 2000 ] || { echo "the listener answered: $s" >&2; exit 1; }
+	echo "$(field p50_ms " $s") $(field p99_ms " $s")"
+}
+set -- $(slow_run 0) $(slow_run 300)
+printf 'answers at 200/s: p50 %s ms, p99 %s ms alone; p50 %s ms, p99 %s ms with 300 slow connections open (target < 50 ms)\n' \
+	"$1" "$2" "$3" "$4"

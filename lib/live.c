@@ -1,0 +1,69 @@
+#include "live.h"
+
+#include <stdlib.h>
+
+#include "config.h"
+#include "err.h"
+#include "util.h"
+
+int live_open(live *lv, inbound *ib)
+{
+	long ms = LIVE_BUSY_MS;
+	char *s;
+	*lv = (live){.ib = ib};
+	int rc = config_get("WB_LISTEN_BUSY_MS", &s);
+	if (!rc && s && parse_long(s, 0, 600000, &ms))
+		rc = wb_err(EX_CONFIG, "WB_LISTEN_BUSY_MS '%s': milliseconds, 0 to 600000", s);
+	free(s);
+	lv->busy_ms = (int)ms;
+	return rc;
+}
+
+/* Every post of the batch gets rc. */
+static void answer_all(listen_post *p, size_t n, int rc)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i].rc = rc;
+}
+
+/* One body in a savepoint: all of it, or nothing of it and its events.
+ * Its bad parts are no error: inbound quarantines them. */
+static int store_one(inbound *ib, const listen_post *p)
+{
+	size_t mark = ib->pending.len;
+	int rc = db_savepoint(ib->db);
+	if (rc)
+		return rc;
+	rc = inbound_document(ib, p->body, p->len, "listener", -1, 0);
+	int end = db_savepoint_end(ib->db, !rc);
+	if (rc || end) {
+		ib->pending.len = mark;
+		if (ib->pending.s)
+			ib->pending.s[mark] = 0;
+		wb_warn("a webhook answered 503 (Meta tries again): %s", wb_errmsg());
+	}
+	return rc ? rc : end;
+}
+
+int live_store(listen_post *p, size_t n, void *ctx)
+{
+	live *lv = ctx;
+	inbound *ib = lv->ib;
+	/* the oldest post has waited since it arrived: the bound is on it */
+	long long waited = listen_clock_ms() - p[0].arrived_ms;
+	int rc = db_begin_within(ib->db, waited >= lv->busy_ms ? 0 : lv->busy_ms - (int)waited);
+	if (!rc) {
+		for (size_t i = 0; i < n; i++)
+			p[i].rc = store_one(ib, &p[i]);
+		rc = db_commit(ib->db);
+	}
+	if (rc) {
+		wb_warn("%s: %zu webhook%s answered 503 (Meta tries again)", wb_errmsg(), n, n == 1 ? "" : "s");
+		sb_reset(&ib->pending);
+		answer_all(p, n, rc);
+		return 0;
+	}
+	/* written and flushed before any is answered: what Meta was told is
+	 * stored has gone down the pipe */
+	return ib->events ? inbound_write(ib) : 0;
+}
