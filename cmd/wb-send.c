@@ -56,6 +56,7 @@ static const char usage[] =
 	"  --no-check           send a template as given, not checked against the synced ones\n"
 	"  --fallback-template NAME   outside the 24-hour window a free-form message goes as this\n"
 	"                       template instead; --fallback-lang CODE --fallback-param V...\n"
+	"  --skip-closed        outside the 24-hour window a free-form message is skipped, not refused\n"
 	"  --choice ID:TITLE    reply buttons under --text (repeat, up to 3)\n"
 	"  --buttons 'A|B|ID:C' reply buttons under --text: up to 3, titles up to 20 characters\n"
 	"  --list BUTTON        a list under --text, opened by BUTTON: --row ID:TITLE[:DESCRIPTION]\n"
@@ -104,7 +105,7 @@ enum {
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
 	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
 	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD, O_READ, O_TYPING,
-	O_BUTTONS, O_LIST, O_ROW, O_SECTION, O_FOOTER,
+	O_BUTTONS, O_LIST, O_ROW, O_SECTION, O_FOOTER, O_SKIP_CLOSED,
 };
 
 static const struct option longopts[] = {
@@ -147,6 +148,7 @@ static const struct option longopts[] = {
 	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
 	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
+	{"skip-closed", no_argument, NULL, O_SKIP_CLOSED},
 	{"key", required_argument, NULL, O_KEY},
 	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
@@ -574,6 +576,7 @@ static void options(run *r, int argc, char **argv)
 		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
 		case O_NOW_IF_PAST: s->now_if_past = 1; break;
+		case O_SKIP_CLOSED: s->skip_closed = 1; break;
 		case O_KEY: s->key = optarg; break;
 		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;

@@ -72,7 +72,7 @@ static const struct {
 	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
 	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
 	S("kind", kind), S("tag", tag), S("from_number", from_number), B("voice", voice), B("upload", upload), B("force", force),
-	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), O("param"),
+	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), B("skip_closed", skip_closed), O("param"),
 	O("button"), O("choice"), O("interactive"), S("buttons", reply_buttons), S("list", list),
 	S("footer", footer), O("row"), O("section"),
 	S("fallback_template", fallback), S("fallback_lang", fallback_lang), O("fallback_param"),
@@ -776,7 +776,7 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
 		.direct = c->direct, .automatic = s->auto_kind != NULL, .category = category_of(c, s),
-		.fallback = s->fallback != NULL, .tz = c->tz,
+		.fallback = s->fallback != NULL, .skip_closed = s->skip_closed, .tz = c->tz,
 	};
 	/* the cap counts this contact's other marketing: for a real broadcast only */
 	if (c->broadcast_id && c->cap_n > 0 && f.category == SEND_MARKETING) {

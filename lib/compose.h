@@ -50,6 +50,7 @@ typedef struct {
 	const char **fallback_params;
 	size_t nfallback_params;
 	int now_if_past; /* an --at more than a minute past sends now, not refused */
+	int skip_closed; /* outside the 24-hour window a free-form message is skipped, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
