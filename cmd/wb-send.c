@@ -81,7 +81,7 @@ static const char usage[] =
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
-	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
+	"  --auto KIND          mark as an automatic reply (away, greeting, keyword, follow_up)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
 	"  --dry-run            print the request bodies as JSONL (with --at, each one's time\n"

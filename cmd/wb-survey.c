@@ -20,23 +20,29 @@ static const char usage[] =
 	"usage: wb-survey [-d DB] [-o FORMAT] COMMAND [ARGS]\n"
 	"\n"
 	"  add NAME --ask TEXT --scale csat|nps|yesno|'A|B|C' [--follow-up TEXT]\n"
-	"      [--window DUR] [--on-resolve]\n"
+	"      [--window DUR] [--on-resolve] [--template NAME]\n"
 	"                       define a survey: csat 1-5 and nps 0-10 as a list (0 typed),\n"
 	"                       yesno and up to 3 options as buttons, up to 10 as a list\n"
 	"  ls                   the surveys, with what was sent and answered\n"
 	"  show NAME            one survey\n"
 	"  rm NAME              delete a survey (its messages stay)\n"
-	"  send NAME [WB-SEND OPTIONS]\n"
+	"  send NAME [--template NAME] [WB-SEND OPTIONS]\n"
 	"                       send it with wb-send: --to, --label, CSV on stdin, --cap ...\n"
 	"  answers NAME [--since TIME] [--until TIME] [--label-detractors L]\n"
 	"                       one row per answer: phone, times, score, text\n"
-	"  results NAME [--since TIME] [--until TIME]\n"
+	"  results NAME [--since TIME] [--until TIME] [--by day|label|agent]\n"
 	"                       sent, answered, response rate, mean, CSAT, NPS, distribution\n"
 	"\n"
 	"  --window DUR         how long after the send an answer counts (default 24h)\n"
-	"  --on-resolve         a setting: send when a conversation is resolved\n"
+	"  --follow-up TEXT     wb-reply auto asks it after a low score (once per survey sent)\n"
+	"  --on-resolve         send when a conversation is resolved (wb-inbox, wb-chat), once\n"
+	"                       per conversation; one survey at most\n"
+	"  --template NAME      outside the 24-hour window send this template instead; without\n"
+	"                       one, a contact whose window is closed is skipped\n"
 	"  --since, --until     sends in this range (default: all)\n"
-	"  --label-detractors L label the unhappy: CSAT 1-2, NPS 0-6, yesno no\n"
+	"  --label-detractors L label the unhappy: CSAT 1-2, NPS 0-6, yesno no (when answers runs)\n"
+	"  --by day|label|agent the figures per day sent (business zone), per label of the\n"
+	"                       contact, or per agent of their conversation\n"
 	"\n"
 	CLI_COMMON_USAGE
 	"\n"
@@ -61,6 +67,7 @@ typedef struct {
 	char **argv;
 	survey def;
 	const char *window, *since, *until, *detractors;
+	survey_by by;
 } opts;
 
 static int survey_row(const survey *s, void *ctx)
@@ -74,6 +81,7 @@ static int survey_row(const survey *s, void *ctx)
 	out_str(o, s->follow_up);
 	out_str(o, win);
 	out_bool(o, s->on_resolve);
+	out_str(o, s->tmpl);
 	out_int(o, s->sent);
 	out_int(o, s->answered);
 	out_row_end(o);
@@ -82,8 +90,8 @@ static int survey_row(const survey *s, void *ctx)
 
 static int list(wb_db *db, cli *c, const char *name)
 {
-	static const char *const cols[] = {"name", "scale", "ask", "follow_up", "window", "on_resolve", "sent",
-					   "answered", NULL};
+	static const char *const cols[] = {"name", "scale", "ask", "follow_up", "window", "on_resolve", "template",
+					   "sent", "answered", NULL};
 	out *o = cli_out(c, cols);
 	if (name)
 		out_one_row_vertical(o);
@@ -92,18 +100,40 @@ static int list(wb_db *db, cli *c, const char *name)
 	return rc ? rc : cr;
 }
 
+/* --template NAME (or --template=NAME) among send's arguments is the
+ * survey's; the others are wb-send's. */
+static const char *take_template(const opts *op, int *i)
+{
+	const char *a = op->argv[*i];
+	if (!strncmp(a, "--template=", 11))
+		return a + 11;
+	if (strcmp(a, "--template"))
+		return NULL;
+	if (++*i == op->argc)
+		wb_usage("--template needs a template name");
+	return op->argv[*i];
+}
+
 /* wb-send, beside this program when it is there, else on PATH */
 static int send(wb_db *db, cli *c, const opts *op)
 {
-	char **argv;
-	int argc, rc = survey_send_argv(db, op->argv[0], when_now(), &argv, &argc);
-	if (rc)
-		return rc;
-	for (int i = 1; i < op->argc; i++) { /* the recipients and wb-send's options */
+	const char *tmpl = NULL, *t;
+	char **rest = xcalloc((size_t)op->argc + 1, sizeof *rest), **argv;
+	int nrest = 0, argc;
+	for (int i = 1; i < op->argc; i++) /* the recipients and wb-send's options */
+		if ((t = take_template(op, &i)))
+			tmpl = t;
+		else
+			rest[nrest++] = op->argv[i];
+	int rc = survey_send_argv(db, op->argv[0], tmpl, when_now(), &argv, &argc);
+	for (int i = 0; !rc && i < nrest; i++) {
 		argv = xrealloc(argv, (size_t)(argc + 2) * sizeof *argv);
-		argv[argc++] = xstrdup(op->argv[i]);
+		argv[argc++] = xstrdup(rest[i]);
 		argv[argc] = NULL;
 	}
+	free(rest);
+	if (rc)
+		return rc;
 	char self[PATH_MAX], *path = NULL;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n > 0) {
@@ -188,9 +218,17 @@ static int answers(wb_db *db, cli *c, const opts *op)
 	return rc ? rc : cr;
 }
 
+typedef struct {
+	out *o;
+	int grouped; /* --by: the group's column first */
+} results_ctx;
+
 static int result_row(const survey_result *r, void *p)
 {
-	out *o = p;
+	const results_ctx *x = p;
+	out *o = x->o;
+	if (x->grouped)
+		out_str(o, r->key);
 	out_int(o, r->sent);
 	out_int(o, r->answered);
 	out_rate(o, r->rate);
@@ -204,31 +242,35 @@ static int result_row(const survey_result *r, void *p)
 
 static int results(wb_db *db, cli *c, const opts *op)
 {
-	static const char *const cols[] = {"sent", "answered", "response_rate", "mean", "csat", "nps",
-					   "distribution", NULL};
+	static const char *cols[] = {NULL, "sent", "answered", "response_rate", "mean", "csat", "nps",
+				     "distribution", NULL};
 	int64_t since, until;
 	int rc = range(c, op, &since, &until);
 	if (rc)
 		return rc;
-	out *o = cli_out(c, cols);
-	rc = survey_results(db, op->argv[0], since, until, result_row, o);
-	int cr = out_close(o);
+	cols[0] = survey_by_names[op->by]; /* out keeps a pointer to the names */
+	results_ctx x = {cli_out(c, op->by ? cols : cols + 1), op->by != SURVEY_BY_NONE};
+	rc = survey_results(db, op->argv[0], op->by, c->tz, since, until, result_row, &x);
+	int cr = out_close(x.o);
 	return rc ? rc : cr;
 }
 
-enum { O_ASK = 256, O_SCALE, O_FOLLOW_UP, O_WINDOW, O_ON_RESOLVE, O_SINCE, O_UNTIL, O_DETRACTORS };
+enum { O_ASK = 256, O_SCALE, O_FOLLOW_UP, O_WINDOW, O_ON_RESOLVE, O_SINCE, O_UNTIL, O_DETRACTORS, O_TEMPLATE, O_BY };
 
 static void check(const opts *op)
 {
 	const survey *d = &op->def;
 	if (op->cmd == ADD && (!d->ask || !d->scale))
 		wb_usage("add needs --ask and --scale");
-	if (op->cmd != ADD && (d->ask || d->scale || d->follow_up || op->window || d->on_resolve))
-		wb_usage("--ask, --scale, --follow-up, --window and --on-resolve go with add");
+	if (op->cmd != ADD && (d->ask || d->scale || d->follow_up || op->window || d->on_resolve || d->tmpl))
+		wb_usage("--ask, --scale, --follow-up, --window, --on-resolve and --template go with add "
+			 "(--template with send after its name)");
 	if ((op->since || op->until) && op->cmd != ANSWERS && op->cmd != RESULTS)
 		wb_usage("--since and --until go with answers and results");
 	if (op->detractors && op->cmd != ANSWERS)
 		wb_usage("--label-detractors goes with answers");
+	if (op->by && op->cmd != RESULTS)
+		wb_usage("--by goes with results");
 }
 
 /* send hands everything after its name to wb-send: options are read up
@@ -246,6 +288,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		{"since", required_argument, NULL, O_SINCE},
 		{"until", required_argument, NULL, O_UNTIL},
 		{"label-detractors", required_argument, NULL, O_DETRACTORS},
+		{"template", required_argument, NULL, O_TEMPLATE},
+		{"by", required_argument, NULL, O_BY},
 		{0},
 	};
 	int opt, sending = 0;
@@ -264,6 +308,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			case O_SINCE: op->since = optarg; break;
 			case O_UNTIL: op->until = optarg; break;
 			case O_DETRACTORS: op->detractors = optarg; break;
+			case O_TEMPLATE: op->def.tmpl = optarg; break;
+			case O_BY: op->by = (survey_by)cli_choice("--by", optarg, survey_by_names); break;
 			}
 		}
 		sending = sending || (optind < argc && !strcmp(argv[optind], "send"));

@@ -1067,5 +1067,5 @@ static int survey_figures(const survey_result *r, void *p)
 
 int stats_surveys(wb_db *db, int64_t since, int64_t until, stats_survey_fn fn, void *ctx)
 {
-	return survey_results(db, NULL, since, until, survey_figures, &(survey_pass){fn, ctx});
+	return survey_results(db, NULL, SURVEY_BY_NONE, NULL, since, until, survey_figures, &(survey_pass){fn, ctx});
 }

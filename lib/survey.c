@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deliver.h"
 #include "err.h"
+#include "queue.h"
 #include "util.h"
+#include "when.h"
 
 /* ------------------------------------------------------------ scales */
 
@@ -91,12 +94,23 @@ static char *join_buttons(const scale_form *f)
 	return s;
 }
 
+/* The message of f as wb-send's options say it, borrowing f's strings;
+ * *buttons holds the joined reply buttons (NULL for a list), the
+ * caller's to free. */
+static void form_spec(const scale_form *f, compose_spec *spec, char **buttons)
+{
+	*buttons = f->list ? NULL : join_buttons(f);
+	*spec = (compose_spec){.text = f->text, .reply_buttons = *buttons, .list = f->list ? "Choose" : NULL,
+			       .rows = (const char **)f->items, .nrows = f->list ? (size_t)f->n : 0,
+			       .preview_url = -1};
+}
+
 /* Meta's limits, as wb-send will check them */
 static int form_check(const scale_form *f)
 {
-	char *buttons = f->list ? NULL : join_buttons(f);
-	compose_spec spec = {.text = f->text, .reply_buttons = buttons, .list = f->list ? "Choose" : NULL,
-			     .rows = (const char **)f->items, .nrows = f->list ? (size_t)f->n : 0};
+	char *buttons;
+	compose_spec spec;
+	form_spec(f, &spec, &buttons);
 	json_t *o = compose_interactive(&spec, f->text, NULL, EX_USAGE);
 	free(buttons);
 	json_decref(o);
@@ -104,6 +118,28 @@ static int form_check(const scale_form *f)
 }
 
 /* ------------------------------------------------------------ surveys */
+
+/* NULL, or the name of the survey sent on resolution (malloc'd). */
+static int on_resolve_name(wb_db *db, char **name)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT name FROM survey WHERE on_resolve = 1 ORDER BY id LIMIT 1");
+	int r = sqlite3_step(st);
+	*name = r == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(db, "survey");
+}
+
+/* A resolution sends one survey: a second --on-resolve is refused. */
+static int one_on_resolve(wb_db *db)
+{
+	char *other;
+	int rc = on_resolve_name(db, &other);
+	if (!rc && other)
+		rc = wb_err(EX_DATAERR, "survey '%s' is sent on resolution already (one survey is: rm it first)",
+			    other);
+	free(other);
+	return rc;
+}
 
 int survey_add(wb_db *db, const survey *s, int64_t now)
 {
@@ -120,8 +156,10 @@ int survey_add(wb_db *db, const survey *s, int64_t now)
 	form_free(&f);
 	if (rc)
 		return rc;
+	if (s->on_resolve && (rc = one_on_resolve(db)))
+		return rc;
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO survey (name, ask, scale, score_min, score_max, follow_up, "
-				       "window, on_resolve, created_at) VALUES (?,?,?,?,?,?,?,?,?) "
+				       "window, on_resolve, created_at, template) VALUES (?,?,?,?,?,?,?,?,?,?) "
 				       "ON CONFLICT (name) DO NOTHING");
 	db_bind_text(st, 1, s->name);
 	db_bind_text(st, 2, s->ask);
@@ -132,6 +170,7 @@ int survey_add(wb_db *db, const survey *s, int64_t now)
 	sqlite3_bind_int64(st, 7, s->window ? s->window : 86400);
 	sqlite3_bind_int(st, 8, s->on_resolve);
 	sqlite3_bind_int64(st, 9, now);
+	db_bind_text(st, 10, s->tmpl);
 	int changed = 0;
 	if ((rc = db_step_changed(db, st, "survey add", &changed)))
 		return rc;
@@ -150,7 +189,7 @@ int survey_each(wb_db *db, const char *name, int (*fn)(const survey *s, void *ct
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT s.name, ask, scale, follow_up, window, on_resolve, score_min, "
 				       "score_max, (SELECT count(*) FROM survey_send d WHERE d.survey_id = s.id), "
-				       "(SELECT count(*) FROM survey_answer a WHERE a.survey_id = s.id) "
+				       "(SELECT count(*) FROM survey_answer a WHERE a.survey_id = s.id), template "
 				       "FROM survey s WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
 	db_bind_text(st, 1, name);
 	int rc = 0, r, found = 0;
@@ -158,7 +197,8 @@ int survey_each(wb_db *db, const char *name, int (*fn)(const survey *s, void *ct
 		survey s = {db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),
 			    (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4),
 			    sqlite3_column_int(st, 5), sqlite3_column_int(st, 6), sqlite3_column_int(st, 7),
-			    sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9)};
+			    (const char *)sqlite3_column_text(st, 10), sqlite3_column_int64(st, 8),
+			    sqlite3_column_int64(st, 9)};
 		found = 1;
 		rc = fn(&s, ctx);
 	}
@@ -179,47 +219,132 @@ static void push(char ***v, int *n, char *s)
 	(*v)[*n] = NULL;
 }
 
-static int ask_of(const survey *s, void *ctx)
+/* A survey's message and its template (NULL: none) */
+typedef struct {
+	scale_form f;
+	char *tmpl;
+} survey_msg;
+
+static int msg_of(const survey *s, void *ctx)
 {
-	char **out = ctx;
-	out[0] = xstrdup(s->ask);
-	out[1] = xstrdup(s->scale);
-	return 0;
+	survey_msg *m = ctx;
+	m->tmpl = s->tmpl ? xstrdup(s->tmpl) : NULL;
+	int rc = scale_parse(s->scale, s->ask, &m->f);
+	if (rc) /* freed already */
+		m->f = (scale_form){0};
+	return rc;
 }
 
-int survey_send_argv(wb_db *db, const char *name, int64_t now, char ***argv, int *argc)
+static void msg_free(survey_msg *m)
 {
-	char *def[2] = {0};
-	int rc = survey_each(db, name, ask_of, def);
-	scale_form f = {0};
-	if (!rc)
-		rc = scale_parse(def[1], def[0], &f);
-	free(def[0]);
-	free(def[1]);
-	if (rc)
+	form_free(&m->f);
+	free(m->tmpl);
+}
+
+/* Outside the 24-hour window the survey goes as its template, or is
+ * skipped (only a customer who wrote may be asked free-form). */
+static void window_rule(compose_spec *s, const char *tmpl)
+{
+	s->fallback = tmpl;
+	s->skip_closed = !tmpl;
+}
+
+int survey_send_argv(wb_db *db, const char *name, const char *tmpl, int64_t now, char ***argv, int *argc)
+{
+	survey_msg m = {0};
+	int rc = survey_each(db, name, msg_of, &m);
+	if (rc) {
+		msg_free(&m);
 		return rc;
+	}
+	char *buttons;
+	compose_spec s;
+	form_spec(&m.f, &s, &buttons);
+	window_rule(&s, tmpl ? tmpl : m.tmpl);
 	*argv = NULL;
 	*argc = 0;
 	push(argv, argc, xstrdup("wb-send"));
 	push(argv, argc, xstrdup("--text"));
-	push(argv, argc, xstrdup(f.text));
-	if (f.list) {
+	push(argv, argc, xstrdup(s.text));
+	if (s.list) {
 		push(argv, argc, xstrdup("--list"));
-		push(argv, argc, xstrdup("Choose"));
-		for (int i = 0; i < f.n; i++) {
+		push(argv, argc, xstrdup(s.list));
+		for (size_t i = 0; i < s.nrows; i++) {
 			push(argv, argc, xstrdup("--row"));
-			push(argv, argc, xstrdup(f.items[i]));
+			push(argv, argc, xstrdup(s.rows[i]));
 		}
 	} else {
 		push(argv, argc, xstrdup("--buttons"));
-		push(argv, argc, join_buttons(&f));
+		push(argv, argc, buttons);
 	}
+	push(argv, argc, xstrdup(s.fallback ? "--fallback-template" : "--skip-closed"));
+	if (s.fallback)
+		push(argv, argc, xstrdup(s.fallback));
 	/* the key marks the message as this survey's (survey_send) and sends
 	 * it once per contact and run */
 	push(argv, argc, xstrdup("--key"));
 	push(argv, argc, xasprintf("survey:%s:%lld:{{wa_id}}{{user_id}}", name, (long long)now));
-	form_free(&f);
+	msg_free(&m);
 	return 0;
+}
+
+static void resolve_note(const compose_note *n, void *ctx)
+{
+	if (n->outcome == COMPOSED_SKIPPED || n->outcome == COMPOSED_REFUSED)
+		wb_warn("survey %s not sent to %s: %s", (const char *)ctx, n->phone ? n->phone : n->user_id,
+			n->error);
+}
+
+int survey_on_resolve(wb_db *db, const char *key, int64_t conversation_id, int64_t now)
+{
+	char *name, *buttons = NULL;
+	survey_msg m = {0};
+	int rc = on_resolve_name(db, &name);
+	if (rc || !name)
+		return rc;
+	if (!(rc = survey_each(db, name, msg_of, &m))) {
+		compose_spec s;
+		form_spec(&m.f, &s, &buttons);
+		window_rule(&s, m.tmpl);
+		/* one per conversation: a conversation reopened and resolved
+		 * again is the same one (wb(7)) and its key is used */
+		char *idem = xasprintf("survey:%s:resolved:%lld", name, (long long)conversation_id);
+		s.key = idem;
+		compose_ctx c = {.db = db, .now = now, .direct = 1, .category = SEND_UTILITY,
+				 .claimer = queue_me(), .note = resolve_note, .ctx = name};
+		api_msg_type type;
+		if (!(rc = compose_spec_type(&s, EX_DATAERR, &type)))
+			rc = compose_one(&c, &s, type, &(compose_media){0}, key, NULL);
+		compose_ctx_free(&c);
+		free(idem);
+		free(buttons);
+	}
+	msg_free(&m);
+	free(name);
+	return rc;
+}
+
+static void deliver_note(const deliver_result *r, void *ctx)
+{
+	if (r->status == STATUS_FAILED)
+		wb_warn("survey not sent to %s: %s", *r->phone ? r->phone : r->user_id, r->error);
+}
+
+int survey_deliver(wb_db *db, api *a)
+{
+	char *name;
+	int rc = on_resolve_name(db, &name);
+	if (rc || !name)
+		return rc;
+	free(name);
+	api *own = NULL;
+	if (!a && (rc = api_open(1, &own)))
+		return rc;
+	deliver_opts d = {.concurrency = 1, .max_attempts = 5, .max_wait = 60, .mine = 1, .on_result = deliver_note};
+	deliver_stats st;
+	rc = deliver_run(db, a ? a : own, &d, &st);
+	api_close(own);
+	return rc;
 }
 
 void survey_argv_free(char **argv)
@@ -230,6 +355,11 @@ void survey_argv_free(char **argv)
 }
 
 /* ------------------------------------------------------------ answers */
+
+/* An unhappy answer on survey s's scale: CSAT 1-2, NPS 0-6, yesno no */
+#define DETRACTOR(score)                                                                              \
+	"CASE WHEN s.scale = 'nps' THEN " score " <= 6 WHEN s.scale = 'csat' THEN " score " <= 2 "    \
+	"WHEN s.scale = 'yesno' THEN " score " = 0 ELSE 0 END"
 
 static int survey_id(wb_db *db, const char *name, int64_t *id)
 {
@@ -245,8 +375,7 @@ int survey_answers_each(wb_db *db, const char *name, int64_t since, int64_t unti
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, "SELECT c.wa_id, c.user_id, a.sent_at, a.answered_at, a.score, a.text, "
-				       "CASE WHEN s.scale = 'nps' THEN a.score <= 6 WHEN s.scale = 'csat' THEN a.score <= 2 "
-				       "WHEN s.scale = 'yesno' THEN a.score = 0 ELSE 0 END "
+				       DETRACTOR("a.score") " "
 				       "FROM survey_answer a JOIN survey s ON s.id = a.survey_id "
 				       "JOIN contact c ON c.id = a.contact_id "
 				       "WHERE a.survey_id = ? AND a.sent_at >= ? AND a.sent_at < ? ORDER BY a.answered_at, a.message_id");
@@ -271,38 +400,80 @@ static double col_num(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
-int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,
+/* The figures by group: each send's key (K_SEND, over survey_send d,
+ * joined to J_SEND) and each answer's (K_ANS over survey_answer a,
+ * joined to J_ANS). CSAT: the share of 4 and 5; NPS: promoters (9-10)
+ * minus detractors (0-6), in points; the answers read once for every
+ * figure. A survey with no sends in the range has a row of zeros (key
+ * NULL). */
+#define RESULTS_SQL(K_ANS, J_ANS, K_SEND, J_SEND)                                                        \
+	"WITH a AS MATERIALIZED (SELECT a.survey_id, " K_ANS " AS k, a.score FROM survey_answer a " J_ANS  \
+	" WHERE a.sent_at >= ?2 AND a.sent_at < ?3 AND (?1 = 0 OR a.survey_id = ?1)), "                       \
+	"agg AS (SELECT survey_id, k, count(*) AS n, avg(score) AS mean, sum(score >= 4) AS good, "            \
+	" sum(score >= 9) AS pro, sum(score <= 6) AS det FROM a GROUP BY survey_id, k), "                      \
+	"dist AS (SELECT survey_id, k, json_group_object(score, n) AS j FROM (SELECT survey_id, k, score, "    \
+	" count(*) AS n FROM a GROUP BY survey_id, k, score ORDER BY survey_id, k, score) GROUP BY survey_id, k), " \
+	"snt AS (SELECT d.survey_id, " K_SEND " AS k, count(*) AS n FROM survey_send d " J_SEND                \
+	" WHERE d.sent_at >= ?2 AND d.sent_at < ?3 AND (?1 = 0 OR d.survey_id = ?1) GROUP BY d.survey_id, k), " \
+	"keys AS (SELECT survey_id, k FROM snt UNION SELECT survey_id, k FROM agg) "                           \
+	"SELECT s.name, keys.k, coalesce(snt.n, 0), coalesce(agg.n, 0), agg.mean, "                            \
+	"CASE WHEN s.scale = 'csat' THEN 1.0 * agg.good / agg.n END, "                                         \
+	"CASE WHEN s.scale = 'nps' THEN 100.0 * (agg.pro - agg.det) / agg.n END, coalesce(dist.j, '{}') "      \
+	"FROM survey s LEFT JOIN keys ON keys.survey_id = s.id "                                               \
+	"LEFT JOIN snt ON snt.survey_id = s.id AND snt.k IS keys.k "                                           \
+	"LEFT JOIN agg ON agg.survey_id = s.id AND agg.k IS keys.k "                                           \
+	"LEFT JOIN dist ON dist.survey_id = s.id AND dist.k IS keys.k "                                        \
+	"WHERE ?1 = 0 OR s.id = ?1 ORDER BY s.name, keys.k"
+/* the agent: the assignee of the contact's latest conversation opened by the send */
+#define AGENT_OF(x)                                                                                       \
+	"coalesce((SELECT v.assignee FROM conversation v WHERE v.contact_id = " x ".contact_id "               \
+	"AND v.opened_at <= " x ".sent_at ORDER BY v.id DESC LIMIT 1), '')"
+/* every label of the contact's (a send counts under each), '' for none */
+#define LABELS_OF(x)                                                                                      \
+	"LEFT JOIN (contact_label cl JOIN label l ON l.id = cl.label_id) ON cl.contact_id = " x ".contact_id"
+
+const char *const survey_by_names[] = {"none", "day", "label", "agent", NULL};
+
+/* survey_day(ts): the day of ts in the business zone (the function's data) */
+static void sql_day(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	struct tm tm;
+	char d[16];
+	when_local(sqlite3_value_int64(v[0]), sqlite3_user_data(cx), &tm);
+	strftime(d, sizeof d, "%Y-%m-%d", &tm);
+	sqlite3_result_text(cx, d, -1, SQLITE_TRANSIENT);
+}
+
+int survey_results(wb_db *db, const char *name, survey_by by, const char *tz, int64_t since, int64_t until,
 		   int (*fn)(const survey_result *r, void *ctx), void *ctx)
 {
+	static const char *const sql[] = {
+		[SURVEY_BY_NONE] = RESULTS_SQL("''", "", "''", ""),
+		[SURVEY_BY_DAY] = RESULTS_SQL("survey_day(a.sent_at)", "", "survey_day(d.sent_at)", ""),
+		[SURVEY_BY_LABEL] = RESULTS_SQL("coalesce(l.name, '')", LABELS_OF("a"), "coalesce(l.name, '')",
+						LABELS_OF("d")),
+		[SURVEY_BY_AGENT] = RESULTS_SQL(AGENT_OF("a"), "", AGENT_OF("d"), ""),
+	};
 	int64_t id = 0;
 	int rc = name ? survey_id(db, name, &id) : 0;
 	if (rc)
 		return rc;
-	/* CSAT: the share of 4 and 5; NPS: promoters (9-10) minus detractors
-	 * (0-6), in points; the answers read once for every figure */
-	sqlite3_stmt *st = db_stmt(db,
-		"WITH a AS MATERIALIZED (SELECT survey_id, score FROM survey_answer "
-		" WHERE sent_at >= ?2 AND sent_at < ?3 AND (?1 = 0 OR survey_id = ?1)), "
-		"agg AS (SELECT survey_id, count(*) AS n, avg(score) AS mean, sum(score >= 4) AS good, "
-		" sum(score >= 9) AS pro, sum(score <= 6) AS det FROM a GROUP BY survey_id), "
-		"dist AS (SELECT survey_id, json_group_object(score, n) AS j FROM (SELECT survey_id, score, "
-		" count(*) AS n FROM a GROUP BY survey_id, score ORDER BY survey_id, score) GROUP BY survey_id), "
-		"snt AS (SELECT survey_id, count(*) AS n FROM survey_send WHERE sent_at >= ?2 AND sent_at < ?3 "
-		" GROUP BY survey_id) "
-		"SELECT s.name, coalesce(snt.n, 0), coalesce(agg.n, 0), agg.mean, "
-		"CASE WHEN s.scale = 'csat' THEN 1.0 * agg.good / agg.n END, "
-		"CASE WHEN s.scale = 'nps' THEN 100.0 * (agg.pro - agg.det) / agg.n END, coalesce(dist.j, '{}') "
-		"FROM survey s LEFT JOIN snt ON snt.survey_id = s.id LEFT JOIN agg ON agg.survey_id = s.id "
-		"LEFT JOIN dist ON dist.survey_id = s.id WHERE ?1 = 0 OR s.id = ?1 ORDER BY s.name");
+	if (by == SURVEY_BY_DAY &&
+	    sqlite3_create_function_v2(db_handle(db), "survey_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, (void *)tz,
+				       sql_day, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, "survey results");
+	sqlite3_stmt *st = db_stmt(db, sql[by]);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, until);
 	int step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		survey_result r = {db_col_text(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), NAN,
-				   col_num(st, 3), col_num(st, 4), col_num(st, 5), db_col_text(st, 6)};
+		survey_result r = {db_col_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+				   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3), NAN, col_num(st, 4),
+				   col_num(st, 5), col_num(st, 6), db_col_text(st, 7)};
 		r.rate = r.sent ? (double)r.answered / (double)r.sent : NAN;
-		rc = fn(&r, ctx);
+		if (by == SURVEY_BY_NONE || r.key) /* grouped, a survey without sends has no group */
+			rc = fn(&r, ctx);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(db, "survey results");
@@ -310,20 +481,39 @@ int survey_results(wb_db *db, const char *name, int64_t since, int64_t until,
 	return rc;
 }
 
-int survey_is_answer(wb_db *db, int64_t message_id)
+int survey_answer_of(wb_db *db, int64_t message_id, survey_hit *h)
 {
+	/* the latest survey message the reply quotes, or whose window holds
+	 * a typed number in its range */
 	sqlite3_stmt *st = db_stmt(db,
-		"SELECT EXISTS (SELECT 1 FROM message i JOIN message m ON m.contact_id = i.contact_id "
-		"AND m.direction = 'out' AND m.idem_key >= 'survey:' AND m.idem_key < 'survey;' AND m.ts <= i.ts "
+		"SELECT s.name, m.id, coalesce(m.sent_at, m.ts), s.follow_up, score, " DETRACTOR("score") " FROM "
+		"(SELECT i.*, CAST(CASE i.type WHEN 'interactive' THEN coalesce(json_extract(i.payload, "
+		"'$.interactive.button_reply.id'), json_extract(i.payload, '$.interactive.list_reply.id')) "
+		"WHEN 'button' THEN json_extract(i.payload, '$.button.payload') ELSE trim(i.body) END AS INTEGER) "
+		"AS score FROM message i WHERE i.id = ?1) i "
+		"JOIN message m ON m.contact_id = i.contact_id AND m.direction = 'out' AND m.idem_key >= 'survey:' "
+		"AND m.idem_key < 'survey;' AND m.ts <= i.ts "
 		"JOIN survey s ON m.idem_key >= 'survey:' || s.name || ':' AND m.idem_key < 'survey:' || s.name || ';' "
-		"WHERE i.id = ?1 AND i.ts <= coalesce(m.sent_at, m.ts) + s.window "
-		"AND ((i.type = 'interactive' AND i.reply_to = m.wamid) OR (i.type = 'text' "
-		"AND (trim(i.body) GLOB '[0-9]' OR trim(i.body) GLOB '[0-9][0-9]') "
-		"AND CAST(trim(i.body) AS INTEGER) BETWEEN s.score_min AND s.score_max)))");
+		"WHERE i.ts <= coalesce(m.sent_at, m.ts) + s.window AND score BETWEEN s.score_min AND s.score_max "
+		"AND ((i.type IN ('interactive', 'button') AND i.reply_to = m.wamid) OR (i.type = 'text' "
+		"AND (trim(i.body) GLOB '[0-9]' OR trim(i.body) GLOB '[0-9][0-9]'))) "
+		"ORDER BY m.ts DESC, m.id DESC LIMIT 1");
 	sqlite3_bind_int64(st, 1, message_id);
-	int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	*h = (survey_hit){0};
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*h = (survey_hit){xstrdup(db_col_text(st, 0)), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+				  sqlite3_column_text(st, 3) ? xstrdup((const char *)sqlite3_column_text(st, 3)) : NULL,
+				  sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
+	}
 	sqlite3_reset(st);
-	return yes;
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(db, "survey answer");
+}
+
+void survey_hit_free(survey_hit *h)
+{
+	free(h->name);
+	free(h->follow_up);
 }
 
 int survey_scores_each(wb_db *db, int (*fn)(int64_t message_id, int score, int csat, void *ctx), void *ctx)

@@ -16,7 +16,7 @@ like "$(cat "$T/err")" "^wb-survey: --scale: --buttons '2:This option title is t
 exits 64 "eleven options" -- wb-survey add x --ask q --scale 'a|b|c|d|e|f|g|h|i|j|k'
 exits 65 "a name in use" -- wb-survey add nps --ask q --scale yesno
 exits 0 "show" -- wb-survey -o tsv show csat
-is "$(sed -n 2p "$T/out")" "$(printf 'csat\tcsat\tHow did we do?\t\t2h\tfalse\t0\t0')" "its row"
+is "$(sed -n 2p "$T/out")" "$(printf 'csat\tcsat\tHow did we do?\t\t2h\tfalse\t\t0\t0')" "its row"
 
 fake_start
 wb-label apply Paid $A $B $C $D $E >/dev/null
@@ -67,6 +67,54 @@ is "$(wb-stats -o csv --since 2026-11-24 --until 2026-11-28 | tail -1 | cut -d, 
 	"wb-stats: csat (E's 4 of 1) and nps (A's 10 and B's 3: 0 points)"
 exits 0 "the HTML report" -- wb-stats report --since 2026-11-24 --until 2026-11-28 -o "$T/r.html"
 like "$(tr -d '\n' < "$T/r.html")" "Customer satisfaction.*csat.*nps" "has both surveys in its satisfaction section"
+
+# the 24-hour window: G never wrote, so the survey is skipped (the row
+# says why), or goes as the template named
+G=14155550107
+exits 0 "a closed window without a template" -- wb-survey -o csv send nps --to $G
+like "$(cat "$T/out")" ",$G,.*skipped,outside the 24-hour window \\(they never wrote\\)" "G skipped, the reason in its row"
+exits 0 "with --template" -- wb-survey send nps --to $G --template nps_ask
+is "$(tail -1 "$T/api.log" | jq -c '[.body.to, .body.type, .body.template.name]')" "[\"$G\",\"template\",\"nps_ask\"]" \
+	"the template went instead"
+
+# --on-resolve: resolving F's conversation sends the survey, once per
+# conversation; a low answer gets the follow-up question, once
+F=14155550106 U=GB.41099238170556612
+exits 0 "an on-resolve survey" -- wb-survey add after --ask "Rate us" --scale csat --on-resolve \
+	--follow-up "Sorry! What went wrong?" --template rate_us
+exits 65 "a second one" -- wb-survey add after2 --ask q --scale yesno --on-resolve
+wb-agent add mei >/dev/null
+hook $F $((NOW - 60)) "$(text 'where is my tea')"
+wb-inbox assign $F mei >/dev/null
+exits 0 "resolve F's conversation" -- wb-inbox resolve $F
+is "$(sends_to $F)" 1 "the survey went to F"
+is "$(sql "SELECT idem_key FROM message WHERE idem_key LIKE 'survey:after:%'")" \
+	"survey:after:resolved:$(sql "SELECT v.id FROM conversation v JOIN contact c ON c.id = v.contact_id WHERE c.wa_id = '$F'")" \
+	"a real message, under its conversation's key"
+autorow() { mkhook "$@"; wb-recv "$T/hook.json" | wb-reply auto -o csv --no-header | cut -d, -f1,2,8; }
+is "$(autorow $F $((NOW + 30)) "\"type\":\"interactive\",\"interactive\":{\"type\":\"list_reply\",\"list_reply\":{\"id\":\"1\",\"title\":\"Very dissatisfied\"}},\"context\":{\"from\":\"15550783881\",\"id\":\"$(wamid $F | tail -1)\"}")" \
+	"$F,Sorry! What went wrong?,follow_up" "a score of 1: wb-reply auto asks the follow-up question"
+is "$(autorow $F $((NOW + 40)) "$(text 2)")" "" "a second low answer: not again (and no away message)"
+hook $F $((NOW + 60)) "$(text 'and another thing')"
+exits 0 "reopened by F, resolved again" -- wb-inbox resolve $F
+is "$(sends_to $F)" 1 "the same conversation: no second survey"
+wb-recv -q "$TOP/tests/samples/webhook/bsuid-text-username-only.json"
+sql "UPDATE contact SET last_in_at = $NOW - 2 * 86400 WHERE user_id = '$U'"
+exits 0 "resolve a customer known by user ID, whose window has closed" -- wb-inbox resolve $U
+is "$(tail -1 "$T/api.log" | jq -c '[.body.recipient, .body.type, .body.template.name]')" "[\"$U\",\"template\",\"rate_us\"]" \
+	"the survey's template went to the user ID"
+
+# results by group: the same figures per label, agent, day
+exits 0 "results --by label" -- wb-survey -o csv results nps --by label
+is "$(cat "$T/out")" 'label,sent,answered,response_rate,mean,csat,nps,distribution
+,1,0,0,,,,{}
+Paid,4,3,0.75,7,,0,"{""3"":1,""8"":1,""10"":1}"
+Unhappy,1,1,1,3,,-100,"{""3"":1}"' "G without a label, B under both of theirs (C typed 8 above)"
+exits 0 "results --by agent" -- wb-survey -o csv results after --by agent
+is "$(tail -n +2 "$T/out")" ',1,0,0,,,,{}
+mei,1,1,1,2,0,,"{""2"":1}"' "F's conversation was mei's (the last answer, 2, counts); U's nobody's"
+exits 0 "results --by day" -- wb-survey -o csv results nps --by day --since 2026-11-25
+is "$(tail -n +2 "$T/out")" '2026-11-25,5,3,0.6,7,,0,"{""3"":1,""8"":1,""10"":1}"' "one day"
 exits 0 "rm" -- wb-survey rm csat
 exits 65 "rm again" -- wb-survey rm csat
 done_testing
