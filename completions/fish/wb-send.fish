@@ -65,7 +65,7 @@ complete -c wb-send -l kind -x -a 'marketing utility' -d 'what the message is fo
 complete -c wb-send -l cap -x -d 'N/DURATION marketing cap'
 complete -c wb-send -l agent -x -d 'who sends'
 complete -c wb-send -l from-number -x -d 'the business number id to send from'
-complete -c wb-send -l auto -x -a 'away greeting keyword' -d 'automatic reply kind'
+complete -c wb-send -l auto -x -a 'away greeting keyword follow_up' -d 'automatic reply kind'
 complete -c wb-send -l rate -x -a '80/s 1000/s off' -d 'messages a second'
 complete -c wb-send -l concurrency -x -d 'requests in flight'
 complete -c wb-send -l dry-run -d 'print the request bodies, send nothing'

@@ -21,3 +21,5 @@ complete -c wb-survey -n '__fish_seen_subcommand_from add' -l on-resolve -d 'sen
 complete -c wb-survey -n '__fish_seen_subcommand_from answers results' -l since -x -d 'sends from'
 complete -c wb-survey -n '__fish_seen_subcommand_from answers results' -l until -x -d 'sends until'
 complete -c wb-survey -n '__fish_seen_subcommand_from answers' -l label-detractors -x -d 'label the unhappy'
+complete -c wb-survey -n '__fish_seen_subcommand_from add send' -l template -x -d 'the template outside the window'
+complete -c wb-survey -n '__fish_seen_subcommand_from results' -l by -x -a 'day label agent' -d 'results per group'
