@@ -31,7 +31,7 @@ extern const char *const inbox_state_names[];
  * is first stored): a pending conversation opens again, a resolved one
  * reopens (within INBOX_REOPEN_WITHIN) or a new one opens, given round
  * robin to an agent on duty when auto-assignment is on. A reaction
- * changes nothing. */
+ * changes nothing; the inbound store calls it for no survey answer. */
 int inbox_customer_message(wb_db *db, int64_t contact_id, const char *type, int64_t ts);
 /* The API accepted outgoing message id at ts: a reply (neither automatic
  * nor part of a broadcast) answers the contact's conversation, which

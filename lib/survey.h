@@ -7,7 +7,8 @@
  * answer a button or list reply quoting it, or a number typed within the
  * survey's window to the contact's latest survey; a late or out-of-range
  * answer does not count, and of several the last one does. Deriving
- * keeps one truth (the messages) and needs no hook in wb-recv. Sending
+ * keeps one truth (the messages); wb-recv only asks whether a message is
+ * an answer (survey_answer_of), which opens no conversation. Sending
  * on resolution is a hook of the inbox's (survey_on_resolve); the
  * follow-up to a low score is wb-reply auto's (survey_answer_of). */
 #ifndef WB_SURVEY_H

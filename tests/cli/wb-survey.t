@@ -95,6 +95,7 @@ autorow() { mkhook "$@"; wb-recv "$T/hook.json" | wb-reply auto -o csv --no-head
 is "$(autorow $F $((NOW + 30)) "\"type\":\"interactive\",\"interactive\":{\"type\":\"list_reply\",\"list_reply\":{\"id\":\"1\",\"title\":\"Very dissatisfied\"}},\"context\":{\"from\":\"15550783881\",\"id\":\"$(wamid $F | tail -1)\"}")" \
 	"$F,Sorry! What went wrong?,follow_up" "a score of 1: wb-reply auto asks the follow-up question"
 is "$(autorow $F $((NOW + 40)) "$(text 2)")" "" "a second low answer: not again (and no away message)"
+is "$(wb-inbox -o csv --state all | grep "^$F," | cut -d, -f4)" resolved "the answers leave the conversation resolved"
 hook $F $((NOW + 60)) "$(text 'and another thing')"
 exits 0 "reopened by F, resolved again" -- wb-inbox resolve $F
 is "$(sends_to $F)" 1 "the same conversation: no second survey"
