@@ -1,5 +1,7 @@
 # wb — WhatsApp Business tools for the Unix shell.
 # Targets: all (default), deps, check, demo, bench, fuzz, install, clean.
+# (Said here because the first rule below is the phone module's.)
+.DEFAULT_GOAL := all
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin

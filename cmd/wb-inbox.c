@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "err.h"
 #include "inbox.h"
+#include "survey.h"
 #include "util.h"
 #include "when.h"
 
@@ -102,6 +103,7 @@ typedef struct {
 	cli_rows rows;
 	int cmd;
 	const char *agent;
+	long changed;
 } act_rows;
 
 static int act_row(const char *key, int changed, void *ctx)
@@ -115,6 +117,7 @@ static int act_row(const char *key, int changed, void *ctx)
 		out_str(o, a->cmd == RESOLVE ? "resolved" : "open");
 	out_bool(o, changed);
 	out_row_end(o);
+	a->changed += changed;
 	return 0;
 }
 
@@ -128,10 +131,12 @@ static int act(wb_db *db, cli *c, const opts *op)
 					 [RESOLVE] = INBOX_RESOLVE, [REOPEN] = INBOX_REOPEN};
 	int assigning = op->cmd == ASSIGN || op->cmd == UNASSIGN;
 	const char *agent = op->cmd == ASSIGN ? op->argv[1] : NULL;
-	act_rows a = {{.c = c, .cols = assigning ? assign_cols : state_cols}, op->cmd, agent};
+	act_rows a = {{.c = c, .cols = assigning ? assign_cols : state_cols}, op->cmd, agent, 0};
 	int argc = op->cmd == ASSIGN ? 1 : op->argc;
 	int rc = inbox_act_phones(db, acts[op->cmd], agent, op->me, argc, op->argv, stdin, act_row, &a);
-	return cli_rows_end(&a.rows, rc);
+	rc = cli_rows_end(&a.rows, rc);
+	/* the survey a resolution queued goes now (wb-survey --on-resolve) */
+	return !rc && op->cmd == RESOLVE && a.changed ? survey_deliver(db, NULL) : rc;
 }
 
 /* The words after the phone, as one text. */

@@ -57,7 +57,12 @@ static const char usage[] =
 	"  --no-check           send a template as given, not checked against the synced ones\n"
 	"  --fallback-template NAME   outside the 24-hour window a free-form message goes as this\n"
 	"                       template instead; --fallback-lang CODE --fallback-param V...\n"
+	"  --skip-closed        outside the 24-hour window a free-form message is skipped, not refused\n"
 	"  --choice ID:TITLE    reply buttons under --text (repeat, up to 3)\n"
+	"  --buttons 'A|B|ID:C' reply buttons under --text: up to 3, titles up to 20 characters\n"
+	"  --list BUTTON        a list under --text, opened by BUTTON: --row ID:TITLE[:DESCRIPTION]\n"
+	"                       (repeat, up to 10 in all), --section NAME before its rows\n"
+	"  --footer TEXT        a footer under --buttons or --list; --header TEXT a text header\n"
 	"  --interactive JSON   an interactive object as Meta documents it (@FILE reads a file)\n"
 	"  --react EMOJI        a reaction to the --reply-to message\n"
 	"  --reply-to WAMID     quote the customer's message\n"
@@ -77,7 +82,7 @@ static const char usage[] =
 	"  --name NAME          the broadcast's name (--broadcast NAME when --location uses --name)\n"
 	"  --agent NAME         who sends (env WB_AGENT)\n"
 	"  --from-number ID     send from this business number's id (default WB_PHONE_ID)\n"
-	"  --auto KIND          mark as an automatic reply (away, greeting, keyword)\n"
+	"  --auto KIND          mark as an automatic reply (away, greeting, keyword, follow_up)\n"
 	"  --rate N/s           pace (default 80/s; off: unlimited)\n"
 	"  --concurrency N      requests in flight (default 32)\n"
 	"  --dry-run            print the request bodies as JSONL (with --at, each one's time\n"
@@ -101,6 +106,7 @@ enum {
 	O_AT, O_KEY, O_TAG, O_FORCE, O_RENDERED, O_KIND, O_CAP, O_AGENT, O_AUTO, O_RATE, O_CONCURRENCY,
 	O_DRY_RUN, O_RETRY_UNKNOWN, O_NOW_IF_PAST, O_COMPLETE, O_WHERE, O_FROM_NUMBER,
 	O_NO_CHECK, O_FALLBACK, O_FALLBACK_LANG, O_FALLBACK_PARAM, O_SPREAD, O_READ, O_TYPING,
+	O_BUTTONS, O_LIST, O_ROW, O_SECTION, O_FOOTER, O_SKIP_CLOSED,
 };
 
 static const struct option longopts[] = {
@@ -132,12 +138,18 @@ static const struct option longopts[] = {
 	{"header", required_argument, NULL, O_HEADER},
 	{"button", required_argument, NULL, O_BUTTON},
 	{"choice", required_argument, NULL, O_CHOICE},
+	{"buttons", required_argument, NULL, O_BUTTONS},
+	{"list", required_argument, NULL, O_LIST},
+	{"row", required_argument, NULL, O_ROW},
+	{"section", required_argument, NULL, O_SECTION},
+	{"footer", required_argument, NULL, O_FOOTER},
 	{"interactive", required_argument, NULL, O_INTERACTIVE},
 	{"react", required_argument, NULL, O_REACT},
 	{"reply-to", required_argument, NULL, O_REPLY_TO},
 	{"rendered", no_argument, NULL, O_RENDERED},
 	{"at", required_argument, NULL, O_AT},
 	{"now-if-past", no_argument, NULL, O_NOW_IF_PAST},
+	{"skip-closed", no_argument, NULL, O_SKIP_CLOSED},
 	{"key", required_argument, NULL, O_KEY},
 	{"tag", required_argument, NULL, O_TAG},
 	{"force", no_argument, NULL, O_FORCE},
@@ -618,6 +630,7 @@ static void options(run *r, int argc, char **argv)
 	opts *o = &r->o;
 	compose_spec *s = &o->spec;
 	int opt;
+	const char *section = NULL; /* --section: the rows that follow are in it */
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common(r->c, opt, optarg) || template_option(o, opt))
 			continue;
@@ -651,12 +664,22 @@ static void options(run *r, int argc, char **argv)
 		case O_BROADCAST: o->broadcast = optarg; break;
 		case O_ADDRESS: s->address = optarg; break;
 		case O_CHOICE: append(&s->choices, &s->nchoices, optarg); break;
+		case O_BUTTONS: s->reply_buttons = optarg; break;
+		case O_LIST: s->list = optarg; break;
+		case O_ROW: /* in the section named last */
+			s->row_sections = xrealloc(s->row_sections, (s->nrows + 1) * sizeof *s->row_sections);
+			s->row_sections[s->nrows] = section;
+			append(&s->rows, &s->nrows, optarg);
+			break;
+		case O_SECTION: section = optarg; break;
+		case O_FOOTER: s->footer = optarg; break;
 		case O_INTERACTIVE: s->interactive = optarg; break;
 		case O_REACT: s->react = optarg; break;
 		case O_REPLY_TO: s->reply_to = optarg; break;
 		case O_RENDERED: s->rendered = 1; break;
 		case O_AT: s->at = optarg; break;
 		case O_NOW_IF_PAST: s->now_if_past = 1; break;
+		case O_SKIP_CLOSED: s->skip_closed = 1; break;
 		case O_KEY: s->key = optarg; break;
 		case O_TAG: s->tag = optarg; break;
 		case O_FORCE: s->force = 1; break;
@@ -898,6 +921,8 @@ static void done(void *p)
 	free(o->spec.params);
 	free(o->spec.buttons);
 	free(o->spec.choices);
+	free(o->spec.rows);
+	free(o->spec.row_sections);
 	free(o->spec.fallback_params);
 	api_close(r->api);
 }

@@ -93,6 +93,8 @@ static int report_row(const stats_row *r, void *p)
 	out_dur(c->o, r->response_p90);
 	out_int(c->o, r->auto_replies);
 	out_int(c->o, r->broadcasts);
+	out_rate(c->o, r->csat);
+	out_num(c->o, r->nps);
 	if (c->by_agent) {
 		out_int(c->o, r->assigned);
 		out_int(c->o, r->resolved);
@@ -175,7 +177,7 @@ static const char *const conv_cols[] = {"phone", "user_id", "name", "opened_at",
 static const char *const figures[] = {
 	"received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
 	"contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-	"auto_replies", "broadcasts", NULL};
+	"auto_replies", "broadcasts", "csat", "nps", NULL};
 #define NFIGURES (sizeof figures / sizeof *figures - 1)
 static const char *const *const plottable[] = {
 	[REPORT] = figures,

@@ -21,6 +21,7 @@
 #include "queue.h"
 #include "quick.h"
 #include "send.h"
+#include "survey.h"
 #include "util.h"
 #include "when.h"
 
@@ -388,7 +389,8 @@ static int cmd_resolve(chat *ch, const char *arg)
 	int rc = inbox_act_phones(ch->db, INBOX_RESOLVE, NULL, ch->o->agent, 1, argv, NULL, no_row, NULL);
 	if (!rc)
 		say(ch, "-- resolved");
-	return rc;
+	/* the survey the resolution queued (wb-survey --on-resolve) */
+	return rc ? rc : survey_deliver(ch->db, ch->api);
 }
 
 static int cmd_label(chat *ch, const char *arg)

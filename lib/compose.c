@@ -72,8 +72,9 @@ static const struct {
 	S("template", tmpl), S("lang", lang), S("header", header), S("react", react),
 	S("reply_to", reply_to), S("key", key), S("at", at), S("agent", agent), S("auto", auto_kind),
 	S("kind", kind), S("tag", tag), S("from_number", from_number), B("voice", voice), B("upload", upload), B("force", force),
-	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), O("param"),
-	O("button"), O("choice"), O("interactive"),
+	B("preview_url", preview_url), B("rendered", rendered), B("now_if_past", now_if_past), B("skip_closed", skip_closed), O("param"),
+	O("button"), O("choice"), O("interactive"), S("buttons", reply_buttons), S("list", list),
+	S("footer", footer), O("row"), O("section"),
 	S("fallback_template", fallback), S("fallback_lang", fallback_lang), O("fallback_param"),
 };
 #undef S
@@ -115,6 +116,15 @@ static int spec_arrays(json_t *o, compose_spec *s, const char *where)
 	if (!rc)
 		s->fallback_params = str_array(json_object_get(o, "fallback_param"), &s->nfallback_params,
 					       "fallback_param", where, &rc);
+	if (!rc)
+		s->rows = str_array(json_object_get(o, "row"), &s->nrows, "row", where, &rc);
+	json_t *sec = json_object_get(o, "section");
+	if (!rc && sec && !json_is_null(sec) && !json_is_string(sec))
+		rc = wb_err(EX_DATAERR, "%s: \"section\" must be a string", where);
+	/* a line's rows are in one section: its "section" */
+	s->row_sections = xcalloc(s->nrows + 1, sizeof *s->row_sections);
+	for (size_t i = 0; sec && i < s->nrows; i++)
+		s->row_sections[i] = json_string_value(sec);
 	return rc;
 }
 
@@ -147,9 +157,154 @@ void compose_spec_free(compose_spec *s)
 	free(s->params);
 	free(s->buttons);
 	free(s->choices);
+	free(s->rows);
+	free(s->row_sections);
 	free(s->fallback_params);
 	free((char *)s->interactive);
 }
+
+/* ------------------------------------------------------------ interactive */
+
+/* Meta's limits, in characters (interactive reply buttons and list
+ * messages). */
+enum {
+	LIM_BODY = 1024, LIM_HEADER = 60, LIM_FOOTER = 60, LIM_BUTTONS = 3, LIM_BUTTON_TITLE = 20,
+	LIM_BUTTON_ID = 256, LIM_LIST_BUTTON = 20, LIM_ROWS = 10, LIM_ROW_TITLE = 24, LIM_ROW_ID = 200,
+	LIM_ROW_DESC = 72, LIM_SECTION = 24,
+};
+
+static int over(int code, const char *opt, const char *arg, const char *what, const char *v, long max)
+{
+	if (!v || utf8_len(v) <= max)
+		return 0;
+	return wb_err(code, "%s '%s': %s is %ld characters; Meta's limit is %ld", opt, arg, what, utf8_len(v), max);
+}
+
+/* "id:title" or a bare title, its own id */
+static json_t *button(const char *item, int code, int *rc)
+{
+	const char *colon = strchr(item, ':');
+	char *id = colon ? xstrndup(item, (size_t)(colon - item)) : xstrdup(item);
+	const char *title = colon ? colon + 1 : item;
+	json_t *b = NULL;
+	if (!*id || !*title)
+		*rc = wb_err(code, "--buttons '%s': want TITLE or ID:TITLE", item);
+	else if (!(*rc = over(code, "--buttons", item, "the title", title, LIM_BUTTON_TITLE)))
+		*rc = over(code, "--buttons", item, "the id", id, LIM_BUTTON_ID);
+	if (!*rc)
+		b = json_pack("{s:s,s:{s:s,s:s}}", "type", "reply", "reply", "id", id, "title", title);
+	free(id);
+	return b;
+}
+
+static json_t *buttons_action(const char *spec, int code)
+{
+	json_t *bs = json_array();
+	char *all = xstrdup(spec), *save = NULL;
+	int rc = 0;
+	for (char *it = strtok_r(all, "|", &save); it && !rc; it = strtok_r(NULL, "|", &save)) {
+		json_t *b = button(it, code, &rc);
+		if (b)
+			json_array_append_new(bs, b);
+	}
+	free(all);
+	if (!rc && (json_array_size(bs) < 1 || json_array_size(bs) > LIM_BUTTONS))
+		rc = wb_err(code, "--buttons '%s': %zu buttons; Meta allows 1 to %d", spec, json_array_size(bs),
+			    LIM_BUTTONS);
+	if (rc) {
+		json_decref(bs);
+		return NULL;
+	}
+	return json_pack("{s:o}", "buttons", bs);
+}
+
+/* "id:title[:description]" */
+static json_t *list_row(const char *item, int code)
+{
+	const char *c1 = strchr(item, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || c1 == item || c1[1] == 0 || c2 == c1 + 1) {
+		wb_err(code, "--row '%s': want ID:TITLE[:DESCRIPTION]", item);
+		return NULL;
+	}
+	char *id = xstrndup(item, (size_t)(c1 - item));
+	char *title = c2 ? xstrndup(c1 + 1, (size_t)(c2 - c1 - 1)) : xstrdup(c1 + 1);
+	const char *desc = c2 ? c2 + 1 : NULL;
+	json_t *r = NULL;
+	if (!over(code, "--row", item, "the id", id, LIM_ROW_ID) &&
+	    !over(code, "--row", item, "the title", title, LIM_ROW_TITLE) &&
+	    !over(code, "--row", item, "the description", desc, LIM_ROW_DESC)) {
+		r = json_pack("{s:s,s:s}", "id", id, "title", title);
+		if (desc && *desc)
+			json_object_set_new(r, "description", json_string(desc));
+	}
+	free(id);
+	free(title);
+	return r;
+}
+
+/* Rows in the order given; a new section starts where the section
+ * beside a row changes. */
+static json_t *list_action(const compose_spec *s, int code)
+{
+	if (over(code, "--list", s->list, "the button text", s->list, LIM_LIST_BUTTON))
+		return NULL;
+	if (s->nrows < 1 || s->nrows > LIM_ROWS) {
+		wb_err(code, "--list '%s': %zu rows; Meta allows 1 to %d in all", s->list, s->nrows, LIM_ROWS);
+		return NULL;
+	}
+	json_t *sections = json_array(), *rows = NULL;
+	for (size_t i = 0; i < s->nrows; i++) {
+		const char *sec = s->row_sections ? s->row_sections[i] : NULL;
+		const char *prev = i && s->row_sections ? s->row_sections[i - 1] : NULL;
+		if (!rows || (sec != prev && (!sec || !prev || strcmp(sec, prev)))) {
+			if (over(code, "--section", sec, "the title", sec, LIM_SECTION))
+				goto bad;
+			json_t *o = json_object();
+			if (sec)
+				json_object_set_new(o, "title", json_string(sec));
+			json_object_set_new(o, "rows", rows = json_array());
+			json_array_append_new(sections, o);
+		}
+		json_t *r = list_row(s->rows[i], code);
+		if (!r)
+			goto bad;
+		json_array_append_new(rows, r);
+	}
+	if (json_array_size(sections) > 1)
+		for (size_t i = 0; i < json_array_size(sections); i++)
+			if (!json_object_get(json_array_get(sections, i), "title")) {
+				wb_err(code, "--section: a list of several sections needs a title on each");
+				goto bad;
+			}
+	return json_pack("{s:s,s:o}", "button", s->list, "sections", sections);
+bad:
+	json_decref(sections);
+	return NULL;
+}
+
+json_t *compose_interactive(const compose_spec *s, const char *text, const char *header, int code)
+{
+	if (over(code, "--text", "…", "the body", text, LIM_BODY))
+		return NULL;
+	/* --header takes text:VALUE for templates; a bare text here */
+	if (header && !strncmp(header, "text:", 5))
+		header += 5;
+	if (over(code, "--header", header, "the header", header, LIM_HEADER) ||
+	    over(code, "--footer", s->footer, "the footer", s->footer, LIM_FOOTER))
+		return NULL;
+	json_t *action = s->reply_buttons ? buttons_action(s->reply_buttons, code) : list_action(s, code);
+	if (!action)
+		return NULL;
+	json_t *o = json_pack("{s:s,s:{s:s},s:o}", "type", s->reply_buttons ? "button" : "list", "body", "text",
+			      text ? text : "", "action", action);
+	if (header && *header)
+		json_object_set_new(o, "header", json_pack("{s:s,s:s}", "type", "text", "text", header));
+	if (s->footer)
+		json_object_set_new(o, "footer", json_pack("{s:s}", "text", s->footer));
+	return o;
+}
+
+static int interactive_type(const compose_spec *s, int code);
 
 int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 {
@@ -157,7 +312,8 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		const char *set, *name;
 		api_msg_type t;
 	} kinds[] = {
-		{s->text ? s->text : s->quick, s->text ? "--text" : "--quick", s->nchoices ? MSG_INTERACTIVE : MSG_TEXT},
+		{s->text ? s->text : s->quick, s->text ? "--text" : "--quick",
+		 s->nchoices || s->reply_buttons || s->list ? MSG_INTERACTIVE : MSG_TEXT},
 		{s->image, "--image", MSG_IMAGE}, {s->video, "--video", MSG_VIDEO},
 		{s->audio, "--audio", MSG_AUDIO}, {s->document, "--document", MSG_DOCUMENT},
 		{s->sticker, "--sticker", MSG_STICKER}, {s->location, "--location", MSG_LOCATION},
@@ -180,11 +336,14 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		return wb_err(code, "--text and --quick: one message has one content");
 	if (s->nchoices && !(s->text || s->quick))
 		return wb_err(code, "--choice needs --text for the message body");
+	int rc = interactive_type(s, code);
+	if (rc)
+		return rc;
 	if (s->react && !s->reply_to)
 		return wb_err(code, "--react needs --reply-to, the message reacted to");
 	if (s->voice && !s->audio)
 		return wb_err(code, "--voice goes with --audio");
-	if ((s->params || s->buttons || s->header || s->lang) && !s->tmpl)
+	if ((s->params || s->buttons || (s->header && !s->reply_buttons && !s->list) || s->lang) && !s->tmpl)
 		return wb_err(code, "--param, --button, --header and --lang go with --template");
 	if ((s->fallback_params || s->fallback_lang) && !s->fallback)
 		return wb_err(code, "--fallback-param and --fallback-lang go with --fallback-template");
@@ -200,6 +359,24 @@ int compose_spec_type(const compose_spec *s, int code, api_msg_type *type)
 		if (!strcmp(s->kind, send_category_names[i]))
 			return 0;
 	return s->kind ? wb_err(code, "--kind: '%s' is not one of marketing, utility", s->kind) : 0;
+}
+
+/* --buttons, --list and what goes with them, checked against Meta's
+ * limits before anything is sent (the body text is checked once filled). */
+static int interactive_type(const compose_spec *s, int code)
+{
+	if ((s->nrows || s->footer) && !s->list && !s->reply_buttons)
+		return wb_err(code, "--row goes with --list, --footer with --buttons or --list");
+	if (!s->reply_buttons && !s->list)
+		return 0;
+	if (s->reply_buttons && (s->list || s->nrows))
+		return wb_err(code, "--buttons and --list: one message has one kind of choice");
+	if (s->nchoices || !s->text || s->quick)
+		return wb_err(code, "%s needs --text for the message body (and no --choice or --quick)",
+			      s->list ? "--list" : "--buttons");
+	json_t *o = compose_interactive(s, NULL, s->header, code);
+	json_decref(o);
+	return o ? 0 : code;
 }
 
 int compose_read_text(const char *arg, char **out)
@@ -540,14 +717,18 @@ static void parts_free(parts *p)
 	json_decref(p->inter);
 }
 
-static int read_parts(const compose_spec *s, api_msg_type type, api_msg *msg, parts *p)
+static int read_parts(const compose_spec *s, api_msg_type type, const filled *f, api_msg *msg, parts *p)
 {
 	int rc;
 	if (type == MSG_LOCATION && (rc = parse_location(s->location, &p->lat, &p->lon)))
 		return rc;
 	msg->lat = p->lat;
 	msg->lon = p->lon;
-	if (s->interactive) {
+	if (s->reply_buttons || s->list) {
+		if (!(p->inter = compose_interactive(s, f->text, f->header, EX_DATAERR)))
+			return EX_DATAERR;
+		msg->interactive = p->inter;
+	} else if (s->interactive) {
 		json_error_t e;
 		p->inter = json_loads(s->interactive, 0, &e);
 		if (!json_is_object(p->inter))
@@ -579,7 +760,7 @@ static int build(const compose_spec *s, api_msg_type type, const compose_media *
 	if (f->caption && utf8_len(f->caption) > 1024)
 		return wb_err(EX_DATAERR, "caption is over 1024 characters");
 	parts p = {0};
-	int rc = read_parts(s, type, &msg, &p);
+	int rc = read_parts(s, type, f, &msg, &p);
 	if (!rc && !(*payload = api_msg_body(&msg)))
 		rc = EX_DATAERR;
 	parts_free(&p);
@@ -611,7 +792,7 @@ static int judge(compose_ctx *c, const compose_spec *s, api_msg_type type, const
 		.now = c->now, .last_in = ct->last_in_at, .kind = type == MSG_TEMPLATE ? SEND_TEMPLATE : SEND_FREE_FORM,
 		.opted_out = ct->opted_out, .marketing_opted_out = ct->marketing_stop, .forced = c->force || s->force,
 		.direct = c->direct, .automatic = s->auto_kind != NULL,
-		.fallback = s->fallback != NULL, .tz = c->tz,
+		.fallback = s->fallback != NULL, .skip_closed = s->skip_closed, .tz = c->tz,
 	};
 	int rc = compose_kind(c, s, &f.category);
 	/* the cap counts this contact's other marketing: for a real broadcast only */

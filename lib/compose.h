@@ -30,6 +30,13 @@ typedef struct {
 	const char **params, **buttons, **choices;
 	size_t nparams, nbuttons, nchoices;
 	const char *interactive; /* a JSON object */
+	/* interactive messages under text: reply buttons 'A|B|id:C', or a
+	 * list (its button's text) of rows 'id:title[:description]', each
+	 * in the section named beside it (NULL: none); header and footer
+	 * texts. Meta's limits are checked before any request. */
+	const char *reply_buttons, *list, *footer;
+	const char **rows, **row_sections;
+	size_t nrows;
 	const char *react;       /* an emoji, for the message in reply_to */
 	const char *reply_to, *key, *at, *agent, *auto_kind;
 	const char *from_number; /* the business number's id to send from; NULL: WB_PHONE_ID */
@@ -43,6 +50,7 @@ typedef struct {
 	const char **fallback_params;
 	size_t nfallback_params;
 	int now_if_past; /* an --at more than a minute past sends now, not refused */
+	int skip_closed; /* outside the 24-hour window a free-form message is skipped, not refused */
 } compose_spec;
 
 /* Fills s from one JSONL object (strings stay owned by o); where names
@@ -54,6 +62,12 @@ int compose_spec_from_json(json_t *o, compose_spec *s, const char *where);
  * when it asks for none or for two, or a kind that is not one. */
 int compose_spec_type(const compose_spec *s, int code, api_msg_type *type);
 void compose_spec_free(compose_spec *s); /* the arrays from compose_spec_from_json */
+
+/* The interactive object of --buttons or --list, with text as its body
+ * and header as a text header (NULL: none): NULL, and wb_err (code)
+ * naming the option and Meta's limit, when a title, an id or a count is
+ * over it. */
+json_t *compose_interactive(const compose_spec *s, const char *text, const char *header, int code);
 
 /* --quick of a quick reply that carries a medium becomes that medium
  * (--image or --document) with the text as its caption: s and *type

@@ -193,6 +193,37 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER message_fts_update AFTER UPDATE OF body ON message WHEN old.id <= (SELECT upto FROM message_fts_upto) BEGIN"
 	" INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);"
 	" INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body); END;",
+	/* 8 → 9, issue 14 (b14-survey): surveys (their sends and answers are
+	 * views derived from message, wb(7)); auto_reply takes the follow-up
+	 * to a low score (the table is rebuilt for its CHECK). */
+	"CREATE TABLE auto_reply_new (inbound_wamid TEXT PRIMARY KEY, contact_id INTEGER NOT NULL "
+	"REFERENCES contact(id) ON DELETE CASCADE, kind TEXT NOT NULL CHECK (kind IN ('away', "
+	"'greeting', 'keyword', 'follow_up', 'none')), ts INTEGER NOT NULL, decided_at INTEGER NOT "
+	"NULL);INSERT INTO auto_reply_new SELECT inbound_wamid, contact_id, kind, ts, decided_at FROM "
+	"auto_reply;DROP TABLE auto_reply;ALTER TABLE auto_reply_new RENAME TO auto_reply;CREATE INDEX "
+	"auto_reply_by_contact ON auto_reply(contact_id, kind, ts);"
+	"CREATE TABLE survey ( id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, ask TEXT NOT NULL, "
+	"scale TEXT NOT NULL, score_min INTEGER NOT NULL, score_max INTEGER NOT NULL, follow_up TEXT, "
+	"window INTEGER NOT NULL DEFAULT 86400, on_resolve INTEGER NOT NULL DEFAULT 0, template TEXT, "
+	"created_at INTEGER NOT NULL ); CREATE VIEW survey_send (survey_id, message_id, contact_id, "
+	"wamid, sent_at) AS SELECT s.id, m.id, m.contact_id, m.wamid, coalesce(m.sent_at, m.ts) FROM "
+	"survey s JOIN message m ON m.idem_key >= 'survey:' || s.name || ':' AND m.idem_key < 'survey:' "
+	"|| s.name || ';' WHERE m.direction = 'out' AND m.wamid IS NOT NULL; CREATE VIEW survey_answer "
+	"(survey_id, send_id, contact_id, message_id, sent_at, answered_at, score, text) AS WITH cand AS "
+	"( SELECT ss.survey_id, ss.message_id AS send_id, ss.contact_id, i.id AS message_id, ss.sent_at, "
+	"i.ts AS answered_at, i.body AS text, s.score_min, s.score_max, CAST(CASE i.type WHEN "
+	"'interactive' THEN coalesce(json_extract(i.payload, '$.interactive.button_reply.id'), "
+	"json_extract(i.payload, '$.interactive.list_reply.id')) WHEN 'button' THEN "
+	"json_extract(i.payload, '$.button.payload') ELSE trim(i.body) END AS INTEGER) AS score FROM "
+	"survey_send ss JOIN survey s ON s.id = ss.survey_id JOIN message i ON i.contact_id = "
+	"ss.contact_id AND i.direction = 'in' AND i.ts >= ss.sent_at AND i.ts <= ss.sent_at + s.window "
+	"WHERE (i.type IN ('interactive', 'button') AND i.reply_to = ss.wamid) OR (i.type = 'text' AND "
+	"(trim(i.body) GLOB '[0-9]' OR trim(i.body) GLOB '[0-9][0-9]') AND NOT EXISTS (SELECT 1 FROM "
+	"survey_send l WHERE l.contact_id = ss.contact_id AND l.sent_at > ss.sent_at AND l.sent_at <= "
+	"i.ts))), ranked AS ( SELECT *, row_number() OVER (PARTITION BY send_id ORDER BY answered_at "
+	"DESC, message_id DESC) AS n FROM cand WHERE score BETWEEN score_min AND score_max) SELECT "
+	"survey_id, send_id, contact_id, message_id, sent_at, answered_at, score, text FROM ranked WHERE "
+	"n = 1;",
 };
 
 #define CACHE_SIZE 128

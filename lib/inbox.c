@@ -8,6 +8,7 @@
 #include "err.h"
 #include "label.h"
 #include "send.h"
+#include "survey.h"
 #include "util.h"
 #include "when.h"
 
@@ -445,7 +446,12 @@ static int act_one(wb_db *db, const char *key, int64_t now, void *ctx, int *chan
 		return wb_err(EX_DATAERR, "%s: no %sconversation", key,
 			      a->act == INBOX_REOPEN ? "" : "open or pending ");
 	}
-	return rc ? rc : act_on(db, a, &c, now, changed);
+	if (!rc)
+		rc = act_on(db, a, &c, now, changed);
+	/* the survey sent on resolution, queued with the change, all or nothing */
+	if (!rc && *changed && a->act == INBOX_RESOLVE)
+		rc = survey_on_resolve(db, key, c.id, now);
+	return rc;
 }
 
 int inbox_act_phones(wb_db *db, inbox_act act, const char *agent, const char *actor, int argc, char **argv,

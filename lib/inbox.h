@@ -5,7 +5,8 @@
  * the messages: inbox_customer_message from the inbound store, and
  * inbox_message_sent when the API has accepted a message. It owns the
  * conversation, conversation_event and note tables; the agents are
- * agent's, the read receipt's HTTP is cloudapi's. */
+ * agent's, the read receipt's HTTP is cloudapi's. A resolution queues
+ * the survey sent on resolution (survey_on_resolve). */
 #ifndef WB_INBOX_H
 #define WB_INBOX_H
 #include <stdint.h>
@@ -31,7 +32,7 @@ extern const char *const inbox_state_names[];
  * is first stored): a pending conversation opens again, a resolved one
  * reopens (within INBOX_REOPEN_WITHIN) or a new one opens, given round
  * robin to an agent on duty when auto-assignment is on. A reaction
- * changes nothing. */
+ * changes nothing; the inbound store calls it for no survey answer. */
 int inbox_customer_message(wb_db *db, int64_t contact_id, const char *type, int64_t ts);
 /* The API accepted outgoing message id at ts: a reply (neither automatic
  * nor part of a broadcast) answers the contact's conversation, which
@@ -90,7 +91,9 @@ typedef enum { INBOX_ASSIGN, INBOX_UNASSIGN, INBOX_RESOLVE, INBOX_REOPEN } inbox
 /* assign (to agent, who must exist), unassign, resolve or reopen the
  * conversations of the phones of argv, or of fp (as bulk_phones reads
  * them): all or nothing, a row for each after the commit. actor is who
- * does it (WB_AGENT; NULL: nobody in particular). Resolving or
+ * does it (WB_AGENT; NULL: nobody in particular). A conversation
+ * resolved queues its survey (survey.h: the caller sends it with
+ * survey_deliver after). Resolving or
  * unassigning a contact without a conversation changes nothing;
  * assigning one, or reopening one that never had one, is EX_DATAERR. */
 int inbox_act_phones(wb_db *db, inbox_act act, const char *agent, const char *actor, int argc, char **argv,

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "identity.h"
 #include "inbox.h"
+#include "survey.h"
 #include "template.h"
 #include "track.h"
 #include "util.h"
@@ -193,7 +194,14 @@ static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, i
 	 * not the history (nor a history's placeholder filled in) */
 	if (!*fresh || it->source)
 		return 0;
-	if ((rc = inbox_customer_message(db, cid, it->type, it->ts)))
+	/* a survey answer asks nothing of an agent: it opens no conversation
+	 * and reopens none (the one resolved before the survey stays so) */
+	survey_hit hit;
+	if ((rc = survey_answer_of(db, sqlite3_last_insert_rowid(db_handle(db)), &hit)))
+		return rc;
+	int answer = hit.name != NULL;
+	survey_hit_free(&hit);
+	if (!answer && (rc = inbox_customer_message(db, cid, it->type, it->ts)))
 		return rc;
 	if (strcmp(it->type, "text"))
 		return 0;

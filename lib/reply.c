@@ -11,11 +11,12 @@
 #include "kv.h"
 #include "profile.h"
 #include "quick.h"
+#include "survey.h"
 #include "tmpl.h"
 #include "util.h"
 #include "when.h"
 
-const char *const reply_kind_names[] = {"none", "away", "greeting", "keyword", NULL};
+const char *const reply_kind_names[] = {"none", "away", "greeting", "keyword", "follow_up", NULL};
 
 /* ---- the pure rules ---- */
 
@@ -23,6 +24,8 @@ reply_kind reply_decide(const reply_settings *s, const reply_facts *f)
 {
 	if (f->opted_out || !f->replyable)
 		return REPLY_NONE;
+	if (f->survey_answer)
+		return f->follow_up ? REPLY_FOLLOW_UP : REPLY_NONE;
 	if (s->away_on && s->away_text && f->closed &&
 	    (!f->last_away || f->ts - f->last_away >= REPLY_AWAY_COOLDOWN))
 		return REPLY_AWAY;
@@ -384,7 +387,7 @@ int reply_fallback_save(wb_db *db, reply_kind kind, const reply_fallback *f)
 
 struct reply_auto {
 	wb_db *db;
-	reply_fallback fallback[4]; /* by reply_kind */
+	reply_fallback fallback[5]; /* by reply_kind (a follow-up has none: it answers a message) */
 	int64_t version; /* of the settings below (settings_version); -1: read them again */
 	reply_settings s;
 	hours_spec hours;
@@ -532,8 +535,25 @@ static int64_t one_int(wb_db *db, sqlite3_stmt *st)
 	return v;
 }
 
+/* Whether the message answers a survey (*hit), and whether its
+ * follow-up question is due: a low score, and no follow-up to the
+ * contact since that survey message. */
+static void survey_facts(reply_auto *a, int64_t contact_id, int64_t msg_id, reply_facts *f, survey_hit *hit)
+{
+	if (survey_answer_of(a->db, msg_id, hit) || !hit->name)
+		return;
+	f->survey_answer = 1;
+	if (!hit->detractor || !hit->follow_up)
+		return;
+	sqlite3_stmt *st = db_stmt(a->db, "SELECT count(*) FROM auto_reply WHERE contact_id = ?1 "
+					  "AND kind = 'follow_up' AND ts >= ?2");
+	sqlite3_bind_int64(st, 1, contact_id);
+	sqlite3_bind_int64(st, 2, hit->sent_at);
+	f->follow_up = one_int(a->db, st) == 0;
+}
+
 /* The facts the rules need, judged at the message's own time. */
-static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, reply_facts *f)
+static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, reply_facts *f, survey_hit *hit)
 {
 	wb_db *db = a->db;
 	f->ts = ev->ts;
@@ -561,6 +581,7 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	sqlite3_bind_int64(st, 3, a->s.greeting_after);
 	f->greeted_near = one_int(db, st) > 0;
 	f->closed = a->s.away_on && closed_at(a, ev->ts);
+	survey_facts(a, c->id, msg_id, f, hit);
 	return 0;
 }
 
@@ -604,12 +625,13 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 		return rc == EX_FALSE ? wb_err(EX_FALSE, "%s: not in the database (wb-recv stores messages "
 							 "before wb-reply answers them)", ev->wamid) : rc;
 	reply_facts f = {0};
-	gather(a, ev, &c, msg_id, &f);
+	survey_hit hit;
+	gather(a, ev, &c, msg_id, &f, &hit);
 	const struct kw *kw = keyword_in(a, strcmp(ev->type, "text") ? NULL : ev->text);
 	f.keyword = kw != NULL;
 	*kind = reply_decide(&a->s, &f);
 	const char *tmpl = *kind == REPLY_AWAY ? a->s.away_text : *kind == REPLY_GREETING ? a->s.greeting_text
-			 : kw ? kw->text : NULL;
+			 : *kind == REPLY_FOLLOW_UP ? hit.follow_up : kw ? kw->text : NULL;
 	if (*kind == REPLY_KEYWORD)
 		*media = (reply_media){kw->media_type, kw->media};
 	int unfilled = 0;
@@ -634,6 +656,7 @@ int reply_auto_decide(reply_auto *a, const event *ev, reply_kind *kind, char **t
 	if (!rc && unfilled)
 		rc = EX_DATAERR; /* its message still the one recorded above */
 	contact_free(&c);
+	survey_hit_free(&hit);
 	if (rc || *again) {
 		free(*text);
 		*text = NULL;

@@ -13,8 +13,9 @@
 #include "hours.h"
 #include "in.h"
 
-typedef enum { REPLY_NONE, REPLY_AWAY, REPLY_GREETING, REPLY_KEYWORD } reply_kind;
-extern const char *const reply_kind_names[]; /* none away greeting keyword */
+/* REPLY_FOLLOW_UP: a survey's follow-up question to a low score (survey.h) */
+typedef enum { REPLY_NONE, REPLY_AWAY, REPLY_GREETING, REPLY_KEYWORD, REPLY_FOLLOW_UP } reply_kind;
+extern const char *const reply_kind_names[]; /* none away greeting keyword follow_up */
 
 typedef enum { AWAY_ALWAYS, AWAY_OUTSIDE_HOURS, AWAY_WINDOW } away_when;
 
@@ -43,11 +44,15 @@ typedef struct {
 	int greeted_near;  /* a greeting to them within the inactivity period either side */
 	int closed;        /* away applies at ts (reply_closed) */
 	int keyword;       /* a keyword matched the text */
+	int survey_answer; /* it answers a survey (survey.h): no greeting, no away */
+	int follow_up;     /* a low score to a survey with a follow-up question not yet
+	                    * asked for that survey message */
 } reply_facts;
 
-/* The rule: at most one reply — away when closed (once per contact per
- * 24 h), else the greeting on first contact or after the inactivity
- * period, else the keyword's quick reply. Pure. */
+/* The rule: at most one reply — to a survey answer only its follow-up
+ * question (once), else away when closed (once per contact per 24 h),
+ * else the greeting on first contact or after the inactivity period,
+ * else the keyword's quick reply. Pure. */
 reply_kind reply_decide(const reply_settings *s, const reply_facts *f);
 /* Whether a message of this type (and interactive type, for type
  * interactive) is one a customer wrote and may get an automatic reply:

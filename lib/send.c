@@ -43,7 +43,7 @@ send_verdict send_decide(const send_facts *f)
 		else if (f->last_in)
 			when_fmt_utc(f->last_in + SEND_WINDOW, t);
 		v.rule = f->fallback ? SEND_FALLBACK : SEND_OUTSIDE_WINDOW;
-		v.refused = !f->fallback;
+		v.refused = !f->fallback && !f->skip_closed;
 		snprintf(v.why, sizeof v.why, "outside the 24-hour window (%s%s); %s", f->last_in ? "closed " : "they never wrote",
 			 t, f->fallback ? "its fallback template goes instead" : "use a template");
 	}

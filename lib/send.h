@@ -40,6 +40,8 @@ typedef struct {
 	int64_t cap_period;
 	int64_t cap_count; /* marketing messages the contact got within cap_period */
 	int fallback;      /* a fallback template is named (--fallback-template) */
+	int skip_closed;   /* a closed window skips a free-form message (--skip-closed:
+	                    * a survey, which only a customer who wrote may get), not refuses it */
 	const char *tz;    /* the business zone the reasons' times are told in; NULL: UTC */
 } send_facts;
 

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "label.h"
+#include "survey.h"
 #include "util.h"
 #include "when.h"
 
@@ -300,6 +301,7 @@ typedef struct {
 	int64_t received, sent, delivered, read, failed, auto_replies, contacts, new_contacts;
 	int64_t last_contact;
 	i64s broadcasts, responses;
+	int64_t csat_n, csat_good, nps_n, nps_net; /* survey answers: how many, 4-5; promoters - detractors */
 	int64_t assigned, resolved;       /* by agent: the inbox's figures */
 	i64s inbox_responses, resolutions;
 } group;
@@ -308,6 +310,7 @@ typedef struct {
 	int64_t id, t, broadcast;
 	int flags, automatic, agent; /* agent: index into the agent names, -1 none */
 	int marketing;               /* of a marketing broadcast: what --by broadcast counts */
+	int answer;                  /* a survey answer: score, + 256 for CSAT; -1 none */
 } msg;
 
 /* A small map from an id (broadcast, label) to a group. */
@@ -343,6 +346,17 @@ static int *idmap_slot(idmap *m, int64_t k)
 	return &m->v[i];
 }
 
+/* k's value, -1 when absent (nothing inserted). */
+static int idmap_get(const idmap *m, int64_t k)
+{
+	if (!m->n)
+		return -1;
+	size_t i = (size_t)((uint64_t)k * 0x9E3779B97F4A7C15ull >> 20) & (m->cap - 1);
+	while (m->v[i] >= 0 && m->k[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	return m->v[i];
+}
+
 /* The agent names met, shared by the walks of one reading. */
 typedef struct {
 	char **names;
@@ -359,6 +373,7 @@ typedef struct {
 	group *g;
 	size_t ng, gcap;
 	idmap ids;           /* label or broadcast id → group */
+	idmap answers;       /* message id → its survey answer (msg.answer) */
 	i64s marketing;      /* the ids of marketing broadcasts, sorted */
 	int null_agent;      /* the group of messages without an agent */
 	int *agent_group;    /* agent index → group */
@@ -498,6 +513,13 @@ static void count(group *g, const msg *m, int64_t cid)
 	g->auto_replies += (m->flags & STATS_SENT) && m->automatic;
 	if (m->marketing)
 		i64s_add_unique(&g->broadcasts, m->broadcast);
+	if (m->answer >= 256) {
+		g->csat_n++;
+		g->csat_good += m->answer - 256 >= 4;
+	} else if (m->answer >= 0) {
+		g->nps_n++;
+		g->nps_net += (m->answer >= 9) - (m->answer <= 6);
+	}
 }
 
 static int emit_group(walk *w, group *g)
@@ -514,6 +536,8 @@ static int emit_group(walk *w, group *g)
 		.response_p90 = stats_rank(g->responses.v, g->responses.n, 90),
 		.auto_replies = g->auto_replies,
 		.broadcasts = (int64_t)g->broadcasts.n,
+		.csat = g->csat_n ? (double)g->csat_good / (double)g->csat_n : NAN,
+		.nps = g->nps_n ? 100.0 * (double)g->nps_net / (double)g->nps_n : NAN,
 		.assigned = g->assigned, .resolved = g->resolved,
 		.inbox_response_median = stats_rank(g->inbox_responses.v, g->inbox_responses.n, 50),
 		.inbox_response_p90 = stats_rank(g->inbox_responses.v, g->inbox_responses.n, 90),
@@ -718,6 +742,12 @@ static int load_marketing(walk *w)
 	return step == SQLITE_DONE ? 0 : db_fail(w->db, "reading broadcasts");
 }
 
+static int keep_answer(int64_t message_id, int score, int csat, void *p)
+{
+	*idmap_slot(p, message_id) = score + (csat ? 256 : 0);
+	return 0;
+}
+
 /* The contact read into the first walk's buffer, in time order, through
  * every walk: one reading of the table serves several groupings. */
 static int finish_walks(walk *ws, size_t n)
@@ -743,6 +773,8 @@ static int walk_messages(walk *ws, size_t n)
 {
 	walk *w = &ws[0];
 	int rc = load_marketing(w);
+	if (!rc)
+		rc = survey_scores_each(w->db, keep_answer, &w->answers);
 	if (rc)
 		return rc;
 	int need_agent = 0;
@@ -781,6 +813,7 @@ static int walk_messages(walk *ws, size_t n)
 			.marketing = broadcast && i64s_has(&w->marketing, broadcast),
 			.agent = need_agent && sqlite3_column_type(st, 8) != SQLITE_NULL
 					 ? intern_agent(w->at, (const char *)sqlite3_column_text(st, 8)) : -1,
+			.answer = idmap_get(&w->answers, sqlite3_column_int64(st, 1)),
 		};
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -802,6 +835,8 @@ static void walk_free(walk *w)
 	free(w->agent_group);
 	free(w->ids.k);
 	free(w->ids.v);
+	free(w->answers.k);
+	free(w->answers.v);
 	free(w->marketing.v);
 	free(w->buf);
 	free(w->cg);
@@ -1015,16 +1050,22 @@ int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long lim
 	return rc;
 }
 
+/* The report's survey section: wb-survey's figures (survey.h), CSAT as
+ * a share. */
+typedef struct {
+	stats_survey_fn fn;
+	void *ctx;
+} survey_pass;
+
+static int survey_figures(const survey_result *r, void *p)
+{
+	survey_pass *x = p;
+	stats_survey_row row = {.name = r->name, .sent = r->sent, .answered = r->answered, .csat = r->csat,
+				.nps = r->nps};
+	return x->fn(&row, x->ctx);
+}
+
 int stats_surveys(wb_db *db, int64_t since, int64_t until, stats_survey_fn fn, void *ctx)
 {
-	(void)since, (void)until, (void)fn, (void)ctx;
-	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'survey'");
-	int step = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(db, "looking for surveys");
-	/* HOOK for wb-survey (issue 14): when its tables exist, one query
-	 * here gives each survey's row from its answers; until wb-survey
-	 * lands there are none to read, and the section stays empty. */
-	return 0;
+	return survey_results(db, NULL, SURVEY_BY_NONE, NULL, since, until, survey_figures, &(survey_pass){fn, ctx});
 }

@@ -92,6 +92,8 @@ typedef struct {
 	int64_t contacts, new_contacts;
 	int64_t response_median, response_p90; /* -1 when no conversation was answered */
 	int64_t auto_replies, broadcasts;
+	double csat, nps; /* of the survey answers among them (survey.h): CSAT the share of
+	                   * 4-5, NPS promoters - detractors in points; NaN: none */
 	/* by agent, from the shared inbox (conversation, conversation_event):
 	 * conversations assigned to them and resolved while theirs; the first
 	 * response to inbox conversations opened in the range, by whoever sent
@@ -142,9 +144,9 @@ typedef int (*stats_top_fn)(const stats_top_row *r, void *ctx);
 int stats_top(wb_db *db, int64_t since, int64_t until, int by_received, long limit,
 	      stats_top_fn fn, void *ctx);
 
-/* CSAT and NPS of the surveys sent in [since, until): the hook the
- * report's survey section reads. No rows when the database has no survey
- * table (wb-survey not installed or never used). */
+/* CSAT and NPS of the surveys sent in [since, until), one row per
+ * survey (wb-survey's figures, survey.h), for the report's survey
+ * section; none when no survey was defined. */
 typedef struct {
 	const char *name;
 	int64_t sent, answered;

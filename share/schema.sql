@@ -285,7 +285,7 @@ CREATE TABLE keyword (
 CREATE TABLE auto_reply (
 	inbound_wamid TEXT PRIMARY KEY,
 	contact_id    INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
-	kind          TEXT NOT NULL CHECK (kind IN ('away', 'greeting', 'keyword', 'none')),
+	kind          TEXT NOT NULL CHECK (kind IN ('away', 'greeting', 'keyword', 'follow_up', 'none')),
 	ts            INTEGER NOT NULL,            -- the inbound message's time
 	decided_at    INTEGER NOT NULL
 );
@@ -414,6 +414,52 @@ CREATE TABLE inbox_version (
 	version INTEGER NOT NULL
 );
 INSERT INTO inbox_version VALUES (1, 0);
+
+-- Surveys (wb-survey(1)): the question, its scale as a score range, and
+-- what follows a low score. Sends and answers are views over message,
+-- derived from what was sent and received (wb(7)): a survey message is
+-- one whose idempotency key starts survey:NAME:, an answer a reply that
+-- quotes it (a list or button reply, or a template's quick-reply button
+-- whose payload is the score), or a typed number within the window.
+CREATE TABLE survey (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE,
+	ask        TEXT NOT NULL,
+	scale      TEXT NOT NULL,                   -- csat nps yesno, or the options A|B|C
+	score_min  INTEGER NOT NULL,
+	score_max  INTEGER NOT NULL,
+	follow_up  TEXT,                            -- wb-reply auto's answer to a low score
+	window     INTEGER NOT NULL DEFAULT 86400,  -- seconds an answer is taken
+	on_resolve INTEGER NOT NULL DEFAULT 0,      -- 1: sent when a conversation is resolved
+	template   TEXT,                            -- sent instead when the 24-hour window is closed
+	created_at INTEGER NOT NULL
+);
+CREATE VIEW survey_send (survey_id, message_id, contact_id, wamid, sent_at) AS
+	SELECT s.id, m.id, m.contact_id, m.wamid, coalesce(m.sent_at, m.ts)
+	FROM survey s JOIN message m
+	  ON m.idem_key >= 'survey:' || s.name || ':' AND m.idem_key < 'survey:' || s.name || ';'
+	WHERE m.direction = 'out' AND m.wamid IS NOT NULL;
+CREATE VIEW survey_answer (survey_id, send_id, contact_id, message_id, sent_at, answered_at, score, text) AS
+	WITH cand AS (
+		SELECT ss.survey_id, ss.message_id AS send_id, ss.contact_id, i.id AS message_id, ss.sent_at,
+		       i.ts AS answered_at, i.body AS text, s.score_min, s.score_max,
+		       CAST(CASE i.type
+		            WHEN 'interactive' THEN coalesce(json_extract(i.payload, '$.interactive.button_reply.id'),
+		                                             json_extract(i.payload, '$.interactive.list_reply.id'))
+		            WHEN 'button' THEN json_extract(i.payload, '$.button.payload')
+		            ELSE trim(i.body) END AS INTEGER) AS score
+		FROM survey_send ss JOIN survey s ON s.id = ss.survey_id
+		JOIN message i ON i.contact_id = ss.contact_id AND i.direction = 'in'
+		 AND i.ts >= ss.sent_at AND i.ts <= ss.sent_at + s.window
+		WHERE (i.type IN ('interactive', 'button') AND i.reply_to = ss.wamid)
+		   OR (i.type = 'text' AND (trim(i.body) GLOB '[0-9]' OR trim(i.body) GLOB '[0-9][0-9]')
+		       AND NOT EXISTS (SELECT 1 FROM survey_send l WHERE l.contact_id = ss.contact_id
+		                       AND l.sent_at > ss.sent_at AND l.sent_at <= i.ts))),
+	ranked AS (
+		SELECT *, row_number() OVER (PARTITION BY send_id ORDER BY answered_at DESC, message_id DESC) AS n
+		FROM cand WHERE score BETWEEN score_min AND score_max)
+	SELECT survey_id, send_id, contact_id, message_id, sent_at, answered_at, score, text
+	FROM ranked WHERE n = 1;
 
 -- Everything else that is one value: the business profile (profile.*),
 -- greeting.*, away.*, optout.words, limit.tier, … (wb(7) lists the keys).

@@ -289,14 +289,15 @@ def report(db, tzname, since, until, by):
         head = [by]
     print(",".join(head + ["received", "sent", "delivered", "read", "failed", "delivery_rate", "read_rate",
                            "contacts", "new_contacts", "first_response_median_s", "first_response_p90_s",
-                           "auto_replies", "broadcasts"] + (INBOX_HEAD if by == "agent" else [])))
+                           "auto_replies", "broadcasts", "csat", "nps"] + (INBOX_HEAD if by == "agent" else [])))
     for k, key in order:
         r = row(k)
         s = r["sent"]
         print(",".join([x or "" for x in key] + [str(r["rec"]), str(s), str(r["dlv"]), str(r["read"]), str(r["fail"]),
                         num(r["dlv"] / s) if s else "", num(r["read"] / s) if s else "",
                         str(len(r["cs"])), str(len(r["new"])), rank(r["resp"], 50), rank(r["resp"], 90),
-                        str(r["auto"]), str(len(r["bs"]))] + inbox_cells(inbox, k, by)))
+                        str(r["auto"]), str(len(r["bs"])), "", ""]  # no surveys in the model
+                        + inbox_cells(inbox, k, by)))
 
 
 INBOX_HEAD = ["assigned", "resolved", "inbox_response_median_s", "inbox_response_p90_s",

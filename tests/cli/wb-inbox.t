@@ -91,8 +91,9 @@ like "$(cat "$T/err")" "wamid.UNSEEN: .*message_id" "the API's refusal, named"
 exits 64 "--read with a message" -- wb-send --read wamid.X --text hi
 exits 64 "--read with recipients" -- wb-send --read wamid.X --to $A
 
+# (fields 15 and 16 are the survey figures, csat and nps)
 exits 0 "--by agent" -- wb-stats --by agent --since 2026-11-25 --until 2026-11-26 -o csv
-is "$(grep '^mei,' "$T/out" | cut -d, -f15-)" "1,1,10800,10800,10800,10800" \
+is "$(grep '^mei,' "$T/out" | cut -d, -f17-)" "1,1,10800,10800,10800,10800" \
 	"mei: assigned 1, resolved 1, first response and resolution in 3 h"
 
 # only what a customer writes now opens a conversation: not the app's

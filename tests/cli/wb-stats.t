@@ -16,14 +16,14 @@ msg() {
 }
 at() { echo "strftime('%s', '$1')"; }
 csv() { wb-stats -o csv "$@" 2>&1; }
-H="received,sent,delivered,read,failed,delivery_rate,read_rate,contacts,new_contacts,first_response_median_s,first_response_p90_s,auto_replies,broadcasts"
+H="received,sent,delivered,read,failed,delivery_rate,read_rate,contacts,new_contacts,first_response_median_s,first_response_p90_s,auto_replies,broadcasts,csat,nps"
 HA="assigned,resolved,inbox_response_median_s,inbox_response_p90_s,resolution_median_s,resolution_p90_s"
 
 exits 66 "no database: an error, none made" -- wb-stats
 [ ! -e "$WB_DB" ]; ok $? "no file either"
 wb-profile set timezone=UTC >/dev/null
 exits 0 "a new database has no statistics" -- wb-stats --since 2026-11-01 --until 2026-11-02 -o csv
-is "$(tail -n 1 "$T/out")" "2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,0,0,0,0,0,,,0,0,,,0,0" \
+is "$(tail -n 1 "$T/out")" "2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,0,0,0,0,0,,,0,0,,,0,0,," \
 	"one summary row of zeros, rates and times empty"
 
 # --- by hand: Asia/Shanghai (UTC+8) ---
@@ -60,42 +60,42 @@ msg 1 out 2026-11-27T02:00:00Z sent "$(at 2026-11-27T02:00:00Z)" NULL "'ann'" 7
 
 exits 0 "--by day" -- wb-stats --since 2026-11-23 --until 2026-11-28 --by day -o csv
 is "$(cat "$T/out")" "day,$H
-2026-11-23,0,0,0,0,0,,,0,0,,,0,0
-2026-11-24,1,0,0,0,0,,,1,1,601,601,0,0
-2026-11-25,0,2,2,1,0,1,0.5,1,0,,,1,0
-2026-11-26,1,1,0,0,2,0,0,1,1,60,60,0,0
-2026-11-27,5,11,10,5,0,0.9091,0.4545,2,1,30,1000,5,1" \
+2026-11-23,0,0,0,0,0,,,0,0,,,0,0,,
+2026-11-24,1,0,0,0,0,,,1,1,601,601,0,0,,
+2026-11-25,0,2,2,1,0,1,0.5,1,0,,,1,0,,
+2026-11-26,1,1,0,0,2,0,0,1,1,60,60,0,0,,
+2026-11-27,5,11,10,5,0,0.9091,0.4545,2,1,30,1000,5,1,," \
 	"days in Asia/Shanghai: the boundary at 16:00Z, empty days as zeros, auto replies left out"
 zone UTC
 is "$(csv --since 2026-11-24 --until 2026-11-25 --by day | tail -n 1)" \
-	"2026-11-24,1,2,2,1,0,1,0.5,1,1,601,601,1,0" "in UTC the same messages fall on one day"
+	"2026-11-24,1,2,2,1,0,1,0.5,1,1,601,601,1,0,," "in UTC the same messages fall on one day"
 zone Asia/Shanghai
 is "$(csv --since 2026-11-23 --until 2026-11-28 | tail -n 1)" \
-	"2026-11-22T16:00:00Z,2026-11-27T16:00:00Z,7,14,12,6,2,0.8571,0.4286,3,3,40,1000,6,1" \
+	"2026-11-22T16:00:00Z,2026-11-27T16:00:00Z,7,14,12,6,2,0.8571,0.4286,3,3,40,1000,6,1,," \
 	"the summary row"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by contact)" "phone,user_id,name,$H
-8613900000001,,Ann Lee,1,3,2,1,0,0.6667,0.3333,1,1,601,601,1,1
-8613900000002,,\"'=HYPERLINK(1)\",1,1,0,0,2,0,0,1,1,60,60,0,0
-8613900000003,,Cai,5,10,10,5,0,1,0.5,1,1,30,1000,5,0" \
+8613900000001,,Ann Lee,1,3,2,1,0,0.6667,0.3333,1,1,601,601,1,1,,
+8613900000002,,\"'=HYPERLINK(1)\",1,1,0,0,2,0,0,1,1,60,60,0,0,,
+8613900000003,,Cai,5,10,10,5,0,1,0.5,1,1,30,1000,5,0,," \
 	"--by contact: names (else the profile name), a formula neutralised"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by agent)" "agent,$H,$HA
-,7,6,6,5,1,1,0.8333,3,3,,,6,0,0,0,,,,
-ann,0,7,5,0,1,0.7143,0,3,0,30,1000,0,1,0,0,,,,
-bob,0,1,1,1,0,1,1,1,0,601,601,0,0,0,0,,,," \
+,7,6,6,5,1,1,0.8333,3,3,,,6,0,,,0,0,,,,
+ann,0,7,5,0,1,0.7143,0,3,0,30,1000,0,1,,,0,0,,,,
+bob,0,1,1,1,0,1,1,1,0,601,601,0,0,,,0,0,,,," \
 	"--by agent: first responses go to whoever answered"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by broadcast)" "broadcast,name,$H
-7,november promo,0,1,0,0,0,0,0,1,0,,,0,1" "--by broadcast"
+7,november promo,0,1,0,0,0,0,0,1,0,,,0,1,," "--by broadcast"
 sql "INSERT INTO label (name, color, created_at) VALUES ('vip', 2, 0)"
 sql "INSERT INTO contact_label SELECT 3, id, 0 FROM label WHERE name IN ('vip', 'Paid')"
 sql "INSERT INTO contact_label SELECT 1, id, 0 FROM label WHERE name = 'vip'"
 is "$(csv --since 2026-11-23 --until 2026-11-28 --by label | grep -E '^(vip|Paid|New order),')" \
-	"New order,0,0,0,0,0,,,0,0,,,0,0
-Paid,5,10,10,5,0,1,0.5,1,1,30,1000,5,0
-vip,6,13,12,6,0,0.9231,0.4615,2,2,30,1000,6,1" "--by label: every label, a contact in each of its labels"
+	"New order,0,0,0,0,0,,,0,0,,,0,0,,
+Paid,5,10,10,5,0,1,0.5,1,1,30,1000,5,0,,
+vip,6,13,12,6,0,0.9231,0.4615,2,2,30,1000,6,1,," "--by label: every label, a contact in each of its labels"
 is "$(csv --since 2026-11-27 --until 2026-11-28 --by hour | sed -n '12,14p')" \
-	"10,0,1,0,0,0,0,0,1,0,,,0,1
-11,1,2,2,1,0,1,0.5,1,1,10,10,1,0
-12,0,0,0,0,0,,,0,0,,,0,0" "--by hour: hours of the local day"
+	"10,0,1,0,0,0,0,0,1,0,,,0,1,,
+11,1,2,2,1,0,1,0.5,1,1,10,10,1,0,,
+12,0,0,0,0,0,,,0,0,,,0,0,," "--by hour: hours of the local day"
 is "$(csv --since 2026-11-23 --until 2026-11-30 --by weekday | cut -d, -f1,2 | tr '\n' ' ')" \
 	"weekday,received Mon,0 Tue,1 Wed,0 Thu,1 Fri,5 Sat,0 Sun,0 " "--by weekday: Mon..Sun"
 is "$(csv --since 2026-11-01 --until 2026-12-31 --by week | cut -d, -f1,2 | tr '\n' ' ')" \
@@ -148,7 +148,7 @@ is "$(jq -c '[length, .[1].first_response_median_s, .[0].delivery_rate, .[4].rea
 	"[5,601,null,0.4545]" "json: numbers are numbers, undefined figures null"
 is "$(wb-stats --since 2026-11-23 --until 2026-11-28 --by hour -o jsonl | wc -l)" "24" "jsonl: a line per row"
 is "$(wb-stats --since 2026-11-24 --until 2026-11-25 --by day -o tsv | tail -n 1)" \
-	"$(printf '2026-11-24\t1\t0\t0\t0\t0\t\t\t1\t1\t601\t601\t0\t0')" "tsv"
+	"$(printf '2026-11-24\t1\t0\t0\t0\t0\t\t\t1\t1\t601\t601\t0\t0\t\t')" "tsv"
 like "$(wb-stats --since 2026-11-24 --until 2026-11-26 --by day -o table)" "^day +received" "table"
 like "$(wb-stats --since 2026-11-24 --until 2026-11-25 --by day -o table)" "^day: +2026-11-24" "a table of one row: a line a column"
 

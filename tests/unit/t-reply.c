@@ -28,6 +28,14 @@ static void rule(void)
 	is_int(reply_decide(&s, &f), REPLY_NONE, "a recent message from them: nothing");
 	f.keyword = 1;
 	is_int(reply_decide(&s, &f), REPLY_KEYWORD, "a keyword: its quick reply");
+	reply_facts answer = {.ts = t, .replyable = 1, .closed = 1, .survey_answer = 1};
+	is_int(reply_decide(&s, &answer), REPLY_NONE, "a survey answer: no away message");
+	answer.closed = 0;
+	is_int(reply_decide(&s, &answer), REPLY_NONE, "a survey answer: no greeting");
+	answer.follow_up = 1;
+	is_int(reply_decide(&s, &answer), REPLY_FOLLOW_UP, "a low score: the survey's follow-up question");
+	answer.opted_out = 1;
+	is_int(reply_decide(&s, &answer), REPLY_NONE, "but not to who opted out");
 	f.prev_in = t - 14 * 86400;
 	is_int(reply_decide(&s, &f), REPLY_GREETING, "after the inactivity period: greeting before keyword");
 	f.greeted_near = 1;

@@ -272,6 +272,10 @@ static void decide(void)
 	ok(v.refused, "and is refused, not skipped");
 	is_str(v.why, "outside the 24-hour window (closed 2026-11-18T11:06:40Z); use a template",
 	       "naming when the window closed");
+	late.skip_closed = 1;
+	v = send_decide(&late);
+	ok(v.rule == SEND_OUTSIDE_WINDOW && !v.refused, "--skip-closed: skipped, not refused");
+	late.skip_closed = 0;
 	late.last_in = 0;
 	is_str(send_decide(&late).why, "outside the 24-hour window (they never wrote); use a template",
 	       "or that it never opened");
