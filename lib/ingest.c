@@ -196,11 +196,14 @@ static int store_message(wb_db *db, const inbound_words *w, const wh_item *it, i
 		return 0;
 	/* a survey answer asks nothing of an agent: it opens no conversation
 	 * and reopens none (the one resolved before the survey stays so) */
-	survey_hit hit;
-	if ((rc = survey_answer_of(db, sqlite3_last_insert_rowid(db_handle(db)), &hit)))
-		return rc;
-	int answer = hit.name != NULL;
-	survey_hit_free(&hit);
+	int answer = 0;
+	if (survey_may_answer(it->type, it->text)) {
+		survey_hit hit;
+		if ((rc = survey_answer_of(db, sqlite3_last_insert_rowid(db_handle(db)), &hit)))
+			return rc;
+		answer = hit.name != NULL;
+		survey_hit_free(&hit);
+	}
 	if (!answer && (rc = inbox_customer_message(db, cid, it->type, it->ts)))
 		return rc;
 	if (strcmp(it->type, "text"))

@@ -481,6 +481,23 @@ int survey_results(wb_db *db, const char *name, survey_by by, const char *tz, in
 	return rc;
 }
 
+int survey_may_answer(const char *type, const char *text)
+{
+	if (!strcmp(type, "interactive") || !strcmp(type, "button"))
+		return 1;
+	if (strcmp(type, "text") || !text)
+		return 0;
+	/* the query's typed number: one or two digits, blanks around */
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	int digits = 0;
+	while (*text >= '0' && *text <= '9')
+		text++, digits++;
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return !*text && digits >= 1 && digits <= 2;
+}
+
 int survey_answer_of(wb_db *db, int64_t message_id, survey_hit *h)
 {
 	/* the latest survey message the reply quotes, or whose window holds

@@ -79,6 +79,11 @@ typedef struct {
 	int score, detractor;
 } survey_hit;
 int survey_answer_of(wb_db *db, int64_t message_id, survey_hit *h);
+/* Whether a message of this type and text could be an answer at all
+ * (survey_answer_of's shapes, without the database): a button or list
+ * reply, or a typed number of one or two digits. Lets the ingest path
+ * skip the query for every other message. */
+int survey_may_answer(const char *type, const char *text);
 void survey_hit_free(survey_hit *h);
 
 typedef struct {
