@@ -57,7 +57,7 @@ cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13
 pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new database
 	export WB_DB="$T/live-$1.db"
 	wb-reply quick add /price 'Oolong is 5, {{name}}' --keyword price > /dev/null
-	rm -f "$T/events" "$T/replies"
+	rm -f "$T/events" "$T/replies" "$T/recv.log"
 	mkfifo "$T/events" "$T/replies"
 	: > "$T/api.log"
 	fake0=$(cpu $FAKE)
@@ -90,6 +90,9 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 		"$1" "$2" "$(field late " $summary")"
 	printf '  p50 %s ms (target <= 10), p99 %s ms (target <= 50); replies %s, lost %s, twice %s (target 0, 0)\n' \
 		"$(pct 50)" "$(pct 99)" "$got" "$lost" "$twice"
+	# the first stage alone: the listener's answer (stored, event written)
+	printf '  of which the listener answering: p50 %s ms, p99 %s ms; load average now %s\n' \
+		"$(field p50_ms " $summary")" "$(field p99_ms " $summary")" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] }' "$T/lat"; }
 # other processes on the machine compete for its cores: say how many

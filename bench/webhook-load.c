@@ -267,12 +267,17 @@ int main(int argc, char **argv)
 				L.late++;
 			post(c, L.next++);
 		}
-		int wait = 100;
+		/* the next POST's time to the microsecond: a wait in whole
+		 * milliseconds (epoll_wait) wakes up to 1 ms late, and at 1000/s
+		 * that posts in bursts, which is the generator's tail, not the
+		 * listener's */
+		long long wait = 100000;
 		if (L.rate && L.next < L.n && idle_conn()) {
 			long long due = t0 + L.next * 1000000LL / L.rate - now;
-			wait = due <= 0 ? 0 : (int)((due + 999) / 1000);
+			wait = due <= 0 ? 0 : due;
 		}
-		int k = epoll_wait(L.ep, ev, 64, wait);
+		struct timespec ts = {(time_t)(wait / 1000000), (long)(wait % 1000000) * 1000};
+		int k = epoll_pwait2(L.ep, ev, 64, &ts, NULL);
 		for (int i = 0; i < k; i++)
 			readable(ev[i].data.ptr);
 	}
