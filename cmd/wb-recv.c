@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checkpoint.h"
 #include "cli.h"
 #include "err.h"
 #include "inbound.h"
@@ -246,6 +247,7 @@ static int row(const quarantine_row *r, void *ctx)
 static int take_in(wb_db *db, opts *op, inbound *ib)
 {
 	mediaget_queue *q = NULL;
+	checkpointer *ck;
 	live lv;
 	int rc = 0;
 	if (op->api && !(rc = mediaget_start(db_path(db), op->api, op->media_dir, &q))) {
@@ -259,10 +261,11 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 		rc = inbound_retry(ib, op->ids, (size_t)op->argc);
 	} else if (!op->listen.addr) {
 		rc = inbound_paths(ib, op->argc, op->argv);
-	} else if (!(rc = live_open(&lv, ib))) {
+	} else if (!(rc = live_open(&lv, ib)) && !(rc = checkpoint_start(db, &ck))) {
 		op->listen.store = live_store;
 		op->listen.ctx = &lv;
 		rc = listen_serve(&op->listen);
+		checkpoint_stop(ck);
 	}
 	mediaget_stop(q);
 	return rc;

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "err.h"
 #include "queue.h"
 #include "ratelimit.h"
@@ -422,6 +423,8 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	/* enough rows to keep every connection busy, few enough that other
 	 * flushes running at the same time get their share */
 	r.claim = o->concurrency * 8 < 64 ? 64 : o->concurrency * 8 > BATCH ? BATCH : o->concurrency * 8;
+	if (o->feed)
+		checkpoint_defer(db); /* a stream's rounds copy no WAL: a listener upstream does */
 	int rc = 0;
 	while (!rc && !finished(&r)) {
 		double now = mono();

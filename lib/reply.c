@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "batch.h"
+#include "checkpoint.h"
 #include "contact.h"
 #include "err.h"
 #include "kv.h"
@@ -792,6 +793,7 @@ int reply_stream(wb_db *db, in_docs *in, reply_msg_fn fn, void *ctx)
 	if (rc)
 		return rc;
 	in_docs_lines(in, IN_LINE_MAX); /* events are JSONL: a bad line is one line */
+	checkpoint_defer(db); /* a listener upstream copies the WAL, not us */
 	rc = batch_run(db, in, BATCH_MAX, auto_doc, auto_done, &x);
 	auto_done(0, &x);
 	free(x.v);
