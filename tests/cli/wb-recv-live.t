@@ -84,6 +84,8 @@ is "$?" 0 "and a clean exit"
 WB_LISTEN_BUSY_MS=soon wb-recv --listen 127.0.0.1:0 2> "$T/err"
 is "$?" 78 "WB_LISTEN_BUSY_MS that is no number: 78"
 unset WB_LISTEN_BUSY_MS
+WB_CHECKPOINT_PAGES=0 wb-recv --listen 127.0.0.1:0 2> "$T/err"
+is "$?:$(cat "$T/err")" "78:wb-recv: WB_CHECKPOINT_PAGES '0': pages, 1 to 1000000" "WB_CHECKPOINT_PAGES below 1: 78"
 
 # ---- slow clients: 300 connections, one byte each half second, from
 # three addresses (64 at most each: the rest are turned away at once),
