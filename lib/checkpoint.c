@@ -41,6 +41,19 @@ static int on_commit(void *p, sqlite3 *h, const char *name, int n)
 	return SQLITE_OK;
 }
 
+/* The thread's connection waits for a lock 2 ms at most: a RESTART
+ * holds the write lock while it waits for readers, and the listener's
+ * answers wait behind it; one that gives up is tried again later. */
+static int short_wait(void *p, int n)
+{
+	(void)p;
+	struct timespec ts = {0, 50000L};
+	if (n >= 40)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 /* One checkpoint on the thread's own connection; the WAL's length after
  * it. A checkpoint that fails (busy, a full disk) leaves the WAL as it
  * was, for the next one. */
@@ -109,6 +122,7 @@ int checkpoint_start(wb_db *db, checkpointer **out)
 		free(c);
 		return rc;
 	}
+	sqlite3_busy_handler(db_handle(c->own), short_wait, NULL);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	if ((errno = pthread_create(&c->thread, NULL, run, c))) {
