@@ -473,8 +473,9 @@ static int64_t parse_dur(const char *opt, const char *arg)
 	return secs;
 }
 
-static int search_row(const search_hit *h, void *o)
+static int search_row(const search_hit *h, void *rows)
 {
+	out *o = cli_rows_out(rows);
 	out_time(o, h->ts);
 	const char *cells[] = {*h->wa_id ? h->wa_id : NULL, *h->user_id ? h->user_id : NULL, h->name,
 			       h->direction, h->type, h->snippet, h->wamid};
@@ -483,16 +484,17 @@ static int search_row(const search_hit *h, void *o)
 }
 
 /* search: the match marked only for people at a terminal; programs get
- * the plain text. */
+ * the plain text. Like grep, nothing found exits 1 and prints nothing
+ * (as show of no such contact), so a script can test it. */
 static int search(wb_db *db, cli *c, const char *text, long limit)
 {
 	static const char *const cols[] = {"time", "phone", "user_id", "name", "direction", "type", "snippet",
 					   "wamid", NULL};
 	static const char *const marks[2] = {"\u00ab", "\u00bb"}, *const none[2] = {"", ""};
-	out *o = cli_out(c, cols);
-	int rc = search_each(db, text, limit ? limit : 50, cli_for_people(c) ? marks : none, search_row, o);
-	int cr = out_close(o);
-	return rc ? rc : cr;
+	cli_rows rows = {.c = c, .cols = cols};
+	c->answer = EX_FALSE;
+	int rc = search_each(db, text, limit ? limit : 50, cli_for_people(c) ? marks : none, search_row, &rows);
+	return cli_rows_end(&rows, rc || rows.o ? rc : EX_FALSE);
 }
 
 /* log takes a PHONE, or --all with at most one of --after and --cursor;
