@@ -1,7 +1,8 @@
 #!/bin/sh
 # wb-survey: add and its checks, send over HTTP through wb-send, answers
 # from list replies and typed numbers (late, repeated and out-of-range
-# ones), results (rate, mean, NPS, CSAT, distribution), detractors labelled.
+# ones), results (rate, mean, NPS, CSAT, distribution), detractors labelled;
+# an on-resolve survey sent by wb-inbox resolve and by wb-chat's /resolve.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 export WB_NOW=2026-11-25T10:00:00Z
@@ -116,6 +117,18 @@ is "$(tail -n +2 "$T/out")" ',1,0,0,,,,{}
 mei,1,1,1,2,0,,"{""2"":1}"' "F's conversation was mei's (the last answer, 2, counts); U's nobody's"
 exits 0 "results --by day" -- wb-survey -o csv results nps --by day --since 2026-11-25
 is "$(tail -n +2 "$T/out")" '2026-11-25,5,3,0.6,7,,0,"{""3"":1,""8"":1,""10"":1}"' "one day"
+# wb-chat's /resolve sends the on-resolve survey too, once, after the
+# resolution (a second /resolve changes nothing and sends nothing)
+K=14155550109
+hook $K $((NOW - 60)) "$(text 'is the shop open?')"
+printf '/resolve\n/resolve\n' >"$T/in"
+exits 0 "wb-chat /resolve with an on-resolve survey" -- env WB_AGENT=mei wb-chat $K <"$T/in"
+like "$(cat "$T/out")" "-- resolved" "the conversation is resolved"
+is "$(sends_to $K)" 1 "the survey went once"
+is "$(sql "SELECT m.status || ' ' || m.idem_key || ' ' || (m.idem_key = 'survey:after:resolved:' || v.id)
+	FROM message m JOIN contact c ON c.id = m.contact_id JOIN conversation v ON v.contact_id = c.id
+	WHERE c.wa_id = '$K' AND m.direction = 'out'")" "sent survey:after:resolved:$(sql "SELECT v.id FROM conversation v JOIN contact c ON c.id = v.contact_id WHERE c.wa_id = '$K'") 1" \
+	"one message, sent, under its conversation's key"
 exits 0 "rm" -- wb-survey rm csat
 exits 65 "rm again" -- wb-survey rm csat
 done_testing
