@@ -38,7 +38,7 @@ exits 77 "a colleague's conversation is read-only" -- env WB_AGENT=bob wb-chat $
 like "$(cat "$T/out" "$T/err")" "taken by alice" "says who has it"
 is "$(sends_to $A)" 1 "and sends nothing"
 # ... who has a name and an old message with control characters in them
-wb-contact add 16505550009 name="$(printf 'Eve\033]0;pwned\007')" >/dev/null 2>&1
+wb-contact add 16505550009 name="$(printf 'Eve\342\200\256\033]0;pwned\007')" >/dev/null 2>&1
 sql "INSERT INTO message (contact_id, direction, type, body, ts, status) SELECT id, 'in', 'text',
 	'old$(printf '\033[2J\302\233')', 1700000000, 'received' FROM contact WHERE wa_id = '16505550009'"
 printf 'hi\n/note no window\n' >"$T/in"
@@ -47,7 +47,8 @@ like "$(head -1 "$T/err")" "^wb-chat: stdin:1: not sent: .*window" "stderr says 
 is "$(tail -n +2 "$T/err")" "wb-chat: 1 of 2 lines failed" "then only how many failed (the error is not said twice)"
 like "$(cat "$T/out")" "note alice: no window" "the other lines still run"
 is "$(grep -c 'not sent' "$T/out")" 0 "stdout keeps the conversation only"
-like "$(cat "$T/out")" "< Eve\^\[\]0;pwned\^G: old\^\[\[2J\^\[\[" "a customer's control characters are shown, not obeyed"
+like "$(cat "$T/out")" "< Eve<U\+202E>\^\[\]0;pwned\^G: old\^\[\[2J\^\[\[" \
+	"a customer's control characters are shown, not obeyed; a bidi override as <U+202E>"
 is "$(tr -d '\033\007' < "$T/out" | cmp -s - "$T/out" && echo none)" "none" "no escape or bell reaches the terminal"
 printf '/resolve\n' >"$T/in"
 exits 0 "/resolve" -- env WB_AGENT=alice wb-chat $A <"$T/in"
