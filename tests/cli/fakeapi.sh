@@ -67,6 +67,15 @@ json_get() {
 	sqlite3 :memory: "SELECT json_extract(CAST(readfile('$1') AS TEXT), '$2')"
 }
 
+# json_pick FILE PATH...: the values at the paths, as a compact JSON array
+# (jq -c '[.a, .b.c]'); for strings, numbers, booleans and nulls
+json_pick() {
+	_f=$1 _pick=
+	shift
+	for _p; do _pick="$_pick${_pick:+, }json_extract(d, '$_p')"; done
+	sqlite3 :memory: "SELECT json_array($_pick) FROM (SELECT CAST(readfile('$_f') AS TEXT) AS d)"
+}
+
 # json_set FILE PATH TEXT [PATH TEXT]...: the JSON document in FILE, on
 # one line, with the strings at the paths set to the texts (no quote in
 # them: ids, times, phones)

@@ -75,7 +75,8 @@ G=14155550107
 exits 0 "a closed window without a template" -- wb-survey -o csv send nps --to $G
 like "$(cat "$T/out")" ",$G,.*skipped,outside the 24-hour window \\(they never wrote\\)" "G skipped, the reason in its row"
 exits 0 "with --template" -- wb-survey send nps --to $G --template nps_ask
-is "$(tail -1 "$T/api.log" | jq -c '[.body.to, .body.type, .body.template.name]')" "[\"$G\",\"template\",\"nps_ask\"]" \
+tail -1 "$T/api.log" >"$T/last"
+is "$(json_pick "$T/last" '$.body.to' '$.body.type' '$.body.template.name')" "[\"$G\",\"template\",\"nps_ask\"]" \
 	"the template went instead"
 
 # --on-resolve: resolving F's conversation sends the survey, once per
@@ -103,7 +104,8 @@ is "$(sends_to $F)" 1 "the same conversation: no second survey"
 wb-recv -q "$TOP/tests/samples/webhook/bsuid-text-username-only.json"
 sql "UPDATE contact SET last_in_at = $NOW - 2 * 86400 WHERE user_id = '$U'"
 exits 0 "resolve a customer known by user ID, whose window has closed" -- wb-inbox resolve $U
-is "$(tail -1 "$T/api.log" | jq -c '[.body.recipient, .body.type, .body.template.name]')" "[\"$U\",\"template\",\"rate_us\"]" \
+tail -1 "$T/api.log" >"$T/last"
+is "$(json_pick "$T/last" '$.body.recipient' '$.body.type' '$.body.template.name')" "[\"$U\",\"template\",\"rate_us\"]" \
 	"the survey's template went to the user ID"
 
 # results by group: the same figures per label, agent, day
