@@ -132,5 +132,11 @@ is "$(sql "SELECT m.status || ' ' || m.idem_key || ' ' || (m.idem_key = 'survey:
 	WHERE c.wa_id = '$K' AND m.direction = 'out'")" "sent survey:after:resolved:$(sql "SELECT v.id FROM conversation v JOIN contact c ON c.id = v.contact_id WHERE c.wa_id = '$K'") 1" \
 	"one message, sent, under its conversation's key"
 exits 0 "rm" -- wb-survey rm csat
-exits 65 "rm again" -- wb-survey rm csat
+# no such survey: exit 1 (DESIGN's "no such thing"), nothing on stdout
+exits 1 "rm again" -- wb-survey rm csat
+is "$(cat "$T/err")" "wb-survey: no survey 'csat'" "says so"
+for sub in show results answers; do
+	exits 1 "$sub of no such survey" -- wb-survey $sub csat
+	! [ -s "$T/out" ]; ok $? "$sub: nothing printed, not even the header"
+done
 done_testing
