@@ -463,16 +463,6 @@ static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 	return cli_rows_end(&p.rows, rc);
 }
 
-static int64_t parse_dur(const char *opt, const char *arg)
-{
-	int64_t secs;
-	if (when_dur_parse(arg, &secs))
-		wb_die(EX_DATAERR, "%s: %s", opt, wb_errmsg());
-	if (secs <= 0)
-		wb_die(EX_DATAERR, "%s: '%s': a duration must be more than 0", opt, arg);
-	return secs;
-}
-
 static int search_row(const search_hit *h, void *rows)
 {
 	out *o = cli_rows_out(rows);
@@ -601,8 +591,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_DRY_RUN: op->sync.dry_run = 1; break;
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
 		case O_NOT_LABEL: op->not_labels[op->nnot++] = optarg; break;
-		case O_INACTIVE: op->inactive = parse_dur("--inactive", optarg); break;
-		case O_ACTIVE: op->active = parse_dur("--active", optarg); break;
+		case O_INACTIVE: op->inactive = cli_duration("--inactive", optarg); break;
+		case O_ACTIVE: op->active = cli_duration("--active", optarg); break;
 		case O_OPTED_OUT: op->opted_out = 1; break;
 		case O_SKIP_BAD: op->skip_bad = 1; break;
 		case O_ATTRS: op->attrs = 1; break;

@@ -196,11 +196,11 @@ static int range(cli *c, const opts *op, int64_t *since, int64_t *until)
 	int rc = 0;
 	*since = INT64_MIN;
 	*until = INT64_MAX;
-	if (op->since)
-		rc = when_parse(op->since, now, c->tz, since);
-	if (!rc && op->until)
-		rc = when_parse(op->until, now, c->tz, until);
-	return rc;
+	if (op->since && (rc = when_parse(op->since, now, c->tz, since)))
+		return wb_err_prefix(rc, "--since: ");
+	if (op->until && (rc = when_parse(op->until, now, c->tz, until)))
+		return wb_err_prefix(rc, "--until: ");
+	return 0;
 }
 
 static int answers(wb_db *db, cli *c, const opts *op)
@@ -324,8 +324,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == RESULTS || (op->cmd == ANSWERS && !op->detractors);
 	check(op);
-	if (op->window && (when_dur_parse(op->window, &op->def.window) || op->def.window <= 0))
-		wb_usage("--window: '%s' is not a duration (24h, 7d)", op->window);
+	if (op->window)
+		op->def.window = cli_duration("--window", op->window);
 	op->def.name = op->cmd == ADD ? op->argv[0] : NULL;
 }
 

@@ -145,7 +145,7 @@ int survey_add(wb_db *db, const survey *s, int64_t now)
 {
 	size_t n = strlen(s->name);
 	if (!n || n > 64 || strspn(s->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != n)
-		return wb_err(EX_USAGE, "survey name '%s': letters, digits, - and _", s->name);
+		return wb_err(EX_DATAERR, "survey name '%s': 1 to 64 letters, digits, - and _", s->name);
 	scale_form f;
 	int rc = scale_parse(s->scale, s->ask, &f);
 	if (rc)

@@ -30,7 +30,8 @@ typedef struct {
 
 /* Names are letters, digits, - and _ (they go into message keys). The
  * scale is checked, and the message it makes against Meta's limits:
- * EX_USAGE naming what is wrong; EX_DATAERR for a name in use. */
+ * EX_USAGE naming what is wrong; EX_DATAERR for a bad name or one in
+ * use. */
 int survey_add(wb_db *db, const survey *s, int64_t now);
 /* No such survey (here, in survey_each with a name, and wherever a name
  * is looked up): EX_FALSE "no survey 'x'", DESIGN's "no such thing". */

@@ -16,6 +16,9 @@ exits 64 "an option over Meta's button limit" -- wb-survey add x --ask q --scale
 like "$(cat "$T/err")" "^wb-survey: --scale: --buttons '2:This option title is too long': the title is 29 characters; Meta's limit is 20" "names the limit"
 exits 64 "eleven options" -- wb-survey add x --ask q --scale 'a|b|c|d|e|f|g|h|i|j|k'
 exits 65 "a name in use" -- wb-survey add nps --ask q --scale yesno
+exits 65 "a bad name (a value, not the command line)" -- wb-survey add 'a b' --ask q --scale yesno
+exits 65 "a bad --window" -- wb-survey add w --ask q --scale yesno --window soon
+is "$(cat "$T/err")" "wb-survey: --window: 'soon': not a duration (like 90s, 30m, 2h, 14d, 2w)" "names the option"
 exits 0 "show" -- wb-survey -o tsv show csat
 is "$(sed -n 2p "$T/out")" "$(printf 'csat\tcsat\tHow did we do?\t\t2h\tfalse\t\t0\t0')" "its row"
 
@@ -117,6 +120,8 @@ Unhappy,1,1,1,3,,-100,"{""3"":1}"' "G without a label, B under both of theirs (C
 exits 0 "results --by agent" -- wb-survey -o csv results after --by agent
 is "$(tail -n +2 "$T/out")" ',1,0,0,,,,{}
 mei,1,1,1,2,0,,"{""2"":1}"' "F's conversation was mei's (the last answer, 2, counts); U's nobody's"
+exits 65 "a bad --since" -- wb-survey results nps --since someday
+like "$(cat "$T/err")" "^wb-survey: --since: 'someday': not a time" "names the option"
 exits 0 "results --by day" -- wb-survey -o csv results nps --by day --since 2026-11-25
 is "$(tail -n +2 "$T/out")" '2026-11-25,5,3,0.6,7,,0,"{""3"":1,""8"":1,""10"":1}"' "one day"
 # wb-chat's /resolve sends the on-resolve survey too, once, after the
