@@ -6,7 +6,9 @@
 #      webhook-load): for each customer message, the time from its POST
 #      to the reply's request arriving at the fake (its log's at_us),
 #      p50 and p99 (targets at 1000/s: 10 ms and 50 ms), and that every
-#      message got exactly one reply; then the same at a low rate (100/s);
+#      message got exactly one reply, with the listener's own answer
+#      (p50, p99) beside it to tell the first stage from the two after
+#      it; then the same at a low rate (100/s);
 #   2. the listener alone, deliveries acknowledged per second as fast as
 #      16 keep-alive connections go, against a libmicrohttpd server that
 #      only answers 200 (build/bench/mhd-ok) (goal >= 0.5x);
