@@ -477,6 +477,16 @@ static int fill(const char *in, kv *vars, int rendered, char **out)
 	return in && !rendered ? tmpl_render(in, kv_lookup, vars, out) : 0;
 }
 
+/* Text that is not UTF-8 (a byte from argv, a file or a CSV cell) cannot
+ * go into a JSON request: jansson would leave the field out, and Meta
+ * answer that it is missing after the row is queued. */
+static int utf8_check(const char *v, const char *opt, size_t i)
+{
+	if (!v || utf8_len(v) >= 0)
+		return 0;
+	return i ? wb_err(EX_DATAERR, "%s %zu: not valid UTF-8", opt, i) : wb_err(EX_DATAERR, "%s: not valid UTF-8", opt);
+}
+
 static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f)
 {
 	int rc = 0;
@@ -485,12 +495,17 @@ static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f
 	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at, s->tag};
 	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at,
 			 &f->tag};
+	static const char *const names[] = {"--text", "--caption", "--filename", "--name", "--address",
+					    "--header", "--key", "--at", "--tag"};
 	for (size_t i = 0; i < sizeof in / sizeof *in && !rc; i++)
-		rc = fill(in[i], vars, s->rendered, outp[i]);
+		if (!(rc = fill(in[i], vars, s->rendered, outp[i])))
+			rc = utf8_check(*outp[i], names[i], 0);
 	for (size_t i = 0; i < s->nparams && !rc; i++)
-		rc = fill(s->params[i], vars, s->rendered, &f->params[i]);
+		if (!(rc = fill(s->params[i], vars, s->rendered, &f->params[i])))
+			rc = utf8_check(f->params[i], "--param", i + 1);
 	for (size_t i = 0; i < s->nbuttons && !rc; i++)
-		rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i]);
+		if (!(rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i])))
+			rc = utf8_check(f->buttons[i], "--button", i + 1);
 	return rc;
 }
 

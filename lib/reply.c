@@ -247,6 +247,9 @@ static const char *check_key(const char *key, void *ctx)
 
 int reply_text_check(wb_db *db, const char *what, const char *text, int away)
 {
+	/* stored as it is, it would go out later as a request missing its text */
+	if (utf8_len(text) < 0)
+		return wb_err(EX_DATAERR, "%s: not valid UTF-8", what);
 	text_check t = {.db = db, .what = what};
 	int rc = contact_count(db, &t.contacts);
 	for (int i = 0; !rc && contact_fields[i]; i++)

@@ -17,6 +17,8 @@ exits 0 "quick add with keywords" -- wb-reply quick add /price 'Hi {{name}}, pri
 exits 65 "quick add again" -- wb-reply quick add /price 'x'
 exits 65 "a shortcut needs its slash" -- wb-reply quick add price 'x'
 exits 65 "an empty text" -- wb-reply quick add /empty ''
+exits 65 "a text that is not UTF-8" -- wb-reply quick add /latin1 "$(printf 'caf\351')"
+is "$(cat "$T/err")" "wb-reply: /latin1: not valid UTF-8" "is refused, naming the shortcut"
 exits 64 "quick add without text" -- wb-reply quick add /x
 exits 0 "quick ls" -- wb-reply quick ls -o csv
 is "$(tail -n +2 "$T/out")" '/price,"Hi {{name}}, prices at {{business}}: tea 5","price,价格",' "lists it with keywords"

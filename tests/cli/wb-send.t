@@ -75,6 +75,13 @@ exits 0 "placeholders from the contact" -- wb-send --to $MEI --text 'Hi {{name}}
 like "$(body_of "$(api_requests)")" '"body": "Hi Mei"' "{{name}} is the contact's name"
 exits 65 "a placeholder without a value" -- wb-send --to $MEI --text 'Hi {{nickname}}'
 like "$(cat "$T/err")" "^wb-send: $MEI: no value for \{\{nickname\}\}" "names the contact and the placeholder"
+# bytes that are not UTF-8 (a file, an argument, a CSV cell) would leave
+# the request without its text: refused before a row or a request
+printf 'Hi \377 there' > "$T/latin1.txt"
+before=$(api_requests) rows=$(sql "SELECT count(*) FROM message")
+exits 65 "a text that is not UTF-8" -- wb-send --to $MEI --text "@$T/latin1.txt"
+is "$(cat "$T/err")" "wb-send: $MEI: --text: not valid UTF-8" "names the contact and the option"
+is "$(api_requests) $(sql "SELECT count(*) FROM message")" "$before $rows" "no request, no message row"
 
 # media: a local file is uploaded, then sent by id
 printf '\377\330\377\340 a tiny jpeg' > "$T/tea.jpg"
