@@ -199,7 +199,7 @@ typedef struct {
 	char *url, *mime, *sha256;
 	long long size;
 } api_media;
-/* Looks a media id up (Meta's first step of a download); EX_PROTOCOL
+/* Looks a media id up (Meta's first step of a download); EX_UNAVAILABLE
  * when the answer lacks url, sha256 or file_size. */
 int api_media_info(api *a, const char *media_id, api_media *m);
 void api_media_free(api_media *m);

@@ -30,6 +30,10 @@ exits 0 "sync" -- wb-template sync
 is "$(tail -n +2 "$T/out")" "7,7,0,0,TIER_2K" "seven templates, all new, and the messaging limit"
 is "$(grep -c '"method":"GET","path":"/v26.0/102290129340398/message_templates"' "$T/api.log")" "3" \
 	"read in three pages"
+# an answer without Meta's "data" list (the fake's own faults object, a URL
+# fragment cutting the rest off) is no answer: 69, as unreachable, on the list
+exits 69 "a listing that is not Meta's" -- env WB_API_URL="$FAKE_URL/_fake/faults#" wb-template sync
+is "$(cat "$T/err")" 'wb-template: GET 102290129340398/message_templates: the answer holds no "data" list' "says what it lacks"
 exits 0 "sync again" -- wb-template sync
 is "$(tail -n +2 "$T/out")" "7,0,0,0,TIER_2K" "changes nothing: idempotent"
 is "$(sql "SELECT count(*) FROM template") $(sql "SELECT count(*) FROM template_slot")" "7 15" "one row each, their slots"
