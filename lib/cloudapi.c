@@ -569,6 +569,10 @@ static int call_for(api *a, CURL *h, const char *what, const char *key, char **o
 int api_media_info(api *a, const char *media_id, api_media *m)
 {
 	memset(m, 0, sizeof *m);
+	/* it comes from a webhook or an argument and becomes a URL path and
+	 * a file name: '../' would leave both (Meta's ids are digits) */
+	if (!*media_id || media_id[strspn(media_id, "0123456789")])
+		return wb_err(EX_DATAERR, "media id '%s': not one of Meta's (digits)", media_id);
 	struct req *q = xcalloc(1, sizeof *q);
 	CURL *h = handle_at(a, media_id, NULL, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
