@@ -82,6 +82,8 @@ typedef struct {
 
 /* The longest biz_opaque_callback_data Meta takes, in characters. */
 #define API_TAG_MAX 512
+/* Meta's limit on a text message's body, in characters (code points) */
+#define API_TEXT_MAX 4096
 
 /* The request body for POST /{phone-id}/messages. NULL and EX_DATAERR
  * for a message the API would refuse on its face (a choice without a

@@ -770,8 +770,8 @@ static int build(const compose_spec *s, api_msg_type type, const compose_media *
 	if (f->tag && utf8_len(f->tag) > API_TAG_MAX)
 		return wb_err(EX_DATAERR, "--tag is %ld characters; Meta takes %d at most", utf8_len(f->tag),
 			      API_TAG_MAX);
-	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
-		return wb_err(EX_DATAERR, "text is %ld characters; the limit is 4096", utf8_len(f->text));
+	if (type == MSG_TEXT && utf8_len(f->text) > API_TEXT_MAX)
+		return wb_err(EX_DATAERR, "text is %ld characters; the limit is %d", utf8_len(f->text), API_TEXT_MAX);
 	if (f->caption && utf8_len(f->caption) > 1024)
 		return wb_err(EX_DATAERR, "caption is over 1024 characters");
 	parts p = {0};
