@@ -84,6 +84,8 @@ typedef struct {
 #define API_TAG_MAX 512
 /* Meta's limit on a text message's body, in characters (code points) */
 #define API_TEXT_MAX 4096
+/* ... and on an interactive message's body text */
+#define API_BODY_MAX 1024
 
 /* The request body for POST /{phone-id}/messages. NULL and EX_DATAERR
  * for a message the API would refuse on its face (a choice without a

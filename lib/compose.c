@@ -168,7 +168,7 @@ void compose_spec_free(compose_spec *s)
 /* Meta's limits, in characters (interactive reply buttons and list
  * messages). */
 enum {
-	LIM_BODY = 1024, LIM_HEADER = 60, LIM_FOOTER = 60, LIM_BUTTONS = 3, LIM_BUTTON_TITLE = 20,
+	LIM_BODY = API_BODY_MAX, LIM_HEADER = 60, LIM_FOOTER = 60, LIM_BUTTONS = 3, LIM_BUTTON_TITLE = 20,
 	LIM_BUTTON_ID = 256, LIM_LIST_BUTTON = 20, LIM_ROWS = 10, LIM_ROW_TITLE = 24, LIM_ROW_ID = 200,
 	LIM_ROW_DESC = 72, LIM_SECTION = 24,
 };
