@@ -113,6 +113,13 @@ static void free_rec(struct rec *rec)
 	rec->n = 0;
 }
 
+/* A NUL would end a cell's C string unseen, cutting its text. */
+static int nul_byte(const char *name, long line)
+{
+	return wb_err(EX_DATAERR, "%s:%ld: a NUL byte, which text does not hold (a UTF-16 file? save it as "
+		      "UTF-8)", name, line);
+}
+
 /* libcsv's own words are for programmers: the user hears what is wrong
  * with the line and how to write it instead. */
 static int malformed(csvr *r)
@@ -152,6 +159,8 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 		}
 		r->line++;
 		char *s = r->buf;
+		if (memchr(s, 0, (size_t)len))
+			return nul_byte(r->name, r->line);
 		if (r->first) {
 			r->first = 0;
 			if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) { /* a spreadsheet's BOM */
@@ -416,13 +425,15 @@ static void dedupe(phone_list *l)
 	free(sorted);
 }
 
-int in_line(FILE *fp, char **buf, size_t *cap, long *lineno)
+int in_line(FILE *fp, const char *name, char **buf, size_t *cap, long *lineno)
 {
 	errno = 0;
 	ssize_t n = getline(buf, cap, fp);
 	if (n < 0)
 		return ferror(fp) ? wb_err(EX_IOERR, "read error: %s", strerror(errno)) : 0;
 	(*lineno)++;
+	if (memchr(*buf, 0, (size_t)n))
+		return nul_byte(name, *lineno);
 	while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
 		(*buf)[--n] = 0;
 	return 1;
@@ -604,7 +615,7 @@ int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out)
 	r->forms = forms;
 	int got;
 	/* the first non-blank line tells the form */
-	while ((got = in_line(fp, &r->buf, &r->cap, &r->line)) == 1 && !*strtrim(r->buf))
+	while ((got = in_line(fp, name, &r->buf, &r->cap, &r->line)) == 1 && !*strtrim(r->buf))
 		;
 	if (got != 1)
 		return got;
@@ -675,7 +686,7 @@ static int next_json(in_rows *r, in_row *row)
 		return json_row(r, row);
 	}
 	int got;
-	while ((got = in_line(r->fp, &r->buf, &r->cap, &r->line)) == 1)
+	while ((got = in_line(r->fp, r->name, &r->buf, &r->cap, &r->line)) == 1)
 		if (*strtrim(r->buf))
 			return json_row(r, row);
 	return got;

@@ -132,9 +132,10 @@ int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out
  * allowed), by in_row_key; a row without one is EX_DATAERR. */
 int in_phones_stream(FILE *fp, const char *name, phone_list *out);
 
-/* Reads a line of at most max bytes (with its line number) — the JSONL
- * reader's primitive. Returns 1, 0 at EOF, or EX_ code. *buf is reused. */
-int in_line(FILE *fp, char **buf, size_t *cap, long *lineno);
+/* Reads a line (with its line number) — the JSONL reader's primitive.
+ * Returns 1, 0 at EOF, or EX_ code (EX_DATAERR naming name and the line
+ * when it holds a NUL byte). *buf is reused. */
+int in_line(FILE *fp, const char *name, char **buf, size_t *cap, long *lineno);
 
 /* A whole file as one NUL-terminated string (a JSON document); path NULL
  * or "-" reads stdin. EX_NOINPUT when the file is missing, EX_IOERR when
