@@ -68,6 +68,8 @@ is "$(tail -n +2 "$T/out")" '"2,000",0,2000' "2,000 a day, none used"
 before=$(api_requests)
 exits 65 "a bad short form goes nowhere" -- wb-template create Tea-Time --body 'Hi {{1}}!' --example Mei --category utility
 is "$(api_requests)" "$before" "no request"
+exits 65 "an example that is not UTF-8" -- wb-template create tea_time --body 'Hi {{1}}!' --example "$(printf 'M\351i')" --category utility
+is "$(cat "$T/err") $(api_requests)" "wb-template: --example 1: not UTF-8 $before" "is named; not left out of a request"
 exits 64 "--body's parts without create" -- wb-template ls --body x
 exits 0 "create from parts" -- wb-template create pickup_ready --category utility --header 'text:Order {{1}}' \
 	--body 'Hi {{1}}, order {{2}} is ready at {{3}}.' --footer 'Lucky Tea House' --example A-7 --example Mei \
