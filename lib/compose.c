@@ -175,9 +175,12 @@ enum {
 
 static int over(int code, const char *opt, const char *arg, const char *what, const char *v, long max)
 {
-	if (!v || utf8_len(v) <= max)
-		return 0;
-	return wb_err(code, "%s '%s': %s is %ld characters; Meta's limit is %ld", opt, arg, what, utf8_len(v), max);
+	long n = v ? utf8_len(v) : 0;
+	/* (jansson would leave a value that is not UTF-8 out of the request) */
+	if (n < 0)
+		return wb_err(code, "%s '%s': %s is not valid UTF-8", opt, arg, what);
+	return n > max ? wb_err(code, "%s '%s': %s is %ld characters; Meta's limit is %ld", opt, arg, what, n, max)
+		       : 0;
 }
 
 /* "id:title" or a bare title, its own id */
@@ -506,6 +509,8 @@ static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f
 	for (size_t i = 0; i < s->nbuttons && !rc; i++)
 		if (!(rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i])))
 			rc = utf8_check(f->buttons[i], "--button", i + 1);
+	if (!rc && !(rc = utf8_check(s->reply_to, "--reply-to", 0)))
+		rc = utf8_check(s->react, "--react", 0);
 	return rc;
 }
 
@@ -777,7 +782,7 @@ static int build(const compose_spec *s, api_msg_type type, const compose_media *
 	parts p = {0};
 	int rc = read_parts(s, type, f, &msg, &p);
 	if (!rc && !(*payload = api_msg_body(&msg)))
-		rc = EX_DATAERR;
+		rc = wb_err(EX_DATAERR, "the message cannot be written as a request");
 	parts_free(&p);
 	return rc;
 }

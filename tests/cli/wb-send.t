@@ -81,6 +81,8 @@ printf 'Hi \377 there' > "$T/latin1.txt"
 before=$(api_requests) rows=$(sql "SELECT count(*) FROM message")
 exits 65 "a text that is not UTF-8" -- wb-send --to $MEI --text "@$T/latin1.txt"
 is "$(cat "$T/err")" "wb-send: $MEI: --text: not valid UTF-8" "names the contact and the option"
+exits 65 "a --reply-to that is not UTF-8" -- wb-send --to $MEI --text x --reply-to "wamid.$(printf '\377')"
+is "$(cat "$T/err")" "wb-send: $MEI: --reply-to: not valid UTF-8" "is named (it went out without its context)"
 is "$(api_requests) $(sql "SELECT count(*) FROM message")" "$before $rows" "no request, no message row"
 
 # media: a local file is uploaded, then sent by id
