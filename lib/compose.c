@@ -919,7 +919,9 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	/* bad input (a past --at) stops the run before a template's warning */
-	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+	if (!rc && out->f.at && (rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+		wb_err_prefix(rc, "--at: ");
+	else if (!rc && out->f.at)
 		rc = due_check(c, s, out->f.at, &out->due);
 	if (!rc && type == MSG_TEMPLATE)
 		rc = check_template(c, s, &out->f, &out->bound, &out->refused);

@@ -57,6 +57,8 @@ exits 65 "a tag over 512 characters" -- wb-send --to $MEI --text x --tag "$(prin
 like "$(cat "$T/err")" "tag is 513 characters; Meta takes 512 at most" "is refused, saying why"
 is "$(api_requests)" "$before" "before the API is called"
 exits 0 "a tagged message for later" -- wb-send --to $MEI --text later --tag t-later --at '2026-11-25T12:00'
+exits 65 "an --at that is no time" -- wb-send --to $MEI --text later --at noonish
+like "$(cat "$T/err")" "^wb-send: $MEI: --at: 'noonish': not a time" "names the option"
 exits 0 "is in the queue" -- wb-send queue
 like "$(cat "$T/out")" ",queued,.*,t-later$" "with its tag"
 check reaction.json "a reaction" -- wb-send --to $MEI --react 🙏 \
