@@ -223,11 +223,8 @@ static int replay(wb_db *db, const opts *op, FILE *events)
 static int row(const quarantine_row *r, void *ctx)
 {
 	out *o = ctx;
-	char created[32], tried[32];
-	when_fmt_utc(r->created_at, created);
-	when_fmt_utc(r->tried_at, tried);
 	out_int(o, r->id);
-	out_str(o, created);
+	out_time(o, r->created_at); /* a table shows the business zone */
 	out_str(o, r->source);
 	if (r->offset >= 0)
 		out_int(o, r->offset);
@@ -235,7 +232,7 @@ static int row(const quarantine_row *r, void *ctx)
 		out_null(o);
 	out_str(o, r->path);
 	out_str(o, r->reason);
-	out_str(o, r->tried_at ? tried : NULL);
+	out_time(o, r->tried_at);
 	out_str(o, r->raw);
 	out_row_end(o);
 	return 0;
