@@ -659,7 +659,7 @@ int compose_cap_check(compose_ctx *c, const compose_spec *s)
  * were synced and it is not among them, gone, or not approved; checked
  * against its definition when wb has one (*d), else sent as given with
  * a warning, once. */
-static tverdict template_known(struct compose_templates *t, const tdef **d)
+static tverdict template_known(struct compose_templates *t, const char *tz, const tdef **d)
 {
 	const template_info *i = &t->info;
 	tverdict v = {TC_OK, ""};
@@ -670,8 +670,8 @@ static tverdict template_known(struct compose_templates *t, const tdef **d)
 					      "sends it as it is)", i->langs ? " (it has " : "", i->langs ? i->langs : "",
 			 i->langs ? ")" : "");
 	} else if (i->found && i->gone_at) {
-		char when[32];
-		when_fmt_utc(i->gone_at, when);
+		char when[40];
+		when_fmt_human(i->gone_at, tz, when);
 		v.rule = TC_STATUS;
 		snprintf(v.why, sizeof v.why, "%s since %s", i->status && !strcmp(i->status, "DELETED") ? "deleted"
 			 : "no longer listed by the Cloud API", when);
@@ -699,7 +699,7 @@ static int check_template(compose_ctx *c, const compose_spec *s, const filled *f
 		int rc = known_template(c, s->tmpl, lang, &t);
 		if (rc)
 			return rc;
-		v = template_known(t, &d);
+		v = template_known(t, c->tz, &d);
 	}
 	tgiven g = {f->header, (const char *const *)f->params, s->nparams, (const char *const *)f->buttons,
 		    s->nbuttons, c->no_check};
@@ -1072,9 +1072,9 @@ int compose_limit(compose_ctx *c, const compose_spec *s, int spread)
 	limit_plan p;
 	int rc = limit_guard(c->db, c->broadcast_id, c->now, spread, spread_note, c, &p);
 	if (!rc && p.later) {
-		char l[32], last[32];
+		char l[32], last[40];
 		limit_fmt(p.limit, l);
-		when_fmt_utc(p.last_due, last);
+		when_fmt_human(p.last_due, c->tz, last);
 		wb_warn("messaging limit %s a day: %lld of %lld go now, the rest later, the last at %s (wb-send queue)", l,
 			(long long)(p.adding - p.later), (long long)p.adding, last);
 	}

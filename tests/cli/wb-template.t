@@ -109,6 +109,10 @@ is "$(tail -n +2 "$T/out" | cut -d, -f1-4)" "7,0,2,1" "seven listed, two changed
 exits 0 "ls keeps the gone" -- wb-template ls -o csv
 like "$(grep old_loyalty "$T/out")" "DISABLED,.*,[0-9T:-]+Z$" "marked gone, not lost"
 is "$(sql "SELECT status FROM template WHERE name = 'tea_tasting'")" "DELETED" "the deleted one kept as DELETED"
+sql "UPDATE template SET gone_at = 1795600000 WHERE name = 'tea_tasting'"
+wb-profile set timezone=Asia/Shanghai >/dev/null
+exits 65 "a send of the deleted one" -- wb-send --to 16505550100 --template tea_tasting --dry-run
+like "$(cat "$T/err")" "tea_tasting.*deleted since 2026-11-25 17:46\+08:00" "is refused, saying since when in the business zone"
 exits 1 "rm of a language wb does not know" -- wb-template rm order_shipped --lang de
 
 # Meta's template webhooks (tests/samples), in the order Meta sent them
