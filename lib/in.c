@@ -952,6 +952,9 @@ void in_docs_lines(in_docs *r, size_t max)
 static int skip_blank(in_docs *r)
 {
 	for (;;) {
+		/* the BOM an editor may put at the start of a file */
+		if (!r->base && !r->start && r->end >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3))
+			r->start = 3;
 		while (r->start < r->end && strchr(" \t\r\n", r->buf[r->start]) && r->buf[r->start]) {
 			r->line += r->buf[r->start] == '\n';
 			r->start++;

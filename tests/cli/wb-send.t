@@ -122,6 +122,10 @@ is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "duplicate sent " "the k
 exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
 like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
 exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
+# a file an editor saved: a BOM first, CRLF line ends
+printf '\357\273\277{"to":"%s","text":"from Notepad"}\r\n' $MEI >"$T/bom.jsonl"
+exits 0 "a JSONL file with a BOM and CRLF" -- wb-send - --dry-run < "$T/bom.jsonl"
+like "$(cat "$T/out")" '"body":"from Notepad"' "is read"
 exits 65 "a misspelt key" -- sh -c "printf '%s\n' '{\"to\":\"$MEI\",\"text\":\"x\",\"ky\":\"k1\"}' | wb-send -"
 like "$(cat "$T/err")" '^wb-send: stdin:1: unknown key "ky"' "is an error for its line, not ignored"
 is "$(sql "SELECT count(*) FROM message WHERE body = 'x'")" 0 "and nothing is sent without its key"
