@@ -116,8 +116,11 @@ static void free_rec(struct rec *rec)
 /* A NUL would end a cell's C string unseen, cutting its text. */
 static int nul_byte(const char *name, long line)
 {
-	return wb_err(EX_DATAERR, "%s:%ld: a NUL byte, which text does not hold (a UTF-16 file? save it as "
-		      "UTF-8)", name, line);
+	char at[24] = "";
+	if (line)
+		snprintf(at, sizeof at, ":%ld", line);
+	return wb_err(EX_DATAERR, "%s%s: a NUL byte, which text does not hold (a UTF-16 file? save it as "
+		      "UTF-8)", name, at);
 }
 
 /* libcsv's own words are for programmers: the user hears what is wrong
@@ -848,11 +851,13 @@ int in_read_all(const char *path, char **text)
 	int bad = ferror(fp);
 	if (!use_stdin)
 		fclose(fp);
-	if (bad) {
+	if (bad || (b.s && memchr(b.s, 0, b.len))) {
 		sb_free(&b);
-		return wb_err(EX_IOERR, "%s: read error", name);
+		return bad ? wb_err(EX_IOERR, "%s: read error", name) : nul_byte(name, 0);
 	}
-	*text = b.s ? sb_take(&b) : xstrdup("");
+	size_t bom = b.len >= 3 && !memcmp(b.s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	*text = xstrdup(b.s ? b.s + bom : "");
+	sb_free(&b);
 	return 0;
 }
 

@@ -137,9 +137,10 @@ int in_phones_stream(FILE *fp, const char *name, phone_list *out);
  * when it holds a NUL byte). *buf is reused. */
 int in_line(FILE *fp, const char *name, char **buf, size_t *cap, long *lineno);
 
-/* A whole file as one NUL-terminated string (a JSON document); path NULL
- * or "-" reads stdin. EX_NOINPUT when the file is missing, EX_IOERR when
- * it cannot be read; the message names it. */
+/* A whole file as one NUL-terminated string (a JSON document), without
+ * the BOM an editor may put first; path NULL or "-" reads stdin.
+ * EX_NOINPUT when the file is missing, EX_IOERR when it cannot be read,
+ * EX_DATAERR when it holds a NUL byte; the message names it. */
 int in_read_all(const char *path, char **text);
 
 /* A stream of JSON documents, one after another (JSONL, or pretty-printed

@@ -71,6 +71,9 @@ printf 'Hi Mei, your oolong ships today 🚚' > "$T/msg.txt"
 exits 0 "--text @FILE" -- wb-send --to $MEI --text "@$T/msg.txt"
 is "$(body_at "$(api_requests)" .text.body)" \
 	"Hi Mei, your oolong ships today 🚚" "reads the text from the file"
+printf '\357\273\277Saved by Notepad' > "$T/bom.txt"
+exits 0 "--text @FILE with a BOM" -- wb-send --to $MEI --text "@$T/bom.txt" --dry-run
+like "$(cat "$T/out")" '"body":"Saved by Notepad"' "the BOM is not part of the message"
 exits 0 "--text @- with recipients in arguments" -- sh -c "echo 'from stdin' | wb-send --to $MEI --text @-"
 like "$(body_of "$(api_requests)")" '"body": "from stdin"' "reads the text from stdin"
 exits 0 "placeholders from the contact" -- wb-send --to $MEI --text 'Hi {{name}}'
@@ -83,6 +86,10 @@ printf 'Hi \377 there' > "$T/latin1.txt"
 before=$(api_requests) rows=$(sql "SELECT count(*) FROM message")
 exits 65 "a text that is not UTF-8" -- wb-send --to $MEI --text "@$T/latin1.txt"
 is "$(cat "$T/err")" "wb-send: $MEI: --text: not valid UTF-8" "names the contact and the option"
+printf 'Hi\000 there' > "$T/nul.txt"
+exits 65 "a text file holding a NUL byte" -- wb-send --to $MEI --text "@$T/nul.txt"
+is "$(cat "$T/err")" "wb-send: --text: $T/nul.txt: a NUL byte, which text does not hold (a UTF-16 file? save it as UTF-8)" \
+	"is refused, not sent cut to 'Hi'"
 exits 65 "a --reply-to that is not UTF-8" -- wb-send --to $MEI --text x --reply-to "wamid.$(printf '\377')"
 is "$(cat "$T/err")" "wb-send: $MEI: --reply-to: not valid UTF-8" "is named (it went out without its context)"
 is "$(api_requests) $(sql "SELECT count(*) FROM message")" "$before $rows" "no request, no message row"
