@@ -406,6 +406,11 @@ static int finish_sync(run *w)
 	const import_sync *sync = w->sync;
 	if (!sync || !sync->delete_missing)
 		return 0;
+	/* an export that failed half way leaves a header and nothing else:
+	 * taken as the CRM's whole list, it would remove every customer */
+	if (!w->st->created && !w->st->updated)
+		return wb_err(EX_DATAERR, "--delete-missing: no row was taken, so every contact with a '%s' "
+			      "would go; refused (wb-contact rm removes contacts)", sync->key);
 	if (sync->dry_run && sync->removing)
 		return contact_sync_missing(w->db, sync->removing, sync->ctx);
 	return contact_sync_remove_missing(w->db, &w->st->removed);
