@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,8 +503,25 @@ static int busy_wait(void *p, int n)
 	return 1;
 }
 
+/* SQLite counts every allocation under one global mutex unless told
+ * not to (Debian's build keeps the count on, and has no lookaside):
+ * two locks around every malloc of a statement's step. wb never asks
+ * for the count. Only possible before SQLite's first use; later calls
+ * are refused harmlessly. */
+static void memstatus_off_now(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static void memstatus_off(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, memstatus_off_now);
+}
+
 int db_open(const char *path, wb_db **out)
 {
+	memstatus_off();
 	wb_db *db = xcalloc(1, sizeof *db);
 	int rc = db_path_of(path, &db->path);
 	if (rc || (rc = make_parent(db->path)) || (strcmp(db->path, ":memory:") && (rc = make_private(db->path))))
