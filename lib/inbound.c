@@ -177,16 +177,37 @@ static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, con
 	return 0;
 }
 
+int inbound_parsed(inbound *ib, const wh_batch *b, const char *doc, size_t len, const char *source,
+		   long long offset, long line)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->n && !rc; i++)
+		rc = b->v[i].kind == WH_BAD ? set_aside(ib, &b->v[i], doc, len, source, offset, line)
+					    : take(ib, &b->v[i], doc, len, source, offset, line);
+	return rc;
+}
+
 int inbound_document(inbound *ib, const char *doc, size_t len, const char *source, long long offset, long line)
 {
 	wh_batch b;
 	webhook_parse(doc, len, &b);
-	int rc = 0;
-	for (size_t i = 0; i < b.n && !rc; i++)
-		rc = b.v[i].kind == WH_BAD ? set_aside(ib, &b.v[i], doc, len, source, offset, line)
-					   : take(ib, &b.v[i], doc, len, source, offset, line);
+	int rc = inbound_parsed(ib, &b, doc, len, source, offset, line);
 	webhook_free(&b);
 	return rc;
+}
+
+void *inbound_parse(const char *doc, size_t len, void *unused)
+{
+	wh_batch *b = xmalloc(sizeof *b);
+	webhook_parse(doc, len, b);
+	return b;
+}
+
+void inbound_parse_free(void *parsed, void *unused)
+{
+	if (parsed)
+		webhook_free(parsed);
+	free(parsed);
 }
 
 /* Each medium due handed to on_media, after the events: a download holds
@@ -254,12 +275,14 @@ static int stream_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	inbound *ib = ctx;
 	int rc = batch_join(b);
-	return rc ? rc : inbound_document(ib, d->text, d->len, d->name, d->offset, d->line);
+	return rc ? rc : inbound_parsed(ib, d->ahead, d->text, d->len, d->name, d->offset, d->line);
 }
 
+/* Documents are read and parsed on a thread of their own while the ones
+ * before them are stored: parsing is about a third of the work. */
 int inbound_stream(inbound *ib, in_docs *in)
 {
-	return batch_run(ib->db, in, BATCH_MAX, stream_doc, emit, ib);
+	return batch_run_ahead(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
 }
 
 int inbound_paths(inbound *ib, int n, char **paths)

@@ -1,0 +1,215 @@
+#include "ahead.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "util.h"
+
+/* A document in the ring: its own copy of the text (the in_docs buffer
+ * moves on), kept and grown from one document to the next. */
+typedef struct {
+	char *buf;
+	size_t cap, len;
+	long long offset;
+	long line;
+	void *prepared;
+} slot;
+
+struct ahead {
+	in_docs *in;
+	ahead_prep_fn prep;
+	ahead_drop_fn drop;
+	void *ctx;
+	pthread_t thread;
+	pthread_mutex_t lock; /* everything below */
+	pthread_cond_t filled; /* a document in, the end, or the reader idle */
+	pthread_cond_t freed;  /* room in the ring, or stopping */
+	slot ring[AHEAD_MAX];
+	size_t head, count; /* ring[head] is the oldest; count includes a held one */
+	int held;           /* the user has ring[head] */
+	int waiting;        /* the reader waits for input: nothing is pending */
+	int ended, rc;      /* the reader is done: 0 at the end, or its error */
+	int stop;           /* ahead_close: the reader leaves */
+	int full;           /* the reader waits for room */
+	char why[1024];     /* rc's message */
+};
+
+/* The reader's end: its code and message for the user. */
+static void end(ahead *a, int rc)
+{
+	pthread_mutex_lock(&a->lock);
+	a->ended = 1;
+	a->rc = rc;
+	a->waiting = 0;
+	if (rc > 1)
+		snprintf(a->why, sizeof a->why, "%s", wb_errmsg());
+	pthread_cond_broadcast(&a->filled);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* A free slot, waiting for room; NULL when told to stop. */
+static slot *room(ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	while (a->count == AHEAD_MAX && !a->stop) {
+		a->full = 1;
+		pthread_cond_wait(&a->freed, &a->lock);
+	}
+	/* head + count stays the same while the user takes one: the slot
+	 * there is nobody else's until it is counted */
+	slot *s = a->stop ? NULL : &a->ring[(a->head + a->count) % AHEAD_MAX];
+	pthread_mutex_unlock(&a->lock);
+	return s;
+}
+
+/* Whether the next read may wait for input, told to the user (who then
+ * commits what it has rather than wait). */
+static void idle(ahead *a)
+{
+	int w = !in_docs_pending(a->in);
+	pthread_mutex_lock(&a->lock);
+	a->waiting = w;
+	if (w)
+		pthread_cond_broadcast(&a->filled);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Reads one document into the ring: 1, or 0 when it stopped. The read
+ * is the one place it may be cancelled (waiting on a pipe that will
+ * never say more): the in_docs is consistent there, and nothing of
+ * this thread's is in the air. */
+static int read_one(ahead *a)
+{
+	const char *text;
+	size_t len;
+	long long offset;
+	long line;
+	idle(a);
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+	int rc = in_docs_next(a->in, &text, &len, &offset, &line);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	if (rc != 1) {
+		end(a, rc);
+		return 0;
+	}
+	void *prepared = a->prep ? a->prep(text, len, a->ctx) : NULL;
+	slot *s = room(a);
+	if (!s) {
+		if (prepared && a->drop)
+			a->drop(prepared, a->ctx);
+		return 0;
+	}
+	if (s->cap < len + 1) {
+		s->cap = len + 1 > 2 * s->cap ? len + 1 : 2 * s->cap;
+		s->buf = xrealloc(s->buf, s->cap);
+	}
+	memcpy(s->buf, text, len);
+	s->buf[len] = 0;
+	*s = (slot){.buf = s->buf, .cap = s->cap, .len = len, .offset = offset, .line = line, .prepared = prepared};
+	pthread_mutex_lock(&a->lock);
+	a->count++;
+	a->waiting = 0;
+	pthread_cond_broadcast(&a->filled);
+	pthread_mutex_unlock(&a->lock);
+	return 1;
+}
+
+static void *reader(void *arg)
+{
+	ahead *a = arg;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	while (read_one(a))
+		;
+	return NULL;
+}
+
+ahead *ahead_start(in_docs *in, ahead_prep_fn prep, ahead_drop_fn drop, void *ctx)
+{
+	ahead *a = xcalloc(1, sizeof *a);
+	*a = (ahead){.in = in, .prep = prep, .drop = drop, .ctx = ctx};
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->filled, NULL);
+	pthread_cond_init(&a->freed, NULL);
+	if (pthread_create(&a->thread, NULL, reader, a)) {
+		pthread_mutex_destroy(&a->lock);
+		pthread_cond_destroy(&a->filled);
+		pthread_cond_destroy(&a->freed);
+		free(a);
+		wb_err(EX_OSERR, "cannot start a thread");
+		return NULL;
+	}
+	return a;
+}
+
+/* The document the user had goes back to the ring (the lock held). */
+static void give_back(ahead *a)
+{
+	if (!a->held)
+		return;
+	a->head = (a->head + 1) % AHEAD_MAX;
+	a->count--;
+	a->held = 0;
+	/* woken only once half the ring is free: it then reads many in a
+	 * row, not one a wake-up (two context switches a document) */
+	if (a->full && a->count <= AHEAD_MAX / 2) {
+		a->full = 0;
+		pthread_cond_signal(&a->freed);
+	}
+}
+
+int ahead_next(ahead *a, ahead_doc *d)
+{
+	pthread_mutex_lock(&a->lock);
+	give_back(a);
+	while (!a->count && !a->ended)
+		pthread_cond_wait(&a->filled, &a->lock);
+	if (a->count) {
+		slot *s = &a->ring[a->head];
+		*d = (ahead_doc){.text = s->buf, .len = s->len, .offset = s->offset, .line = s->line,
+				 .prepared = s->prepared};
+		s->prepared = NULL; /* the user's now */
+		a->held = 1;
+		pthread_mutex_unlock(&a->lock);
+		return 1;
+	}
+	int rc = a->rc;
+	char why[sizeof a->why];
+	memcpy(why, a->why, sizeof why);
+	pthread_mutex_unlock(&a->lock);
+	return rc > 1 ? wb_err(rc, "%s", why) : rc;
+}
+
+int ahead_pending(ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	int p = a->count > (size_t)a->held || (!a->ended && !a->waiting);
+	pthread_mutex_unlock(&a->lock);
+	return p;
+}
+
+void ahead_close(ahead *a)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->freed);
+	int ended = a->ended;
+	pthread_mutex_unlock(&a->lock);
+	if (!ended)
+		pthread_cancel(a->thread);
+	pthread_join(a->thread, NULL);
+	give_back(a);
+	for (; a->count; a->count--, a->head = (a->head + 1) % AHEAD_MAX)
+		if (a->ring[a->head].prepared && a->drop)
+			a->drop(a->ring[a->head].prepared, a->ctx);
+	for (size_t i = 0; i < AHEAD_MAX; i++)
+		free(a->ring[i].buf);
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->filled);
+	pthread_cond_destroy(&a->freed);
+	free(a);
+}
