@@ -34,7 +34,9 @@ static int store_one(inbound *ib, const listen_post *p)
 	int rc = db_savepoint(ib->db);
 	if (rc)
 		return rc;
-	rc = inbound_document(ib, p->body, p->len, "listener", -1, 0);
+	/* parsed on the HTTP thread, unless no prep was given */
+	rc = p->prepared ? inbound_parsed(ib, p->prepared, p->body, p->len, "listener", -1, 0)
+			 : inbound_document(ib, p->body, p->len, "listener", -1, 0);
 	int end = db_savepoint_end(ib->db, !rc);
 	if (rc || end) {
 		inbound_undo(ib, mark);
