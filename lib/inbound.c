@@ -170,7 +170,9 @@ static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, con
 		return rc;
 	if (it->kind == WH_CHANGE && !it->known)
 		note_unknown(ib, it->field);
-	if (ib->events)
+	if (ib->events && it->event)
+		sb_puts(&ib->pending, it->event);
+	else if (ib->events)
 		event_render(it, &ib->pending);
 	if (ib->on_media && it->kind == WH_MESSAGE && it->media_id && it->wamid)
 		sb_printf(&ib->media_due, "%s\n", it->wamid);
@@ -196,10 +198,23 @@ int inbound_document(inbound *ib, const char *doc, size_t len, const char *sourc
 	return rc;
 }
 
+/* What the store would make of each item without the database, made
+ * here, off its thread: the raw JSON it keeps, the event line. */
 void *inbound_parse(const char *doc, size_t len, void *unused)
 {
 	wh_batch *b = xmalloc(sizeof *b);
 	webhook_parse(doc, len, b);
+	sb ev = {0};
+	for (size_t i = 0; i < b->n; i++) {
+		wh_item *it = &b->v[i];
+		if (it->kind == WH_BAD)
+			continue;
+		it->raw_text = ingest_dump(it->raw);
+		sb_reset(&ev);
+		event_render(it, &ev);
+		it->event = xstrdup(ev.len ? ev.s : "");
+	}
+	sb_free(&ev);
 	return b;
 }
 
