@@ -102,6 +102,10 @@ static int read_one(ahead *a)
 			a->drop(prepared, a->ctx);
 		return 0;
 	}
+	/* what was prepared the round before is freed here, on the thread
+	 * that made it: no malloc arena passed between threads */
+	if (s->prepared && a->drop)
+		a->drop(s->prepared, a->ctx);
 	if (s->cap < len + 1) {
 		s->cap = len + 1 > 2 * s->cap ? len + 1 : 2 * s->cap;
 		s->buf = xrealloc(s->buf, s->cap);
@@ -170,7 +174,6 @@ int ahead_next(ahead *a, ahead_doc *d)
 		slot *s = &a->ring[a->head];
 		*d = (ahead_doc){.text = s->buf, .len = s->len, .offset = s->offset, .line = s->line,
 				 .prepared = s->prepared};
-		s->prepared = NULL; /* the user's now */
 		a->held = 1;
 		pthread_mutex_unlock(&a->lock);
 		return 1;
@@ -202,12 +205,11 @@ void ahead_close(ahead *a)
 	if (!ended)
 		pthread_cancel(a->thread);
 	pthread_join(a->thread, NULL);
-	give_back(a);
-	for (; a->count; a->count--, a->head = (a->head + 1) % AHEAD_MAX)
-		if (a->ring[a->head].prepared && a->drop)
-			a->drop(a->ring[a->head].prepared, a->ctx);
-	for (size_t i = 0; i < AHEAD_MAX; i++)
+	for (size_t i = 0; i < AHEAD_MAX; i++) {
+		if (a->ring[i].prepared && a->drop)
+			a->drop(a->ring[i].prepared, a->ctx);
 		free(a->ring[i].buf);
+	}
 	pthread_mutex_destroy(&a->lock);
 	pthread_cond_destroy(&a->filled);
 	pthread_cond_destroy(&a->freed);

@@ -18,14 +18,15 @@ typedef void *(*ahead_prep_fn)(const char *text, size_t len, void *ctx);
 /* Frees what prep returned. */
 typedef void (*ahead_drop_fn)(void *prepared, void *ctx);
 
-/* One document as the user gets it; text stays valid until the next
- * ahead_next or ahead_close. */
+/* One document as the user gets it; text and prepared stay valid until
+ * the next ahead_next or ahead_close (the reading thread drops what it
+ * prepared when it takes the place again, or ahead_close does). */
 typedef struct {
 	const char *text;
 	size_t len;
 	long long offset;
 	long line;
-	void *prepared; /* what prep returned; the user owns it */
+	void *prepared; /* what prep returned */
 } ahead_doc;
 
 typedef struct ahead ahead;
@@ -40,7 +41,7 @@ int ahead_next(ahead *a, ahead_doc *d);
  * input (in_docs_pending, as seen from the reading thread). */
 int ahead_pending(ahead *a);
 /* Stops the reader wherever it is (also waiting for input that may
- * never come), drops what it prepared that was not taken, frees it all.
+ * never come), drops all it prepared, frees it all.
  * The in_docs stays the caller's. */
 void ahead_close(ahead *a);
 

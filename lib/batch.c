@@ -50,8 +50,6 @@ static int finish(batch *b, batch_done_fn done, void *ctx)
 typedef struct {
 	in_docs *in;
 	ahead *a;
-	ahead_drop_fn drop;
-	void *ctx;
 } source;
 
 static int next(source *s, batch_doc *d)
@@ -77,11 +75,7 @@ static int run(wb_db *db, source *s, size_t max, batch_doc_fn doc, batch_done_fn
 	batch_doc d = {.name = in_docs_name(s->in)};
 	int rc = 0, got;
 	while ((got = next(s, &d)) == 1) {
-		rc = doc(&b, &d, ctx);
-		if (d.ahead && s->drop)
-			s->drop(d.ahead, s->ctx);
-		d.ahead = NULL;
-		if (rc)
+		if ((rc = doc(&b, &d, ctx)))
 			break;
 		if (b.open && (b.n >= max || !pending(s)) && (rc = finish(&b, done, ctx)))
 			break;
@@ -105,7 +99,7 @@ int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_f
 int batch_run_ahead(wb_db *db, in_docs *in, size_t max, ahead_prep_fn prep, ahead_drop_fn drop,
 		    batch_doc_fn doc, batch_done_fn done, void *ctx)
 {
-	source s = {.in = in, .a = ahead_start(in, prep, drop, ctx), .drop = drop, .ctx = ctx};
+	source s = {.in = in, .a = ahead_start(in, prep, drop, ctx)};
 	if (!s.a)
 		return EX_OSERR;
 	int rc = run(db, &s, max, doc, done, ctx);
