@@ -152,18 +152,23 @@ static int savepoint(wb_db *db, const char *sql)
 /* One good part: stored, its event due when it is new. A part the
  * database refuses (a constraint) costs only itself: undone, and the
  * document is quarantined whole with the reason (storing is idempotent,
- * so a retry stores nothing twice). */
+ * so a retry stores nothing twice). Any other failure undoes the part
+ * too, so that a document of one part needs no savepoint of its own. */
 static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, const char *source,
 		long long offset, long line)
 {
-	int fresh, rc = savepoint(ib->db, "SAVEPOINT part");
-	if (!rc && (rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
+	int fresh = 0, rc = savepoint(ib->db, "SAVEPOINT part");
+	if (rc)
+		return rc;
+	if ((rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
 		char *why = xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change", wb_errmsg());
 		savepoint(ib->db, "ROLLBACK TO part");
 		wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
 		rc = set_aside(ib, &whole, doc, len, source, offset, line);
 		free(why);
 		fresh = 0;
+	} else if (rc) {
+		savepoint(ib->db, "ROLLBACK TO part");
 	}
 	int rel = savepoint(ib->db, "RELEASE part");
 	if (rc || (rc = rel) || !fresh)
