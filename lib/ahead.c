@@ -1,9 +1,13 @@
 #include "ahead.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "util.h"
@@ -34,6 +38,7 @@ struct ahead {
 	int ended, rc;      /* the reader is done: 0 at the end, or its error */
 	int stop;           /* ahead_close: the reader leaves */
 	int full;           /* the reader waits for room */
+	int wake[2];        /* a pipe: written to stop a reader waiting for input */
 	char why[1024];     /* rc's message */
 };
 
@@ -65,32 +70,34 @@ static slot *room(ahead *a)
 	return s;
 }
 
-/* Whether the next read may wait for input, told to the user (who then
- * commits what it has rather than wait). */
-static void idle(ahead *a)
+/* Waits, when nothing is pending, for input or for ahead_close, having
+ * told the user it waits (the user then commits what it has rather than
+ * wait too): 1 to read on, 0 to stop. A document that stops half-way
+ * on a pipe is still waited for in the read. */
+static int await_input(ahead *a)
 {
-	int w = !in_docs_pending(a->in);
+	if (in_docs_pending(a->in))
+		return 1;
 	pthread_mutex_lock(&a->lock);
-	a->waiting = w;
-	if (w)
-		pthread_cond_broadcast(&a->filled);
+	a->waiting = 1;
+	pthread_cond_broadcast(&a->filled);
 	pthread_mutex_unlock(&a->lock);
+	struct pollfd p[2] = {{.fd = in_docs_fd(a->in), .events = POLLIN}, {.fd = a->wake[0], .events = POLLIN}};
+	while (poll(p, 2, -1) < 0 && errno == EINTR)
+		;
+	return !p[1].revents;
 }
 
-/* Reads one document into the ring: 1, or 0 when it stopped. The read
- * is the one place it may be cancelled (waiting on a pipe that will
- * never say more): the in_docs is consistent there, and nothing of
- * this thread's is in the air. */
+/* Reads one document into the ring: 1, or 0 when it stopped. */
 static int read_one(ahead *a)
 {
 	const char *text;
 	size_t len;
 	long long offset;
 	long line;
-	idle(a);
-	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+	if (!await_input(a))
+		return 0;
 	int rc = in_docs_next(a->in, &text, &len, &offset, &line);
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	if (rc != 1) {
 		end(a, rc);
 		return 0;
@@ -124,10 +131,27 @@ static int read_one(ahead *a)
 static void *reader(void *arg)
 {
 	ahead *a = arg;
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	while (read_one(a))
 		;
 	return NULL;
+}
+
+/* Everything but the thread. */
+static void release(ahead *a)
+{
+	for (size_t i = 0; i < AHEAD_MAX; i++) {
+		if (a->ring[i].prepared && a->drop)
+			a->drop(a->ring[i].prepared, a->ctx);
+		free(a->ring[i].buf);
+	}
+	if (a->wake[0] >= 0) {
+		close(a->wake[0]);
+		close(a->wake[1]);
+	}
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->filled);
+	pthread_cond_destroy(&a->freed);
+	free(a);
 }
 
 ahead *ahead_start(in_docs *in, ahead_prep_fn prep, ahead_drop_fn drop, void *ctx)
@@ -137,15 +161,14 @@ ahead *ahead_start(in_docs *in, ahead_prep_fn prep, ahead_drop_fn drop, void *ct
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->filled, NULL);
 	pthread_cond_init(&a->freed, NULL);
-	if (pthread_create(&a->thread, NULL, reader, a)) {
-		pthread_mutex_destroy(&a->lock);
-		pthread_cond_destroy(&a->filled);
-		pthread_cond_destroy(&a->freed);
-		free(a);
-		wb_err(EX_OSERR, "cannot start a thread");
-		return NULL;
+	if (pipe2(a->wake, O_CLOEXEC)) {
+		a->wake[0] = a->wake[1] = -1;
+	} else if (!pthread_create(&a->thread, NULL, reader, a)) {
+		return a;
 	}
-	return a;
+	wb_err(EX_OSERR, "cannot start a thread: %s", strerror(errno));
+	release(a);
+	return NULL;
 }
 
 /* The document the user had goes back to the ring (the lock held). */
@@ -200,18 +223,10 @@ void ahead_close(ahead *a)
 	pthread_mutex_lock(&a->lock);
 	a->stop = 1;
 	pthread_cond_broadcast(&a->freed);
-	int ended = a->ended;
 	pthread_mutex_unlock(&a->lock);
-	if (!ended)
-		pthread_cancel(a->thread);
+	/* a reader waiting for input sees the pipe readable */
+	if (write(a->wake[1], "", 1) < 0)
+		wb_warn("cannot stop the reading thread: %s", strerror(errno));
 	pthread_join(a->thread, NULL);
-	for (size_t i = 0; i < AHEAD_MAX; i++) {
-		if (a->ring[i].prepared && a->drop)
-			a->drop(a->ring[i].prepared, a->ctx);
-		free(a->ring[i].buf);
-	}
-	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->filled);
-	pthread_cond_destroy(&a->freed);
-	free(a);
+	release(a);
 }

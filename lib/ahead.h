@@ -40,8 +40,9 @@ int ahead_next(ahead *a, ahead_doc *d);
 /* 1 when the next document is ready, or will be without waiting for more
  * input (in_docs_pending, as seen from the reading thread). */
 int ahead_pending(ahead *a);
-/* Stops the reader wherever it is (also waiting for input that may
- * never come), drops all it prepared, frees it all.
+/* Stops the reader (also one waiting for input that may never come,
+ * though not one in the middle of a document that a pipe never
+ * finishes), drops all it prepared, frees it all.
  * The in_docs stays the caller's. */
 void ahead_close(ahead *a);
 
