@@ -463,18 +463,9 @@ static int each_phone(wb_db *db, cli *cl, int cmd, int argc, char **argv)
 	return cli_rows_end(&p.rows, rc);
 }
 
-static int64_t parse_dur(const char *opt, const char *arg)
+static int search_row(const search_hit *h, void *rows)
 {
-	int64_t secs;
-	if (when_dur_parse(arg, &secs))
-		wb_die(EX_DATAERR, "%s: %s", opt, wb_errmsg());
-	if (secs <= 0)
-		wb_die(EX_DATAERR, "%s: '%s': a duration must be more than 0", opt, arg);
-	return secs;
-}
-
-static int search_row(const search_hit *h, void *o)
-{
+	out *o = cli_rows_out(rows);
 	out_time(o, h->ts);
 	const char *cells[] = {*h->wa_id ? h->wa_id : NULL, *h->user_id ? h->user_id : NULL, h->name,
 			       h->direction, h->type, h->snippet, h->wamid};
@@ -483,16 +474,17 @@ static int search_row(const search_hit *h, void *o)
 }
 
 /* search: the match marked only for people at a terminal; programs get
- * the plain text. */
+ * the plain text. Like grep, nothing found exits 1 and prints nothing
+ * (as show of no such contact), so a script can test it. */
 static int search(wb_db *db, cli *c, const char *text, long limit)
 {
 	static const char *const cols[] = {"time", "phone", "user_id", "name", "direction", "type", "snippet",
 					   "wamid", NULL};
 	static const char *const marks[2] = {"\u00ab", "\u00bb"}, *const none[2] = {"", ""};
-	out *o = cli_out(c, cols);
-	int rc = search_each(db, text, limit ? limit : 50, cli_for_people(c) ? marks : none, search_row, o);
-	int cr = out_close(o);
-	return rc ? rc : cr;
+	cli_rows rows = {.c = c, .cols = cols};
+	c->answer = EX_FALSE;
+	int rc = search_each(db, text, limit ? limit : 50, cli_for_people(c) ? marks : none, search_row, &rows);
+	return cli_rows_end(&rows, rc || rows.o ? rc : EX_FALSE);
 }
 
 /* log takes a PHONE, or --all with at most one of --after and --cursor;
@@ -599,8 +591,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 		case O_DRY_RUN: op->sync.dry_run = 1; break;
 		case O_LABEL: op->labels[op->nlabels++] = optarg; break;
 		case O_NOT_LABEL: op->not_labels[op->nnot++] = optarg; break;
-		case O_INACTIVE: op->inactive = parse_dur("--inactive", optarg); break;
-		case O_ACTIVE: op->active = parse_dur("--active", optarg); break;
+		case O_INACTIVE: op->inactive = cli_duration("--inactive", optarg); break;
+		case O_ACTIVE: op->active = cli_duration("--active", optarg); break;
 		case O_OPTED_OUT: op->opted_out = 1; break;
 		case O_SKIP_BAD: op->skip_bad = 1; break;
 		case O_ATTRS: op->attrs = 1; break;

@@ -18,8 +18,8 @@ static const char usage[] =
 	CLI_COMMON_USAGE
 	"\n"
 	"The saved path is recorded on the message (wb-contact log's media column).\n"
-	"Exit 66 for a wamid no stored message has, 76 when the bytes are not what\n"
-	"Meta described.\n";
+	"Exit 1 for a wamid no stored message has, 65 when the message has no medium,\n"
+	"the API refuses, or the bytes are not what Meta described.\n";
 
 enum { GET };
 static const cli_cmd commands[] = {

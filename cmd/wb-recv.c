@@ -205,7 +205,7 @@ static int prepare(cli *c, void *p)
 
 /* --replay: the stored events since --since (in the business time zone
  * when it names no zone), said how many on stderr. */
-static int replay(wb_db *db, const opts *op)
+static int replay(wb_db *db, const opts *op, FILE *events)
 {
 	char *tz = profile_tz(db);
 	int64_t since;
@@ -213,7 +213,7 @@ static int replay(wb_db *db, const opts *op)
 	int rc = when_parse(op->since, when_now(), tz, &since);
 	if (rc)
 		wb_err_prefix(rc, "--since: ");
-	else if (!(rc = replay_events(db, since, stdout, &n)))
+	else if (!(rc = replay_events(db, since, events, &n)))
 		wb_warn("replayed %ld event%s stored since %s", n, n == 1 ? "" : "s", op->since);
 	free(tz);
 	return rc;
@@ -270,6 +270,14 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 	return rc;
 }
 
+/* Closes the events' stream when it is not stdout itself. */
+static int ended(FILE *events, int rc)
+{
+	if (events != stdout && fclose(events) && !rc)
+		return wb_err(EX_IOERR, "stdout: %s", strerror(errno));
+	return rc;
+}
+
 static int run(wb_db *db, cli *c, void *p)
 {
 	opts *op = p;
@@ -283,13 +291,17 @@ static int run(wb_db *db, cli *c, void *p)
 		return rc ? rc : oc;
 	}
 	inbound ib;
-	int rc = op->replay ? replay(db, op) : 0;
+	/* the events are JSON: on a terminal, no customer's text in them
+	 * is obeyed or reorders the line */
+	FILE *events = out_json_stream(stdout);
+	int rc = op->replay ? replay(db, op, events) : 0;
 	if (rc || (op->replay && !op->listen.addr))
-		return rc;
-	inbound_open(&ib, db, op->quiet ? NULL : stdout);
+		return ended(events, rc);
+	inbound_open(&ib, db, op->quiet ? NULL : events);
 	rc = take_in(db, op, &ib);
 	int fin = inbound_finish(&ib);
 	inbound_close(&ib);
+	rc = ended(events, rc);
 	/* some parts quarantined: an answer, said on stderr already; a
 	 * listener that served its time ends well all the same */
 	c->answer = EX_PARTIAL;

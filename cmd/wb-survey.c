@@ -70,9 +70,18 @@ typedef struct {
 	survey_by by;
 } opts;
 
+typedef struct {
+	cli_rows rows;
+	int vertical; /* show NAME: a row on lines of its own */
+} list_ctx;
+
 static int survey_row(const survey *s, void *ctx)
 {
-	out *o = ctx;
+	list_ctx *l = ctx;
+	int first = !l->rows.o;
+	out *o = cli_rows_out(&l->rows);
+	if (first && l->vertical)
+		out_one_row_vertical(o);
 	char win[32];
 	when_dur_fmt(s->window, win);
 	out_str(o, s->name);
@@ -88,16 +97,14 @@ static int survey_row(const survey *s, void *ctx)
 	return 0;
 }
 
+/* ls, and show NAME; no such survey prints nothing, not even the header
+ * (cli_rows), and exits 1, as show of no such thing does. */
 static int list(wb_db *db, cli *c, const char *name)
 {
 	static const char *const cols[] = {"name", "scale", "ask", "follow_up", "window", "on_resolve", "template",
 					   "sent", "answered", NULL};
-	out *o = cli_out(c, cols);
-	if (name)
-		out_one_row_vertical(o);
-	int rc = survey_each(db, name, survey_row, o);
-	int cr = out_close(o);
-	return rc ? rc : cr;
+	list_ctx l = {{.c = c, .cols = cols}, name != NULL};
+	return cli_rows_end(&l.rows, survey_each(db, name, survey_row, &l));
 }
 
 /* --template NAME (or --template=NAME) among send's arguments is the
@@ -157,7 +164,7 @@ static int send(wb_db *db, cli *c, const opts *op)
 }
 
 typedef struct {
-	out *o;
+	cli_rows rows; /* opened at the first answer: no such survey, no header */
 	wb_db *db;
 	int64_t label; /* --label-detractors: its id, 0 without */
 	int64_t now;
@@ -166,14 +173,15 @@ typedef struct {
 static int answer_row(const survey_ans *a, void *p)
 {
 	answers_ctx *x = p;
-	out_str(x->o, a->phone);
-	out_str(x->o, a->user_id);
-	out_time(x->o, a->sent_at);
-	out_time(x->o, a->answered_at);
-	out_int(x->o, a->score);
-	out_str(x->o, a->text);
-	out_bool(x->o, a->detractor);
-	out_row_end(x->o);
+	out *o = cli_rows_out(&x->rows);
+	out_str(o, a->phone);
+	out_str(o, a->user_id);
+	out_time(o, a->sent_at);
+	out_time(o, a->answered_at);
+	out_int(o, a->score);
+	out_str(o, a->text);
+	out_bool(o, a->detractor);
+	out_row_end(o);
 	if (!x->label || !a->detractor)
 		return 0;
 	int64_t contact;
@@ -188,11 +196,11 @@ static int range(cli *c, const opts *op, int64_t *since, int64_t *until)
 	int rc = 0;
 	*since = INT64_MIN;
 	*until = INT64_MAX;
-	if (op->since)
-		rc = when_parse(op->since, now, c->tz, since);
-	if (!rc && op->until)
-		rc = when_parse(op->until, now, c->tz, until);
-	return rc;
+	if (op->since && (rc = when_parse(op->since, now, c->tz, since)))
+		return wb_err_prefix(rc, "--since: ");
+	if (op->until && (rc = when_parse(op->until, now, c->tz, until)))
+		return wb_err_prefix(rc, "--until: ");
+	return 0;
 }
 
 static int answers(wb_db *db, cli *c, const opts *op)
@@ -200,7 +208,7 @@ static int answers(wb_db *db, cli *c, const opts *op)
 	static const char *const cols[] = {"phone", "user_id", "sent_at", "answered_at", "score", "text",
 					   "detractor", NULL};
 	int64_t since, until;
-	answers_ctx x = {.db = db, .now = when_now()};
+	answers_ctx x = {{.c = c, .cols = cols}, .db = db, .now = when_now()};
 	int rc = range(c, op, &since, &until);
 	if (!rc && op->detractors)
 		rc = label_find(db, op->detractors, &x.label);
@@ -208,25 +216,23 @@ static int answers(wb_db *db, cli *c, const opts *op)
 		return rc;
 	if (x.label && (rc = db_begin(db)))
 		return rc;
-	x.o = cli_out(c, cols);
 	rc = survey_answers_each(db, op->argv[0], since, until, answer_row, &x);
 	if (x.label && !rc)
 		rc = db_commit(db);
 	else if (x.label)
 		db_rollback(db);
-	int cr = out_close(x.o);
-	return rc ? rc : cr;
+	return cli_rows_end(&x.rows, rc);
 }
 
 typedef struct {
-	out *o;
-	int grouped; /* --by: the group's column first */
+	cli_rows rows; /* opened at the first row: no such survey, no header */
+	int grouped;   /* --by: the group's column first */
 } results_ctx;
 
 static int result_row(const survey_result *r, void *p)
 {
-	const results_ctx *x = p;
-	out *o = x->o;
+	results_ctx *x = p;
+	out *o = cli_rows_out(&x->rows);
 	if (x->grouped)
 		out_str(o, r->key);
 	out_int(o, r->sent);
@@ -249,10 +255,9 @@ static int results(wb_db *db, cli *c, const opts *op)
 	if (rc)
 		return rc;
 	cols[0] = survey_by_names[op->by]; /* out keeps a pointer to the names */
-	results_ctx x = {cli_out(c, op->by ? cols : cols + 1), op->by != SURVEY_BY_NONE};
+	results_ctx x = {{.c = c, .cols = op->by ? cols : cols + 1}, op->by != SURVEY_BY_NONE};
 	rc = survey_results(db, op->argv[0], op->by, c->tz, since, until, result_row, &x);
-	int cr = out_close(x.o);
-	return rc ? rc : cr;
+	return cli_rows_end(&x.rows, rc);
 }
 
 enum { O_ASK = 256, O_SCALE, O_FOLLOW_UP, O_WINDOW, O_ON_RESOLVE, O_SINCE, O_UNTIL, O_DETRACTORS, O_TEMPLATE, O_BY };
@@ -319,8 +324,8 @@ static void parse(int argc, char **argv, cli *c, void *p)
 	op->cmd = cli_command(NULL, commands, &op->argc, &op->argv);
 	c->reads = op->cmd == LS || op->cmd == SHOW || op->cmd == RESULTS || (op->cmd == ANSWERS && !op->detractors);
 	check(op);
-	if (op->window && (when_dur_parse(op->window, &op->def.window) || op->def.window <= 0))
-		wb_usage("--window: '%s' is not a duration (24h, 7d)", op->window);
+	if (op->window)
+		op->def.window = cli_duration("--window", op->window);
 	op->def.name = op->cmd == ADD ? op->argv[0] : NULL;
 }
 

@@ -10,6 +10,7 @@
 #include "profile.h"
 #include "util.h"
 #include "version.h"
+#include "when.h"
 
 int cli_common(cli *c, int opt, const char *arg)
 {
@@ -62,6 +63,16 @@ static out_format format_of(cli *c)
 		wb_usage("%s", wb_errmsg());
 	free(setting);
 	return f;
+}
+
+int64_t cli_duration(const char *opt, const char *arg)
+{
+	int64_t secs;
+	if (when_dur_parse(arg, &secs))
+		wb_die(EX_DATAERR, "%s: %s", opt, wb_errmsg());
+	if (secs <= 0)
+		wb_die(EX_DATAERR, "%s: '%s': a duration must be more than 0", opt, arg);
+	return secs;
 }
 
 int cli_for_people(cli *c)

@@ -72,6 +72,9 @@ wb_db *cli_db(cli *c);
  * a bad -o or WB_OUTPUT), with their header setting, its times in the
  * business zone. */
 out *cli_out(cli *c, const char *const *cols);
+/* The duration the option opt was given (arg), in seconds, more than 0;
+ * else exits 65 naming the option, as for any bad value. */
+int64_t cli_duration(const char *opt, const char *arg);
 /* 1 when the output is a table on a terminal: for people, who may be
  * shown marks (a search's match) that programs should not get. */
 int cli_for_people(cli *c);

@@ -63,7 +63,7 @@ static int resolve(wb_db *db, const char *ref, int64_t *msg, mediaget_got *g)
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, "reading the message");
 	if (!*msg && !digits)
-		return wb_err(EX_NOINPUT, "%s: no such message", ref);
+		return wb_err(EX_FALSE, "%s: no such message", ref);
 	if (!*msg)
 		g->media_id = xstrdup(ref);
 	else if (!g->media_id)
@@ -101,12 +101,13 @@ static int download(api *a, mediaget_got *g, api_reply *r, size_t *n)
 	return rc;
 }
 
-/* The bytes are what Meta described, or EX_PROTOCOL. Meta's sha256 is
+/* The bytes are what Meta described, or EX_DATAERR (bad data, as
+ * DESIGN lists the codes). Meta's sha256 is
  * hex in the look-up's answer and base64 in webhooks: either is taken. */
 static int check(const mediaget_got *g, const unsigned char *b, size_t n)
 {
 	if ((long long)n != g->size)
-		return wb_err(EX_PROTOCOL, "media %s: %zu bytes came, Meta gave the size as %lld", g->media_id,
+		return wb_err(EX_DATAERR, "media %s: %zu bytes came, Meta gave the size as %lld", g->media_id,
 			      n, g->size);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
@@ -117,7 +118,7 @@ static int check(const mediaget_got *g, const unsigned char *b, size_t n)
 	hex[2 * len] = 0;
 	EVP_EncodeBlock((unsigned char *)b64, md, (int)len);
 	if (strcasecmp(hex, g->sha256) && strcmp(b64, g->sha256))
-		return wb_err(EX_PROTOCOL, "media %s: the bytes' sha256 is %s, Meta gave %s", g->media_id, hex,
+		return wb_err(EX_DATAERR, "media %s: the bytes' sha256 is %s, Meta gave %s", g->media_id, hex,
 			      g->sha256);
 	return 0;
 }

@@ -20,9 +20,9 @@ typedef struct {
 /* Downloads the medium that ref names (a message's wamid, or a media id)
  * to dest: a directory (existing, or ending in '/') gets MEDIA_ID.EXT,
  * anything else is the file's name; NULL is the current directory. The
- * file appears whole or not at all. EX_NOINPUT for a wamid no message
- * has; EX_DATAERR for a message without a medium; EX_PROTOCOL when the
- * bytes are not what Meta described (size, sha256); the API's errors as
+ * file appears whole or not at all. EX_FALSE for a wamid no message has
+ * (no such thing); EX_DATAERR for a message without a medium, and when
+ * the bytes are not what Meta described (size, sha256); the API's errors as
  * cloudapi gives them. The path is recorded in its own short write
  * transaction after the file is in place, never held over the download. */
 int mediaget(wb_db *db, api *a, const char *ref, const char *dest, mediaget_got *got);

@@ -411,3 +411,86 @@ int out_close(out *o)
 	free(o);
 	return 0;
 }
+
+/* The stream of out_json_stream: a character cut at the end of a write
+ * waits in carry for the rest. */
+typedef struct {
+	FILE *to;
+	char carry[4];
+	size_t ncarry;
+} json_tty;
+
+/* Writes the n bytes at s to j->to, the characters a terminal would act
+ * on or hide as \u escapes; returns how many bytes it used (a character
+ * cut at the end is left). */
+static size_t json_tty_put(json_tty *j, const char *s, size_t n)
+{
+	size_t i = 0, run = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (i + len > n)
+			break;
+		char ch[5] = {0};
+		memcpy(ch, s + i, len);
+		unsigned cp = c;
+		if (c >= 0x80 && utf8_next(ch, &cp) != (int)len)
+			cp = 0; /* not UTF-8: left as it is */
+		if (cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp_hidden(cp)) {
+			fwrite(s + run, 1, i - run, j->to);
+			fprintf(j->to, "\\u%04x", cp);
+			run = i + len;
+		}
+		i += len;
+	}
+	fwrite(s + run, 1, i - run, j->to);
+	return i;
+}
+
+static ssize_t json_tty_write(void *cookie, const char *buf, size_t size)
+{
+	json_tty *j = cookie;
+	size_t used = 0;
+	if (j->ncarry) { /* complete the character cut last time */
+		char c[8];
+		size_t k = size < 4 ? size : 4;
+		memcpy(c, j->carry, j->ncarry);
+		memcpy(c + j->ncarry, buf, k);
+		size_t n = json_tty_put(j, c, j->ncarry + k);
+		if (n < j->ncarry) { /* still cut: keep it all */
+			memcpy(j->carry + j->ncarry, buf, k);
+			j->ncarry += k;
+			return (ssize_t)k;
+		}
+		used = n - j->ncarry;
+		j->ncarry = 0;
+	}
+	used += json_tty_put(j, buf + used, size - used);
+	j->ncarry = size - used;
+	memcpy(j->carry, buf + used, j->ncarry);
+	return fflush(j->to) ? -1 : (ssize_t)size;
+}
+
+static int json_tty_close(void *cookie)
+{
+	json_tty *j = cookie;
+	fwrite(j->carry, 1, j->ncarry, j->to);
+	int rc = fflush(j->to);
+	free(j);
+	return rc;
+}
+
+FILE *out_json_stream(FILE *fp)
+{
+	if (!isatty(fileno(fp)))
+		return fp;
+	json_tty *j = xcalloc(1, sizeof *j);
+	j->to = fp;
+	FILE *f = fopencookie(j, "w", (cookie_io_functions_t){.write = json_tty_write, .close = json_tty_close});
+	if (!f) {
+		free(j);
+		return fp;
+	}
+	setvbuf(f, NULL, _IOLBF, 0); /* lines go out as they come, as to the terminal */
+	return f;
+}

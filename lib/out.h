@@ -75,4 +75,12 @@ void out_csv_cell(FILE *fp, const char *s, int is_string, char sep);
  * takes it off again. */
 int out_neutralises(const char *s);
 
+/* JSON text written straight to a stream (wb-recv's events): fp itself,
+ * or, when fp is a terminal, a stream onto it that writes DEL, the C1
+ * controls and the hidden characters (cp_hidden, util.h) as \u escapes,
+ * which are only ever inside JSON strings: a parser reads the same
+ * strings, and the terminal obeys none of them and reorders nothing.
+ * Close it with fclose before fp. */
+FILE *out_json_stream(FILE *fp);
+
 #endif

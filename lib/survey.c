@@ -145,7 +145,7 @@ int survey_add(wb_db *db, const survey *s, int64_t now)
 {
 	size_t n = strlen(s->name);
 	if (!n || n > 64 || strspn(s->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != n)
-		return wb_err(EX_USAGE, "survey name '%s': letters, digits, - and _", s->name);
+		return wb_err(EX_DATAERR, "survey name '%s': 1 to 64 letters, digits, - and _", s->name);
 	scale_form f;
 	int rc = scale_parse(s->scale, s->ask, &f);
 	if (rc)
@@ -182,7 +182,7 @@ int survey_rm(wb_db *db, const char *name)
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM survey WHERE name = ?");
 	db_bind_text(st, 1, name);
 	int changed = 0, rc = db_step_changed(db, st, "survey rm", &changed);
-	return rc ? rc : changed ? 0 : wb_err(EX_DATAERR, "no survey '%s'", name);
+	return rc ? rc : changed ? 0 : wb_err(EX_FALSE, "no survey '%s'", name);
 }
 
 int survey_each(wb_db *db, const char *name, int (*fn)(const survey *s, void *ctx), void *ctx)
@@ -206,7 +206,7 @@ int survey_each(wb_db *db, const char *name, int (*fn)(const survey *s, void *ct
 		rc = db_fail(db, "survey");
 	sqlite3_reset(st);
 	if (!rc && name && !found)
-		rc = wb_err(EX_DATAERR, "no survey '%s'", name);
+		rc = wb_err(EX_FALSE, "no survey '%s'", name);
 	return rc;
 }
 
@@ -364,7 +364,7 @@ void survey_argv_free(char **argv)
 static int survey_id(wb_db *db, const char *name, int64_t *id)
 {
 	int rc = db_find_id(db, "SELECT id FROM survey WHERE name = ?", name, id);
-	return rc == EX_FALSE ? wb_err(EX_DATAERR, "no survey '%s'", name) : rc;
+	return rc == EX_FALSE ? wb_err(EX_FALSE, "no survey '%s'", name) : rc;
 }
 
 int survey_answers_each(wb_db *db, const char *name, int64_t since, int64_t until,

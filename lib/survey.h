@@ -30,16 +30,19 @@ typedef struct {
 
 /* Names are letters, digits, - and _ (they go into message keys). The
  * scale is checked, and the message it makes against Meta's limits:
- * EX_USAGE naming what is wrong; EX_DATAERR for a name in use. */
+ * EX_USAGE naming what is wrong; EX_DATAERR for a bad name or one in
+ * use. */
 int survey_add(wb_db *db, const survey *s, int64_t now);
-int survey_rm(wb_db *db, const char *name); /* EX_DATAERR: no such survey */
+/* No such survey (here, in survey_each with a name, and wherever a name
+ * is looked up): EX_FALSE "no survey 'x'", DESIGN's "no such thing". */
+int survey_rm(wb_db *db, const char *name);
 int survey_each(wb_db *db, const char *name, int (*fn)(const survey *s, void *ctx), void *ctx);
 
 /* The wb-send arguments that send survey name (text and buttons or list,
  * its template as --fallback-template, else --skip-closed, and a key
  * unique to this run and contact), NULL-terminated, to which the caller
  * appends its recipients; free with survey_argv_free. tmpl names
- * another template (NULL: the survey's). EX_DATAERR when there is no
+ * another template (NULL: the survey's). EX_FALSE when there is no
  * such survey. */
 int survey_send_argv(wb_db *db, const char *name, const char *tmpl, int64_t now, char ***argv, int *argc);
 void survey_argv_free(char **argv);

@@ -132,6 +132,13 @@ void sb_json_string(sb *b, const char *s)
 	}
 }
 
+int cp_hidden(unsigned cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+	       cp == 0x200F || cp == 0x061C || cp == 0x200B || (cp >= 0x2060 && cp <= 0x2064) ||
+	       cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
 void sb_visible(sb *b, const char *s, int one_line)
 {
 	while (*s) {
@@ -145,6 +152,8 @@ void sb_visible(sb *b, const char *s, int one_line)
 			sb_printf(b, "^%c", (char)(cp ^ 0x40));
 		else if (cp >= 0x80 && cp < 0xa0)
 			sb_printf(b, "^[%c", (char)(cp - 0x40));
+		else if (cp_hidden(cp))
+			sb_printf(b, "<U+%04X>", cp);
 		else
 			sb_add(b, s, (size_t)n);
 		s += n ? n : 1;

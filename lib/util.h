@@ -25,13 +25,22 @@ void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 void sb_reset(sb *b);
 /* Appends s as a JSON string literal, quotes and escapes included. */
 void sb_json_string(sb *b, const char *s);
+/* 1 for a character that is not seen but changes how the text around it
+ * is shown (cp_hidden): the bidi embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069) with which a "Trojan Source" spoof
+ * reorders a phone number or an amount on the screen, the bidi marks
+ * (U+200E, U+200F, U+061C), and the zero-width and invisible format
+ * characters (U+200B, U+2060-U+2064, U+FEFF, U+FFF9-U+FFFB). Not the
+ * joiners U+200C and U+200D: scripts and emoji sequences need them. */
+int cp_hidden(unsigned cp);
 /* Appends s as a terminal may show it, so that text from outside (a
  * customer's name or message, a CSV cell) cannot move the cursor, retitle
- * the window or ring the bell: control characters in caret notation (ESC
- * "^[", DEL "^?"; a C1 control as the ESC sequence it stands for, CSI
- * "^[["), bytes that are not UTF-8 as "\xNN". With one_line, newlines,
- * carriage returns and tabs become blanks (a table's cell); else
- * newlines and tabs stay. */
+ * the window, ring the bell or reorder what is shown: control characters
+ * in caret notation (ESC "^[", DEL "^?"; a C1 control as the ESC sequence
+ * it stands for, CSI "^[["), hidden characters (cp_hidden) as "<U+202E>",
+ * bytes that are not UTF-8 as "\xNN". With one_line, newlines, carriage
+ * returns and tabs become blanks (a table's cell); else newlines and tabs
+ * stay. */
 void sb_visible(sb *b, const char *s, int one_line);
 char *str_visible(const char *s, int one_line); /* the same, malloc'd */
 char *sb_take(sb *b); /* hands the string over; b is empty again */

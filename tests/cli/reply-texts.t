@@ -32,9 +32,9 @@ like "$(cat "$T/err")" "known: name, phone, wa_id, user_id, username, profile_na
 # {{opens_at}}: Mon 30 Nov 12:30 is the lunch break; Sun 29 Nov 22:30 night
 export WB_NOW=2026-11-30T04:30:00Z
 event L1 1796013000 'hello' | wb-recv | wb-reply auto >"$T/lunch"
-is "$(jq -r .text "$T/lunch")" "Closed now, Mei Chen 陈梅; back 13:00." "in the lunch break: back at 13:00"
+is "$(json_get "$T/lunch" '$.text')" "Closed now, Mei Chen 陈梅; back 13:00." "in the lunch break: back at 13:00"
 event L2 1795962600 'hello?' | wb-recv | wb-reply auto >"$T/night"
-is "$(jq -r .text "$T/night")" "Closed now, Mei Chen 陈梅; back Mon 09:00." "on Sunday night: Monday 09:00"
+is "$(json_get "$T/night" '$.text')" "Closed now, Mei Chen 陈梅; back Mon 09:00." "on Sunday night: Monday 09:00"
 wb-profile hours always >/dev/null
 exits 0 "always open" -- wb-reply away set 'Back {{opens_at}}' --when always
 like "$(cat "$T/err")" "opens_at\}\}: the opening hours give no next opening" "warns that it will have no value"
@@ -71,7 +71,7 @@ like "$(body_of "$(api_requests)")" '"image": \{"id": "1234567890", "caption": "
 wb-profile hours mon-fri 09:00-18:00 >/dev/null
 wb-reply away --off >/dev/null
 event K1 1796014800 'the menu please' | wb-recv | wb-reply auto >"$T/kw"
-is "$(jq -c '[.text, .image, .caption, .auto]' "$T/kw")" "[null,\"$T/menu.jpg\",\"Our menu, Mei Chen 陈梅\",\"keyword\"]" \
+is "$(json_pick "$T/kw" '$.text' '$.image' '$.caption' '$.auto')" "[null,\"$T/menu.jpg\",\"Our menu, Mei Chen 陈梅\",\"keyword\"]" \
 	"a keyword's reply carries its medium and caption"
 exits 0 "and wb-send - sends it" -- wb-send - <"$T/kw"
 like "$(body_of "$(api_requests)")" '"image": \{"id": "[0-9]+", "caption": "Our menu, Mei Chen 陈梅"\}, "context"' \

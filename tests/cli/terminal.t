@@ -91,19 +91,39 @@ like "$out" "wb-label: stdin is the terminal: type phone numbers, one a line \(o
 	"says what it waits for"
 like "$out" "Paid +$B +true" "and reads it"
 
-# --- outside text: control characters shown, not obeyed (a table, a diagnostic)
-ESC=$(printf '\033')
-sql "UPDATE contact SET profile_name = 'Eve${ESC}]0;pwned$(printf '\007')${ESC}[31m' WHERE wa_id = '$B'"
+# --- outside text: control characters shown, not obeyed (a table, a
+# diagnostic); bidi controls and invisible format characters shown as
+# <U+XXXX>, so that no name reorders what is around it ("Trojan Source")
+ESC=$(printf '\033') RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246') PDI=$(printf '\342\201\251')
+sql "UPDATE contact SET profile_name = 'Eve${ESC}]0;pwned$(printf '\007')${ESC}[31m',
+	name = 'Bo ${RLO}99.0\$${LRI}x${PDI}' WHERE wa_id = '$B'"
 sql "UPDATE message SET body = 'hi$(printf '\302\233')2J' WHERE id = 1"
 out=$(wb-contact ls -o table; wb-contact log $A -o table)
 like "$out" "  Eve\^\[\]0;pwned\^G\^\[\[31m  " "a table shows a name's control characters in caret notation"
 like "$out" "  hi\^\[\[2J  " "and a C1 control (CSI) as the ESC sequence it stands for"
+like "$out" "  Bo <U\+202E>99\.0\\\$<U\+2066>x<U\+2069>  " "and bidi controls as <U+XXXX>"
 csv=$(tty 'wb-contact ls -o csv; wb-contact log '$A' -o json' </dev/null)
 like "$csv" "Eve\^\[\]0;pwned\^G\^\[\[31m" "csv and json on a terminal show them too"
+like "$csv" "Bo <U\+202E>99" "bidi controls too"
+is "$(wb-contact ls -o csv --no-header | grep -c "Bo ${RLO}99.0\\\$${LRI}x${PDI}")" 1 "csv to a pipe keeps the exact bytes"
 exits 65 "a bad phone with an escape sequence in it" -- wb-contact add "1${ESC}[2J"
 is "$(cat "$T/err")" "wb-contact: '1^[[2J': not a phone number (unexpected character)" "a diagnostic shows it too"
 is "$(cat "$T/err" "$T/out" | tr -d '\033\007' | wc -c) $(printf '%s' "$out$csv" | tr -d '\033\007\302\233' | wc -c)" \
 	"$(cat "$T/err" "$T/out" | wc -c) $(printf '%s' "$out$csv" | wc -c)" "no escape or bell byte reaches the terminal"
+
+# wb-recv's events on a terminal: DEL, C1 controls and bidi controls as
+# JSON \u escapes (ESC already is one), the same JSON as to a pipe
+DEL=$(printf '\177') CSI=$(printf '\302\233')
+sed -e "s/Mei Chen 陈梅/Zed${RLO}${DEL}/" -e "s/你好, is the oolong in stock?/pay \\\\u001b${CSI}[2J${LRI}100${PDI}/" \
+	"$FIXTURES/webhook/msg-text.json" >"$T/hook.json"
+tty "wb-recv '$T/hook.json'" </dev/null >"$T/ev.tty"
+WB_DB="$T/piped.db" wb-recv "$T/hook.json" >"$T/ev.pipe"
+ev=$(cat "$T/ev.tty")
+like "$ev" '"name":"Zed\\u202e\\u007f".*"text":"pay \\u001b\\u009b\[2J\\u2066100\\u2069' \
+	"wb-recv to a terminal: \\u escapes for DEL, C1 and bidi controls"
+case $ev in *"$RLO"* | *"$DEL"* | *"$CSI"* | *"$LRI"* | *"$ESC"*) ok 1 "none of them raw" ;; *) ok 0 "none of them raw" ;; esac
+is "$(jq -n --slurpfile a "$T/ev.tty" --slurpfile b "$T/ev.pipe" '$a == $b and ($b[0].name | contains("\u202e"))')" true \
+	"the same events as to a pipe, which gets the exact bytes"
 
 # --- --no-header
 is "$(wb-label ls -o csv --no-header | head -1)" "New customer,1,0,0" "csv"

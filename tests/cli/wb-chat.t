@@ -11,7 +11,7 @@ wb-agent add alice >/dev/null && wb-agent add bob >/dev/null
 say() {
 	curl -sf -X POST -H 'Content-Type: application/json' "$FAKE_URL/_fake/inbound" \
 		-d "{\"from\":\"$1\",\"name\":\"$2\",\"timestamp\":$(date +%s),\"text\":\"$3\"}" >"$T/hook"
-	jq -r '.entry[0].changes[0].value.messages[0].id' "$T/hook" >"$T/wamid"
+	json_get "$T/hook" '$.entry[0].changes[0].value.messages[0].id' >"$T/wamid"
 	wb-recv -q "$T/hook"
 }
 say $A Ann "Where is my order?"
@@ -29,7 +29,7 @@ like "$(cat "$T/out")" "< Ann: Where is my order\?" "the conversation so far"
 is "$(sql "SELECT agent || ':' || body FROM message WHERE direction = 'out'")" "alice:It left today." \
 	"the line is sent as alice"
 is "$(sends_to $A)" 1 "the fake API got it"
-is "$(jq -r 'select(.body.status == "read") | .body.message_id' "$T/api.log")" "$(sql "SELECT wamid FROM message WHERE direction = 'in' AND body LIKE 'Where%'")" \
+is "$(log_sql "SELECT json_extract(j, '\$.body.message_id') FROM l WHERE json_extract(j, '\$.body.status') = 'read'")" "$(sql "SELECT wamid FROM message WHERE direction = 'in' AND body LIKE 'Where%'")" \
 	"opening marked the customer's message read on WhatsApp"
 is "$(wb-contact log $A -o csv --no-header | grep -c 'gave the tracking number')" 1 "/note is in the log"
 is "$(wb-label who vip -o csv --no-header | cut -d, -f1)" "$A" "/l labels the contact"
@@ -38,7 +38,7 @@ exits 77 "a colleague's conversation is read-only" -- env WB_AGENT=bob wb-chat $
 like "$(cat "$T/out" "$T/err")" "taken by alice" "says who has it"
 is "$(sends_to $A)" 1 "and sends nothing"
 # ... who has a name and an old message with control characters in them
-wb-contact add 16505550009 name="$(printf 'Eve\033]0;pwned\007')" >/dev/null 2>&1
+wb-contact add 16505550009 name="$(printf 'Eve\342\200\256\033]0;pwned\007')" >/dev/null 2>&1
 sql "INSERT INTO message (contact_id, direction, type, body, ts, status) SELECT id, 'in', 'text',
 	'old$(printf '\033[2J\302\233')', 1700000000, 'received' FROM contact WHERE wa_id = '16505550009'"
 printf 'hi\n/note no window\n' >"$T/in"
@@ -47,14 +47,15 @@ like "$(head -1 "$T/err")" "^wb-chat: stdin:1: not sent: .*window" "stderr says 
 is "$(tail -n +2 "$T/err")" "wb-chat: 1 of 2 lines failed" "then only how many failed (the error is not said twice)"
 like "$(cat "$T/out")" "note alice: no window" "the other lines still run"
 is "$(grep -c 'not sent' "$T/out")" 0 "stdout keeps the conversation only"
-like "$(cat "$T/out")" "< Eve\^\[\]0;pwned\^G: old\^\[\[2J\^\[\[" "a customer's control characters are shown, not obeyed"
+like "$(cat "$T/out")" "< Eve<U\+202E>\^\[\]0;pwned\^G: old\^\[\[2J\^\[\[" \
+	"a customer's control characters are shown, not obeyed; a bidi override as <U+202E>"
 is "$(tr -d '\033\007' < "$T/out" | cmp -s - "$T/out" && echo none)" "none" "no escape or bell reaches the terminal"
 printf '/resolve\n' >"$T/in"
 exits 0 "/resolve" -- env WB_AGENT=alice wb-chat $A <"$T/in"
 is "$(wb-inbox --state all -o csv --no-header | grep "^$A" | cut -d, -f4)" "resolved" "the conversation is resolved"
 U=GB.41099238170556612 # a customer known by user ID only
-jq -c --arg t "$(date +%s)" '.entry[0].changes[0].value.messages[0].timestamp = $t' \
-	"$TOP/tests/samples/webhook/bsuid-text-username-only.json" |
+json_set "$TOP/tests/samples/webhook/bsuid-text-username-only.json" \
+	'$.entry[0].changes[0].value.messages[0].timestamp' "$(date +%s)" |
 	curl -sf -X POST -H 'Content-Type: application/json' "$FAKE_URL/_fake/inbound" -d @- | wb-recv -q
 printf 'Hello Oliver\n/note by user ID\n/resolve\n' >"$T/in"
 exits 0 "a customer without a phone" -- env WB_AGENT=alice wb-chat $U <"$T/in"
@@ -77,11 +78,12 @@ screen() {
 	tm capture-pane -p -t "$1" | sed 's/^/#   screen: /'
 	return 1
 }
-# api PATTERN: waits until a request the fake logged matches (jq filter)
+# api CONDITION: waits until a request the fake logged meets the SQL
+# condition on its body b (log_sql)
 api() {
 	_i=0
 	while [ $_i -lt 200 ]; do
-		[ -n "$(jq -c "select($1)" "$T/api.log")" ] && return 0
+		[ "$(log_sql "SELECT count(*) FROM (SELECT json_extract(j, '\$.body') AS b FROM l) WHERE $1")" -gt 0 ] && return 0
 		sleep 0.05; _i=$((_i + 1))
 	done
 	return 1
@@ -90,26 +92,26 @@ tm -f /dev/null new-session -d -s a -x 120 -y 30 "WB_AGENT=alice wb-chat $B; sle
 screen a "< Bo: hello"; ok $? "A's terminal: the conversation"
 screen a "taken by you"; ok $? "A takes it"
 screen a "left] >"; ok $? "the prompt shows the window's time left"
-api ".body.status == \"read\" and .body.message_id == \"$(cat "$T/wamid")\""
+api "b ->> 'status' = 'read' AND b ->> 'message_id' = '$(cat "$T/wamid")'"
 ok $? "opening it marked Bo's message read"
 tm new-session -d -s b -x 120 -y 30 "WB_AGENT=bob wb-chat $B; sleep 60"
 screen b "taken by alice"; ok $? "B's terminal: taken by alice"
 screen b "read-only"; ok $? "read-only for B"
 tm send-keys -t a "On its way"
-api ".body.typing_indicator.type == \"text\""; ok $? "typing shows the typing indicator"
+api "b ->> '\$.typing_indicator.type' = 'text'"; ok $? "typing shows the typing indicator"
 tm send-keys -t a Enter
-api ".body.to == \"$B\" and .body.text.body == \"On its way\""; ok $? "A's line reaches the API"
+api "b ->> 'to' = '$B' AND b ->> '\$.text.body' = 'On its way'"; ok $? "A's line reaches the API"
 screen b "> alice: On its way"; ok $? "and B's screen"
 # the customer's phone got it: the status webhook through wb-recv
 w=$(sql "SELECT wamid FROM message WHERE body = 'On its way'")
-jq -c --arg w "$w" --arg t "$(date +%s)" --arg b "$B" \
-	'.entry[0].changes[0].value.statuses[0] |= (.id = $w | .timestamp = $t | .recipient_id = $b)' \
-	"$FIXTURES/webhook/status-delivered.json" | wb-recv -q
+S0='$.entry[0].changes[0].value.statuses[0]'
+json_set "$FIXTURES/webhook/status-delivered.json" "$S0.id" "$w" "$S0.timestamp" "$(date +%s)" "$S0.recipient_id" "$B" |
+	wb-recv -q
 screen a "✓✓  On its way"; ok $? "the delivered tick appears"
 say $B Bo "great, thanks"
 screen a "< Bo: great, thanks"; ok $? "the customer's new message appears on A's screen"
 tm send-keys -t a "/tha" Tab Enter
-api ".body.to == \"$B\" and .body.text.body == \"Thank you, Bo!\""; ok $? "/sho<Tab> completes a quick reply, sent filled in"
+api "b ->> 'to' = '$B' AND b ->> '\$.text.body' = 'Thank you, Bo!'"; ok $? "/sho<Tab> completes a quick reply, sent filled in"
 tm send-keys -t a "/note called back" Enter
 screen b "note alice: called back"; ok $? "/note, on both screens"
 tm send-keys -t a "/resolve" Enter

@@ -1,6 +1,6 @@
 #!/bin/sh
 # wb-contact search: text both ways, Chinese, quotes and FTS5 operators
-# taken as text, short text, deleted and removed messages no longer
+# taken as text, short text, nothing found (exit 1, no output), deleted and removed messages no longer
 # found, --limit, a contact known by user ID only; the index caught up
 # by the search (messages stored since found at once, ids SQLite gives
 # again, a writer holding the lock: the tail scanned), and a version-1
@@ -48,21 +48,21 @@ is "$(q "select upto = (select max(id) from message) from message_fts_upto")" 1 
 q "insert into message (wamid, contact_id, direction, type, body, ts, status) values
 	('w8', 1, 'in', 'text', 'white peony, two tins', 710, 'received')"
 is "$(wb-contact search 'peony' -o tsv --no-header | cut -f8)" "w8" "a new message given the deleted one's id is found"
-is "$(wb-contact search 'jasmine' -o tsv --no-header)" "" "and the deleted one is not"
+exits 1 "and the deleted one is not: nothing matched, like grep" -- wb-contact search 'jasmine'
+! [ -s "$T/out" ]; ok $? "nothing printed, not even the header"
 
 # another writer holds the lock: the search cannot catch up, and finds the
 # messages the index lacks by scanning them
 q "insert into message (wamid, contact_id, direction, type, body, ts, status) values
 	('w10', 1, 'in', 'text', 'Silver Needle, 50g', 720, 'received')"
 mkfifo "$T/lock"
-sqlite3 "$WB_DB" < "$T/lock" > /dev/null &
+# (it says when it holds the lock: probing with a BEGIN IMMEDIATE of our
+# own could take the lock first and make the locker fail)
+sqlite3 "$WB_DB" < "$T/lock" > "$T/held" &
 LOCKER=$!
 exec 4> "$T/lock"
-echo "BEGIN IMMEDIATE;" >&4
-for _ in $(seq 500); do
-	sqlite3 "$WB_DB" ".timeout 0" "BEGIN IMMEDIATE" 2>/dev/null || break
-	sleep 0.01
-done
+echo "BEGIN IMMEDIATE; SELECT 'held';" >&4
+while ! grep -q held "$T/held" && kill -0 $LOCKER 2>/dev/null; do sleep 0.01; done
 is "$(wb-contact search 'silver needle' -o tsv --no-header | cut -f7,8)" "Silver Needle, 50g	w10" \
 	"a locked index: the newer messages are scanned"
 is "$(wb-contact search 'oolong ships' -o tsv --no-header | cut -f8)" "w2" "and the indexed ones looked up"
@@ -74,7 +74,8 @@ is "$(wb-contact search 'silver needle' -o tsv --no-header | cut -f8)" "w10" "th
 is "$(q "select upto = (select max(id) from message) from message_fts_upto")" 1 "and there it is"
 
 q "update message set deleted_at = 600 where wamid = 'w5'"
-is "$(wb-contact search secret -o tsv --no-header)" "" "a deleted message is not found"
+exits 1 "a deleted message is not found" -- wb-contact search secret -o json
+! [ -s "$T/out" ] && ! [ -s "$T/err" ]; ok $? "no [], and no message: the status says it"
 q "update message set body = 'Do you ship pu-erh to York?' where wamid = 'w1'"
 is "$(wb-contact search Leeds -o tsv --no-header)" "" "an edited message is found by its new text only"
 is "$(wb-contact search York -o tsv --no-header | cut -f8)" "w1" "and by that"

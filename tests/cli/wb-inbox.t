@@ -17,7 +17,7 @@ fake_start
 say() {
 	curl -sf -X POST -H 'Content-Type: application/json' "$FAKE_URL/_fake/inbound" \
 		-d "{\"from\":\"$1\",\"name\":\"$2\",\"timestamp\":$(date -ud "$3" +%s),\"text\":\"$4\"}" >"$T/hook"
-	jq -r '.entry[0].changes[0].value.messages[0].id' "$T/hook" >"$T/wamid"
+	json_get "$T/hook" '$.entry[0].changes[0].value.messages[0].id' >"$T/wamid"
 	wb-recv -q "$T/hook"
 }
 say $A Ann 2026-11-25T09:00Z "Where is my order?"
@@ -81,7 +81,7 @@ ok $? "the API got Meta's mark-as-read body"
 is "$(wb-inbox -o csv | grep "^$A" | cut -d, -f7)" "0" "nothing unread"
 is "$(wb-contact ls --unread -o csv --no-header | grep -c "^$A")" "0" "nor in wb-contact ls --unread"
 exits 0 "--typing" -- wb-send --typing "$(cat "$T/wamid")"
-is "$(jq -c '.body.typing_indicator' "$T/api.log" | tail -1)" '{"type":"text"}' "with the typing indicator"
+is "$(body_at "$(api_requests)" .typing_indicator)" '{"type":"text"}' "with the typing indicator"
 n=$(api_requests)
 exits 65 "--read of no customer message" -- wb-send --read wamid.NOPE
 is "$(api_requests)" "$n" "nothing is sent"
@@ -111,7 +111,7 @@ curl -sf -X POST -H 'Content-Type: application/json' "$FAKE_URL/_fake/inbound" \
 	--data-binary @"$S/bsuid-text-username-only.json" | wb-recv -q
 is "$(wb-inbox -o csv | grep ",$U," | cut -d, -f1-4)" ",$U,Oliver Grant,open" \
 	"a customer without a phone: listed by user ID"
-w=$(jq -r '.entry[0].changes[0].value.messages[0].id' "$S/bsuid-text-username-only.json")
+w=$(json_get "$S/bsuid-text-username-only.json" '$.entry[0].changes[0].value.messages[0].id')
 exits 0 "--read of his message" -- wb-send --read "$w"
 is "$(cat "$T/out")" "id,phone,user_id,wamid,status,error,tag,template
 ,,$U,$w,read,,," "the row names him by user ID"

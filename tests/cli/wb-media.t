@@ -39,14 +39,14 @@ exits 65 "a URL that stays expired gives up after 3 look-ups" -- wb-media get 55
 is "$(grep -c '"path":"/v26.0/5550000000000002"' "$T/api.log")" 3 "three look-ups, no more"
 
 register 5550000000000003 image/jpeg "$T/photo.jpg" sha256=wrong
-exits 76 "a wrong sha256 is refused" -- wb-media get 5550000000000003 -O "$T/dl"
+exits 65 "a wrong sha256 is refused (bad data)" -- wb-media get 5550000000000003 -O "$T/dl"
 like "$(cat "$T/err")" "sha256" "the message says why"
 register 5550000000000004 image/jpeg "$T/photo.jpg" size=99
-exits 76 "a size that differs is refused" -- wb-media get 5550000000000004 -O "$T/dl"
+exits 65 "a size that differs is refused" -- wb-media get 5550000000000004 -O "$T/dl"
 like "$(cat "$T/err")" "31 bytes came, Meta gave the size as 99" "the message names both sizes"
 is "$(ls "$T/dl" | tr '\n' ' ')" "1284061392617345.jpg 5550000000000001.pdf " "nothing half-written is left"
 
-exits 66 "an unknown wamid" -- wb-media get wamid.nosuch
+exits 1 "an unknown wamid: no such thing" -- wb-media get wamid.nosuch
 like "$(cat "$T/err")" "wamid.nosuch: no such message" "names it"
 exits 65 "an unknown media id (the API's refusal)" -- wb-media get 9990000000000000 -O "$T/dl"
 # a contact known by user ID only: its log shows the path too

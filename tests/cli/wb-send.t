@@ -49,7 +49,7 @@ exits 0 "the API takes it" -- wb-send --to $MEI --location '37.4611978, -122.084
 exits 65 "a location that is no number" -- wb-send --to $MEI --location 'nan,0'
 # --tag: Meta's biz_opaque_callback_data, kept and shown
 exits 0 "--tag with a placeholder" -- wb-send --to $MEI --text 'Your order' --tag 'order-{{name}}'
-is "$(body_of "$(api_requests)" | jq -r .biz_opaque_callback_data)" "order-Mei" "the API gets the tag, filled"
+is "$(body_at "$(api_requests)" .biz_opaque_callback_data)" "order-Mei" "the API gets the tag, filled"
 like "$(cat "$T/out")" ",sent,,order-Mei,$" "the result row shows it"
 is "$(sql "SELECT tag FROM message ORDER BY id DESC LIMIT 1")" "order-Mei" "the message row keeps it"
 before=$(api_requests)
@@ -63,11 +63,11 @@ check reaction.json "a reaction" -- wb-send --to $MEI --react 🙏 \
 	--reply-to "wamid.HBgNODYxMzkxMjM0NTY3OBUCABIYFjNFQjBDMDEyRDk0RTdGMEY0001AA=="
 check interactive-buttons.json "reply buttons" -- wb-send --to $MEI --text "Confirm order #1042?" \
 	--choice "confirm-1042:Confirm order" --choice "cancel-1042:Cancel"
-jq -c .interactive "$FIXTURES/send/interactive-list.json" > "$T/list.json"
+json_get "$FIXTURES/send/interactive-list.json" '$.interactive' >"$T/list.json"
 check interactive-list.json "a list from --interactive @FILE" -- wb-send --to $MEI --interactive "@$T/list.json"
 printf 'Hi Mei, your oolong ships today 🚚' > "$T/msg.txt"
 exits 0 "--text @FILE" -- wb-send --to $MEI --text "@$T/msg.txt"
-is "$(body_of "$(api_requests)" | jq -r .text.body)" \
+is "$(body_at "$(api_requests)" .text.body)" \
 	"Hi Mei, your oolong ships today 🚚" "reads the text from the file"
 exits 0 "--text @- with recipients in arguments" -- sh -c "echo 'from stdin' | wb-send --to $MEI --text @-"
 like "$(body_of "$(api_requests)")" '"body": "from stdin"' "reads the text from stdin"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # wb-survey: add and its checks, send over HTTP through wb-send, answers
 # from list replies and typed numbers (late, repeated and out-of-range
-# ones), results (rate, mean, NPS, CSAT, distribution), detractors labelled.
+# ones), results (rate, mean, NPS, CSAT, distribution), detractors labelled;
+# an on-resolve survey sent by wb-inbox resolve and by wb-chat's /resolve.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fakeapi.sh"
 export WB_NOW=2026-11-25T10:00:00Z
@@ -15,6 +16,9 @@ exits 64 "an option over Meta's button limit" -- wb-survey add x --ask q --scale
 like "$(cat "$T/err")" "^wb-survey: --scale: --buttons '2:This option title is too long': the title is 29 characters; Meta's limit is 20" "names the limit"
 exits 64 "eleven options" -- wb-survey add x --ask q --scale 'a|b|c|d|e|f|g|h|i|j|k'
 exits 65 "a name in use" -- wb-survey add nps --ask q --scale yesno
+exits 65 "a bad name (a value, not the command line)" -- wb-survey add 'a b' --ask q --scale yesno
+exits 65 "a bad --window" -- wb-survey add w --ask q --scale yesno --window soon
+is "$(cat "$T/err")" "wb-survey: --window: 'soon': not a duration (like 90s, 30m, 2h, 14d, 2w)" "names the option"
 exits 0 "show" -- wb-survey -o tsv show csat
 is "$(sed -n 2p "$T/out")" "$(printf 'csat\tcsat\tHow did we do?\t\t2h\tfalse\t\t0\t0')" "its row"
 
@@ -74,7 +78,8 @@ G=14155550107
 exits 0 "a closed window without a template" -- wb-survey -o csv send nps --to $G
 like "$(cat "$T/out")" ",$G,.*skipped,outside the 24-hour window \\(they never wrote\\)" "G skipped, the reason in its row"
 exits 0 "with --template" -- wb-survey send nps --to $G --template nps_ask
-is "$(tail -1 "$T/api.log" | jq -c '[.body.to, .body.type, .body.template.name]')" "[\"$G\",\"template\",\"nps_ask\"]" \
+tail -1 "$T/api.log" >"$T/last"
+is "$(json_pick "$T/last" '$.body.to' '$.body.type' '$.body.template.name')" "[\"$G\",\"template\",\"nps_ask\"]" \
 	"the template went instead"
 
 # --on-resolve: resolving F's conversation sends the survey, once per
@@ -102,7 +107,8 @@ is "$(sends_to $F)" 1 "the same conversation: no second survey"
 wb-recv -q "$TOP/tests/samples/webhook/bsuid-text-username-only.json"
 sql "UPDATE contact SET last_in_at = $NOW - 2 * 86400 WHERE user_id = '$U'"
 exits 0 "resolve a customer known by user ID, whose window has closed" -- wb-inbox resolve $U
-is "$(tail -1 "$T/api.log" | jq -c '[.body.recipient, .body.type, .body.template.name]')" "[\"$U\",\"template\",\"rate_us\"]" \
+tail -1 "$T/api.log" >"$T/last"
+is "$(json_pick "$T/last" '$.body.recipient' '$.body.type' '$.body.template.name')" "[\"$U\",\"template\",\"rate_us\"]" \
 	"the survey's template went to the user ID"
 
 # results by group: the same figures per label, agent, day
@@ -114,8 +120,28 @@ Unhappy,1,1,1,3,,-100,"{""3"":1}"' "G without a label, B under both of theirs (C
 exits 0 "results --by agent" -- wb-survey -o csv results after --by agent
 is "$(tail -n +2 "$T/out")" ',1,0,0,,,,{}
 mei,1,1,1,2,0,,"{""2"":1}"' "F's conversation was mei's (the last answer, 2, counts); U's nobody's"
+exits 65 "a bad --since" -- wb-survey results nps --since someday
+like "$(cat "$T/err")" "^wb-survey: --since: 'someday': not a time" "names the option"
 exits 0 "results --by day" -- wb-survey -o csv results nps --by day --since 2026-11-25
 is "$(tail -n +2 "$T/out")" '2026-11-25,5,3,0.6,7,,0,"{""3"":1,""8"":1,""10"":1}"' "one day"
+# wb-chat's /resolve sends the on-resolve survey too, once, after the
+# resolution (a second /resolve changes nothing and sends nothing)
+K=14155550109
+hook $K $((NOW - 60)) "$(text 'is the shop open?')"
+printf '/resolve\n/resolve\n' >"$T/in"
+exits 0 "wb-chat /resolve with an on-resolve survey" -- env WB_AGENT=mei wb-chat $K <"$T/in"
+like "$(cat "$T/out")" "-- resolved" "the conversation is resolved"
+is "$(sends_to $K)" 1 "the survey went once"
+is "$(sql "SELECT m.status || ' ' || m.idem_key || ' ' || (m.idem_key = 'survey:after:resolved:' || v.id)
+	FROM message m JOIN contact c ON c.id = m.contact_id JOIN conversation v ON v.contact_id = c.id
+	WHERE c.wa_id = '$K' AND m.direction = 'out'")" "sent survey:after:resolved:$(sql "SELECT v.id FROM conversation v JOIN contact c ON c.id = v.contact_id WHERE c.wa_id = '$K'") 1" \
+	"one message, sent, under its conversation's key"
 exits 0 "rm" -- wb-survey rm csat
-exits 65 "rm again" -- wb-survey rm csat
+# no such survey: exit 1 (DESIGN's "no such thing"), nothing on stdout
+exits 1 "rm again" -- wb-survey rm csat
+is "$(cat "$T/err")" "wb-survey: no survey 'csat'" "says so"
+for sub in show results answers; do
+	exits 1 "$sub of no such survey" -- wb-survey $sub csat
+	! [ -s "$T/out" ]; ok $? "$sub: nothing printed, not even the header"
+done
 done_testing

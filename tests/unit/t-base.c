@@ -1,7 +1,10 @@
 /* Unit tests of the foundation: times, durations, placeholders,
  * UTF-8 text, the output formats, the CSV and phone readers, and the
  * database. */
+#include <pty.h>
 #include <stdlib.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -161,6 +164,45 @@ static void text(void)
 	v = str_visible("a\r\nb\tc", 1);
 	is_str(v, "a  b c", "on one line: newlines and tabs are blanks");
 	free(v);
+	v = str_visible("+1 \u202e0021\u202c \u2066x\u2069\u200f\u200b\ufeff \U0001F468\u200d\U0001F469 \u0645\u200c", 1);
+	is_str(v, "+1 <U+202E>0021<U+202C> <U+2066>x<U+2069><U+200F><U+200B><U+FEFF> \U0001F468\u200d\U0001F469 \u0645\u200c",
+	       "bidi controls and invisible format characters as <U+XXXX>; the joiners stay");
+	free(v);
+}
+
+/* out_json_stream onto a terminal (a pseudo-terminal in raw mode): what
+ * the terminal gets for writes cut anywhere, even inside a character. */
+static void json_on_tty(void)
+{
+	int m, sl;
+	if (openpty(&m, &sl, NULL, NULL, NULL)) {
+		ok(0, "openpty");
+		return;
+	}
+	struct termios t;
+	tcgetattr(sl, &t);
+	cfmakeraw(&t);
+	tcsetattr(sl, TCSANOW, &t);
+	FILE *tty = fdopen(sl, "w"), *j = out_json_stream(tty);
+	ok(j != tty, "a terminal gets a stream of its own");
+	const char *in = "{\"n\":\"a\u202e\x7f\xc2\x9b[2J\\u001b\u9648\u6885\U0001F600\"}\n";
+	for (const char *p = in; *p; p++) { /* a byte a write */
+		fputc(*p, j);
+		fflush(j);
+	}
+	fclose(j);
+	fclose(tty);
+	char got[200] = {0};
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof got - 1 && !memchr(got, '\n', n) && (r = read(m, got + n, sizeof got - 1 - n)) > 0)
+		n += (size_t)r;
+	close(m);
+	is_str(strtok(got, "\n"), "{\"n\":\"a\\u202e\\u007f\\u009b[2J\\u001b\u9648\u6885\U0001F600\"}",
+	       "DEL, C1 and bidi controls as \\u escapes; other characters whole, however the writes cut them");
+	FILE *pipe_end = tmpfile();
+	ok(out_json_stream(pipe_end) == pipe_end, "not a terminal: the stream itself, exact bytes");
+	fclose(pipe_end);
 }
 
 static void output(void)
@@ -474,6 +516,7 @@ int main(void)
 	placeholders();
 	text();
 	output();
+	json_on_tty();
 	reader();
 	rows();
 	database();
