@@ -258,6 +258,8 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 		rc = inbound_paths(ib, op->argc, op->argv);
 	} else if (!(rc = live_open(&lv, ib))) {
 		op->listen.store = live_store;
+		op->listen.prep = inbound_parse;
+		op->listen.drop = inbound_parse_free;
 		op->listen.ctx = &lv;
 		rc = listen_serve(&op->listen);
 	}

@@ -905,6 +905,11 @@ const char *in_docs_name(const in_docs *r)
 	return r->name;
 }
 
+int in_docs_fd(const in_docs *r)
+{
+	return r->fd;
+}
+
 void in_docs_close(in_docs *r)
 {
 	if (!r)

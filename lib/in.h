@@ -161,6 +161,8 @@ const char *in_docs_name(const in_docs *r);
 int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line);
 /* 1 when more input can be read without waiting. */
 int in_docs_pending(in_docs *r);
+/* The file descriptor it reads, for a poll beside others. */
+int in_docs_fd(const in_docs *r);
 
 /* Line mode, for the JSONL streams between utilities: each line is one
  * document, whatever it holds (a bad line cannot swallow the lines after

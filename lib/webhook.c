@@ -753,6 +753,8 @@ void webhook_free(wh_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->v[i].path);
 		free(b->v[i].reason);
+		free(b->v[i].raw_text);
+		free(b->v[i].event);
 		json_decref(b->v[i].part);
 	}
 	json_decref(b->root);
