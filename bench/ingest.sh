@@ -8,6 +8,8 @@
 #     (json + sqlite3, one transaction, only the contact and message rows)
 #   - wb-recv (events to a file), then wb-reply auto over those events.
 # Prints ratios of rates only, each against a run in this same script.
+# BENCH_INGEST_MIN=1 runs only the minimal script and wb-recv, BENCH_RUNS
+# times.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_N:-1000000}
@@ -30,6 +32,19 @@ run() {
 	eval "$name=\$(echo \"$t1 - $t0\" | bc -l)"
 }
 
+# BENCH_INGEST_MIN=1: only the minimal script and wb-recv, the target's
+# pair, each BENCH_RUNS times (default 3), a ratio a line
+if [ -n "${BENCH_INGEST_MIN:-}" ]; then
+	echo "events: $N; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	for i in $(seq "${BENCH_RUNS:-3}"); do
+		rm -f "$dir"/pymin.db* "$dir"/wb.db*
+		run pymin "$dir/pymin.db" python3 "$top/bench/ingest-min.py" "$dir/pymin.db" < "$dir/in.jsonl"
+		run recv "$dir/wb.db" "$top/bin/wb-recv" -d "$dir/wb.db" < "$dir/in.jsonl" > /dev/null
+		printf 'wb-recv rate / minimal Python rate:    %.2f  (target >= 1.5; load %s)\n' \
+			"$(echo "$pymin / $recv" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+	done
+	exit 0
+fi
 run base "$dir/base.db" "$top/build/bench/ingest-baseline" "$dir/base.db" < "$dir/in.jsonl"
 run py "$dir/py.db" python3 "$top/bench/ingest.py" "$dir/py.db" < "$dir/in.jsonl" > "$dir/py-events.jsonl"
 run pymin "$dir/pymin.db" python3 "$top/bench/ingest-min.py" "$dir/pymin.db" < "$dir/in.jsonl"

@@ -22,7 +22,7 @@
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took, per 1000
 # messages (which one holds the others up). BENCH_LIVE_ONLY=1 stops
-# after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone.
+# after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone (and stops there).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}

@@ -242,7 +242,7 @@ static int open_at(wb_db *db, cli *c, const char *at)
 	char *tz = profile_tz(db);
 	int64_t t = when_now(), until;
 	hours_spec h;
-	int rc = at ? when_parse(at, t, tz, &t) : 0;
+	int rc = at && when_parse(at, t, tz, &t) ? wb_err_prefix(EX_DATAERR, "--at: ") : 0;
 	if (rc || (rc = hours_load(db, &h))) {
 		free(tz);
 		return rc;

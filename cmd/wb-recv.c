@@ -224,11 +224,8 @@ static int replay(wb_db *db, const opts *op, FILE *events)
 static int row(const quarantine_row *r, void *ctx)
 {
 	out *o = ctx;
-	char created[32], tried[32];
-	when_fmt_utc(r->created_at, created);
-	when_fmt_utc(r->tried_at, tried);
 	out_int(o, r->id);
-	out_str(o, created);
+	out_time(o, r->created_at); /* a table shows the business zone */
 	out_str(o, r->source);
 	if (r->offset >= 0)
 		out_int(o, r->offset);
@@ -236,7 +233,7 @@ static int row(const quarantine_row *r, void *ctx)
 		out_null(o);
 	out_str(o, r->path);
 	out_str(o, r->reason);
-	out_str(o, r->tried_at ? tried : NULL);
+	out_time(o, r->tried_at);
 	out_str(o, r->raw);
 	out_row_end(o);
 	return 0;
@@ -263,6 +260,8 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 		rc = inbound_paths(ib, op->argc, op->argv);
 	} else if (!(rc = live_open(&lv, ib)) && !(rc = checkpoint_start(db, &ck))) {
 		op->listen.store = live_store;
+		op->listen.prep = inbound_parse;
+		op->listen.drop = inbound_parse_free;
 		op->listen.ctx = &lv;
 		rc = listen_serve(&op->listen);
 		checkpoint_stop(ck);

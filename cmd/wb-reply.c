@@ -97,8 +97,8 @@ typedef struct {
 
 static const char *shortcut(const char *s)
 {
-	if (*s != '/' || !s[1] || strpbrk(s + 1, " \t\n/"))
-		wb_die(EX_DATAERR, "'%s': a shortcut is /WORD", s);
+	if (*s != '/' || !s[1] || strpbrk(s + 1, " \t\n/") || utf8_len(s) < 0)
+		wb_die(EX_DATAERR, "'%s': a shortcut is /WORD (UTF-8)", s);
 	return s + 1;
 }
 

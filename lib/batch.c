@@ -46,15 +46,38 @@ static int finish(batch *b, batch_done_fn done, void *ctx)
 	return rc ? rc : d;
 }
 
-int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_fn done, void *ctx)
+/* Where the documents come from: the input itself, or a reader ahead. */
+typedef struct {
+	in_docs *in;
+	ahead *a;
+} source;
+
+static int next(source *s, batch_doc *d)
+{
+	if (!s->a)
+		return in_docs_next(s->in, &d->text, &d->len, &d->offset, &d->line);
+	ahead_doc ad;
+	int got = ahead_next(s->a, &ad);
+	if (got == 1)
+		*d = (batch_doc){.text = ad.text, .len = ad.len, .offset = ad.offset, .line = ad.line,
+				 .name = d->name, .ahead = ad.prepared};
+	return got;
+}
+
+static int pending(source *s)
+{
+	return s->a ? ahead_pending(s->a) : in_docs_pending(s->in);
+}
+
+static int run(wb_db *db, source *s, size_t max, batch_doc_fn doc, batch_done_fn done, void *ctx)
 {
 	batch b = {.db = db};
-	batch_doc d = {.name = in_docs_name(in)};
+	batch_doc d = {.name = in_docs_name(s->in)};
 	int rc = 0, got;
-	while ((got = in_docs_next(in, &d.text, &d.len, &d.offset, &d.line)) == 1) {
+	while ((got = next(s, &d)) == 1) {
 		if ((rc = doc(&b, &d, ctx)))
 			break;
-		if (b.open && (b.n >= max || !in_docs_pending(in)) && (rc = finish(&b, done, ctx)))
+		if (b.open && (b.n >= max || !pending(s)) && (rc = finish(&b, done, ctx)))
 			break;
 	}
 	if (got > 1)
@@ -64,5 +87,22 @@ int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_f
 		if (!rc)
 			rc = c;
 	}
+	return rc;
+}
+
+int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_fn done, void *ctx)
+{
+	source s = {.in = in};
+	return run(db, &s, max, doc, done, ctx);
+}
+
+int batch_run_ahead(wb_db *db, in_docs *in, size_t max, ahead_prep_fn prep, ahead_drop_fn drop,
+		    batch_doc_fn doc, batch_done_fn done, void *ctx)
+{
+	source s = {.in = in, .a = ahead_start(in, prep, drop, ctx)};
+	if (!s.a)
+		return EX_OSERR;
+	int rc = run(db, &s, max, doc, done, ctx);
+	ahead_close(s.a);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #define WB_BATCH_H
 #include <stddef.h>
 
+#include "ahead.h"
 #include "db.h"
 #include "in.h"
 
@@ -24,6 +25,7 @@ typedef struct {
 	long long offset;
 	long line;
 	const char *name;
+	void *ahead; /* batch_run_ahead: what prep made of it (valid during doc) */
 } batch_doc;
 
 /* Handles one document; before it writes it calls batch_join. A non-zero
@@ -38,6 +40,14 @@ typedef int (*batch_done_fn)(int committed, void *ctx);
  * reader's (EX_DATAERR for a truncated document, EX_IOERR). What came
  * before a failing document is committed and done. */
 int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_fn done, void *ctx);
+/* batch_run with the input read, and each document prepared by prep,
+ * on a thread of its own (ahead.h) while doc handles the ones before:
+ * the same commits, in the same order (a commit when nothing more is
+ * ready means nothing read nor being read). What prep made is dropped
+ * on the reading thread after doc has had it, or at the end. EX_OSERR
+ * when no thread can be started. */
+int batch_run_ahead(wb_db *db, in_docs *in, size_t max, ahead_prep_fn prep, ahead_drop_fn drop,
+		    batch_doc_fn doc, batch_done_fn done, void *ctx);
 /* For doc: the transaction (begun when none is open), with this document
  * counted in the batch. 0 or db_begin's code. */
 int batch_join(batch *b);

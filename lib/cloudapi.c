@@ -547,7 +547,9 @@ static int run_one(api *a, CURL *h, const char *what, api_reply *r)
 }
 
 /* Runs the request on h for one string member key of its answer
- * (*out, malloc'd); EX_PROTOCOL when the answer has none. */
+ * (*out, malloc'd); EX_UNAVAILABLE when the answer has none: an answer
+ * that is not what Meta documents is no answer for us, as when the API is
+ * unreachable (DESIGN's list has no "protocol error"; 69 everywhere). */
 static int call_for(api *a, CURL *h, const char *what, const char *key, char **out)
 {
 	api_reply r;
@@ -558,7 +560,7 @@ static int call_for(api *a, CURL *h, const char *what, const char *key, char **o
 		*out = v && *v ? xstrdup(v) : NULL;
 		json_decref(j);
 		if (!*out)
-			rc = wb_err(EX_PROTOCOL, "%s: the answer holds no %s", what, key);
+			rc = wb_err(EX_UNAVAILABLE, "%s: the answer holds no %s", what, key);
 	}
 	api_reply_free(&r);
 	return rc;
@@ -567,6 +569,10 @@ static int call_for(api *a, CURL *h, const char *what, const char *key, char **o
 int api_media_info(api *a, const char *media_id, api_media *m)
 {
 	memset(m, 0, sizeof *m);
+	/* it comes from a webhook or an argument and becomes a URL path and
+	 * a file name: '../' would leave both (Meta's ids are digits) */
+	if (!*media_id || media_id[strspn(media_id, "0123456789")])
+		return wb_err(EX_DATAERR, "media id '%s': not one of Meta's (digits)", media_id);
 	struct req *q = xcalloc(1, sizeof *q);
 	CURL *h = handle_at(a, media_id, NULL, q);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, a->auth_headers);
@@ -587,7 +593,7 @@ int api_media_info(api *a, const char *media_id, api_media *m)
 			m->sha256 = xstrdup(sha);
 			m->mime = xstrdup(mime ? mime : "application/octet-stream");
 		} else {
-			rc = wb_err(EX_PROTOCOL, "%s: the answer lacks url, sha256 or file_size", what);
+			rc = wb_err(EX_UNAVAILABLE, "%s: the answer lacks url, sha256 or file_size", what);
 		}
 		json_decref(j);
 	}
@@ -716,7 +722,7 @@ int api_upload(api *a, const char *path, const char *mime, char **id)
 		api_result res;
 		api_result_parse(r.http, r.body, &res);
 		if (!*res.wamid)
-			rc = wb_err(EX_PROTOCOL, "uploading %s: the answer holds no media id", path);
+			rc = wb_err(EX_UNAVAILABLE, "uploading %s: the answer holds no media id", path);
 		else
 			*id = xstrdup(res.wamid);
 		api_result_free(&res);
@@ -738,7 +744,7 @@ static int call_for_success(api *a, const char *endpoint, json_t *body, const ch
 	if (!rc) {
 		json_t *ans = json_loads(r.body, 0, NULL);
 		if (!json_is_true(json_object_get(ans, "success")))
-			rc = wb_err(EX_PROTOCOL, "%s: the Cloud API did not answer success", what);
+			rc = wb_err(EX_UNAVAILABLE, "%s: the Cloud API did not answer success", what);
 		json_decref(ans);
 	}
 	api_reply_free(&r);
@@ -810,7 +816,7 @@ static int one_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx)
 	int rc = api_request(a, "GET", path, NULL, &r);
 	json_t *j = rc ? NULL : json_loads(r.body, 0, NULL), *data = json_object_get(j, "data"), *item;
 	if (!rc && !json_is_array(data))
-		rc = wb_err(EX_PROTOCOL, "GET %.*s: the answer holds no \"data\" list", (int)strcspn(path, "?"), path);
+		rc = wb_err(EX_UNAVAILABLE, "GET %.*s: the answer holds no \"data\" list", (int)strcspn(path, "?"), path);
 	size_t i;
 	json_array_foreach(data, i, item) {
 		if (rc || (rc = fn(item, ctx)))
@@ -832,7 +838,7 @@ int api_each_page(api *a, const char *path, int (*fn)(json_t *item, void *ctx), 
 	/* a bound, in case an answer sends us round in circles */
 	for (int pages = 1; !rc && after; pages++) {
 		if (pages == 10000) {
-			rc = wb_err(EX_PROTOCOL, "GET %.*s: more than 10000 pages", (int)strcspn(path, "?"), path);
+			rc = wb_err(EX_UNAVAILABLE, "GET %.*s: more than 10000 pages", (int)strcspn(path, "?"), path);
 			break;
 		}
 		char *p = xasprintf("%s%cafter=%s", path, strchr(path, '?') ? '&' : '?', after);
@@ -858,7 +864,7 @@ int api_messaging_limit(api *a, char **tier)
 	else if (!rc && json_is_integer(v))
 		*tier = xasprintf("%lld", (long long)json_integer_value(v));
 	else if (!rc)
-		rc = wb_err(EX_PROTOCOL, "the phone number's fields hold no whatsapp_business_manager_messaging_limit");
+		rc = wb_err(EX_UNAVAILABLE, "the phone number's fields hold no whatsapp_business_manager_messaging_limit");
 	json_decref(j);
 	api_reply_free(&r);
 	return rc;

@@ -82,6 +82,10 @@ typedef struct {
 
 /* The longest biz_opaque_callback_data Meta takes, in characters. */
 #define API_TAG_MAX 512
+/* Meta's limit on a text message's body, in characters (code points) */
+#define API_TEXT_MAX 4096
+/* ... and on an interactive message's body text */
+#define API_BODY_MAX 1024
 
 /* The request body for POST /{phone-id}/messages. NULL and EX_DATAERR
  * for a message the API would refuse on its face (a choice without a
@@ -199,7 +203,7 @@ typedef struct {
 	char *url, *mime, *sha256;
 	long long size;
 } api_media;
-/* Looks a media id up (Meta's first step of a download); EX_PROTOCOL
+/* Looks a media id up (Meta's first step of a download); EX_UNAVAILABLE
  * when the answer lacks url, sha256 or file_size. */
 int api_media_info(api *a, const char *media_id, api_media *m);
 void api_media_free(api_media *m);

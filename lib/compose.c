@@ -168,16 +168,19 @@ void compose_spec_free(compose_spec *s)
 /* Meta's limits, in characters (interactive reply buttons and list
  * messages). */
 enum {
-	LIM_BODY = 1024, LIM_HEADER = 60, LIM_FOOTER = 60, LIM_BUTTONS = 3, LIM_BUTTON_TITLE = 20,
+	LIM_BODY = API_BODY_MAX, LIM_HEADER = 60, LIM_FOOTER = 60, LIM_BUTTONS = 3, LIM_BUTTON_TITLE = 20,
 	LIM_BUTTON_ID = 256, LIM_LIST_BUTTON = 20, LIM_ROWS = 10, LIM_ROW_TITLE = 24, LIM_ROW_ID = 200,
 	LIM_ROW_DESC = 72, LIM_SECTION = 24,
 };
 
 static int over(int code, const char *opt, const char *arg, const char *what, const char *v, long max)
 {
-	if (!v || utf8_len(v) <= max)
-		return 0;
-	return wb_err(code, "%s '%s': %s is %ld characters; Meta's limit is %ld", opt, arg, what, utf8_len(v), max);
+	long n = v ? utf8_len(v) : 0;
+	/* (jansson would leave a value that is not UTF-8 out of the request) */
+	if (n < 0)
+		return wb_err(code, "%s '%s': %s is not valid UTF-8", opt, arg, what);
+	return n > max ? wb_err(code, "%s '%s': %s is %ld characters; Meta's limit is %ld", opt, arg, what, n, max)
+		       : 0;
 }
 
 /* "id:title" or a bare title, its own id */
@@ -477,6 +480,16 @@ static int fill(const char *in, kv *vars, int rendered, char **out)
 	return in && !rendered ? tmpl_render(in, kv_lookup, vars, out) : 0;
 }
 
+/* Text that is not UTF-8 (a byte from argv, a file or a CSV cell) cannot
+ * go into a JSON request: jansson would leave the field out, and Meta
+ * answer that it is missing after the row is queued. */
+static int utf8_check(const char *v, const char *opt, size_t i)
+{
+	if (!v || utf8_len(v) >= 0)
+		return 0;
+	return i ? wb_err(EX_DATAERR, "%s %zu: not valid UTF-8", opt, i) : wb_err(EX_DATAERR, "%s: not valid UTF-8", opt);
+}
+
 static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f)
 {
 	int rc = 0;
@@ -485,12 +498,19 @@ static int fill_all(const compose_spec *s, const char *text, kv *vars, filled *f
 	const char *in[] = {text, s->caption, s->filename, s->place, s->address, s->header, s->key, s->at, s->tag};
 	char **outp[] = {&f->text, &f->caption, &f->filename, &f->place, &f->address, &f->header, &f->key, &f->at,
 			 &f->tag};
+	static const char *const names[] = {"--text", "--caption", "--filename", "--name", "--address",
+					    "--header", "--key", "--at", "--tag"};
 	for (size_t i = 0; i < sizeof in / sizeof *in && !rc; i++)
-		rc = fill(in[i], vars, s->rendered, outp[i]);
+		if (!(rc = fill(in[i], vars, s->rendered, outp[i])))
+			rc = utf8_check(*outp[i], names[i], 0);
 	for (size_t i = 0; i < s->nparams && !rc; i++)
-		rc = fill(s->params[i], vars, s->rendered, &f->params[i]);
+		if (!(rc = fill(s->params[i], vars, s->rendered, &f->params[i])))
+			rc = utf8_check(f->params[i], "--param", i + 1);
 	for (size_t i = 0; i < s->nbuttons && !rc; i++)
-		rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i]);
+		if (!(rc = fill(s->buttons[i], vars, s->rendered, &f->buttons[i])))
+			rc = utf8_check(f->buttons[i], "--button", i + 1);
+	if (!rc && !(rc = utf8_check(s->reply_to, "--reply-to", 0)))
+		rc = utf8_check(s->react, "--react", 0);
 	return rc;
 }
 
@@ -639,7 +659,7 @@ int compose_cap_check(compose_ctx *c, const compose_spec *s)
  * were synced and it is not among them, gone, or not approved; checked
  * against its definition when wb has one (*d), else sent as given with
  * a warning, once. */
-static tverdict template_known(struct compose_templates *t, const tdef **d)
+static tverdict template_known(struct compose_templates *t, const char *tz, const tdef **d)
 {
 	const template_info *i = &t->info;
 	tverdict v = {TC_OK, ""};
@@ -650,8 +670,8 @@ static tverdict template_known(struct compose_templates *t, const tdef **d)
 					      "sends it as it is)", i->langs ? " (it has " : "", i->langs ? i->langs : "",
 			 i->langs ? ")" : "");
 	} else if (i->found && i->gone_at) {
-		char when[32];
-		when_fmt_utc(i->gone_at, when);
+		char when[40];
+		when_fmt_human(i->gone_at, tz, when);
 		v.rule = TC_STATUS;
 		snprintf(v.why, sizeof v.why, "%s since %s", i->status && !strcmp(i->status, "DELETED") ? "deleted"
 			 : "no longer listed by the Cloud API", when);
@@ -679,7 +699,7 @@ static int check_template(compose_ctx *c, const compose_spec *s, const filled *f
 		int rc = known_template(c, s->tmpl, lang, &t);
 		if (rc)
 			return rc;
-		v = template_known(t, &d);
+		v = template_known(t, c->tz, &d);
 	}
 	tgiven g = {f->header, (const char *const *)f->params, s->nparams, (const char *const *)f->buttons,
 		    s->nbuttons, c->no_check};
@@ -755,14 +775,14 @@ static int build(const compose_spec *s, api_msg_type type, const compose_media *
 	if (f->tag && utf8_len(f->tag) > API_TAG_MAX)
 		return wb_err(EX_DATAERR, "--tag is %ld characters; Meta takes %d at most", utf8_len(f->tag),
 			      API_TAG_MAX);
-	if (type == MSG_TEXT && utf8_len(f->text) > 4096)
-		return wb_err(EX_DATAERR, "text is %ld characters; the limit is 4096", utf8_len(f->text));
+	if (type == MSG_TEXT && utf8_len(f->text) > API_TEXT_MAX)
+		return wb_err(EX_DATAERR, "text is %ld characters; the limit is %d", utf8_len(f->text), API_TEXT_MAX);
 	if (f->caption && utf8_len(f->caption) > 1024)
 		return wb_err(EX_DATAERR, "caption is over 1024 characters");
 	parts p = {0};
 	int rc = read_parts(s, type, f, &msg, &p);
 	if (!rc && !(*payload = api_msg_body(&msg)))
-		rc = EX_DATAERR;
+		rc = wb_err(EX_DATAERR, "the message cannot be written as a request");
 	parts_free(&p);
 	return rc;
 }
@@ -899,7 +919,9 @@ static int render(compose_ctx *c, const compose_spec *s, api_msg_type type, cons
 	if (!rc)
 		rc = fill_all(s, quick ? quick : s->text, &vars, &out->f);
 	/* bad input (a past --at) stops the run before a template's warning */
-	if (!rc && out->f.at && !(rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+	if (!rc && out->f.at && (rc = when_parse(out->f.at, c->now, c->tz, &out->due)))
+		wb_err_prefix(rc, "--at: ");
+	else if (!rc && out->f.at)
 		rc = due_check(c, s, out->f.at, &out->due);
 	if (!rc && type == MSG_TEMPLATE)
 		rc = check_template(c, s, &out->f, &out->bound, &out->refused);
@@ -1050,9 +1072,9 @@ int compose_limit(compose_ctx *c, const compose_spec *s, int spread)
 	limit_plan p;
 	int rc = limit_guard(c->db, c->broadcast_id, c->now, spread, spread_note, c, &p);
 	if (!rc && p.later) {
-		char l[32], last[32];
+		char l[32], last[40];
 		limit_fmt(p.limit, l);
-		when_fmt_utc(p.last_due, last);
+		when_fmt_human(p.last_due, c->tz, last);
 		wb_warn("messaging limit %s a day: %lld of %lld go now, the rest later, the last at %s (wb-send queue)", l,
 			(long long)(p.adding - p.later), (long long)p.adding, last);
 	}

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,7 @@ struct wb_db {
 	int full;              /* the last failure was a full disk */
 	long long full_bytes;  /* what the failed transaction had written */
 	int busy_ms;           /* how long a statement waits for a lock */
+	long long txn;         /* db_txn */
 	double busy_since;     /* when the current wait began (monotonic ms) */
 	struct {
 		const char *sql;
@@ -507,8 +509,45 @@ static int busy_wait(void *p, int n)
 	return 1;
 }
 
+/* SQLite counts every allocation under one global mutex unless told
+ * not to (Debian's build keeps the count on, and has no lookaside):
+ * two locks around every malloc of a statement's step. wb never asks
+ * for the count. Only possible before SQLite's first use; later calls
+ * are refused harmlessly. */
+static void memstatus_off_now(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static void memstatus_off(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, memstatus_off_now);
+}
+
+/* Each end of a transaction (commit or rollback) gives the connection
+ * a number never used before in this process. */
+static long long txn_count;
+static void txn_ended(void *p)
+{
+	wb_db *db = p;
+	db->txn = __atomic_add_fetch(&txn_count, 1, __ATOMIC_RELAXED);
+}
+
+static int txn_committing(void *p)
+{
+	txn_ended(p);
+	return 0; /* the commit goes on */
+}
+
+long long db_txn(wb_db *db)
+{
+	return db->txn;
+}
+
 int db_open(const char *path, wb_db **out)
 {
+	memstatus_off();
 	wb_db *db = xcalloc(1, sizeof *db);
 	int rc = db_path_of(path, &db->path);
 	if (rc || (rc = make_parent(db->path)) || (strcmp(db->path, ":memory:") && (rc = make_private(db->path))))
@@ -520,6 +559,9 @@ int db_open(const char *path, wb_db **out)
 	}
 	db->busy_ms = BUSY_MS;
 	sqlite3_busy_handler(db->h, busy_wait, db);
+	txn_ended(db);
+	sqlite3_commit_hook(db->h, txn_committing, db);
+	sqlite3_rollback_hook(db->h, txn_ended, db);
 	/* Each utility is a short process; checkpointing the WAL as it
 	 * closes would make every bulk command pay to copy its pages twice.
 	 * SQLite's automatic checkpoints keep the WAL short instead. */

@@ -37,6 +37,11 @@ int db_commit(wb_db *db);
 /* Also, after a full disk (SQLITE_FULL), truncates the WAL, so that the
  * space the failed transaction took is free again. */
 void db_rollback(wb_db *db);
+/* Which transaction the next write belongs to: a number, unique in the
+ * process, that changes whenever a transaction of this connection ends
+ * (committed or rolled back), so that what is done once a transaction
+ * can tell a new one. */
+long long db_txn(wb_db *db);
 /* After a db_rollback that followed a full disk: the bytes the failed
  * transaction had written (the WAL's size then); 0 when no full disk
  * was rolled back. */

@@ -113,6 +113,16 @@ static void free_rec(struct rec *rec)
 	rec->n = 0;
 }
 
+/* A NUL would end a cell's C string unseen, cutting its text. */
+static int nul_byte(const char *name, long line)
+{
+	char at[24] = "";
+	if (line)
+		snprintf(at, sizeof at, ":%ld", line);
+	return wb_err(EX_DATAERR, "%s%s: a NUL byte, which text does not hold (a UTF-16 file? save it as "
+		      "UTF-8)", name, at);
+}
+
 /* libcsv's own words are for programmers: the user hears what is wrong
  * with the line and how to write it instead. */
 static int malformed(csvr *r)
@@ -152,6 +162,8 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 		}
 		r->line++;
 		char *s = r->buf;
+		if (memchr(s, 0, (size_t)len))
+			return nul_byte(r->name, r->line);
 		if (r->first) {
 			r->first = 0;
 			if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) { /* a spreadsheet's BOM */
@@ -416,13 +428,15 @@ static void dedupe(phone_list *l)
 	free(sorted);
 }
 
-int in_line(FILE *fp, char **buf, size_t *cap, long *lineno)
+int in_line(FILE *fp, const char *name, char **buf, size_t *cap, long *lineno)
 {
 	errno = 0;
 	ssize_t n = getline(buf, cap, fp);
 	if (n < 0)
 		return ferror(fp) ? wb_err(EX_IOERR, "read error: %s", strerror(errno)) : 0;
 	(*lineno)++;
+	if (memchr(*buf, 0, (size_t)n))
+		return nul_byte(name, *lineno);
 	while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
 		(*buf)[--n] = 0;
 	return 1;
@@ -604,7 +618,7 @@ int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out)
 	r->forms = forms;
 	int got;
 	/* the first non-blank line tells the form */
-	while ((got = in_line(fp, &r->buf, &r->cap, &r->line)) == 1 && !*strtrim(r->buf))
+	while ((got = in_line(fp, name, &r->buf, &r->cap, &r->line)) == 1 && !*strtrim(r->buf))
 		;
 	if (got != 1)
 		return got;
@@ -675,7 +689,7 @@ static int next_json(in_rows *r, in_row *row)
 		return json_row(r, row);
 	}
 	int got;
-	while ((got = in_line(r->fp, &r->buf, &r->cap, &r->line)) == 1)
+	while ((got = in_line(r->fp, r->name, &r->buf, &r->cap, &r->line)) == 1)
 		if (*strtrim(r->buf))
 			return json_row(r, row);
 	return got;
@@ -837,11 +851,13 @@ int in_read_all(const char *path, char **text)
 	int bad = ferror(fp);
 	if (!use_stdin)
 		fclose(fp);
-	if (bad) {
+	if (bad || (b.s && memchr(b.s, 0, b.len))) {
 		sb_free(&b);
-		return wb_err(EX_IOERR, "%s: read error", name);
+		return bad ? wb_err(EX_IOERR, "%s: read error", name) : nul_byte(name, 0);
 	}
-	*text = b.s ? sb_take(&b) : xstrdup("");
+	size_t bom = b.len >= 3 && !memcmp(b.s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	*text = xstrdup(b.s ? b.s + bom : "");
+	sb_free(&b);
 	return 0;
 }
 
@@ -887,6 +903,11 @@ int in_docs_path(const char *path, in_docs **out)
 const char *in_docs_name(const in_docs *r)
 {
 	return r->name;
+}
+
+int in_docs_fd(const in_docs *r)
+{
+	return r->fd;
 }
 
 void in_docs_close(in_docs *r)
@@ -941,6 +962,9 @@ void in_docs_lines(in_docs *r, size_t max)
 static int skip_blank(in_docs *r)
 {
 	for (;;) {
+		/* the BOM an editor may put at the start of a file */
+		if (!r->base && !r->start && r->end >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3))
+			r->start = 3;
 		while (r->start < r->end && strchr(" \t\r\n", r->buf[r->start]) && r->buf[r->start]) {
 			r->line += r->buf[r->start] == '\n';
 			r->start++;

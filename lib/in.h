@@ -132,13 +132,15 @@ int in_phones(int argc, char **argv, FILE *fp, const char *name, phone_list *out
  * allowed), by in_row_key; a row without one is EX_DATAERR. */
 int in_phones_stream(FILE *fp, const char *name, phone_list *out);
 
-/* Reads a line of at most max bytes (with its line number) — the JSONL
- * reader's primitive. Returns 1, 0 at EOF, or EX_ code. *buf is reused. */
-int in_line(FILE *fp, char **buf, size_t *cap, long *lineno);
+/* Reads a line (with its line number) — the JSONL reader's primitive.
+ * Returns 1, 0 at EOF, or EX_ code (EX_DATAERR naming name and the line
+ * when it holds a NUL byte). *buf is reused. */
+int in_line(FILE *fp, const char *name, char **buf, size_t *cap, long *lineno);
 
-/* A whole file as one NUL-terminated string (a JSON document); path NULL
- * or "-" reads stdin. EX_NOINPUT when the file is missing, EX_IOERR when
- * it cannot be read; the message names it. */
+/* A whole file as one NUL-terminated string (a JSON document), without
+ * the BOM an editor may put first; path NULL or "-" reads stdin.
+ * EX_NOINPUT when the file is missing, EX_IOERR when it cannot be read,
+ * EX_DATAERR when it holds a NUL byte; the message names it. */
 int in_read_all(const char *path, char **text);
 
 /* A stream of JSON documents, one after another (JSONL, or pretty-printed
@@ -159,6 +161,8 @@ const char *in_docs_name(const in_docs *r);
 int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line);
 /* 1 when more input can be read without waiting. */
 int in_docs_pending(in_docs *r);
+/* The file descriptor it reads, for a poll beside others. */
+int in_docs_fd(const in_docs *r);
 
 /* Line mode, for the JSONL streams between utilities: each line is one
  * document, whatever it holds (a bad line cannot swallow the lines after

@@ -152,41 +152,82 @@ static int savepoint(wb_db *db, const char *sql)
 /* One good part: stored, its event due when it is new. A part the
  * database refuses (a constraint) costs only itself: undone, and the
  * document is quarantined whole with the reason (storing is idempotent,
- * so a retry stores nothing twice). */
+ * so a retry stores nothing twice). Any other failure undoes the part
+ * too, so that a document of one part needs no savepoint of its own. */
 static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, const char *source,
 		long long offset, long line)
 {
-	int fresh, rc = savepoint(ib->db, "SAVEPOINT part");
-	if (!rc && (rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
+	int fresh = 0, rc = savepoint(ib->db, "SAVEPOINT part");
+	if (rc)
+		return rc;
+	if ((rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
 		char *why = xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change", wb_errmsg());
 		savepoint(ib->db, "ROLLBACK TO part");
 		wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
 		rc = set_aside(ib, &whole, doc, len, source, offset, line);
 		free(why);
 		fresh = 0;
+	} else if (rc) {
+		savepoint(ib->db, "ROLLBACK TO part");
 	}
 	int rel = savepoint(ib->db, "RELEASE part");
 	if (rc || (rc = rel) || !fresh)
 		return rc;
 	if (it->kind == WH_CHANGE && !it->known)
 		note_unknown(ib, it->field);
-	if (ib->events)
+	if (ib->events && it->event)
+		sb_puts(&ib->pending, it->event);
+	else if (ib->events)
 		event_render(it, &ib->pending);
 	if (ib->on_media && it->kind == WH_MESSAGE && it->media_id && it->wamid)
 		sb_printf(&ib->media_due, "%s\n", it->wamid);
 	return 0;
 }
 
+int inbound_parsed(inbound *ib, const wh_batch *b, const char *doc, size_t len, const char *source,
+		   long long offset, long line)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->n && !rc; i++)
+		rc = b->v[i].kind == WH_BAD ? set_aside(ib, &b->v[i], doc, len, source, offset, line)
+					    : take(ib, &b->v[i], doc, len, source, offset, line);
+	return rc;
+}
+
 int inbound_document(inbound *ib, const char *doc, size_t len, const char *source, long long offset, long line)
 {
 	wh_batch b;
 	webhook_parse(doc, len, &b);
-	int rc = 0;
-	for (size_t i = 0; i < b.n && !rc; i++)
-		rc = b.v[i].kind == WH_BAD ? set_aside(ib, &b.v[i], doc, len, source, offset, line)
-					   : take(ib, &b.v[i], doc, len, source, offset, line);
+	int rc = inbound_parsed(ib, &b, doc, len, source, offset, line);
 	webhook_free(&b);
 	return rc;
+}
+
+/* What the store would make of each item without the database, made
+ * here, off its thread: the raw JSON it keeps, the event line. */
+void *inbound_parse(const char *doc, size_t len, void *unused)
+{
+	wh_batch *b = xmalloc(sizeof *b);
+	webhook_parse(doc, len, b);
+	sb ev = {0};
+	for (size_t i = 0; i < b->n; i++) {
+		wh_item *it = &b->v[i];
+		if (it->kind == WH_BAD)
+			continue;
+		it->raw_text = ingest_dump(it->raw);
+		sb_reset(&ev);
+		event_render(it, &ev);
+		it->event = xstrdup(ev.len ? ev.s : "");
+	}
+	sb_free(&ev);
+	return b;
+}
+
+void inbound_parse_free(void *parsed, void *unused)
+{
+	if (parsed)
+		webhook_free(parsed);
+	free(parsed);
 }
 
 /* Each medium due handed to on_media, after the events: a download holds
@@ -254,12 +295,14 @@ static int stream_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	inbound *ib = ctx;
 	int rc = batch_join(b);
-	return rc ? rc : inbound_document(ib, d->text, d->len, d->name, d->offset, d->line);
+	return rc ? rc : inbound_parsed(ib, d->ahead, d->text, d->len, d->name, d->offset, d->line);
 }
 
+/* Documents are read and parsed on a thread of their own while the ones
+ * before them are stored: parsing is about a third of the work. */
 int inbound_stream(inbound *ib, in_docs *in)
 {
-	return batch_run(ib->db, in, BATCH_MAX, stream_doc, emit, ib);
+	return batch_run_ahead(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
 }
 
 int inbound_paths(inbound *ib, int n, char **paths)

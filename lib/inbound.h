@@ -56,6 +56,13 @@ void inbound_close(inbound *ib);
  * (0: none), and the part), its events appended to pending. 0, or the
  * database's error: a bad part is no error. */
 int inbound_document(inbound *ib, const char *doc, size_t len, const char *source, long long offset, long line);
+/* The same on a document parsed beforehand (inbound_parse). */
+int inbound_parsed(inbound *ib, const wh_batch *b, const char *doc, size_t len, const char *source,
+		   long long offset, long line);
+/* A document parsed (a wh_batch), on any thread: nothing is stored nor
+ * written; inbound_parse_free frees it. As ahead.h's prep and drop. */
+void *inbound_parse(const char *doc, size_t len, void *unused);
+void inbound_parse_free(void *parsed, void *unused);
 /* Stores every document of in, in batches (batch.h), and writes the
  * events of a batch after its commit. A document that is not JSON is
  * quarantined like any bad part, and the stream goes on; a truncated

@@ -36,6 +36,15 @@ static void bind_json(sqlite3_stmt *st, int i, json_t *v)
 		sqlite3_bind_text(st, i, ingest_dump(v), -1, free);
 }
 
+/* Binds an item's raw JSON: as dumped ahead when it was, else as above. */
+static void bind_raw(sqlite3_stmt *st, int i, const wh_item *it)
+{
+	if (it->raw_text)
+		sqlite3_bind_text(st, i, it->raw_text, -1, SQLITE_STATIC);
+	else
+		bind_json(st, i, it->raw);
+}
+
 static const char *user_id_at(json_t *o, const char *key)
 {
 	return bsuid_valid(json_str(o, key)) ? json_str(o, key) : NULL;
@@ -113,7 +122,7 @@ static int store_change(wb_db *db, const wh_item *it, int64_t cid, int *fresh)
 	sqlite3_bind_text(st, 2, it->target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, it->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, it->ts);
-	bind_json(st, 5, it->raw);
+	bind_raw(st, 5, it);
 	int rc = db_step_changed(db, st, "saving an edit", fresh);
 	if (rc || !*fresh)
 		return rc;
@@ -169,7 +178,7 @@ static int insert_message(wb_db *db, const wh_item *it, int64_t cid, int out, in
 	db_bind_text(st, 5, it->media_id);
 	db_bind_text(st, 6, it->media_mime);
 	db_bind_text(st, 7, it->reply_to);
-	bind_json(st, 8, it->raw);
+	bind_raw(st, 8, it);
 	sqlite3_bind_int64(st, 9, it->ts);
 	db_bind_opt_int(st, 10, it->error_code);
 	db_bind_text(st, 11, it->error_text);
@@ -244,13 +253,13 @@ static int link_ids(wb_db *db, const char *phone, const char *user_id, const wh_
 
 static int store_status(wb_db *db, const wh_item *it, int *fresh)
 {
-	char *payload = ingest_dump(it->raw);
+	char *payload = it->raw_text ? NULL : ingest_dump(it->raw);
 	track_report r = {
 		.error_code = it->error_code, .error_text = it->error_text, .error_title = it->error_title,
 		.error_href = it->error_href, .recipient = it->phone ? it->phone : it->group,
 		.recipient_user_id = it->user_id, .phone_number_id = it->phone_number_id,
 		.participant = it->participant ? it->participant : it->participant_user_id,
-		.callback_data = it->callback_data, .payload = payload,
+		.callback_data = it->callback_data, .payload = payload ? payload : it->raw_text,
 	};
 	/* track_status records each (wamid, status, participant) once;
 	 * whether it wrote anything tells a new status from a repeat */
@@ -295,7 +304,7 @@ static int store_call(wb_db *db, const wh_item *it, int *fresh)
 	sqlite3_bind_text(st, 1, it->wamid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, it->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, it->ts);
-	bind_json(st, 4, it->raw);
+	bind_raw(st, 4, it);
 	if (rc || (rc = db_step_changed(db, st, "saving a call", fresh)) || !*fresh)
 		return rc;
 	char state[32];
@@ -370,7 +379,7 @@ static int store_kept(wb_db *db, const wh_item *it, int *fresh)
 	db_bind_text(st, 5, it->template_id ? id : NULL);
 	db_bind_text(st, 6, it->template_name);
 	db_bind_text(st, 7, it->template_language);
-	bind_json(st, 8, it->raw);
+	bind_raw(st, 8, it);
 	sqlite3_bind_int(st, 9, it->known);
 	sqlite3_bind_int64(st, 10, when_now());
 	int rc = db_step_changed(db, st, "saving a webhook change", fresh);

@@ -27,7 +27,14 @@ static int check_name(const char *name)
 	long n = utf8_len(name);
 	if (n <= 0 || n > 100)
 		return wb_err(EX_DATAERR, "'%s': a label name is 1 to 100 characters of UTF-8", name);
-	return 0;
+	/* a contact's labels are listed joined by commas: 'a,b' would read
+	 * as two, and a name that differs only by a space or a tab as one */
+	size_t len = strlen(name);
+	int bad = name[0] == ' ' || name[len - 1] == ' ' || strchr(name, ',');
+	for (const unsigned char *p = (const unsigned char *)name; *p && !bad; p++)
+		bad = *p < 0x20 || *p == 0x7f;
+	return bad ? wb_err(EX_DATAERR, "'%s': a label name has no comma, control character, or space at "
+					"either end", name) : 0;
 }
 
 int label_add(wb_db *db, const char *name, int color, int64_t now)

@@ -20,7 +20,7 @@
 
 /* Three threads share a running listener. libmicrohttpd's one thread
  * (epoll) does all the HTTP: reading, the signature, the handshake, every
- * refusal. Signed bodies go to the store thread, which takes whatever has
+ * refusal, and prepares (parses) signed bodies. They go to the store thread, which takes whatever has
  * queued up as one batch (one transaction under load, so a busy listener
  * commits less often rather than falling behind) while their connections
  * wait suspended; neither a slow client nor a locked database holds up
@@ -147,6 +147,8 @@ static enum MHD_Result start(server *s, struct MHD_Connection *c, const char *ur
 static enum MHD_Result to_store(server *s, struct MHD_Connection *c, req *r)
 {
 	r->post = (listen_post){.body = r->body.s ? r->body.s : "", .len = r->body.len, .arrived_ms = listen_clock_ms()};
+	if (s->o->prep)
+		r->post.prepared = s->o->prep(r->post.body, r->post.len, s->o->ctx);
 	r->conn = c;
 	pthread_mutex_lock(&s->lock);
 	if (s->stopping) {
@@ -223,6 +225,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (r) {
+		if (r->post.prepared && s->o->drop)
+			s->o->drop(r->post.prepared, s->o->ctx);
 		sb_free(&r->body);
 		free(r);
 	}

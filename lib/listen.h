@@ -18,6 +18,7 @@ typedef struct {
 	const char *body;
 	size_t len;
 	long long arrived_ms; /* when it was whole (monotonic clock) */
+	void *prepared;       /* what the prep function made of it, or NULL */
 	int rc;               /* the store sets it: 0 stored (200), EX_DATAERR
 	                       * refused (400: Meta gives up), else 503 (Meta
 	                       * tries again) */
@@ -30,6 +31,12 @@ typedef struct {
  * listener cannot go on (its output is gone): it then stops, answering
  * 503 to what it could not finish. */
 typedef int (*listen_store_fn)(listen_post *posts, size_t n, void *ctx);
+/* Prepares a signed body (parses it, say) on the thread that serves
+ * HTTP, so that the store thread spends its time storing; drop frees
+ * what it made once the request is over. Neither may touch the store's
+ * database or output. */
+typedef void *(*listen_prep_fn)(const char *body, size_t len, void *ctx);
+typedef void (*listen_drop_fn)(void *prepared, void *ctx);
 
 typedef struct {
 	const char *addr;         /* "127.0.0.1:8080", "[::1]:8080", ":8080"; port 0 picks one */
@@ -42,6 +49,8 @@ typedef struct {
 	                           * opening or the answer before it on that connection */
 	unsigned per_addr;        /* connections from one address at once; 0: LISTEN_PER_ADDR */
 	listen_store_fn store;
+	listen_prep_fn prep; /* NULL: nothing prepared */
+	listen_drop_fn drop;
 	void *ctx;
 } listen_opts;
 

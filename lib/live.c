@@ -27,15 +27,20 @@ static void answer_all(listen_post *p, size_t n, int rc)
 }
 
 /* One body in a savepoint: all of it, or nothing of it and its events.
- * Its bad parts are no error: inbound quarantines them. */
+ * Its bad parts are no error: inbound quarantines them. A body of one
+ * part (most are) needs no savepoint: inbound undoes a part that fails,
+ * and quarantining one is one statement. */
 static int store_one(inbound *ib, const listen_post *p)
 {
 	inbound_mark mark = inbound_mark_now(ib);
-	int rc = db_savepoint(ib->db);
+	const wh_batch *b = p->prepared; /* parsed on the HTTP thread, unless no prep was given */
+	int whole = !b || b->n > 1;
+	int rc = whole ? db_savepoint(ib->db) : 0;
 	if (rc)
 		return rc;
-	rc = inbound_document(ib, p->body, p->len, "listener", -1, 0);
-	int end = db_savepoint_end(ib->db, !rc);
+	rc = b ? inbound_parsed(ib, b, p->body, p->len, "listener", -1, 0)
+	       : inbound_document(ib, p->body, p->len, "listener", -1, 0);
+	int end = whole ? db_savepoint_end(ib->db, !rc) : 0;
 	if (rc || end) {
 		inbound_undo(ib, mark);
 		wb_warn("a webhook answered 503 (Meta tries again): %s", wb_errmsg());

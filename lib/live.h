@@ -25,7 +25,8 @@ typedef struct {
 /* Reads WB_LISTEN_BUSY_MS (config.h): EX_CONFIG when it is not a number
  * of milliseconds (0 to 600000). */
 int live_open(live *lv, inbound *ib);
-/* The listen_store_fn; ctx is the live. Returns EX_IOERR when the events
+/* The listen_store_fn; ctx is the live. A post's prepared, when there
+ * is one, is its body parsed (listen_opts.prep = inbound_parse). Returns EX_IOERR when the events
  * cannot be written (the reader went away): the listener stops. */
 int live_store(listen_post *posts, size_t n, void *ctx);
 

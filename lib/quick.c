@@ -141,6 +141,8 @@ int quick_keyword_add(wb_db *db, const char *word, const char *shortcut)
 {
 	if (!*word)
 		return wb_err(EX_DATAERR, "an empty keyword");
+	if (utf8_len(word) < 0) /* it could never match a message, which is UTF-8 */
+		return wb_err(EX_DATAERR, "keyword '%s': not valid UTF-8", word);
 	sqlite3_stmt *st = db_stmt(db,
 		"INSERT INTO keyword (word, quick_reply_id) SELECT ?1, id FROM quick_reply WHERE shortcut = ?2 "
 		"ON CONFLICT (word) DO UPDATE SET quick_reply_id = excluded.quick_reply_id "

@@ -7,6 +7,7 @@
 
 #include "batch.h"
 #include "checkpoint.h"
+#include "cloudapi.h"
 #include "contact.h"
 #include "err.h"
 #include "kv.h"
@@ -248,6 +249,13 @@ static const char *check_key(const char *key, void *ctx)
 
 int reply_text_check(wb_db *db, const char *what, const char *text, int away)
 {
+	/* stored as it is, it would go out later as a request missing its
+	 * text, or be refused on every message it answers */
+	long n = utf8_len(text);
+	if (n < 0)
+		return wb_err(EX_DATAERR, "%s: not valid UTF-8", what);
+	if (n > API_TEXT_MAX)
+		return wb_err(EX_DATAERR, "%s: %ld characters; a text message has at most %d", what, n, API_TEXT_MAX);
 	text_check t = {.db = db, .what = what};
 	int rc = contact_count(db, &t.contacts);
 	for (int i = 0; !rc && contact_fields[i]; i++)

@@ -141,13 +141,26 @@ static int one_on_resolve(wb_db *db)
 	return rc;
 }
 
+/* The question and the follow-up are sent on every survey: one that is
+ * not UTF-8 or over Meta's limit is refused here, naming its option. */
+static int text_ok(const char *opt, const char *v, long max)
+{
+	long n = v ? utf8_len(v) : 0;
+	if (n < 0)
+		return wb_err(EX_DATAERR, "%s: not valid UTF-8", opt);
+	return n > max ? wb_err(EX_DATAERR, "%s: %ld characters; Meta's limit is %ld", opt, n, max) : 0;
+}
+
 int survey_add(wb_db *db, const survey *s, int64_t now)
 {
 	size_t n = strlen(s->name);
 	if (!n || n > 64 || strspn(s->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != n)
 		return wb_err(EX_DATAERR, "survey name '%s': 1 to 64 letters, digits, - and _", s->name);
+	int rc = text_ok("--ask", s->ask, API_BODY_MAX);
+	if (rc || (rc = text_ok("--follow-up", s->follow_up, API_TEXT_MAX)))
+		return rc;
 	scale_form f;
-	int rc = scale_parse(s->scale, s->ask, &f);
+	rc = scale_parse(s->scale, s->ask, &f);
 	if (rc)
 		return rc;
 	if ((rc = form_check(&f)))

@@ -354,7 +354,7 @@ int template_create(wb_db *db, api *a, const char *waba, json_t *def, char **sta
 	json_t *ans = rc ? NULL : json_loads(r.body, 0, NULL);
 	api_reply_free(&r);
 	if (!rc && !json_str(ans, "status"))
-		rc = wb_err(EX_PROTOCOL, "creating %s: the answer holds no status", json_str(def, "name"));
+		rc = wb_err(EX_UNAVAILABLE, "creating %s: the answer holds no status", json_str(def, "name"));
 	if (!rc) {
 		/* the row is what was asked, as the API took it (Meta may change the category) */
 		json_t *row = json_deep_copy(def);

@@ -908,6 +908,9 @@ static int give_examples(const tcreate *c, needs *ns)
 	for (size_t i = 0; i < c->nexamples; i++) {
 		const char *e = c->examples[i];
 		size_t nl = by_name ? name_len(e) : 0, k = i;
+		/* jansson would leave it out of the request unseen */
+		if (utf8_len(e) < 0)
+			return wb_err(EX_DATAERR, "--example %zu: not UTF-8", i + 1);
 		if (by_name)
 			for (k = 0; k < ns->n && (strncmp(ns->v[k].name, e, nl) || ns->v[k].name[nl]); k++)
 				;

@@ -723,11 +723,41 @@ static void read_entry(walk *w, json_t *entry)
 		read_change(w, ch);
 }
 
+/* A string holding NUL (\u0000, valid JSON) would be cut short by every C
+ * string function after it, so each NUL becomes U+FFFD: the customer's
+ * message is kept whole rather than refused for one character. */
+static void unnul(json_t *v)
+{
+	if (json_is_string(v)) {
+		size_t n = json_string_length(v);
+		const char *s = json_string_value(v);
+		if (strlen(s) == n)
+			return;
+		char *t = xmalloc(3 * n + 1), *o = t;
+		for (size_t i = 0; i < n; i++)
+			o = s[i] ? (*o = s[i], o + 1) : (memcpy(o, "\xEF\xBF\xBD", 3), o + 3);
+		json_string_setn_nocheck(v, t, (size_t)(o - t));
+		free(t);
+	} else if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+			unnul(x);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			unnul(x);
+	}
+}
+
 void webhook_parse(const char *buf, size_t len, wh_batch *b)
 {
 	memset(b, 0, sizeof *b);
 	json_error_t e;
-	b->root = json_loadb(buf, len, 0, &e);
+	b->root = json_loadb(buf, len, JSON_ALLOW_NUL, &e);
+	if (b->root && memmem(buf, len, "\\u0000", 6))
+		unnul(b->root);
 	json_t *entries = json_object_get(b->root, "entry");
 	const char *object = json_str(b->root, "object");
 	if (!b->root) {
@@ -753,6 +783,8 @@ void webhook_free(wh_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->v[i].path);
 		free(b->v[i].reason);
+		free(b->v[i].raw_text);
+		free(b->v[i].event);
 		json_decref(b->v[i].part);
 	}
 	json_decref(b->root);

@@ -60,6 +60,10 @@ typedef struct {
 	const char *template_name, *template_language;
 	int known;                   /* change: 1 for a field wb models */
 	json_t *raw;                 /* the item as received; change: its value */
+	/* made ahead for the store on the thread that parsed (inbound_parse),
+	 * else NULL: raw as it is stored, and the item's event line;
+	 * webhook_free frees them */
+	char *raw_text, *event;
 	/* WH_BAD */
 	char *path;                  /* "entry[1].changes[0].value.messages[2]", "" for all */
 	char *reason;

@@ -167,6 +167,12 @@ like "$(cat "$T/err")" "clash.csv:2: 16505550104 is another contact's phone" "sa
 printf 'phone,name\n+1 650 555 0104,Di\n' >"$T/nokey.csv"
 exits 65 "--key names no column of the file" -- wb-contact import --key external_id "$T/nokey.csv"
 exits 64 "--delete-missing without --key" -- wb-contact import --delete-missing "$T/crm2.csv"
+# a CRM export that failed after its header is no "the CRM dropped everyone"
+printf 'phone,name,external_id\n' >"$T/header-only.csv"
+exits 65 "--delete-missing with a file of no rows" -- wb-contact import --key external_id --delete-missing "$T/header-only.csv"
+is "$(cat "$T/err") $(sql "SELECT count(*) FROM contact WHERE json_extract(attrs, '$.external_id') IS NOT NULL")" \
+	"wb-contact: --delete-missing: no row was taken, so every contact with a 'external_id' would go; refused (wb-contact rm removes contacts) 3" \
+	"is refused; the CRM's contacts stay"
 # --- identities (b9): a user ID on every row; a changed number is an update ---
 n=$(sql "SELECT max(id) FROM change")
 printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","contacts":[{"profile":{"name":"Amara"},"wa_id":"447700900461"}],"messages":[{"from":"447700900461","id":"wamid.A1","timestamp":"1795600000","type":"text","text":{"body":"hi"}}]}}]}]}\n' |

@@ -35,6 +35,16 @@ exits 0 "--phone-column picks the Phone column over WhatsApp" -- wb-contact impo
 is "$(sql "SELECT name FROM contact WHERE wa_id = '16505550100'")" "Ann" "imported by the column named"
 exits 65 "--phone-column naming no column" -- wb-contact import --phone-column Mobil "$T/de.csv"
 is "$(cat "$T/err")" "wb-contact: $T/de.csv:1: no column 'Mobil' in the header (Name, Telefon, Stadt)" "says so"
+# a NUL byte would cut a cell short unseen; a spreadsheet's "Unicode text"
+# (UTF-16) is full of them
+printf 'phone,name\n+33 6 12 34 56 70,Zo\000e\n' >"$T/nul.csv"
+exits 65 "a NUL byte in a cell" -- wb-contact import "$T/nul.csv"
+is "$(cat "$T/err") $(sql "SELECT count(*) FROM contact WHERE wa_id = '33612345670'")" \
+	"wb-contact: $T/nul.csv:2: a NUL byte, which text does not hold (a UTF-16 file? save it as UTF-8) 0" \
+	"names the line; the row is not imported cut to 'Zo'"
+printf '\377\376p\000h\000o\000n\000e\000\n\000' >"$T/utf16.csv"
+exits 65 "a UTF-16 file" -- wb-contact import "$T/utf16.csv"
+like "$(cat "$T/err")" "utf16.csv:1: a NUL byte, .*UTF-16 file\\? save it as UTF-8" "says what it is likely to be"
 exits 64 "--delimiter of two characters" -- wb-contact import --delimiter ';;' "$T/de.csv"
 exits 64 "--delimiter goes with the commands that read tables" -- wb-contact ls --delimiter ';'
 exits 64 "--phone-column does not go with --message" -- wb-label apply vip --message wamid.X --phone-column x

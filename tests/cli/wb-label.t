@@ -12,6 +12,10 @@ is "$(cut -d, -f1 "$T/out" | tr '\n' '|')" "name|New customer|New order|Order co
 exits 65 "add an existing label (any case)" -- wb-label add VIP
 like "$(cat "$T/err")" "^wb-label: label 'VIP' exists" "says it exists"
 exits 65 "color out of range" -- wb-label add x --color 21
+# a contact's labels are listed joined by commas
+exits 65 "a comma in a name" -- wb-label add 'Paid,VIP'
+is "$(cat "$T/err")" "wb-label: 'Paid,VIP': a label name has no comma, control character, or space at either end" "says why"
+exits 65 "a name that only a trailing space tells apart" -- wb-label rename VIP 'VIP '
 exits 64 "unknown command" -- wb-label frob
 exits 64 "missing argument" -- wb-label add
 exits 64 "--color only with add" -- wb-label rm vip --color 3

@@ -54,6 +54,13 @@ q "insert into contact (user_id, created_at, updated_at) values ('US.13491208655
 	insert into message (wamid, contact_id, direction, type, media_id, ts, status)
 	select 'wamid.U1', id, 'in', 'document', '5550000000000001', 7, 'received' from contact where user_id like 'US.%'"
 exits 0 "get for a contact without a phone" -- wb-media get wamid.U1 -O "$T/u.pdf"
+# a webhook's media id is outside text: '../' would leave the API's URL
+# path and the directory; refused before any request
+q "insert into message (wamid, contact_id, direction, type, media_id, ts, status)
+	select 'wamid.U2', id, 'in', 'image', '../../x', 8, 'received' from contact where user_id like 'US.%'"
+before=$(api_requests)
+exits 65 "a media id that is not Meta's" -- wb-media get wamid.U2 -O "$T/dl"
+is "$(cat "$T/err") $(api_requests)" "wb-media: media id '../../x': not one of Meta's (digits) $before" "is named, nothing asked"
 like "$(wb-contact log US.13491208655302741918 -o csv --no-header)" "^[^,]*,,US\.13491208655302741918,in,document,.*,$T/u.pdf\$" \
 	"its log shows the path"
 

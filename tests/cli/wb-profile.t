@@ -107,6 +107,8 @@ is "$(cat "$T/out")" "open  2026-11-30 12:00+08:00" "shows it in the business zo
 exits 1 "closed at lunch" -- openat --at 2026-11-30T12:30
 is "$(cat "$T/err")" "" "an answer, not an error: nothing on stderr"
 is "$(tail -n +2 "$T/out")" "closed,2026-11-30T05:00:00Z" "until 13:00"
+exits 65 "a time that is none" -- openat --at lunchtime
+like "$(cat "$T/err")" "^wb-profile: --at: 'lunchtime': not a time" "names the option"
 exits 0 "a UTC time is read as UTC" -- openat --at 2026-11-30T01:30:00Z
 is "$(tail -n +2 "$T/out")" "open,2026-11-30T04:00:00Z" "09:30 local is open"
 exits 1 "a second before opening" -- openat --at 2026-11-30T08:59:59

@@ -53,10 +53,24 @@ is "$(code "http://127.0.0.1:$PORT/webhook/x?hub.mode=subscribe&hub.verify_token
 	"a handshake on another path: 404"
 is "$(q "select count(*) from message where type='video'")" 0 "nothing stored from another path"
 
+# a body of one part is stored without a savepoint of its own: a part
+# the database fails (not refuses) leaves nothing of it, not its contact
+sed 's/8613912345678/8613900000009/g; s/"body": *"[^"]*"/"body": "fail here"/; s/"id": *"wamid[^"]*"/"id": "wamid.FAILHERE"/' \
+	"$W/msg-text.json" > "$T/fail.json"
+q "CREATE TRIGGER fail_here BEFORE INSERT ON message WHEN NEW.body = 'fail here' BEGIN SELECT json('no'); END"
+is "$(post "$T/fail.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/fail.json")")" 503 \
+	"a part the database fails: 503 (Meta tries again)"
+is "$(q "select count(*) from contact where wa_id = '8613900000009'") $(q "select count(*) from conversation")" "0 1" \
+	"nothing of it stays: no contact, no conversation"
+q "DROP TRIGGER fail_here"
+is "$(post "$T/fail.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/fail.json")")" 200 "tried again: 200"
+is "$(q "select count(*) from message m join contact c on c.id = m.contact_id where c.wa_id = '8613900000009'")" 1 \
+	"stored once"
+
 kill -TERM "$PID"
 wait "$PID"
 is "$?" 0 "SIGTERM: a clean exit"
-is "$(wc -l < "$T/events" | tr -d ' ')" 2 "two events in all"
+is "$(wc -l < "$T/events" | tr -d ' ')" 3 "three events in all"
 
 start --insecure --path /hooks/wa
 like "$(cat "$T/log")" "insecure" "--insecure warns"

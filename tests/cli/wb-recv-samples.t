@@ -251,6 +251,9 @@ is "$(cut -d, -f3-5 "$T/out" | tr '\n' ' ')" \
 	"where each came from"
 is "$(q "SELECT reason FROM quarantine ORDER BY id" | tr '\n' '|')" \
 	'no id|no timestamp (Unix seconds)|no id|no "value" object|"from" is not a WhatsApp number|no "changes" list|' "and why"
+wb-profile set timezone=Asia/Shanghai >/dev/null
+exits 0 "the quarantine as a table" -- wb-recv quarantine -o table 1
+like "$(sed -n 2p "$T/out")" "^ *1  2026-11-25 21:00\+08:00  " "shows its time in the business zone, as every table does"
 is "$(q "SELECT json_extract(raw, '$.entry[0].changes[0].value.messages[0].text.body') || ' ' ||
 		json_extract(raw, '$.entry[0].changes[0].value.metadata.phone_number_id') || ' ' ||
 		json_array_length(raw, '$.entry[0].changes[0].value.messages') || ' ' ||

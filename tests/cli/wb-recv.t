@@ -99,6 +99,12 @@ is "$(q "select opted_out from contact")" 0 "configured opt-in word"
 printf 'not json' > "$T/bad.json"
 exits 3 "not JSON: quarantined" -- wb-recv "$T/bad.json"
 like "$(cat "$T/err")" "^wb-recv: .*bad.json: offset 0 \\(line 1\\): not JSON \\(at byte 3 of it\\).* \\(quarantined\\)" "names file and offset"
+# a NUL in a customer's text is valid JSON: the message is kept, the NUL
+# shown as U+FFFD, not the whole delivery quarantined
+mk 0906 'a\\u0000b' > "$T/nul.json"
+exits 0 "a text holding \\u0000: stored" -- wb-recv "$T/nul.json"
+is "$(q "select hex(body) from message where wamid like '%0906AA=='")" "61EFBFBD62" "its NUL is U+FFFD"
+like "$(cat "$T/out")" '"text":"a�b"' "so is the event's"
 printf '{"object":"page","entry":[]}' > "$T/bad.json"
 exits 3 "not a webhook: quarantined" -- wb-recv "$T/bad.json"
 like "$(cat "$T/err")" "not a WhatsApp webhook" "says so"

@@ -17,6 +17,13 @@ exits 0 "quick add with keywords" -- wb-reply quick add /price 'Hi {{name}}, pri
 exits 65 "quick add again" -- wb-reply quick add /price 'x'
 exits 65 "a shortcut needs its slash" -- wb-reply quick add price 'x'
 exits 65 "an empty text" -- wb-reply quick add /empty ''
+exits 65 "a text that is not UTF-8" -- wb-reply quick add /latin1 "$(printf 'caf\351')"
+is "$(cat "$T/err")" "wb-reply: /latin1: not valid UTF-8" "is refused, naming the shortcut"
+exits 65 "a keyword that is not UTF-8" -- wb-reply quick add /latin1 'x' --keyword "$(printf 'caf\351')"
+is "$(cat "$T/err") $(wb-reply quick ls -o csv | grep -c latin1)" "wb-reply: keyword 'caf\\xE9': not valid UTF-8 0" \
+	"is refused, and its quick reply not kept"
+exits 65 "a text over Meta's 4096 characters" -- wb-reply greeting set "$(printf '茶%.0s' $(seq 4097))"
+is "$(cat "$T/err")" "wb-reply: greeting: 4097 characters; a text message has at most 4096" "is refused when set, not on every send"
 exits 64 "quick add without text" -- wb-reply quick add /x
 exits 0 "quick ls" -- wb-reply quick ls -o csv
 is "$(tail -n +2 "$T/out")" '/price,"Hi {{name}}, prices at {{business}}: tea 5","price,价格",' "lists it with keywords"

@@ -44,6 +44,9 @@ limit "the button text is 21 characters" "a list button of 21" -- --list abcdefg
 limit "the footer is 61 characters" "a footer of 61" -- --buttons A --footer "$(printf '%061d' 0)"
 limit "needs a title on each" "two sections, one untitled" -- --list Pick --row a:b --section S --row c:d
 limit "one message has one kind of choice" "buttons and a list" -- --buttons A --list Pick --row a:b
+# a title that is not UTF-8 was left out of the request, the rest sent
+limit "--buttons 'B.xFF': the title is not valid UTF-8" "a button title not UTF-8" -- --buttons "A|B$(printf '\377')"
+limit "--row 'a:b.xFF': the title is not valid UTF-8" "a row title not UTF-8" -- --list Pick --row "a:b$(printf '\377')"
 is "$(api_requests)" "$n" "nothing over a limit reached the API"
 
 # a body the fake refuses like Meta: 400, code 100, details naming the field

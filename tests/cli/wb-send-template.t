@@ -121,7 +121,9 @@ exits 65 "a broadcast over the limit" -- wb-send --label tier --template hello_a
 like "$(cat "$T/err")" "messaging limit: 3 customers a day; 0 got a template within 24 hours of now and this broadcast reaches 5 more \(2 over\); --spread" \
 	"is refused with the figures"
 is "$(api_requests) $(sql 'SELECT count(*) FROM message')" "$before 0" "nothing sent, nothing kept"
+wb-profile set timezone=Asia/Shanghai >/dev/null
 exits 0 "--spread" -- wb-send --label tier --template hello_again --param Hi --spread -o csv
+like "$(cat "$T/err")" "the last at 2026-11-26 18:00\+08:00 \(wb-send queue\)$" "says when, in the business zone"
 is "$(tail -n +2 "$T/out" | cut -d, -f5 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 2 queued  3 sent " \
 	"three go now, two wait"
 exits 0 "wb-send queue shows them" -- wb-send queue -o csv

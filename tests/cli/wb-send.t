@@ -57,6 +57,8 @@ exits 65 "a tag over 512 characters" -- wb-send --to $MEI --text x --tag "$(prin
 like "$(cat "$T/err")" "tag is 513 characters; Meta takes 512 at most" "is refused, saying why"
 is "$(api_requests)" "$before" "before the API is called"
 exits 0 "a tagged message for later" -- wb-send --to $MEI --text later --tag t-later --at '2026-11-25T12:00'
+exits 65 "an --at that is no time" -- wb-send --to $MEI --text later --at noonish
+like "$(cat "$T/err")" "^wb-send: $MEI: --at: 'noonish': not a time" "names the option"
 exits 0 "is in the queue" -- wb-send queue
 like "$(cat "$T/out")" ",queued,.*,t-later$" "with its tag"
 check reaction.json "a reaction" -- wb-send --to $MEI --react 🙏 \
@@ -69,12 +71,28 @@ printf 'Hi Mei, your oolong ships today 🚚' > "$T/msg.txt"
 exits 0 "--text @FILE" -- wb-send --to $MEI --text "@$T/msg.txt"
 is "$(body_at "$(api_requests)" .text.body)" \
 	"Hi Mei, your oolong ships today 🚚" "reads the text from the file"
+printf '\357\273\277Saved by Notepad' > "$T/bom.txt"
+exits 0 "--text @FILE with a BOM" -- wb-send --to $MEI --text "@$T/bom.txt" --dry-run
+like "$(cat "$T/out")" '"body":"Saved by Notepad"' "the BOM is not part of the message"
 exits 0 "--text @- with recipients in arguments" -- sh -c "echo 'from stdin' | wb-send --to $MEI --text @-"
 like "$(body_of "$(api_requests)")" '"body": "from stdin"' "reads the text from stdin"
 exits 0 "placeholders from the contact" -- wb-send --to $MEI --text 'Hi {{name}}'
 like "$(body_of "$(api_requests)")" '"body": "Hi Mei"' "{{name}} is the contact's name"
 exits 65 "a placeholder without a value" -- wb-send --to $MEI --text 'Hi {{nickname}}'
 like "$(cat "$T/err")" "^wb-send: $MEI: no value for \{\{nickname\}\}" "names the contact and the placeholder"
+# bytes that are not UTF-8 (a file, an argument, a CSV cell) would leave
+# the request without its text: refused before a row or a request
+printf 'Hi \377 there' > "$T/latin1.txt"
+before=$(api_requests) rows=$(sql "SELECT count(*) FROM message")
+exits 65 "a text that is not UTF-8" -- wb-send --to $MEI --text "@$T/latin1.txt"
+is "$(cat "$T/err")" "wb-send: $MEI: --text: not valid UTF-8" "names the contact and the option"
+printf 'Hi\000 there' > "$T/nul.txt"
+exits 65 "a text file holding a NUL byte" -- wb-send --to $MEI --text "@$T/nul.txt"
+is "$(cat "$T/err")" "wb-send: --text: $T/nul.txt: a NUL byte, which text does not hold (a UTF-16 file? save it as UTF-8)" \
+	"is refused, not sent cut to 'Hi'"
+exits 65 "a --reply-to that is not UTF-8" -- wb-send --to $MEI --text x --reply-to "wamid.$(printf '\377')"
+is "$(cat "$T/err")" "wb-send: $MEI: --reply-to: not valid UTF-8" "is named (it went out without its context)"
+is "$(api_requests) $(sql "SELECT count(*) FROM message")" "$before $rows" "no request, no message row"
 
 # media: a local file is uploaded, then sent by id
 printf '\377\330\377\340 a tiny jpeg' > "$T/tea.jpg"
@@ -111,6 +129,10 @@ is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "duplicate sent " "the k
 exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
 like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
 exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
+# a file an editor saved: a BOM first, CRLF line ends
+printf '\357\273\277{"to":"%s","text":"from Notepad"}\r\n' $MEI >"$T/bom.jsonl"
+exits 0 "a JSONL file with a BOM and CRLF" -- wb-send - --dry-run < "$T/bom.jsonl"
+like "$(cat "$T/out")" '"body":"from Notepad"' "is read"
 exits 65 "a misspelt key" -- sh -c "printf '%s\n' '{\"to\":\"$MEI\",\"text\":\"x\",\"ky\":\"k1\"}' | wb-send -"
 like "$(cat "$T/err")" '^wb-send: stdin:1: unknown key "ky"' "is an error for its line, not ignored"
 is "$(sql "SELECT count(*) FROM message WHERE body = 'x'")" 0 "and nothing is sent without its key"

@@ -19,6 +19,10 @@ exits 65 "a name in use" -- wb-survey add nps --ask q --scale yesno
 exits 65 "a bad name (a value, not the command line)" -- wb-survey add 'a b' --ask q --scale yesno
 exits 65 "a bad --window" -- wb-survey add w --ask q --scale yesno --window soon
 is "$(cat "$T/err")" "wb-survey: --window: 'soon': not a duration (like 90s, 30m, 2h, 14d, 2w)" "names the option"
+exits 65 "a question that is not UTF-8" -- wb-survey add w --ask "$(printf 'caf\351?')" --scale yesno
+is "$(cat "$T/err")" "wb-survey: --ask: not valid UTF-8" "names the option (it said nothing)"
+exits 65 "a question over Meta's 1024 characters" -- wb-survey add w --ask "$(printf '?%.0s' $(seq 1025))" --scale yesno
+is "$(cat "$T/err")" "wb-survey: --ask: 1025 characters; Meta's limit is 1024" "names --ask, not --scale"
 exits 0 "show" -- wb-survey -o tsv show csat
 is "$(sed -n 2p "$T/out")" "$(printf 'csat\tcsat\tHow did we do?\t\t2h\tfalse\t\t0\t0')" "its row"
 

@@ -30,6 +30,10 @@ exits 0 "sync" -- wb-template sync
 is "$(tail -n +2 "$T/out")" "7,7,0,0,TIER_2K" "seven templates, all new, and the messaging limit"
 is "$(grep -c '"method":"GET","path":"/v26.0/102290129340398/message_templates"' "$T/api.log")" "3" \
 	"read in three pages"
+# an answer without Meta's "data" list (the fake's own faults object, a URL
+# fragment cutting the rest off) is no answer: 69, as unreachable, on the list
+exits 69 "a listing that is not Meta's" -- env WB_API_URL="$FAKE_URL/_fake/faults#" wb-template sync
+is "$(cat "$T/err")" 'wb-template: GET 102290129340398/message_templates: the answer holds no "data" list' "says what it lacks"
 exits 0 "sync again" -- wb-template sync
 is "$(tail -n +2 "$T/out")" "7,0,0,0,TIER_2K" "changes nothing: idempotent"
 is "$(sql "SELECT count(*) FROM template") $(sql "SELECT count(*) FROM template_slot")" "7 15" "one row each, their slots"
@@ -64,6 +68,8 @@ is "$(tail -n +2 "$T/out")" '"2,000",0,2000' "2,000 a day, none used"
 before=$(api_requests)
 exits 65 "a bad short form goes nowhere" -- wb-template create Tea-Time --body 'Hi {{1}}!' --example Mei --category utility
 is "$(api_requests)" "$before" "no request"
+exits 65 "an example that is not UTF-8" -- wb-template create tea_time --body 'Hi {{1}}!' --example "$(printf 'M\351i')" --category utility
+is "$(cat "$T/err") $(api_requests)" "wb-template: --example 1: not UTF-8 $before" "is named; not left out of a request"
 exits 64 "--body's parts without create" -- wb-template ls --body x
 exits 0 "create from parts" -- wb-template create pickup_ready --category utility --header 'text:Order {{1}}' \
 	--body 'Hi {{1}}, order {{2}} is ready at {{3}}.' --footer 'Lucky Tea House' --example A-7 --example Mei \
@@ -103,6 +109,10 @@ is "$(tail -n +2 "$T/out" | cut -d, -f1-4)" "7,0,2,1" "seven listed, two changed
 exits 0 "ls keeps the gone" -- wb-template ls -o csv
 like "$(grep old_loyalty "$T/out")" "DISABLED,.*,[0-9T:-]+Z$" "marked gone, not lost"
 is "$(sql "SELECT status FROM template WHERE name = 'tea_tasting'")" "DELETED" "the deleted one kept as DELETED"
+sql "UPDATE template SET gone_at = 1795600000 WHERE name = 'tea_tasting'"
+wb-profile set timezone=Asia/Shanghai >/dev/null
+exits 65 "a send of the deleted one" -- wb-send --to 16505550100 --template tea_tasting --dry-run
+like "$(cat "$T/err")" "tea_tasting.*deleted since 2026-11-25 17:46\+08:00" "is refused, saying since when in the business zone"
 exits 1 "rm of a language wb does not know" -- wb-template rm order_shipped --lang de
 
 # Meta's template webhooks (tests/samples), in the order Meta sent them

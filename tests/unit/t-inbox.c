@@ -228,6 +228,32 @@ static void versions(void)
 	is_int(inbox_note(db, "16505550051", "ann", "", T0), EX_DATAERR, "an empty note");
 	f = (inbox_filter){.state = INBOX_OPEN, .label = "no such label", .now = T0};
 	is_int(inbox_each(db, &f, count_changed, &n), EX_DATAERR, "a filter by a label that does not exist");
+
+	/* wb-recv's batches: one version a transaction */
+	int64_t d = customer("16505550052"), e = customer("16505550053"), g = customer("16505550054"), v;
+	db_begin(db);
+	in(d, T0 + 10);
+	db_savepoint(db);
+	in(g, T0 + 10); /* takes the transaction's version too, then is undone */
+	db_savepoint_end(db, 0);
+	in(e, T0 + 11);
+	db_commit(db);
+	inbox_version(db, &v);
+	is_int(get(d, T0 + 11).version, v, "a transaction's conversations share its one new version");
+	is_int(get(e, T0 + 11).version, v, "the second's too");
+	ok(v == after + 2, "counted once (and once for the note before): %lld after %lld", (long long)v,
+	   (long long)after);
+	db_begin(db);
+	db_savepoint(db);
+	in(g, T0 + 12); /* the first to count in this transaction, undone */
+	db_savepoint_end(db, 0);
+	in(g, T0 + 13);
+	db_commit(db);
+	inbox_version(db, &v);
+	ok(v == after + 3 && get(g, T0 + 13).version == v, "a count undone with its savepoint is made again");
+	in(d, T0 + 14);
+	inbox_version(db, &after);
+	ok(after == v + 1 && get(d, T0 + 14).version == after, "the next transaction, the next version");
 }
 
 int main(void)

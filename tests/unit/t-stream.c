@@ -1,5 +1,6 @@
 /* Unit tests of the loops in lib/: when batch_run commits (a batch's
- * worth, nothing more ready, before a failure), bulk's all-or-nothing
+ * worth, nothing more ready, before a failure), the same with the
+ * documents read and prepared ahead on a thread (batch_run_ahead), bulk's all-or-nothing
  * change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
  * its keys, and inorder's results in their inputs' order. */
 #include <stdlib.h>
@@ -35,9 +36,27 @@ typedef struct {
 	int close_fd; /* a pipe's write end, closed at the first commit */
 } probe;
 
+/* batch_run_ahead's prep and drop: a copy of the text, counted. */
+static long prepared, dropped;
+static int ahead_on;
+
+static void *probe_prep(const char *text, size_t len, void *ctx)
+{
+	prepared++;
+	return xstrndup(text, len);
+}
+
+static void probe_drop(void *copy, void *ctx)
+{
+	dropped++;
+	free(copy);
+}
+
 static int probe_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	probe *p = ctx;
+	if (ahead_on && (!d->ahead || strlen(d->ahead) != d->len || memcmp(d->ahead, d->text, d->len)))
+		return wb_err(EX_SOFTWARE, "%s:%ld: not what was prepared", d->name, d->line);
 	if (d->len == 3 && !memcmp(d->text, "bad", 3))
 		return wb_err(EX_DATAERR, "%s:%ld: bad", d->name, d->line);
 	if (d->len == 4 && !memcmp(d->text, "skip", 4)) {
@@ -62,6 +81,14 @@ static int probe_done(int committed, void *ctx)
 	return 0;
 }
 
+/* batch_run, or batch_run_ahead when ahead_on. */
+static int run(in_docs *in, size_t max, probe *p)
+{
+	if (!ahead_on)
+		return batch_run(db, in, max, probe_doc, probe_done, p);
+	return batch_run_ahead(db, in, max, probe_prep, probe_drop, probe_doc, probe_done, p);
+}
+
 /* Runs text (from a file) through batch_run; returns its code. */
 static int run_file(const char *text, size_t max, probe *p)
 {
@@ -72,15 +99,16 @@ static int run_file(const char *text, size_t max, probe *p)
 	in_docs *in;
 	int rc = in_docs_path(path, &in);
 	if (!rc)
-		rc = batch_run(db, in, max, probe_doc, probe_done, p);
+		rc = run(in, max, p);
 	in_docs_close(in);
 	free(path);
 	return rc;
 }
 
-static void batches(void)
+/* The loops' commits, the same whether documents are read ahead or not. */
+static void batches(int with_ahead)
 {
-	db_exec(db, "CREATE TABLE probe (x)");
+	ahead_on = with_ahead;
 	probe p = {.close_fd = -1};
 	is_int(run_file("1\n2\n3\n4\n5\n", 2, &p), 0, "five documents, two to a batch");
 	is_str(p.log.s, "d1 d2 C2 d3 d4 C4 d5 C5 ", "a commit after every two, and one at the end");
@@ -93,7 +121,7 @@ static void batches(void)
 		return;
 	p.close_fd = fds[1];
 	in_docs *in = in_docs_open(fds[0], "pipe");
-	is_int(batch_run(db, in, 100, probe_doc, probe_done, &p), 0, "a live pipe");
+	is_int(run(in, 100, &p), 0, "a live pipe");
 	is_str(p.log.s, "d6 d7 d8 C8 ", "commits when nothing more is ready, not waiting for a batch");
 	in_docs_close(in);
 	close(fds[0]);
@@ -111,6 +139,27 @@ static void batches(void)
 	is_int(run_file("13\n{\"a\":\n", 100, &p), EX_DATAERR, "a truncated document");
 	is_str(p.log.s, "d13 C12 ", "keeps what came before");
 	ok(strstr(wb_errmsg(), "truncated") != NULL, "and says so: %s", wb_errmsg());
+	sb_free(&p.log);
+	is_int(prepared, dropped, "every document prepared ahead is dropped, handled or not");
+}
+
+/* A failure while the reader waits on a pipe that says no more (its
+ * writer still open) ends the run: the reader is stopped there. */
+static void ahead_stopped(void)
+{
+	ahead_on = 1;
+	probe p = {.close_fd = -1};
+	int fds[2];
+	if (pipe(fds) || write(fds[1], "14\nbad\n", 7) != 7)
+		return;
+	in_docs *in = in_docs_open(fds[0], "pipe");
+	is_int(run(in, 100, &p), EX_DATAERR, "a failure with the input still open");
+	is_str(p.log.s, "d14 C13 ", "what came before it is committed");
+	ok(strstr(wb_errmsg(), "pipe:2: bad") != NULL, "the failure's message: %s", wb_errmsg());
+	is_int(prepared, dropped, "nothing prepared is left");
+	in_docs_close(in);
+	close(fds[0]);
+	close(fds[1]);
 	sb_free(&p.log);
 }
 
@@ -279,7 +328,11 @@ int main(void)
 	char *path = tap_tmpfile("wb.db");
 	if (db_open(path, &db))
 		return 1;
-	batches();
+	db_exec(db, "CREATE TABLE probe (x)");
+	batches(0);
+	db_exec(db, "DELETE FROM probe");
+	batches(1);
+	ahead_stopped();
 	bulk();
 	streams();
 	order();
