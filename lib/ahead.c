@@ -210,8 +210,15 @@ int ahead_next(ahead *a, ahead_doc *d)
 
 int ahead_pending(ahead *a)
 {
+	/* Between two documents the reader has not yet said whether it will
+	 * wait for input: answering "pending" then sent the user into
+	 * ahead_next with its batch uncommitted, while the input's writer
+	 * waited for that commit (its events) before writing more — both
+	 * stuck. So the answer waits for the reader to know. */
 	pthread_mutex_lock(&a->lock);
-	int p = a->count > (size_t)a->held || (!a->ended && !a->waiting);
+	while (a->count <= (size_t)a->held && !a->ended && !a->waiting)
+		pthread_cond_wait(&a->filled, &a->lock);
+	int p = a->count > (size_t)a->held;
 	pthread_mutex_unlock(&a->lock);
 	return p;
 }

@@ -38,7 +38,8 @@ ahead *ahead_start(in_docs *in, ahead_prep_fn prep, ahead_drop_fn drop, void *ct
  * EX_IOERR), its message raised on this thread. */
 int ahead_next(ahead *a, ahead_doc *d);
 /* 1 when the next document is ready, or will be without waiting for more
- * input (in_docs_pending, as seen from the reading thread). */
+ * input (in_docs_pending, as seen from the reading thread); when the
+ * reader is between two documents, waits for it to know which. */
 int ahead_pending(ahead *a);
 /* Stops the reader (also one waiting for input that may never come,
  * though not one in the middle of a document that a pipe never

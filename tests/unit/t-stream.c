@@ -320,6 +320,31 @@ static void order(void)
 	sb_free(&out);
 }
 
+/* The reader between two documents of a live pipe, not yet waiting for
+ * input, while the loop asks whether more is pending: the loop must
+ * commit (the pipe's writer waits for that) rather than wait for a
+ * document. A race, so tried many times; a hang ends at the alarm. */
+static void ahead_live_race(void)
+{
+	ahead_on = 1;
+	int ok = 0, tries = 300;
+	db_exec(db, "DELETE FROM probe");
+	for (int i = 0; i < tries; i++) {
+		probe p = {.close_fd = -1};
+		int fds[2];
+		if (pipe(fds) || write(fds[1], "1\n2\n", 4) != 4)
+			break;
+		p.close_fd = fds[1];
+		in_docs *in = in_docs_open(fds[0], "pipe");
+		ok += run(in, 100, &p) == 0 && !strcmp(p.log.s, "d1 d2 C2 ");
+		in_docs_close(in);
+		close(fds[0]);
+		sb_free(&p.log);
+		db_exec(db, "DELETE FROM probe");
+	}
+	is_int(ok, tries, "a live pipe read ahead commits when its reader is about to wait, every time");
+}
+
 int main(void)
 {
 	/* a loop that waited for a batch to fill would wait on the pipe for
@@ -333,6 +358,7 @@ int main(void)
 	db_exec(db, "DELETE FROM probe");
 	batches(1);
 	ahead_stopped();
+	ahead_live_race();
 	bulk();
 	streams();
 	order();
