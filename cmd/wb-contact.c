@@ -573,7 +573,7 @@ static void parse(int argc, char **argv, cli *c, void *p)
 			continue;
 		if (opt == O_LIMIT) {
 			if (parse_long(optarg, 1, 1000000, &op->limit))
-				wb_usage("--limit: '%s' is not a number from 1 to 1000000", optarg);
+				wb_die(EX_DATAERR, "--limit: '%s' is not a number from 1 to 1000000", optarg);
 			continue;
 		}
 		if (in_table_option(opt, optarg)) {

@@ -695,7 +695,7 @@ static void options(run *r, int argc, char **argv)
 		}
 		case O_RATE:
 			if (rl_parse(optarg, &o->rate))
-				wb_usage("%s", wb_errmsg());
+				wb_die(EX_DATAERR, "%s", wb_errmsg());
 			break;
 		case O_CONCURRENCY:
 			if (parse_long(optarg, 1, 1000, &o->concurrency))
@@ -748,7 +748,7 @@ static command command_of(run *r, int argc, char **argv)
 	if (o->nnot && !o->nlabels && !o->nwhere)
 		wb_usage("--not-label narrows --label or --where");
 	if (o->cap && send_cap_parse(o->cap, &o->cap_n, &o->cap_period))
-		wb_usage("%s", wb_errmsg());
+		wb_die(EX_DATAERR, "%s", wb_errmsg());
 	/* said before a token is asked for; a template's category is read
 	 * once the database is open (cmd_send) */
 	compose_ctx before_db = {.segment = o->nlabels || o->nwhere, .cap_n = o->cap_n};

@@ -43,7 +43,7 @@ int rl_parse(const char *s, double *rate)
 	if (end != s && *end == '/' && end[1] && !end[2])
 		per = end[1] == 's' ? 1 : end[1] == 'm' ? 60 : end[1] == 'h' ? 3600 : 0;
 	if (!per || !(n > 0) || !isfinite(n))
-		return wb_err(EX_USAGE, "--rate: '%s' is not a rate like 80/s, 300/m or off", s);
+		return wb_err(EX_DATAERR, "--rate: '%s' is not a rate like 80/s, 300/m or off", s);
 	*rate = n / per;
 	return 0;
 }

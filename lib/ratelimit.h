@@ -21,7 +21,7 @@ void rl_init(ratelimit *r, double rate, double now);
 double rl_take(ratelimit *r, double now);
 
 /* Reads "80/s", "1000/s", "300/m", "5000/h" or "off" (unlimited: 0).
- * Returns 0, or EX_USAGE naming the value. */
+ * Returns 0, or EX_DATAERR naming the value (a bad value, as a bad duration is). */
 int rl_parse(const char *s, double *rate);
 
 /* Seconds to wait before attempt number `attempt` (2 for the first

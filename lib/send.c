@@ -56,5 +56,5 @@ int send_cap_parse(const char *s, long *n, int64_t *period)
 	char *num = slash ? xstrndup(s, (size_t)(slash - s)) : NULL;
 	int bad = !num || parse_long(num, 1, 1000000, n) || when_dur_parse(slash + 1, period) || *period <= 0;
 	free(num);
-	return bad ? wb_err(EX_USAGE, "--cap: '%s' is not COUNT/DURATION, like 1/7d", s) : 0;
+	return bad ? wb_err(EX_DATAERR, "--cap: '%s' is not COUNT/DURATION, like 1/7d", s) : 0;
 }

@@ -84,6 +84,7 @@ is "$(wb-contact search 乌龙茶 -o tsv --no-header)" "" "a removed contact's m
 is "$(q "insert into message_fts(message_fts) values ('integrity-check'); select 'ok'")" ok "the index agrees with message"
 exits 65 "empty text" -- wb-contact search ''
 exits 64 "--limit goes with search" -- wb-contact ls --limit 3
+exits 65 "--limit 0 is no count" -- wb-contact search ship --limit 0
 
 # a version-1 database: its messages are found by its first search
 sqlite3 "$T/v3.db" < "$TOP/tests/fixtures/schema-v1.sql"

@@ -61,7 +61,7 @@ exits 1 "nobody matches --where" -- wb-send --where tier=bronze --not-label Paid
 is "$(cat "$T/err")" "wb-send: nobody to send to: no contact has tier=bronze, not Paid" "names the segment"
 exits 64 "a malformed --where" -- wb-send --where tier --template t
 like "$(cat "$T/err")" "^wb-send: --where 'tier': expected KEY=VALUE" "says what it takes"
-exits 64 "a bad --cap" -- wb-send --label vip --template t --cap often
+exits 65 "a bad --cap" -- wb-send --label vip --template t --cap often
 exits 65 "an unknown label" -- wb-send --label nope --template t
 
 # CSV on stdin: columns fill placeholders; duplicates dropped

@@ -170,7 +170,7 @@ exits 64 "unknown option" -- wb-send --frob
 exits 64 "two contents" -- wb-send --to $MEI --text a --template b
 exits 64 "no content" -- wb-send --to $MEI
 exits 64 "--param without --template" -- wb-send --to $MEI --text a --param x
-exits 64 "a bad --rate" -- wb-send --to $MEI --text a --rate fast
+exits 65 "a bad --rate" -- wb-send --to $MEI --text a --rate fast
 exits 64 "a bad --auto" -- wb-send --to $MEI --text a --auto sometimes
 exits 64 "--retry-unknown without flush" -- wb-send --to $MEI --text a --retry-unknown
 exits 64 "unknown subcommand" -- wb-send frob

@@ -216,8 +216,8 @@ static void pacing(void)
 	ok(r == 5, "300/m is 5 a second");
 	rl_parse("off", &r);
 	ok(r == 0, "off is unlimited");
-	is_int(rl_parse("fast", &r), EX_USAGE, "a bad rate is a usage error");
-	is_int(rl_parse("-5/s", &r), EX_USAGE, "a negative rate too");
+	is_int(rl_parse("fast", &r), EX_DATAERR, "a bad rate is bad data, as a bad duration is");
+	is_int(rl_parse("-5/s", &r), EX_DATAERR, "a negative rate too");
 
 	ok(rl_backoff(2, 0.5, 0, 0) == 0.25 && rl_backoff(2, 0.5, 0, 0.999) < 0.5, "the first retry waits 0.25-0.5 s");
 	ok(rl_backoff(3, 0.5, 0, 0) == 0.5, "then doubles");
@@ -255,8 +255,8 @@ static void rules(void)
 	int64_t p;
 	is_int(send_cap_parse("1/7d", &n, &p), 0, "1/7d");
 	ok(n == 1 && p == 7 * 86400, "one in seven days");
-	is_int(send_cap_parse("2", &n, &p), EX_USAGE, "a cap needs a period");
-	is_int(send_cap_parse("x/7d", &n, &p), EX_USAGE, "and a count");
+	is_int(send_cap_parse("2", &n, &p), EX_DATAERR, "a cap needs a period");
+	is_int(send_cap_parse("x/7d", &n, &p), EX_DATAERR, "and a count");
 }
 
 static void decide(void)
