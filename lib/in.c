@@ -113,6 +113,13 @@ static void free_rec(struct rec *rec)
 	rec->n = 0;
 }
 
+/* The length of the byte order mark a spreadsheet or an editor may put
+ * first (UTF-8's, EF BB BF) at s, n bytes: 3, or 0 when there is none. */
+static size_t bom_len(const char *s, size_t n)
+{
+	return n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
 /* A NUL would end a cell's C string unseen, cutting its text. */
 static int nul_byte(const char *name, long line)
 {
@@ -166,10 +173,9 @@ int csvr_next(csvr *r, char ***fields, int *n, long *line)
 			return nul_byte(r->name, r->line);
 		if (r->first) {
 			r->first = 0;
-			if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) { /* a spreadsheet's BOM */
-				s += 3;
-				len -= 3;
-			}
+			size_t bom = bom_len(s, (size_t)len);
+			s += bom;
+			len -= (ssize_t)bom;
 		}
 		/* blank lines between records are not records */
 		if (!r->rec_start && blank_line(s, (char)csv_get_delim(&r->p)) && !r->ncur)
@@ -622,9 +628,7 @@ int in_rows_open(FILE *fp, const char *name, int forms, in_rows **out)
 		;
 	if (got != 1)
 		return got;
-	char *first = r->buf;
-	if (!strncmp(first, "\xEF\xBB\xBF", 3)) /* a spreadsheet's BOM */
-		first += 3;
+	char *first = r->buf + bom_len(r->buf, strlen(r->buf));
 	if ((forms & IN_ROWS_JSONL) && *first == '[')
 		return open_json(r, first);
 	if ((forms & IN_ROWS_JSONL) && *first == '{') {
@@ -855,9 +859,10 @@ int in_read_all(const char *path, char **text)
 		sb_free(&b);
 		return bad ? wb_err(EX_IOERR, "%s: read error", name) : nul_byte(name, 0);
 	}
-	size_t bom = b.len >= 3 && !memcmp(b.s, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	*text = xstrdup(b.s ? b.s + bom : "");
-	sb_free(&b);
+	size_t bom = b.s ? bom_len(b.s, b.len) : 0;
+	if (bom)
+		memmove(b.s, b.s + bom, b.len - bom + 1);
+	*text = b.s ? sb_take(&b) : xstrdup("");
 	return 0;
 }
 
@@ -962,9 +967,8 @@ void in_docs_lines(in_docs *r, size_t max)
 static int skip_blank(in_docs *r)
 {
 	for (;;) {
-		/* the BOM an editor may put at the start of a file */
-		if (!r->base && !r->start && r->end >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3))
-			r->start = 3;
+		if (!r->base && !r->start)
+			r->start = bom_len(r->buf, r->end);
 		while (r->start < r->end && strchr(" \t\r\n", r->buf[r->start]) && r->buf[r->start]) {
 			r->line += r->buf[r->start] == '\n';
 			r->start++;
