@@ -546,10 +546,13 @@ static int64_t one_int(wb_db *db, sqlite3_stmt *st)
 
 /* Whether the message answers a survey (*hit), and whether its
  * follow-up question is due: a low score, and no follow-up to the
- * contact since that survey message. */
-static void survey_facts(reply_auto *a, int64_t contact_id, int64_t msg_id, reply_facts *f, survey_hit *hit)
+ * contact since that survey message. Only a message shaped like an
+ * answer is looked up, as wb-recv does: ordinary text costs no query. */
+static void survey_facts(reply_auto *a, const event *ev, int64_t contact_id, int64_t msg_id, reply_facts *f,
+			 survey_hit *hit)
 {
-	if (survey_answer_of(a->db, msg_id, hit) || !hit->name)
+	*hit = (survey_hit){0};
+	if (!survey_may_answer(ev->type, ev->text) || survey_answer_of(a->db, msg_id, hit) || !hit->name)
 		return;
 	f->survey_answer = 1;
 	if (!hit->detractor || !hit->follow_up)
@@ -590,7 +593,7 @@ static int gather(reply_auto *a, const event *ev, contact *c, int64_t msg_id, re
 	sqlite3_bind_int64(st, 3, a->s.greeting_after);
 	f->greeted_near = one_int(db, st) > 0;
 	f->closed = a->s.away_on && closed_at(a, ev->ts);
-	survey_facts(a, c->id, msg_id, f, hit);
+	survey_facts(a, ev, c->id, msg_id, f, hit);
 	return 0;
 }
 
