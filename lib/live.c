@@ -62,7 +62,7 @@ int live_store(listen_post *p, size_t n, void *ctx)
 	}
 	if (rc) {
 		wb_warn("%s: %zu webhook%s answered 503 (Meta tries again)", wb_errmsg(), n, n == 1 ? "" : "s");
-		inbound_undo(ib, (inbound_mark){0, 0});
+		inbound_undo(ib, (inbound_mark){0});
 		answer_all(p, n, rc);
 		return 0;
 	}
