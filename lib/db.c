@@ -376,6 +376,16 @@ int db_data_version(wb_db *db, int64_t *v)
 	return 0;
 }
 
+int db_journal_chunks(wb_db *db)
+{
+	/* temp_store MEMORY makes every statement journal a pure in-memory
+	 * one of 1 KB chunks: an INSERT into a table with a trigger (message,
+	 * change_message) copies each page it touches there, ~5 mallocs a
+	 * page. With temp files allowed, the journal stays in memory up to
+	 * 64 KB in one chunk, spilling to a file only past that. */
+	return db_exec(db, "PRAGMA temp_store=DEFAULT");
+}
+
 static int user_version(wb_db *db, int *v)
 {
 	sqlite3_stmt *st;

@@ -268,6 +268,10 @@ static void streams(void)
 	FILE *out = open_memstream(&events, &len);
 	inbound ib;
 	inbound_open(&ib, db, out);
+	sqlite3_stmt *ts = db_stmt(db, "PRAGMA temp_store");
+	ok(sqlite3_step(ts) == SQLITE_ROW && sqlite3_column_int(ts, 0) == 0,
+	   "the store's statement journals are not pure in-memory ones (1 KB chunks)");
+	sqlite3_reset(ts);
 	char *path = tap_tmpfile("hooks");
 	FILE *fp = fopen(path, "w");
 	fputs(HOOK("wamid.A", "hello") HOOK("wamid.A", "hello") "{\"object\":1}\n" HOOK("wamid.B", "again")
