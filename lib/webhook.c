@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bsuid.h"
+#include "jarena.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ the walk */
@@ -751,9 +752,9 @@ static void unnul(json_t *v)
 	}
 }
 
-void webhook_parse(const char *buf, size_t len, wh_batch *b)
+/* The tree and the bad parts' documents are made in the batch's arena. */
+static void parse(const char *buf, size_t len, wh_batch *b)
 {
-	memset(b, 0, sizeof *b);
 	json_error_t e;
 	b->root = json_loadb(buf, len, JSON_ALLOW_NUL, &e);
 	if (b->root && memmem(buf, len, "\\u0000", 6))
@@ -778,8 +779,17 @@ void webhook_parse(const char *buf, size_t len, wh_batch *b)
 	}
 }
 
+void webhook_parse(const char *buf, size_t len, wh_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	jarena_enter(&b->arena);
+	parse(buf, len, b);
+	jarena_leave();
+}
+
 void webhook_free(wh_batch *b)
 {
+	jarena_enter(&b->arena);
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->v[i].path);
 		free(b->v[i].reason);
@@ -788,6 +798,8 @@ void webhook_free(wh_batch *b)
 		json_decref(b->v[i].part);
 	}
 	json_decref(b->root);
+	jarena_leave();
+	jarena_free(b->arena);
 	free(b->v);
 	memset(b, 0, sizeof *b);
 }

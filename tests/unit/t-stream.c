@@ -16,6 +16,7 @@
 #include "in.h"
 #include "inbound.h"
 #include "inorder.h"
+#include "jarena.h"
 #include "reply.h"
 #include "util.h"
 
@@ -196,6 +197,32 @@ static void replays(void)
 	sb_free(&p.log);
 	sb_free(&want);
 	ahead_on = replay_on = 0;
+}
+
+/* jarena: a tree made in an arena reads as any and goes with it; what
+ * jansson makes outside one is malloc's (json_dumps' string is free()'d),
+ * a node from outside referred to by the tree outlives it. */
+static void arenas(void)
+{
+	jarena *a = NULL;
+	json_t *outside = json_string("kept");
+	jarena_enter(&a);
+	json_t *t = json_loads("{\"a\":[1,2,{\"b\":\"c\"}],\"d\":\"e\"}", 0, NULL);
+	for (int i = 0; i < 2000; i++) /* past the first chunk */
+		json_array_append_new(json_object_get(t, "a"), json_integer(i));
+	json_object_set(t, "f", outside);
+	jarena_leave();
+	json_t *a0 = json_array_get(json_object_get(t, "a"), 2);
+	char *s = json_dumps(a0, JSON_COMPACT);
+	is_str(s, "{\"b\":\"c\"}", "a tree made in an arena reads as any");
+	free(s);
+	is_int((long long)json_array_size(json_object_get(t, "a")), 2003, "however large");
+	jarena_enter(&a);
+	json_decref(t);
+	jarena_leave();
+	jarena_free(a);
+	is_str(json_string_value(outside), "kept", "a node from outside it outlives the arena");
+	json_decref(outside);
 }
 
 /* bulk: writes a row for each target; "same" changes nothing, "fail" fails. */
@@ -399,6 +426,7 @@ int main(void)
 	ahead_stopped();
 	ahead_live_race();
 	replays();
+	arenas();
 	bulk();
 	streams();
 	order();
