@@ -237,6 +237,7 @@ struct wb_db {
 	long long full_bytes;  /* what the failed transaction had written */
 	int busy_ms;           /* how long a statement waits for a lock */
 	long long txn;         /* db_txn */
+	long long rollbacks;   /* db_rollbacks */
 	double busy_since;     /* when the current wait began (monotonic ms) */
 	struct {
 		const char *sql;
@@ -550,9 +551,21 @@ static int txn_committing(void *p)
 	return 0; /* the commit goes on */
 }
 
+static void txn_rolled_back(void *p)
+{
+	wb_db *db = p;
+	db->rollbacks++;
+	txn_ended(p);
+}
+
 long long db_txn(wb_db *db)
 {
 	return db->txn;
+}
+
+long long db_rollbacks(wb_db *db)
+{
+	return db->rollbacks;
 }
 
 int db_open(const char *path, wb_db **out)
@@ -571,7 +584,7 @@ int db_open(const char *path, wb_db **out)
 	sqlite3_busy_handler(db->h, busy_wait, db);
 	txn_ended(db);
 	sqlite3_commit_hook(db->h, txn_committing, db);
-	sqlite3_rollback_hook(db->h, txn_ended, db);
+	sqlite3_rollback_hook(db->h, txn_rolled_back, db);
 	/* Each utility is a short process; checkpointing the WAL as it
 	 * closes would make every bulk command pay to copy its pages twice.
 	 * SQLite's automatic checkpoints keep the WAL short instead. */

@@ -42,6 +42,10 @@ void db_rollback(wb_db *db);
  * (committed or rolled back), so that what is done once a transaction
  * can tell a new one. */
 long long db_txn(wb_db *db);
+/* How many transactions of this connection were rolled back (not
+ * counting a ROLLBACK TO a savepoint): what a cache of rows filled in a
+ * transaction needs to know. */
+long long db_rollbacks(wb_db *db);
 /* After a db_rollback that followed a full disk: the bytes the failed
  * transaction had written (the WAL's size then); 0 when no full disk
  * was rolled back. */

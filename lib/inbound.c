@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "err.h"
 #include "event.h"
+#include "identity.h"
 #include "ingest.h"
 #include "quarantine.h"
 #include "util.h"
@@ -326,6 +327,8 @@ static int stream_doc(batch *b, const batch_doc *d, void *ctx)
 	if (rc)
 		return rc;
 	ib->fast = !d->careful;
+	if (ib->fast != ib->cached) /* no savepoint may undo what it holds */
+		identity_cache(ib->db, ib->cached = ib->fast);
 	if (d->ahead)
 		rc = inbound_parsed(ib, d->ahead, d->text, d->len, d->name, d->offset, d->line);
 	else
@@ -338,7 +341,9 @@ static int stream_doc(batch *b, const batch_doc *d, void *ctx)
  * before them are stored: parsing is about a third of the work. */
 int inbound_stream(inbound *ib, in_docs *in)
 {
-	return batch_run_replay(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
+	int rc = batch_run_replay(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
+	identity_cache(ib->db, ib->cached = 0);
+	return rc;
 }
 
 int inbound_paths(inbound *ib, int n, char **paths)

@@ -44,6 +44,7 @@ typedef struct {
 	sb warnings;               /* lines for stderr once committed */
 	int fast;                  /* parts stored without a savepoint each: a
 				    * failure is the caller's to undo (whole) */
+	int cached;                /* identity_cache is on (while fast) */
 	long retried;              /* parts a retry took in */
 	int retry_run;             /* this run retries (its own summary) */
 	const char *retrying;      /* the part a retry takes in again */
