@@ -377,14 +377,17 @@ int db_data_version(wb_db *db, int64_t *v)
 	return 0;
 }
 
-int db_journal_chunks(wb_db *db)
+int db_for_streams(wb_db *db)
 {
 	/* temp_store MEMORY makes every statement journal a pure in-memory
 	 * one of 1 KB chunks: an INSERT into a table with a trigger (message,
 	 * change_message) copies each page it touches there, ~5 mallocs a
 	 * page. With temp files allowed, the journal stays in memory up to
-	 * 64 KB in one chunk, spilling to a file only past that. */
-	return db_exec(db, "PRAGMA temp_store=DEFAULT");
+	 * 64 KB in one chunk, spilling to a file only past that. And each
+	 * message lands on a page of its contact's in message_by_contact: past
+	 * SQLite's 2 MB page cache those were read again from the WAL or the
+	 * file, a system call each. */
+	return db_exec(db, "PRAGMA temp_store=DEFAULT; PRAGMA cache_size=-65536");
 }
 
 static int user_version(wb_db *db, int *v)

@@ -62,9 +62,10 @@ int db_savepoint(wb_db *db);
 int db_savepoint_end(wb_db *db, int keep);
 /* For a connection that runs many small writes in long transactions
  * (wb-recv's store): statement journals in one 64 KB chunk, not 1 KB
- * ones (ingest spent ~8% of its writer's time in their mallocs); its
- * temporary tables, if any, may then spill to a temporary file. */
-int db_journal_chunks(wb_db *db);
+ * ones (ingest spent ~8% of its writer's time in their mallocs), its
+ * temporary tables, if any, then spilling to a temporary file; and a
+ * page cache of up to 64 MB, not 2. */
+int db_for_streams(wb_db *db);
 /* Runs SQL without results (several statements allowed). */
 int db_exec(wb_db *db, const char *sql);
 /* A number that changes when another connection commits a change to the

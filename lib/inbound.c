@@ -86,7 +86,7 @@ void inbound_open(inbound *ib, wb_db *db, FILE *events)
 {
 	*ib = (inbound){.db = db, .events = events, .now = when_now()};
 	inbound_words_load(db, &ib->words);
-	if (db_journal_chunks(db)) /* only slower without */
+	if (db_for_streams(db)) /* only slower without */
 		wb_warn("%s", wb_errmsg());
 }
 

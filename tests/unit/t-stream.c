@@ -299,6 +299,9 @@ static void streams(void)
 	ok(sqlite3_step(ts) == SQLITE_ROW && sqlite3_column_int(ts, 0) == 0,
 	   "the store's statement journals are not pure in-memory ones (1 KB chunks)");
 	sqlite3_reset(ts);
+	ts = db_stmt(db, "PRAGMA cache_size");
+	ok(sqlite3_step(ts) == SQLITE_ROW && sqlite3_column_int(ts, 0) == -65536, "its page cache holds 64 MB");
+	sqlite3_reset(ts);
 	char *path = tap_tmpfile("hooks");
 	FILE *fp = fopen(path, "w");
 	fputs(HOOK("wamid.A", "hello") HOOK("wamid.A", "hello") "{\"object\":1}\n" HOOK("wamid.B", "again")
