@@ -353,6 +353,7 @@ static void store(server *s)
 static void *store_main(void *arg)
 {
 	server *s = arg;
+	pthread_setname_np(pthread_self(), "wb-store"); /* for top, perf, bench/live.sh */
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		while (!s->head && !s->stopping)
