@@ -66,6 +66,8 @@ typedef struct {
 	int stopping;         /* the store takes no more */
 	int failed;           /* the store's code once it failed */
 	char why[1024];       /* and its message */
+	struct MHD_Response *stored, *refused, *again; /* the store's answers (200,
+	                      * 400, 503), made once: none costs an allocation */
 	peer *peers;
 	long cut;             /* connections closed since the last word about it */
 	long long cut_said_ms;
@@ -78,14 +80,21 @@ long long listen_clock_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Answers with a constant text. */
-static enum MHD_Result answer(struct MHD_Connection *c, unsigned code, const char *text)
+/* A constant text as a response, which may be queued again and again. */
+static struct MHD_Response *text_response(unsigned code, const char *text)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
 								 MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", "text/plain");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", "GET, POST");
+	return r;
+}
+
+/* Answers with a constant text. */
+static enum MHD_Result answer(struct MHD_Connection *c, unsigned code, const char *text)
+{
+	struct MHD_Response *r = text_response(code, text);
 	enum MHD_Result ok = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -155,7 +164,7 @@ static enum MHD_Result to_store(server *s, struct MHD_Connection *c, req *r)
 	pthread_mutex_lock(&s->lock);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->lock);
-		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "try again\n");
+		return MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, s->again);
 	}
 	/* suspended before the store can see it, so it is never resumed first */
 	MHD_suspend_connection(c);
@@ -174,9 +183,9 @@ static enum MHD_Result post(server *s, struct MHD_Connection *c, req *r)
 {
 	const listen_opts *o = s->o;
 	if (r->state == R_STORED)
-		return r->post.rc == 0 ? answer(c, MHD_HTTP_OK, "ok\n")
-		     : r->post.rc == EX_DATAERR ? answer(c, MHD_HTTP_BAD_REQUEST, "bad webhook\n")
-						: answer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "try again\n");
+		return r->post.rc == 0 ? MHD_queue_response(c, MHD_HTTP_OK, s->stored)
+		     : r->post.rc == EX_DATAERR ? MHD_queue_response(c, MHD_HTTP_BAD_REQUEST, s->refused)
+						: MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, s->again);
 	if (r->too_big)
 		return answer(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large\n");
 	if (!o->insecure) {
@@ -479,7 +488,10 @@ int listen_run(const listen_opts *o)
 	int rc = resolve(o->addr, &sa, &salen);
 	if (rc)
 		return rc;
-	server s = {.o = o, .path = o->path ? o->path : LISTEN_PATH};
+	server s = {.o = o, .path = o->path ? o->path : LISTEN_PATH,
+		    .stored = text_response(MHD_HTTP_OK, "ok\n"),
+		    .refused = text_response(MHD_HTTP_BAD_REQUEST, "bad webhook\n"),
+		    .again = text_response(MHD_HTTP_SERVICE_UNAVAILABLE, "try again\n")};
 	s.tail = &s.head;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.more, NULL);
@@ -516,6 +528,9 @@ out:
 	pthread_cond_destroy(&s.more);
 	pthread_cond_destroy(&s.gone);
 	pthread_mutex_destroy(&s.lock);
+	MHD_destroy_response(s.stored);
+	MHD_destroy_response(s.refused);
+	MHD_destroy_response(s.again);
 	return rc;
 }
 
