@@ -24,7 +24,8 @@
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took, per 1000
 # messages (which one holds the others up). BENCH_LIVE_ONLY=1 stops
-# after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone (and stops there).
+# after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone (and stops there),
+# BENCH_LIVE_ONLY=3 part 3 alone (likewise).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
@@ -101,11 +102,12 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] }' "$T/lat"; }
 # other processes on the machine compete for its cores: say how many
 echo "load average before part 1: $(cut -d' ' -f1-3 /proc/loadavg) (on $(getconf _NPROCESSORS_ONLN) cores)"
-if [ "${BENCH_LIVE_ONLY:-}" != 2 ]; then
+ONLY=${BENCH_LIVE_ONLY:-}
+if [ "$ONLY" != 2 ] && [ "$ONLY" != 3 ]; then
 pipeline_run "$RATE" "$N"
 pipeline_run "$LOW_RATE" "$LOW_N"
 fi
-[ "${BENCH_LIVE_ONLY:-}" = 1 ] && exit 0
+[ "$ONLY" = 1 ] && exit 0
 
 # 2. the listener alone, and the floor
 # threads_cpu PID N: each thread's CPU time per request, us, as "name us"
@@ -128,6 +130,7 @@ listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss, 
 	[ "$(field ok " $s")" = "$1" ] || { echo "the listener answered: $s" >&2; exit 1; }
 	field rate " $s" > "$T/rate"
 }
+if [ "$ONLY" != 3 ]; then
 "$TOP/build/bench/mhd-ok" 0 2> "$T/ok.log" &
 OK=$!
 PIDS="$PIDS $OK"
@@ -144,13 +147,15 @@ awk -v ok="$okcpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
 	$1 == "MHD-single" { http = $2 } $1 == "wb-store" { store = $2 } $1 == "wb-checkpoint" { ck = $2 }
 	END { printf "  CPU per delivery: HTTP thread %.1f us (%.1fx mhd-ok'"'"'s %.1f us a request), store thread %.1f us (%.1fx), checkpoint %.1f us; load average %s\n",
 		http, http / ok, ok, store, store / ok, ck, load }' "$T/threads"
-[ "${BENCH_LIVE_ONLY:-}" = 2 ] && exit 0
+fi
+[ "$ONLY" = 2 ] && exit 0
 
 # 3. memory after a small and a big run
 listen_run "$MEM_SMALL"; small=$(cat "$T/rss")
 listen_run "$MEM_BIG"; big=$(cat "$T/rss")
 awk -v s="$small" -v b="$big" -v ns="$MEM_SMALL" -v nb="$MEM_BIG" 'BEGIN {
 	printf "listener peak memory: %d KB after %d deliveries, %d KB after %d: %.2fx (goal: flat, <= 1.2x)\n", s, ns, b, nb, b / s }'
+[ "$ONLY" = 3 ] && exit 0
 
 # 4. good POSTs while slow clients hold connections
 slow_run() { # slow_run SLOW: p50 and p99 of 2000 POSTs at 200/s with SLOW slow connections open

@@ -377,7 +377,7 @@ int db_data_version(wb_db *db, int64_t *v)
 	return 0;
 }
 
-int db_for_streams(wb_db *db)
+int db_for_streams(wb_db *db, int cache_mb)
 {
 	/* temp_store MEMORY makes every statement journal a pure in-memory
 	 * one of 1 KB chunks: an INSERT into a table with a trigger (message,
@@ -387,7 +387,12 @@ int db_for_streams(wb_db *db)
 	 * message lands on a page of its contact's in message_by_contact: past
 	 * SQLite's 2 MB page cache those were read again from the WAL or the
 	 * file, a system call each. */
-	return db_exec(db, "PRAGMA temp_store=DEFAULT; PRAGMA cache_size=-65536");
+	int rc = db_exec(db, "PRAGMA temp_store=DEFAULT");
+	if (rc || !cache_mb)
+		return rc;
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=%d", -1024 * cache_mb);
+	return db_exec(db, sql);
 }
 
 static int user_version(wb_db *db, int *v)

@@ -63,9 +63,11 @@ int db_savepoint_end(wb_db *db, int keep);
 /* For a connection that runs many small writes in long transactions
  * (wb-recv's store): statement journals in one 64 KB chunk, not 1 KB
  * ones (ingest spent ~8% of its writer's time in their mallocs), its
- * temporary tables, if any, then spilling to a temporary file; and a
- * page cache of up to 64 MB, not 2. */
-int db_for_streams(wb_db *db);
+ * temporary tables, if any, then spilling to a temporary file; and,
+ * cache_mb not 0, a page cache of up to that many MB rather than 2 (a
+ * batch of files; not the listener, whose memory stays flat however
+ * long it serves). */
+int db_for_streams(wb_db *db, int cache_mb);
 /* Runs SQL without results (several statements allowed). */
 int db_exec(wb_db *db, const char *sql);
 /* A number that changes when another connection commits a change to the

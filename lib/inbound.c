@@ -86,7 +86,7 @@ void inbound_open(inbound *ib, wb_db *db, FILE *events)
 {
 	*ib = (inbound){.db = db, .events = events, .now = when_now()};
 	inbound_words_load(db, &ib->words);
-	if (db_for_streams(db)) /* only slower without */
+	if (db_for_streams(db, 0)) /* only slower without */
 		wb_warn("%s", wb_errmsg());
 }
 
@@ -348,6 +348,10 @@ int inbound_stream(inbound *ib, in_docs *in)
 
 int inbound_paths(inbound *ib, int n, char **paths)
 {
+	/* a new message lands on its contact's page of message_by_contact:
+	 * past 2 MB of cache, those pages were read again, a system call each */
+	if (db_for_streams(ib->db, 64))
+		wb_warn("%s", wb_errmsg());
 	int rc = 0;
 	for (int i = 0; i < (n ? n : 1) && !rc; i++) {
 		in_docs *in;
