@@ -23,6 +23,10 @@
 # also shows the CPU time each stage of the pipeline took, per 1000
 # messages (which one holds the others up). BENCH_LIVE_ONLY=1 stops
 # after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone (and stops there).
+# BENCH_LOAD=K runs part 1 under a fixed load it makes itself: K busy
+# loops at this script's nice level for the pipeline's runs, so that
+# runs before and after a change meet the same competition for the
+# cores whatever else the machine is doing.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
@@ -100,8 +104,16 @@ pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i 
 # other processes on the machine compete for its cores: say how many
 echo "load average before part 1: $(cut -d' ' -f1-3 /proc/loadavg) (on $(getconf _NPROCESSORS_ONLN) cores)"
 if [ "${BENCH_LIVE_ONLY:-}" != 2 ]; then
+BUSY=
+for i in $(seq "${BENCH_LOAD:-0}"); do
+	sh -c 'while :; do :; done' &
+	BUSY="$BUSY $!"
+done
+PIDS="$PIDS $BUSY"
+[ -n "$BUSY" ] && echo "part 1 under $BENCH_LOAD busy loops of its own"
 pipeline_run "$RATE" "$N"
 pipeline_run "$LOW_RATE" "$LOW_N"
+if [ -n "$BUSY" ]; then kill $BUSY; fi
 fi
 [ "${BENCH_LIVE_ONLY:-}" = 1 ] && exit 0
 

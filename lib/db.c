@@ -237,6 +237,7 @@ struct wb_db {
 	long long full_bytes;  /* what the failed transaction had written */
 	int busy_ms;           /* how long a statement waits for a lock */
 	long long txn;         /* db_txn */
+	long long commits;     /* write transactions committed, for WB_DEBUG_COMMITS */
 	double busy_since;     /* when the current wait began (monotonic ms) */
 	struct {
 		const char *sql;
@@ -536,6 +537,7 @@ static void txn_ended(void *p)
 
 static int txn_committing(void *p)
 {
+	((wb_db *)p)->commits++;
 	txn_ended(p);
 	return 0; /* the commit goes on */
 }
@@ -601,6 +603,11 @@ void db_close(wb_db *db)
 {
 	if (!db)
 		return;
+	/* how many write transactions a process made, which no file shows
+	 * (an empty one writes nothing): for tests of how often a long
+	 * running writer takes the write lock */
+	if (getenv("WB_DEBUG_COMMITS"))
+		fprintf(stderr, "%s: %lld write transactions\n", wb_prog, db->commits);
 	for (int i = 0; i < CACHE_SIZE; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);

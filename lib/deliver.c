@@ -277,15 +277,20 @@ static int collect(run *r)
 /* Waits for an answer, a line of the stream, a token or a retry's turn,
  * whichever comes first; returns the number of answers collected, and
  * *work 1 when the round has anything else to do. A row that could go
- * now (and a free connection), or a claim due, waits for nothing. */
+ * now (and a free connection), or a claim due, waits for nothing. The
+ * wait is cut into 50 ms slices; a slice that ends with nothing due is
+ * no work: an idle stream opens no empty write transaction, which
+ * would queue behind (and hold up) the listener's and wb-reply's. */
 static int await(run *r, double now, int *work)
 {
-	int room = api_inflight(r->a) < r->o->concurrency;
+	int room = api_inflight(r->a) < r->o->concurrency, due = 0;
 	double next = now + 0.05;
 	for (size_t i = 0; room && i < r->pend.n; i++) {
 		double at = r->pend.v[i]->ready_at > r->token_at ? r->pend.v[i]->ready_at : r->token_at;
-		if (at < next)
+		if (at < next) {
 			next = at;
+			due = 1;
+		}
 	}
 	int fd = r->o->feed && !r->eof && !r->stop ? r->o->feed_fd : -1;
 	int timeout = next > now && !claim_due(r) && !r->fed ? (int)((next - now) * 1000) + 1 : 0;
@@ -294,7 +299,7 @@ static int await(run *r, double now, int *work)
 	if (nrep || !timeout)
 		return nrep;
 	if (api_inflight(r->a) || fd >= 0) {
-		*work = api_wait(r->a, timeout, fd) || mono() >= next;
+		*work = api_wait(r->a, timeout, fd) || (due && mono() >= next);
 		return collect(r);
 	}
 	usleep((useconds_t)timeout * 1000);
