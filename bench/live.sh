@@ -21,7 +21,9 @@
 # BENCH_LIVE_LOW_RATE (100/s), BENCH_LIVE_LOW_N (1000), BENCH_LISTEN_N
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took, per 1000
-# messages (which one holds the others up). BENCH_LIVE_ONLY=1 stops
+# messages (which one holds the others up), and what each wrote
+# (WB_DEBUG_COMMITS): its write transactions, the pages they wrote (WAL
+# frames) and its naps waiting for the write lock, per message. BENCH_LIVE_ONLY=1 stops
 # after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone (and stops there).
 # BENCH_LOAD=K runs part 1 under a fixed load it makes itself: K busy
 # loops at this script's nice level for the pipeline's runs, so that
@@ -67,6 +69,7 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 	mkfifo "$T/events" "$T/replies"
 	: > "$T/api.log"
 	fake0=$(cpu $FAKE)
+	[ -n "${BENCH_PS:-}" ] && export WB_DEBUG_COMMITS=1
 	wb-send - --rate off -o csv < "$T/replies" > "$T/sent.csv" 2> "$T/send.err" &
 	SEND=$!
 	wb-reply auto < "$T/events" > "$T/replies" 2> "$T/reply.err" &
@@ -85,6 +88,14 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 		$(($(cpu $RECV) * 1000 / $2)) $(($(cpu $REPLY) * 1000 / $2)) $(($(cpu $SEND) * 1000 / $2)) \
 		$((($(cpu $FAKE) - fake0) * 1000 / $2)) >&2
 	kill -TERM $RECV; wait $RECV $REPLY $SEND || true
+	unset WB_DEBUG_COMMITS
+	if [ -n "${BENCH_PS:-}" ]; then
+		for f in recv.log reply.err send.err; do
+			awk -v n="$2" '/ write transactions, / { t += $2; p += $5; z += $8; name = $1 }
+				END { printf "%s %.2f/%.1f/%.2f, ", name, t / n, p / n, z / n }' "$T/$f"
+		done | sed 's/, $//; s/^/  per message, write transactions\/pages written\/naps for the lock: /' >&2
+		echo >&2
+	fi
 	jq -r 'select(.status == 200 and .body.context.message_id != null) |
 		"\(.body.context.message_id) \(.at_us)"' "$T/api.log" | sort > "$T/replied"
 	sort "$T/times" > "$T/posted"
