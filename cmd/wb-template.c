@@ -254,7 +254,7 @@ static int definition(opts *op)
 	free(text);
 	if (!json_is_object(op->def))
 		return wb_err(EX_DATAERR, "%s: line %d: not a JSON object%s%s", strcmp(op->argv[0], "-") ? op->argv[0] : "stdin",
-			      e.line, op->def ? "" : ": ", op->def ? "" : e.text);
+			      e.line, op->def ? "" : ": ", op->def ? "" : json_why(&e));
 	return 0;
 }
 

@@ -752,7 +752,7 @@ static int read_parts(const compose_spec *s, api_msg_type type, const filled *f,
 		json_error_t e;
 		p->inter = json_loads(s->interactive, 0, &e);
 		if (!json_is_object(p->inter))
-			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", e.text);
+			return wb_err(EX_DATAERR, "--interactive: not a JSON object (%s)", json_why(&e));
 		msg->interactive = p->inter;
 	}
 	return 0;
@@ -1121,7 +1121,7 @@ int compose_line(compose_ctx *c, const char *line, size_t len, const char *where
 	json_error_t e;
 	json_t *j = json_loadb(line, len, 0, &e);
 	if (!j)
-		return wb_err(EX_DATAERR, "%s: not JSON: %s", where, e.text);
+		return wb_err(EX_DATAERR, "%s: not JSON: %s", where, json_why(&e));
 	c->direct = 1; /* a line names its one recipient */
 	int rc = line_one(c, j, where, agent);
 	json_decref(j);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "util.h"
 #include "when.h"
 
 /* Copies the fields of the type's own object that an event carries,
@@ -319,7 +320,7 @@ int event_parse(const char *line, size_t len, event *ev)
 	json_error_t e;
 	ev->root = json_loadb(line, len, 0, &e);
 	if (!json_is_object(ev->root))
-		return wb_err(EX_DATAERR, "not a JSON object%s%s", ev->root ? "" : ": ", ev->root ? "" : e.text);
+		return wb_err(EX_DATAERR, "not a JSON object%s%s", ev->root ? "" : ": ", ev->root ? "" : json_why(&e));
 	const char *kind = json_str(ev->root, "event");
 	if (!kind)
 		return wb_err(EX_DATAERR, "no \"event\" field");

@@ -681,7 +681,7 @@ static int json_row(in_rows *r, in_row *row)
 	json_error_t e;
 	json_t *o = json_loads(r->buf, 0, &e);
 	if (!o)
-		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", r->name, r->line, e.text);
+		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", r->name, r->line, json_why(&e));
 	return object_row(r, o, r->line, row);
 }
 
@@ -732,7 +732,7 @@ static int next_element(in_rows *r, in_row *row)
 	long line = r->line;
 	json_t *o = json_loadb(r->buf + r->pos, r->len - r->pos, JSON_DISABLE_EOF_CHECK, &e);
 	if (!o)
-		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", r->name, e.line + line - 1, e.text);
+		return wb_err(EX_DATAERR, "%s:%ld: not a JSON object: %s", r->name, e.line + line - 1, json_why(&e));
 	for (size_t end = r->pos + (size_t)e.position; r->pos < end; r->pos++)
 		r->line += r->buf[r->pos] == '\n';
 	r->pending = 1;

@@ -458,7 +458,7 @@ int profile_import(wb_db *db, const char *text, const char *name)
 	json_error_t e;
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &e);
 	if (!doc)
-		return wb_err(EX_DATAERR, "%s:%d:%d: %s", name, e.line, e.column, e.text);
+		return wb_err(EX_DATAERR, "%s:%d:%d: %s", name, e.line, e.column, json_why(&e));
 	profile p = {0};
 	hours_spec h = {0};
 	int has_hours, rc = profile_from_json(doc, &p, &h, &has_hours);

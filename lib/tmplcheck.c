@@ -263,7 +263,7 @@ int tdef_parse(const char *json, tdef *d)
 	json_t *j = json_loads(json, 0, &e);
 	memset(d, 0, sizeof *d);
 	if (!j)
-		return wb_err(EX_DATAERR, "a template definition: not JSON: %s", e.text);
+		return wb_err(EX_DATAERR, "a template definition: not JSON: %s", json_why(&e));
 	int rc = tdef_from_json(j, d);
 	json_decref(j);
 	return rc;

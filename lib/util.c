@@ -303,6 +303,15 @@ int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+const char *json_why(const json_error_t *e)
+{
+	/* only the webhook reader takes NULs (as U+FFFD): what a customer
+	 * wrote is stored whatever it holds; what we send holds none */
+	if (json_error_code(e) == json_error_null_character)
+		return "a \\u0000 (NUL) character, which no text may hold";
+	return e->text;
+}
+
 const char *json_str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));

@@ -65,6 +65,10 @@ size_t utf8_prefix(const char *s, size_t width);
 struct json_t;
 const char *json_str(struct json_t *o, const char *key);
 void json_set_str(struct json_t *o, const char *key, const char *v);
+/* Why jansson refused a text, in words for the user: its own, except
+ * where they name one of its flags (a \u0000 in a string). */
+struct json_error_t;
+const char *json_why(const struct json_error_t *e);
 
 /* ASCII-only case-insensitive equality, independent of the locale. */
 int streq_ci(const char *a, const char *b);

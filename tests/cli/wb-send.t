@@ -129,6 +129,10 @@ is "$(tail -n +2 "$T/out" | cut -d, -f5 | tr '\n' ' ')" "duplicate sent " "the k
 exits 65 "a bad JSONL line" -- sh -c "printf '{\"to\":\"$MEI\"}\n' | wb-send -"
 like "$(cat "$T/err")" "^wb-send: stdin:1: nothing to send" "names the line"
 exits 65 "not JSON" -- sh -c "printf 'hello\n' | wb-send -"
+printf '{"to":"%s","text":"a\\u0000b"}\n' $MEI > "$T/nul.jsonl"
+exits 65 "a NUL in a JSONL text" -- wb-send - < "$T/nul.jsonl"
+is "$(cat "$T/err" | head -n1)" 'wb-send: stdin:1: not JSON: a \u0000 (NUL) character, which no text may hold' \
+	"in words, not a jansson flag's name"
 # a file an editor saved: a BOM first, CRLF line ends
 printf '\357\273\277{"to":"%s","text":"from Notepad"}\r\n' $MEI >"$T/bom.jsonl"
 exits 0 "a JSONL file with a BOM and CRLF" -- wb-send - --dry-run < "$T/bom.jsonl"
