@@ -510,7 +510,12 @@ struct wake {
 
 static void wake_open(wb_db *db)
 {
-	char *p = xasprintf("%s-wake", db->path);
+	/* named as SQLite names the -wal: every process on the file finds
+	 * the same word, whatever path (or link) it was given */
+	const char *file = sqlite3_db_filename(db->h, "main");
+	if (!file || !*file)
+		return;
+	char *p = xasprintf("%s-wake", file);
 	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	free(p);
 	/* the word's block allocated before it is mapped: a store to a hole
