@@ -11,7 +11,9 @@
 #      it; then the same at a low rate (100/s);
 #   2. the listener alone, deliveries acknowledged per second as fast as
 #      16 keep-alive connections go, against a libmicrohttpd server that
-#      only answers 200 (build/bench/mhd-ok) (goal >= 0.5x);
+#      only answers 200 (build/bench/mhd-ok, set up as the listener is)
+#      (goal >= 0.5x), and the CPU each of the listener's threads spends
+#      on a delivery against what mhd-ok spends on a request;
 #   3. the listener's peak memory after a small and a big run (goal: flat);
 #   4. the listener's answers (p50, p99; target < 50 ms) to good signed
 #      POSTs at 200/s while 300 slowloris connections (build/bench/
@@ -129,13 +131,22 @@ fi
 [ "${BENCH_LIVE_ONLY:-}" = 1 ] && exit 0
 
 # 2. the listener alone, and the floor
-listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss
+# threads_cpu PID N: each thread's CPU time per request, us, as "name us"
+threads_cpu() {
+	for t in /proc/$1/task/*; do
+		awk -v hz="$(getconf CLK_TCK)" -v n="$2" '{ c = $0; sub(/.*\) /, "", c); split(c, f, " ")
+			name = $0; sub(/^[^(]*\(/, "", name); sub(/\).*/, "", name)
+			printf "%s %.1f\n", name, (f[12] + f[13]) * 1e6 / hz / n }' "$t/stat"
+	done
+}
+listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss, $T/threads
 	rm -f "$T/alone.db"* "$T/alone.log"
 	WB_DB="$T/alone.db" wb-recv --listen 127.0.0.1:0 > /dev/null 2> "$T/alone.log" &
 	pid=$!
 	PIDS="$PIDS $pid"
 	s=$("$LOAD" -c 16 -n "$1" -C 10000 "http://127.0.0.1:$(port_of "$T/alone.log")/webhook")
 	rss $pid > "$T/rss"
+	threads_cpu $pid "$1" > "$T/threads"
 	kill -TERM $pid; wait $pid
 	[ "$(field ok " $s")" = "$1" ] || { echo "the listener answered: $s" >&2; exit 1; }
 	field rate " $s" > "$T/rate"
@@ -144,10 +155,18 @@ listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss
 OK=$!
 PIDS="$PIDS $OK"
 base=$(field rate " $("$LOAD" -c 16 -n "$LN" "http://127.0.0.1:$(port_of "$T/ok.log")/webhook")")
+okcpu=$(threads_cpu $OK "$LN" | awk '{ s += $2 } END { print s }')
 kill $OK
 listen_run "$LN"
 awk -v a="$(cat "$T/rate")" -v b="$base" 'BEGIN {
 	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b }'
+# where the listener's time goes: CPU per delivery of each of its threads
+# (libmicrohttpd's, which also verifies and parses; the store's; the
+# checkpoint's), as multiples of the whole CPU mhd-ok spends on a request
+awk -v ok="$okcpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+	$1 == "MHD-single" { http = $2 } $1 == "wb-store" { store = $2 } $1 == "wb-checkpoint" { ck = $2 }
+	END { printf "  CPU per delivery: HTTP thread %.1f us (%.1fx mhd-ok'"'"'s %.1f us a request), store thread %.1f us (%.1fx), checkpoint %.1f us; load average %s\n",
+		http, http / ok, ok, store, store / ok, ck, load }' "$T/threads"
 [ "${BENCH_LIVE_ONLY:-}" = 2 ] && exit 0
 
 # 3. memory after a small and a big run

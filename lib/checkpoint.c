@@ -74,6 +74,7 @@ static int pass(checkpointer *c)
 static void *run(void *p)
 {
 	checkpointer *c = p;
+	pthread_setname_np(pthread_self(), "wb-checkpoint"); /* for top, perf, bench/live.sh */
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop) {
 		if (!c->due) {

@@ -20,16 +20,18 @@
 
 /* Three threads share a running listener. libmicrohttpd's one thread
  * (epoll) does all the HTTP: reading, the signature, the handshake, every
- * refusal, and prepares (parses) signed bodies. They go to the store thread, which takes whatever has
- * queued up as one batch (one transaction under load, so a busy listener
- * commits less often rather than falling behind) while their connections
+ * refusal, and prepares (parses) signed bodies. They go to the store
+ * thread, which takes them into one group (one transaction) for as long
+ * as more have queued up by the time it is done with the one before, so
+ * a busy listener commits less often rather than falling behind, while
+ * their connections
  * wait suspended; neither a slow client nor a locked database holds up
  * the other side. The main thread waits for a signal and, a few times a
  * second, closes connections that are too slow. One HTTP thread is
  * enough: it spends microseconds on a request, the store most of the rest,
  * and SQLite has one writer whatever the number of threads. */
 
-#define BATCH 256    /* posts in one call of the store, at most */
+#define BATCH 256    /* posts in one group (one call of the store), at most */
 #define TICK_MS 200  /* how often the clock is looked at */
 
 typedef struct peer peer;
@@ -64,6 +66,8 @@ typedef struct {
 	int stopping;         /* the store takes no more */
 	int failed;           /* the store's code once it failed */
 	char why[1024];       /* and its message */
+	struct MHD_Response *stored, *refused, *again; /* the store's answers (200,
+	                      * 400, 503), made once: none costs an allocation */
 	peer *peers;
 	long cut;             /* connections closed since the last word about it */
 	long long cut_said_ms;
@@ -76,14 +80,21 @@ long long listen_clock_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Answers with a constant text. */
-static enum MHD_Result answer(struct MHD_Connection *c, unsigned code, const char *text)
+/* A constant text as a response, which may be queued again and again. */
+static struct MHD_Response *text_response(unsigned code, const char *text)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
 								 MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", "text/plain");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", "GET, POST");
+	return r;
+}
+
+/* Answers with a constant text. */
+static enum MHD_Result answer(struct MHD_Connection *c, unsigned code, const char *text)
+{
+	struct MHD_Response *r = text_response(code, text);
 	enum MHD_Result ok = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -153,7 +164,7 @@ static enum MHD_Result to_store(server *s, struct MHD_Connection *c, req *r)
 	pthread_mutex_lock(&s->lock);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->lock);
-		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "try again\n");
+		return MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, s->again);
 	}
 	/* suspended before the store can see it, so it is never resumed first */
 	MHD_suspend_connection(c);
@@ -172,9 +183,9 @@ static enum MHD_Result post(server *s, struct MHD_Connection *c, req *r)
 {
 	const listen_opts *o = s->o;
 	if (r->state == R_STORED)
-		return r->post.rc == 0 ? answer(c, MHD_HTTP_OK, "ok\n")
-		     : r->post.rc == EX_DATAERR ? answer(c, MHD_HTTP_BAD_REQUEST, "bad webhook\n")
-						: answer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "try again\n");
+		return r->post.rc == 0 ? MHD_queue_response(c, MHD_HTTP_OK, s->stored)
+		     : r->post.rc == EX_DATAERR ? MHD_queue_response(c, MHD_HTTP_BAD_REQUEST, s->refused)
+						: MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, s->again);
 	if (r->too_big)
 		return answer(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large\n");
 	if (!o->insecure) {
@@ -287,61 +298,79 @@ static void cut_slow(server *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Takes up to BATCH queued posts (the lock held). */
-static size_t take(server *s, req **v)
+struct listen_group {
+	server *s;
+	req *v[BATCH];
+	size_t n;
+};
+
+listen_post *listen_next(listen_group *g)
 {
-	size_t n = 0;
-	while (s->head && n < BATCH) {
-		v[n++] = s->head;
-		s->head = s->head->next;
+	server *s = g->s;
+	req *r = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (g->n < BATCH && (r = s->head)) {
+		s->head = r->next;
+		if (!s->head)
+			s->tail = &s->head;
+		g->v[g->n++] = r;
+		r->post.rc = EX_TEMPFAIL;
 	}
-	if (!s->head)
-		s->tail = &s->head;
-	return n;
+	pthread_mutex_unlock(&s->lock);
+	return r ? &r->post : NULL;
 }
 
-/* Stores a batch, or answers it 503 once the store has failed. */
-static void store(server *s, req **v, size_t n)
+size_t listen_fail_all(listen_group *g, int rc)
 {
-	listen_post posts[BATCH];
-	for (size_t i = 0; i < n; i++) {
-		posts[i] = v[i]->post;
-		posts[i].rc = EX_TEMPFAIL;
-	}
-	int rc = s->failed ? 0 : s->o->store(posts, n, s->o->ctx);
+	for (size_t i = 0; i < g->n; i++)
+		g->v[i]->post.rc = rc;
+	return g->n;
+}
+
+/* Stores a group, or answers what is queued 503 once the store has
+ * failed; then its connections are resumed to be answered. */
+static void store(server *s)
+{
+	listen_group g = {.s = s};
+	int rc = 0;
+	if (s->failed)
+		while (listen_next(&g))
+			;
+	else
+		rc = s->o->store(&g, s->o->ctx);
 	pthread_mutex_lock(&s->lock);
 	if (rc) {
 		snprintf(s->why, sizeof s->why, "%s", wb_errmsg());
 		s->failed = rc;
 		s->stopping = 1;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < g.n; i++) {
 		/* after a failure the events are not out: Meta must try again */
-		v[i]->post.rc = rc ? EX_TEMPFAIL : posts[i].rc;
-		v[i]->state = R_STORED;
+		if (rc)
+			g.v[i]->post.rc = EX_TEMPFAIL;
+		g.v[i]->state = R_STORED;
 	}
-	s->out += n;
+	s->out += g.n;
 	pthread_mutex_unlock(&s->lock);
 	/* outside the lock: libmicrohttpd takes its own, and calls back
 	 * into code that takes this one */
-	for (size_t i = 0; i < n; i++)
-		MHD_resume_connection(v[i]->conn);
+	for (size_t i = 0; i < g.n; i++)
+		MHD_resume_connection(g.v[i]->conn);
 }
 
-/* The store thread: batches until stopped, then what is left. */
+/* The store thread: groups until stopped, then what is left. */
 static void *store_main(void *arg)
 {
 	server *s = arg;
-	req *v[BATCH];
+	pthread_setname_np(pthread_self(), "wb-store"); /* for top, perf, bench/live.sh */
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		while (!s->head && !s->stopping)
 			pthread_cond_wait(&s->more, &s->lock);
-		size_t n = take(s, v);
-		if (!n)
+		if (!s->head)
 			break;
 		pthread_mutex_unlock(&s->lock);
-		store(s, v, n);
+		store(s);
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -459,7 +488,10 @@ int listen_run(const listen_opts *o)
 	int rc = resolve(o->addr, &sa, &salen);
 	if (rc)
 		return rc;
-	server s = {.o = o, .path = o->path ? o->path : LISTEN_PATH};
+	server s = {.o = o, .path = o->path ? o->path : LISTEN_PATH,
+		    .stored = text_response(MHD_HTTP_OK, "ok\n"),
+		    .refused = text_response(MHD_HTTP_BAD_REQUEST, "bad webhook\n"),
+		    .again = text_response(MHD_HTTP_SERVICE_UNAVAILABLE, "try again\n")};
 	s.tail = &s.head;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.more, NULL);
@@ -496,6 +528,9 @@ out:
 	pthread_cond_destroy(&s.more);
 	pthread_cond_destroy(&s.gone);
 	pthread_mutex_destroy(&s.lock);
+	MHD_destroy_response(s.stored);
+	MHD_destroy_response(s.refused);
+	MHD_destroy_response(s.again);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 /* listen — the webhook listener: an HTTP server (libmicrohttpd) that
  * answers Meta's verification handshake and takes POSTs whose
  * X-Hub-Signature-256 is right on one path, hands their bodies to a store
- * callback in batches on a thread of its own, and answers each only when
+ * callback in groups on a thread of its own, and answers each only when
  * the store has said how it went. It keeps slow or idle clients from
  * holding connections (a limit per address, a deadline per request). It
  * does not parse or store payloads, and never logs secrets or bodies. */
@@ -24,13 +24,26 @@ typedef struct {
 	                       * tries again) */
 } listen_post;
 
-/* Stores n posts, oldest first, each all or nothing, setting each one's
- * rc. Runs on the listener's store thread, one call at a time, never on
- * the thread that serves HTTP, so a slow database holds up no handshake
- * and no refusal. Returns 0, or an EX_ code with a message when the
- * listener cannot go on (its output is gone): it then stops, answering
- * 503 to what it could not finish. */
-typedef int (*listen_store_fn)(listen_post *posts, size_t n, void *ctx);
+/* The posts one call of the store takes, one at a time (listen_next),
+ * into one group: the listener keeps handing it posts that queued up
+ * while it stored the ones before, so that a busy listener commits
+ * bigger groups rather than more of them. */
+typedef struct listen_group listen_group;
+/* The next post for g, oldest first: the first call always has one;
+ * after it, one that has queued up meanwhile, or NULL when none is
+ * waiting (or g is full): time to commit. */
+listen_post *listen_next(listen_group *g);
+/* Sets the rc of every post g has taken (a commit that failed); says
+ * how many. */
+size_t listen_fail_all(listen_group *g, int rc);
+
+/* Stores the posts it takes from g (listen_next), each all or nothing,
+ * setting each one's rc. Runs on the listener's store thread, one call
+ * at a time, never on the thread that serves HTTP, so a slow database
+ * holds up no handshake and no refusal. Returns 0, or an EX_ code with a
+ * message when the listener cannot go on (its output is gone): it then
+ * stops, answering 503 to what it could not finish. */
+typedef int (*listen_store_fn)(listen_group *g, void *ctx);
 /* Prepares a signed body (parses it, say) on the thread that serves
  * HTTP, so that the store thread spends its time storing; drop frees
  * what it made once the request is over. Neither may touch the store's

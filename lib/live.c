@@ -19,13 +19,6 @@ int live_open(live *lv, inbound *ib)
 	return rc;
 }
 
-/* Every post of the batch gets rc. */
-static void answer_all(listen_post *p, size_t n, int rc)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i].rc = rc;
-}
-
 /* One body in a savepoint: all of it, or nothing of it and its events.
  * Its bad parts are no error: inbound quarantines them. A body of one
  * part (most are) needs no savepoint: inbound undoes a part that fails,
@@ -48,22 +41,27 @@ static int store_one(inbound *ib, const listen_post *p)
 	return rc ? rc : end;
 }
 
-int live_store(listen_post *p, size_t n, void *ctx)
+/* The posts that queue up while a group is stored join it: a busy
+ * listener commits less often rather than falling behind. */
+int live_store(listen_group *g, void *ctx)
 {
 	live *lv = ctx;
 	inbound *ib = lv->ib;
+	listen_post *p = listen_next(g);
 	/* the oldest post has waited since it arrived: the bound is on it */
-	long long waited = listen_clock_ms() - p[0].arrived_ms;
+	long long waited = listen_clock_ms() - p->arrived_ms;
 	int rc = db_begin_within(ib->db, waited >= lv->busy_ms ? 0 : lv->busy_ms - (int)waited);
-	if (!rc) {
-		for (size_t i = 0; i < n; i++)
-			p[i].rc = store_one(ib, &p[i]);
+	if (rc) /* the lock not had: what is queued has waited as long */
+		while (listen_next(g))
+			;
+	for (; !rc && p; p = listen_next(g))
+		p->rc = store_one(ib, p);
+	if (!rc)
 		rc = db_commit(ib->db);
-	}
 	if (rc) {
+		size_t n = listen_fail_all(g, rc);
 		wb_warn("%s: %zu webhook%s answered 503 (Meta tries again)", wb_errmsg(), n, n == 1 ? "" : "s");
 		inbound_undo(ib, (inbound_mark){0, 0});
-		answer_all(p, n, rc);
 		return 0;
 	}
 	/* written and flushed before any is answered: what Meta was told is

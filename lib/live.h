@@ -1,10 +1,10 @@
 /* live — wb-recv --listen's store (a listen_store_fn): the bodies the
- * listener took, stored a batch at a time in one transaction, each in a
+ * listener took, stored a group at a time in one transaction, each in a
  * savepoint of its own so that one the database fails spoils none of the
  * others (inbound quarantines bad parts), and their events written and
  * flushed before any of them is answered. A
  * database locked by another process is waited for a bounded time, then
- * the batch is answered 503 so that Meta tries again. It neither parses
+ * the group is answered 503 so that Meta tries again. It neither parses
  * webhooks (inbound does) nor speaks HTTP (listen does). */
 #ifndef WB_LIVE_H
 #define WB_LIVE_H
@@ -25,9 +25,11 @@ typedef struct {
 /* Reads WB_LISTEN_BUSY_MS (config.h): EX_CONFIG when it is not a number
  * of milliseconds (0 to 600000). */
 int live_open(live *lv, inbound *ib);
-/* The listen_store_fn; ctx is the live. A post's prepared, when there
- * is one, is its body parsed (listen_opts.prep = inbound_parse). Returns EX_IOERR when the events
- * cannot be written (the reader went away): the listener stops. */
-int live_store(listen_post *posts, size_t n, void *ctx);
+/* The listen_store_fn; ctx is the live. The posts that queue up while
+ * a group is stored join it before its commit. A post's prepared, when
+ * there is one, is its body parsed (listen_opts.prep = inbound_parse).
+ * Returns EX_IOERR when the events cannot be written (the reader went
+ * away): the listener stops. */
+int live_store(listen_group *g, void *ctx);
 
 #endif
