@@ -244,7 +244,7 @@ static int row(const quarantine_row *r, void *ctx)
 static int take_in(wb_db *db, opts *op, inbound *ib)
 {
 	mediaget_queue *q = NULL;
-	checkpointer *ck;
+	checkpointer *ck = NULL;
 	live lv;
 	int rc = 0;
 	if (op->api && !(rc = mediaget_start(db_path(db), op->api, op->media_dir, &q))) {
@@ -257,7 +257,11 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 	if (op->cmd == RETRY) {
 		rc = inbound_retry(ib, op->ids, (size_t)op->argc);
 	} else if (!op->listen.addr) {
-		rc = inbound_paths(ib, op->argc, op->argv);
+		/* the WAL copied by a thread of its own, as for the listener: a
+		 * commit then waits for no checkpoint (nor its fsyncs) */
+		if (!(rc = checkpoint_start(db, &ck)))
+			rc = inbound_paths(ib, op->argc, op->argv);
+		checkpoint_stop(ck);
 	} else if (!(rc = live_open(&lv, ib)) && !(rc = checkpoint_start(db, &ck))) {
 		op->listen.store = live_store;
 		op->listen.prep = inbound_parse;

@@ -25,7 +25,10 @@ typedef struct {
 	long long offset;
 	long line;
 	const char *name;
-	void *ahead; /* batch_run_ahead: what prep made of it (valid during doc) */
+	void *ahead; /* batch_run_ahead: what prep made of it (valid during doc);
+		      * NULL in a replay */
+	int careful; /* batch_run_replay: 1 when a failure must cost this
+		      * document alone (its batch is being replayed) */
 } batch_doc;
 
 /* Handles one document; before it writes it calls batch_join. A non-zero
@@ -48,6 +51,16 @@ int batch_run(wb_db *db, in_docs *in, size_t max, batch_doc_fn doc, batch_done_f
  * when no thread can be started. */
 int batch_run_ahead(wb_db *db, in_docs *in, size_t max, ahead_prep_fn prep, ahead_drop_fn drop,
 		    batch_doc_fn doc, batch_done_fn done, void *ctx);
+/* batch_run_ahead, faster when a document's failure is rare: each
+ * document is handled fast (careful 0: doc need not be able to undo it
+ * alone, e.g. no savepoint of its own). When one fails, its batch is
+ * rolled back (done(0)) and every document of it handed to doc again
+ * from the first, careful (1) and unprepared (ahead NULL), and so is the
+ * rest of that batch; the next batch is fast again. A careful document's
+ * failure ends the run as in batch_run. The documents of a batch are
+ * kept (copied) until its commit for that. */
+int batch_run_replay(wb_db *db, in_docs *in, size_t max, ahead_prep_fn prep, ahead_drop_fn drop,
+		     batch_doc_fn doc, batch_done_fn done, void *ctx);
 /* For doc: the transaction (begun when none is open), with this document
  * counted in the batch. 0 or db_begin's code. */
 int batch_join(batch *b);

@@ -244,6 +244,7 @@ struct wb_db {
 	long long naps;        /* busy handler's naps, likewise */
 	struct wake *wake;     /* shared with the other processes on the file; NULL: none */
 	uint32_t wake_seq;     /* its seq when the lock was last tried */
+	long long rollbacks;   /* db_rollbacks */
 	double busy_since;     /* when the current wait began (monotonic ms) */
 	struct {
 		const char *sql;
@@ -381,6 +382,19 @@ int db_data_version(wb_db *db, int64_t *v)
 	*v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return 0;
+}
+
+int db_for_streams(wb_db *db)
+{
+	/* temp_store MEMORY makes every statement journal a pure in-memory
+	 * one of 1 KB chunks: an INSERT into a table with a trigger (message,
+	 * change_message) copies each page it touches there, ~5 mallocs a
+	 * page. With temp files allowed, the journal stays in memory up to
+	 * 64 KB in one chunk, spilling to a file only past that. And each
+	 * message lands on a page of its contact's in message_by_contact: past
+	 * SQLite's 2 MB page cache those were read again from the WAL or the
+	 * file, a system call each. */
+	return db_exec(db, "PRAGMA temp_store=DEFAULT; PRAGMA cache_size=-65536");
 }
 
 static int user_version(wb_db *db, int *v)
@@ -615,9 +629,21 @@ static int txn_committing(void *p)
 	return 0; /* the commit goes on */
 }
 
+static void txn_rolled_back(void *p)
+{
+	wb_db *db = p;
+	db->rollbacks++;
+	txn_ended(p);
+}
+
 long long db_txn(wb_db *db)
 {
 	return db->txn;
+}
+
+long long db_rollbacks(wb_db *db)
+{
+	return db->rollbacks;
 }
 
 int db_open(const char *path, wb_db **out)
@@ -638,7 +664,7 @@ int db_open(const char *path, wb_db **out)
 	sqlite3_busy_handler(db->h, busy_wait, db);
 	txn_ended(db);
 	sqlite3_commit_hook(db->h, txn_committing, db);
-	sqlite3_rollback_hook(db->h, txn_ended, db);
+	sqlite3_rollback_hook(db->h, txn_rolled_back, db);
 	/* Each utility is a short process; checkpointing the WAL as it
 	 * closes would make every bulk command pay to copy its pages twice.
 	 * SQLite's automatic checkpoints keep the WAL short instead. */

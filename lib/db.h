@@ -42,6 +42,10 @@ void db_rollback(wb_db *db);
  * (committed or rolled back), so that what is done once a transaction
  * can tell a new one. */
 long long db_txn(wb_db *db);
+/* How many transactions of this connection were rolled back (not
+ * counting a ROLLBACK TO a savepoint): what a cache of rows filled in a
+ * transaction needs to know. */
+long long db_rollbacks(wb_db *db);
 /* After a db_rollback that followed a full disk: the bytes the failed
  * transaction had written (the WAL's size then); 0 when no full disk
  * was rolled back. */
@@ -56,6 +60,12 @@ int db_begin_within(wb_db *db, int ms);
  * db_savepoint; code inside may use savepoints of other names. */
 int db_savepoint(wb_db *db);
 int db_savepoint_end(wb_db *db, int keep);
+/* For a connection that runs many small writes in long transactions
+ * (wb-recv's store): statement journals in one 64 KB chunk, not 1 KB
+ * ones (ingest spent ~8% of its writer's time in their mallocs), its
+ * temporary tables, if any, then spilling to a temporary file; and a
+ * page cache of up to 64 MB, not 2. */
+int db_for_streams(wb_db *db);
 /* Runs SQL without results (several statements allowed). */
 int db_exec(wb_db *db, const char *sql);
 /* A number that changes when another connection commits a change to the

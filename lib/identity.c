@@ -1,6 +1,7 @@
 #include "identity.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bsuid.h"
@@ -72,11 +73,110 @@ static int by_user_id(wb_db *db, const char *user_id, found *f)
 	return lookup(db, st, f);
 }
 
+/* ------------------------------------------------------------ the cache */
+
+/* Contacts known by phone alone (no user ID, username nor parent), as
+ * last read or moved here: wb-recv's store looked each sender up, a
+ * tenth of its writer thread. Only while identity_cache has it on, and
+ * emptied when anything else may have changed a contact: a rollback
+ * (db_rollbacks), another connection's commit (PRAGMA data_version, read
+ * once a transaction), any write here but a later time (learn, merge,
+ * a number given up). A slot per hash of the phone, the last one in it
+ * kept. */
+#define CACHE_SLOTS 65536
+
+typedef struct {
+	int64_t id, last_in, last_out;
+	long long gen;      /* the slot holds when it is the cache's */
+	char wa_id[PHONE_MAX];
+	char *profile_name; /* "" for none */
+} known;
+
+static _Thread_local struct {
+	wb_db *db;
+	long long txn, rollbacks, gen;
+	int64_t data_version;
+	known *slots; /* NULL: off */
+} cache;
+
+/* Empties the cache at once: what the slots hold is no longer its. */
+static void cache_clear(void)
+{
+	cache.gen++;
+}
+
+void identity_cache(wb_db *db, int on)
+{
+	cache_clear();
+	if (cache.slots && (!on || cache.db != db)) {
+		for (size_t i = 0; i < CACHE_SLOTS; i++)
+			free(cache.slots[i].profile_name);
+		free(cache.slots);
+		cache.slots = NULL;
+	}
+	if (on && !cache.slots) {
+		cache.slots = xcalloc(CACHE_SLOTS, sizeof *cache.slots);
+		cache.db = db;
+		cache.txn = -1;
+		cache.rollbacks = db_rollbacks(db);
+	}
+}
+
+/* phone's slot, when the cache is on and still holds for db. */
+static known *slot(wb_db *db, const char *phone)
+{
+	if (!cache.slots || cache.db != db)
+		return NULL;
+	int64_t v = 0;
+	if (cache.rollbacks != db_rollbacks(db) ||
+	    (cache.txn != db_txn(db) && (db_data_version(db, &v) || v != cache.data_version))) {
+		cache_clear();
+		cache.rollbacks = db_rollbacks(db);
+		cache.data_version = v;
+	}
+	cache.txn = db_txn(db);
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *p = phone; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &cache.slots[h % CACHE_SLOTS];
+}
+
+/* Keeps f, read by phone, when it is known by phone alone. */
+static void cache_keep(known *k, const found *f)
+{
+	if (!k || f->clipped || *f->user_id || *f->parent_user_id || *f->username)
+		return;
+	free(k->profile_name);
+	*k = (known){.id = f->id, .last_in = f->last_in, .last_out = f->last_out, .gen = cache.gen,
+		     .profile_name = xstrdup(f->profile_name)};
+	snprintf(k->wa_id, sizeof k->wa_id, "%s", f->wa_id);
+}
+
+/* A contact's later times, written: so in its slot too. */
+static void cache_moved(wb_db *db, const found *t, int64_t last_in, int64_t last_out)
+{
+	known *k = *t->wa_id ? slot(db, t->wa_id) : NULL;
+	if (k && k->gen == cache.gen && k->id == t->id) {
+		k->last_in = last_in > k->last_in ? last_in : k->last_in;
+		k->last_out = last_out > k->last_out ? last_out : k->last_out;
+	}
+}
+
 static int by_phone(wb_db *db, const char *phone, found *f)
 {
+	known *k = slot(db, phone);
+	if (k && k->gen == cache.gen && !strcmp(k->wa_id, phone)) {
+		*f = (found){.id = k->id, .last_in = k->last_in, .last_out = k->last_out};
+		snprintf(f->wa_id, sizeof f->wa_id, "%s", k->wa_id);
+		snprintf(f->profile_name, sizeof f->profile_name, "%s", k->profile_name);
+		return 0;
+	}
 	sqlite3_stmt *st = db_stmt(db, "SELECT " FOUND_COLS ", 0 FROM contact c WHERE wa_id = ?1");
 	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
-	return lookup(db, st, f);
+	int rc = lookup(db, st, f);
+	if (!rc)
+		cache_keep(k, f);
+	return rc;
 }
 
 /* Looks up by user ID when there is one, else (or when it finds none)
@@ -113,6 +213,7 @@ static int alias(wb_db *db, const char *kind, const char *value, int64_t id, int
  * number as an alias. */
 static int give_up_phone(wb_db *db, const found *f, int64_t now)
 {
+	cache_clear();
 	int rc = alias(db, "phone", f->wa_id, f->id, now);
 	if (rc)
 		return rc;
@@ -127,6 +228,7 @@ static int give_up_phone(wb_db *db, const found *f, int64_t now)
  * what it may set of the two keys. */
 static int learn(wb_db *db, int64_t id, const identity *who, const char *phone, const char *user_id, int64_t now)
 {
+	cache_clear();
 	sqlite3_stmt *st = db_stmt(db,
 		"UPDATE contact SET wa_id = coalesce(?2, wa_id), user_id = coalesce(?3, user_id), "
 		"parent_user_id = coalesce(?4, parent_user_id), username = coalesce(?5, username), "
@@ -180,8 +282,12 @@ static int learn_news(wb_db *db, const found *t, const identity *who, const char
 		return learn(db, t->id, who, phone, user_id, now);
 	int rc = move_time(db, "UPDATE contact SET last_in_at = max(coalesce(last_in_at, 0), ?2) WHERE id = ?1",
 			   t->id, t->last_in, who->last_in);
-	return rc ? rc : move_time(db, "UPDATE contact SET last_out_at = max(coalesce(last_out_at, 0), ?2) "
-				       "WHERE id = ?1", t->id, t->last_out, who->last_out);
+	if (!rc)
+		rc = move_time(db, "UPDATE contact SET last_out_at = max(coalesce(last_out_at, 0), ?2) "
+				   "WHERE id = ?1", t->id, t->last_out, who->last_out);
+	if (!rc)
+		cache_moved(db, t, who->last_in, who->last_out);
+	return rc;
 }
 
 /* A new contact with these keys: 0 and *id, or EX_FALSE when another
@@ -296,6 +402,7 @@ static int clear_for(wb_db *db, const found *c, const char *user_id, const char 
 
 int identity_changed(wb_db *db, const identity *was, const identity *now_is, int64_t ts, int64_t *id)
 {
+	cache_clear();
 	const char *new_uid = given(now_is->user_id), *new_phone = given(now_is->phone);
 	found c;
 	int has, rc = look(db, given(was->user_id), given(was->phone), &c, &has);
@@ -322,6 +429,7 @@ int identity_changed(wb_db *db, const identity *was, const identity *now_is, int
 
 int identity_merge(wb_db *db, int64_t into, int64_t from, int64_t now)
 {
+	cache_clear();
 	/* ?1 into, ?2 from, ?3 now */
 	static const char *const moves[] = {
 		/* a broadcast reaches a contact once: from's copy leaves it */

@@ -45,5 +45,11 @@ int identity_changed(wb_db *db, const identity *was, const identity *now_is, int
  * later of two times, opt-outs kept, into's attributes winning), and from
  * is removed. */
 int identity_merge(wb_db *db, int64_t into, int64_t from, int64_t now);
+/* Turns on (1) or off (0, freeing it) a cache of db's contacts known by
+ * phone alone, for a caller that stores many deliveries (wb-recv's
+ * store) and undoes none of them by a savepoint while it is on (a whole
+ * rollback empties it, as another process's commit does). Off by
+ * default; turning it either way empties it. */
+void identity_cache(wb_db *db, int on);
 
 #endif

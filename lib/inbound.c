@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "err.h"
 #include "event.h"
+#include "identity.h"
 #include "ingest.h"
 #include "quarantine.h"
 #include "util.h"
@@ -85,6 +86,8 @@ void inbound_open(inbound *ib, wb_db *db, FILE *events)
 {
 	*ib = (inbound){.db = db, .events = events, .now = when_now()};
 	inbound_words_load(db, &ib->words);
+	if (db_for_streams(db)) /* only slower without */
+		wb_warn("%s", wb_errmsg());
 }
 
 void inbound_close(inbound *ib)
@@ -93,6 +96,7 @@ void inbound_close(inbound *ib)
 	sb_free(&ib->pending);
 	sb_free(&ib->media_due);
 	sb_free(&ib->unknown_fields);
+	sb_free(&ib->warnings);
 	free(ib->still);
 }
 
@@ -123,11 +127,11 @@ static int set_aside(inbound *ib, const wh_item *it, const char *doc, size_t len
 		quarantine_row r = {.source = source, .offset = offset, .path = it->path, .reason = it->reason,
 				    .raw = raw, .created_at = ib->now};
 		rc = quarantine_add(ib->db, &r, NULL);
-		sb w = {0};
-		where(&w, source, offset, line);
-		wb_warn("%s%s%s%s (quarantined)", w.s, it->path, *it->path ? ": " : "", it->reason);
-		sb_free(&w);
-		ib->quarantined++;
+		/* said once it is committed: a batch undone and replayed sets
+		 * the same part aside again */
+		where(&ib->warnings, source, offset, line);
+		sb_printf(&ib->warnings, "%s%s%s (quarantined)\n", it->path, *it->path ? ": " : "", it->reason);
+		ib->quarantined_due++;
 	}
 	free(raw);
 	return rc;
@@ -135,7 +139,7 @@ static int set_aside(inbound *ib, const wh_item *it, const char *doc, size_t len
 
 static void note_unknown(inbound *ib, const char *field)
 {
-	ib->unknown++;
+	ib->unknown_due++;
 	size_t n = strlen(field);
 	for (const char *p = ib->unknown_fields.s; p && (p = strstr(p, field)); p += n)
 		if ((p == ib->unknown_fields.s || p[-1] == ' ') && (!p[n] || p[n] == ','))
@@ -153,14 +157,19 @@ static int savepoint(wb_db *db, const char *sql)
  * database refuses (a constraint) costs only itself: undone, and the
  * document is quarantined whole with the reason (storing is idempotent,
  * so a retry stores nothing twice). Any other failure undoes the part
- * too, so that a document of one part needs no savepoint of its own. */
+ * too, so that a document of one part needs no savepoint of its own.
+ * Fast (ib->fast), there is no savepoint and a failure is the caller's
+ * to undo: the savepoint and its journal were about a tenth of a bulk
+ * load's time. */
 static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, const char *source,
 		long long offset, long line)
 {
-	int fresh = 0, rc = savepoint(ib->db, "SAVEPOINT part");
+	int fresh = 0, rc = ib->fast ? 0 : savepoint(ib->db, "SAVEPOINT part");
 	if (rc)
 		return rc;
-	if ((rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
+	if (ib->fast)
+		rc = ingest_item(ib->db, &ib->words, it, &fresh);
+	else if ((rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
 		char *why = xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change", wb_errmsg());
 		savepoint(ib->db, "ROLLBACK TO part");
 		wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
@@ -170,7 +179,7 @@ static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, con
 	} else if (rc) {
 		savepoint(ib->db, "ROLLBACK TO part");
 	}
-	int rel = savepoint(ib->db, "RELEASE part");
+	int rel = ib->fast ? 0 : savepoint(ib->db, "RELEASE part");
 	if (rc || (rc = rel) || !fresh)
 		return rc;
 	if (it->kind == WH_CHANGE && !it->known)
@@ -242,7 +251,8 @@ static void media_hand(inbound *ib)
 
 inbound_mark inbound_mark_now(const inbound *ib)
 {
-	return (inbound_mark){ib->pending.len, ib->media_due.len};
+	return (inbound_mark){ib->pending.len, ib->media_due.len, ib->warnings.len, ib->quarantined_due,
+			      ib->unknown_due, ib->unknown_fields.len - ib->fields_at};
 }
 
 /* An sb cut back to n bytes. */
@@ -257,11 +267,28 @@ void inbound_undo(inbound *ib, inbound_mark m)
 {
 	cut(&ib->pending, m.events);
 	cut(&ib->media_due, m.media);
+	cut(&ib->warnings, m.warnings);
+	ib->quarantined_due = m.quarantined;
+	ib->unknown_due = m.unknown;
+	cut(&ib->unknown_fields, ib->fields_at + m.fields);
+}
+
+/* What a commit made so: the warnings said, the counts counted. */
+static void settle(inbound *ib)
+{
+	for (char *w = ib->warnings.s, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
+		wb_warn("%.*s", (int)(nl - w), w);
+	sb_reset(&ib->warnings);
+	ib->quarantined += ib->quarantined_due;
+	ib->unknown += ib->unknown_due;
+	ib->quarantined_due = ib->unknown_due = 0;
+	ib->fields_at = ib->unknown_fields.len;
 }
 
 int inbound_write(inbound *ib)
 {
 	int rc = 0;
+	settle(ib);
 	if (ib->events && ib->pending.len &&
 	    (fwrite(ib->pending.s, 1, ib->pending.len, ib->events) != ib->pending.len || fflush(ib->events))) {
 		int e = errno;
@@ -282,7 +309,7 @@ static int emit(int committed, void *ctx)
 {
 	inbound *ib = ctx;
 	if (!committed) {
-		inbound_undo(ib, (inbound_mark){0, 0});
+		inbound_undo(ib, (inbound_mark){0});
 		return 0;
 	}
 	int rc = inbound_write(ib);
@@ -291,18 +318,32 @@ static int emit(int committed, void *ctx)
 	return rc;
 }
 
+/* A document of the stream: fast (no savepoint a part) unless its batch
+ * is being replayed after a failure, then each part alone as anywhere. */
 static int stream_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	inbound *ib = ctx;
 	int rc = batch_join(b);
-	return rc ? rc : inbound_parsed(ib, d->ahead, d->text, d->len, d->name, d->offset, d->line);
+	if (rc)
+		return rc;
+	ib->fast = !d->careful;
+	if (ib->fast != ib->cached) /* no savepoint may undo what it holds */
+		identity_cache(ib->db, ib->cached = ib->fast);
+	if (d->ahead)
+		rc = inbound_parsed(ib, d->ahead, d->text, d->len, d->name, d->offset, d->line);
+	else
+		rc = inbound_document(ib, d->text, d->len, d->name, d->offset, d->line);
+	ib->fast = 0;
+	return rc;
 }
 
 /* Documents are read and parsed on a thread of their own while the ones
  * before them are stored: parsing is about a third of the work. */
 int inbound_stream(inbound *ib, in_docs *in)
 {
-	return batch_run_ahead(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
+	int rc = batch_run_replay(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
+	identity_cache(ib->db, ib->cached = 0);
+	return rc;
 }
 
 int inbound_paths(inbound *ib, int n, char **paths)

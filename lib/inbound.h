@@ -37,8 +37,14 @@ typedef struct {
 	inbound_words words;
 	FILE *events; /* where events go; NULL: nowhere (wb-recv -q) */
 	sb pending;   /* events not yet committed */
-	long quarantined, unknown; /* parts set aside, changes of unknown fields */
+	long quarantined, unknown; /* parts set aside, changes of unknown fields (committed) */
 	sb unknown_fields;         /* their fields, for the summary */
+	long quarantined_due, unknown_due; /* the same, not yet committed */
+	size_t fields_at;          /* unknown_fields up to here are committed */
+	sb warnings;               /* lines for stderr once committed */
+	int fast;                  /* parts stored without a savepoint each: a
+				    * failure is the caller's to undo (whole) */
+	int cached;                /* identity_cache is on (while fast) */
 	long retried;              /* parts a retry took in */
 	int retry_run;             /* this run retries (its own summary) */
 	const char *retrying;      /* the part a retry takes in again */
@@ -73,16 +79,20 @@ int inbound_stream(inbound *ib, in_docs *in);
 /* inbound_stream over each file of paths in turn ("-": stdin), or stdin
  * when n is 0. EX_NOINPUT for a missing file, which ends it. */
 int inbound_paths(inbound *ib, int n, char **paths);
-/* After a commit: writes the pending events to ib->events (if any) and
+/* After a commit: says the pending warnings on stderr (and counts what
+ * was quarantined), writes the pending events to ib->events (if any) and
  * flushes them, then hands each new medium to on_media; 0, or EX_IOERR
  * saying why (errno is left as the write set it: EPIPE when the reader
  * went away), and then no medium is handed on. The pending events and
  * media are gone either way. */
 int inbound_write(inbound *ib);
 /* How much is pending, and going back to it: what a part undone had
- * made pending (its events, its media) is dropped. {0, 0}: all of it. */
+ * made pending (its events, media, warnings and counts) is dropped.
+ * {0}: all of it. */
 typedef struct {
-	size_t events, media;
+	size_t events, media, warnings;
+	long quarantined, unknown;
+	size_t fields;
 } inbound_mark;
 inbound_mark inbound_mark_now(const inbound *ib);
 void inbound_undo(inbound *ib, inbound_mark m);

@@ -61,7 +61,7 @@ int live_store(listen_group *g, void *ctx)
 	if (rc) {
 		size_t n = listen_fail_all(g, rc);
 		wb_warn("%s: %zu webhook%s answered 503 (Meta tries again)", wb_errmsg(), n, n == 1 ? "" : "s");
-		inbound_undo(ib, (inbound_mark){0, 0});
+		inbound_undo(ib, (inbound_mark){0});
 		return 0;
 	}
 	/* written and flushed before any is answered: what Meta was told is

@@ -76,6 +76,7 @@ typedef struct {
 	wh_item *v;
 	size_t n, cap;
 	size_t bad; /* WH_BAD items among them */
+	struct jarena *arena; /* where root's tree lives (jarena.h) */
 } wh_batch;
 
 /* Reads one webhook document of len bytes into b: its items in document

@@ -132,15 +132,24 @@ is "$(sql "SELECT category || '|' || reason FROM template WHERE name = 'loyalty_
 is "$(sql "SELECT value FROM setting WHERE key = 'limit.tier'")" "TIER_10K" "a throughput webhook raises the limit"
 
 # a template change wb cannot apply (no name) costs only itself: quarantined,
-# the delivery's other change applied; a repeated delivery changes nothing
-printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"884120553010742","time":1795609000,"changes":[
+# the delivery's other change applied; a repeated delivery changes nothing.
+# It comes between two messages of the same batch, which wb-recv stores
+# without a savepoint a part: the batch is undone and replayed carefully
+hook() { # hook WAMID: a customer's message
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","contacts":[{"profile":{"name":"Mei"},"wa_id":"16505551234"}],"messages":[{"from":"16505551234","id":"%s","timestamp":"1795609000","type":"text","text":{"body":"hi"}}]}}]}]}\n' "$1"
+}
+{ hook wamid.HALF1; printf '%s\n' '{"object":"whatsapp_business_account","entry":[{"id":"884120553010742","time":1795609000,"changes":[
 {"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":1}},
 {"field":"message_template_quality_update","value":{"message_template_id":2,"message_template_name":"order_ready_v2",
-"message_template_language":"en_US","previous_quality_score":"GREEN","new_quality_score":"RED"}}]}]}' >"$T/half.json"
+"message_template_language":"en_US","previous_quality_score":"GREEN","new_quality_score":"RED"}}]}]}'; hook wamid.HALF2; } >"$T/half.json"
 exits 3 "a template change without its name (exit 3: quarantined)" -- wb-recv "$T/half.json"
 like "$(cat "$T/err")" "message_template_status_update change: no message_template_name .*\(quarantined\)" "said so"
+is "$(grep -c quarantined "$T/err")" 2 "once, and in the summary"
 is "$(sql "SELECT count(*) FROM quarantine WHERE reason LIKE '%message_template_name%'")" 1 "kept in the quarantine"
 is "$(sql "SELECT quality FROM template WHERE name = 'order_ready_v2'")" RED "the other change applied"
+is "$(sql "SELECT group_concat(wamid) FROM (SELECT wamid FROM message WHERE wamid LIKE 'wamid.HALF%' ORDER BY id)")" \
+	wamid.HALF1,wamid.HALF2 "the messages around it stored once each"
+is "$(grep -o 'wamid.HALF[0-9]' "$T/out" | tr '\n' ' ')" "wamid.HALF1 wamid.HALF2 " "their events out once, in order"
 sql "UPDATE template SET quality = 'GREEN' WHERE name = 'order_ready_v2'"
 wb-recv "$T/half.json" >/dev/null 2>&1
 is "$(sql "SELECT quality FROM template WHERE name = 'order_ready_v2'")" GREEN "a repeated delivery applies nothing again"

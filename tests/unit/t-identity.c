@@ -1,7 +1,8 @@
 /* Unit tests of who a contact is: the user ID syntax, contacts found by
  * phone or user ID, linked when a delivery names both, merged when two
  * exist, a number passed to a new person, changes of number and of user
- * ID with their aliases; and the readers of phones that take user IDs. */
+ * ID with their aliases; the cache of contacts by phone; and the readers
+ * of phones that take user IDs. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -210,12 +211,44 @@ static void readers(void)
 	fclose(fp);
 }
 
+/* identity_cache: a contact found by phone is remembered, and forgotten
+ * when another connection's commit or a rollback may have changed it. */
+static void caching(const char *path)
+{
+	wb_db *other;
+	if (db_open(path, &other))
+		return;
+	identity_cache(db, 1);
+	db_begin(db);
+	int64_t a = find("4915112340001", NULL, 1);
+	is_int(find("4915112340001", NULL, 1), a, "found again, and remembered");
+	is_int(find("4915112340001", NULL, 1), a, "found from the cache");
+	db_commit(db);
+	/* another process gives the number to someone new */
+	db_exec(other, "UPDATE contact SET wa_id = NULL, user_id = 'DE.1' WHERE wa_id = '4915112340001';"
+		       "INSERT INTO contact (wa_id, created_at, updated_at) VALUES ('4915112340001', 1, 1)");
+	db_begin(db);
+	int64_t b = find("4915112340001", NULL, 1);
+	ok(b > 0 && b != a, "another connection's commit is seen: %lld, not %lld", (long long)b, (long long)a);
+	is_int(find("4915112340001", NULL, 1), b, "and remembered");
+	db_commit(db);
+
+	db_begin(db);
+	int64_t c = find("4915112340002", NULL, 1);
+	is_int(find("4915112340002", NULL, 1), c, "a contact made in a transaction, remembered");
+	db_rollback(db);
+	db_begin(db);
+	is_int(find("4915112340002", NULL, 0), 0, "is forgotten when the transaction is rolled back");
+	db_commit(db);
+	identity_cache(db, 0);
+	db_close(other);
+}
+
 int main(void)
 {
 	syntax();
 	char *path = tap_tmpfile("wb.db");
 	int rc = db_open(path, &db);
-	free(path);
 	if (rc)
 		return 1;
 	db_begin(db);
@@ -225,6 +258,8 @@ int main(void)
 	learning();
 	readers();
 	db_commit(db);
+	caching(path);
+	free(path);
 	db_close(db);
 	return done_testing();
 }

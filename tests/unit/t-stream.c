@@ -1,6 +1,7 @@
 /* Unit tests of the loops in lib/: when batch_run commits (a batch's
  * worth, nothing more ready, before a failure), the same with the
- * documents read and prepared ahead on a thread (batch_run_ahead), bulk's all-or-nothing
+ * documents read and prepared ahead on a thread (batch_run_ahead), replayed
+ * carefully after a failure (batch_run_replay), bulk's all-or-nothing
  * change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
  * its keys, and inorder's results in their inputs' order. */
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "in.h"
 #include "inbound.h"
 #include "inorder.h"
+#include "jarena.h"
 #include "reply.h"
 #include "util.h"
 
@@ -55,7 +57,7 @@ static void probe_drop(void *copy, void *ctx)
 static int probe_doc(batch *b, const batch_doc *d, void *ctx)
 {
 	probe *p = ctx;
-	if (ahead_on && (!d->ahead || strlen(d->ahead) != d->len || memcmp(d->ahead, d->text, d->len)))
+	if (ahead_on && !d->careful && (!d->ahead || strlen(d->ahead) != d->len || memcmp(d->ahead, d->text, d->len)))
 		return wb_err(EX_SOFTWARE, "%s:%ld: not what was prepared", d->name, d->line);
 	if (d->len == 3 && !memcmp(d->text, "bad", 3))
 		return wb_err(EX_DATAERR, "%s:%ld: bad", d->name, d->line);
@@ -66,7 +68,11 @@ static int probe_doc(batch *b, const batch_doc *d, void *ctx)
 	int rc = batch_join(b);
 	if (!rc)
 		rc = db_exec(db, "INSERT INTO probe VALUES (1)");
-	sb_printf(&p->log, "d%.*s%s ", (int)d->len, d->text, sqlite3_get_autocommit(db_handle(db)) ? "!" : "");
+	sb_printf(&p->log, "d%.*s%s%s ", (int)d->len, d->text, sqlite3_get_autocommit(db_handle(db)) ? "!" : "",
+		  d->careful ? "*" : "");
+	/* "frail" fails after writing, unless handled carefully */
+	if (!rc && d->len == 5 && !memcmp(d->text, "frail", 5) && !d->careful)
+		return wb_err(EX_DATAERR, "%s:%ld: frail", d->name, d->line);
 	return rc;
 }
 
@@ -81,9 +87,13 @@ static int probe_done(int committed, void *ctx)
 	return 0;
 }
 
-/* batch_run, or batch_run_ahead when ahead_on. */
+/* batch_run, or batch_run_ahead when ahead_on (batch_run_replay when
+ * replay_on). */
+static int replay_on;
 static int run(in_docs *in, size_t max, probe *p)
 {
+	if (replay_on)
+		return batch_run_replay(db, in, max, probe_prep, probe_drop, probe_doc, probe_done, p);
 	if (!ahead_on)
 		return batch_run(db, in, max, probe_doc, probe_done, p);
 	return batch_run_ahead(db, in, max, probe_prep, probe_drop, probe_doc, probe_done, p);
@@ -163,6 +173,58 @@ static void ahead_stopped(void)
 	sb_free(&p.log);
 }
 
+/* batch_run_replay: documents handled fast ("*" marks a careful one);
+ * one that fails undoes its batch, which is handed again carefully (the
+ * rest of it too); a careful failure ends the run as anywhere. */
+static void replays(void)
+{
+	ahead_on = replay_on = 1;
+	probe p = {.close_fd = -1};
+	long long n = rows();
+	sb want = {0};
+	is_int(run_file("1\n2\nfrail\n3\n4\n5\n", 4, &p), 0, "a document that fails fast, then not");
+	sb_printf(&want, "d1 d2 dfrail R%lld d1* d2* dfrail* d3* C%lld d4 d5 C%lld ", n, n + 4, n + 6);
+	is_str(p.log.s, want.s, "its batch undone and replayed carefully, the next batch fast again");
+
+	sb_reset(&p.log);
+	sb_reset(&want);
+	n = rows();
+	is_int(run_file("6\nbad\n7\n", 100, &p), EX_DATAERR, "a document that fails carefully too");
+	sb_printf(&want, "d6 R%lld d6* C%lld ", n, n + 1);
+	is_str(p.log.s, want.s, "ends the run, what came before it committed once");
+	ok(strstr(wb_errmsg(), "docs:2: bad") != NULL, "with the document's own message: %s", wb_errmsg());
+	is_int(prepared, dropped, "every document prepared ahead is dropped, replayed or not");
+	sb_free(&p.log);
+	sb_free(&want);
+	ahead_on = replay_on = 0;
+}
+
+/* jarena: a tree made in an arena reads as any and goes with it; what
+ * jansson makes outside one is malloc's (json_dumps' string is free()'d),
+ * a node from outside referred to by the tree outlives it. */
+static void arenas(void)
+{
+	jarena *a = NULL;
+	json_t *outside = json_string("kept");
+	jarena_enter(&a);
+	json_t *t = json_loads("{\"a\":[1,2,{\"b\":\"c\"}],\"d\":\"e\"}", 0, NULL);
+	for (int i = 0; i < 2000; i++) /* past the first chunk */
+		json_array_append_new(json_object_get(t, "a"), json_integer(i));
+	json_object_set(t, "f", outside);
+	jarena_leave();
+	json_t *a0 = json_array_get(json_object_get(t, "a"), 2);
+	char *s = json_dumps(a0, JSON_COMPACT);
+	is_str(s, "{\"b\":\"c\"}", "a tree made in an arena reads as any");
+	free(s);
+	is_int((long long)json_array_size(json_object_get(t, "a")), 2003, "however large");
+	jarena_enter(&a);
+	json_decref(t);
+	jarena_leave();
+	jarena_free(a);
+	is_str(json_string_value(outside), "kept", "a node from outside it outlives the arena");
+	json_decref(outside);
+}
+
 /* bulk: writes a row for each target; "same" changes nothing, "fail" fails. */
 static int bulk_act(wb_db *d, const char *target, int64_t now, void *ctx, int *changed)
 {
@@ -233,6 +295,13 @@ static void streams(void)
 	FILE *out = open_memstream(&events, &len);
 	inbound ib;
 	inbound_open(&ib, db, out);
+	sqlite3_stmt *ts = db_stmt(db, "PRAGMA temp_store");
+	ok(sqlite3_step(ts) == SQLITE_ROW && sqlite3_column_int(ts, 0) == 0,
+	   "the store's statement journals are not pure in-memory ones (1 KB chunks)");
+	sqlite3_reset(ts);
+	ts = db_stmt(db, "PRAGMA cache_size");
+	ok(sqlite3_step(ts) == SQLITE_ROW && sqlite3_column_int(ts, 0) == -65536, "its page cache holds 64 MB");
+	sqlite3_reset(ts);
 	char *path = tap_tmpfile("hooks");
 	FILE *fp = fopen(path, "w");
 	fputs(HOOK("wamid.A", "hello") HOOK("wamid.A", "hello") "{\"object\":1}\n" HOOK("wamid.B", "again")
@@ -359,6 +428,8 @@ int main(void)
 	batches(1);
 	ahead_stopped();
 	ahead_live_race();
+	replays();
+	arenas();
 	bulk();
 	streams();
 	order();
