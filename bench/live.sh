@@ -23,9 +23,16 @@
 # BENCH_LIVE_LOW_RATE (100/s), BENCH_LIVE_LOW_N (1000), BENCH_LISTEN_N
 # (50000), BENCH_MEM_SMALL (20000), BENCH_MEM_BIG (200000). BENCH_PS=1
 # also shows the CPU time each stage of the pipeline took, per 1000
-# messages (which one holds the others up). BENCH_LIVE_ONLY=1 stops
-# after part 1; BENCH_LIVE_ONLY=2 runs part 2 alone (and stops there),
+# messages (which one holds the others up), and what each wrote
+# (WB_DEBUG_COMMITS): its write transactions, the pages they wrote (WAL
+# frames) and its naps waiting for the write lock, per message.
+# BENCH_LIVE_ONLY=1 stops after part 1; BENCH_LIVE_ONLY=2 runs part 2
+# alone (and stops there),
 # BENCH_LIVE_ONLY=3 part 3 alone (likewise).
+# BENCH_LOAD=K runs part 1 under a fixed load it makes itself: K busy
+# loops at this script's nice level for the pipeline's runs, so that
+# runs before and after a change meet the same competition for the
+# cores whatever else the machine is doing.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${BENCH_LIVE_RATE:-1000} N=${BENCH_LIVE_N:-10000} LN=${BENCH_LISTEN_N:-50000}
@@ -66,6 +73,7 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 	mkfifo "$T/events" "$T/replies"
 	: > "$T/api.log"
 	fake0=$(cpu $FAKE)
+	[ -n "${BENCH_PS:-}" ] && export WB_DEBUG_COMMITS=1
 	wb-send - --rate off -o csv < "$T/replies" > "$T/sent.csv" 2> "$T/send.err" &
 	SEND=$!
 	wb-reply auto < "$T/events" > "$T/replies" 2> "$T/reply.err" &
@@ -84,6 +92,14 @@ pipeline_run() { # pipeline_run RATE N: p50, p99, lost and twice on a new databa
 		$(($(cpu $RECV) * 1000 / $2)) $(($(cpu $REPLY) * 1000 / $2)) $(($(cpu $SEND) * 1000 / $2)) \
 		$((($(cpu $FAKE) - fake0) * 1000 / $2)) >&2
 	kill -TERM $RECV; wait $RECV $REPLY $SEND || true
+	unset WB_DEBUG_COMMITS
+	if [ -n "${BENCH_PS:-}" ]; then
+		for f in recv.log reply.err send.err; do
+			awk -v n="$2" '/ write transactions, / { t += $2; p += $5; z += $8; name = $1 }
+				END { printf "%s %.2f/%.1f/%.2f, ", name, t / n, p / n, z / n }' "$T/$f"
+		done | sed 's/, $//; s/^/  per message, write transactions\/pages written\/naps for the lock: /' >&2
+		echo >&2
+	fi
 	jq -r 'select(.status == 200 and .body.context.message_id != null) |
 		"\(.body.context.message_id) \(.at_us)"' "$T/api.log" | sort > "$T/replied"
 	sort "$T/times" > "$T/posted"
@@ -104,8 +120,16 @@ pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i 
 echo "load average before part 1: $(cut -d' ' -f1-3 /proc/loadavg) (on $(getconf _NPROCESSORS_ONLN) cores)"
 ONLY=${BENCH_LIVE_ONLY:-}
 if [ "$ONLY" != 2 ] && [ "$ONLY" != 3 ]; then
+BUSY=
+for i in $(seq "${BENCH_LOAD:-0}"); do
+	sh -c 'while :; do :; done' &
+	BUSY="$BUSY $!"
+done
+PIDS="$PIDS $BUSY"
+[ -n "$BUSY" ] && echo "part 1 under $BENCH_LOAD busy loops of its own"
 pipeline_run "$RATE" "$N"
 pipeline_run "$LOW_RATE" "$LOW_N"
+if [ -n "$BUSY" ]; then kill $BUSY; fi
 fi
 [ "$ONLY" = 1 ] && exit 0
 

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -237,6 +240,10 @@ struct wb_db {
 	long long full_bytes;  /* what the failed transaction had written */
 	int busy_ms;           /* how long a statement waits for a lock */
 	long long txn;         /* db_txn */
+	long long commits;     /* write transactions committed, for WB_DEBUG_COMMITS */
+	long long naps;        /* busy handler's naps, likewise */
+	struct wake *wake;     /* shared with the other processes on the file; NULL: none */
+	uint32_t wake_seq;     /* its seq when the lock was last tried */
 	long long rollbacks;   /* db_rollbacks */
 	double busy_since;     /* when the current wait began (monotonic ms) */
 	struct {
@@ -506,6 +513,62 @@ static double mono_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* A writer that waits for the lock sleeps on a word every wb process on
+ * the database shares (PATH-wake, mapped), and the writer that holds
+ * the lock wakes it as it ends its transaction (db_commit,
+ * db_rollback): it takes the lock as it comes free, not a nap later,
+ * and burns no CPU meanwhile (napping, three waiting writers woke
+ * thousands of times a second, taking the cores from the one that held
+ * the lock). Writers that are not wb (sqlite3) wake no one: a sleep is
+ * cut at WAKE_NS, so they are waited for by naps as before. */
+struct wake {
+	uint32_t seq;     /* bumped at the end of each transaction */
+	uint32_t waiters; /* sleeping on seq: the waker calls the kernel only then */
+};
+#define WAKE_NS 1000000L
+
+static void wake_open(wb_db *db)
+{
+	/* named as SQLite names the -wal: every process on the file finds
+	 * the same word, whatever path (or link) it was given */
+	const char *file = sqlite3_db_filename(db->h, "main");
+	if (!file || !*file)
+		return;
+	char *p = xasprintf("%s-wake", file);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	free(p);
+	/* the word's block allocated before it is mapped: a store to a hole
+	 * on a full disk would kill the process (SIGBUS) */
+	if (fd < 0 || posix_fallocate(fd, 0, sizeof(struct wake))) {
+		if (fd >= 0)
+			close(fd);
+		return; /* a read-only place: naps alone */
+	}
+	void *m = mmap(NULL, sizeof(struct wake), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	db->wake = m == MAP_FAILED ? NULL : m;
+}
+
+static void wake_sleep(wb_db *db, long ns)
+{
+	struct timespec ts = {0, ns};
+	__atomic_add_fetch(&db->wake->waiters, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &db->wake->seq, FUTEX_WAIT, db->wake_seq, &ts, NULL, 0);
+	__atomic_sub_fetch(&db->wake->waiters, 1, __ATOMIC_SEQ_CST);
+	db->wake_seq = __atomic_load_n(&db->wake->seq, __ATOMIC_SEQ_CST);
+}
+
+/* After a transaction: the writers waiting may try again. The seq moves
+ * first, so that one about to sleep finds it moved and does not. */
+static void wake_others(wb_db *db)
+{
+	if (!db->wake)
+		return;
+	__atomic_add_fetch(&db->wake->seq, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&db->wake->waiters, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &db->wake->seq, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
 /* Waits for another process's lock in short naps up to busy_ms:
  * SQLite's own handler sleeps up to 100 ms at a time, which a live
  * pipeline of three writers on one database feels as its slowest
@@ -519,12 +582,23 @@ static int busy_wait(void *p, int n)
 {
 	wb_db *db = p;
 	double now = mono_ms();
-	if (n == 0)
+	if (n == 0) {
 		db->busy_since = now;
+		if (db->wake)
+			db->wake_seq = __atomic_load_n(&db->wake->seq, __ATOMIC_SEQ_CST);
+	}
 	if (now - db->busy_since >= db->busy_ms)
 		return 0;
-	struct timespec ts = {0, n < 20 ? 50000L : n < 40 ? 200000L : 1000000L};
-	nanosleep(&ts, NULL);
+	long ns = n < 20 ? 50000L : n < 40 ? 200000L : 1000000L;
+	if (db->wake) {
+		/* the first: the lock may have come free between SQLite's try and
+		 * the seq read here, and no one would wake it */
+		wake_sleep(db, n == 0 ? ns : WAKE_NS);
+	} else {
+		struct timespec ts = {0, ns};
+		nanosleep(&ts, NULL);
+	}
+	db->naps++;
 	return 1;
 }
 
@@ -555,6 +629,7 @@ static void txn_ended(void *p)
 
 static int txn_committing(void *p)
 {
+	((wb_db *)p)->commits++;
 	txn_ended(p);
 	return 0; /* the commit goes on */
 }
@@ -589,6 +664,8 @@ int db_open(const char *path, wb_db **out)
 		goto fail;
 	}
 	db->busy_ms = BUSY_MS;
+	if (strcmp(db->path, ":memory:") && !getenv("WB_NO_WAKE"))
+		wake_open(db);
 	sqlite3_busy_handler(db->h, busy_wait, db);
 	txn_ended(db);
 	sqlite3_commit_hook(db->h, txn_committing, db);
@@ -632,9 +709,20 @@ void db_close(wb_db *db)
 {
 	if (!db)
 		return;
+	/* how many write transactions a process made, which no file shows
+	 * (an empty one writes nothing): for tests of how often a long
+	 * running writer takes the write lock */
+	if (getenv("WB_DEBUG_COMMITS")) {
+		int pages = 0, hi;
+		sqlite3_db_status(db->h, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &hi, 0);
+		fprintf(stderr, "%s: %lld write transactions, %d pages written, %lld naps waiting for a lock\n",
+			wb_prog, db->commits, pages, db->naps);
+	}
 	for (int i = 0; i < CACHE_SIZE; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
+	if (db->wake)
+		munmap(db->wake, sizeof(struct wake));
 	free(db->path);
 	free(db);
 }
@@ -714,8 +802,10 @@ int db_savepoint_end(wb_db *db, int keep)
 
 int db_commit(wb_db *db)
 {
-	if (exec_patiently(db, "COMMIT") == SQLITE_OK)
+	if (exec_patiently(db, "COMMIT") == SQLITE_OK) {
+		wake_others(db);
 		return 0;
+	}
 	int code = db_fail(db, "committing");
 	db_rollback(db);
 	return code;
@@ -727,6 +817,7 @@ void db_rollback(wb_db *db)
 		db->full_bytes = wal_bytes(db);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	wake_others(db);
 	/* A full disk: what the failed transaction wrote to the WAL is given
 	 * back, or the disk would stay full and the database unwritable for
 	 * every other process too. */

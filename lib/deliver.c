@@ -15,6 +15,7 @@
 #include "when.h"
 
 #define BATCH 512
+#define HOLD 0.02 /* s: the longest a live stream's answer waits for a line's round */
 
 typedef struct {
 	queue_item it;
@@ -63,7 +64,9 @@ typedef struct {
 	ratelimit rl;
 	slots pend;         /* claimed, waiting for their turn */
 	slots chosen;       /* going out in this round */
-	api_reply *replies; /* answers collected in this round */
+	api_reply *held;    /* answers collected, not recorded yet */
+	int nheld;
+	double held_since;  /* when the first of them came (monotonic s) */
 	int claim;          /* rows to hold at most */
 	int stop;           /* the token was rejected: send nothing more */
 	int exhausted;      /* the last claim found nothing */
@@ -261,45 +264,66 @@ static int take_input(run *r)
 /* Nothing left to send, or to wait for. */
 static int finished(const run *r)
 {
-	int inflight = api_inflight(r->a);
+	int inflight = api_inflight(r->a) || r->nheld;
 	return (r->exhausted && r->eof && !r->pend.n && !inflight) || (r->stop && !inflight);
 }
 
 /* The answers already in, up to one a connection. */
-static int collect(run *r)
+static void collect(run *r)
 {
-	int nrep = 0;
-	while (nrep < r->o->concurrency && api_next(r->a, 0, &r->replies[nrep]))
-		nrep++;
-	return nrep;
+	int had = r->nheld;
+	while (r->nheld < r->o->concurrency && api_next(r->a, 0, &r->held[r->nheld]))
+		r->nheld++;
+	if (!had && r->nheld)
+		r->held_since = mono();
 }
 
-/* Waits for an answer, a line of the stream, a token or a retry's turn,
- * whichever comes first; returns the number of answers collected, and
- * *work 1 when the round has anything else to do. A row that could go
- * now (and a free connection), or a claim due, waits for nothing. */
-static int await(run *r, double now, int *work)
+/* Whether the answers held are to be recorded now. A live stream's
+ * wait for the next line's round (HOLD at most): recorded in their own
+ * transaction, one an answer, they took the write lock as often again
+ * as the lines did and wrote the message's pages twice; at 1000 lines
+ * a second one comes every millisecond. */
+static int ripe(const run *r, double now)
 {
-	int room = api_inflight(r->a) < r->o->concurrency;
+	int holding = r->o->feed && !r->eof && !r->stop;
+	return r->nheld && (!holding || r->nheld == r->o->concurrency || now >= r->held_since + HOLD);
+}
+
+/* Waits for answers to record (ripe), a line of the stream, a token or
+ * a retry's turn, whichever comes first; 1 when a round is due. A row
+ * that could go now (and a free connection), or a claim due, waits for
+ * nothing. The wait is cut into 50 ms slices; a slice that ends with
+ * nothing due is no work: an idle stream opens no empty write
+ * transaction, which would queue behind (and hold up) the listener's
+ * and wb-reply's. */
+static int await(run *r, double now)
+{
+	int room = api_inflight(r->a) < r->o->concurrency, due = 0;
 	double next = now + 0.05;
 	for (size_t i = 0; room && i < r->pend.n; i++) {
 		double at = r->pend.v[i]->ready_at > r->token_at ? r->pend.v[i]->ready_at : r->token_at;
-		if (at < next)
+		if (at < next) {
 			next = at;
+			due = 1;
+		}
+	}
+	collect(r);
+	if (r->nheld && r->held_since + HOLD < next) {
+		next = r->held_since + HOLD;
+		due = 1;
 	}
 	int fd = r->o->feed && !r->eof && !r->stop ? r->o->feed_fd : -1;
-	int timeout = next > now && !claim_due(r) && !r->fed ? (int)((next - now) * 1000) + 1 : 0;
-	int nrep = collect(r);
-	*work = !timeout || fd >= 0;
-	if (nrep || !timeout)
-		return nrep;
+	int timeout = next > now && !claim_due(r) && !r->fed && !ripe(r, now) ? (int)((next - now) * 1000) + 1 : 0;
+	if (!timeout)
+		return 1;
 	if (api_inflight(r->a) || fd >= 0) {
-		*work = api_wait(r->a, timeout, fd) || mono() >= next;
-		return collect(r);
+		int line = api_wait(r->a, timeout, fd);
+		collect(r);
+		now = mono();
+		return line || (due && now >= next) || ripe(r, now);
 	}
 	usleep((useconds_t)timeout * 1000);
-	*work = 1;
-	return 0;
+	return 1;
 }
 
 /* Moves the rows that go out now into chosen: due rows, as far as the
@@ -324,19 +348,20 @@ static double choose(run *r, double now)
 	return token_wait;
 }
 
-/* The answers, recorded in the round's transaction; after a database
- * error (rc) they are only freed, their rows left in sending, in doubt,
- * as after a crash. */
-static int record(run *r, int nrep, double now, int rc)
+/* The answers held, recorded in the round's transaction; after a
+ * database error (rc) they are only freed, their rows left in sending,
+ * in doubt, as after a crash. */
+static int record(run *r, double now, int rc)
 {
-	for (int i = 0; i < nrep; i++) {
-		slot *sl = r->replies[i].tag;
-		if (!rc && (sl = answer(r, sl, &r->replies[i], now, &rc)))
+	for (int i = 0; i < r->nheld; i++) {
+		slot *sl = r->held[i].tag;
+		if (!rc && (sl = answer(r, sl, &r->held[i], now, &rc)))
 			push(&r->pend, sl);
 		else if (rc && sl)
 			slot_free(sl);
-		api_reply_free(&r->replies[i]);
+		api_reply_free(&r->held[i]);
 	}
+	r->nheld = 0;
 	return rc;
 }
 
@@ -370,12 +395,12 @@ static int mark_sending(run *r, size_t *go)
  * (left at the front of chosen, *go of them). On a database error
  * nothing is started and every slot stays accounted for: the chosen
  * ones go back to pend for finish to release. */
-static int round_(run *r, int nrep, double now, size_t *go)
+static int round_(run *r, double now, size_t *go)
 {
 	*go = 0;
 	r->chosen.n = 0;
 	int rc = db_begin(r->db), begun = !rc;
-	rc = record(r, nrep, now, rc);
+	rc = record(r, now, rc);
 	if (!rc && !(rc = take_input(r)) && !(rc = claim_more(r, now))) {
 		r->token_at = now + choose(r, now);
 		rc = mark_sending(r, go);
@@ -390,10 +415,12 @@ static int round_(run *r, int nrep, double now, size_t *go)
 	return rc;
 }
 
-/* The end of a run: answers still owed (when a database error stopped
- * it) are dropped, rows not sent are released for a later flush. */
+/* The end of a run: answers still owed or held (when a database error
+ * stopped it) are dropped, rows not sent are released for a later
+ * flush. */
 static int finish(run *r, int rc)
 {
+	record(r, 0, 1);
 	api_reply rep;
 	while (api_inflight(r->a) && api_next(r->a, 1000, &rep)) {
 		slot_free(rep.tag);
@@ -408,7 +435,7 @@ static int finish(run *r, int rc)
 	progress(r, 1);
 	free(r->pend.v);
 	free(r->chosen.v);
-	free(r->replies);
+	free(r->held);
 	return rc ? rc : rel;
 }
 
@@ -419,7 +446,7 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	run r = {.o = o, .s = s, .db = db, .a = a, .me = queue_me(), .started = mono(),
 		.retry_base = retry_base(), .eof = !o->feed};
 	rl_init(&r.rl, o->rate, mono());
-	r.replies = xcalloc((size_t)o->concurrency, sizeof *r.replies);
+	r.held = xcalloc((size_t)o->concurrency, sizeof *r.held);
 	/* enough rows to keep every connection busy, few enough that other
 	 * flushes running at the same time get their share */
 	r.claim = o->concurrency * 8 < 64 ? 64 : o->concurrency * 8 > BATCH ? BATCH : o->concurrency * 8;
@@ -428,11 +455,10 @@ int deliver_run(wb_db *db, api *a, const deliver_opts *o, deliver_stats *s)
 	int rc = 0;
 	while (!rc && !finished(&r)) {
 		double now = mono();
-		int work, nrep = await(&r, now, &work);
-		if (!nrep && !work)
+		if (!await(&r, now))
 			continue;
 		size_t go;
-		if ((rc = round_(&r, nrep, mono(), &go)))
+		if ((rc = round_(&r, mono(), &go)))
 			break;
 		for (size_t i = 0; i < go; i++)
 			api_start_as(a, r.chosen.v[i]->it.phone_number_id, "messages", r.chosen.v[i]->it.payload,

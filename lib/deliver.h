@@ -6,7 +6,10 @@
  * one short transaction: the answers that came, the rows of a stream's
  * lines that came (wb-send -), the rows claimed, and the next requests
  * marked sending before they start, so a crash leaves at most the
- * requests in flight in doubt. It owns no SQL and builds no bodies. */
+ * requests in flight in doubt (a live stream's answers wait up to 20 ms
+ * for the next line's round: those answered and not yet recorded count
+ * among them, never more than the connections). It owns no SQL and
+ * builds no bodies. */
 #ifndef WB_DELIVER_H
 #define WB_DELIVER_H
 #include <stdint.h>

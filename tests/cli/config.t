@@ -65,6 +65,6 @@ like "$(cat "$T/err")" "WB_(TOKEN|PHONE_ID) is not set \(environment or .*config
 
 # a database and its -wal and -shm are the user's alone, whatever the umask
 (umask 000; wb-contact -d "$T/open.db" add 33612345678 >/dev/null)
-is "$(stat -c %a "$T/open.db" "$T/open.db-wal" "$T/open.db-shm" | tr '\n' ' ')" "600 600 600 " \
-	"a new database, its -wal and -shm are created 0600 under umask 000"
+is "$(stat -c %a "$T/open.db" "$T/open.db-wal" "$T/open.db-shm" "$T/open.db-wake" | tr '\n' ' ')" "600 600 600 600 " \
+	"a new database, its -wal, -shm and -wake are created 0600 under umask 000"
 done_testing

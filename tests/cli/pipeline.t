@@ -84,4 +84,12 @@ is "$(tail -n +2 "$T/again" | wc -l | tr -d ' ')" 0 "a replay decides nothing ne
 is "$(api_requests)" "$requests" "and the API hears nothing"
 is "$(sends_to $MEI)" 3 "Mei got exactly three replies"
 is "$(sends_to $TOM)" 1 "Tom exactly one"
+# waiting for its next line, wb-send - takes no write lock (an empty
+# write transaction would queue behind the listener's and hold up the
+# next): the process's transactions are its start and end alone,
+# however long it waits (it woke every 50 ms to write nothing)
+sleep 0.3 | WB_DEBUG_COMMITS=1 wb-send - -o csv >/dev/null 2>"$T/idle.err"
+commits=$(sed -n 's/^wb-send: \([0-9]*\) write transactions.*$/\1/p' "$T/idle.err")
+[ "${commits:-99}" -le 3 ]
+ok $? "an idle wb-send - writes nothing while it waits ($commits write transactions)"
 done_testing
