@@ -277,15 +277,16 @@ static void connection(void *cls, struct MHD_Connection *c, void **ctx, enum MHD
 }
 
 /* Shuts down every connection that has not finished a request within the
- * timeout; libmicrohttpd then finds it closed and lets it go. */
+ * timeout; libmicrohttpd then finds it closed and lets it go. The log
+ * says so before the first is shut, so that a client that sees its
+ * connection closed finds the line written. */
 static void cut_slow(server *s)
 {
 	long long now = listen_clock_ms(), limit = (long long)s->o->timeout * 1000;
 	pthread_mutex_lock(&s->lock);
 	for (peer *p = s->peers; p; p = p->next)
 		if (!p->held && !p->cut && p->fd >= 0 && now - p->since_ms > limit) {
-			shutdown(p->fd, SHUT_RDWR);
-			p->cut = 1;
+			p->cut = 2; /* to be shut below */
 			s->cut++;
 		}
 	/* an attack would fill the log: a word every ten seconds at most */
@@ -295,6 +296,11 @@ static void cut_slow(server *s)
 		s->cut = 0;
 		s->cut_said_ms = now;
 	}
+	for (peer *p = s->peers; p; p = p->next)
+		if (p->cut == 2) {
+			shutdown(p->fd, SHUT_RDWR);
+			p->cut = 1;
+		}
 	pthread_mutex_unlock(&s->lock);
 }
 
