@@ -323,6 +323,7 @@ static void streams(void)
 	char *empty = tap_tmpfile("empty");
 	fclose(fopen(empty, "w"));
 	is_int(inbound_paths(&ib, 1, &empty), 0, "a batch of files");
+	free(empty);
 	ok(sqlite3_step(ts) == SQLITE_ROW && sqlite3_column_int(ts, 0) == -65536, "has a page cache of 64 MB");
 	sqlite3_reset(ts);
 	inbound_close(&ib);
