@@ -29,6 +29,12 @@ LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lreadline -lm -lpthread
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS    += -fsanitize=address,undefined
+# The lazily loaded libraries loaded at start instead (lib/lazy.c's dlopen
+# then finds them there): loaded later, their thread-local blocks are
+# dynamic ones, and LeakSanitizer's tracer, walking those at exit,
+# crashed now and then on one it had noted with a bogus address (an exit
+# 1 from a wb-send - that had done all it should, under load).
+LIBS       += -Wl,--no-as-needed $(shell $(PKG_CONFIG) --libs $(LAZY_PKGS)) -Wl,--as-needed
 endif
 
 # The programs and the library are whatever lives in cmd/ and lib/:
