@@ -167,17 +167,17 @@ static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, con
 	int fresh = 0, rc = ib->fast ? 0 : savepoint(ib->db, "SAVEPOINT part");
 	if (rc)
 		return rc;
-	if (ib->fast)
-		rc = ingest_item(ib->db, &ib->words, it, &fresh);
-	else if ((rc = ingest_item(ib->db, &ib->words, it, &fresh)) == EX_DATAERR) {
-		char *why = xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change", wb_errmsg());
+	rc = ingest_item(ib->db, &ib->words, it, &fresh);
+	if (rc && !ib->fast) {
+		char *why = rc == EX_DATAERR ? xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change",
+							 wb_errmsg()) : NULL;
 		savepoint(ib->db, "ROLLBACK TO part");
-		wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
-		rc = set_aside(ib, &whole, doc, len, source, offset, line);
-		free(why);
-		fresh = 0;
-	} else if (rc) {
-		savepoint(ib->db, "ROLLBACK TO part");
+		if (why) {
+			wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
+			rc = set_aside(ib, &whole, doc, len, source, offset, line);
+			free(why);
+			fresh = 0;
+		}
 	}
 	int rel = ib->fast ? 0 : savepoint(ib->db, "RELEASE part");
 	if (rc || (rc = rel) || !fresh)

@@ -19,28 +19,26 @@
 
 /* Most items fit the buffer on the stack: one copy of the right size,
  * where json_dumps grows a buffer of its own a few times and copies it
- * once more (an eighth of the reading thread's time). */
+ * once more (an eighth of the reading thread's time). A larger one is
+ * dumped again into a buffer of the size the first try said. */
 char *ingest_dump(json_t *v)
 {
 	char buf[4096];
 	size_t n = json_dumpb(v, buf, sizeof buf, DUMP_FLAGS);
-	if (n && n <= sizeof buf)
+	if (!n)
+		return xstrdup("null");
+	if (n <= sizeof buf)
 		return xstrndup(buf, n);
-	char *s = json_dumps(v, DUMP_FLAGS);
-	return s ? s : xstrdup("null");
+	char *s = xmalloc(n + 1);
+	s[json_dumpb(v, s, n, DUMP_FLAGS)] = '\0';
+	return s;
 }
 
-/* Binds v as ingest_dump writes it. Most items fit the buffer on the
- * stack, which SQLite copies: json_dumps would grow its own a few times
- * and copy it once more, for every message. */
+/* Binds v as ingest_dump writes it (SQLite keeps the copy, as it would
+ * keep one of its own). */
 static void bind_json(sqlite3_stmt *st, int i, json_t *v)
 {
-	char buf[4096];
-	size_t n = json_dumpb(v, buf, sizeof buf, DUMP_FLAGS);
-	if (n && n <= sizeof buf)
-		sqlite3_bind_text(st, i, buf, (int)n, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_text(st, i, ingest_dump(v), -1, free);
+	sqlite3_bind_text(st, i, ingest_dump(v), -1, free);
 }
 
 /* Binds an item's raw JSON: as dumped ahead when it was, else as above. */

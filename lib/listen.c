@@ -24,9 +24,8 @@
  * thread, which takes them into one group (one transaction) for as long
  * as more have queued up by the time it is done with the one before, so
  * a busy listener commits less often rather than falling behind, while
- * their connections
- * wait suspended; neither a slow client nor a locked database holds up
- * the other side. The main thread waits for a signal and, a few times a
+ * their connections wait suspended; neither a slow client nor a locked
+ * database holds up the other side. The main thread waits for a signal and, a few times a
  * second, closes connections that are too slow. One HTTP thread is
  * enough: it spends microseconds on a request, the store most of the rest,
  * and SQLite has one writer whatever the number of threads. */
