@@ -228,6 +228,17 @@ static const char *const migrations[] = {
 	"DESC, message_id DESC) AS n FROM cand WHERE score BETWEEN score_min AND score_max) SELECT "
 	"survey_id, send_id, contact_id, message_id, sent_at, answered_at, score, text FROM ranked WHERE "
 	"n = 1;",
+	/* 9 → 10, issue 10 (s4-store): message.idem_key unique where it is
+	 * set (a partial index): every inbound message's NULL key cost an
+	 * entry in the column's UNIQUE index. SQLite cannot drop a column's
+	 * constraint: the table is rebuilt (rebuild), rows and ids kept. */
+	"-- rebuild: message\n"
+	"INSERT INTO temp.rebuild SELECT 'table', 'message.idem_key is not as expected' WHERE NOT EXISTS "
+	"(SELECT 1 FROM temp.rebuild WHERE type = 'table' AND instr(sql, 'idem_key    TEXT UNIQUE'));"
+	"UPDATE temp.rebuild SET sql = replace(sql, 'idem_key    TEXT UNIQUE', 'idem_key    TEXT') "
+	"WHERE type = 'table';"
+	"INSERT INTO temp.rebuild VALUES ('index', "
+	"'CREATE UNIQUE INDEX message_by_key ON message(idem_key) WHERE idem_key IS NOT NULL');",
 };
 
 #define CACHE_SIZE 128
@@ -412,6 +423,83 @@ static int user_version(wb_db *db, int *v)
 	return 0;
 }
 
+/* The statements that make table name again from temp.rebuild, in its
+ * order, as one script: the table's own CREATE TABLE makes NAME_new,
+ * into which the rows (columns) are copied before it replaces NAME; the
+ * rest run as they are. Read whole before any runs: DROP TABLE waits for
+ * no reader. */
+static int rebuild_script(wb_db *db, const char *name, const char *columns, sb *script)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "SELECT type, sql FROM temp.rebuild ORDER BY rowid", -1, &st, NULL))
+		return db_fail(db, "rebuilding a table");
+	/* as written, or as a rename leaves it */
+	char *head = xasprintf("CREATE TABLE %s ", name), *quoted = xasprintf("CREATE TABLE \"%s\" ", name);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = db_col_text(st, 0), *sql = db_col_text(st, 1);
+		const char *rest = !strncmp(sql, head, strlen(head)) ? sql + strlen(head)
+				 : !strncmp(sql, quoted, strlen(quoted)) ? sql + strlen(quoted) : NULL;
+		if (!strcmp(type, "table") && rest)
+			/* the rename leaves triggers and views that name NAME
+			 * as they are (legacy): they find the new table */
+			sb_printf(script, "CREATE TABLE %s_new %s; INSERT INTO %s_new (%s) SELECT %s FROM %s; "
+					  "DROP TABLE %s; PRAGMA legacy_alter_table = ON; "
+					  "ALTER TABLE %s_new RENAME TO %s; PRAGMA legacy_alter_table = OFF;\n",
+				  name, rest, name, columns, columns, name, name, name, name);
+		else if (!strcmp(type, "table"))
+			rc = wb_err(EX_SOFTWARE, "%s: cannot rebuild table %s: %.60s", db->path, name, sql);
+		else
+			sb_printf(script, "%s;\n", sql);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, "rebuilding a table");
+	sqlite3_finalize(st);
+	free(head);
+	free(quoted);
+	return rc;
+}
+
+/* "-- rebuild: NAME" then SQL: SQLite's way of changing what ALTER TABLE
+ * cannot (a column's constraint). The table's CREATE statement and those
+ * of its indexes and triggers, as the database has them, go to
+ * temp.rebuild(type, sql); SQL edits them there (and may add rows);
+ * then the table is made again from them with its rows and their ids.
+ * Foreign keys are off meanwhile (migrate). The database's own text,
+ * not schema.sql's, so that a later migration's ALTER TABLE finds the
+ * table as it expects. */
+static int rebuild(wb_db *db, const char *sql)
+{
+	const char *name = sql + strlen("-- rebuild: "), *edit = strchr(name, '\n');
+	if (!edit)
+		return wb_err(EX_SOFTWARE, "internal error: a rebuild without its edit");
+	char *table = xstrndup(name, (size_t)(edit - name));
+	char *copy = xasprintf("CREATE TEMP TABLE rebuild (type TEXT NOT NULL, sql TEXT NOT NULL);"
+			       "INSERT INTO temp.rebuild SELECT type, sql FROM sqlite_schema WHERE tbl_name = '%s' "
+			       "AND sql IS NOT NULL ORDER BY type != 'table', rowid", table);
+	int rc = db_exec(db, copy);
+	sqlite3_stmt *st = NULL;
+	if (!rc && sqlite3_prepare_v2(db->h, "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info(?1)", -1, &st,
+				      NULL))
+		rc = db_fail(db, "rebuilding a table");
+	if (!rc)
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (!rc && sqlite3_step(st) != SQLITE_ROW)
+		rc = db_fail(db, "rebuilding a table");
+	char *columns = rc ? NULL : xstrdup(db_col_text(st, 0));
+	sqlite3_finalize(st);
+	sb script = {0};
+	if (!rc && !(rc = db_exec(db, edit + 1)) && !(rc = rebuild_script(db, table, columns, &script)))
+		rc = db_exec(db, script.s);
+	if (!rc)
+		rc = db_exec(db, "DROP TABLE temp.rebuild");
+	free(script.s);
+	free(columns);
+	free(copy);
+	free(table);
+	return rc;
+}
+
 /* A migration that is "-- section: NAME" runs the part of schema.sql
  * from that line to "-- end: NAME": new tables and triggers whose only
  * text is there, so the two cannot drift apart. Any other migration is
@@ -419,6 +507,8 @@ static int user_version(wb_db *db, int *v)
 static int run_migration(wb_db *db, const char *sql)
 {
 	static const char section[] = "-- section: ";
+	if (!strncmp(sql, "-- rebuild: ", strlen("-- rebuild: ")))
+		return rebuild(db, sql);
 	if (strncmp(sql, section, sizeof section - 1))
 		return db_exec(db, sql);
 	const char *from = strstr(wb_schema_sql, sql);

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define WB_SCHEMA_VERSION 9
+#define WB_SCHEMA_VERSION 10
 
 typedef struct wb_db wb_db;
 

@@ -115,7 +115,7 @@ CREATE TABLE message (
 	agent       TEXT,                           -- who sent it (wb-send --agent, WB_AGENT)
 	auto        TEXT,                           -- away greeting keyword: automatic replies
 	broadcast_id INTEGER REFERENCES broadcast(id) ON DELETE SET NULL,
-	idem_key    TEXT UNIQUE,                    -- wb-send --key: sent at most once
+	idem_key    TEXT,                           -- wb-send --key: sent at most once (message_by_key)
 	kind        TEXT CHECK (kind IN ('marketing', 'utility')), -- out: wb-send --kind; in: NULL
 	tag         TEXT,                           -- out: wb-send --tag, sent as
 	                                            -- biz_opaque_callback_data
@@ -141,6 +141,9 @@ CREATE UNIQUE INDEX message_broadcast_contact ON message(broadcast_id, contact_i
 	WHERE broadcast_id IS NOT NULL;
 CREATE INDEX message_pending ON message(due_at)
 	WHERE direction = 'out' AND status IN ('queued', 'sending');
+-- wb-send --key: a key is used once. Partial: an inbound message (no key)
+-- costs no entry.
+CREATE UNIQUE INDEX message_by_key ON message(idem_key) WHERE idem_key IS NOT NULL;
 -- Every message's text for wb-contact search: FTS5 over message.body (the
 -- index only; the text is read from message), trigram-tokenized so any
 -- substring of 3 characters or more matches, in any script (unicode61
