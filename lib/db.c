@@ -228,11 +228,14 @@ static const char *const migrations[] = {
 	"DESC, message_id DESC) AS n FROM cand WHERE score BETWEEN score_min AND score_max) SELECT "
 	"survey_id, send_id, contact_id, message_id, sent_at, answered_at, score, text FROM ranked WHERE "
 	"n = 1;",
-	/* 9 → 10, issue 10 (s4-store): message.idem_key unique where it is
-	 * set (a partial index): every inbound message's NULL key cost an
-	 * entry in the column's UNIQUE index. SQLite cannot drop a column's
-	 * constraint: the table is rebuilt (rebuild), rows and ids kept. */
+	/* 9 → 10, issue 10 (s4-store): what storing a message writes.
+	 * message.idem_key unique where it is set (a partial index): every
+	 * inbound message's NULL key cost an entry in the column's UNIQUE
+	 * index. SQLite cannot drop a column's constraint: the table is
+	 * rebuilt (rebuild), rows and ids kept. conversation_by_version
+	 * goes: each message rewrote its entry, and no query used it. */
 	"-- rebuild: message\n"
+	"DROP INDEX conversation_by_version;"
 	"INSERT INTO temp.rebuild SELECT 'table', 'message.idem_key is not as expected' WHERE NOT EXISTS "
 	"(SELECT 1 FROM temp.rebuild WHERE type = 'table' AND instr(sql, 'idem_key    TEXT UNIQUE'));"
 	"UPDATE temp.rebuild SET sql = replace(sql, 'idem_key    TEXT UNIQUE', 'idem_key    TEXT') "
@@ -463,8 +466,8 @@ static int rebuild_script(wb_db *db, const char *name, const char *columns, sb *
 /* "-- rebuild: NAME" then SQL: SQLite's way of changing what ALTER TABLE
  * cannot (a column's constraint). The table's CREATE statement and those
  * of its indexes and triggers, as the database has them, go to
- * temp.rebuild(type, sql); SQL edits them there (and may add rows);
- * then the table is made again from them with its rows and their ids.
+ * temp.rebuild(type, sql); SQL edits them there (may add rows, and do
+ * more); then the table is made again from them with its rows and their ids.
  * Foreign keys are off meanwhile (migrate). The database's own text,
  * not schema.sql's, so that a later migration's ALTER TABLE finds the
  * table as it expects. */

@@ -385,7 +385,9 @@ CREATE TABLE conversation (
 CREATE UNIQUE INDEX conversation_current ON conversation(contact_id) WHERE state != 'resolved';
 CREATE INDEX conversation_by_contact ON conversation(contact_id, id);
 CREATE INDEX conversation_queue ON conversation(state, waiting_since);
-CREATE INDEX conversation_by_version ON conversation(version);
+-- No index on version: a console's "changed since" reads the state's
+-- index (the planner's choice with or without one), and a message would
+-- rewrite its entry each time.
 -- What happened to each conversation, for wb-stats --by agent and by hand.
 CREATE TABLE conversation_event (
 	id              INTEGER PRIMARY KEY,

@@ -67,7 +67,8 @@ q "$T/old.db" "insert into contact (created_at, updated_at) values (1, 1)" 2>/de
 ok "$([ $? -ne 0 ]; echo $?)" "a contact needs a phone or a user ID"
 
 # A version-9 database whose messages search has indexed: made from a new
-# one by giving message back its column UNIQUE (SQLite's rebuild, by hand).
+# one by giving message back its column UNIQUE (SQLite's rebuild, by hand)
+# and conversation its index on version.
 wb-label -d "$T/v9.db" add v9 >/dev/null
 q "$T/v9.db" "insert into contact (wa_id, created_at, updated_at) values ('16505550147', 1, 1);
 	insert into message (id, wamid, contact_id, direction, type, body, ts, status, idem_key)
@@ -82,7 +83,7 @@ wb-contact -d "$T/v9.db" search matcha >/dev/null
 		ALTER TABLE message_old RENAME TO message;"
 	q "$T/v9.db" "select sql || ';' from sqlite_schema where tbl_name = 'message' and type != 'table'
 		and sql is not null and name != 'message_by_key'"
-	echo "PRAGMA user_version = 9; COMMIT;"
+	echo "CREATE INDEX conversation_by_version ON conversation(version); PRAGMA user_version = 9; COMMIT;"
 } | sqlite3 "$T/v9.db"
 is "$(q "$T/v9.db" "select count(*) from pragma_index_list('message') where origin = 'u'")" 2 "(version 9: wamid and the key UNIQUE)"
 is "$(wb-contact -d "$T/v9.db" search sencha -o tsv --no-header | cut -f8)" "w9" \
