@@ -259,6 +259,7 @@ struct wb_db {
 	struct wake *wake;     /* shared with the other processes on the file; NULL: none */
 	uint32_t wake_seq;     /* its seq when the lock was last tried */
 	long long rollbacks;   /* db_rollbacks */
+	long long undos;       /* db_undos */
 	double busy_since;     /* when the current wait began (monotonic ms) */
 	struct {
 		const char *sql;
@@ -886,9 +887,20 @@ int db_savepoint(wb_db *db)
 	return db_step_done(db, db_stmt(db, "SAVEPOINT one"), "starting a savepoint");
 }
 
+int db_undo_to(wb_db *db, const char *sql)
+{
+	db->undos++;
+	return db_step_done(db, db_stmt(db, sql), "undoing a savepoint");
+}
+
+long long db_undos(wb_db *db)
+{
+	return db->undos;
+}
+
 int db_savepoint_end(wb_db *db, int keep)
 {
-	int rc = keep ? 0 : db_step_done(db, db_stmt(db, "ROLLBACK TO one"), "undoing a savepoint");
+	int rc = keep ? 0 : db_undo_to(db, "ROLLBACK TO one");
 	int r = db_step_done(db, db_stmt(db, "RELEASE one"), "ending a savepoint");
 	return rc ? rc : r;
 }

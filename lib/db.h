@@ -60,6 +60,13 @@ int db_begin_within(wb_db *db, int ms);
  * db_savepoint; code inside may use savepoints of other names. */
 int db_savepoint(wb_db *db);
 int db_savepoint_end(wb_db *db, int keep);
+/* Runs sql, a ROLLBACK TO of a savepoint of the caller's own, counted
+ * as db_savepoint_end's undoing is. */
+int db_undo_to(wb_db *db, const char *sql);
+/* How many parts of transactions this connection undid (ROLLBACK TO,
+ * through the two above: no other code may run one): with db_txn, what
+ * tells a value written earlier in this transaction is still there. */
+long long db_undos(wb_db *db);
 /* For a connection that runs many small writes in long transactions
  * (wb-recv's store): statement journals in one 64 KB chunk, not 1 KB
  * ones (ingest spent ~8% of its writer's time in their mallocs), its

@@ -171,7 +171,7 @@ static int take(inbound *ib, const wh_item *it, const char *doc, size_t len, con
 	if (rc && !ib->fast) {
 		char *why = rc == EX_DATAERR ? xasprintf("%s %s: %s", it->field, it->wamid ? it->wamid : "change",
 							 wb_errmsg()) : NULL;
-		savepoint(ib->db, "ROLLBACK TO part");
+		db_undo_to(ib->db, "ROLLBACK TO part");
 		if (why) {
 			wh_item whole = {.kind = WH_BAD, .path = "", .reason = why};
 			rc = set_aside(ib, &whole, doc, len, source, offset, line);

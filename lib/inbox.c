@@ -38,22 +38,32 @@ int inbox_version(wb_db *db, int64_t *v)
 /* One new version a transaction: a reader sees all of a transaction's
  * changes at once, so one number tells them apart from what it saw
  * before, and a batch of wb-recv writes the counter once, not once a
- * message. The counter is read each time: a savepoint rolled back may
- * have undone this transaction's count. The UPDATE, then the SELECT:
- * RETURNING would make SQLite open a temporary table for its one row. */
+ * message. The number is read again only when a savepoint was undone
+ * since (db_undos), which may have undone this transaction's count:
+ * then it is made again. Else it costs no statement a message. The
+ * UPDATE, then the SELECT: RETURNING would make SQLite open a temporary
+ * table for its one row. */
 static int bump(wb_db *db, int64_t *v)
 {
 	static _Thread_local struct {
-		long long txn;
+		wb_db *db;
+		long long txn, undos;
 		int64_t v;
 	} last;
-	int rc = inbox_version(db, v);
-	if (rc || (last.txn == db_txn(db) && last.v == *v))
-		return rc;
+	int rc = 0;
+	if (last.db == db && last.txn == db_txn(db)) {
+		if (last.undos != db_undos(db) && !(rc = inbox_version(db, v)) && *v == last.v)
+			last.undos = db_undos(db); /* what was undone came after the count */
+		*v = last.v;
+		if (rc || last.undos == db_undos(db))
+			return rc;
+	}
 	rc = db_step_done(db, db_stmt(db, "UPDATE inbox_version SET version = version + 1"),
 			  "counting inbox versions");
 	if (!rc && !(rc = inbox_version(db, v))) {
+		last.db = db;
 		last.txn = db_txn(db);
+		last.undos = db_undos(db);
 		last.v = *v;
 	}
 	return rc;
