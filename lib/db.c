@@ -467,11 +467,11 @@ static int rebuild_script(wb_db *db, const char *name, const char *columns, sb *
 /* "-- rebuild: NAME" then SQL: SQLite's way of changing what ALTER TABLE
  * cannot (a column's constraint). The table's CREATE statement and those
  * of its indexes and triggers, as the database has them, go to
- * temp.rebuild(type, sql); SQL edits them there (may add rows, and do
- * more); then the table is made again from them with its rows and their ids.
- * Foreign keys are off meanwhile (migrate). The database's own text,
- * not schema.sql's, so that a later migration's ALTER TABLE finds the
- * table as it expects. */
+ * temp.rebuild(type, sql); SQL edits them there (it may add rows, and
+ * do more); then the table is made again from them, with its rows and
+ * their ids. Foreign keys are off meanwhile (migrate). The database's
+ * own text, not schema.sql's, so that a later migration's ALTER TABLE
+ * finds the table as it expects. */
 static int rebuild(wb_db *db, const char *sql)
 {
 	const char *name = sql + strlen("-- rebuild: "), *edit = strchr(name, '\n');
@@ -483,8 +483,8 @@ static int rebuild(wb_db *db, const char *sql)
 			       "AND sql IS NOT NULL ORDER BY type != 'table', rowid", table);
 	int rc = db_exec(db, copy);
 	sqlite3_stmt *st = NULL;
-	if (!rc && sqlite3_prepare_v2(db->h, "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info(?1)", -1, &st,
-				      NULL))
+	static const char cols[] = "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info(?1)";
+	if (!rc && sqlite3_prepare_v2(db->h, cols, -1, &st, NULL))
 		rc = db_fail(db, "rebuilding a table");
 	if (!rc)
 		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
