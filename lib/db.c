@@ -464,6 +464,25 @@ static int rebuild_script(wb_db *db, const char *name, const char *columns, sb *
 	return rc;
 }
 
+/* A rebuild copies every row in the one transaction of the upgrade
+ * (about 20 s a million messages here): a big one is said on stderr, so
+ * that the first command after an upgrade is not silent that long. */
+static void say_rebuild(wb_db *db, const char *table)
+{
+	char *sql = xasprintf("SELECT count(*) FROM \"%s\"", table);
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (n >= 10000)
+		wb_warn("%s: upgrading the database: copying %lld rows of %s into its new form, once", db->path,
+			n, table);
+	free(sql);
+}
+
 /* "-- rebuild: NAME" then SQL: SQLite's way of changing what ALTER TABLE
  * cannot (a column's constraint). The table's CREATE statement and those
  * of its indexes and triggers, as the database has them, go to
@@ -492,6 +511,8 @@ static int rebuild(wb_db *db, const char *sql)
 		rc = db_fail(db, "rebuilding a table");
 	char *columns = rc ? NULL : xstrdup(db_col_text(st, 0));
 	sqlite3_finalize(st);
+	if (!rc)
+		say_rebuild(db, table);
 	sb script = {0};
 	if (!rc && !(rc = db_exec(db, edit + 1)) && !(rc = rebuild_script(db, table, columns, &script)))
 		rc = db_exec(db, script.s);

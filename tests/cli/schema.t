@@ -86,6 +86,13 @@ wb-contact -d "$T/v9.db" search matcha >/dev/null
 	echo "CREATE INDEX conversation_by_version ON conversation(version); PRAGMA user_version = 9; COMMIT;"
 } | sqlite3 "$T/v9.db"
 is "$(q "$T/v9.db" "select count(*) from pragma_index_list('message') where origin = 'u'")" 2 "(version 9: wamid and the key UNIQUE)"
+# a big one says so while it copies (a copy, not to change the one above)
+cp "$T/v9.db" "$T/v9big.db"
+q "$T/v9big.db" "with recursive n(i) as (select 100 union all select i + 1 from n where i < 10099)
+	insert into message (id, contact_id, direction, type, ts, status) select i, 1, 'in', 'text', i, 'received' from n"
+is "$(wb-label -d "$T/v9big.db" ls 2>&1 >/dev/null)" \
+	"wb-label: $T/v9big.db: upgrading the database: copying 10002 rows of message into its new form, once" \
+	"an upgrade that copies 10,000 rows or more says so on stderr"
 is "$(wb-contact -d "$T/v9.db" search sencha -o tsv --no-header | cut -f8)" "w9" \
 	"migrated, search finds what it had indexed"
 is "$(q "$T/v9.db" "select upto from message_fts_upto; select group_concat(id || ':' || coalesce(idem_key, '-'), ' ')
