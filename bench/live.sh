@@ -159,15 +159,15 @@ listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss, 
 	field rate " $s" > "$T/rate"
 }
 # ref_run NAME ARGS…: the reference server build/bench/NAME ARGS… under
-# the listener's load; prints "rate cpu_us" (all its threads' CPU per
-# request)
+# the listener's load; prints "rate cpu_us http_us" (all its threads' CPU
+# per request, and its HTTP thread's)
 ref_run() {
 	name=$1; shift
 	"$TOP/build/bench/$name" "$@" 2> "$T/$name.log" &
 	ref=$!
 	PIDS="$PIDS $ref"
 	r=$(field rate " $("$LOAD" -c 16 -n "$LN" -C 10000 "http://127.0.0.1:$(port_of "$T/$name.log")/webhook")")
-	echo "$r $(threads_cpu $ref "$LN" | awk '{ s += $2 } END { print s }')"
+	echo "$r $(threads_cpu $ref "$LN" | awk '{ s += $2 } $1 == "MHD-single" { h = $2 } END { print s, h }')"
 	kill $ref; wait $ref || true
 }
 if [ "$ONLY" != 3 ]; then
@@ -175,13 +175,13 @@ set -- $(ref_run mhd-ok 0)
 base=$1 okcpu=$2
 rm -f "$T/floor.db"*
 set -- $(ref_run mhd-floor 0 "$T/floor.db")
-floor=$1 floorcpu=$2
+floor=$1 floorcpu=$2 floorhttp=$3
 listen_run "$LN"
-awk -v a="$(cat "$T/rate")" -v b="$base" -v f="$floor" -v fc="$floorcpu" -v ok="$okcpu" \
+awk -v a="$(cat "$T/rate")" -v b="$base" -v f="$floor" -v fc="$floorcpu" -v fh="$floorhttp" -v ok="$okcpu" \
 	-v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
 	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b
 	printf "  the floor (mhd-floor: signature, jansson, one INSERT, answered after its group commit): %d/s, %.2fx mhd-ok; the listener is %.2fx the floor\n", f, f / b, a / f
-	printf "  CPU per request: mhd-ok %.1f us, mhd-floor %.1f us; load average %s\n", ok, fc, load }'
+	printf "  CPU per request: mhd-ok %.1f us, mhd-floor %.1f us (its HTTP thread %.1f us); load average %s\n", ok, fc, fh, load }'
 # where the listener's time goes: CPU per delivery of each of its threads
 # (libmicrohttpd's, which also verifies and parses; the store's; the
 # checkpoint's), as multiples of the whole CPU mhd-ok spends on a request
