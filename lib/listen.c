@@ -325,6 +325,11 @@ listen_post *listen_next(listen_group *g)
 	return r ? &r->post : NULL;
 }
 
+listen_post *listen_taken(listen_group *g, size_t i)
+{
+	return i < g->n ? &g->v[i]->post : NULL;
+}
+
 size_t listen_fail_all(listen_group *g, int rc)
 {
 	for (size_t i = 0; i < g->n; i++)

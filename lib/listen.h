@@ -33,6 +33,9 @@ typedef struct listen_group listen_group;
  * after it, one that has queued up meanwhile, or NULL when none is
  * waiting (or g is full): time to commit. */
 listen_post *listen_next(listen_group *g);
+/* The i-th post g has taken (0: the oldest), NULL past the last: for
+ * a store that undid the group and goes over it again. */
+listen_post *listen_taken(listen_group *g, size_t i);
 /* Sets the rc of every post g has taken (a commit that failed); says
  * how many. */
 size_t listen_fail_all(listen_group *g, int rc);
