@@ -218,15 +218,17 @@ static int next(rd *r, unsigned char c)
 	return -1;
 }
 
+/* Right after an opening bracket: 1 when c closes it at once (taken). */
+static int empty(rd *r, unsigned char c)
+{
+	ws(r);
+	return r->p < r->end && *r->p == c && (r->p++, 1);
+}
+
 static json_t *object(rd *r)
 {
 	json_t *o = json_object();
-	ws(r);
-	if (r->p < r->end && *r->p == '}') {
-		r->p++;
-		return o;
-	}
-	for (int more = 0; !more;) {
+	for (int more = empty(r, '}'); !more;) {
 		const char *k;
 		size_t kn;
 		int esc;
@@ -247,12 +249,7 @@ bad:
 static json_t *array(rd *r)
 {
 	json_t *a = json_array();
-	ws(r);
-	if (r->p < r->end && *r->p == ']') {
-		r->p++;
-		return a;
-	}
-	for (int more = 0; !more;) {
+	for (int more = empty(r, ']'); !more;) {
 		json_t *v = value(r);
 		if (!v || json_array_append_new(a, v) || (more = next(r, ']')) < 0) {
 			json_decref(a);
