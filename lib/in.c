@@ -1013,6 +1013,69 @@ static int next_line(in_docs *r, const char **doc, size_t *len, long long *offse
 	return 1;
 }
 
+/* Past a string's text from p[i] (i after its opening quote, or where
+ * the last read ended inside it): the index after its closing quote, or
+ * n with *esc saying whether the last byte read was an escape. The bytes
+ * between are found with memchr, not looked at one by one: a webhook is
+ * mostly strings, and this scan runs over every byte wb-recv reads. */
+static size_t past_string(const char *p, size_t i, size_t n, int *in_str, int *esc)
+{
+	while (i < n) {
+		if (*esc) {
+			*esc = 0;
+			i++;
+			continue;
+		}
+		const char *q = memchr(p + i, '"', n - i);
+		size_t end = q ? (size_t)(q - p) : n;
+		const char *bs = memchr(p + i, '\\', end - i);
+		if (bs) {
+			i = (size_t)(bs - p) + 1;
+			*esc = 1;
+		} else if (q) {
+			*in_str = 0;
+			return end + 1;
+		} else {
+			return n;
+		}
+	}
+	return i;
+}
+
+/* The length of the document at p, if it ends before n: a document ends
+ * where its outermost bracket closes; anything that does not start with
+ * one runs to the end of the line. The state carries over reads. */
+static int doc_end(const char *p, size_t n, int bracketed, size_t *i, int *depth, int *in_str, int *esc)
+{
+	if (!bracketed) {
+		const char *nl = memchr(p + *i, '\n', n - *i);
+		*i = nl ? (size_t)(nl - p) : n;
+		return nl != NULL;
+	}
+	while (*i < n) {
+		if (*in_str) {
+			*i = past_string(p, *i, n, in_str, esc);
+			continue;
+		}
+		char c = p[(*i)++];
+		if (c == '"')
+			*in_str = 1;
+		else if (c == '{' || c == '[')
+			++*depth;
+		else if ((c == '}' || c == ']') && --*depth == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static long count_lines(const char *p, size_t n)
+{
+	long k = 0;
+	for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		k++;
+	return k;
+}
+
 int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, long *line)
 {
 	int rc = skip_blank(r);
@@ -1020,49 +1083,25 @@ int in_docs_next(in_docs *r, const char **doc, size_t *len, long long *offset, l
 		return rc;
 	if (r->line_max)
 		return next_line(r, doc, len, offset, line);
-	/* a document ends where its outermost bracket closes; anything that
-	 * does not start with one runs to the end of the line */
 	size_t i = 0;
 	int depth = 0, in_str = 0, esc = 0;
 	int bracketed = r->buf[r->start] == '{' || r->buf[r->start] == '[';
-	for (;;) {
-		for (; r->start + i < r->end; i++) {
-			char c = r->buf[r->start + i];
-			if (!bracketed) {
-				if (c == '\n')
-					goto done;
-			} else if (in_str) {
-				if (esc)
-					esc = 0;
-				else if (c == '\\')
-					esc = 1;
-				else if (c == '"')
-					in_str = 0;
-			} else if (c == '"') {
-				in_str = 1;
-			} else if (c == '{' || c == '[') {
-				depth++;
-			} else if ((c == '}' || c == ']') && --depth == 0) {
-				i++;
-				goto done;
-			}
-		}
-		if (r->eof)
+	while (!doc_end(r->buf + r->start, r->end - r->start, bracketed, &i, &depth, &in_str, &esc)) {
+		if (r->eof) {
+			if (bracketed)
+				return wb_err(EX_DATAERR, "%s: offset %lld: truncated document (line %ld)",
+					      r->name, r->base + (long long)r->start, r->line);
 			break;
+		}
 		int rc = fill(r);
 		if (rc > 1)
 			return rc;
 	}
-	if (bracketed)
-		return wb_err(EX_DATAERR, "%s: offset %lld: truncated document (line %ld)", r->name,
-			      r->base + (long long)r->start, r->line);
-done:
 	*doc = r->buf + r->start;
 	*len = i;
 	*offset = r->base + (long long)r->start;
 	*line = r->line;
-	for (size_t k = 0; k < i; k++)
-		r->line += r->buf[r->start + k] == '\n';
+	r->line += count_lines(r->buf + r->start, i);
 	r->start += i;
 	return 1;
 }

@@ -295,6 +295,46 @@ static void reader(void)
 	fclose(fp);
 }
 
+/* Documents one after another, split where each one's outermost bracket
+ * closes: brackets and escaped quotes inside strings do not count, and a
+ * string read in two pieces (the reader's buffer is 64 KB) ends where it
+ * ends, even with the escape the last byte of the first piece. */
+static void docs(void)
+{
+	sb in = {0}, big = {0};
+	sb_puts(&in, "{\"a\":\"x\\\"}y\",\"b\":[\"]\",{\"c\":\"\\\\\"}]}\n");
+	sb_puts(&in, "{\n  \"k\": \"v\\n}\"\n}  [1,\n2] 42 \"text\"\n");
+	sb_puts(&big, "{\"s\":\"");
+	while (in.len + big.len < 65535)
+		sb_putc(&big, 'z');
+	sb_puts(&big, "\\\"}{]\"}");
+	sb_puts(&in, big.s);
+	sb_puts(&in, "\n\n7\n");
+	char *path = tap_tmpfile("docs");
+	FILE *fp = fopen(path, "w");
+	if (!fp || fwrite(in.s, 1, in.len, fp) != in.len || fclose(fp))
+		return (void)ok(0, "cannot write %s", path);
+	in_docs *r;
+	in_docs_path(path, &r);
+	const char *want[] = {"{\"a\":\"x\\\"}y\",\"b\":[\"]\",{\"c\":\"\\\\\"}]}", "{\n  \"k\": \"v\\n}\"\n}",
+			      "[1,\n2]", "42 \"text\"", big.s, "7"};
+	long lines[] = {1, 2, 4, 5, 6, 8};
+	const char *doc;
+	size_t len;
+	long long off;
+	long line;
+	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+		is_int(in_docs_next(r, &doc, &len, &off, &line), 1, "document %zu", k + 1);
+		ok(len == strlen(want[k]) && !memcmp(doc, want[k], len), "document %zu whole (%zu bytes)", k + 1, len);
+		is_int(line, lines[k], "document %zu's line", k + 1);
+	}
+	is_int(in_docs_next(r, &doc, &len, &off, &line), 0, "the end");
+	in_docs_close(r);
+	free(path);
+	sb_free(&in);
+	sb_free(&big);
+}
+
 /* Reads all of text with in_rows; each row as "LINE:PHONE:k=v|k=v". */
 static int rows_of(const char *text, int forms, sb *got)
 {
@@ -518,6 +558,7 @@ int main(void)
 	output();
 	json_on_tty();
 	reader();
+	docs();
 	rows();
 	database();
 	tables();
