@@ -93,8 +93,6 @@ void inbound_open(inbound *ib, wb_db *db, FILE *events)
 
 void inbound_close(inbound *ib)
 {
-	if (ib->cached)
-		identity_cache(ib->db, ib->cached = 0);
 	inbound_words_free(&ib->words);
 	sb_free(&ib->pending);
 	sb_free(&ib->media_due);

@@ -384,6 +384,8 @@ static void *store_main(void *arg)
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (s->o->end)
+		s->o->end(s->o->ctx);
 	return NULL;
 }
 

@@ -53,6 +53,9 @@ typedef int (*listen_store_fn)(listen_group *g, void *ctx);
  * database or output. */
 typedef void *(*listen_prep_fn)(const char *body, size_t len, void *ctx);
 typedef void (*listen_drop_fn)(void *prepared, void *ctx);
+/* Called on the store thread when it stores no more, after its last
+ * group: what the store keeps per thread goes. */
+typedef void (*listen_end_fn)(void *ctx);
 
 typedef struct {
 	const char *addr;         /* "127.0.0.1:8080", "[::1]:8080", ":8080"; port 0 picks one */
@@ -67,6 +70,7 @@ typedef struct {
 	listen_store_fn store;
 	listen_prep_fn prep; /* NULL: nothing prepared */
 	listen_drop_fn drop;
+	listen_end_fn end;   /* NULL: nothing to end */
 	void *ctx;
 } listen_opts;
 

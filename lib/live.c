@@ -111,3 +111,10 @@ int live_store(listen_group *g, void *ctx)
 	 * (--fetch-media downloads on a thread of its own) */
 	return inbound_write(ib);
 }
+
+void live_end(void *ctx)
+{
+	live *lv = ctx;
+	if (lv->ib->cached) /* the cache is the thread's own */
+		identity_cache(lv->ib->db, lv->ib->cached = 0);
+}

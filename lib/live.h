@@ -33,5 +33,8 @@ int live_open(live *lv, inbound *ib);
  * Returns EX_IOERR when the events cannot be written (the reader went
  * away): the listener stops. */
 int live_store(listen_group *g, void *ctx);
+/* The listen_end_fn: the store thread's identity cache (identity.h)
+ * let go. */
+void live_end(void *ctx);
 
 #endif
