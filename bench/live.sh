@@ -12,8 +12,12 @@
 #   2. the listener alone, deliveries acknowledged per second as fast as
 #      16 keep-alive connections go, against a libmicrohttpd server that
 #      only answers 200 (build/bench/mhd-ok, set up as the listener is)
-#      (goal >= 0.5x), and the CPU each of the listener's threads spends
-#      on a delivery against what mhd-ok spends on a request;
+#      (goal >= 0.5x), and against the floor (build/bench/mhd-floor, set
+#      up alike: the signature checked, the body parsed and INSERTed as
+#      one row, answered after its group's commit: the least a listener
+#      that acknowledges after commit does), each with its CPU per
+#      request, and the CPU each of the listener's threads spends on a
+#      delivery against what mhd-ok spends on a request;
 #   3. the listener's peak memory after a small and a big run (goal: flat);
 #   4. the listener's answers (p50, p99; target < 50 ms) to good signed
 #      POSTs at 200/s while 300 slowloris connections (build/bench/
@@ -154,23 +158,37 @@ listen_run() { # listen_run N: N deliveries on a new database; $T/rate, $T/rss, 
 	[ "$(field ok " $s")" = "$1" ] || { echo "the listener answered: $s" >&2; exit 1; }
 	field rate " $s" > "$T/rate"
 }
+# ref_run NAME ARGS…: the reference server build/bench/NAME ARGS… under
+# the listener's load; prints "rate cpu_us http_us" (all its threads' CPU
+# per request, and its HTTP thread's)
+ref_run() {
+	name=$1; shift
+	"$TOP/build/bench/$name" "$@" 2> "$T/$name.log" &
+	ref=$!
+	PIDS="$PIDS $ref"
+	r=$(field rate " $("$LOAD" -c 16 -n "$LN" -C 10000 "http://127.0.0.1:$(port_of "$T/$name.log")/webhook")")
+	echo "$r $(threads_cpu $ref "$LN" | awk '{ s += $2 } $1 == "MHD-single" { h = $2 } END { print s, h }')"
+	kill $ref; wait $ref || true
+}
 if [ "$ONLY" != 3 ]; then
-"$TOP/build/bench/mhd-ok" 0 2> "$T/ok.log" &
-OK=$!
-PIDS="$PIDS $OK"
-base=$(field rate " $("$LOAD" -c 16 -n "$LN" "http://127.0.0.1:$(port_of "$T/ok.log")/webhook")")
-okcpu=$(threads_cpu $OK "$LN" | awk '{ s += $2 } END { print s }')
-kill $OK
+set -- $(ref_run mhd-ok 0)
+base=$1 okcpu=$2
+rm -f "$T/floor.db"*
+set -- $(ref_run mhd-floor 0 "$T/floor.db")
+floor=$1 floorcpu=$2 floorhttp=$3
 listen_run "$LN"
-awk -v a="$(cat "$T/rate")" -v b="$base" 'BEGIN {
-	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b }'
+awk -v a="$(cat "$T/rate")" -v b="$base" -v f="$floor" -v fc="$floorcpu" -v fh="$floorhttp" -v ok="$okcpu" \
+	-v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+	printf "listener alone: %d signed deliveries/s acknowledged after commit, %.2fx a server that only answers 200 (%d/s) (goal >= 0.5x)\n", a, a / b, b
+	printf "  the floor (mhd-floor: signature, jansson, one INSERT, answered after its group commit): %d/s, %.2fx mhd-ok; the listener is %.2fx the floor\n", f, f / b, a / f
+	printf "  CPU per request: mhd-ok %.1f us, mhd-floor %.1f us (its HTTP thread %.1f us); load average %s\n", ok, fc, fh, load }'
 # where the listener's time goes: CPU per delivery of each of its threads
 # (libmicrohttpd's, which also verifies and parses; the store's; the
 # checkpoint's), as multiples of the whole CPU mhd-ok spends on a request
 awk -v ok="$okcpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
-	$1 == "MHD-single" { http = $2 } $1 == "wb-store" { store = $2 } $1 == "wb-checkpoint" { ck = $2 }
-	END { printf "  CPU per delivery: HTTP thread %.1f us (%.1fx mhd-ok'"'"'s %.1f us a request), store thread %.1f us (%.1fx), checkpoint %.1f us; load average %s\n",
-		http, http / ok, ok, store, store / ok, ck, load }' "$T/threads"
+	$1 == "MHD-single" { http = $2 } $1 == "wb-store" { store = $2 } $1 == "wb-checkpoint" { ck = $2 } { all += $2 }
+	END { printf "  CPU per delivery: %.1f us in all; HTTP thread %.1f us (%.1fx mhd-ok'"'"'s %.1f us a request), store thread %.1f us (%.1fx), checkpoint %.1f us; load average %s\n",
+		all, http, http / ok, ok, store, store / ok, ck, load }' "$T/threads"
 fi
 [ "$ONLY" = 2 ] && exit 0
 

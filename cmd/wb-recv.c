@@ -266,6 +266,7 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 		op->listen.store = live_store;
 		op->listen.prep = inbound_parse;
 		op->listen.drop = inbound_parse_free;
+		op->listen.end = live_end;
 		op->listen.ctx = &lv;
 		rc = listen_serve(&op->listen);
 		checkpoint_stop(ck);

@@ -125,7 +125,9 @@ static void put_str(sb *b, const char *key, const char *v)
 {
 	if (!v)
 		return;
-	sb_printf(b, ",\"%s\":", key);
+	sb_add(b, ",\"", 2); /* no printf: an event is a dozen of these */
+	sb_puts(b, key);
+	sb_add(b, "\":", 2);
 	sb_json_string(b, v);
 }
 
@@ -143,9 +145,10 @@ static void put_all(sb *b, json_t *o)
 	const char *key;
 	json_t *v;
 	json_object_foreach(o, key, v) {
-		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-		sb_printf(b, ",\"%s\":%s", key, s ? s : "null");
-		free(s);
+		sb_add(b, ",\"", 2);
+		sb_puts(b, key);
+		sb_add(b, "\":", 2);
+		sb_json(b, v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	}
 	json_decref(o);
 }

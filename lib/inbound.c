@@ -9,6 +9,7 @@
 #include "event.h"
 #include "identity.h"
 #include "ingest.h"
+#include "jarena.h"
 #include "quarantine.h"
 #include "util.h"
 #include "when.h"
@@ -213,22 +214,25 @@ int inbound_document(inbound *ib, const char *doc, size_t len, const char *sourc
 }
 
 /* What the store would make of each item without the database, made
- * here, off its thread: the raw JSON it keeps, the event line. */
+ * here, off its thread: the raw JSON it keeps, the event line. In the
+ * batch's arena, so that the scratch objects of rendering and dumping
+ * cost no malloc and free each; the event is rendered in place, not
+ * copied. */
 void *inbound_parse(const char *doc, size_t len, void *unused)
 {
 	wh_batch *b = xmalloc(sizeof *b);
 	webhook_parse(doc, len, b);
-	sb ev = {0};
+	jarena_enter(&b->arena);
 	for (size_t i = 0; i < b->n; i++) {
 		wh_item *it = &b->v[i];
 		if (it->kind == WH_BAD)
 			continue;
 		it->raw_text = ingest_dump(it->raw);
-		sb_reset(&ev);
+		sb ev = {0};
 		event_render(it, &ev);
-		it->event = xstrdup(ev.len ? ev.s : "");
+		it->event = ev.s ? ev.s : xstrdup("");
 	}
-	sb_free(&ev);
+	jarena_leave();
 	return b;
 }
 

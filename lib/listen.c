@@ -61,6 +61,7 @@ typedef struct {
 	pthread_cond_t more;  /* posts queued, or stopping */
 	pthread_cond_t gone;  /* an answer went out */
 	req *head, **tail;
+	req *resume;          /* stored, their connections to be resumed (next) */
 	size_t out;           /* posts back from the store, not yet answered */
 	int stopping;         /* the store takes no more */
 	int failed;           /* the store's code once it failed */
@@ -178,13 +179,32 @@ static enum MHD_Result to_store(server *s, struct MHD_Connection *c, req *r)
 	return MHD_YES;
 }
 
+/* Resumes the connections of a group the store has answered but the
+ * first (see store), on the HTTP thread that answers that one, or on the
+ * main thread's clock should it never be (its connection gone). Outside
+ * the lock: libmicrohttpd takes its own, and calls back into code that
+ * takes this one. */
+static void resume_due(server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	req *r = s->resume;
+	s->resume = NULL;
+	pthread_mutex_unlock(&s->lock);
+	for (req *next; r; r = next) {
+		next = r->next; /* r may be answered and freed once resumed */
+		MHD_resume_connection(r->conn);
+	}
+}
+
 static enum MHD_Result post(server *s, struct MHD_Connection *c, req *r)
 {
 	const listen_opts *o = s->o;
-	if (r->state == R_STORED)
+	if (r->state == R_STORED) {
+		resume_due(s); /* the rest of its group */
 		return r->post.rc == 0 ? MHD_queue_response(c, MHD_HTTP_OK, s->stored)
 		     : r->post.rc == EX_DATAERR ? MHD_queue_response(c, MHD_HTTP_BAD_REQUEST, s->refused)
 						: MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, s->again);
+	}
 	if (r->too_big)
 		return answer(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large\n");
 	if (!o->insecure) {
@@ -234,6 +254,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
 		pthread_cond_broadcast(&s->gone);
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (r && r->state == R_STORED) /* its answer never went (the connection gone): the rest of its group */
+		resume_due(s);
 	if (r) {
 		if (r->post.prepared && s->o->drop)
 			s->o->drop(r->post.prepared, s->o->ctx);
@@ -325,6 +347,11 @@ listen_post *listen_next(listen_group *g)
 	return r ? &r->post : NULL;
 }
 
+listen_post *listen_taken(listen_group *g, size_t i)
+{
+	return i < g->n ? &g->v[i]->post : NULL;
+}
+
 size_t listen_fail_all(listen_group *g, int rc)
 {
 	for (size_t i = 0; i < g->n; i++)
@@ -356,11 +383,17 @@ static void store(server *s)
 		g.v[i]->state = R_STORED;
 	}
 	s->out += g.n;
+	/* one wake of the HTTP thread for the group, not one for each: this
+	 * thread resumes the first connection, the HTTP thread the others
+	 * when it answers it (resume_due); each resume writes libmicrohttpd's
+	 * eventfd, and from here each was a system call that woke a thread */
+	for (size_t i = 1; i < g.n; i++) {
+		g.v[i]->next = s->resume;
+		s->resume = g.v[i];
+	}
 	pthread_mutex_unlock(&s->lock);
-	/* outside the lock: libmicrohttpd takes its own, and calls back
-	 * into code that takes this one */
-	for (size_t i = 0; i < g.n; i++)
-		MHD_resume_connection(g.v[i]->conn);
+	if (g.n) /* outside the lock, as in resume_due */
+		MHD_resume_connection(g.v[0]->conn);
 }
 
 /* The store thread: groups until stopped, then what is left. */
@@ -379,6 +412,8 @@ static void *store_main(void *arg)
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (s->o->end)
+		s->o->end(s->o->ctx);
 	return NULL;
 }
 
@@ -465,6 +500,7 @@ static void serve(server *s, const sigset_t *set)
 		if (failed)
 			return;
 		cut_slow(s);
+		resume_due(s);
 	}
 }
 
@@ -477,6 +513,7 @@ static void wind_down(server *s, pthread_t store_thread)
 	pthread_cond_signal(&s->more);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(store_thread, NULL);
+	resume_due(s);
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 2;

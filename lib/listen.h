@@ -33,6 +33,9 @@ typedef struct listen_group listen_group;
  * after it, one that has queued up meanwhile, or NULL when none is
  * waiting (or g is full): time to commit. */
 listen_post *listen_next(listen_group *g);
+/* The i-th post g has taken (0: the oldest), NULL past the last: for
+ * a store that undid the group and goes over it again. */
+listen_post *listen_taken(listen_group *g, size_t i);
 /* Sets the rc of every post g has taken (a commit that failed); says
  * how many. */
 size_t listen_fail_all(listen_group *g, int rc);
@@ -50,6 +53,9 @@ typedef int (*listen_store_fn)(listen_group *g, void *ctx);
  * database or output. */
 typedef void *(*listen_prep_fn)(const char *body, size_t len, void *ctx);
 typedef void (*listen_drop_fn)(void *prepared, void *ctx);
+/* Called on the store thread when it stores no more, after its last
+ * group: what the store keeps per thread goes. */
+typedef void (*listen_end_fn)(void *ctx);
 
 typedef struct {
 	const char *addr;         /* "127.0.0.1:8080", "[::1]:8080", ":8080"; port 0 picks one */
@@ -64,6 +70,7 @@ typedef struct {
 	listen_store_fn store;
 	listen_prep_fn prep; /* NULL: nothing prepared */
 	listen_drop_fn drop;
+	listen_end_fn end;   /* NULL: nothing to end */
 	void *ctx;
 } listen_opts;
 

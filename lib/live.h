@@ -1,11 +1,13 @@
 /* live — wb-recv --listen's store (a listen_store_fn): the bodies the
- * listener took, stored a group at a time in one transaction, each in a
- * savepoint of its own so that one the database fails spoils none of the
- * others (inbound quarantines bad parts), and their events written and
- * flushed before any of them is answered. A
- * database locked by another process is waited for a bounded time, then
- * the group is answered 503 so that Meta tries again. It neither parses
- * webhooks (inbound does) nor speaks HTTP (listen does). */
+ * listener took, stored a group at a time in one transaction without a
+ * savepoint each; when one fails, the group is rolled back and stored
+ * again with each body in a savepoint of its own, so that one the
+ * database fails spoils none of the others (inbound quarantines bad
+ * parts), and their events written and flushed before any of them is
+ * answered. A database locked by another process is waited for a
+ * bounded time, then the group is answered 503 so that Meta tries
+ * again. It neither parses webhooks (inbound does) nor speaks HTTP
+ * (listen does). */
 #ifndef WB_LIVE_H
 #define WB_LIVE_H
 #include <stddef.h>
@@ -31,5 +33,8 @@ int live_open(live *lv, inbound *ib);
  * Returns EX_IOERR when the events cannot be written (the reader went
  * away): the listener stops. */
 int live_store(listen_group *g, void *ctx);
+/* The listen_end_fn: the store thread's identity cache (identity.h)
+ * let go. */
+void live_end(void *ctx);
 
 #endif

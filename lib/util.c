@@ -322,3 +322,20 @@ void json_set_str(json_t *o, const char *key, const char *v)
 	if (v)
 		json_object_set_new(o, key, json_string(v));
 }
+
+void sb_json(sb *b, json_t *v, size_t flags)
+{
+	sb_grow(b, 256); /* most values fit: one dump */
+	size_t room = b->cap - b->len - 1, n = json_dumpb(v, b->s + b->len, room, flags);
+	if (!n) {
+		b->s[b->len] = 0;
+		sb_puts(b, "null");
+		return;
+	}
+	if (n > room) {
+		sb_grow(b, n);
+		json_dumpb(v, b->s + b->len, n, flags);
+	}
+	b->len += n;
+	b->s[b->len] = 0;
+}

@@ -65,6 +65,10 @@ size_t utf8_prefix(const char *s, size_t width);
 struct json_t;
 const char *json_str(struct json_t *o, const char *key);
 void json_set_str(struct json_t *o, const char *key, const char *v);
+/* Appends v as json_dumpb writes it with flags ("null" when it cannot),
+ * straight into b: no string of jansson's to free, so it is the same
+ * inside a jarena as outside. */
+void sb_json(sb *b, struct json_t *v, size_t flags);
 /* Why jansson refused a text, in words for the user: its own, except
  * where they name one of its flags (a \u0000 in a string). */
 struct json_error_t;

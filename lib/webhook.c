@@ -12,6 +12,7 @@
 
 #include "bsuid.h"
 #include "jarena.h"
+#include "jload.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ the walk */
@@ -756,7 +757,7 @@ static void unnul(json_t *v)
 static void parse(const char *buf, size_t len, wh_batch *b)
 {
 	json_error_t e;
-	b->root = json_loadb(buf, len, JSON_ALLOW_NUL, &e);
+	b->root = jload(buf, len, JSON_ALLOW_NUL, &e);
 	if (b->root && memmem(buf, len, "\\u0000", 6))
 		unnul(b->root);
 	json_t *entries = json_object_get(b->root, "entry");

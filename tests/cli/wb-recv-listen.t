@@ -62,15 +62,25 @@ is "$(post "$T/fail.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/fail.json")
 	"a part the database fails: 503 (Meta tries again)"
 is "$(q "select count(*) from contact where wa_id = '8613900000009'") $(q "select count(*) from conversation")" "0 1" \
 	"nothing of it stays: no contact, no conversation"
+# the listener stores a group without savepoints, and takes a group that
+# failed again post by post: a body of two parts, the second of which the
+# database fails, leaves nothing of either, and no event
+jq -c '.entry += [.entry[0] | .changes[0].value.messages[0] |= (.id = "wamid.FAILTOO" | .text.body = "fail here")]
+	| .entry[0].changes[0].value.messages[0].id = "wamid.GOODFIRST"' "$W/msg-text.json" > "$T/two.json"
+is "$(post "$T/two.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/two.json")")" 503 \
+	"a body of two parts, one the database fails: 503"
+is "$(q "select count(*) from message where wamid in ('wamid.GOODFIRST', 'wamid.FAILTOO')")" 0 "neither part stays"
 q "DROP TRIGGER fail_here"
 is "$(post "$T/fail.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/fail.json")")" 200 "tried again: 200"
+is "$(post "$T/two.json" -H "X-Hub-Signature-256: sha256=$(sign "$T/two.json")")" 200 "and the body of two parts: 200"
 is "$(q "select count(*) from message m join contact c on c.id = m.contact_id where c.wa_id = '8613900000009'")" 1 \
 	"stored once"
 
 kill -TERM "$PID"
 wait "$PID"
 is "$?" 0 "SIGTERM: a clean exit"
-is "$(wc -l < "$T/events" | tr -d ' ')" 3 "three events in all"
+is "$(wc -l < "$T/events" | tr -d ' ')" 5 "five events in all"
+is "$(grep -c GOODFIRST "$T/events")" 1 "the part stored after its body failed once: one event"
 
 start --insecure --path /hooks/wa
 like "$(cat "$T/log")" "insecure" "--insecure warns"

@@ -1,9 +1,10 @@
 /* Unit tests of the loops in lib/: when batch_run commits (a batch's
  * worth, nothing more ready, before a failure), the same with the
  * documents read and prepared ahead on a thread (batch_run_ahead), replayed
- * carefully after a failure (batch_run_replay), bulk's all-or-nothing
- * change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
+ * carefully after a failure (batch_run_replay), jload's reader against
+ * json_loadb, bulk's all-or-nothing change, wb-recv's inbound_stream and wb-reply auto's reply_stream with
  * its keys, and inorder's results in their inputs' order. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "inbound.h"
 #include "inorder.h"
 #include "jarena.h"
+#include "jload.h"
 #include "reply.h"
 #include "util.h"
 
@@ -223,6 +225,79 @@ static void arenas(void)
 	jarena_free(a);
 	is_str(json_string_value(outside), "kept", "a node from outside it outlives the arena");
 	json_decref(outside);
+}
+
+/* 1 when a and b dump alike (member order too). */
+static int same_json(json_t *a, json_t *b)
+{
+	size_t f = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17);
+	char *x = a ? json_dumps(a, f) : NULL, *y = b ? json_dumps(b, f) : NULL;
+	int same = x && y && !strcmp(x, y) && json_equal(a, b);
+	free(x);
+	free(y);
+	return same;
+}
+
+/* jload's reader makes of a text what json_loadb makes of it, or leaves
+ * it to json_loadb (whose errors are then the ones said). */
+static void fast_json(void)
+{
+	static const char *const taken[] = {
+		"{\"a\":\"\\u00e9\\ud83d\\ude00\\n\\/\\\"\\\\\\b\\f\\r\\t x\"}",
+		" [1, -0, 1.5e3, -2E-2, 0.1, 1e-400, 9223372036854775807, true, false, null, {}, [], \"\"] ",
+		"{\"a\":1,\"b\":[{\"c\":{}}],\"a\":2}", /* a repeated key: the last, in the first's place */
+		"{\"\xc3\xa9\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+		"{\"a\":\"\\u002F\\u0041\",\"b\":\"\xef\xbf\xbd\"}",
+	};
+	for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+		json_t *f = jload_fast(taken[i], strlen(taken[i])), *j = json_loads(taken[i], 0, NULL);
+		ok(f && same_json(f, j), "jload reads %s as jansson does", taken[i]);
+		json_decref(f);
+		json_decref(j);
+	}
+	static const char *const theirs[] = {
+		"", "1", "\"a\"", "{", "{\"a\":}", "[1,]", "{\"a\":1,}", "[01]", "[1e400]", "[-1E999]",
+		"[99999999999999999999]", "{\"a\\u0041\":1}", "[\"\\u0000\"]", "[\"\\ud800\"]", "[\"\\udc00x\"]",
+		"[\"\xc3\"]", "[\"\xed\xa0\x80\"]", "[\"\xc0\xaf\"]", "[\"\xf4\x90\x80\x80\"]", "[\"a\tb\"]",
+		"[tru]", "{} x", "[\"\\x\"]", "[1 2]", "{\"a\" 1}", "\xef\xbb\xbf{}",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+	};
+	for (size_t i = 0; i < sizeof theirs / sizeof *theirs; i++) {
+		size_t n = strlen(theirs[i]);
+		json_error_t e1, e2;
+		json_t *f = jload_fast(theirs[i], n), *l = jload(theirs[i], n, JSON_ALLOW_NUL, &e1),
+		       *j = json_loadb(theirs[i], n, JSON_ALLOW_NUL, &e2);
+		ok(!f && (l ? same_json(l, j) : !j && !strcmp(e1.text, e2.text)),
+		   "jload leaves '%s' to jansson, which says the same", theirs[i]);
+		json_decref(l);
+		json_decref(j);
+	}
+	/* every documented webhook */
+	DIR *d = opendir("tests/samples/webhook");
+	struct dirent *de;
+	int n = 0, taken_all = 1;
+	while (d && (de = readdir(d))) {
+		if (!strstr(de->d_name, ".json"))
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "tests/samples/webhook/%s", de->d_name);
+		FILE *fp = fopen(path, "rb");
+		char buf[65536];
+		size_t len = fp ? fread(buf, 1, sizeof buf, fp) : 0;
+		if (fp)
+			fclose(fp);
+		json_t *f = jload_fast(buf, len), *j = json_loadb(buf, len, JSON_ALLOW_NUL, NULL);
+		if (!(j ? f && same_json(f, j) : !f)) {
+			taken_all = 0;
+			printf("# %s: read otherwise than by jansson\n", path);
+		}
+		n++;
+		json_decref(f);
+		json_decref(j);
+	}
+	if (d)
+		closedir(d);
+	ok(n > 50 && taken_all, "jload reads the %d sample webhooks as jansson does", n);
 }
 
 /* bulk: writes a row for each target; "same" changes nothing, "fail" fails. */
@@ -437,6 +512,7 @@ int main(void)
 	ahead_live_race();
 	replays();
 	arenas();
+	fast_json();
 	bulk();
 	streams();
 	order();
