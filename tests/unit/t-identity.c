@@ -261,5 +261,6 @@ int main(void)
 	caching(path);
 	free(path);
 	db_close(db);
+	tap_rmdir();
 	return done_testing();
 }
