@@ -264,7 +264,7 @@ static int take_in(wb_db *db, opts *op, inbound *ib)
 		checkpoint_stop(ck);
 	} else if (!(rc = live_open(&lv, ib)) && !(rc = checkpoint_start(db, &ck))) {
 		op->listen.store = live_store;
-		op->listen.prep = inbound_parse;
+		op->listen.prep = op->quiet ? inbound_parse_quiet : inbound_parse;
 		op->listen.drop = inbound_parse_free;
 		op->listen.end = live_end;
 		op->listen.ctx = &lv;

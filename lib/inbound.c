@@ -218,7 +218,7 @@ int inbound_document(inbound *ib, const char *doc, size_t len, const char *sourc
  * batch's arena, so that the scratch objects of rendering and dumping
  * cost no malloc and free each; the event is rendered in place, not
  * copied. */
-void *inbound_parse(const char *doc, size_t len, void *unused)
+static void *parse(const char *doc, size_t len, int events)
 {
 	wh_batch *b = xmalloc(sizeof *b);
 	webhook_parse(doc, len, b);
@@ -228,12 +228,24 @@ void *inbound_parse(const char *doc, size_t len, void *unused)
 		if (it->kind == WH_BAD)
 			continue;
 		it->raw_text = ingest_dump(it->raw);
+		if (!events)
+			continue;
 		sb ev = {0};
 		event_render(it, &ev);
 		it->event = ev.s ? ev.s : xstrdup("");
 	}
 	jarena_leave();
 	return b;
+}
+
+void *inbound_parse(const char *doc, size_t len, void *unused)
+{
+	return parse(doc, len, 1);
+}
+
+void *inbound_parse_quiet(const char *doc, size_t len, void *unused)
+{
+	return parse(doc, len, 0);
 }
 
 void inbound_parse_free(void *parsed, void *unused)
@@ -345,7 +357,8 @@ static int stream_doc(batch *b, const batch_doc *d, void *ctx)
  * before them are stored: parsing is about a third of the work. */
 int inbound_stream(inbound *ib, in_docs *in)
 {
-	int rc = batch_run_replay(ib->db, in, BATCH_MAX, inbound_parse, inbound_parse_free, stream_doc, emit, ib);
+	int rc = batch_run_replay(ib->db, in, BATCH_MAX, ib->events ? inbound_parse : inbound_parse_quiet,
+				  inbound_parse_free, stream_doc, emit, ib);
 	identity_cache(ib->db, ib->cached = 0);
 	return rc;
 }

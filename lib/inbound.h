@@ -68,6 +68,9 @@ int inbound_parsed(inbound *ib, const wh_batch *b, const char *doc, size_t len, 
 /* A document parsed (a wh_batch), on any thread: nothing is stored nor
  * written; inbound_parse_free frees it. As ahead.h's prep and drop. */
 void *inbound_parse(const char *doc, size_t len, void *unused);
+/* The same without the event lines, for a store that writes none
+ * (wb-recv -q): rendering them was work thrown away. */
+void *inbound_parse_quiet(const char *doc, size_t len, void *unused);
 void inbound_parse_free(void *parsed, void *unused);
 /* Stores every document of in, in batches (batch.h), and writes the
  * events of a batch after its commit. A document that is not JSON is

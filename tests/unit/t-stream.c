@@ -357,6 +357,20 @@ static void bulk(void)
 	"\"Mei\"},\"wa_id\":\"16505551234\"}],\"messages\":[{\"from\":\"16505551234\",\"id\":\"" wamid     \
 	"\",\"timestamp\":\"1764064800\",\"type\":\"text\",\"text\":{\"body\":\"" body "\"}}]}}]}]}\n"
 
+/* A document parsed ahead has its event line made, unless no event is
+ * to be written (wb-recv -q): then only what the store keeps. */
+static void quiet_parse(void)
+{
+	const char *doc = HOOK("wamid.Q", "hi");
+	wh_batch *loud = inbound_parse(doc, strlen(doc), NULL), *quiet = inbound_parse_quiet(doc, strlen(doc), NULL);
+	ok(loud->n == 1 && loud->v[0].event && strstr(loud->v[0].event, "\"wamid.Q\""), "parsed ahead: its event made");
+	ok(quiet->n == 1 && !quiet->v[0].event, "parsed ahead for -q: no event made");
+	ok(quiet->n == 1 && quiet->v[0].raw_text && !strcmp(quiet->v[0].raw_text, loud->v[0].raw_text),
+	   "the raw JSON the store keeps made alike");
+	inbound_parse_free(loud, NULL);
+	inbound_parse_free(quiet, NULL);
+}
+
 static int reply_row(const reply_msg *m, void *ctx)
 {
 	sb_printf(ctx, "%s|%s|%s|%s|%s\n", m->to, m->text, m->reply_to, m->key, reply_kind_names[m->kind]);
@@ -515,6 +529,7 @@ int main(void)
 	fast_json();
 	bulk();
 	streams();
+	quiet_parse();
 	order();
 	db_close(db);
 	tap_rmdir();
