@@ -50,13 +50,17 @@ static int bump(wb_db *db, int64_t *v)
 		long long txn, undos;
 		int64_t v;
 	} last;
-	int rc = 0;
+	int rc;
 	if (last.db == db && last.txn == db_txn(db)) {
-		if (last.undos != db_undos(db) && !(rc = inbox_version(db, v)) && *v == last.v)
-			last.undos = db_undos(db); /* what was undone came after the count */
 		*v = last.v;
-		if (rc || last.undos == db_undos(db))
+		if (last.undos == db_undos(db))
+			return 0;
+		if ((rc = inbox_version(db, v)))
 			return rc;
+		if (*v == last.v) { /* what was undone came after the count */
+			last.undos = db_undos(db);
+			return 0;
+		}
 	}
 	rc = db_step_done(db, db_stmt(db, "UPDATE inbox_version SET version = version + 1"),
 			  "counting inbox versions");
